@@ -1,0 +1,126 @@
+"""The REST API: one NinjaAPI, one router per app, one exception handler.
+
+Every error leaves as `{code, message}` (plus `errors` for field problems), with a Chinese
+message a user can act on and a stable machine code.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from zongzhi import __version__
+from zongzhi.audit.api import router as audit_router
+from zongzhi.core.errors import DomainError
+from zongzhi.dictionary.api import router as dictionary_router
+from zongzhi.units.api import (
+    auth_router,
+    departments_router,
+    roles_router,
+    sessions_router,
+    system_router,
+    units_router,
+    users_router,
+)
+from zongzhi.units.auth import api_auth
+
+logger = logging.getLogger("zongzhi.api")
+
+api = NinjaAPI(
+    title="综治信息系统 API",
+    version=__version__,
+    description="Zongzhi REST API. Errors: `{code, message, errors?}` with Chinese messages.",
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/auth", auth_router)
+api.add_router("/units", units_router)
+api.add_router("/departments", departments_router)
+api.add_router("/users", users_router)
+api.add_router("/roles", roles_router)
+api.add_router("/sessions", sessions_router)
+api.add_router("/dictionary", dictionary_router)
+api.add_router("/audit", audit_router)
+api.add_router("/system", system_router)
+
+
+def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, payload, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.payload())
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "string_too_short": "内容太短",
+    "string_too_long": "内容太长",
+    "too_long": "条目太多",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为是或否",
+    "datetime_parsing": "时间格式不正确",
+    "datetime_from_date_parsing": "时间格式不正确",
+    "date_parsing": "日期格式不正确",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "json_invalid": "请求内容不是有效的JSON",
+    "model_attributes_type": "请求内容格式不正确",
+    "dict_type": "请求内容格式不正确",
+}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+        field = ".".join(loc)
+        message = _PYDANTIC_MESSAGES.get(str(err.get("type")), "格式不正确")
+        errors.append({"field": field, "message": message})
+    summary = "；".join(f"{e['field']}：{e['message']}" if e["field"] else e["message"] for e in errors[:5])
+    return _error(
+        request, 422, {"code": "invalid_input", "message": f"提交的数据不正确（{summary}）", "errors": errors}
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, {"code": "not_authenticated", "message": "请先登录，或登录已超时"})
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, {"code": "not_found", "message": "数据不存在或已被撤销"})
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, {"code": "forbidden", "message": "没有执行此操作的权限"})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(request, 403, {"code": "csrf_failed", "message": "页面已过期，请刷新后重试"})
+    return _error(request, exc.status_code, {"code": "http_error", "message": str(exc)})
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _error(request, 500, {"code": "server_error", "message": "服务器内部错误，请稍后重试或联系管理员"})

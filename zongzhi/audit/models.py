@@ -1,0 +1,98 @@
+"""The audit log.
+
+One append-only table holds both layers: `change` rows are field-level before/after records
+written automatically for every model that opts in (ChangeLoggedModel), `event` rows are
+business events written explicitly by services (logins, denials, unmasking, exports, moves).
+Keeping both in one table lets the auditor search them together. UPDATE is refused by a
+database trigger, and so is DELETE of a row younger than the retention period, on SQLite and on
+PostgreSQL alike (see migration 0002).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from zongzhi.core.fields import PathField
+
+
+class AuditLog(models.Model):
+    """One audit entry (变更记录 or 业务事件)."""
+
+    class Layer(models.TextChoices):
+        CHANGE = "change", "变更记录"
+        EVENT = "event", "业务事件"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name="时间")
+    layer = models.CharField(max_length=8, choices=Layer.choices, verbose_name="类别")
+    action = models.CharField(max_length=64, db_index=True, verbose_name="操作")
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True, verbose_name="用户ID")
+    username = models.CharField(max_length=150, blank=True, db_index=True, verbose_name="用户名")
+    actor_path = PathField(blank=True, verbose_name="操作人所属辖区")
+    object_type = models.CharField(max_length=64, blank=True, db_index=True, verbose_name="对象类型")
+    object_id = models.CharField(max_length=64, blank=True, verbose_name="对象ID")
+    object_repr = models.CharField(max_length=200, blank=True, verbose_name="对象")
+    object_path = PathField(blank=True, db_index=True, verbose_name="对象所属辖区")
+    changes = models.JSONField(null=True, blank=True, verbose_name="字段变更")
+    detail = models.JSONField(default=dict, blank=True, verbose_name="详情")
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name="IP")
+    request_id = models.CharField(max_length=32, blank=True, verbose_name="请求ID")
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+
+class ChangeLoggedModel(models.Model):
+    """Opt-in for automatic field-level change records.
+
+    `audit_exclude` lists fields never copied into the log (password hashes, secrets);
+    `audit_mask` lists personal fields whose values are logged masked.
+    """
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset()
+    audit_mask: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance.audit_state()
+        return instance
+
+    def audit_state(self) -> dict[str, Any]:
+        from .services import audit_value
+
+        state: dict[str, Any] = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.audit_exclude:
+                continue
+            if field.attname not in self.__dict__:
+                continue  # deferred field: not loaded, not compared
+            value = audit_value(getattr(self, field.attname))
+            if field.name in self.audit_mask and value:
+                from zongzhi.core.masking import mask_value
+
+                value = mask_value(str(value))
+            state[field.name] = value
+        return state
+
+    def audit_path(self) -> str:
+        """The unit path this object belongs to, for searching the log by unit."""
+        return str(getattr(self, "path", "") or "")

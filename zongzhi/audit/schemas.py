@@ -1,0 +1,48 @@
+"""API schemas of the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+from .models import AuditLog
+from .services import action_label
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    layer: str
+    action: str
+    action_label: str
+    username: str
+    unit_path: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    object_path: str
+    ip: str | None
+    request_id: str
+    changes: dict[str, Any] | None
+    detail: dict[str, Any]
+
+    @staticmethod
+    def resolve_action_label(obj: AuditLog) -> str:
+        return action_label(obj.action)
+
+    @staticmethod
+    def resolve_unit_path(obj: AuditLog) -> str:
+        return obj.actor_path
+
+
+class AuditFilter(Schema):
+    since: datetime | None = None
+    until: datetime | None = None
+    username: str | None = None
+    unit: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    layer: AuditLog.Layer | None = None

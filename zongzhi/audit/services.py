@@ -1,0 +1,133 @@
+"""Writing the audit log. Services call `record_event`; signals call `record_change`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from zongzhi.core.context import current_actor
+
+from .models import AuditLog
+
+# Human labels for business actions, shown in the auditor's console and export.
+ACTION_LABELS: dict[str, str] = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.locked": "账号锁定",
+    "auth.logout": "退出登录",
+    "auth.otp_failed": "动态口令错误",
+    "auth.otp_enabled": "启用动态口令",
+    "auth.otp_disabled": "停用动态口令",
+    "auth.password_changed": "修改密码",
+    "auth.session_expired": "会话超时",
+    "auth.session_ended": "强制下线",
+    "scope.denied": "越权访问被拒绝",
+    "permission.denied": "无权限操作被拒绝",
+    "pii.unmask": "查看完整个人信息",
+    "audit.export": "导出审计日志",
+    "unit.created": "新增辖区",
+    "unit.renamed": "辖区更名",
+    "unit.moved": "辖区迁移",
+    "unit.retired": "撤销辖区",
+    "unit.restored": "恢复辖区",
+    "department.created": "新增成员单位",
+    "department.retired": "撤销成员单位",
+    "user.created": "新增用户",
+    "user.updated": "修改用户",
+    "user.grants_changed": "用户授权变更",
+    "user.password_reset": "重置密码",
+    "user.deactivated": "停用用户",
+    "user.activated": "启用用户",
+    "user.unlocked": "解除锁定",
+    "role.created": "新增角色",
+    "role.updated": "修改角色",
+    "dictionary.item_added": "新增字典代码",
+    "dictionary.item_updated": "修改字典代码",
+    "dictionary.item_retired": "停用字典代码",
+    "dictionary.item_restored": "启用字典代码",
+    "dictionary.item_deleted": "删除字典代码",
+}
+
+
+def audit_value(value: Any) -> Any:
+    """A JSON-safe copy of a field value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [audit_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): audit_value(v) for k, v in value.items()}
+    return str(value)
+
+
+def _object_fields(obj: models.Model | None) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    path_getter = getattr(obj, "audit_path", None)
+    path = path_getter() if callable(path_getter) else str(getattr(obj, "path", "") or "")
+    return {
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk) if obj.pk is not None else "",
+        "object_repr": str(obj)[:200],
+        "object_path": path,
+    }
+
+
+def _actor_fields() -> dict[str, Any]:
+    actor = current_actor()
+    return {
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "actor_path": actor.unit_path,
+        "ip": actor.ip,
+        "request_id": actor.request_id,
+    }
+
+
+def record_event(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+    username: str | None = None,
+    user_id: int | None = None,
+) -> AuditLog:
+    """Write a business event. `username`/`user_id` override the context (failed logins)."""
+    fields = _actor_fields()
+    if username is not None:
+        fields["username"] = username
+    if user_id is not None:
+        fields["user_id"] = user_id
+    return AuditLog.objects.create(
+        layer=AuditLog.Layer.EVENT,
+        action=action,
+        detail=audit_value(detail or {}),
+        **fields,
+        **_object_fields(obj),
+    )
+
+
+def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]]) -> AuditLog:
+    """Write a field-level change record (called by the post_save/post_delete receivers)."""
+    return AuditLog.objects.create(
+        layer=AuditLog.Layer.CHANGE,
+        action=action,
+        changes=changes,
+        **_actor_fields(),
+        **_object_fields(obj),
+    )
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

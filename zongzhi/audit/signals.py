@@ -1,0 +1,34 @@
+"""Receivers that write change records for every ChangeLoggedModel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import ChangeLoggedModel
+from .services import record_change
+
+
+@receiver(post_save)
+def _on_save(sender: type[Any], instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not isinstance(instance, ChangeLoggedModel):
+        return
+    after = instance.audit_state()
+    before: dict[str, Any] = {} if created else getattr(instance, "_audit_snapshot", {})
+    changes = {name: [before.get(name), value] for name, value in after.items() if created or before.get(name) != value}
+    if created:
+        changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [], {})}
+    instance._audit_snapshot = after
+    if not changes and not created:
+        return
+    record_change("create" if created else "update", instance, changes)
+
+
+@receiver(post_delete)
+def _on_delete(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    if not isinstance(instance, ChangeLoggedModel):
+        return
+    before = getattr(instance, "_audit_snapshot", instance.audit_state())
+    record_change("delete", instance, {k: [v, None] for k, v in before.items()})

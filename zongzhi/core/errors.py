@@ -1,0 +1,74 @@
+"""Domain errors. Each becomes one HTTP response `{code, message}` in the API's handler.
+
+`code` is stable and machine-readable; `message` is Chinese and shown to the user as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "请求无法处理"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.message = message or self.message
+        self.code = code or self.code
+        self.errors = errors or []
+        super().__init__(self.message)
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            data["errors"] = self.errors
+        return data
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid_input"
+    message = "提交的数据不正确"
+
+    @classmethod
+    def field(cls, field: str, message: str, *, code: str = "invalid_input") -> InvalidInput:
+        return cls(message, code=code, errors=[{"field": field, "message": message}])
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+    message = "请先登录"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    message = "没有执行此操作的权限"
+
+
+class OutOfScope(DomainError):
+    """The object exists but lies outside the actor's scope; never reveals the object."""
+
+    status = 403
+    code = "out_of_scope"
+    message = "该数据不在您的管辖范围内"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    message = "数据不存在或已被撤销"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    message = "数据已被他人修改，请刷新后重试"

@@ -1,0 +1,26 @@
+"""Model fields shared by all apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class PathField(models.CharField):  # type: ignore[type-arg]
+    """The significant code prefix of a unit ("320111003").
+
+    On PostgreSQL the column uses the "C" collation, so a range test on it (`path >= '3201'
+    AND path < '3202'`) is answered from a plain b-tree index. SQLite's default BINARY collation
+    already compares byte-wise.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 15)
+        super().__init__(*args, **kwargs)
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params

@@ -1,0 +1,50 @@
+"""Serving the built front end (single-page apps) and a health check."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+_NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>综治信息系统</title>
+<body style="font-family:sans-serif;padding:3em"><h1>前端页面尚未构建</h1>
+<p>请在项目目录运行 <code>make run</code>（会自动构建前端），
+或 <code>cd frontend &amp;&amp; npm ci &amp;&amp; npm run build</code>。</p>
+<p>接口文档：<a href="/api/docs">/api/docs</a></p></body></html>"""
+
+
+@cache
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def _page(relative: str) -> HttpResponse:
+    html = _read(Path(settings.FRONTEND_DIST) / relative) if not settings.DEBUG else None
+    if html is None:
+        file = Path(settings.FRONTEND_DIST) / relative
+        html = file.read_text(encoding="utf-8") if file.exists() else None
+    if html is None:
+        return HttpResponse(_NOT_BUILT, status=503)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@ensure_csrf_cookie
+def console_app(request: HttpRequest) -> HttpResponse:
+    return _page("index.html")
+
+
+@ensure_csrf_cookie
+def mobile_app(request: HttpRequest) -> HttpResponse:
+    return _page("m/index.html")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,37 @@
+"""API schemas of the data dictionary."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class CodeTableOut(Schema):
+    id: int
+    namespace: str
+    code: str
+    name: str
+    standard: str
+    hierarchical: bool
+    item_count: int
+
+
+class CodeItemOut(Schema):
+    id: int
+    code: str
+    label: str
+    parent_code: str | None
+    sort: int
+    is_retired: bool
+    is_local: bool
+    in_use: bool
+
+
+class CodeItemIn(Schema):
+    code: str = Field(..., max_length=20)
+    label: str = Field(..., max_length=100)
+    parent_code: str | None = Field(None, max_length=20)
+
+
+class CodeItemUpdateIn(Schema):
+    label: str | None = Field(None, max_length=100)
+    sort: int | None = Field(None, ge=0, le=1_000_000)

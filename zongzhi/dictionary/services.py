@@ -1,0 +1,126 @@
+"""Editing the data dictionary, and checking codes that other apps store."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.db.models import Max
+
+from zongzhi.audit.services import record_event
+from zongzhi.core.errors import Conflict, InvalidInput, NotFound
+from zongzhi.units.models import User
+from zongzhi.units.services import require_cap
+
+from .models import CodeItem, CodeTable
+
+# table code → (model, field) pairs that store codes of that table. Apps register the fields
+# that hold codes, so "in use" covers every record kind.
+_USAGE: dict[str, list[tuple[type[models.Model], str]]] = {}
+
+
+def register_usage(table_code: str, model: type[models.Model], field: str) -> None:
+    _USAGE.setdefault(table_code, []).append((model, field))
+
+
+def used_codes(table: CodeTable) -> set[str]:
+    """Codes of the table that records store or that have child codes (one query per field)."""
+    used = set(CodeItem.objects.filter(table=table, children__isnull=False).values_list("code", flat=True))
+    for model, field in _USAGE.get(table.code, []):
+        used.update(model._default_manager.values_list(field, flat=True).distinct())
+    return used
+
+
+def is_in_use(item: CodeItem) -> bool:
+    if item.children.exists():
+        return True
+    return any(
+        model._default_manager.filter(**{field: item.code}).exists() for model, field in _USAGE.get(item.table.code, [])
+    )
+
+
+def get_table(code: str) -> CodeTable:
+    table = CodeTable.objects.filter(code=code).first()
+    if table is None:
+        raise NotFound("代码表不存在")
+    return table
+
+
+def require_active_code(table_code: str, code: str, *, field: str) -> CodeItem:
+    """Validate a code value submitted for a field (used by every app's services)."""
+    item = CodeItem.objects.filter(table__code=table_code, code=code).first()
+    if item is None:
+        raise InvalidInput.field(field, f"代码“{code}”不在代码表中", code="code_unknown")
+    if item.is_retired:
+        raise InvalidInput.field(field, f"代码“{code} {item.label}”已停用", code="code_retired")
+    return item
+
+
+def _clean_label(label: str) -> str:
+    label = (label or "").strip()
+    if not label:
+        raise InvalidInput.field("label", "名称不能为空", code="required")
+    if len(label) > 100:
+        raise InvalidInput.field("label", "名称不能超过100个字", code="too_long")
+    return label
+
+
+@transaction.atomic
+def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, parent_code: str | None) -> CodeItem:
+    """Add a local code (本地扩展代码) to a table."""
+    require_cap(acting_user, "dictionary.manage")
+    code = (code or "").strip()
+    if not code or len(code) > 20 or not code.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInput.field("code", "代码为1-20位字母或数字", code="code_invalid")
+    if CodeItem.objects.filter(table=table, code=code).exists():
+        raise InvalidInput.field("code", "代码已存在", code="code_taken")
+    parent = None
+    if parent_code:
+        if not table.hierarchical:
+            raise InvalidInput.field("parent_code", "该代码表不分级", code="code_not_hierarchical")
+        parent = CodeItem.objects.filter(table=table, code=parent_code).first()
+        if parent is None:
+            raise InvalidInput.field("parent_code", "上级代码不存在", code="code_unknown")
+    top = CodeItem.objects.filter(table=table).aggregate(m=Max("sort"))["m"] or 0
+    item = CodeItem.objects.create(
+        table=table, code=code, label=_clean_label(label), parent=parent, sort=top + 10, is_local=True
+    )
+    record_event("dictionary.item_added", obj=item, detail={"table": table.code})
+    return item
+
+
+@transaction.atomic
+def update_item(*, acting_user: User, item: CodeItem, label: str | None, sort: int | None) -> CodeItem:
+    require_cap(acting_user, "dictionary.manage")
+    if label is not None:
+        item.label = _clean_label(label)
+    if sort is not None:
+        item.sort = sort
+    item.save()
+    record_event("dictionary.item_updated", obj=item, detail={"table": item.table.code})
+    return item
+
+
+@transaction.atomic
+def set_item_retired(*, acting_user: User, item: CodeItem, retired: bool) -> CodeItem:
+    require_cap(acting_user, "dictionary.manage")
+    if item.is_retired == retired:
+        raise Conflict("代码状态未变化", code="code_state_unchanged")
+    item.is_retired = retired
+    item.save(update_fields=["is_retired"])
+    record_event(
+        "dictionary.item_retired" if retired else "dictionary.item_restored",
+        obj=item,
+        detail={"table": item.table.code},
+    )
+    return item
+
+
+@transaction.atomic
+def delete_item(*, acting_user: User, item: CodeItem) -> None:
+    """Delete a local code that nothing uses; standard codes and codes in use are only retired."""
+    require_cap(acting_user, "dictionary.manage")
+    if not item.is_local:
+        raise InvalidInput("标准代码不能删除，只能停用", code="code_standard")
+    if is_in_use(item):
+        raise InvalidInput("该代码已被使用，不能删除，只能停用", code="code_in_use")
+    record_event("dictionary.item_deleted", obj=item, detail={"table": item.table.code, "code": item.code})
+    item.delete()

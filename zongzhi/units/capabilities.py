@@ -1,0 +1,45 @@
+"""What a role may do. Capabilities are grouped by kind: business work, and the three
+separated administrator kinds (三员分立). A role, and a user through all their roles, may hold
+capabilities of at most one administrator kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Capability:
+    code: str
+    label: str
+    kind: str  # "business" | "system" | "security" | "audit"
+
+
+KIND_LABELS = {
+    "business": "业务",
+    "system": "系统管理员",
+    "security": "安全管理员",
+    "audit": "审计管理员",
+}
+
+CAPABILITIES: dict[str, Capability] = {
+    c.code: c
+    for c in [
+        Capability("records.read", "查看辖区数据", "business"),
+        Capability("records.write", "录入和维护辖区数据", "business"),
+        Capability("pii.unmask", "查看完整身份证号和手机号", "business"),
+        Capability("units.manage", "管理辖区、网格和成员单位", "system"),
+        Capability("users.manage", "管理用户账号", "system"),
+        Capability("sessions.manage", "查看和结束在线会话", "system"),
+        Capability("dictionary.manage", "维护数据字典", "system"),
+        Capability("roles.manage", "管理角色和权限", "security"),
+        Capability("roles.assign", "为用户授予角色和数据范围", "security"),
+        Capability("audit.read", "查阅审计日志", "audit"),
+        Capability("audit.export", "导出审计日志", "audit"),
+    ]
+}
+
+ADMIN_KINDS = ("system", "security", "audit")
+
+
+def admin_kinds_of(codes: set[str] | list[str]) -> set[str]:
+    return {CAPABILITIES[c].kind for c in codes if c in CAPABILITIES and CAPABILITIES[c].kind in ADMIN_KINDS}

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from zongzhi.units.demo import DEMO_PASSWORD, build_jurisdiction, build_personas
+
+
+class Command(BaseCommand):
+    help = "Build the demo jurisdiction (南京市浦口区) and one account per persona; prints them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=["small", "large"], default="small")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = build_jurisdiction(options["size"])
+        personas = build_personas()
+        self.stdout.write(f"演示辖区：南京市浦口区（新建单位 {counts['units']} 个，网格 {counts['grids']} 个）")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for persona, user in personas:
+            self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")

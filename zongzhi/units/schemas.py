@@ -1,0 +1,297 @@
+"""API schemas of the units app: explicit In/Out field lists, never "__all__"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from zongzhi.core.masking import mask_value
+
+from .models import Department, LoginSession, User
+
+LevelName = Literal["province", "city", "county", "township", "village", "grid"]
+
+
+class UnitBrief(Schema):
+    id: int
+    code: str
+    name: str
+    level: LevelName
+    path: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: LevelName
+    level_label: str
+    path: str
+    parent_id: int | None
+    is_retired: bool
+    children_count: int = 0
+    staff_count: int = 0
+    ancestors: list[UnitBrief] = Field(default_factory=list)
+
+
+class UnitCreateIn(Schema):
+    parent_id: int
+    code: str = Field(..., max_length=15, description="区划代码：12位，网格15位")
+    name: str = Field(..., max_length=100)
+
+
+class UnitRenameIn(Schema):
+    name: str = Field(..., max_length=100)
+
+
+class UnitMoveIn(Schema):
+    parent_id: int
+    code: str = Field(..., max_length=15)
+
+
+class UnitStatsOut(Schema):
+    by_level: dict[str, int]
+    staff: int
+
+
+class DepartmentBrief(Schema):
+    id: int
+    name: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    kind_code: str
+    kind_label: str
+    unit: UnitBrief
+    is_retired: bool
+
+    @staticmethod
+    def resolve_kind_label(obj: Department, context: dict[str, Any]) -> str:
+        return _per_request(context, "_department_kinds", _department_kind_labels).get(obj.kind_code, obj.kind_code)
+
+
+def _per_request(context: dict[str, Any] | None, attr: str, compute: Any) -> Any:
+    """A value computed once per request (so list endpoints make one query, not one per row)."""
+    request = (context or {}).get("request")
+    if request is None:
+        return compute()
+    if not hasattr(request, attr):
+        setattr(request, attr, compute())
+    return getattr(request, attr)
+
+
+def _department_kind_labels() -> dict[str, str]:
+    from zongzhi.dictionary.models import CodeItem
+
+    return dict(CodeItem.objects.filter(table__code="department_kind").values_list("code", "label"))
+
+
+def _locked_usernames() -> set[str]:
+    from .services import locked_usernames
+
+    return locked_usernames()
+
+
+class DepartmentIn(Schema):
+    unit_id: int
+    kind_code: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=100)
+
+
+class DepartmentRenameIn(Schema):
+    name: str = Field(..., max_length=100)
+
+
+class RoleBrief(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    phone_masked: str
+    unit: UnitBrief | None
+    department: DepartmentBrief | None
+    roles: list[RoleBrief]
+    view_scope: list[UnitBrief]
+    capture_scope: list[UnitBrief]
+    is_active: bool
+    is_locked: bool
+    must_change_password: bool
+    otp_enabled: bool
+    last_login: datetime | None
+    date_joined: datetime
+
+    @staticmethod
+    def resolve_phone_masked(obj: User) -> str:
+        return mask_value(obj.phone)
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[Any]:
+        return list(obj.roles.all())
+
+    @staticmethod
+    def resolve_view_scope(obj: User) -> list[Any]:
+        return list(obj.view_scope.all())
+
+    @staticmethod
+    def resolve_capture_scope(obj: User) -> list[Any]:
+        return list(obj.capture_scope.all())
+
+    @staticmethod
+    def resolve_is_locked(obj: User, context: dict[str, Any]) -> bool:
+        return obj.username in _per_request(context, "_locked_usernames", _locked_usernames)
+
+    @staticmethod
+    def resolve_otp_enabled(obj: User) -> bool:
+        devices = getattr(obj, "confirmed_totp", None)
+        if devices is not None:
+            return bool(devices)
+        from .auth import has_totp
+
+        return has_totp(obj)
+
+
+class UserCreateIn(Schema):
+    username: str = Field(..., max_length=50)
+    full_name: str = Field(..., max_length=60)
+    phone: str = Field("", max_length=20)
+    unit_id: int
+    department_id: int | None = None
+    password: str = Field(..., max_length=128)
+
+
+class UserUpdateIn(Schema):
+    full_name: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=20)
+    unit_id: int | None = None
+    department_id: int | None = None
+    clear_department: bool = False
+
+
+class GrantsIn(Schema):
+    role_codes: list[str] = Field(default_factory=list, max_length=50)
+    view_scope_ids: list[int] = Field(default_factory=list, max_length=200)
+    capture_scope_ids: list[int] = Field(default_factory=list, max_length=200)
+
+
+class PasswordResetIn(Schema):
+    new_password: str = Field(..., max_length=128)
+
+
+class PhoneOut(Schema):
+    phone: str
+
+
+class RoleOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    capabilities: list[str]
+    is_builtin: bool
+    user_count: int = 0
+
+
+class RoleIn(Schema):
+    code: str = Field(..., max_length=40)
+    name: str = Field(..., max_length=60)
+    description: str = Field("", max_length=200)
+    capabilities: list[str] = Field(default_factory=list, max_length=50)
+
+
+class RoleUpdateIn(Schema):
+    name: str | None = Field(None, max_length=60)
+    description: str | None = Field(None, max_length=200)
+    capabilities: list[str] | None = Field(None, max_length=50)
+
+
+class CapabilityOut(Schema):
+    code: str
+    label: str
+    group: str
+
+
+class UserBrief(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class SessionOut(Schema):
+    id: int
+    user: UserBrief
+    kind: Literal["session", "token"]
+    ip: str | None
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+# --- auth ------------------------------------------------------------------------------------
+class MeOut(Schema):
+    user: UserOut
+    capabilities: list[str]
+    password_change_required: bool
+    otp_required: bool
+    todo_count: int
+
+
+class LoginIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=128)
+    client: Literal["session", "token"] = "session"
+
+
+class LoginOut(Schema):
+    status: Literal["ok", "otp_required", "otp_setup_required"]
+    challenge: str | None = None
+    token: str | None = None
+    me: MeOut | None = None
+
+
+class OtpVerifyIn(Schema):
+    challenge: str = Field(..., max_length=500)
+    code: str = Field(..., min_length=6, max_length=8)
+    client: Literal["session", "token"] = "session"
+
+
+class OtpChallengeIn(Schema):
+    challenge: str = Field(..., max_length=500)
+
+
+class OtpSetupOut(Schema):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class OtpCodeIn(Schema):
+    code: str = Field(..., min_length=6, max_length=8)
+
+
+class OtpStatusOut(Schema):
+    enabled: bool
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., max_length=128)
+
+
+class SystemConfigOut(Schema):
+    site_name: str
+    tile_url: str | None
+    tile_attribution: str
+    version: str
+
+
+__all__ = ["LoginSession"]
