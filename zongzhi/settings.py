@@ -151,10 +151,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zongzhi.units.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "zongzhi.units.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "zongzhi.units.passwords.NotUsernameValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "zongzhi.units.passwords.CommonPasswordValidator"},
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_IDLE_SECONDS = env_int("ZONGZHI_SESSION_IDLE_SECONDS", 30 * 60)

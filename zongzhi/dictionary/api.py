@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from zongzhi.core.errors import NotFound
 from zongzhi.units.api import acting
@@ -55,7 +55,7 @@ def list_items(request: HttpRequest, code: str, include_retired: bool = False) -
 
 
 @router.post("/tables/{code}/items", response={201: CodeItemOut})
-def add_item(request: HttpRequest, code: str, payload: CodeItemIn) -> tuple[int, dict[str, Any]]:
+def add_item(request: HttpRequest, code: str, payload: CodeItemIn) -> Status[dict[str, Any]]:
     table = services.get_table(code)
     item = services.add_item(
         acting_user=acting(request),
@@ -64,7 +64,7 @@ def add_item(request: HttpRequest, code: str, payload: CodeItemIn) -> tuple[int,
         label=payload.label,
         parent_code=payload.parent_code,
     )
-    return 201, _item_out(item)
+    return Status(201, _item_out(item))
 
 
 @router.patch("/items/{item_id}", response=CodeItemOut)
@@ -86,6 +86,6 @@ def restore_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
 
 
 @router.delete("/items/{item_id}", response={204: None})
-def delete_item(request: HttpRequest, item_id: int) -> tuple[int, None]:
+def delete_item(request: HttpRequest, item_id: int) -> Status[None]:
     services.delete_item(acting_user=acting(request), item=_get_item(item_id))
-    return 204, None
+    return Status(204, None)

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zongzhi import __version__
@@ -102,10 +102,10 @@ auth_router = Router(tags=["登录与账号"])
 
 
 @auth_router.get("/csrf", auth=None, response={204: None})
-def csrf(request: HttpRequest) -> tuple[int, None]:
+def csrf(request: HttpRequest) -> Status[None]:
     """Sets the CSRF cookie the console sends back on every change."""
     get_token(request)
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.post("/login", auth=None, response=LoginOut)
@@ -140,9 +140,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @auth_router.post("/logout", auth=auth.pending_auth, response={204: None})
-def logout(request: HttpRequest) -> tuple[int, None]:
+def logout(request: HttpRequest) -> Status[None]:
     auth.logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.post("/password", auth=auth.pending_auth, response=MeOut)
@@ -171,9 +171,9 @@ def otp_device_confirm(request: HttpRequest, payload: OtpCodeIn) -> dict[str, bo
 
 
 @auth_router.delete("/otp/devices", auth=auth.pending_auth, response={204: None})
-def otp_disable(request: HttpRequest) -> tuple[int, None]:
+def otp_disable(request: HttpRequest) -> Status[None]:
     auth.disable_totp(acting(request))
-    return 204, None
+    return Status(204, None)
 
 
 # === units ==================================================================================
@@ -262,11 +262,11 @@ def unit_children(request: HttpRequest, unit_id: int, include_retired: bool = Fa
 
 
 @units_router.post("", response={201: UnitOut})
-def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]:
+def create_unit(request: HttpRequest, payload: UnitCreateIn) -> Status[Unit]:
     user = acting(request)
     parent = get_visible(Unit.objects.all(), user, payload.parent_id)
     unit = services.create_unit(acting_user=user, parent=parent, code=payload.code, name=payload.name)
-    return 201, _unit_detail(unit)
+    return Status(201, _unit_detail(unit))
 
 
 @units_router.patch("/{unit_id}", response=UnitOut)
@@ -354,10 +354,12 @@ def list_departments(
 
 
 @departments_router.post("", response={201: DepartmentOut})
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
     user = acting(request)
     unit = get_visible(Unit.objects.all(), user, payload.unit_id)
-    return 201, services.create_department(acting_user=user, unit=unit, kind_code=payload.kind_code, name=payload.name)
+    return Status(
+        201, services.create_department(acting_user=user, unit=unit, kind_code=payload.kind_code, name=payload.name)
+    )
 
 
 @departments_router.patch("/{department_id}", response=DepartmentOut)
@@ -433,7 +435,7 @@ def _department_for(user: User, department_id: int | None) -> Department | None:
 
 
 @users_router.post("", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserCreateIn) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserCreateIn) -> Status[User]:
     actor = acting(request)
     unit = _unit_for(actor, payload.unit_id)
     assert unit is not None
@@ -446,7 +448,7 @@ def create_user(request: HttpRequest, payload: UserCreateIn) -> tuple[int, User]
         department=_department_for(actor, payload.department_id),
         password=payload.password,
     )
-    return 201, _user_list_qs().get(pk=user.pk)
+    return Status(201, _user_list_qs().get(pk=user.pk))
 
 
 @users_router.patch("/{user_id}", response=UserOut)
@@ -532,7 +534,7 @@ def list_capabilities(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @roles_router.post("", response={201: RoleOut})
-def create_role(request: HttpRequest, payload: RoleIn) -> tuple[int, Role]:
+def create_role(request: HttpRequest, payload: RoleIn) -> Status[Role]:
     role = services.create_role(
         acting_user=acting(request),
         code=payload.code,
@@ -540,7 +542,7 @@ def create_role(request: HttpRequest, payload: RoleIn) -> tuple[int, Role]:
         description=payload.description,
         capabilities=payload.capabilities,
     )
-    return 201, role
+    return Status(201, role)
 
 
 @roles_router.patch("/{role_id}", response=RoleOut)
@@ -586,12 +588,12 @@ def list_sessions(request: HttpRequest, user: int | None = None) -> QuerySet[Log
 
 
 @sessions_router.post("/{session_id}/end", response={204: None})
-def end_session(request: HttpRequest, session_id: int) -> tuple[int, None]:
+def end_session(request: HttpRequest, session_id: int) -> Status[None]:
     ls = LoginSession.objects.select_related("user__unit").filter(pk=session_id).first()
     if ls is None:
         raise NotFound("会话不存在")
     services.end_session(acting_user=acting(request), login_session=ls)
-    return 204, None
+    return Status(204, None)
 
 
 # === system =================================================================================

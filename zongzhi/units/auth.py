@@ -27,6 +27,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.context import bind_user
@@ -44,6 +45,18 @@ class AccountLocked(DomainError):
     status = 403
     code = "account_locked"
     message = "连续登录失败次数过多，账号已锁定30分钟，请稍后再试或联系系统管理员解锁"
+
+
+class CsrfFailed(DomainError):
+    status = 403
+    code = "csrf_failed"
+    message = "页面已过期，请刷新后重试"
+
+
+def require_csrf_for_session(request: HttpRequest, client: str) -> None:
+    """Console logins set a session cookie, so they are CSRF-checked like every change."""
+    if client == "session" and check_csrf(request) is not None:
+        raise CsrfFailed()
 
 
 class PasswordChangeRequired(DomainError):
@@ -130,6 +143,7 @@ def _read_challenge(challenge: str, stage: str) -> tuple[User, str]:
 
 def login_with_password(request: HttpRequest, *, username: str, password: str, client: str) -> LoginResult:
     """Step 1: check the password (axes counts failures). May ask for a second factor."""
+    require_csrf_for_session(request, client)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise AccountLocked()
@@ -153,13 +167,24 @@ def _count_otp_try(nonce: str) -> None:
 
 def verify_otp(request: HttpRequest, *, challenge: str, code: str, client: str) -> LoginResult:
     """Step 2: check the TOTP code of a user who has a device."""
+    require_csrf_for_session(request, client)
     user, nonce = _read_challenge(challenge, "otp")
     _count_otp_try(nonce)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    _check_throttle(device)
     if device is None or not device.verify_token(code.strip()):
         record_event("auth.otp_failed", obj=user, username=user.username, user_id=user.pk)
         raise InvalidInput("动态口令不正确", code="otp_invalid")
     return complete_login(request, user, client=client)
+
+
+def _check_throttle(device: TOTPDevice | None) -> None:
+    """django-otp slows down guessing: after a wrong code the device waits 1, 2, 4 … seconds."""
+    if device is None:
+        return
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise InvalidInput("动态口令错误次数过多，请稍等片刻再试", code="otp_throttled")
 
 
 def start_totp_setup(user: User) -> TOTPDevice:
@@ -179,6 +204,7 @@ def confirm_totp(user: User, code: str) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise InvalidInput("请先获取动态口令二维码", code="otp_not_started")
+    _check_throttle(device)
     if not device.verify_token(code.strip()):
         raise InvalidInput("动态口令不正确，请核对手机上的6位数字", code="otp_invalid")
     with transaction.atomic():
@@ -189,6 +215,7 @@ def confirm_totp(user: User, code: str) -> None:
 
 
 def confirm_otp_for_challenge(request: HttpRequest, *, challenge: str, code: str, client: str) -> LoginResult:
+    require_csrf_for_session(request, client)
     user, nonce = _read_challenge(challenge, "setup")
     _count_otp_try(nonce)
     confirm_totp(user, code)

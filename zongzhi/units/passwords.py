@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -41,3 +42,27 @@ class NotUsernameValidator:
 
     def get_help_text(self) -> str:
         return "密码不能与用户名相同或包含用户名"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with the message in Chinese whatever the active language."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短，至少需要{self.min_length}位", code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return f"密码至少{self.min_length}位"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's list of 20,000 common passwords, with the message in Chinese."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError as exc:
+            raise ValidationError("这个密码太常见，容易被猜到，请换一个", code="password_too_common") from exc
+
+    def get_help_text(self) -> str:
+        return "不能使用常见密码"
