@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zongzhi import __version__
 from zongzhi.audit.api import router as audit_router
+from zongzhi.audit.services import record_event
 from zongzhi.core.errors import DomainError
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.units.api import (
@@ -58,6 +59,9 @@ def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpRe
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if exc.audit is not None:
+        # The service's transaction has rolled back by now: record the refusal on its own.
+        record_event(exc.audit.action, obj=exc.audit.obj, detail=exc.audit.detail)
     return _error(request, exc.status, exc.payload())
 
 

@@ -5,7 +5,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    """An audit event that a refusal must leave behind.
+
+    It is written by the API's exception handler, after the service's transaction has rolled
+    back, so the refusal is recorded even though the attempted change is not.
+    """
+
+    action: str
+    obj: Any = None
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 class DomainError(Exception):
@@ -19,10 +33,12 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         errors: list[dict[str, Any]] | None = None,
+        audit: AuditNote | None = None,
     ) -> None:
         self.message = message or self.message
         self.code = code or self.code
         self.errors = errors or []
+        self.audit = audit
         super().__init__(self.message)
 
     def payload(self) -> dict[str, Any]:

@@ -8,7 +8,8 @@ or `startswith` carries an ESCAPE clause that stops SQLite from using the index.
 A user has a view scope and a capture scope, each a set of unit subtrees (DHIS2's
 distinction): they read what lies under their view scope and change what lies under their
 capture scope. Reads go through `Model.objects.visible_to(user)`, writes are checked with
-`require_capture(user, obj)`; out-of-scope attempts are refused and audited.
+`require_capture(user, obj)`; out-of-scope attempts are refused, and the refusal carries an
+audit note that the API's error handler writes once the transaction has rolled back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.db import models
 from django.db.models import Q
 
-from .errors import NotFound, OutOfScope
+from .errors import AuditNote, NotFound, OutOfScope
 from .fields import PathField
 
 if TYPE_CHECKING:
@@ -104,14 +105,8 @@ class ScopedModel(models.Model):
 M = TypeVar("M", bound=models.Model)
 
 
-def _audit_denial(user: ScopedUser, obj: models.Model, mode: str) -> None:
-    from zongzhi.audit.services import record_event
-
-    record_event(
-        "scope.denied",
-        obj=obj,
-        detail={"mode": mode, "user_id": user.pk},
-    )
+def _denial(user: ScopedUser, obj: models.Model, mode: str) -> AuditNote:
+    return AuditNote("scope.denied", obj, {"mode": mode, "user_id": user.pk})
 
 
 def get_visible(queryset: QuerySet[M], user: ScopedUser, pk: Any) -> M:
@@ -125,8 +120,7 @@ def get_visible(queryset: QuerySet[M], user: ScopedUser, pk: Any) -> M:
         raise NotFound()
     path = getattr(obj, "path", None)
     if path is None or not path_within(path, user.view_paths):
-        _audit_denial(user, obj, "read")
-        raise NotFound()
+        raise NotFound(audit=_denial(user, obj, "read"))
     return obj
 
 
@@ -134,8 +128,7 @@ def require_capture(user: ScopedUser, obj: models.Model, path: str | None = None
     """Refuse (403, audited) a change to an object outside the user's capture scope."""
     target = path if path is not None else getattr(obj, "path", "")
     if not target or not path_within(target, user.capture_paths):
-        _audit_denial(user, obj, "write")
-        raise OutOfScope("该数据不在您的录入和维护范围内，只能查看不能修改")
+        raise OutOfScope("该数据不在您的录入和维护范围内，只能查看不能修改", audit=_denial(user, obj, "write"))
 
 
 def scoped_models() -> list[type[ScopedModel]]:

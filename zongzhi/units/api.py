@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zongzhi import __version__
-from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.pagination import LimitOffset
 from zongzhi.core.scope import get_visible, path_within, subtree_q
 
@@ -394,10 +394,7 @@ def _visible_user(request: HttpRequest, user_id: int) -> User:
         raise NotFound("用户不存在")
     path = target.unit.path if target.unit is not None else ""
     if target.pk != actor.pk and not (path and path_within(path, actor.view_paths)):
-        from zongzhi.audit.services import record_event
-
-        record_event("scope.denied", obj=target, detail={"mode": "read"})
-        raise NotFound("用户不存在")
+        raise NotFound("用户不存在", audit=AuditNote("scope.denied", target, {"mode": "read"}))
     return target
 
 

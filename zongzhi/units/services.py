@@ -18,7 +18,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
-from zongzhi.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_upper_bound, path_within, require_capture, scoped_models
 
@@ -33,8 +33,9 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,50}$")
 def require_cap(user: User, code: str) -> None:
     """Refuse (403, audited) an action the user's roles do not allow."""
     if not user.has_cap(code):
-        record_event("permission.denied", detail={"capability": code})
-        raise Forbidden(f"没有“{CAPABILITIES[code].label}”的权限")
+        raise Forbidden(
+            f"没有“{CAPABILITIES[code].label}”的权限", audit=AuditNote("permission.denied", None, {"capability": code})
+        )
 
 
 # --- the tree --------------------------------------------------------------------------------
@@ -507,8 +508,9 @@ def reveal_phone(*, acting_user: User, user: User) -> str:
     """Show a full phone number: audited (个人信息查看留痕)."""
     allowed = acting_user.has_cap("users.manage") or acting_user.has_cap("pii.unmask")
     if acting_user.pk != user.pk and not allowed:
-        record_event("permission.denied", obj=user, detail={"capability": "pii.unmask"})
-        raise Forbidden("没有查看完整手机号的权限")
+        raise Forbidden(
+            "没有查看完整手机号的权限", audit=AuditNote("permission.denied", user, {"capability": "pii.unmask"})
+        )
     record_event("pii.unmask", obj=user, detail={"field": "phone", "shown": mask_value(user.phone)})
     return user.phone
 

@@ -38,7 +38,9 @@ def _login_token(username: str, password: str) -> Any:
 
 def _forget_failures(user: User) -> None:
     """django-otp throttles after a wrong code; a person would wait a moment, the test resets."""
-    TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None, last_t=-1)
+    TOTPDevice.objects.filter(user=user).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None, last_t=-1
+    )
 
 
 def _code(user: User) -> str:

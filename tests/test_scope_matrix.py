@@ -1,0 +1,430 @@
+"""The scope matrix: every API endpoint × every persona, in scope and out of scope.
+
+The expected outcome comes from an oracle written independently of the product's scope code:
+the personas' scopes as the demo defines them (unit codes) and the capabilities of the
+built-in roles as the migration defines them. Out-of-scope requests must get 403/404 with no
+data, and leave an audit event.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from zongzhi.api import api as ninja_api
+from zongzhi.audit.models import AuditLog
+from zongzhi.units.auth import complete_login
+from zongzhi.units.demo import PERSONAS
+from zongzhi.units.models import Department, LoginSession, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+ROLE_CAPS: dict[str, set[str]] = {
+    code: set(caps)
+    for code, _n, _d, caps in importlib.import_module("zongzhi.units.migrations.0002_builtin_roles").ROLES
+}
+PERSONA_NAMES = [p.username for p in PERSONAS]
+
+
+def _unit_path(code: str) -> str:
+    return Unit.objects.get(code=code if len(code) >= 12 else code.ljust(12, "0")).path
+
+
+@dataclass
+class Oracle:
+    username: str
+    caps: set[str]
+    view: list[str]
+    capture: list[str]
+
+    def sees(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.view)
+
+    def captures(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.capture)
+
+
+def oracle(username: str) -> Oracle:
+    p = next(p for p in PERSONAS if p.username == username)
+    return Oracle(username, ROLE_CAPS[p.role], [_unit_path(c) for c in p.view], [_unit_path(c) for c in p.capture])
+
+
+@dataclass
+class Target:
+    """One place in the tree with one object of each kind."""
+
+    name: str
+    village: Unit  # a unit of this place (village, or the city for the out-of-county target)
+    spare_grid: Unit  # active, no staff: can be retired
+    retired_grid: Unit  # retired: can be restored
+    department: Department
+    user: User
+    session: LoginSession
+    path: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.path = self.village.path
+
+
+def _make_target(name: str, village: Unit) -> Target:
+    sub_level = "grid" if village.level == "village" else "county"
+
+    def child(suffix: str, retired: bool) -> Unit:
+        code = (village.path + suffix).ljust(15 if sub_level == "grid" else 12, "0")
+        return Unit.objects.create(
+            code=code,
+            name=f"测试{suffix}",
+            level=sub_level,
+            parent=village,
+            path=code[: len(village.path) + len(suffix)],
+            is_retired=retired,
+        )
+
+    spare = child("097" if sub_level == "grid" else "97", False)
+    retired = child("096" if sub_level == "grid" else "96", True)
+    dept = Department.objects.create(unit=village, path=village.path, kind_code="01", name=f"{name}警务室")
+    user = User.objects.create(
+        username=f"target_{name}", full_name="目标用户", phone="13700000000", unit=village, must_change_password=False
+    )
+    request = RequestFactory().post("/api/auth/login", REMOTE_ADDR="127.0.0.1")
+    complete_login(request, user, client="token")
+    session = LoginSession.objects.filter(user=user).latest("id")
+    return Target(name, village, spare, retired, dept, user, session)
+
+
+@pytest.fixture
+def targets(db: Any) -> dict[str, Target]:
+    return {
+        "in": _make_target("in", Unit.objects.get(code="320111003001")),  # 沿江街道冯墙社区
+        "other_township": _make_target("other", Unit.objects.get(code="320111004001")),  # 江浦街道
+        "outside_county": _make_target("city", Unit.objects.get(code="320100000000")),  # 南京市
+    }
+
+
+@dataclass(frozen=True)
+class Spec:
+    method: str
+    route: str  # as in the OpenAPI schema
+    kind: str  # "read" | "write" | "list"
+    url: Callable[[Target], str]
+    body: Callable[[Target], Any] | None = None
+    cap: frozenset[str] = frozenset()  # any one of these is enough
+    target: str = "unit"  # which object's path decides: unit | department | user | session
+    ok: tuple[int, ...] = (200, 201, 204)
+
+
+def _u(t: Target) -> int:
+    return t.village.pk
+
+
+SPECS: list[Spec] = [
+    # first: deactivating the target user later ends their sessions
+    Spec(
+        "POST",
+        "/api/sessions/{session_id}/end",
+        "session",
+        lambda t: f"/api/sessions/{t.session.pk}/end",
+        None,
+        frozenset({"sessions.manage"}),
+        "session",
+    ),
+    Spec("GET", "/api/units/{unit_id}", "read", lambda t: f"/api/units/{_u(t)}"),
+    Spec("GET", "/api/units/{unit_id}/children", "read", lambda t: f"/api/units/{_u(t)}/children"),
+    Spec("GET", "/api/units/{unit_id}/staff", "read", lambda t: f"/api/units/{_u(t)}/staff"),
+    Spec("GET", "/api/units/{unit_id}/map", "read", lambda t: f"/api/units/{_u(t)}/map"),
+    Spec("GET", "/api/units", "read", lambda t: f"/api/units?under={_u(t)}"),
+    Spec("GET", "/api/units/stats", "read", lambda t: f"/api/units/stats?under={_u(t)}"),
+    Spec(
+        "POST",
+        "/api/units",
+        "write",
+        lambda t: "/api/units",
+        lambda t: {
+            "parent_id": t.village.pk,
+            "code": (t.village.path + "095").ljust(15, "0") if t.village.level == "village" else "329500000000",
+            "name": "新单位",
+        },
+        frozenset({"units.manage"}),
+    ),
+    Spec(
+        "PATCH",
+        "/api/units/{unit_id}",
+        "write",
+        lambda t: f"/api/units/{_u(t)}",
+        lambda t: {"name": "更名后"},
+        frozenset({"units.manage"}),
+    ),
+    Spec(
+        "POST",
+        "/api/units/{unit_id}/move",
+        "write",
+        lambda t: f"/api/units/{t.spare_grid.pk}/move",
+        lambda t: {
+            "parent_id": t.village.pk,
+            "code": t.spare_grid.code[:-3] + "094" if t.village.level == "village" else "329400000000",
+        },
+        frozenset({"units.manage"}),
+    ),
+    Spec(
+        "POST",
+        "/api/units/{unit_id}/retire",
+        "write",
+        lambda t: f"/api/units/{t.spare_grid.pk}/retire",
+        None,
+        frozenset({"units.manage"}),
+    ),
+    Spec(
+        "POST",
+        "/api/units/{unit_id}/restore",
+        "write",
+        lambda t: f"/api/units/{t.retired_grid.pk}/restore",
+        None,
+        frozenset({"units.manage"}),
+    ),
+    Spec("GET", "/api/departments", "read", lambda t: f"/api/departments?unit={_u(t)}"),
+    Spec(
+        "POST",
+        "/api/departments",
+        "write",
+        lambda t: "/api/departments",
+        lambda t: {"unit_id": t.village.pk, "kind_code": "04", "name": "新调解室"},
+        frozenset({"units.manage"}),
+    ),
+    Spec(
+        "PATCH",
+        "/api/departments/{department_id}",
+        "write",
+        lambda t: f"/api/departments/{t.department.pk}",
+        lambda t: {"name": "改名警务室"},
+        frozenset({"units.manage"}),
+        "department",
+    ),
+    Spec(
+        "POST",
+        "/api/departments/{department_id}/retire",
+        "write",
+        lambda t: f"/api/departments/{t.department.pk}/retire",
+        None,
+        frozenset({"units.manage"}),
+        "department",
+    ),
+    Spec("GET", "/api/users", "read", lambda t: f"/api/users?unit={_u(t)}"),
+    Spec("GET", "/api/users/{user_id}", "read", lambda t: f"/api/users/{t.user.pk}", target="user"),
+    Spec(
+        "POST",
+        "/api/users",
+        "write",
+        lambda t: "/api/users",
+        lambda t: {
+            "username": f"new_{t.name}",
+            "full_name": "新用户",
+            "phone": "",
+            "unit_id": t.village.pk,
+            "password": "Fresh#2026pw",
+        },
+        frozenset({"users.manage"}),
+    ),
+    Spec(
+        "PATCH",
+        "/api/users/{user_id}",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}",
+        lambda t: {"full_name": "改名"},
+        frozenset({"users.manage"}),
+        "user",
+    ),
+    Spec(
+        "PUT",
+        "/api/users/{user_id}/grants",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}/grants",
+        lambda t: {"role_codes": ["leader"], "view_scope_ids": [t.village.pk], "capture_scope_ids": []},
+        frozenset({"roles.assign"}),
+        "user",
+    ),
+    Spec(
+        "POST",
+        "/api/users/{user_id}/reset-password",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}/reset-password",
+        lambda t: {"new_password": "Reset#2026pw"},
+        frozenset({"users.manage"}),
+        "user",
+    ),
+    Spec(
+        "POST",
+        "/api/users/{user_id}/deactivate",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}/deactivate",
+        None,
+        frozenset({"users.manage"}),
+        "user",
+    ),
+    Spec(
+        "POST",
+        "/api/users/{user_id}/activate",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}/activate",
+        None,
+        frozenset({"users.manage"}),
+        "user",
+    ),
+    Spec(
+        "POST",
+        "/api/users/{user_id}/unlock",
+        "write",
+        lambda t: f"/api/users/{t.user.pk}/unlock",
+        None,
+        frozenset({"users.manage"}),
+        "user",
+    ),
+    Spec(
+        "GET",
+        "/api/users/{user_id}/phone",
+        "reveal",
+        lambda t: f"/api/users/{t.user.pk}/phone",
+        None,
+        frozenset({"users.manage", "pii.unmask"}),
+        "user",
+    ),
+]
+
+
+def _path_of(spec: Spec, t: Target) -> str:
+    return t.department.path if spec.target == "department" else t.path
+
+
+def expected(o: Oracle, spec: Spec, t: Target) -> str:
+    """'ok', 'hidden' (404) or 'denied' (403)."""
+    path = _path_of(spec, t)
+    if spec.kind == "session":  # looked up by id, then checked by capability and capture scope
+        return "ok" if spec.cap & o.caps and o.captures(path) else "denied"
+    if not o.sees(path):
+        return "hidden"
+    if spec.kind == "read":
+        return "ok"
+    if spec.kind == "reveal":
+        return "ok" if spec.cap & o.caps else "denied"
+    if not (spec.cap & o.caps):
+        return "denied"
+    return "ok" if o.captures(path) else "denied"
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
+def test_scope_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
+    o = oracle(username)
+    client = api(username)
+    t = targets[where]
+    for spec in SPECS:
+        before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        url = spec.url(t)
+        if spec.method == "GET":
+            r = client.get(url)
+        else:
+            r = client.send(spec.method, url, spec.body(t) if spec.body else {})
+        want = expected(o, spec, t)
+        label = f"{username} {spec.method} {spec.route} @ {where}"
+        body = r.json() if r.content else None
+        if want == "ok":
+            assert r.status_code in spec.ok, f"{label}: expected success, got {r.status_code} {body}"
+            if spec.method == "GET" and spec.route in ("/api/units", "/api/users", "/api/departments"):
+                paths = [i["path"] if "path" in i else (i["unit"] or {}).get("path", "") for i in body["items"]]
+                assert all(o.sees(p) for p in paths), f"{label}: list leaks out-of-scope rows"
+        else:
+            status = 404 if want == "hidden" else 403
+            assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"
+            assert set(body) <= {"code", "message", "errors"}, f"{label}: error leaks data"
+            denials = AuditLog.objects.filter(
+                id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
+            )
+            assert denials.exists(), f"{label}: refusal not audited"
+
+
+GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
+    ("GET", "/api/roles", None, frozenset()),
+    ("GET", "/api/roles/capabilities", None, frozenset()),
+    (
+        "POST",
+        "/api/roles",
+        {"code": "matrix_role", "name": "测试角色", "capabilities": ["records.read"]},
+        frozenset({"roles.manage"}),
+    ),
+    ("PATCH", "/api/roles/{role_id}", {"description": "改"}, frozenset({"roles.manage"})),
+    ("GET", "/api/dictionary/tables", None, frozenset()),
+    ("GET", "/api/dictionary/tables/{code}/items", None, frozenset()),
+    ("POST", "/api/dictionary/tables/{code}/items", {"code": "Z1", "label": "本地"}, frozenset({"dictionary.manage"})),
+    ("PATCH", "/api/dictionary/items/{item_id}", {"label": "改"}, frozenset({"dictionary.manage"})),
+    ("POST", "/api/dictionary/items/{item_id}/retire", None, frozenset({"dictionary.manage"})),
+    ("POST", "/api/dictionary/items/{item_id}/restore", None, frozenset({"dictionary.manage"})),
+    ("DELETE", "/api/dictionary/items/{item_id}", None, frozenset({"dictionary.manage"})),
+    ("GET", "/api/audit", None, frozenset({"audit.read"})),
+    ("GET", "/api/audit/export", None, frozenset({"audit.export"})),
+    ("GET", "/api/sessions", None, frozenset({"sessions.manage"})),
+    ("GET", "/api/units/roots", None, frozenset()),
+    ("GET", "/api/auth/me", None, frozenset()),
+    ("GET", "/api/system/config", None, frozenset()),
+]
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_capability_gated_endpoints(api: Any, username: str) -> None:
+    from zongzhi.dictionary.models import CodeItem, CodeTable
+    from zongzhi.units.models import Role
+
+    o = oracle(username)
+    client = api(username)
+    table = CodeTable.objects.get(code="facility_kind")
+    local = CodeItem.objects.create(table=table, code="Y9", label="临时", is_local=True, is_retired=False)
+    retired = CodeItem.objects.create(table=table, code="Y8", label="停用", is_local=True, is_retired=True)
+    role = Role.objects.get(code="leader")
+    for method, route, body, cap in GLOBAL_SPECS:
+        item = retired if route.endswith("/restore") else local
+        url = route.format(role_id=role.pk, code=table.code, item_id=item.pk)
+        r = client.get(url) if method == "GET" else client.send(method, url, body or {})
+        label = f"{username} {method} {route}"
+        if not cap or cap & o.caps:
+            assert r.status_code in (200, 201, 204), f"{label}: {r.status_code} {r.content[:200]!r}"
+        else:
+            assert r.status_code == 403, f"{label}: expected 403, got {r.status_code}"
+            assert AuditLog.objects.filter(username=username, action="permission.denied").exists()
+
+
+# Endpoints outside the matrix, and why.
+EXEMPT = {
+    ("GET", "/api/auth/csrf"): "sets a cookie, no data",
+    ("POST", "/api/auth/login"): "before login: tested in units/tests/test_auth.py",
+    ("POST", "/api/auth/otp/verify"): "before login",
+    ("POST", "/api/auth/otp/setup"): "before login",
+    ("POST", "/api/auth/otp/confirm"): "before login",
+    ("POST", "/api/auth/logout"): "acts on the caller only",
+    ("POST", "/api/auth/password"): "acts on the caller only",
+    ("GET", "/api/auth/otp/devices"): "acts on the caller only",
+    ("POST", "/api/auth/otp/devices"): "acts on the caller only",
+    ("POST", "/api/auth/otp/devices/confirm"): "acts on the caller only",
+    ("DELETE", "/api/auth/otp/devices"): "acts on the caller only",
+}
+
+
+def test_every_endpoint_is_in_the_matrix() -> None:
+    schema = ninja_api.get_openapi_schema()
+    routes = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
+    covered = {(s.method, s.route) for s in SPECS} | {(m, r) for m, r, _b, _c in GLOBAL_SPECS} | set(EXEMPT)
+    missing = sorted(routes - covered)
+    assert not missing, f"endpoints without a scope test: {missing}"
+
+
+def test_out_of_scope_read_returns_no_data_and_is_audited(api: Any, targets: dict[str, Target]) -> None:
+    other = targets["other_township"]
+    r = api("township_officer").get(f"/api/units/{other.village.pk}")
+    assert r.status_code == 404
+    assert r.json() == {"code": "not_found", "message": "数据不存在或已被撤销"}
+    event = AuditLog.objects.filter(action="scope.denied", username="township_officer").latest("id")
+    assert event.object_id == str(other.village.pk) and event.detail["mode"] == "read"
+    assert event.at <= timezone.now()
