@@ -102,3 +102,9 @@ def audit_since(db: Any) -> Iterator[Callable[..., list[AuditLog]]]:
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings: Any) -> None:
+    """Production settings redirect to HTTPS; the test client speaks plain HTTP."""
+    settings.SECURE_SSL_REDIRECT = False

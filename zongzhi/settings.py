@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -117,7 +118,7 @@ if EMBEDDED:
     }
 else:
     DATABASES = {
-        "default": dj_database_url.parse(
+        "default": dj_database_url.parse(  # type: ignore[dict-item]
             env_str("DATABASE_URL"),
             conn_max_age=env_int("ZONGZHI_CONN_MAX_AGE", 600),
             conn_health_checks=True,
@@ -184,8 +185,8 @@ X_FRAME_OPTIONS = "DENY"
 if not (EMBEDDED or DEBUG):
     SESSION_COOKIE_SECURE = env_bool("ZONGZHI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("ZONGZHI_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("ZONGZHI_HSTS_SECONDS", 0)
+    SECURE_SSL_REDIRECT = env_bool("ZONGZHI_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("ZONGZHI_HSTS_SECONDS", 31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Locale -----------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("ZONGZHI_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -232,4 +233,10 @@ LOGGING = {
 
 # Lockout is per account (the security policy: an account locks after five failures), so the
 # IP address is deliberately not a lockout parameter; offices share one NAT address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # The HSTS preload list and subdomain coverage concern public internet domains; Zongzhi runs
+    # on government intranets whose host names are not in the browsers' preload list.
+    "security.W005",
+    "security.W021",
+]

@@ -66,6 +66,7 @@ class ChangeLoggedModel(models.Model):
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
     audit_mask: ClassVar[frozenset[str]] = frozenset()
+    _audit_snapshot: dict[str, Any]
 
     class Meta:
         abstract = True

@@ -34,7 +34,7 @@ class AuditOut(Schema):
 
     @staticmethod
     def resolve_unit_path(obj: AuditLog) -> str:
-        return obj.actor_path
+        return str(obj.actor_path)
 
 
 class AuditFilter(Schema):

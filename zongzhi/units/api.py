@@ -181,7 +181,7 @@ units_router = Router(tags=["辖区与网格"])
 
 
 def _unit_qs(user: User) -> QuerySet[Unit]:
-    return Unit.objects.visible_to(user)  # type: ignore[return-value]
+    return Unit.objects.visible_to(user)
 
 
 def _with_counts(qs: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -350,7 +350,7 @@ def list_departments(
         qs = qs.filter(unit=get_visible(Unit.objects.all(), user, unit))
     if not include_retired:
         qs = qs.filter(is_retired=False)
-    return qs.order_by("path", "kind_code", "id")  # type: ignore[no-any-return]
+    return qs.order_by("path", "kind_code", "id")
 
 
 @departments_router.post("", response={201: DepartmentOut})
@@ -428,7 +428,8 @@ def _unit_for(user: User, unit_id: int | None) -> Unit | None:
 def _department_for(user: User, department_id: int | None) -> Department | None:
     if department_id is None:
         return None
-    return get_visible(Department.objects.all(), user, department_id)
+    department: Department = get_visible(Department.objects.all(), user, department_id)
+    return department
 
 
 @users_router.post("", response={201: UserOut})

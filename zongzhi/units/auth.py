@@ -121,7 +121,7 @@ class LoginResult:
 
 
 def has_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def _make_challenge(user: User, stage: str) -> str:

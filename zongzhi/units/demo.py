@@ -219,7 +219,8 @@ def build_personas(password: str = DEMO_PASSWORD) -> list[tuple[Persona, User]]:
     roles = {r.code: r for r in Role.objects.all()}
 
     def unit(code: str) -> Unit:
-        return units[code if len(code) >= 12 else code.ljust(12, "0")]
+        found: Unit = units[code if len(code) >= 12 else code.ljust(12, "0")]
+        return found
 
     for p in PERSONAS:
         user = User.objects.filter(username=p.username).first()

@@ -70,7 +70,7 @@ class Unit(ScopedModel, ChangeLoggedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UnitQuerySet.as_manager()
+    objects = UnitQuerySet.as_manager()  # type: ignore[misc]  # narrower queryset than ScopedModel's
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"boundary", "updated_at", "created_at"})
 
@@ -156,7 +156,7 @@ class User(AbstractUser, ChangeLoggedModel):
     must_change_password = models.BooleanField(default=True, verbose_name="须修改密码")
     password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name="密码修改时间")
 
-    objects: ClassVar[ZongzhiUserManager] = ZongzhiUserManager()  # type: ignore[assignment]
+    objects: ClassVar[ZongzhiUserManager] = ZongzhiUserManager()
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login"})
     audit_mask: ClassVar[frozenset[str]] = frozenset({"phone"})

@@ -71,7 +71,8 @@ class DepartmentOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Department, context: dict[str, Any]) -> str:
-        return _per_request(context, "_department_kinds", _department_kind_labels).get(obj.kind_code, obj.kind_code)
+        labels: dict[str, str] = _per_request(context, "_department_kinds", _department_kind_labels)
+        return labels.get(obj.kind_code, obj.kind_code)
 
 
 def _per_request(context: dict[str, Any] | None, attr: str, compute: Any) -> Any:

@@ -1,0 +1,68 @@
+# Zongzhi: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= small
+
+.PHONY: run test setup frontend lint typecheck test-python test-frontend openapi demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+openapi: setup
+	$(PY) manage.py export_openapi build/openapi.json
+
+## Run the system on its embedded default: SQLite, demo data, in-process background work.
+run: setup frontend
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --size $(SIZE)
+	@echo "综治信息系统: http://$(HOST):$(PORT)/  (手机端 http://$(HOST):$(PORT)/m/ , 接口文档 /api/docs)"
+	$(VENV)/bin/gunicorn zongzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+
+## Every check CI runs: lint, types, migrations, front end, tests on SQLite and on PostgreSQL.
+test: setup frontend lint typecheck test-frontend test-python
+
+lint: setup
+	$(VENV)/bin/ruff check zongzhi tests conftest.py
+	$(VENV)/bin/ruff format --check zongzhi tests conftest.py
+	$(PY) manage.py makemigrations --check --dry-run
+	ZONGZHI_SECRET_KEY=deploy-check-x9K2mQ7vL4pR8tW1zB5nC3hF6jD0gS2aE7yU4iO DATABASE_URL=$(PG_TEST_URL) $(PY) manage.py check --deploy --fail-level WARNING
+
+typecheck: setup
+	$(VENV)/bin/mypy zongzhi
+
+test-frontend: frontend openapi
+	cd frontend && npm run check:api && npm run typecheck && npm test
+
+test-python: setup frontend
+	$(VENV)/bin/pytest
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL =="; \
+		DATABASE_URL=$(PG_TEST_URL) ZONGZHI_SECRET_KEY=test $(VENV)/bin/pytest -m "not browser"; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is required in CI"; exit 1; \
+	else echo "!! PostgreSQL at $(PG_TEST_URL) not reachable: the PostgreSQL run was skipped"; fi
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --size $(SIZE)
+
+bench: setup
+	$(PY) -m zongzhi.bench --size $(SIZE)
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist build var
