@@ -107,6 +107,8 @@ def test_console_login_layout_and_unit_map(server: str, browser: Any) -> None:
     page.fill("input[type=password]", "Zongzhi@2026")
     page.click("button[type=submit]")
     page.wait_for_selector("text=陈静", timeout=15000)
+    page.wait_for_selector(".el-tag >> text=县（区）综治中心", timeout=15000)
+    page.wait_for_timeout(1200)  # let the welcome toast and transitions finish
     for area in ("辖区与网格", "事件办理", "人口管理"):
         assert page.locator(f"text={area}").count() >= 1, area
     _shot(page, "console-layout")
@@ -116,6 +118,7 @@ def test_console_login_layout_and_unit_map(server: str, browser: Any) -> None:
     page.locator(".el-tabs__item", has_text="地图").first.click()
     page.wait_for_selector(".leaflet-interactive", timeout=15000)
     assert page.locator(".leaflet-interactive").count() >= 15  # the county and its townships
+    page.wait_for_timeout(500)
     _shot(page, "console-unit-map")
     assert not requests_outside, f"the page loaded something from outside: {requests_outside[:3]}"
     page.close()

@@ -1,0 +1,83 @@
+/**
+ * API types. Every alias points at the OpenAPI schema generated from the back end
+ * (`npm run gen:api` → schema.d.ts), so a changed field breaks the type check, not the user.
+ * Pages and API modules import from this one file. The few types the schema does not describe
+ * (the GeoJSON map, the generic page wrapper) are written here by hand.
+ */
+import type { components } from './schema'
+
+type S = components['schemas']
+
+export type UnitLevel = S['Level']
+export type UnitBrief = S['UnitBrief']
+export type UnitOut = S['UnitOut']
+export type UnitCreateIn = S['UnitCreateIn']
+export type UnitRenameIn = S['UnitRenameIn']
+export type UnitMoveIn = S['UnitMoveIn']
+export type UnitStats = S['UnitStatsOut']
+
+export type DepartmentOut = S['DepartmentOut']
+export type DepartmentCreateIn = S['DepartmentIn']
+export type IdName = S['DepartmentBrief']
+
+export type RoleBrief = S['RoleBrief']
+export type UserOut = S['UserOut']
+export type UserCreateIn = S['UserCreateIn']
+export type UserUpdateIn = S['UserUpdateIn']
+export type GrantsIn = S['GrantsIn']
+export type PhoneOut = S['PhoneOut']
+
+export type Me = S['MeOut']
+
+/** Every list endpoint answers `{items, count}` and takes `?limit=&offset=`. */
+export interface Paged<T> {
+  items: T[]
+  count: number
+}
+
+export type LoginIn = S['LoginIn']
+export type LoginClient = LoginIn['client']
+export type LoginOut = S['LoginOut']
+export type LoginStatus = LoginOut['status']
+export type OtpVerifyIn = S['OtpVerifyIn']
+export type OtpSetupOut = S['OtpSetupOut']
+export type OtpStatus = S['OtpStatusOut']
+export type PasswordChangeIn = S['PasswordChangeIn']
+
+export type RoleOut = S['RoleOut']
+export type RoleIn = S['RoleIn']
+export type RoleUpdateIn = S['RoleUpdateIn']
+export type CapabilityOut = S['CapabilityOut']
+
+export type SessionOut = S['SessionOut']
+
+export type DictTableOut = S['CodeTableOut']
+export type DictItemOut = S['CodeItemOut']
+export type DictItemCreateIn = S['CodeItemIn']
+export type DictItemUpdateIn = S['CodeItemUpdateIn']
+
+export type AuditLayer = S['Layer']
+export type AuditOut = S['AuditOut']
+/** Audit search; `unit` is a unit path (administrative code or a prefix of one). */
+export type AuditFilter = S['AuditFilter']
+
+export type SystemConfig = S['SystemConfigOut']
+
+/** GET /units/{id}/map is typed only as an object in the schema; this is what it holds. */
+export interface UnitFeatureProps {
+  id: number
+  code: string
+  name: string
+  level: UnitLevel
+}
+
+export interface GeoFeature {
+  type: 'Feature'
+  geometry: { type: string; coordinates: unknown } | null
+  properties: UnitFeatureProps
+}
+
+export interface FeatureCollection {
+  type: 'FeatureCollection'
+  features: GeoFeature[]
+}

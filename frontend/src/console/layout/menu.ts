@@ -1,0 +1,82 @@
+/**
+ * The console's sidebar: every area of the design, in the users' order. Areas not built yet are
+ * listed as `soon` (shown disabled with a tag, never routed). An item is shown only when the user
+ * holds one of its capabilities; a group is shown when any of its children is.
+ */
+import { markRaw, type Component } from 'vue'
+import {
+  Bell,
+  Briefcase,
+  DataAnalysis,
+  Document,
+  HomeFilled,
+  MapLocation,
+  OfficeBuilding,
+  Connection,
+  Setting,
+  Tickets,
+  TrendCharts,
+  User,
+  Warning,
+  Histogram,
+} from '@element-plus/icons-vue'
+import { CAP, hasAny } from '@/shared/capabilities'
+
+export interface MenuItem {
+  key: string
+  /** Key under `menu.` in the locale file. */
+  label: string
+  path?: string
+  icon?: Component
+  /** Any one of these capabilities shows the item; none means every logged-in user. */
+  capabilities?: readonly string[]
+  soon?: boolean
+  children?: MenuItem[]
+}
+
+const icon = (c: Component): Component => markRaw(c)
+
+export const MENU: readonly MenuItem[] = [
+  { key: 'home', label: 'home', path: '/', icon: icon(HomeFilled) },
+  { key: 'units', label: 'units', path: '/units', icon: icon(MapLocation) },
+  { key: 'people', label: 'people', icon: icon(User), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'places', label: 'places', icon: icon(OfficeBuilding), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'orgs', label: 'orgs', icon: icon(Connection), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'cases', label: 'cases', icon: icon(Tickets), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'alerts', label: 'alerts', icon: icon(Warning), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
+  { key: 'exchange', label: 'exchange', icon: icon(Histogram), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'system',
+    label: 'system',
+    icon: icon(Setting),
+    children: [
+      { key: 'users', label: 'users', path: '/system/users', capabilities: [CAP.usersManage, CAP.rolesAssign] },
+      { key: 'roles', label: 'roles', path: '/system/roles', capabilities: [CAP.rolesManage] },
+      { key: 'sessions', label: 'sessions', path: '/system/sessions', capabilities: [CAP.sessionsManage] },
+      { key: 'dictionary', label: 'dictionary', path: '/system/dictionary', capabilities: [CAP.dictionaryManage] },
+    ],
+  },
+  { key: 'audit', label: 'audit', path: '/audit', icon: icon(Document), capabilities: [CAP.auditRead] },
+]
+
+/** The menu as one user sees it. */
+export function filterMenu(items: readonly MenuItem[], capabilities: readonly string[]): MenuItem[] {
+  const out: MenuItem[] = []
+  for (const item of items) {
+    if (!hasAny(capabilities, item.capabilities)) continue
+    if (item.children) {
+      const children = filterMenu(item.children, capabilities)
+      if (children.length === 0) continue
+      out.push({ ...item, children })
+    } else {
+      out.push(item)
+    }
+  }
+  return out
+}
+
+/** Notification bell icon for the header, exported so the layout keeps one icon import place. */
+export const BellIcon = markRaw(Bell)

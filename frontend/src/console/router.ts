@@ -1,0 +1,96 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from 'vue-router'
+import { ApiError, isApiError } from '@/api/http'
+import { CAP, hasAny } from '@/shared/capabilities'
+import { useAuthStore } from './stores/auth'
+import MainLayout from './layout/MainLayout.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without logging in. */
+    public?: boolean
+    /** Any one of these capabilities opens the page. */
+    capabilities?: readonly string[]
+    /** Locale key of the page title. */
+    title?: string
+  }
+}
+
+export function createConsoleRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory('/'),
+    routes: [
+      { path: '/login', name: 'login', component: () => import('./views/login/index.vue'), meta: { public: true, title: 'login.title' } },
+      {
+        path: '/password',
+        name: 'password',
+        component: () => import('./views/password/index.vue'),
+        meta: { title: 'password.title' },
+      },
+      {
+        path: '/',
+        component: MainLayout,
+        children: [
+          { path: '', name: 'home', component: () => import('./views/home/index.vue'), meta: { title: 'menu.home' } },
+          { path: 'units', name: 'units', component: () => import('./views/units/index.vue'), meta: { title: 'menu.units' } },
+          {
+            path: 'system/users',
+            name: 'users',
+            component: () => import('./views/users/index.vue'),
+            meta: { title: 'menu.users', capabilities: [CAP.usersManage, CAP.rolesAssign] },
+          },
+          {
+            path: 'system/roles',
+            name: 'roles',
+            component: () => import('./views/roles/index.vue'),
+            meta: { title: 'menu.roles', capabilities: [CAP.rolesManage] },
+          },
+          {
+            path: 'system/sessions',
+            name: 'sessions',
+            component: () => import('./views/sessions/index.vue'),
+            meta: { title: 'menu.sessions', capabilities: [CAP.sessionsManage] },
+          },
+          {
+            path: 'system/dictionary',
+            name: 'dictionary',
+            component: () => import('./views/dictionary/index.vue'),
+            meta: { title: 'menu.dictionary', capabilities: [CAP.dictionaryManage] },
+          },
+          {
+            path: 'audit',
+            name: 'audit',
+            component: () => import('./views/audit/index.vue'),
+            meta: { title: 'menu.audit', capabilities: [CAP.auditRead] },
+          },
+          { path: 'account/profile', name: 'profile', component: () => import('./views/account/profile.vue'), meta: { title: 'menu.profile' } },
+          { path: 'account/otp', name: 'otp', component: () => import('./views/account/otp.vue'), meta: { title: 'menu.otp' } },
+        ],
+      },
+      { path: '/:pathMatch(.*)*', redirect: '/' },
+    ],
+  })
+
+  router.beforeEach(async (to: RouteLocationNormalized) => {
+    const auth = useAuthStore()
+    if (to.meta.public) return true
+    if (!auth.checked || !auth.me) {
+      try {
+        await auth.fetchMe()
+      } catch (e) {
+        if (isApiError(e) && e.code === 'password_change_required') {
+          return to.name === 'password' ? true : { name: 'password' }
+        }
+      }
+    }
+    if (!auth.me) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    if (auth.passwordChangeRequired && to.name !== 'password') return { name: 'password' }
+    if (!hasAny(auth.capabilities, to.meta.capabilities)) return { name: 'home' }
+    return true
+  })
+
+  return router
+}
+
+export { ApiError }

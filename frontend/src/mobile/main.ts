@@ -1,0 +1,35 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import Vant, { showToast } from 'vant'
+import 'vant/lib/index.css'
+import 'leaflet/dist/leaflet.css'
+import { configureHttp } from '@/api/http'
+import { i18n, t } from '@/shared/i18n'
+import App from './App.vue'
+import { createMobileRouter } from './router'
+import { clearSession, getToken } from './session'
+
+const router = createMobileRouter()
+const app = createApp(App)
+app.use(createPinia()).use(router).use(i18n).use(Vant)
+
+configureHttp({
+  mode: 'token',
+  getToken,
+  notify: (message) => {
+    showToast({ message, position: 'middle' })
+  },
+  onUnauthorized: (error) => {
+    const hadToken = getToken() !== null
+    clearSession()
+    if (router.currentRoute.value.name === 'm-login') return
+    if (hadToken) showToast({ message: error.message || t('errors.sessionExpired') })
+    void router.replace({ name: 'm-login' })
+  },
+  onPasswordChangeRequired: () => {
+    void router.replace({ name: 'm-password' })
+  },
+})
+
+document.title = t('app.mobileName')
+app.mount('#app')

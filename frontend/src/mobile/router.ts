@@ -1,0 +1,33 @@
+import { createRouter, createWebHistory, type Router } from 'vue-router'
+import { getToken, loadMe, useSession } from './session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+  }
+}
+
+export function createMobileRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory('/m/'),
+    routes: [
+      { path: '/login', name: 'm-login', component: () => import('./views/login.vue'), meta: { public: true } },
+      { path: '/password', name: 'm-password', component: () => import('./views/password.vue') },
+      { path: '/', name: 'm-home', component: () => import('./views/home.vue') },
+      { path: '/grid/:id(\\d+)', name: 'm-grid', component: () => import('./views/grid.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+      { path: '/:pathMatch(.*)*', redirect: '/' },
+    ],
+  })
+
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true
+    const { me } = useSession()
+    if (!getToken()) return { name: 'm-login' }
+    if (!me.value) await loadMe()
+    if (!me.value) return { name: 'm-login' }
+    if (me.value.password_change_required && to.name !== 'm-password') return { name: 'm-password' }
+    return true
+  })
+
+  return router
+}

@@ -1,0 +1,20 @@
+/** Capability codes the front end checks (the server decides; the UI only hides what would fail). */
+export const CAP = {
+  unitsManage: 'units.manage',
+  usersManage: 'users.manage',
+  rolesManage: 'roles.manage',
+  rolesAssign: 'roles.assign',
+  sessionsManage: 'sessions.manage',
+  dictionaryManage: 'dictionary.manage',
+  auditRead: 'audit.read',
+  auditExport: 'audit.export',
+  recordsRead: 'records.read',
+} as const
+
+export type Capability = (typeof CAP)[keyof typeof CAP]
+
+/** True when `requires` is empty or any one of its capabilities is held. */
+export function hasAny(held: readonly string[], requires: readonly string[] | undefined): boolean {
+  if (!requires || requires.length === 0) return true
+  return requires.some((c) => held.includes(c))
+}

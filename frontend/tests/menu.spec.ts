@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { MENU, filterMenu, type MenuItem } from '@/console/layout/menu'
+import { hasAny } from '@/shared/capabilities'
+
+const keys = (items: MenuItem[]): string[] => items.flatMap((i) => [i.key, ...(i.children ? keys(i.children) : [])])
+
+describe('capability menu filter', () => {
+  it('shows only the open areas to a user without capabilities', () => {
+    const k = keys(filterMenu(MENU, []))
+    expect(k).toEqual(['home', 'units'])
+  })
+
+  it('shows the coming-soon areas (disabled) with records.read', () => {
+    const items = filterMenu(MENU, ['records.read'])
+    const people = items.find((i) => i.key === 'people')
+    expect(people?.soon).toBe(true)
+    expect(people?.path).toBeUndefined()
+    expect(keys(items)).not.toContain('system')
+  })
+
+  it('shows the system group with only the children the user may open', () => {
+    const items = filterMenu(MENU, ['sessions.manage'])
+    const system = items.find((i) => i.key === 'system')
+    expect(system?.children?.map((c) => c.key)).toEqual(['sessions'])
+  })
+
+  it('opens the user page with roles.assign alone', () => {
+    expect(keys(filterMenu(MENU, ['roles.assign']))).toContain('users')
+  })
+
+  it('shows the audit log to auditors only', () => {
+    expect(keys(filterMenu(MENU, ['audit.read']))).toContain('audit')
+    expect(keys(filterMenu(MENU, ['users.manage']))).not.toContain('audit')
+  })
+
+  it('shows every area to a user holding every capability', () => {
+    const all = [
+      'units.manage',
+      'users.manage',
+      'roles.manage',
+      'roles.assign',
+      'sessions.manage',
+      'dictionary.manage',
+      'audit.read',
+      'audit.export',
+      'records.read',
+    ]
+    const k = keys(filterMenu(MENU, all))
+    for (const key of ['home', 'units', 'people', 'exchange', 'system', 'users', 'roles', 'sessions', 'dictionary', 'audit']) {
+      expect(k).toContain(key)
+    }
+  })
+
+  it('hasAny treats no requirement as open', () => {
+    expect(hasAny([], undefined)).toBe(true)
+    expect(hasAny([], [])).toBe(true)
+    expect(hasAny(['a'], ['b', 'a'])).toBe(true)
+    expect(hasAny(['a'], ['b'])).toBe(false)
+  })
+})
