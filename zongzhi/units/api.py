@@ -31,6 +31,7 @@ from .schemas import (
     GrantsIn,
     LoginIn,
     LoginOut,
+    MapOut,
     MeOut,
     OtpChallengeIn,
     OtpCodeIn,
@@ -314,7 +315,7 @@ def unit_staff(request: HttpRequest, unit_id: int) -> QuerySet[User]:
     return _user_list_qs().filter(unit=unit, is_active=True).order_by("id")
 
 
-@units_router.get("/{unit_id}/map", response=dict[str, Any])
+@units_router.get("/{unit_id}/map", response=MapOut)
 def unit_map(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     """GeoJSON of the unit's boundary and of its grids (or of its children above village)."""
     unit = get_visible(Unit.objects.all(), acting(request), unit_id)
@@ -329,7 +330,13 @@ def unit_map(request: HttpRequest, unit_id: int) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": u.boundary,
-                "properties": {"id": u.pk, "code": u.code, "name": u.name, "level": u.level, "self": u.pk == unit.pk},
+                "properties": {
+                    "id": u.pk,
+                    "code": u.code,
+                    "name": u.name,
+                    "level": u.level,
+                    "is_self": u.pk == unit.pk,
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}

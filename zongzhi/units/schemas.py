@@ -51,6 +51,27 @@ class UnitMoveIn(Schema):
     code: str = Field(..., max_length=15)
 
 
+class MapFeatureProperties(Schema):
+    id: int
+    code: str
+    name: str
+    level: LevelName
+    is_self: bool = Field(description="the unit asked for (its own boundary), not one below it")
+
+
+class MapFeature(Schema):
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any] = Field(description="GeoJSON geometry (WGS84)")
+    properties: MapFeatureProperties
+
+
+class MapOut(Schema):
+    """A GeoJSON FeatureCollection."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[MapFeature]
+
+
 class UnitStatsOut(Schema):
     by_level: dict[str, int]
     staff: int

@@ -992,6 +992,56 @@ export interface components {
             /** Token */
             token?: string | null;
         };
+        /** MapFeature */
+        MapFeature: {
+            /**
+             * Geometry
+             * @description GeoJSON geometry (WGS84)
+             */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["MapFeatureProperties"];
+            /**
+             * Type
+             * @default Feature
+             * @constant
+             */
+            type: "Feature";
+        };
+        /** MapFeatureProperties */
+        MapFeatureProperties: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /**
+             * Is Self
+             * @description the unit asked for (its own boundary), not one below it
+             */
+            is_self: boolean;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "province" | "city" | "county" | "township" | "village" | "grid";
+            /** Name */
+            name: string;
+        };
+        /**
+         * MapOut
+         * @description A GeoJSON FeatureCollection.
+         */
+        MapOut: {
+            /** Features */
+            features: components["schemas"]["MapFeature"][];
+            /**
+             * Type
+             * @default FeatureCollection
+             * @constant
+             */
+            type: "FeatureCollection";
+        };
         /** MeOut */
         MeOut: {
             /** Capabilities */
@@ -2296,9 +2346,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MapOut"];
                 };
             };
         };

@@ -1,8 +1,8 @@
 /**
  * API types. Every alias points at the OpenAPI schema generated from the back end
  * (`npm run gen:api` → schema.d.ts), so a changed field breaks the type check, not the user.
- * Pages and API modules import from this one file. The few types the schema does not describe
- * (the GeoJSON map, the generic page wrapper) are written here by hand.
+ * Pages and API modules import from this one file. Only the generic page wrapper is written
+ * here by hand.
  */
 import type { components } from './schema'
 
@@ -63,21 +63,7 @@ export type AuditFilter = S['AuditFilter']
 
 export type SystemConfig = S['SystemConfigOut']
 
-/** GET /units/{id}/map is typed only as an object in the schema; this is what it holds. */
-export interface UnitFeatureProps {
-  id: number
-  code: string
-  name: string
-  level: UnitLevel
-}
-
-export interface GeoFeature {
-  type: 'Feature'
-  geometry: { type: string; coordinates: unknown } | null
-  properties: UnitFeatureProps
-}
-
-export interface FeatureCollection {
-  type: 'FeatureCollection'
-  features: GeoFeature[]
-}
+/** GET /units/{id}/map: a GeoJSON FeatureCollection of the unit and the units below it. */
+export type UnitFeatureProps = S['MapFeatureProperties']
+export type GeoFeature = S['MapFeature']
+export type FeatureCollection = S['MapOut']

@@ -9,6 +9,7 @@ export const CAP = {
   auditRead: 'audit.read',
   auditExport: 'audit.export',
   recordsRead: 'records.read',
+  piiUnmask: 'pii.unmask',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]
