@@ -337,6 +337,9 @@ def test_scope_matrix(api: Any, targets: dict[str, Target], username: str, where
             if spec.method == "GET" and spec.route in ("/api/units", "/api/users", "/api/departments"):
                 paths = [i["path"] if "path" in i else (i["unit"] or {}).get("path", "") for i in body["items"]]
                 assert all(o.sees(p) for p in paths), f"{label}: list leaks out-of-scope rows"
+            if spec.kind in ("write", "session"):
+                written = AuditLog.objects.filter(id__gt=before, username=username)
+                assert written.exists(), f"{label}: the write left no audit record"
         else:
             status = 404 if want == "hidden" else 403
             assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"

@@ -3,3 +3,8 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+# Celery finds its app here (`celery -A zongzhi worker`); with no REDIS_URL tasks run in process.
+from .celery import app as celery_app  # noqa: E402
+
+__all__ = ["__version__", "celery_app"]

@@ -121,7 +121,10 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403 and "CSRF" in str(exc):
         return _error(request, 403, {"code": "csrf_failed", "message": "页面已过期，请刷新后重试"})
-    return _error(request, exc.status_code, {"code": "http_error", "message": str(exc)})
+    if exc.status_code == 400:
+        return _error(request, 400, {"code": "invalid_input", "message": "请求内容格式不正确，无法解析"})
+    messages = {401: "请先登录", 403: "没有执行此操作的权限", 404: "数据不存在", 405: "不支持的请求方法"}
+    return _error(request, exc.status_code, {"code": "http_error", "message": messages.get(exc.status_code, "请求无法处理")})
 
 
 @api.exception_handler(Exception)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -1,0 +1,62 @@
+"""Framework pieces: the scope range test, serving the apps and the API docs offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from zongzhi.core.masking import mask_value
+from zongzhi.core.scope import minimal_roots, path_upper_bound, subtree_q
+from zongzhi.units.models import Unit
+
+
+def test_path_upper_bound_closes_the_subtree() -> None:
+    assert path_upper_bound("320111003") == "320111004"
+    assert path_upper_bound("3201110039") == "320111003:"  # ':' sorts right after '9'
+    assert "320111003999" < path_upper_bound("320111003") <= "320111004"
+
+
+def test_minimal_roots_drops_nested_paths() -> None:
+    assert minimal_roots(["320111003001", "320111003", "320111004", "", "320111003"]) == ["320111003", "320111004"]
+
+
+@pytest.mark.django_db
+def test_subtree_range_matches_exactly_the_subtree(unit: Any) -> None:
+    township = unit("320111003")
+    in_range = set(Unit.objects.filter(subtree_q([township.path])).values_list("code", flat=True))
+    by_prefix = {u.code for u in Unit.objects.all() if u.path.startswith("320111003")}
+    assert in_range == by_prefix and len(in_range) > 10
+    assert not Unit.objects.filter(subtree_q([])).exists()
+
+
+def test_masking_keeps_the_shape() -> None:
+    assert mask_value("320111199001011234") == "3201**********1234"
+    assert mask_value("13912345678") == "139****5678"
+    assert mask_value("") == ""
+
+
+@pytest.mark.django_db
+def test_api_docs_load_nothing_from_a_cdn() -> None:
+    page = Client().get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    schema = Client().get("/api/openapi.json").json()
+    assert "/api/units/{unit_id}/move" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_errors_have_a_code_and_a_chinese_message() -> None:
+    r = Client().get("/api/units/roots")
+    assert r.status_code == 401
+    assert r.json() == {"code": "not_authenticated", "message": "请先登录，或登录已超时"}
+    r = Client().post("/api/auth/login", "{not json", content_type="application/json")
+    assert r.status_code == 400
+    assert r.json() == {"code": "invalid_input", "message": "请求内容格式不正确，无法解析"}
+
+
+@pytest.mark.django_db
+def test_health_check_and_request_id() -> None:
+    r = Client().get("/healthz")
+    assert r.json() == {"status": "ok"} and len(r["X-Request-ID"]) == 32
