@@ -5,6 +5,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 # Celery finds its app here (`celery -A zongzhi worker`); with no REDIS_URL tasks run in process.
-from .celery import app as celery_app  # noqa: E402
+from .celery import app as celery_app
 
 __all__ = ["__version__", "celery_app"]

@@ -124,7 +124,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         return _error(request, 400, {"code": "invalid_input", "message": "请求内容格式不正确，无法解析"})
     messages = {401: "请先登录", 403: "没有执行此操作的权限", 404: "数据不存在", 405: "不支持的请求方法"}
-    return _error(request, exc.status_code, {"code": "http_error", "message": messages.get(exc.status_code, "请求无法处理")})
+    message = messages.get(exc.status_code, "请求无法处理")
+    return _error(request, exc.status_code, {"code": "http_error", "message": message})
 
 
 @api.exception_handler(Exception)
