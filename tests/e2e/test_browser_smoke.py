@@ -136,3 +136,33 @@ def test_mobile_login_lists_the_grid_workers_grids(server: str, browser: Any) ->
     assert page.locator("text=冯墙社区第2网格").count() >= 1
     _shot(page, "mobile-home")
     context.close()
+
+
+def _totp_now(secret: str) -> str:
+    import base64
+
+    from django_otp.oath import totp
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return str(totp(key)).zfill(6)
+
+
+def test_auditor_binds_totp_at_first_login_and_searches_the_log(server: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page.goto(server + "/login")
+    page.fill("input[autocomplete=username]", "auditor")
+    page.fill("input[type=password]", "Zongzhi@2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".zz-secret .zz-mono", timeout=15000)
+    page.wait_for_selector(".zz-qr-svg svg")
+    _shot(page, "console-otp-setup")
+    secret = page.inner_text(".zz-secret .zz-mono").strip()
+    page.fill("input[autocomplete=one-time-code]", _totp_now(secret))
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=郑丽", timeout=15000)
+    page.goto(server + "/audit")
+    page.wait_for_selector("text=登录", timeout=15000)
+    page.wait_for_timeout(800)
+    assert page.locator(".el-table__row").count() >= 1
+    _shot(page, "console-audit")
+    page.close()

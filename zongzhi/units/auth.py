@@ -211,7 +211,7 @@ def confirm_totp(user: User, code: str) -> None:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save()
-        record_event("auth.otp_enabled", obj=user)
+        record_event("auth.otp_enabled", obj=user, username=user.username, user_id=user.pk)
 
 
 def confirm_otp_for_challenge(request: HttpRequest, *, challenge: str, code: str, client: str) -> LoginResult:

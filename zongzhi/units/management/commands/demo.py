@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zongzhi.core.context import Actor, set_actor
 from zongzhi.units.demo import DEMO_PASSWORD, build_jurisdiction, build_personas
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=["small", "large"], default="small")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        set_actor(Actor(username="system"))  # attribute the audit records to the installer
         counts = build_jurisdiction(options["size"])
         personas = build_personas()
         self.stdout.write(f"演示辖区：南京市浦口区（新建单位 {counts['units']} 个，网格 {counts['grids']} 个）")

