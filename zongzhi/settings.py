@@ -224,7 +224,7 @@ SITE_NAME = env_str("ZONGZHI_SITE_NAME", "综治信息系统")
 # Map tiles come from the operator's own tile server on the intranet; none by default.
 MAP_TILE_URL = env_str("ZONGZHI_MAP_TILE_URL") or None
 MAP_TILE_ATTRIBUTION = env_str("ZONGZHI_MAP_TILE_ATTRIBUTION", "")
-AUDIT_RETENTION_DAYS = 180
+AUDIT_RETENTION_DAYS = max(180, env_int("ZONGZHI_AUDIT_RETENTION_DAYS", 180))
 
 LOGGING = {
     "version": 1,

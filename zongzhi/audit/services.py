@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, str] = {
     "permission.denied": "无权限操作被拒绝",
     "pii.unmask": "查看完整个人信息",
     "audit.export": "导出审计日志",
+    "audit.purged": "清理过期审计日志",
     "unit.created": "新增辖区",
     "unit.renamed": "辖区更名",
     "unit.moved": "辖区迁移",

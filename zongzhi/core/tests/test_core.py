@@ -60,3 +60,16 @@ def test_errors_have_a_code_and_a_chinese_message() -> None:
 def test_health_check_and_request_id() -> None:
     r = Client().get("/healthz")
     assert r.json() == {"status": "ok"} and len(r["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_path_columns_use_the_c_collation_on_postgresql() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite compares bytes already")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns WHERE table_name = 'units_unit' AND column_name = 'path'"
+        )
+        assert cursor.fetchone() == ("C",)
