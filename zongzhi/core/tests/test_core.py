@@ -70,6 +70,7 @@ def test_path_columns_use_the_c_collation_on_postgresql() -> None:
         pytest.skip("SQLite compares bytes already")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT collation_name FROM information_schema.columns WHERE table_name = 'units_unit' AND column_name = 'path'"
+            "SELECT collation_name FROM information_schema.columns"
+            " WHERE table_name = 'units_unit' AND column_name = 'path'"
         )
         assert cursor.fetchone() == ("C",)
