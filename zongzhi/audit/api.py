@@ -17,6 +17,7 @@ from zongzhi.core.errors import InvalidInput
 from zongzhi.core.pagination import LimitOffset
 from zongzhi.core.scope import subtree_q
 from zongzhi.units.api import acting
+from zongzhi.units.models import Unit, User
 from zongzhi.units.services import require_cap
 
 from .models import AuditLog
@@ -28,8 +29,14 @@ router = Router(tags=["审计日志"])
 EXPORT_LIMIT = 100_000
 
 
-def _filtered(filters: AuditFilter) -> QuerySet[AuditLog]:
-    qs = AuditLog.objects.all()
+def _filtered(filters: AuditFilter, auditor: User) -> QuerySet[AuditLog]:
+    # An auditor reads what happened in their own view scope, and entries that belong to no
+    # unit (failed logins with unknown user names, system work).
+    qs = AuditLog.objects.filter(
+        subtree_q(auditor.view_paths, "object_path")
+        | subtree_q(auditor.view_paths, "actor_path")
+        | Q(object_path="", actor_path="")
+    )
     if filters.since:
         qs = qs.filter(at__gte=filters.since)
     if filters.until:
@@ -40,6 +47,9 @@ def _filtered(filters: AuditFilter) -> QuerySet[AuditLog]:
         unit = filters.unit.strip()
         if not unit.isdigit():
             raise InvalidInput.field("unit", "辖区应填写区划代码或其前缀", code="invalid_input")
+        # A full administrative code (320111003000) means that unit's subtree (path 320111003).
+        known = Unit.objects.filter(code=unit).values_list("path", flat=True).first()
+        unit = known or unit
         qs = qs.filter(subtree_q([unit], "object_path") | subtree_q([unit], "actor_path"))
     if filters.action:
         qs = qs.filter(Q(action=filters.action) | Q(action__startswith=filters.action.rstrip(".") + "."))
@@ -55,15 +65,17 @@ def _filtered(filters: AuditFilter) -> QuerySet[AuditLog]:
 @router.get("", response=list[AuditOut])
 @paginate(LimitOffset)
 def search(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[AuditLog]:
-    require_cap(acting(request), "audit.read")
-    return _filtered(filters)
+    auditor = acting(request)
+    require_cap(auditor, "audit.read")
+    return _filtered(filters, auditor)
 
 
 @router.get("/export")
 def export(request: HttpRequest, filters: Query[AuditFilter]) -> HttpResponse:
     """Excel export of what the search finds (at most 100,000 rows); the export is audited."""
-    require_cap(acting(request), "audit.export")
-    qs = _filtered(filters)
+    auditor = acting(request)
+    require_cap(auditor, "audit.export")
+    qs = _filtered(filters, auditor)
     total = qs.count()
     if total > EXPORT_LIMIT:
         raise InvalidInput(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models, transaction
 from django.db.models import Max
 
@@ -68,7 +70,7 @@ def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, pare
     """Add a local code (本地扩展代码) to a table."""
     require_cap(acting_user, "dictionary.manage")
     code = (code or "").strip()
-    if not code or len(code) > 20 or not code.replace("_", "").replace("-", "").isalnum():
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code):
         raise InvalidInput.field("code", "代码为1-20位字母或数字", code="code_invalid")
     if CodeItem.objects.filter(table=table, code=code).exists():
         raise InvalidInput.field("code", "代码已存在", code="code_taken")
