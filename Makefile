@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: run test setup frontend lint typecheck test-python test-frontend openapi demo bench clean
+.PHONY: run test setup frontend lint typecheck test-python test-frontend openapi demo bench bench-pg clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ demo: setup
 
 bench: setup
 	$(PY) -m zongzhi.bench --size $(SIZE)
+
+## The same figures on PostgreSQL (a scratch database, dropped and recreated).
+bench-pg: setup
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zongzhi_bench} $(PY) -m zongzhi.bench --size $(SIZE)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist build var

@@ -17,8 +17,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zongzhi import __version__
 from zongzhi.audit.api import router as audit_router
 from zongzhi.audit.services import record_event
+from zongzhi.cases.api import attachments_router
+from zongzhi.cases.api import router as cases_router
+from zongzhi.core.api import router as calendar_router
 from zongzhi.core.errors import DomainError
 from zongzhi.dictionary.api import router as dictionary_router
+from zongzhi.notify.api import router as notify_router
 from zongzhi.units.api import (
     auth_router,
     departments_router,
@@ -50,7 +54,11 @@ api.add_router("/roles", roles_router)
 api.add_router("/sessions", sessions_router)
 api.add_router("/dictionary", dictionary_router)
 api.add_router("/audit", audit_router)
+api.add_router("/cases", cases_router)
+api.add_router("/attachments", attachments_router)
+api.add_router("/notifications", notify_router)
 api.add_router("/system", system_router)
+api.add_router("/calendar", calendar_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

@@ -1,32 +1,46 @@
-"""`make bench`: the foundation's figures, each beside a baseline measured in the same run.
+"""`make bench`: measured figures, each beside a baseline measured in the same run.
 
-Prints lines `bench: <area>.<name> <value> <unit> ratio=<r> vs <baseline>`. Runs on a fresh
-SQLite file in a temporary folder, or on the database of DATABASE_URL when it is set (use a
-scratch database: the bench writes rows).
+Prints `bench: <area>.<name> <value> <unit> ratio=<r> vs <baseline>`. Runs on a fresh SQLite
+file in a temporary folder, or on the PostgreSQL database named by BENCH_DATABASE_URL (created
+if missing and emptied first: give it a scratch database, never a real one).
 
-- scope.subtree_count: counting audit entries under one township with the range test the
-  scope mechanism uses, against the same count written as `startswith` (LIKE).
+- scope.subtree_count: counting audit entries under one township with the scope mechanism's
+  range test, against the same count written as `startswith` (LIKE).
 - api.unit_children_p95: the console's tree endpoint, against /healthz, in process.
+- cases.todo_*_p95: the 待办 list of a township and of the county (filtered, first page and a
+  deep keyset page), server time in process, against /healthz.
+- cases.sweep: the deadline sweep over every case open with 10,000 due, against a bare count
+  of the due rows.
+- cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
-SIZES = {"small": 200_000, "large": 2_000_000}
+SIZES = {"small": {"audit": 200_000, "cases": 20_000}, "large": {"audit": 2_000_000, "cases": 1_000_000}}
 
 
 def _p95(fn: Callable[[], object], n: int) -> float:
     samples = []
     for _ in range(n):
         t = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - t) * 1000)
+        status = getattr(result, "status_code", 200)
+        if status != 200:
+            raise RuntimeError(f"benchmark request failed with {status}: {getattr(result, 'content', b'')[:200]!r}")
     return statistics.quantiles(samples, n=20)[-1]
 
 
@@ -37,21 +51,46 @@ def _report(name: str, value: float, unit: str, baseline: float | None = None, a
     print(line, flush=True)
 
 
+def _prepare_database() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["ZONGZHI_DATA_DIR"] = tempfile.mkdtemp(prefix="zongzhi-bench-")
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("ZONGZHI_SECRET_KEY", "bench-" + "k" * 50)
+    # Plain HTTP on the loopback: no redirect to HTTPS, no secure-only cookies.
+    os.environ["ZONGZHI_SSL_REDIRECT"] = "0"
+    os.environ["ZONGZHI_SECURE_COOKIES"] = "0"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["ZONGZHI_DATA_DIR"] = tempfile.mkdtemp(prefix="zongzhi-bench-")
+    size = SIZES[args.size]
+    _prepare_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zongzhi.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.client import RequestFactory
+    from django.utils import timezone
 
     from zongzhi.audit.models import AuditLog
+    from zongzhi.cases.demo import build_cases
+    from zongzhi.cases.models import Case
+    from zongzhi.cases.sweep import sweep
     from zongzhi.core.scope import subtree_q
     from zongzhi.units.auth import complete_login
     from zongzhi.units.demo import build_jurisdiction, build_personas
@@ -60,33 +99,157 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     build_jurisdiction("large")
     build_personas()
+    backend = connection.vendor
+    print(f"bench: setup database={backend} size={args.size}", flush=True)
 
-    # 1. Fill the audit log with entries spread over every grid of the district.
-    rows = SIZES[args.size]
+    # 1. The scope range test against LIKE, over audit entries spread over every grid.
+    rows = size["audit"]
     paths = list(Unit.objects.filter(level="grid").values_list("path", flat=True))
-    have = AuditLog.objects.count()
-    batch = []
-    for i in range(have, rows):
+    batch: list[AuditLog] = []
+    for i in range(AuditLog.objects.count(), rows):
         batch.append(AuditLog(layer="event", action="bench", object_path=paths[i % len(paths)], username="bench"))
         if len(batch) == 10_000:
             AuditLog.objects.bulk_create(batch)
             batch = []
     if batch:
         AuditLog.objects.bulk_create(batch)
-
     township = "320111003"
     by_range = _p95(lambda: AuditLog.objects.filter(subtree_q([township], "object_path")).count(), 20)
     by_like = _p95(lambda: AuditLog.objects.filter(object_path__startswith=township).count(), 20)
     _report(f"scope.subtree_count_{rows // 1000}k", by_range, "ms", by_like, "startswith")
 
-    # 2. The tree endpoint the console calls on every click, against a bare health check.
-    user = User.objects.get(username="county_officer")
-    token = complete_login(RequestFactory().post("/"), user, client="token").token
-    client = Client(headers={"Authorization": f"Bearer {token}"})
+    def client_for(username: str) -> Client:
+        user = User.objects.get(username=username)
+        token = complete_login(RequestFactory().post("/"), user, client="token").token
+        return Client(headers={"Authorization": f"Bearer {token}"})
+
+    county_client = client_for("county_officer")
     county = Unit.objects.get(code="320111000000")
-    children = _p95(lambda: client.get(f"/api/units/{county.pk}/children"), 200)
-    health = _p95(lambda: client.get("/healthz"), 200)
+    health = _p95(lambda: county_client.get("/healthz"), 300)
+    children = _p95(lambda: county_client.get(f"/api/units/{county.pk}/children"), 200)
     _report("api.unit_children_p95", children, "ms", health, "healthz")
+
+    # 2. The to-do lists over many cases.
+    t = time.perf_counter()
+    build_cases(size["cases"])
+    if backend == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    _report(f"cases.demo_insert_{size['cases'] // 1000}k", time.perf_counter() - t, "s")
+    township_client = client_for("township_officer")
+    n = size["cases"] // 1000
+    deep_cursor = Case.objects.order_by("-id").values_list("id", flat=True)[size["cases"] // 2]
+    for who, client in (("township", township_client), ("county", county_client)):
+        filtered = partial(client.get, "/api/cases", {"box": "todo", "kind": "event", "category": "01"})
+        first = _p95(filtered, 200)
+        _report(f"cases.todo_{who}_{n}k_p95", first, "ms", health, "healthz")
+        deep = _p95(partial(client.get, "/api/cases", {"box": "todo", "cursor": deep_cursor}), 200)
+        _report(f"cases.todo_{who}_{n}k_deep_page_p95", deep, "ms", health, "healthz")
+
+    # 3. Reporting against a real server, if wrk is installed.
+    _report_rate(size, township_client)
+
+    # 4. The sweep: every case open, 10,000 of them due.
+    now = timezone.now()
+    Case.objects.update(
+        status="in_progress", due_at=now + dt.timedelta(days=30), overdue_level=0, due_soon_notified=True
+    )
+    due_ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: min(10_000, size["cases"] // 10)])
+    Case.objects.filter(pk__in=due_ids).update(due_at=now - dt.timedelta(hours=1))
+    if backend == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case")
+    t = time.perf_counter()
+    Case.objects.filter(status__in=["pending", "in_progress"], overdue_level=0, due_at__lt=now).count()
+    count_time = time.perf_counter() - t
+    t = time.perf_counter()
+    counts = sweep()
+    sweep_time = time.perf_counter() - t
+    _report(f"cases.sweep_{n}k_open_{counts['yellow'] // 1000}k_due", sweep_time, "s", count_time, "count_due")
+
+
+def _report_rate(size: dict[str, int], list_client: object) -> None:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("bench: cases.report_rate skipped (wrk not installed: apt-get install wrk)", flush=True)
+        return
+    from django.test.client import RequestFactory
+
+    from zongzhi.units.auth import complete_login
+    from zongzhi.units.models import User
+
+    token = complete_login(
+        RequestFactory().post("/"), User.objects.get(username="village_officer"), client="token"
+    ).token
+    port = 8799
+    env = dict(os.environ)
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "zongzhi.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+        ],
+        env={**env, "ZONGZHI_INPROCESS_SCHEDULER": "0", "ZONGZHI_ALLOWED_HOSTS": "127.0.0.1"},
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(4)
+        script = Path(tempfile.mkdtemp()) / "report.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+            "local n = 0\n"
+            "request = function()\n"
+            "  n = n + 1\n"
+            "  local id = string.format('%08x-0000-4000-8000-%012x', math.random(0, 0x7fffffff), n + math.random(0, 0xffffff) * 65536)\n"
+            '  local body = \'{"kind":"event","title":"王某某与李某某的邻里纠纷","category_code":"0102",\' ..\n'
+            "    '\"occurred_at\":\"' .. os.date('!%Y-%m-%dT%H:%M:%SZ') .. '\",\"people_count\":2,' ..\n"
+            '    \'"latitude":32.23,"longitude":118.41,"client_id":"\' .. id .. \'"}\'\n'
+            "  return wrk.format(nil, '/api/cases', nil, body)\n"
+            "end\n",
+            encoding="utf-8",
+        )
+        seconds = "10" if size["cases"] <= 20_000 else "20"
+        rate = _wrk([wrk, "-t2", "-c16", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}/"])
+        list_script = Path(tempfile.mkdtemp()) / "list.lua"
+        list_script.write_text(f'wrk.headers["Authorization"] = "Bearer {token}"\n', encoding="utf-8")
+        list_rate = _wrk(
+            [
+                wrk,
+                "-t2",
+                "-c16",
+                f"-d{seconds}s",
+                "-s",
+                str(list_script),
+                f"http://127.0.0.1:{port}/api/cases?box=all&limit=20",
+            ]
+        )
+        _report("cases.report_rate", rate, "req/s", list_rate, "list_20")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wrk(cmd: list[str]) -> float:
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    non2xx = [line for line in out.splitlines() if "Non-2xx" in line]
+    if non2xx:
+        raise RuntimeError(f"wrk saw failed requests: {non2xx[0].strip()}")
+    for line in out.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    raise RuntimeError(out)
 
 
 if __name__ == "__main__":

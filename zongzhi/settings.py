@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "zongzhi.audit",
     "zongzhi.units",
     "zongzhi.dictionary",
+    "zongzhi.cases",
+    "zongzhi.notify",
 ]
 
 MIDDLEWARE = [
@@ -231,7 +233,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZONGZHI_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 
 # Lockout is per account (the security policy: an account locks after five failures), so the
@@ -243,3 +245,26 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W005",
     "security.W021",
 ]
+
+# --- Case engine ------------------------------------------------------------------------------
+# A dispute involving at least this many people is a mass incident (群体性事件): the unit above
+# approves it before it is recorded (seed 000).
+CASES_MASS_INCIDENT_THRESHOLD = env_int("ZONGZHI_MASS_INCIDENT_THRESHOLD", 10)
+# Events must be entered within this many days of happening (seed 000: 10日内).
+CASES_EVENT_ENTRY_DAYS = env_int("ZONGZHI_EVENT_ENTRY_DAYS", 10)
+# An overdue case gets a yellow card at once and a red card this many working days later.
+CASES_RED_CARD_GRACE_WORKDAYS = env_int("ZONGZHI_RED_CARD_GRACE_WORKDAYS", 3)
+# Holders are reminded this many hours before a deadline.
+CASES_DUE_SOON_HOURS = env_int("ZONGZHI_DUE_SOON_HOURS", 24)
+
+# --- SMS gateway (notify/sms.py) ------------------------------------------------------------------
+SMS_BACKEND = env_str("ZONGZHI_SMS_BACKEND", "log")
+SMS_URL = env_str("ZONGZHI_SMS_URL")
+SMS_METHOD = env_str("ZONGZHI_SMS_METHOD", "POST")
+SMS_TEMPLATE = env_str("ZONGZHI_SMS_TEMPLATE", '{"phone": "{phone}", "text": "{text}"}')
+
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "cases.sweep_deadlines", "schedule": 60.0},
+}
+# The embedded default runs the same periodic jobs in a thread of each web process.
+INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

@@ -66,7 +66,10 @@ class ChangeLoggedModel(models.Model):
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
     audit_mask: ClassVar[frozenset[str]] = frozenset()
-    _audit_snapshot: dict[str, Any]
+    # The values as loaded (cheap: kept by reference, turned into a snapshot only when the
+    # object is saved). JSON fields must be reassigned, not mutated in place, to be compared.
+    _audit_loaded: dict[str, Any]
+    _audit_saved: dict[str, Any]
 
     class Meta:
         abstract = True
@@ -74,25 +77,40 @@ class ChangeLoggedModel(models.Model):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = instance.audit_state()
+        instance._audit_loaded = dict(zip(field_names, values, strict=False))
         return instance
 
-    def audit_state(self) -> dict[str, Any]:
+    def audit_state(self, source: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON-safe field values (from the instance, or from `source` keyed by attname)."""
         from .services import audit_value
 
         state: dict[str, Any] = {}
         for field in self._meta.concrete_fields:
             if field.name in self.audit_exclude:
                 continue
-            if field.attname not in self.__dict__:
-                continue  # deferred field: not loaded, not compared
-            value = audit_value(getattr(self, field.attname))
+            if source is None:
+                if field.attname not in self.__dict__:
+                    continue  # deferred field: not loaded, not compared
+                raw = getattr(self, field.attname)
+            else:
+                if field.attname not in source:
+                    continue
+                raw = source[field.attname]
+            value = audit_value(raw)
             if field.name in self.audit_mask and value:
                 from zongzhi.core.masking import mask_value
 
                 value = mask_value(str(value))
             state[field.name] = value
         return state
+
+    def audit_before(self) -> dict[str, Any]:
+        """The state this object had in the database before the current save."""
+        saved = self.__dict__.get("_audit_saved")
+        if saved is not None:
+            return dict(saved)
+        loaded = self.__dict__.get("_audit_loaded")
+        return self.audit_state(loaded) if loaded is not None else {}
 
     def audit_path(self) -> str:
         """The unit path this object belongs to, for searching the log by unit."""

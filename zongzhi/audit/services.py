@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, str] = {
     "pii.unmask": "查看完整个人信息",
     "audit.export": "导出审计日志",
     "audit.purged": "清理过期审计日志",
+    "cases.stats_exported": "导出办件统计",
+    "case.created": "新建办件",
     "unit.created": "新增辖区",
     "unit.renamed": "辖区更名",
     "unit.moved": "辖区迁移",
@@ -54,6 +56,9 @@ ACTION_LABELS: dict[str, str] = {
     "dictionary.item_retired": "停用字典代码",
     "dictionary.item_restored": "启用字典代码",
     "dictionary.item_deleted": "删除字典代码",
+    "calendar.day_set": "设置工作日历",
+    "calendar.day_cleared": "撤销工作日历设置",
+    "calendar.year_completed": "确认节假日安排已录入",
 }
 
 

@@ -16,11 +16,11 @@ def _on_save(sender: type[Any], instance: Any, created: bool, raw: bool = False,
     if raw or not isinstance(instance, ChangeLoggedModel):
         return
     after = instance.audit_state()
-    before: dict[str, Any] = {} if created else getattr(instance, "_audit_snapshot", {})
+    before: dict[str, Any] = {} if created else instance.audit_before()
     changes = {name: [before.get(name), value] for name, value in after.items() if created or before.get(name) != value}
     if created:
         changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [], {})}
-    instance._audit_snapshot = after
+    instance._audit_saved = after
     if not changes and not created:
         return
     record_change("create" if created else "update", instance, changes)
@@ -30,5 +30,5 @@ def _on_save(sender: type[Any], instance: Any, created: bool, raw: bool = False,
 def _on_delete(sender: type[Any], instance: Any, **kwargs: Any) -> None:
     if not isinstance(instance, ChangeLoggedModel):
         return
-    before = getattr(instance, "_audit_snapshot", instance.audit_state())
+    before = instance.audit_before() or instance.audit_state()
     record_change("delete", instance, {k: [v, None] for k, v in before.items()})

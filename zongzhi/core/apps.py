@@ -4,8 +4,15 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared framework code: scope, audit context, errors, pagination."""
+    """Shared framework code: scope, audit context, errors, pagination, the working-day calendar."""
 
     name = "zongzhi.core"
     label = "core"
     verbose_name = "框架"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .holidays import load_after_migrate
+
+        post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="zongzhi_calendar_load")

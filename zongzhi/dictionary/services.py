@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -37,6 +38,25 @@ def is_in_use(item: CodeItem) -> bool:
     return any(
         model._default_manager.filter(**{field: item.code}).exists() for model, field in _USAGE.get(item.table.code, [])
     )
+
+
+_LABELS_TTL = 30.0
+_labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def labels(table_code: str) -> dict[str, str]:
+    """code → label of a table, kept in process for a few seconds (lists ask on every row)."""
+    now = time.monotonic()
+    hit = _labels_cache.get(table_code)
+    if hit is not None and now - hit[0] < _LABELS_TTL:
+        return hit[1]
+    found = dict(CodeItem.objects.filter(table__code=table_code).values_list("code", "label"))
+    _labels_cache[table_code] = (now, found)
+    return found
+
+
+def _forget_labels() -> None:
+    transaction.on_commit(_labels_cache.clear)
 
 
 def get_table(code: str) -> CodeTable:
@@ -85,6 +105,7 @@ def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, pare
     item = CodeItem.objects.create(
         table=table, code=code, label=_clean_label(label), parent=parent, sort=top + 10, is_local=True
     )
+    _forget_labels()
     record_event("dictionary.item_added", obj=item, detail={"table": table.code})
     return item
 
@@ -97,6 +118,7 @@ def update_item(*, acting_user: User, item: CodeItem, label: str | None, sort: i
     if sort is not None:
         item.sort = sort
     item.save()
+    _forget_labels()
     record_event("dictionary.item_updated", obj=item, detail={"table": item.table.code})
     return item
 
@@ -108,6 +130,7 @@ def set_item_retired(*, acting_user: User, item: CodeItem, retired: bool) -> Cod
         raise Conflict("代码状态未变化", code="code_state_unchanged")
     item.is_retired = retired
     item.save(update_fields=["is_retired"])
+    _forget_labels()
     record_event(
         "dictionary.item_retired" if retired else "dictionary.item_restored",
         obj=item,
@@ -124,5 +147,6 @@ def delete_item(*, acting_user: User, item: CodeItem) -> None:
         raise InvalidInput("标准代码不能删除，只能停用", code="code_standard")
     if is_in_use(item):
         raise InvalidInput("该代码已被使用，不能删除，只能停用", code="code_in_use")
+    _forget_labels()
     record_event("dictionary.item_deleted", obj=item, detail={"table": item.table.code, "code": item.code})
     item.delete()

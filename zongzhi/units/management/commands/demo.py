@@ -13,12 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument("--cases", type=int, default=None, help="demo cases to add (default: 200 small, 0 large)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         set_actor(Actor(username="system"))  # attribute the audit records to the installer
         counts = build_jurisdiction(options["size"])
         personas = build_personas()
         self.stdout.write(f"演示辖区：南京市浦口区（新建单位 {counts['units']} 个，网格 {counts['grids']} 个）")
+        from zongzhi.cases.demo import build_cases
+        from zongzhi.cases.models import Case
+
+        explicit = options["cases"] is not None
+        wanted = options["cases"] if explicit else (200 if options["size"] == "small" else 0)
+        if wanted and (explicit or not Case.objects.exists()):
+            self.stdout.write(f"演示办件：新增 {build_cases(wanted)} 件")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")

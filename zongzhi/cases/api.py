@@ -1,0 +1,378 @@
+"""REST endpoints of the case engine."""
+
+# No `from __future__ import annotations` here: django-ninja reads handler signatures at
+# import time and cannot resolve string annotations such as `Query[Filter]`.
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from zongzhi.audit.services import record_event
+from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
+from zongzhi.core.scope import get_visible, subtree_q
+from zongzhi.dictionary.services import labels
+from zongzhi.units.api import acting
+from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
+
+from . import services, stats
+from .attachments import store_upload
+from .models import Attachment, Case, CaseAction, Kind
+from .models import Status as CaseStatus
+from .schemas import (
+    ActionIn,
+    AttachmentOut,
+    Box,
+    CaseCountsOut,
+    CaseCreatedOut,
+    CaseCreateIn,
+    CaseOut,
+    CasePageOut,
+    MonthlyStatsOut,
+)
+
+router = Router(tags=["事件办理"])
+
+RUNNING = [CaseStatus.PENDING, CaseStatus.IN_PROGRESS]
+
+
+def _categories() -> dict[str, str]:
+    return labels("event_category")
+
+
+def _list_row(case: Case, categories: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "kind": case.kind,
+        "kind_label": case.get_kind_display(),
+        "category_code": case.category_code,
+        "category_label": categories.get(case.category_code, ""),
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "urgency": case.urgency,
+        "is_major": case.is_major,
+        "is_mass_incident": case.is_mass_incident,
+        "supervision": case.supervision,
+        "overdue_level": case.overdue_level,
+        "path": case.path,
+        "holder_name": case.holder_department.name if case.holder_department else case.holder_unit.name,
+        "initiator_name": case.initiator_department.name if case.initiator_department else case.initiator_unit.name,
+        "due_at": case.due_at,
+        "created_at": case.created_at,
+        "version": case.version,
+    }
+
+
+def _base(user: User) -> QuerySet[Case]:
+    return (
+        Case.objects.visible_to(user)
+        .select_related("holder_unit", "holder_department", "initiator_unit", "initiator_department")
+        .defer("holder_unit__boundary", "initiator_unit__boundary")
+    )
+
+
+def _get_case(user: User, case_id: int) -> Case:
+    case = (
+        Case.objects.select_related("holder_unit", "holder_department__unit", "initiator_unit", "initiator_department")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound("办件不存在")
+    if not _base(user).filter(pk=case_id).exists():
+        raise NotFound("办件不存在", audit=AuditNote("scope.denied", case, {"mode": "read"}))
+    found: Case = case
+    return found
+
+
+def _detail(case: Case, user: User) -> dict[str, Any]:
+    row = _list_row(case, _categories())
+    prefixes = [case.path[:n] for n in PATH_LENGTH.values() if n <= len(case.path)]
+    timeline = CaseAction.objects.filter(case=case).select_related("actor_unit", "to_unit", "to_department")
+    attachments = list(Attachment.objects.filter(case=case))
+    by_action: dict[int, list[int]] = {}
+    for a in attachments:
+        if a.action_id:
+            by_action.setdefault(a.action_id, []).append(a.pk)
+    row.update(
+        {
+            "description": case.description,
+            "occurred_at": case.occurred_at,
+            "people_count": case.people_count,
+            "parties": case.parties,
+            "details": case.details,
+            "latitude": case.latitude,
+            "longitude": case.longitude,
+            "address": case.address,
+            "result": case.result,
+            "satisfaction": case.satisfaction,
+            "extension_days": case.extension_days,
+            "extension_granted_days": case.extension_granted_days,
+            "final_due_at": case.final_due_at,
+            "place": list(Unit.objects.filter(path__in=prefixes).order_by("path")),
+            "attachments": [_attachment_out(a) for a in attachments],
+            "timeline": [
+                {
+                    "id": a.pk,
+                    "action": a.action,
+                    "action_label": services.ACTION_LABELS.get(a.action, a.action),
+                    "actor_name": a.actor_name,
+                    "actor_unit": a.actor_unit.name if a.actor_unit else None,
+                    "from_status": a.from_status,
+                    "to_status": a.to_status,
+                    "to_holder": (a.to_department.name if a.to_department else a.to_unit.name if a.to_unit else None),
+                    "comment": a.comment,
+                    "data": a.data,
+                    "attachment_ids": by_action.get(a.pk, []),
+                    "created_at": a.created_at,
+                }
+                for a in timeline
+            ],
+            "allowed_actions": services.allowed_actions(case, user),
+        }
+    )
+    return row
+
+
+def _target(user: User, unit_id: int | None, department_id: int | None) -> tuple[Unit | None, Department | None]:
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    dept = Department.objects.select_related("unit").filter(pk=department_id).first() if department_id else None
+    if unit_id is not None and unit is None:
+        raise NotFound("承办单位不存在")
+    if department_id is not None and dept is None:
+        raise NotFound("成员单位不存在")
+    return unit, dept
+
+
+@router.post("", response={200: CaseCreatedOut, 201: CaseCreatedOut})
+def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str, Any]]:
+    """Report an event (also from the phone's offline queue: same client_id, one case)."""
+    user = acting(request)
+    unit, dept = _target(user, payload.target_unit_id, payload.target_department_id)
+    data = services.NewCase(
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        category_code=payload.category_code,
+        occurred_at=payload.occurred_at,
+        people_count=payload.people_count,
+        parties=[p.dict() for p in payload.parties],
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        address=payload.address,
+        urgency=payload.urgency,
+        is_major=payload.is_major,
+        target_unit=unit,
+        target_department=dept,
+        due_date=payload.due_date,
+        details=payload.details,
+        client_id=payload.client_id,
+        attachment_ids=payload.attachment_ids,
+    )
+    case, created = services.create_case(acting_user=user, data=data)
+    case = _get_case(user, case.pk)
+    return Status(201 if created else 200, {"created": created, "case": _detail(case, user)})
+
+
+class CaseFilter(Schema):
+    box: Box = "todo"
+    kind: Kind | None = None
+    category: str | None = None
+    status: CaseStatus | None = None
+    under: int | None = None
+    since: date | None = None
+    until: date | None = None
+    supervision: int | None = None
+    q: str | None = None
+    cursor: int | None = None
+    limit: int = 20
+
+
+def _box(qs: QuerySet[Case], user: User, box: str) -> QuerySet[Case]:
+    if box == "todo":
+        held: QuerySet[Case] = qs.held_by(user).open()  # type: ignore[attr-defined]
+        return held
+    if box == "done":
+        actor = (
+            Q(actor_department_id=user.department_id)
+            if user.department_id
+            else Q(actor_unit_id=user.unit_id, actor_department__isnull=True)
+        )
+        acted = CaseAction.objects.filter(actor, actor__isnull=False).values("case_id")
+        return qs.filter(pk__in=acted).exclude(pk__in=Case.objects.held_by(user).open().values("pk"))
+    if box == "mine":
+        if user.department_id:
+            return qs.filter(initiator_department_id=user.department_id)
+        return qs.filter(initiator_unit_id=user.unit_id, initiator_department__isnull=True)
+    if box == "supervised":
+        return qs.filter(supervision__gt=0).exclude(status__in=[CaseStatus.ARCHIVED, CaseStatus.CANCELLED])
+    if box == "overdue":
+        return qs.filter(overdue_level__gt=0, status__in=RUNNING)
+    return qs
+
+
+@router.get("", response=CasePageOut)
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """The lists users live in (待办/已办/我发起的/督办/超期/全部), newest first, keyset pages."""
+    user = acting(request)
+    qs = _box(_base(user), user, filters.box)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.category:
+        qs = qs.filter(category_code__startswith=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.under is not None:
+        root = get_visible(Unit.objects.all(), user, filters.under)
+        qs = qs.filter(subtree_q([root.path]))
+    if filters.since:
+        qs = qs.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(created_at__date__lte=filters.until)
+    if filters.supervision is not None:
+        qs = qs.filter(supervision=filters.supervision)
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(title__contains=text) | Q(number=text))
+    if filters.cursor is not None:
+        qs = qs.filter(pk__lt=filters.cursor)
+    limit = max(1, min(filters.limit, 100))
+    rows = list(qs.order_by("-id")[: limit + 1])
+    categories = _categories()
+    return {
+        "items": [_list_row(c, categories) for c in rows[:limit]],
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
+
+
+@router.get("/counts", response=CaseCountsOut)
+def case_counts(request: HttpRequest) -> dict[str, int]:
+    user = acting(request)
+    base = Case.objects.visible_to(user)
+    return {box: _box(base, user, box).count() for box in ("todo", "done", "mine", "supervised", "overdue")}
+
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def _stats(request: HttpRequest, unit: int | None, month: str | None) -> dict[str, Any]:
+    user = acting(request)
+    if unit is None:
+        if user.unit is None:
+            raise NotFound("请选择单位")
+        unit = user.unit.pk
+    root = get_visible(Unit.objects.all(), user, unit)
+    month = month or timezone.localdate().strftime("%Y-%m")
+    if not re.match(MONTH, month):
+        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_input")
+    return stats.monthly(root, month)
+
+
+@router.get("/stats", response=MonthlyStatsOut)
+def monthly_stats(request: HttpRequest, unit: int | None = None, month: str | None = None) -> dict[str, Any]:
+    """One unit's monthly statistics (its whole subtree)."""
+    return _stats(request, unit, month)
+
+
+@router.get("/stats/export")
+def monthly_stats_export(request: HttpRequest, unit: int | None = None, month: str | None = None) -> HttpResponse:
+    data = _stats(request, unit, month)
+    record_event("cases.stats_exported", obj=data["unit"], detail={"month": data["month"]})
+    response = HttpResponse(
+        stats.to_excel(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="case-stats-{data["unit"].code}-{data["month"]}.xlsx"'
+    return response
+
+
+@router.get("/{case_id}", response=CaseOut)
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _detail(_get_case(user, case_id), user)
+
+
+@router.post("/{case_id}/actions/{action}", response=CaseOut)
+def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn) -> dict[str, Any]:
+    """Do one of the case's `allowed_actions`. A stale `version` gets 409 案件已被他人处理."""
+    user = acting(request)
+    _get_case(user, case_id)
+    unit, dept = _target(user, payload.target_unit_id, payload.target_department_id)
+    inp = services.ActionInput(
+        comment=payload.comment,
+        target_unit=unit,
+        target_department=dept,
+        days=payload.days,
+        level=payload.level,
+        satisfaction=payload.satisfaction,
+        result=payload.result,
+        attachment_ids=payload.attachment_ids,
+    )
+    case = services.act(acting_user=user, case_id=case_id, action=action, version=payload.version, inp=inp)
+    return _detail(_get_case(user, case.pk), user)
+
+
+def _attachment_out(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "width": a.width,
+        "height": a.height,
+        "position": a.position,
+        "url": f"/api/attachments/{a.pk}/file",
+        "thumbnail_url": f"/api/attachments/{a.pk}/thumbnail" if a.thumbnail else None,
+        "action_id": a.action_id,
+    }
+
+
+attachments_router = Router(tags=["事件办理"])
+
+
+@attachments_router.post("", response={201: AttachmentOut})
+def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Upload one photo or short video; name its id in a report or action to attach it."""
+    return Status(201, _attachment_out(store_upload(acting_user=acting(request), upload=file)))
+
+
+def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
+    user = acting(request)
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在")
+    if attachment.case_id is None:
+        if attachment.uploaded_by_id != user.pk:
+            raise NotFound("附件不存在", audit=AuditNote("scope.denied", attachment, {"mode": "read"}))
+    else:
+        _get_case(user, attachment.case_id)
+    return attachment
+
+
+def _serve(field: Any, content_type: str) -> FileResponse:
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@attachments_router.get("/{attachment_id}/file")
+def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    a = _visible_attachment(request, attachment_id)
+    return _serve(a.file, a.content_type)
+
+
+@attachments_router.get("/{attachment_id}/thumbnail")
+def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> FileResponse:
+    a = _visible_attachment(request, attachment_id)
+    if not a.thumbnail:
+        raise NotFound("该附件没有缩略图")
+    return _serve(a.thumbnail, "image/jpeg")

@@ -1,0 +1,170 @@
+"""API schemas of the case engine."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from zongzhi.units.schemas import UnitBrief
+
+from .models import Kind, Status, Urgency
+
+Box = Literal["todo", "done", "mine", "supervised", "overdue", "all"]
+
+
+class PartyIn(Schema):
+    name: str = Field(..., max_length=30)
+    role: str = Field("", max_length=20)
+
+
+class CaseCreateIn(Schema):
+    kind: Kind
+    title: str = Field(..., max_length=100)
+    description: str = Field("", max_length=5000)
+    category_code: str = Field("", max_length=20)
+    occurred_at: datetime | None = None
+    people_count: int = Field(0, ge=0, le=100000)
+    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=200)
+    urgency: Urgency = Urgency.NORMAL
+    is_major: bool = False
+    target_unit_id: int | None = None
+    target_department_id: int | None = None
+    due_date: date | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=9, description="ids from POST /api/attachments")
+    client_id: uuid.UUID | None = Field(
+        None, description="client-generated id: resending the same report creates one case"
+    )
+
+
+class ActionIn(Schema):
+    version: int = Field(..., ge=1, description="the case version the user saw")
+    comment: str = Field("", max_length=2000)
+    target_unit_id: int | None = None
+    target_department_id: int | None = None
+    days: int | None = Field(None, ge=1, le=365)
+    level: int | None = Field(None, ge=1, le=3)
+    satisfaction: str = Field("", max_length=8)
+    result: str = Field("", max_length=5000)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=9)
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: Literal["image", "video"]
+    name: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    position: dict[str, float] | None
+    url: str
+    thumbnail_url: str | None
+    action_id: int | None
+
+
+class HolderOut(Schema):
+    unit: UnitBrief
+    department: str | None
+
+
+class CaseListOut(Schema):
+    id: int
+    number: str | None
+    kind: Kind
+    kind_label: str
+    category_code: str
+    category_label: str
+    title: str
+    status: Status
+    status_label: str
+    urgency: Urgency
+    is_major: bool
+    is_mass_incident: bool
+    supervision: int
+    overdue_level: int
+    path: str
+    holder_name: str
+    initiator_name: str
+    due_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class TimelineOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    actor_name: str
+    actor_unit: str | None
+    from_status: str
+    to_status: str
+    to_holder: str | None
+    comment: str
+    data: dict[str, Any]
+    attachment_ids: list[int]
+    created_at: datetime
+
+
+class CaseOut(CaseListOut):
+    description: str
+    occurred_at: datetime | None
+    people_count: int
+    parties: list[dict[str, str]]
+    details: dict[str, Any]
+    latitude: float | None
+    longitude: float | None
+    address: str
+    result: str
+    satisfaction: str
+    extension_days: int | None
+    extension_granted_days: int
+    final_due_at: datetime | None
+    place: list[UnitBrief]
+    attachments: list[AttachmentOut]
+    timeline: list[TimelineOut]
+    allowed_actions: list[str]
+
+
+class CaseCreatedOut(Schema):
+    created: bool
+    case: CaseOut
+
+
+class CaseCountsOut(Schema):
+    todo: int
+    done: int
+    mine: int
+    supervised: int
+    overdue: int
+
+
+class CasePageOut(Schema):
+    items: list[CaseListOut]
+    next_cursor: int | None = Field(None, description="pass as ?cursor= for the next page (keyset)")
+
+
+class StatRow(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class MonthlyStatsOut(Schema):
+    unit: UnitBrief
+    month: str
+    total: int
+    by_kind: list[StatRow]
+    by_category: list[StatRow]
+    by_status: list[StatRow]
+    disputes: int
+    disputes_resolved: int
+    resolved_share: float | None = Field(None, description="share of disputes resolved; the seeds expect ≥ 0.95")
+    overdue: int
+    average_handling_hours: float | None

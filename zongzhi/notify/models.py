@@ -1,0 +1,50 @@
+"""In-app notifications (the bell) and the SMS messages sent through the gateway."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    """One message to one user; unread until they open it."""
+
+    user = models.ForeignKey("units.User", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, verbose_name="类型")
+    title = models.CharField(max_length=120, verbose_name="标题")
+    body = models.CharField(max_length=500, blank=True, verbose_name="内容")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["user", "read_at", "-id"], name="notification_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title}"
+
+
+class SmsMessage(models.Model):
+    """An SMS handed to the gateway, kept for troubleshooting (phone stored masked)."""
+
+    phone_masked = models.CharField(max_length=20)
+    text = models.CharField(max_length=300)
+    backend = models.CharField(max_length=20)
+    status = models.CharField(max_length=12, default="sent")
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "短信"
+        verbose_name_plural = "短信"
+        ordering: ClassVar[list[str]] = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.status}"
