@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
         from .services import todo_count
 
         register_usage("event_category", Case, "category_code")
+        from . import tasks  # noqa: F401  (registers the periodic sweep with Celery, also in process)
         from zongzhi.audit.services import ACTION_LABELS
 
         from .services import ACTION_LABELS as CASE_ACTIONS

@@ -87,10 +87,14 @@ def validate_details(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else ""
             label = FIELD_LABELS.get(name, name)
-            message = (
-                "必填"
-                if err["type"] == "missing"
-                else ("不认识的字段" if err["type"] == "extra_forbidden" else "格式不正确")
-            )
+            empty = err["type"] == "string_too_short" and not str(err.get("input") or "").strip()
+            if err["type"] == "missing" or empty:
+                message = "必填"
+            elif err["type"] == "extra_forbidden":
+                message = "不认识的字段"
+            elif err["type"] == "string_too_long":
+                message = "内容太长"
+            else:
+                message = "格式不正确"
             errors.append({"field": f"details.{name}", "message": f"{label}：{message}"})
         raise InvalidInput("；".join(e["message"] for e in errors), code="details_invalid", errors=errors) from exc

@@ -9,3 +9,6 @@ class NotifyConfig(AppConfig):
     name = "zongzhi.notify"
     label = "notify"
     verbose_name = "通知"
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the SMS task with Celery)

@@ -612,4 +612,5 @@ def system_config(request: HttpRequest) -> dict[str, Any]:
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "version": __version__,
+        "mass_incident_threshold": settings.CASES_MASS_INCIDENT_THRESHOLD,
     }

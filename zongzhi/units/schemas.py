@@ -314,6 +314,7 @@ class SystemConfigOut(Schema):
     tile_url: str | None
     tile_attribution: str
     version: str
+    mass_incident_threshold: int
 
 
 __all__ = ["LoginSession"]

@@ -4,6 +4,60 @@
  */
 
 export interface paths {
+    "/api/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Upload one photo or short video; name its id in a report or action to attach it.
+         */
+        post: operations["zongzhi_cases_api_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachment_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachment File */
+        get: operations["zongzhi_cases_api_attachment_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachment_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachment Thumbnail */
+        get: operations["zongzhi_cases_api_attachment_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -216,6 +270,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Year
+         * @description The exceptions to the Monday–Friday rule in `year` (default: this year).
+         */
+        get: operations["zongzhi_core_api_get_year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Day */
+        put: operations["zongzhi_core_api_set_day"];
+        post?: never;
+        /**
+         * Clear Day
+         * @description Remove an administrator's setting; answers what the day is now.
+         */
+        delete: operations["zongzhi_core_api_clear_day"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Status */
+        get: operations["zongzhi_core_api_get_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/years/{year}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete Year */
+        post: operations["zongzhi_core_api_complete_year"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Cases
+         * @description The lists users live in (待办/已办/我发起的/督办/超期/全部), newest first, keyset pages.
+         */
+        get: operations["zongzhi_cases_api_list_cases"];
+        put?: never;
+        /**
+         * Create Case
+         * @description Report an event (also from the phone's offline queue: same client_id, one case).
+         */
+        post: operations["zongzhi_cases_api_create_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case Counts */
+        get: operations["zongzhi_cases_api_case_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly Stats
+         * @description One unit's monthly statistics (its whole subtree).
+         */
+        get: operations["zongzhi_cases_api_monthly_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/stats/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly Stats Export */
+        get: operations["zongzhi_cases_api_monthly_stats_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Case */
+        get: operations["zongzhi_cases_api_get_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act
+         * @description Do one of the case's `allowed_actions`. A stale `version` gets 409 案件已被他人处理.
+         */
+        post: operations["zongzhi_cases_api_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/departments": {
         parameters: {
             query?: never;
@@ -349,6 +593,60 @@ export interface paths {
         put?: never;
         /** Add Item */
         post: operations["zongzhi_dictionary_api_add_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Notifications */
+        get: operations["zongzhi_notify_api_list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Read */
+        post: operations["zongzhi_notify_api_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread
+         * @description Polled by the console's bell and the phone's home page.
+         */
+        get: operations["zongzhi_notify_api_unread"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -778,6 +1076,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionIn */
+        ActionIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Days */
+            days?: number | null;
+            /** Level */
+            level?: number | null;
+            /**
+             * Result
+             * @default
+             */
+            result: string;
+            /**
+             * Satisfaction
+             * @default
+             */
+            satisfaction: string;
+            /** Target Department Id */
+            target_department_id?: number | null;
+            /** Target Unit Id */
+            target_unit_id?: number | null;
+            /**
+             * Version
+             * @description the case version the user saw
+             */
+            version: number;
+        };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Action Id */
+            action_id: number | null;
+            /** Content Type */
+            content_type: string;
+            /** Height */
+            height: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "image" | "video";
+            /** Name */
+            name: string;
+            /** Position */
+            position: {
+                [key: string]: number;
+            } | null;
+            /** Size */
+            size: number;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number | null;
+        };
         /** AuditFilter */
         AuditFilter: {
             /** Action */
@@ -836,6 +1197,64 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** CalendarDayIn */
+        CalendarDayIn: {
+            /** Is Workday */
+            is_workday: boolean;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+        };
+        /** CalendarDayOut */
+        CalendarDayOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Is Workday */
+            is_workday: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "package" | "admin" | "rule";
+        };
+        /** CalendarStatusOut */
+        CalendarStatusOut: {
+            /** Current Year Known */
+            current_year_known: boolean;
+            /** Known Years */
+            known_years: number[];
+            /** Next Year Known */
+            next_year_known: boolean;
+            /** Warning */
+            warning: string | null;
+        };
+        /** CalendarYearOut */
+        CalendarYearOut: {
+            /** Days */
+            days: components["schemas"]["CalendarDayOut"][];
+            /** Known */
+            known: boolean;
+            /** Source */
+            source: ("package" | "admin") | null;
+            /** Year */
+            year: number;
+        };
+        /** CalendarYearStatusOut */
+        CalendarYearStatusOut: {
+            /** Known */
+            known: boolean;
+            /** Source */
+            source: ("package" | "admin") | null;
+            /** Year */
+            year: number;
+        };
         /** CapabilityOut */
         CapabilityOut: {
             /** Code */
@@ -844,6 +1263,250 @@ export interface components {
             group: string;
             /** Label */
             label: string;
+        };
+        /** CaseCountsOut */
+        CaseCountsOut: {
+            /** Done */
+            done: number;
+            /** Mine */
+            mine: number;
+            /** Overdue */
+            overdue: number;
+            /** Supervised */
+            supervised: number;
+            /** Todo */
+            todo: number;
+        };
+        /** CaseCreateIn */
+        CaseCreateIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /**
+             * Attachment Ids
+             * @description ids from POST /api/attachments
+             */
+            attachment_ids?: number[];
+            /**
+             * Category Code
+             * @default
+             */
+            category_code: string;
+            /**
+             * Client Id
+             * @description client-generated id: resending the same report creates one case
+             */
+            client_id?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** Due Date */
+            due_date?: string | null;
+            /**
+             * Is Major
+             * @default false
+             */
+            is_major: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Occurred At */
+            occurred_at?: string | null;
+            /** Parties */
+            parties?: components["schemas"]["PartyIn"][];
+            /**
+             * People Count
+             * @default 0
+             */
+            people_count: number;
+            /** Target Department Id */
+            target_department_id?: number | null;
+            /** Target Unit Id */
+            target_unit_id?: number | null;
+            /** Title */
+            title: string;
+            /** @default normal */
+            urgency: components["schemas"]["Urgency"];
+        };
+        /** CaseCreatedOut */
+        CaseCreatedOut: {
+            case: components["schemas"]["CaseOut"];
+            /** Created */
+            created: boolean;
+        };
+        /** CaseFilter */
+        CaseFilter: {
+            /**
+             * Box
+             * @default todo
+             * @enum {string}
+             */
+            box: "todo" | "done" | "mine" | "supervised" | "overdue" | "all";
+            /** Category */
+            category?: string | null;
+            /** Cursor */
+            cursor?: number | null;
+            kind?: components["schemas"]["Kind"] | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** Q */
+            q?: string | null;
+            /** Since */
+            since?: string | null;
+            status?: components["schemas"]["Status"] | null;
+            /** Supervision */
+            supervision?: number | null;
+            /** Under */
+            under?: number | null;
+            /** Until */
+            until?: string | null;
+        };
+        /** CaseListOut */
+        CaseListOut: {
+            /** Category Code */
+            category_code: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Due At */
+            due_at: string | null;
+            /** Holder Name */
+            holder_name: string;
+            /** Id */
+            id: number;
+            /** Initiator Name */
+            initiator_name: string;
+            /** Is Major */
+            is_major: boolean;
+            /** Is Mass Incident */
+            is_mass_incident: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Number */
+            number: string | null;
+            /** Overdue Level */
+            overdue_level: number;
+            /** Path */
+            path: string;
+            status: components["schemas"]["Status"];
+            /** Status Label */
+            status_label: string;
+            /** Supervision */
+            supervision: number;
+            /** Title */
+            title: string;
+            urgency: components["schemas"]["Urgency"];
+            /** Version */
+            version: number;
+        };
+        /** CaseOut */
+        CaseOut: {
+            /** Address */
+            address: string;
+            /** Allowed Actions */
+            allowed_actions: string[];
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentOut"][];
+            /** Category Code */
+            category_code: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Due At */
+            due_at: string | null;
+            /** Extension Days */
+            extension_days: number | null;
+            /** Extension Granted Days */
+            extension_granted_days: number;
+            /** Final Due At */
+            final_due_at: string | null;
+            /** Holder Name */
+            holder_name: string;
+            /** Id */
+            id: number;
+            /** Initiator Name */
+            initiator_name: string;
+            /** Is Major */
+            is_major: boolean;
+            /** Is Mass Incident */
+            is_mass_incident: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Latitude */
+            latitude: number | null;
+            /** Longitude */
+            longitude: number | null;
+            /** Number */
+            number: string | null;
+            /** Occurred At */
+            occurred_at: string | null;
+            /** Overdue Level */
+            overdue_level: number;
+            /** Parties */
+            parties: {
+                [key: string]: string;
+            }[];
+            /** Path */
+            path: string;
+            /** People Count */
+            people_count: number;
+            /** Place */
+            place: components["schemas"]["UnitBrief"][];
+            /** Result */
+            result: string;
+            /** Satisfaction */
+            satisfaction: string;
+            status: components["schemas"]["Status"];
+            /** Status Label */
+            status_label: string;
+            /** Supervision */
+            supervision: number;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineOut"][];
+            /** Title */
+            title: string;
+            urgency: components["schemas"]["Urgency"];
+            /** Version */
+            version: number;
+        };
+        /** CasePageOut */
+        CasePageOut: {
+            /** Items */
+            items: components["schemas"]["CaseListOut"][];
+            /**
+             * Next Cursor
+             * @description pass as ?cursor= for the next page (keyset)
+             */
+            next_cursor?: number | null;
         };
         /** CodeItemIn */
         CodeItemIn: {
@@ -957,6 +1620,11 @@ export interface components {
             offset: number;
         };
         /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "event" | "task" | "request" | "rectification" | "petition";
+        /**
          * Layer
          * @enum {string}
          */
@@ -1042,6 +1710,14 @@ export interface components {
              */
             type: "FeatureCollection";
         };
+        /** MarkReadIn */
+        MarkReadIn: {
+            /**
+             * Ids
+             * @description omit to mark all read
+             */
+            ids?: number[] | null;
+        };
         /** MeOut */
         MeOut: {
             /** Capabilities */
@@ -1053,6 +1729,53 @@ export interface components {
             /** Todo Count */
             todo_count: number;
             user: components["schemas"]["UserOut"];
+        };
+        /** MonthlyStatsOut */
+        MonthlyStatsOut: {
+            /** Average Handling Hours */
+            average_handling_hours: number | null;
+            /** By Category */
+            by_category: components["schemas"]["StatRow"][];
+            /** By Kind */
+            by_kind: components["schemas"]["StatRow"][];
+            /** By Status */
+            by_status: components["schemas"]["StatRow"][];
+            /** Disputes */
+            disputes: number;
+            /** Disputes Resolved */
+            disputes_resolved: number;
+            /** Month */
+            month: string;
+            /** Overdue */
+            overdue: number;
+            /**
+             * Resolved Share
+             * @description share of disputes resolved; the seeds expect ≥ 0.95
+             */
+            resolved_share?: number | null;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Body */
+            body: string;
+            /** Case Id */
+            case_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
         };
         /** OtpChallengeIn */
         OtpChallengeIn: {
@@ -1105,6 +1828,13 @@ export interface components {
             /** Items */
             items: components["schemas"]["DepartmentOut"][];
         };
+        /** PagedNotificationOut */
+        PagedNotificationOut: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["NotificationOut"][];
+        };
         /** PagedSessionOut */
         PagedSessionOut: {
             /** Count */
@@ -1125,6 +1855,16 @@ export interface components {
             count: number;
             /** Items */
             items: components["schemas"]["UserOut"][];
+        };
+        /** PartyIn */
+        PartyIn: {
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @default
+             */
+            role: string;
         };
         /** PasswordChangeIn */
         PasswordChangeIn: {
@@ -1225,8 +1965,24 @@ export interface components {
             /** User Agent */
             user_agent: string;
         };
+        /** StatRow */
+        StatRow: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "awaiting_approval" | "pending" | "in_progress" | "awaiting_confirmation" | "completed" | "archived" | "returned" | "cancelled";
         /** SystemConfigOut */
         SystemConfigOut: {
+            /** Mass Incident Threshold */
+            mass_incident_threshold: number;
             /** Site Name */
             site_name: string;
             /** Tile Attribution */
@@ -1235,6 +1991,38 @@ export interface components {
             tile_url: string | null;
             /** Version */
             version: string;
+        };
+        /** TimelineOut */
+        TimelineOut: {
+            /** Action */
+            action: string;
+            /** Action Label */
+            action_label: string;
+            /** Actor Name */
+            actor_name: string;
+            /** Actor Unit */
+            actor_unit: string | null;
+            /** Attachment Ids */
+            attachment_ids: number[];
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** From Status */
+            from_status: string;
+            /** Id */
+            id: number;
+            /** To Holder */
+            to_holder: string | null;
+            /** To Status */
+            to_status: string;
         };
         /** UnitBrief */
         UnitBrief: {
@@ -1332,6 +2120,16 @@ export interface components {
             /** Staff */
             staff: number;
         };
+        /** UnreadOut */
+        UnreadOut: {
+            /** Unread */
+            unread: number;
+        };
+        /**
+         * Urgency
+         * @enum {string}
+         */
+        Urgency: "normal" | "urgent";
         /** UserBrief */
         UserBrief: {
             /** Full Name */
@@ -1429,6 +2227,76 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    zongzhi_cases_api_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_attachment_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    zongzhi_cases_api_attachment_thumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     zongzhi_audit_api_search: {
         parameters: {
             query?: {
@@ -1747,6 +2615,296 @@ export interface operations {
             };
         };
     };
+    zongzhi_core_api_get_year: {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearOut"];
+                };
+            };
+        };
+    };
+    zongzhi_core_api_set_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDayOut"];
+                };
+            };
+        };
+    };
+    zongzhi_core_api_clear_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDayOut"];
+                };
+            };
+        };
+    };
+    zongzhi_core_api_get_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarStatusOut"];
+                };
+            };
+        };
+    };
+    zongzhi_core_api_complete_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearStatusOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_list_cases: {
+        parameters: {
+            query?: {
+                box?: "todo" | "done" | "mine" | "supervised" | "overdue" | "all";
+                kind?: components["schemas"]["Kind"] | null;
+                category?: string | null;
+                status?: components["schemas"]["Status"] | null;
+                under?: number | null;
+                since?: string | null;
+                until?: string | null;
+                supervision?: number | null;
+                q?: string | null;
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePageOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_create_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseCreateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCreatedOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCreatedOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_case_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCountsOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_monthly_stats: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyStatsOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_monthly_stats_export: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    zongzhi_cases_api_get_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_act: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+                action: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+        };
+    };
     zongzhi_units_api_list_departments: {
         parameters: {
             query?: {
@@ -2002,6 +3160,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CodeItemOut"];
+                };
+            };
+        };
+    };
+    zongzhi_notify_api_list_notifications: {
+        parameters: {
+            query?: {
+                unread?: boolean;
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 偏移 */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedNotificationOut"];
+                };
+            };
+        };
+    };
+    zongzhi_notify_api_mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadOut"];
+                };
+            };
+        };
+    };
+    zongzhi_notify_api_unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadOut"];
                 };
             };
         };

@@ -63,7 +63,32 @@ export type AuditFilter = S['AuditFilter']
 
 export type SystemConfig = S['SystemConfigOut']
 
+export type CalendarDay = S['CalendarDayOut']
+export type CalendarDayIn = S['CalendarDayIn']
+export type CalendarYear = S['CalendarYearOut']
+export type CalendarYearStatus = S['CalendarYearStatusOut']
+export type CalendarStatus = S['CalendarStatusOut']
+
 /** GET /units/{id}/map: a GeoJSON FeatureCollection of the unit and the units below it. */
 export type UnitFeatureProps = S['MapFeatureProperties']
 export type GeoFeature = S['MapFeature']
 export type FeatureCollection = S['MapOut']
+
+export type CaseKind = S['Kind']
+export type CaseStatus = S['Status']
+export type CaseUrgency = S['Urgency']
+export type CaseBox = S['CaseFilter']['box']
+export type CaseFilter = S['CaseFilter']
+export type CaseListItem = S['CaseListOut']
+export type CaseOut = S['CaseOut']
+export type CaseTimelineEntry = S['TimelineOut']
+export type CaseCreateIn = S['CaseCreateIn']
+export type CaseCreatedOut = S['CaseCreatedOut']
+export type CaseCounts = S['CaseCountsOut']
+export type CasePage = S['CasePageOut']
+export type CaseActionIn = S['ActionIn']
+export type PartyIn = S['PartyIn']
+
+export type NotificationOut = S['NotificationOut']
+export type NotificationPage = S['PagedNotificationOut']
+export type UnreadOut = S['UnreadOut']

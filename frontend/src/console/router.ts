@@ -57,6 +57,25 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.dictionary', capabilities: [CAP.dictionaryManage] },
           },
           {
+            path: 'system/calendar',
+            name: 'calendar',
+            component: () => import('./views/calendar/index.vue'),
+            meta: { title: 'menu.calendar', capabilities: [CAP.calendarManage] },
+          },
+          {
+            path: 'cases',
+            name: 'cases',
+            component: () => import('./views/cases/index.vue'),
+            meta: { title: 'cases.title', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
+          },
+          {
+            path: 'cases/:id(\\d+)',
+            name: 'case-detail',
+            component: () => import('./views/cases/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'cases.detailTitle', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
+          },
+          {
             path: 'audit',
             name: 'audit',
             component: () => import('./views/audit/index.vue'),

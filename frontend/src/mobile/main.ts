@@ -8,6 +8,7 @@ import { i18n, t } from '@/shared/i18n'
 import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken } from './session'
+import { reportQueue } from './queue'
 
 const router = createMobileRouter()
 const app = createApp(App)
@@ -33,3 +34,5 @@ configureHttp({
 
 document.title = t('app.mobileName')
 app.mount('#app')
+// Reports saved while offline go out when the app opens and whenever the network comes back.
+reportQueue.start()

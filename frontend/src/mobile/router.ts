@@ -15,6 +15,9 @@ export function createMobileRouter(): Router {
       { path: '/password', name: 'm-password', component: () => import('./views/password.vue') },
       { path: '/', name: 'm-home', component: () => import('./views/home.vue') },
       { path: '/grid/:id(\\d+)', name: 'm-grid', component: () => import('./views/grid.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+      { path: '/cases', name: 'm-cases', component: () => import('./views/cases.vue') },
+      { path: '/cases/:id(\\d+)', name: 'm-case', component: () => import('./views/case.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+      { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

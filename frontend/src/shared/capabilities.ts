@@ -6,9 +6,13 @@ export const CAP = {
   rolesAssign: 'roles.assign',
   sessionsManage: 'sessions.manage',
   dictionaryManage: 'dictionary.manage',
+  calendarManage: 'calendar.manage',
   auditRead: 'audit.read',
   auditExport: 'audit.export',
   recordsRead: 'records.read',
+  casesReport: 'cases.report',
+  casesHandle: 'cases.handle',
+  casesSupervise: 'cases.supervise',
   piiUnmask: 'pii.unmask',
 } as const
 

@@ -346,3 +346,24 @@ def test_notifications_bell(api: Any) -> None:
     assert items[0]["title"] == "新的待办"
     assert client.post("/api/notifications/read", {"ids": [items[0]["id"]]}).json()["unread"] == 0
     assert User.objects.get(username="village_officer").notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_empty_required_detail_says_required(api: Any, unit: Any) -> None:
+    body = {
+        "kind": "rectification",
+        "title": "某工地消防隐患整改",
+        "target_unit_id": unit("320111003001").pk,
+        "due_date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+        "details": {"hazard": "", "measures": "更换", "contingency_plan": "值守"},
+    }
+    r = api("township_officer").post("/api/cases", body)
+    assert r.status_code == 400 and "隐患情况：必填" in r.json()["message"]
+
+
+def test_the_sweep_is_registered_for_the_in_process_scheduler() -> None:
+    from celery import current_app
+    from django.conf import settings
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in current_app.tasks
+    assert current_app.tasks["cases.sweep_deadlines"]() == {"due_soon": 0, "yellow": 0, "red": 0}

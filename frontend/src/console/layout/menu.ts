@@ -36,13 +36,26 @@ export interface MenuItem {
 
 const icon = (c: Component): Component => markRaw(c)
 
+/** Who works with cases: handlers, supervisors, and readers of the records. */
+const CASE_CAPS = [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] as const
+
 export const MENU: readonly MenuItem[] = [
   { key: 'home', label: 'home', path: '/', icon: icon(HomeFilled) },
   { key: 'units', label: 'units', path: '/units', icon: icon(MapLocation) },
   { key: 'people', label: 'people', icon: icon(User), capabilities: [CAP.recordsRead], soon: true },
   { key: 'places', label: 'places', icon: icon(OfficeBuilding), capabilities: [CAP.recordsRead], soon: true },
   { key: 'orgs', label: 'orgs', icon: icon(Connection), capabilities: [CAP.recordsRead], soon: true },
-  { key: 'cases', label: 'cases', icon: icon(Tickets), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'cases',
+    label: 'cases',
+    icon: icon(Tickets),
+    children: [
+      { key: 'casesTodo', label: 'casesTodo', path: '/cases?box=todo', capabilities: CASE_CAPS },
+      { key: 'casesSupervised', label: 'casesSupervised', path: '/cases?box=supervised', capabilities: CASE_CAPS },
+      { key: 'casesOverdue', label: 'casesOverdue', path: '/cases?box=overdue', capabilities: CASE_CAPS },
+      { key: 'casesAll', label: 'casesAll', path: '/cases?box=all', capabilities: CASE_CAPS },
+    ],
+  },
   { key: 'alerts', label: 'alerts', icon: icon(Warning), capabilities: [CAP.recordsRead], soon: true },
   { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
@@ -57,6 +70,7 @@ export const MENU: readonly MenuItem[] = [
       { key: 'roles', label: 'roles', path: '/system/roles', capabilities: [CAP.rolesManage] },
       { key: 'sessions', label: 'sessions', path: '/system/sessions', capabilities: [CAP.sessionsManage] },
       { key: 'dictionary', label: 'dictionary', path: '/system/dictionary', capabilities: [CAP.dictionaryManage] },
+      { key: 'calendar', label: 'calendar', path: '/system/calendar', capabilities: [CAP.calendarManage] },
     ],
   },
   { key: 'audit', label: 'audit', path: '/audit', icon: icon(Document), capabilities: [CAP.auditRead] },

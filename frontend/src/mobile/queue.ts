@@ -1,0 +1,29 @@
+/** The app's one report queue, kept in localStorage and sent with the worker's token. */
+import { casesApi } from '@/api/cases'
+import { createReportQueue } from './reportQueue'
+import { getToken } from './session'
+
+const memory = new Map<string, string>()
+const storage = {
+  getItem: (k: string): string | null => {
+    try {
+      return localStorage.getItem(k)
+    } catch {
+      return memory.get(k) ?? null
+    }
+  },
+  setItem: (k: string, v: string): void => {
+    try {
+      localStorage.setItem(k, v)
+    } catch {
+      memory.set(k, v)
+    }
+  },
+}
+
+export const reportQueue = createReportQueue({
+  storage,
+  send: (body) => casesApi.create(body, { silent: true }),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})

@@ -1,0 +1,202 @@
+/**
+ * The phone's offline queue of event reports. A grid worker in a basement or a village without
+ * signal must not lose a report:
+ *
+ * 1. Every report gets a client id (a UUID) and is written to localStorage before it is sent.
+ * 2. Sent successfully (201, or 200 when the server already had it): removed from the queue.
+ * 3. Network failure (or a 5xx / 401, which a later try may get past): kept, retried when the
+ *    browser fires `online` and when the app opens.
+ * 4. Refused by the server (any other 4xx, e.g. a validation error): removed from the queue and
+ *    kept in a visible "rejected" list with the server's message, so nothing vanishes silently.
+ *
+ * The server makes one case per client id, so sending the same report twice is harmless.
+ */
+import { ref, type Ref } from 'vue'
+import { isApiError, type ApiError } from '@/api/http'
+import type { CaseCreatedOut, CaseCreateIn } from '@/api/types'
+
+export interface QueuedReport {
+  clientId: string
+  body: CaseCreateIn
+  queuedAt: string
+  attempts: number
+}
+
+export interface RejectedReport {
+  clientId: string
+  title: string
+  message: string
+  at: string
+}
+
+export type EnqueueResult =
+  | { status: 'sent'; result: CaseCreatedOut }
+  | { status: 'queued' }
+  | { status: 'rejected'; error: ApiError }
+
+export interface QueueDeps {
+  storage: Pick<Storage, 'getItem' | 'setItem'>
+  send: (body: CaseCreateIn) => Promise<CaseCreatedOut>
+  newId?: () => string
+  /** False while logged out: nothing is sent, the queue waits. */
+  canSend?: () => boolean
+  /** Where to listen for `online` (window in the app). */
+  events?: Pick<Window, 'addEventListener' | 'removeEventListener'> | null
+}
+
+export const QUEUE_KEY = 'zongzhi.m.reportQueue'
+export const REJECTED_KEY = 'zongzhi.m.reportRejected'
+
+/** A v4 UUID: crypto.randomUUID where the browser offers it (secure contexts only), else built from getRandomValues. */
+export function uuid4(): string {
+  const c = globalThis.crypto
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID()
+  const b = new Uint8Array(16)
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(b)
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256)
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** Worth trying again later: no network, a server error, or a login that expired. */
+export function isRetryable(e: unknown): boolean {
+  if (!isApiError(e)) return true
+  return e.status === 0 || e.status === 401 || e.status === 408 || e.status === 429 || e.status >= 500
+}
+
+export interface ReportQueue {
+  items: Ref<QueuedReport[]>
+  rejected: Ref<RejectedReport[]>
+  sending: Ref<boolean>
+  enqueue: (body: CaseCreateIn) => Promise<EnqueueResult>
+  flush: () => Promise<number>
+  dismissRejected: (clientId: string) => void
+  start: () => void
+  stop: () => void
+}
+
+export function createReportQueue(deps: QueueDeps): ReportQueue {
+  const newId = deps.newId ?? uuid4
+  const canSend = deps.canSend ?? (() => true)
+
+  function read<T>(key: string): T[] {
+    try {
+      const raw = deps.storage.getItem(key)
+      const v: unknown = raw ? JSON.parse(raw) : []
+      return Array.isArray(v) ? (v as T[]) : []
+    } catch {
+      return []
+    }
+  }
+
+  function write(key: string, value: unknown[]): void {
+    try {
+      deps.storage.setItem(key, JSON.stringify(value))
+    } catch {
+      /* storage full or disabled: the in-memory queue still retries while the page lives */
+    }
+  }
+
+  const items = ref<QueuedReport[]>(read<QueuedReport>(QUEUE_KEY))
+  const rejected = ref<RejectedReport[]>(read<RejectedReport>(REJECTED_KEY))
+  const sending = ref(false)
+
+  function save(): void {
+    write(QUEUE_KEY, items.value)
+  }
+
+  function remove(clientId: string): void {
+    items.value = items.value.filter((r) => r.clientId !== clientId)
+    save()
+  }
+
+  function reject(report: QueuedReport, error: ApiError): void {
+    remove(report.clientId)
+    rejected.value = [
+      ...rejected.value,
+      { clientId: report.clientId, title: report.body.title, message: error.message, at: new Date().toISOString() },
+    ]
+    write(REJECTED_KEY, rejected.value)
+  }
+
+  /** Send one queued report; true when it left the queue (sent or rejected). */
+  async function sendOne(report: QueuedReport): Promise<{ done: boolean; result?: CaseCreatedOut; error?: ApiError }> {
+    report.attempts += 1
+    save()
+    try {
+      const result = await deps.send({ ...report.body, client_id: report.clientId })
+      remove(report.clientId)
+      return { done: true, result }
+    } catch (e) {
+      if (isRetryable(e)) return { done: false }
+      const err = e as ApiError
+      reject(report, err)
+      return { done: true, error: err }
+    }
+  }
+
+  /** Store the report, then try to send it now. */
+  async function enqueue(body: CaseCreateIn): Promise<EnqueueResult> {
+    const report: QueuedReport = { clientId: newId(), body: { ...body }, queuedAt: new Date().toISOString(), attempts: 0 }
+    items.value = [...items.value, report]
+    save()
+    if (!canSend()) return { status: 'queued' }
+    const stored = items.value.find((r) => r.clientId === report.clientId) ?? report
+    const out = await sendOne(stored)
+    if (out.result) return { status: 'sent', result: out.result }
+    if (out.error) {
+      // The user is looking at the form: show the errors there rather than in the rejected list.
+      rejected.value = rejected.value.filter((r) => r.clientId !== report.clientId)
+      write(REJECTED_KEY, rejected.value)
+      return { status: 'rejected', error: out.error }
+    }
+    return { status: 'queued' }
+  }
+
+  let flushing: Promise<number> | null = null
+
+  /** Send everything queued, oldest first; stops at the first network failure. Returns how many left the queue. */
+  function flush(): Promise<number> {
+    if (flushing) return flushing
+    flushing = (async () => {
+      let n = 0
+      if (!canSend()) return n
+      sending.value = true
+      try {
+        for (const report of [...items.value]) {
+          const out = await sendOne(report)
+          if (!out.done) break
+          n += 1
+        }
+      } finally {
+        sending.value = false
+      }
+      return n
+    })().finally(() => {
+      flushing = null
+    })
+    return flushing
+  }
+
+  function dismissRejected(clientId: string): void {
+    rejected.value = rejected.value.filter((r) => r.clientId !== clientId)
+    write(REJECTED_KEY, rejected.value)
+  }
+
+  const onOnline = (): void => {
+    void flush()
+  }
+
+  function start(): void {
+    deps.events?.addEventListener('online', onOnline)
+    void flush()
+  }
+
+  function stop(): void {
+    deps.events?.removeEventListener('online', onOnline)
+  }
+
+  return { items, rejected, sending, enqueue, flush, dismissRejected, start, stop }
+}
