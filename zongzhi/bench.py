@@ -33,6 +33,7 @@ SIZES = {"small": {"audit": 200_000, "cases": 20_000}, "large": {"audit": 2_000_
 
 
 def _p95(fn: Callable[[], object], n: int) -> float:
+    fn()  # warm caches first, so the order of measurements does not decide the ratios
     samples = []
     for _ in range(n):
         t = time.perf_counter()

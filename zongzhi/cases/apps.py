@@ -18,9 +18,9 @@ class CasesConfig(AppConfig):
         from .services import todo_count
 
         register_usage("event_category", Case, "category_code")
-        from . import tasks  # noqa: F401  (registers the periodic sweep with Celery, also in process)
         from zongzhi.audit.services import ACTION_LABELS
 
+        from . import tasks  # noqa: F401  (registers the periodic sweep with Celery, also in process)
         from .services import ACTION_LABELS as CASE_ACTIONS
 
         ACTION_LABELS.update({f"case.{code}": f"办件{label}" for code, label in CASE_ACTIONS.items()})
