@@ -165,8 +165,16 @@ class Case(ScopedModel, ChangeLoggedModel):
         verbose_name_plural = "办件"
         ordering: ClassVar[list[str]] = ["-id"]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["holder_unit", "status", "-id"], name="case_holder_unit_idx"),
-            models.Index(fields=["holder_department", "status", "-id"], name="case_holder_dept_idx"),
+            # The 待办 lists: open cases of one holder, newest first, read in index order so the
+            # LIMIT stops early however many cases the holder has.
+            models.Index(
+                fields=["holder_unit", "-id"],
+                name="case_todo_unit_idx",
+                condition=Q(status__in=OPEN_STATUSES, holder_department__isnull=True),
+            ),
+            models.Index(
+                fields=["holder_department", "-id"], name="case_todo_dept_idx", condition=Q(status__in=OPEN_STATUSES)
+            ),
             models.Index(fields=["initiator_unit", "-id"], name="case_initiator_idx"),
             models.Index(fields=["path", "-id"], name="case_path_idx"),
             models.Index(

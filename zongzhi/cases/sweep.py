@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from zongzhi.notify.services import REASONS, SMS_REASONS, holder_staff, notify_users
+from zongzhi.notify.models import Notification
+from zongzhi.notify.services import REASONS, SMS_REASONS, holder_staff
 from zongzhi.notify.tasks import send_sms_task
 from zongzhi.units.models import User
 
@@ -36,22 +37,24 @@ def _claim(qs: Any, **updates: Any) -> list[Case]:
 
 
 def _notify(cases: list[Case], reason: str, *, parent: bool = False) -> None:
-    """One staff lookup per holder, however many of its cases are due."""
+    """One staff lookup per holder and one INSERT for all notifications, however many cases
+    are due; one text message per person per sweep."""
     groups: dict[tuple[int, int | None], list[Case]] = defaultdict(list)
     for case in cases:
         groups[(case.holder_unit_id, case.holder_department_id)].append(case)
     title, template = REASONS[reason]
+    notes: list[Notification] = []
     texting: dict[int, tuple[User, int]] = {}
     for group in groups.values():
         staff = holder_staff(group[0], parent=parent)
         for case in group:
             holder = str(case.holder_department or case.holder_unit.name)
             body = template.format(number=case.number or case.pk, title=case.title, holder=holder)
-            notify_users(staff, reason, title, body, case_id=case.pk, sms=False)
+            notes.extend(Notification(user=u, kind=reason, title=title, body=body, case_id=case.pk) for u in staff)
         if reason in SMS_REASONS:
             for user in staff:
                 texting[user.pk] = (user, texting.get(user.pk, (user, 0))[1] + len(group))
-    # One text per person per sweep, however many of their cases are due.
+    Notification.objects.bulk_create(notes, batch_size=2000)
     for user, count in texting.values():
         if user.phone:
             text = f"您有{count}件办件{title.removeprefix('办件').removeprefix('下级办件')}，请登录综治信息系统查看"
@@ -81,31 +84,37 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     running = Case.objects.filter(status__in=RUNNING_STATUSES, due_at__isnull=False)
-    counts = {}
-    with transaction.atomic():
-        soon = _claim(
+    red_at = add_working_days(now, settings.CASES_RED_CARD_GRACE_WORKDAYS)
+    steps: list[tuple[str, Any, dict[str, Any]]] = [
+        (
+            "due_soon",
             running.filter(
                 due_soon_notified=False,
                 due_at__gt=now,
                 due_at__lte=now + timedelta(hours=settings.CASES_DUE_SOON_HOURS),
             ),
-            due_soon_notified=True,
-        )
-        _notify(soon, "due_soon")
-        counts["due_soon"] = len(soon)
-    with transaction.atomic():
-        red_at = add_working_days(now, settings.CASES_RED_CARD_GRACE_WORKDAYS)
-        yellow = _claim(
-            running.filter(overdue_level=0, due_at__lt=now), overdue_level=2, overdue_since=now, red_card_at=red_at
-        )
-        _timeline(yellow, "overdue_yellow", 2)
-        _notify(yellow, "overdue")
-        _notify(yellow, "overdue_parent", parent=True)
-        counts["yellow"] = len(yellow)
-    with transaction.atomic():
-        red = _claim(running.filter(overdue_level=2, red_card_at__lt=now), overdue_level=3)
-        _timeline(red, "overdue_red", 3)
-        _notify(red, "overdue")
-        _notify(red, "overdue_parent", parent=True)
-        counts["red"] = len(red)
+            {"due_soon_notified": True},
+        ),
+        (
+            "yellow",
+            running.filter(overdue_level=0, due_at__lt=now),
+            {"overdue_level": 2, "overdue_since": now, "red_card_at": red_at},
+        ),
+        ("red", running.filter(overdue_level=2, red_card_at__lt=now), {"overdue_level": 3}),
+    ]
+    counts = {}
+    for name, due, updates in steps:
+        counts[name] = 0
+        while True:  # one transaction per batch of BATCH rows
+            with transaction.atomic():
+                claimed = _claim(due, **updates)
+                if not claimed:
+                    break
+                if name == "due_soon":
+                    _notify(claimed, "due_soon")
+                else:
+                    _timeline(claimed, f"overdue_{name}", updates["overdue_level"])
+                    _notify(claimed, "overdue")
+                    _notify(claimed, "overdue_parent", parent=True)
+                counts[name] += len(claimed)
     return counts

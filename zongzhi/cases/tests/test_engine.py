@@ -367,3 +367,15 @@ def test_the_sweep_is_registered_for_the_in_process_scheduler() -> None:
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in current_app.tasks
     assert current_app.tasks["cases.sweep_deadlines"]() == {"due_soon": 0, "yellow": 0, "red": 0}
+
+
+def test_sweep_works_through_every_batch(api: Any, monkeypatch: Any) -> None:
+    import zongzhi.cases.sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "BATCH", 2)
+    for i in range(5):
+        _report(api, title=f"张某某与李某某的邻里纠纷{i}", category_code="0102")
+    Case.objects.update(due_at=timezone.now() - dt.timedelta(minutes=5))
+    assert sweep()["yellow"] == 5
+    assert Case.objects.filter(overdue_level=2).count() == 5
+    assert Notification.objects.filter(user__username="village_officer", kind="overdue").count() == 5
