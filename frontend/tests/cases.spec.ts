@@ -93,6 +93,7 @@ describe('action forms ask for what the server requires', () => {
     expect(actionPayload('accept', form, 7)).toEqual({ version: 7, comment: 'ok', result: '', satisfaction: '' })
     expect(actionPayload('dispatch', form, 2)).toMatchObject({ version: 2, target_unit_id: 5 })
     expect(actionPayload('dispatch', { ...form, targetDepartmentId: 8 }, 2)).toMatchObject({ target_department_id: 8 })
+    expect(actionPayload('complete', { ...form, attachmentIds: [3] }, 2).attachment_ids).toEqual([3])
     expect(actionPayload('dispatch', { ...form, targetDepartmentId: 8 }, 2)).not.toHaveProperty('target_unit_id')
     expect(actionPayload('request_extension', form, 1)).toMatchObject({ days: 3 })
     expect(actionPayload('complete', form, 1)).toMatchObject({ result: 'done', comment: '' })
@@ -149,6 +150,8 @@ describe('case list and create form', () => {
     petitionForm: 'online',
     petitionerName: 'P',
     petitionerCount: 2,
+    attachmentIds: [],
+    uploading: false,
   }
   it('sends each kind its own fields', () => {
     expect(buildCreateBody(base)).toMatchObject({
@@ -163,6 +166,8 @@ describe('case list and create form', () => {
     expect(buildCreateBody({ ...base, kind: 'request' }).details).toEqual({ request_type: '求助' })
     expect(buildCreateBody({ ...base, kind: 'petition' }).details).toEqual({ form: '网上信访', petitioner_name: 'P', petitioner_count: 2 })
     expect(buildCreateBody({ ...base, kind: 'task', targetMode: 'unit' })).toMatchObject({ target_unit_id: 1, details: { requirements: 'r' } })
+    expect(buildCreateBody(base)).not.toHaveProperty('attachment_ids')
+    expect(buildCreateBody({ ...base, attachmentIds: [4, 5] }).attachment_ids).toEqual([4, 5])
   })
 
   it('shows the case menu to handlers, supervisors and record readers only', () => {

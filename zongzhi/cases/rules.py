@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,11 +12,31 @@ from .models import Case, DeadlineRule, Kind
 # The default rules are loaded by migrations/0002_defaults.py; administrators change them there.
 
 
+_RULES_TTL = 30.0
+_rules_cache: tuple[float, list[DeadlineRule]] | None = None
+
+
+def _all_rules() -> list[DeadlineRule]:
+    """The rules, read at most every 30 seconds per process (they change a few times a year)."""
+    global _rules_cache
+    now = time.monotonic()
+    if _rules_cache is None or now - _rules_cache[0] > _RULES_TTL:
+        _rules_cache = (now, list(DeadlineRule.objects.all()))
+    return _rules_cache[1]
+
+
+def forget_rules() -> None:
+    global _rules_cache
+    _rules_cache = None
+
+
 def find_rule(kind: str, category_code: str, urgency: str, stage: str) -> DeadlineRule | None:
     """The most specific rule: longest matching category prefix, then a matching urgency."""
     best: tuple[int, int] | None = None
     chosen: DeadlineRule | None = None
-    for rule in DeadlineRule.objects.filter(kind=kind, stage=stage):
+    for rule in _all_rules():
+        if rule.kind != kind or rule.stage != stage:
+            continue
         if rule.category_prefix and not category_code.startswith(rule.category_prefix):
             continue
         if rule.urgency and rule.urgency != urgency:

@@ -42,6 +42,7 @@ def is_in_use(item: CodeItem) -> bool:
 
 _LABELS_TTL = 30.0
 _labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
+_retired_cache: dict[str, tuple[float, frozenset[str]]] = {}
 
 
 def labels(table_code: str) -> dict[str, str]:
@@ -56,7 +57,15 @@ def labels(table_code: str) -> dict[str, str]:
 
 
 def _forget_labels() -> None:
-    transaction.on_commit(_labels_cache.clear)
+    """Drop this process's cached labels once the change is committed (other processes see
+    it within the TTL)."""
+
+    def clear() -> None:
+        _labels_cache.clear()
+        _retired_cache.clear()
+
+    clear()  # this transaction reads its own change at once …
+    transaction.on_commit(clear)  # … and what others cached meanwhile is dropped on commit
 
 
 def get_table(code: str) -> CodeTable:
@@ -66,14 +75,23 @@ def get_table(code: str) -> CodeTable:
     return table
 
 
-def require_active_code(table_code: str, code: str, *, field: str) -> CodeItem:
+def require_active_code(table_code: str, code: str, *, field: str) -> None:
     """Validate a code value submitted for a field (used by every app's services)."""
-    item = CodeItem.objects.filter(table__code=table_code, code=code).first()
-    if item is None:
+    label = labels(table_code).get(code)
+    if label is None:
         raise InvalidInput.field(field, f"代码“{code}”不在代码表中", code="code_unknown")
-    if item.is_retired:
-        raise InvalidInput.field(field, f"代码“{code} {item.label}”已停用", code="code_retired")
-    return item
+    if code in _retired(table_code):
+        raise InvalidInput.field(field, f"代码“{code} {label}”已停用", code="code_retired")
+
+
+def _retired(table_code: str) -> frozenset[str]:
+    now = time.monotonic()
+    hit = _retired_cache.get(table_code)
+    if hit is not None and now - hit[0] < _LABELS_TTL:
+        return hit[1]
+    found = frozenset(CodeItem.objects.filter(table__code=table_code, is_retired=True).values_list("code", flat=True))
+    _retired_cache[table_code] = (now, found)
+    return found
 
 
 def _clean_label(label: str) -> str:

@@ -352,7 +352,12 @@ class TokenAuth(HttpBearer):
         self.allow_pending = allow_pending
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        ls = LoginSession.objects.select_related("user").filter(key_hash=_hash(token), kind="token").first()
+        ls = (
+            LoginSession.objects.select_related("user__unit", "user__department")
+            .defer("user__unit__boundary")
+            .filter(key_hash=_hash(token), kind="token")
+            .first()
+        )
         ls = _check_live(request, ls)
         if ls is None or not ls.user.is_active:
             return None

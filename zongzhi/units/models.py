@@ -183,8 +183,9 @@ class User(AbstractUser, ChangeLoggedModel):
         if not self.is_active:
             return frozenset()
         codes: set[str] = set()
-        for caps in self.roles.values_list("capabilities", flat=True):
-            codes.update(c for c in caps if c in CAPABILITIES)
+        # roles.all() uses a prefetch when the caller made one (lists of staff), else one query.
+        for role in self.roles.all():
+            codes.update(c for c in role.capabilities if c in CAPABILITIES)
         return frozenset(codes)
 
     def has_cap(self, code: str) -> bool:

@@ -80,6 +80,7 @@ export type Query = Record<string, QueryValue | QueryValue[]>
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   query?: Query
+  /** JSON-encoded, except FormData which is sent as multipart. */
   body?: unknown
   /** Do not show the error message; the caller shows it (e.g. next to a form field). */
   silent?: boolean
@@ -154,7 +155,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const method = options.method ?? 'GET'
   const headers: Record<string, string> = { Accept: 'application/json' }
   let body: BodyInit | undefined
-  if (options.body !== undefined) {
+  if (typeof FormData !== 'undefined' && options.body instanceof FormData) {
+    body = options.body // the browser sets the multipart Content-Type with its boundary
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(options.body)
   }

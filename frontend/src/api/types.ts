@@ -88,6 +88,7 @@ export type CaseCounts = S['CaseCountsOut']
 export type CasePage = S['CasePageOut']
 export type CaseActionIn = S['ActionIn']
 export type PartyIn = S['PartyIn']
+export type AttachmentOut = S['AttachmentOut']
 
 export type NotificationOut = S['NotificationOut']
 export type NotificationPage = S['PagedNotificationOut']

@@ -682,6 +682,26 @@ const zhCN = {
   map: {
     noData: '暂无边界数据',
   },
+  attachments: {
+    title: '照片和视频',
+    field: '照片/视频',
+    add: '添加照片或视频',
+    hint: '最多{n}个；JPG、PNG、WebP 图片不超过15MB，MP4、MOV、WebM 视频不超过60MB',
+    badType: '{name} 不是可上传的格式：只能上传JPG、PNG、WebP图片或MP4、MOV、WebM视频',
+    imageTooLarge: '{name} 太大：图片不能超过15MB',
+    videoTooLarge: '{name} 太大：视频不能超过60MB，请拍摄短视频',
+    empty: '{name} 是空文件',
+    tooMany: '每次最多{n}个附件',
+    uploading: '正在上传附件…',
+    uploadingWait: '附件还在上传，请稍候',
+    uploadFailed: '附件上传失败',
+    loading: '正在加载…',
+    loadFailed: '附件加载失败',
+    video: '视频',
+    none: '暂无照片或视频',
+    count: '{n} 个附件',
+    pendingFiles: '含 {n} 个附件',
+  },
 } as const
 
 export type MessageSchema = DeepString<typeof zhCN>

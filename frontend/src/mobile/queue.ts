@@ -1,5 +1,7 @@
-/** The app's one report queue, kept in localStorage and sent with the worker's token. */
+/** The app's one report queue, kept in localStorage (files in IndexedDB) and sent with the worker's token. */
+import { upload } from '@/api/attachments'
 import { casesApi } from '@/api/cases'
+import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
 
@@ -24,6 +26,8 @@ const storage = {
 export const reportQueue = createReportQueue({
   storage,
   send: (body) => casesApi.create(body, { silent: true }),
+  upload: (file, name) => upload(file, name, { silent: true }),
+  blobs: indexedDbBlobStore(typeof indexedDB === 'undefined' ? undefined : indexedDB),
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })

@@ -10,16 +10,56 @@
  *    kept in a visible "rejected" list with the server's message, so nothing vanishes silently.
  *
  * The server makes one case per client id, so sending the same report twice is harmless.
+ *
+ * Photos and videos: their Blobs are kept in a BlobStore (IndexedDB in the app, see blobStore.ts)
+ * under the report's client id, their names and sizes in the queue entry. Sending a report first
+ * uploads each file not yet uploaded (POST /api/attachments) and writes the id it got into the
+ * entry at once, so a retry after a failure half-way uploads only the rest; then the report goes
+ * out with `attachment_ids`. When the report leaves the queue (sent or refused) its Blobs are
+ * deleted. A refused upload (4xx: wrong type, too large) refuses the report like any other 4xx.
  */
 import { ref, type Ref } from 'vue'
 import { isApiError, type ApiError } from '@/api/http'
 import type { CaseCreatedOut, CaseCreateIn } from '@/api/types'
+
+/** One photo or video of a queued report; the Blob itself is in the BlobStore. */
+export interface QueuedFile {
+  name: string
+  type: string
+  size: number
+  /** Set as soon as the upload succeeded: a retry does not upload it again. */
+  attachmentId: number | null
+}
 
 export interface QueuedReport {
   clientId: string
   body: CaseCreateIn
   queuedAt: string
   attempts: number
+  files?: QueuedFile[]
+}
+
+export interface StoredFile {
+  name: string
+  blob: Blob
+}
+
+/** Where the files of queued reports wait, keyed by the report's client id. */
+export interface BlobStore {
+  put: (key: string, files: StoredFile[]) => Promise<void>
+  get: (key: string) => Promise<StoredFile[] | undefined>
+  delete: (key: string) => Promise<void>
+}
+
+/** A BlobStore in memory (tests, and the app when IndexedDB is unavailable). */
+export function memoryBlobStore(): BlobStore & { data: Map<string, StoredFile[]> } {
+  const data = new Map<string, StoredFile[]>()
+  return {
+    data,
+    put: async (k, files) => void data.set(k, files),
+    get: async (k) => data.get(k),
+    delete: async (k) => void data.delete(k),
+  }
 }
 
 export interface RejectedReport {
@@ -37,6 +77,10 @@ export type EnqueueResult =
 export interface QueueDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>
   send: (body: CaseCreateIn) => Promise<CaseCreatedOut>
+  /** Upload one file; needed only for reports with files. */
+  upload?: (file: Blob, name: string) => Promise<{ id: number }>
+  /** Where the files wait; defaults to memory (lost when the page closes). */
+  blobs?: BlobStore
   newId?: () => string
   /** False while logged out: nothing is sent, the queue waits. */
   canSend?: () => boolean
@@ -66,11 +110,17 @@ export function isRetryable(e: unknown): boolean {
   return e.status === 0 || e.status === 401 || e.status === 408 || e.status === 429 || e.status >= 500
 }
 
+interface SendOutcome {
+  done: boolean
+  result?: CaseCreatedOut
+  error?: ApiError
+}
+
 export interface ReportQueue {
   items: Ref<QueuedReport[]>
   rejected: Ref<RejectedReport[]>
   sending: Ref<boolean>
-  enqueue: (body: CaseCreateIn) => Promise<EnqueueResult>
+  enqueue: (body: CaseCreateIn, files?: File[]) => Promise<EnqueueResult>
   flush: () => Promise<number>
   dismissRejected: (clientId: string) => void
   start: () => void
@@ -80,6 +130,7 @@ export interface ReportQueue {
 export function createReportQueue(deps: QueueDeps): ReportQueue {
   const newId = deps.newId ?? uuid4
   const canSend = deps.canSend ?? (() => true)
+  const blobs = deps.blobs ?? memoryBlobStore()
 
   function read<T>(key: string): T[] {
     try {
@@ -112,8 +163,13 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     save()
   }
 
+  function dropFiles(report: QueuedReport): void {
+    if (report.files?.length) void blobs.delete(report.clientId).catch(() => undefined)
+  }
+
   function reject(report: QueuedReport, error: ApiError): void {
     remove(report.clientId)
+    dropFiles(report)
     rejected.value = [
       ...rejected.value,
       { clientId: report.clientId, title: report.body.title, message: error.message, at: new Date().toISOString() },
@@ -121,13 +177,48 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     write(REJECTED_KEY, rejected.value)
   }
 
-  /** Send one queued report; true when it left the queue (sent or rejected). */
-  async function sendOne(report: QueuedReport): Promise<{ done: boolean; result?: CaseCreatedOut; error?: ApiError }> {
+  /**
+   * Upload the report's files not uploaded yet, remembering each id at once. Returns the ids of
+   * all uploaded files. A file whose Blob is gone (storage cleared by the browser) is left out:
+   * the report matters more than its photos.
+   */
+  async function uploadFiles(report: QueuedReport): Promise<number[]> {
+    const files = report.files ?? []
+    if (files.some((f) => f.attachmentId === null)) {
+      if (!deps.upload) throw new Error('reportQueue: upload is not configured')
+      const stored = (await blobs.get(report.clientId)) ?? []
+      for (const [i, f] of files.entries()) {
+        if (f.attachmentId !== null) continue
+        const blob = stored[i]?.blob
+        if (!blob) continue
+        const out = await deps.upload(blob, f.name)
+        f.attachmentId = out.id
+        save()
+      }
+    }
+    return files.map((f) => f.attachmentId).filter((id): id is number => id !== null)
+  }
+
+  const inFlight = new Map<string, Promise<SendOutcome>>()
+
+  /** Send one queued report (never twice at the same time); done when it left the queue (sent or rejected). */
+  function sendOne(report: QueuedReport): Promise<SendOutcome> {
+    const running = inFlight.get(report.clientId)
+    if (running) return running
+    const p = doSend(report).finally(() => inFlight.delete(report.clientId))
+    inFlight.set(report.clientId, p)
+    return p
+  }
+
+  async function doSend(report: QueuedReport): Promise<SendOutcome> {
     report.attempts += 1
     save()
     try {
-      const result = await deps.send({ ...report.body, client_id: report.clientId })
+      const body: CaseCreateIn = { ...report.body, client_id: report.clientId }
+      if (report.files?.length) body.attachment_ids = await uploadFiles(report)
+      const result = await deps.send(body)
       remove(report.clientId)
+      dropFiles(report)
       return { done: true, result }
     } catch (e) {
       if (isRetryable(e)) return { done: false }
@@ -137,9 +228,13 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     }
   }
 
-  /** Store the report, then try to send it now. */
-  async function enqueue(body: CaseCreateIn): Promise<EnqueueResult> {
+  /** Store the report (and its files), then try to send it now. */
+  async function enqueue(body: CaseCreateIn, files: File[] = []): Promise<EnqueueResult> {
     const report: QueuedReport = { clientId: newId(), body: { ...body }, queuedAt: new Date().toISOString(), attempts: 0 }
+    if (files.length) {
+      report.files = files.map((f) => ({ name: f.name, type: f.type, size: f.size, attachmentId: null }))
+      await blobs.put(report.clientId, files.map((f) => ({ name: f.name, blob: f })))
+    }
     items.value = [...items.value, report]
     save()
     if (!canSend()) return { status: 'queued' }

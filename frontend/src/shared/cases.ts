@@ -130,10 +130,12 @@ export interface ActionForm {
   level: 1 | 2 | 3
   satisfaction: SatisfactionKey | ''
   result: string
+  /** Photos / videos already uploaded (POST /api/attachments) for this action. */
+  attachmentIds: number[]
 }
 
 export function emptyActionForm(): ActionForm {
-  return { comment: '', targetUnitId: null, targetDepartmentId: null, days: null, level: 1, satisfaction: '', result: '' }
+  return { comment: '', targetUnitId: null, targetDepartmentId: null, days: null, level: 1, satisfaction: '', result: '', attachmentIds: [] }
 }
 
 /** Field errors the form can show before sending (keys as the server names them). */
@@ -161,6 +163,7 @@ export function actionPayload(action: string, form: ActionForm, version: number)
   if (spec.level) body.level = form.level
   if (spec.satisfaction && form.satisfaction) body.satisfaction = satisfactionValue(form.satisfaction)
   if (spec.result) body.result = form.result.trim()
+  if (form.attachmentIds.length) body.attachment_ids = [...form.attachmentIds]
   return body
 }
 

@@ -18,6 +18,8 @@ export interface ActionDialogState {
   action: string
   form: ActionForm
   errors: Record<string, string>
+  /** A photo / video is still uploading: the action waits for it. */
+  uploading: boolean
 }
 
 export function useCaseDetail(id: number, hooks: { onChanged: () => void }) {
@@ -25,7 +27,7 @@ export function useCaseDetail(id: number, hooks: { onChanged: () => void }) {
   const loading = ref(false)
   const notFound = ref(false)
   const grid = shallowRef<FeatureCollection | null>(null)
-  const dialog = reactive<ActionDialogState>({ visible: false, busy: false, action: '', form: emptyActionForm(), errors: {} })
+  const dialog = reactive<ActionDialogState>({ visible: false, busy: false, action: '', form: emptyActionForm(), errors: {}, uploading: false })
 
   async function load(): Promise<void> {
     loading.value = true
@@ -57,12 +59,17 @@ export function useCaseDetail(id: number, hooks: { onChanged: () => void }) {
     dialog.form = emptyActionForm()
     dialog.errors = {}
     dialog.busy = false
+    dialog.uploading = false
     dialog.visible = true
   }
 
   async function submitAction(): Promise<void> {
     const c = item.value
     if (!c) return
+    if (dialog.uploading) {
+      ElMessage.warning(t('attachments.uploadingWait'))
+      return
+    }
     dialog.errors = validateAction(dialog.action, dialog.form)
     if (Object.keys(dialog.errors).length > 0) return
     dialog.busy = true
@@ -79,7 +86,7 @@ export function useCaseDetail(id: number, hooks: { onChanged: () => void }) {
         await load()
       } else if (e.errors.length > 0) {
         dialog.errors = e.fieldErrors()
-        if (!e.errors.some((x) => ['comment', 'target_unit_id', 'target_department_id', 'days', 'level', 'satisfaction', 'result'].includes(x.field))) {
+        if (!e.errors.some((x) => ['comment', 'target_unit_id', 'target_department_id', 'days', 'level', 'satisfaction', 'result', 'attachment_ids'].includes(x.field))) {
           ElMessage.error(e.message)
         }
       } else {

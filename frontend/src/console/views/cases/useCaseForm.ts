@@ -40,6 +40,10 @@ export interface CaseFormState {
   petitionForm: PetitionFormKey
   petitionerName: string
   petitionerCount: number
+  /** Photos / videos uploaded for the new case. */
+  attachmentIds: number[]
+  /** A file is still uploading: the case waits for it. */
+  uploading: boolean
   errors: Record<string, string>
 }
 
@@ -68,6 +72,8 @@ function blank(kind: CaseKind): Omit<CaseFormState, 'visible' | 'busy'> {
     petitionForm: 'visit',
     petitionerName: '',
     petitionerCount: 1,
+    attachmentIds: [],
+    uploading: false,
     errors: {},
   }
 }
@@ -76,7 +82,7 @@ function blank(kind: CaseKind): Omit<CaseFormState, 'visible' | 'busy'> {
 export const SENT_DOWN: readonly CaseKind[] = ['task', 'rectification']
 
 /** The request body for the kind being created; fields other kinds use are left out. */
-export function buildCreateBody(s: Omit<CaseFormState, 'visible' | 'busy' | 'errors'>): CaseCreateIn {
+export function buildCreateBody(s: Omit<CaseFormState, 'visible' | 'busy' | 'errors' | 'attachmentIds' | 'uploading'> & { attachmentIds?: number[] }): CaseCreateIn {
   const body: CaseCreateIn = {
     kind: s.kind,
     title: s.title.trim(),
@@ -122,6 +128,7 @@ export function buildCreateBody(s: Omit<CaseFormState, 'visible' | 'busy' | 'err
       }
       break
   }
+  if (s.attachmentIds?.length) body.attachment_ids = [...s.attachmentIds]
   return body
 }
 
@@ -133,6 +140,10 @@ export function useCaseForm(onCreated: (c: CaseOut) => void) {
   }
 
   async function submit(): Promise<void> {
+    if (form.uploading) {
+      ElMessage.warning(t('attachments.uploadingWait'))
+      return
+    }
     form.busy = true
     form.errors = {}
     try {
