@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
-from zongzhi.cases.models import Case
+from zongzhi.cases.models import Case, DeadlineRule
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User
@@ -31,8 +31,12 @@ ROLE_CAPS: dict[str, set[str]] = {
     for code, _n, _d, caps in importlib.import_module("zongzhi.units.migrations.0002_builtin_roles").ROLES
 }
 # Capabilities later migrations grant to built-in roles.
-for _code, _caps in importlib.import_module("zongzhi.units.migrations.0003_calendar_capability").GRANTS.items():
-    ROLE_CAPS[_code] |= set(_caps)
+for _migration in (
+    "zongzhi.units.migrations.0003_calendar_capability",
+    "zongzhi.cases.migrations.0004_configure_capability",
+):
+    for _code, _caps in importlib.import_module(_migration).GRANTS.items():
+        ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
 
 
@@ -388,6 +392,13 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/audit/export", None, frozenset({"audit.export"})),
     ("GET", "/api/sessions", None, frozenset({"sessions.manage"})),
     ("GET", "/api/units/roots", None, frozenset()),
+    ("GET", "/api/cases/deadline-rules", None, frozenset()),
+    (
+        "PATCH",
+        "/api/cases/deadline-rules/{rule_id}",
+        {"amount": 2, "measure": "workdays"},
+        frozenset({"cases.configure"}),
+    ),
     ("GET", "/api/auth/me", None, frozenset()),
     ("GET", "/api/system/config", None, frozenset()),
     ("GET", "/api/calendar", None, frozenset()),
@@ -409,9 +420,12 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
     local = CodeItem.objects.create(table=table, code="Y9", label="临时", is_local=True, is_retired=False)
     retired = CodeItem.objects.create(table=table, code="Y8", label="停用", is_local=True, is_retired=True)
     role = Role.objects.get(code="leader")
+    rule = DeadlineRule.objects.get(kind="event", stage="accept", category_prefix="", urgency="")
     for method, route, body, cap in GLOBAL_SPECS:
         item = retired if route.endswith("/restore") else local
-        url = route.format(role_id=role.pk, code=table.code, item_id=item.pk, date="2027-01-04", year=2027)
+        url = route.format(
+            role_id=role.pk, code=table.code, item_id=item.pk, date="2027-01-04", year=2027, rule_id=rule.pk
+        )
         r = client.get(url) if method == "GET" else client.send(method, url, body or {})
         label = f"{username} {method} {route}"
         if not cap or cap & o.caps:

@@ -35,6 +35,7 @@ ACTION_LABELS: dict[str, str] = {
     "audit.purged": "清理过期审计日志",
     "cases.stats_exported": "导出办件统计",
     "case.created": "新建办件",
+    "case.rule_changed": "修改办理时限规则",
     "unit.created": "新增辖区",
     "unit.renamed": "辖区更名",
     "unit.moved": "辖区迁移",

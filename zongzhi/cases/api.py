@@ -22,7 +22,7 @@ from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
 from . import services, stats
 from .attachments import store_upload
-from .models import Attachment, Case, CaseAction, Kind
+from .models import Attachment, Case, CaseAction, DeadlineRule, Kind
 from .models import Status as CaseStatus
 from .schemas import (
     ActionIn,
@@ -33,6 +33,8 @@ from .schemas import (
     CaseCreateIn,
     CaseOut,
     CasePageOut,
+    DeadlineRuleIn,
+    DeadlineRuleOut,
     MonthlyStatsOut,
 )
 
@@ -290,6 +292,36 @@ def monthly_stats_export(request: HttpRequest, unit: int | None = None, month: s
     )
     response["Content-Disposition"] = f'attachment; filename="case-stats-{data["unit"].code}-{data["month"]}.xlsx"'
     return response
+
+
+def _rule_out(rule: DeadlineRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "kind": rule.kind,
+        "kind_label": rule.get_kind_display(),
+        "category_prefix": rule.category_prefix,
+        "urgency": rule.urgency,
+        "stage": rule.stage,
+        "stage_label": rule.get_stage_display(),
+        "amount": rule.amount,
+        "measure": rule.measure,
+        "measure_label": rule.get_measure_display(),
+        "note": rule.note,
+    }
+
+
+@router.get("/deadline-rules", response=list[DeadlineRuleOut])
+def deadline_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    """How long holders have, per kind, category and urgency (办理时限规则)."""
+    return [_rule_out(r) for r in DeadlineRule.objects.order_by("kind", "stage", "category_prefix", "urgency")]
+
+
+@router.patch("/deadline-rules/{rule_id}", response=DeadlineRuleOut)
+def update_deadline_rule(request: HttpRequest, rule_id: int, payload: DeadlineRuleIn) -> dict[str, Any]:
+    rule = services.update_deadline_rule(
+        acting_user=acting(request), rule_id=rule_id, amount=payload.amount, measure=payload.measure, note=payload.note
+    )
+    return _rule_out(rule)
 
 
 @router.get("/{case_id}", response=CaseOut)

@@ -168,3 +168,23 @@ class MonthlyStatsOut(Schema):
     resolved_share: float | None = Field(None, description="share of disputes resolved; the seeds expect ≥ 0.95")
     overdue: int
     average_handling_hours: float | None
+
+
+class DeadlineRuleOut(Schema):
+    id: int
+    kind: Kind
+    kind_label: str
+    category_prefix: str
+    urgency: str
+    stage: Literal["accept", "handle"]
+    stage_label: str
+    amount: int
+    measure: Literal["workdays", "days", "hours"]
+    measure_label: str
+    note: str
+
+
+class DeadlineRuleIn(Schema):
+    amount: int = Field(..., ge=1, le=720)
+    measure: Literal["workdays", "days", "hours"]
+    note: str | None = Field(None, max_length=100)

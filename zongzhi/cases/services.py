@@ -582,3 +582,35 @@ def todo_count(user: User) -> int:
         )
         .count()
     )
+
+
+# --- configuration -----------------------------------------------------------------------------
+RULE_LIMITS = {"workdays": 250, "days": 365, "hours": 720}
+
+
+@transaction.atomic
+def update_deadline_rule(*, acting_user: User, rule_id: int, amount: int, measure: str, note: str | None) -> Any:
+    """Change how long holders have (per kind, category and urgency)."""
+    from zongzhi.units.services import require_cap
+
+    from .models import DeadlineRule
+
+    require_cap(acting_user, "cases.configure")
+    rule = DeadlineRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound("时限规则不存在")
+    if measure not in RULE_LIMITS:
+        raise InvalidInput.field("measure", "时限单位为工作日、自然日或小时", code="invalid_input")
+    if not 1 <= amount <= RULE_LIMITS[measure]:
+        raise InvalidInput.field("amount", f"时限须在1到{RULE_LIMITS[measure]}之间", code="invalid_input")
+    before = {"amount": rule.amount, "measure": rule.measure}
+    rule.amount, rule.measure = amount, measure
+    if note is not None:
+        rule.note = note.strip()[:100]
+    rule.save()
+    record_event(
+        "case.rule_changed", obj=rule, detail={"before": before, "after": {"amount": amount, "measure": measure}}
+    )
+    transaction.on_commit(rules.forget_rules)
+    rules.forget_rules()
+    return rule

@@ -30,6 +30,7 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("cases.report", "上报事件、发起办件", "business"),
         Capability("cases.handle", "受理、办理、分流、上报办件", "business"),
         Capability("cases.supervise", "督办下级办件", "business"),
+        Capability("cases.configure", "设置办理时限规则", "system"),
         Capability("units.manage", "管理辖区、网格和成员单位", "system"),
         Capability("users.manage", "管理用户账号", "system"),
         Capability("sessions.manage", "查看和结束在线会话", "system"),

@@ -379,3 +379,23 @@ def test_sweep_works_through_every_batch(api: Any, monkeypatch: Any) -> None:
     assert sweep()["yellow"] == 5
     assert Case.objects.filter(overdue_level=2).count() == 5
     assert Notification.objects.filter(user__username="village_officer", kind="overdue").count() == 5
+
+
+def test_administrator_changes_a_deadline_rule_and_it_applies_at_once(api: Any) -> None:
+    rules_list = api("village_officer").get("/api/cases/deadline-rules").json()
+    dispute = next(
+        r for r in rules_list if r["kind"] == "event" and r["stage"] == "handle" and r["category_prefix"] == "01"
+    )
+    assert dispute["amount"] == 15 and dispute["measure_label"] == "工作日"
+    r = api("village_officer").patch(f"/api/cases/deadline-rules/{dispute['id']}", {"amount": 3, "measure": "hours"})
+    assert r.status_code == 403
+    r = api("sysadmin").patch(f"/api/cases/deadline-rules/{dispute['id']}", {"amount": 900, "measure": "hours"})
+    assert r.status_code in (400, 422)
+    r = api("sysadmin").patch(f"/api/cases/deadline-rules/{dispute['id']}", {"amount": 3, "measure": "hours"})
+    assert r.status_code == 200 and r.json()["amount"] == 3
+    assert AuditLog.objects.filter(action="case.rule_changed", username="sysadmin").exists()
+    case = _report(api).json()["case"]
+    before = timezone.now()
+    case = _do(api, "village_officer", case, "accept").json()
+    due = dt.datetime.fromisoformat(case["due_at"])
+    assert before + dt.timedelta(hours=2, minutes=59) <= due <= timezone.now() + dt.timedelta(hours=3)
