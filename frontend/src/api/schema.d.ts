@@ -386,6 +386,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/deadline-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deadline Rules
+         * @description How long holders have, per kind, category and urgency (办理时限规则).
+         */
+        get: operations["zongzhi_cases_api_deadline_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/deadline-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Deadline Rule */
+        patch: operations["zongzhi_cases_api_update_deadline_rule"];
+        trace?: never;
+    };
     "/api/cases/stats": {
         parameters: {
             query?: never;
@@ -1559,6 +1596,48 @@ export interface components {
             namespace: string;
             /** Standard */
             standard: string;
+        };
+        /** DeadlineRuleIn */
+        DeadlineRuleIn: {
+            /** Amount */
+            amount: number;
+            /**
+             * Measure
+             * @enum {string}
+             */
+            measure: "workdays" | "days" | "hours";
+            /** Note */
+            note?: string | null;
+        };
+        /** DeadlineRuleOut */
+        DeadlineRuleOut: {
+            /** Amount */
+            amount: number;
+            /** Category Prefix */
+            category_prefix: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["Kind"];
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Measure
+             * @enum {string}
+             */
+            measure: "workdays" | "days" | "hours";
+            /** Measure Label */
+            measure_label: string;
+            /** Note */
+            note: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "accept" | "handle";
+            /** Stage Label */
+            stage_label: string;
+            /** Urgency */
+            urgency: string;
         };
         /** DepartmentBrief */
         DepartmentBrief: {
@@ -2808,6 +2887,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseCountsOut"];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_deadline_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineRuleOut"][];
+                };
+            };
+        };
+    };
+    zongzhi_cases_api_update_deadline_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineRuleIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineRuleOut"];
                 };
             };
         };

@@ -685,7 +685,6 @@ const zhCN = {
   attachments: {
     title: '照片和视频',
     field: '照片/视频',
-    add: '添加照片或视频',
     hint: '最多{n}个；JPG、PNG、WebP 图片不超过15MB，MP4、MOV、WebM 视频不超过60MB',
     badType: '{name} 不是可上传的格式：只能上传JPG、PNG、WebP图片或MP4、MOV、WebM视频',
     imageTooLarge: '{name} 太大：图片不能超过15MB',
@@ -700,7 +699,6 @@ const zhCN = {
     video: '视频',
     none: '暂无照片或视频',
     count: '{n} 个附件',
-    pendingFiles: '含 {n} 个附件',
   },
 } as const
 
