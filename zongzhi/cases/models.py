@@ -137,8 +137,6 @@ class Case(ScopedModel, ChangeLoggedModel):
     overdue_level = models.PositiveSmallIntegerField(default=0, verbose_name="超期警示")  # 0, 2 yellow, 3 red
     overdue_since = models.DateTimeField(null=True, blank=True)
     red_card_at = models.DateTimeField(null=True, blank=True, verbose_name="红牌时间")
-    # Set by the deadline sweep to claim rows, so parallel workers never act twice on one case.
-    sweep_claim = models.CharField(max_length=32, blank=True, db_index=True)
     due_soon_notified = models.BooleanField(default=False)
     supervision = models.PositiveSmallIntegerField(
         choices=Supervision.choices, default=Supervision.NONE, verbose_name="督办级别"
@@ -158,7 +156,7 @@ class Case(ScopedModel, ChangeLoggedModel):
 
     objects = CaseQuerySet.as_manager()  # type: ignore[misc]
 
-    audit_exclude: ClassVar[frozenset[str]] = frozenset({"updated_at", "version", "due_soon_notified", "sweep_claim"})
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"updated_at", "version", "due_soon_notified"})
 
     class Meta:
         verbose_name = "办件"
@@ -182,6 +180,8 @@ class Case(ScopedModel, ChangeLoggedModel):
                 name="case_open_due_idx",
                 condition=Q(status__in=["pending", "in_progress"]),
             ),
+            # The sweep's red cards: only the yellow-carded are indexed.
+            models.Index(fields=["red_card_at"], name="case_yellow_red_idx", condition=Q(overdue_level=2)),
         ]
 
     def __str__(self) -> str:

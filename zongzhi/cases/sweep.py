@@ -1,24 +1,25 @@
 """The deadline sweep: reminders before a deadline, yellow then red cards after it.
 
 Runs every minute (Celery beat in production, a thread in the embedded default). Each step
-claims its rows with one conditional UPDATE that stamps a fresh claim token, then reads back
-the rows carrying its token: two workers sweeping at once never act on the same case twice.
+claims a batch with one `UPDATE … WHERE id IN (due rows) AND <still due> RETURNING id`: the
+predicate is checked again on every row it locks, so two workers sweeping at once never act
+on the same case twice, and each learns exactly which rows it claimed.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from zongzhi.notify.models import Notification
-from zongzhi.notify.services import REASONS, SMS_REASONS, holder_staff
+from zongzhi.notify.services import REASONS, SMS_REASONS, HolderKey, staff_for
 from zongzhi.notify.tasks import send_sms_task
 from zongzhi.units.models import User
 
@@ -27,33 +28,77 @@ from .models import RUNNING_STATUSES, Case, CaseAction
 BATCH = 5000
 
 
-def _claim(qs: Any, **updates: Any) -> list[Case]:
-    token = uuid.uuid4().hex
-    ids = list(qs.order_by("due_at").values_list("id", flat=True)[:BATCH])
+@dataclass(frozen=True)
+class Due:
+    """What the sweep needs of a claimed case (no model instances: thousands per batch)."""
+
+    id: int
+    number: str
+    title: str
+    status: str
+    due_at: datetime | None
+    holder: HolderKey
+    parent: HolderKey | None
+    holder_name: str
+
+
+def _claim(due: QuerySet[Case], **updates: Any) -> list[Due]:
+    """Stamp `updates` on up to BATCH due rows and return those this worker claimed."""
+    qn = connection.ops.quote_name
+    inner_sql, inner_params = due.order_by("due_at").values("id")[:BATCH].query.sql_with_params()
+    compiler = due.query.get_compiler(connection=connection)
+    where_sql, where_params = compiler.compile(due.query.where)
+    sets, set_params = [], []
+    for name, value in updates.items():
+        field = Case._meta.get_field(name)
+        assert isinstance(field, Field)
+        sets.append(f"{qn(field.column)} = %s")
+        set_params.append(field.get_db_prep_save(value, connection))
+    table = qn(Case._meta.db_table)
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {qn('id')} IN ({inner_sql}) AND {where_sql} RETURNING {qn('id')}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*set_params, *inner_params, *where_params])
+        ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return []
-    qs.filter(pk__in=ids).update(sweep_claim=token, **updates)
-    return list(Case.objects.filter(sweep_claim=token).select_related("holder_unit__parent", "holder_department__unit"))
+    rows = Case.objects.filter(pk__in=ids).values_list(
+        "id",
+        "number",
+        "title",
+        "status",
+        "due_at",
+        "holder_unit_id",
+        "holder_department_id",
+        "holder_unit__name",
+        "holder_unit__parent_id",
+        "holder_department__name",
+        "holder_department__unit_id",
+    )
+    out = []
+    for cid, number, title, status, due_at, unit_id, dept_id, unit_name, parent_id, dept_name, dept_unit in rows:
+        parent: HolderKey | None = (dept_unit, None) if dept_id else ((parent_id, None) if parent_id else None)
+        out.append(
+            Due(cid, number or str(cid), title, status, due_at, (unit_id, dept_id), parent, dept_name or unit_name)
+        )
+    return out
 
 
-def _notify(cases: list[Case], reason: str, *, parent: bool = False) -> None:
-    """One staff lookup per holder and one INSERT for all notifications, however many cases
-    are due; one text message per person per sweep."""
-    groups: dict[tuple[int, int | None], list[Case]] = defaultdict(list)
-    for case in cases:
-        groups[(case.holder_unit_id, case.holder_department_id)].append(case)
+def _notify(cases: list[Due], reason: str, *, parent: bool = False) -> None:
+    """One staff query and one INSERT for all notifications, however many cases are due; one
+    text message per person per sweep."""
+    keys = {c.id: (c.parent if parent else c.holder) for c in cases}
+    staff = staff_for({k for k in keys.values() if k is not None})
     title, template = REASONS[reason]
     notes: list[Notification] = []
     texting: dict[int, tuple[User, int]] = {}
-    for group in groups.values():
-        staff = holder_staff(group[0], parent=parent)
-        for case in group:
-            holder = str(case.holder_department or case.holder_unit.name)
-            body = template.format(number=case.number or case.pk, title=case.title, holder=holder)
-            notes.extend(Notification(user=u, kind=reason, title=title, body=body, case_id=case.pk) for u in staff)
+    for case in cases:
+        key = keys[case.id]
+        people = staff.get(key, []) if key is not None else []
+        body = template.format(number=case.number, title=case.title, holder=case.holder_name)
+        notes.extend(Notification(user=u, kind=reason, title=title, body=body, case_id=case.id) for u in people)
         if reason in SMS_REASONS:
-            for user in staff:
-                texting[user.pk] = (user, texting.get(user.pk, (user, 0))[1] + len(group))
+            for user in people:
+                texting[user.pk] = (user, texting.get(user.pk, (user, 0))[1] + 1)
     Notification.objects.bulk_create(notes, batch_size=2000)
     for user, count in texting.values():
         if user.phone:
@@ -61,11 +106,11 @@ def _notify(cases: list[Case], reason: str, *, parent: bool = False) -> None:
             transaction.on_commit(partial(send_sms_task.delay, [user.phone], text))
 
 
-def _timeline(cases: list[Case], action: str, level: int) -> None:
+def _timeline(cases: list[Due], action: str, level: int) -> None:
     CaseAction.objects.bulk_create(
         [
             CaseAction(
-                case=c,
+                case_id=c.id,
                 action=action,
                 actor_name="系统",
                 from_status=c.status,
@@ -73,7 +118,8 @@ def _timeline(cases: list[Case], action: str, level: int) -> None:
                 data={"level": level, "due_at": c.due_at.isoformat() if c.due_at else None},
             )
             for c in cases
-        ]
+        ],
+        batch_size=2000,
     )
 
 
@@ -85,7 +131,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     running = Case.objects.filter(status__in=RUNNING_STATUSES, due_at__isnull=False)
     red_at = add_working_days(now, settings.CASES_RED_CARD_GRACE_WORKDAYS)
-    steps: list[tuple[str, Any, dict[str, Any]]] = [
+    steps: list[tuple[str, QuerySet[Case], dict[str, Any]]] = [
         (
             "due_soon",
             running.filter(

@@ -26,26 +26,44 @@ REASONS = {
 SMS_REASONS = {"new", "supervised", "overdue"}
 
 
-def holder_staff(case: object, *, parent: bool = False) -> list[User]:
-    """Active users who act for the case's holder (or for the unit above it) and handle cases."""
-    from zongzhi.cases.models import Case
+HolderKey = tuple[int, int | None]  # (unit id, department id or None)
 
-    assert isinstance(case, Case)
-    if parent:
-        unit = (
-            case.holder_department.unit
-            if case.holder_department_id and case.holder_department
-            else case.holder_unit.parent
-        )
-        if unit is None:
-            return []
-        qs = User.objects.filter(unit=unit, department__isnull=True)
-    elif case.holder_department_id:
-        qs = User.objects.filter(department_id=case.holder_department_id)
-    else:
-        qs = User.objects.filter(unit_id=case.holder_unit_id, department__isnull=True)
-    users = qs.filter(is_active=True).prefetch_related("roles")
-    return [u for u in users if u.has_cap("cases.handle")]
+
+def holder_key(case: Any, *, parent: bool = False) -> HolderKey | None:
+    """Who acts for the case now (or, with parent, the unit above the holder)."""
+    if not parent:
+        return (case.holder_unit_id, case.holder_department_id)
+    if case.holder_department_id:
+        return (case.holder_department.unit_id, None)
+    parent_id = case.holder_unit.parent_id
+    return (parent_id, None) if parent_id else None
+
+
+def staff_for(keys: set[HolderKey]) -> dict[HolderKey, list[User]]:
+    """Active users who handle cases for each holder, in one query however many holders."""
+    unit_ids = {u for u, d in keys if d is None}
+    dept_ids = {d for _u, d in keys if d is not None}
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(Q(unit_id__in=unit_ids, department__isnull=True) | Q(department_id__in=dept_ids))
+        .prefetch_related("roles")
+    )
+    by_unit: dict[int, list[User]] = {}
+    by_dept: dict[int, list[User]] = {}
+    for user in users:
+        if not user.has_cap("cases.handle"):
+            continue
+        if user.department_id is None:
+            by_unit.setdefault(user.unit_id, []).append(user)  # type: ignore[arg-type]
+        else:
+            by_dept.setdefault(user.department_id, []).append(user)
+    return {key: (by_dept.get(key[1], []) if key[1] is not None else by_unit.get(key[0], [])) for key in keys}
+
+
+def holder_staff(case: Any, *, parent: bool = False) -> list[User]:
+    """Active users who act for the case's holder (or for the unit above it) and handle cases."""
+    key = holder_key(case, parent=parent)
+    return staff_for({key})[key] if key is not None else []
 
 
 def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id: int | None, sms: bool) -> int:

@@ -1,5 +1,17 @@
 import { http, type RequestOptions } from './http'
-import type { CaseActionIn, CaseBox, CaseCounts, CaseCreatedOut, CaseCreateIn, CaseFilter, CaseOut, CasePage } from './types'
+import type {
+  CaseActionIn,
+  CaseBox,
+  CaseCounts,
+  CaseCreatedOut,
+  CaseCreateIn,
+  CaseFilter,
+  CaseOut,
+  CasePage,
+  CaseStats,
+  DeadlineRule,
+  DeadlineRuleIn,
+} from './types'
 
 type Opts = Pick<RequestOptions, 'silent'>
 
@@ -13,4 +25,12 @@ export const casesApi = {
   create: (body: CaseCreateIn, opts?: Opts) => http.post<CaseCreatedOut>('/cases', body, opts),
   act: (id: number, action: string, body: CaseActionIn, opts?: Opts) =>
     http.post<CaseOut>(`/cases/${id}/actions/${encodeURIComponent(action)}`, body, opts),
+  /** One unit's monthly statistics (its whole subtree); `month` is `YYYY-MM`. */
+  stats: (unit: number | null, month: string) => http.get<CaseStats>('/cases/stats', { query: { unit, month } }),
+  /** The same statistics as an xlsx file. */
+  statsExport: (unit: number | null, month: string) =>
+    http.get<Blob>('/cases/stats/export', { query: { unit, month }, responseType: 'blob' }),
+  deadlineRules: () => http.get<DeadlineRule[]>('/cases/deadline-rules'),
+  updateDeadlineRule: (id: number, body: DeadlineRuleIn, opts?: Opts) =>
+    http.patch<DeadlineRule>(`/cases/deadline-rules/${id}`, body, opts),
 }

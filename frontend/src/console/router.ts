@@ -69,6 +69,18 @@ export function createConsoleRouter(): Router {
             meta: { title: 'cases.title', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'cases/stats',
+            name: 'case-stats',
+            component: () => import('./views/caseStats/index.vue'),
+            meta: { title: 'menu.casesStats', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
+          },
+          {
+            path: 'system/deadline-rules',
+            name: 'deadline-rules',
+            component: () => import('./views/deadlineRules/index.vue'),
+            meta: { title: 'menu.deadlineRules', capabilities: [CAP.casesConfigure] },
+          },
+          {
             path: 'cases/:id(\\d+)',
             name: 'case-detail',
             component: () => import('./views/cases/detail.vue'),

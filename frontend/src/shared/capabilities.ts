@@ -13,6 +13,7 @@ export const CAP = {
   casesReport: 'cases.report',
   casesHandle: 'cases.handle',
   casesSupervise: 'cases.supervise',
+  casesConfigure: 'cases.configure',
   piiUnmask: 'pii.unmask',
 } as const
 
