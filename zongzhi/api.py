@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -134,6 +135,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     messages = {401: "请先登录", 403: "没有执行此操作的权限", 404: "数据不存在", 405: "不支持的请求方法"}
     message = messages.get(exc.status_code, "请求无法处理")
     return _error(request, exc.status_code, {"code": "http_error", "message": message})
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return _error(request, 400, {"code": "invalid_input", "message": "数值超出范围"})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    return _error(request, 400, {"code": "invalid_input", "message": "数值超出范围或格式不正确"})
 
 
 @api.exception_handler(Exception)

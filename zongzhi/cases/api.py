@@ -261,7 +261,7 @@ def case_counts(request: HttpRequest) -> dict[str, int]:
     return {box: _box(base, user, box).count() for box in ("todo", "done", "mine", "supervised", "overdue")}
 
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
 
 
 def _stats(request: HttpRequest, unit: int | None, month: str | None) -> dict[str, Any]:

@@ -66,6 +66,9 @@ class CaseQuerySet(ScopedQuerySet):
         q = subtree_q(user.view_paths)
         if getattr(user, "department_id", None):
             q |= Q(holder_department_id=user.department_id)
+        elif getattr(user, "unit_id", None):
+            # Whoever holds a case, or started it, sees it, wherever it happened.
+            q |= Q(holder_unit_id=user.unit_id, holder_department__isnull=True) | Q(initiator_unit_id=user.unit_id)
         return self.filter(q)
 
     def held_by(self, user: Any) -> CaseQuerySet:

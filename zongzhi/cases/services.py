@@ -108,7 +108,9 @@ def allowed_actions(case: Case, user: User) -> list[str]:
     if holds and s == Status.AWAITING_APPROVAL:
         out += ["approve", "disapprove"]
     if holds and s == Status.PENDING:
-        out += ["accept", "return"]
+        out.append("accept")
+        if case.sender_unit_id:
+            out.append("return")
         if case.holder_department_id is None and case.holder_unit.parent_id:
             out.append("escalate")
     if holds and s == Status.IN_PROGRESS:
@@ -270,6 +272,9 @@ def _create(user: User, data: NewCase) -> Case:
         client_id=data.client_id,
         created_at=now,
     )
+    if data.occurred_at is not None and timezone.is_naive(data.occurred_at):
+        data.occurred_at = timezone.make_aware(data.occurred_at)  # a phone's local time: Asia/Shanghai
+        case.occurred_at = data.occurred_at
     if data.kind == Kind.EVENT:
         require_active_code("event_category", data.category_code, field="category_code")
         case.category_code = data.category_code
@@ -398,6 +403,7 @@ def _hand_to(case: Case, unit: Unit, department: Department | None, status: str,
     case.holder_unit, case.holder_department = unit, department
     case.status = status
     case.overdue_level, case.overdue_since, case.due_soon_notified = 0, None, False
+    case.extension_days = None  # a request for more time was the previous holder's
     if status == Status.PENDING:
         due = rules.deadline(case, "accept", now)
         case.due_at = min(d for d in (due, case.final_due_at) if d) if (due or case.final_due_at) else None
@@ -469,8 +475,17 @@ def _apply(case: Case, user: User, action: str, inp: ActionInput) -> dict[str, A
             raise InvalidInput("没有可以退回的单位", code="no_sender")
         to_unit, to_dept = case.sender_unit, case.sender_department
         back_to_initiator = to_unit.pk == case.initiator_unit_id and to_dept == case.initiator_department
-        _hand_to(case, to_unit, to_dept, Status.RETURNED if back_to_initiator else Status.IN_PROGRESS, now)
-        if not back_to_initiator:
+        # A report goes back to its author (已退回); a case the sender had dispatched goes back
+        # into the sender's own hands (办理中).
+        last_transfer = (
+            case.actions.filter(action__in=["report", "create", "resubmit", "dispatch", "escalate", "approve"])
+            .order_by("-id")
+            .values_list("action", flat=True)
+            .first()
+        )
+        returned = back_to_initiator and last_transfer != "dispatch"
+        _hand_to(case, to_unit, to_dept, Status.RETURNED if returned else Status.IN_PROGRESS, now)
+        if not returned:
             case.due_at = rules.deadline(case, "handle", now) if case.final_due_at is None else case.final_due_at
         _notify_holder(case, "returned")
     elif action == "resubmit":
@@ -507,6 +522,9 @@ def _apply(case: Case, user: User, action: str, inp: ActionInput) -> dict[str, A
         if action == "approve_extension":
             days = case.extension_days or 0
             case.due_at = rules.extension_deadline(case, days)
+            if case.final_due_at is not None:
+                measure = "days" if case.kind == Kind.PETITION else "workdays"
+                case.final_due_at = rules.add_measure(case.final_due_at, days, measure)
             case.extension_granted_days += days
             if case.due_at and case.due_at > now:
                 case.overdue_level, case.overdue_since, case.due_soon_notified = 0, None, False

@@ -13,7 +13,7 @@ from ninja.pagination import PaginationBase
 class LimitOffset(PaginationBase):
     class Input(Schema):
         limit: int = Field(20, ge=1, le=500, description="每页条数")
-        offset: int = Field(0, ge=0, description="偏移")
+        offset: int = Field(0, ge=0, le=1_000_000_000, description="偏移")
 
     class Output(Schema):
         items: list[Any]

@@ -22,8 +22,14 @@ REASONS = {
     "overdue": ("办件已超期", "{number}「{title}」已超期"),
     "overdue_parent": ("下级办件超期", "{holder}的{number}「{title}」已超期，请督促"),
 }
-# Reasons that also go out by SMS (the seeds: the system sends a phone reminder).
+# Reasons that also go out by SMS (the seeds: the system sends a phone reminder). The text names
+# no case: titles carry parties' names, and SMS passes through the operator's platform.
 SMS_REASONS = {"new", "supervised", "overdue"}
+SMS_TEXTS = {
+    "new": "您有新的待办办件，请登录综治信息系统查看",
+    "supervised": "您办理的办件被上级督办，请登录综治信息系统查看",
+    "overdue": "您有办件已超期，请登录综治信息系统查看",
+}
 
 
 HolderKey = tuple[int, int | None]  # (unit id, department id or None)
@@ -73,7 +79,8 @@ def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id
     phones = [u.phone for u in users if u.phone]
     if sms and phones:
         # SMS leaves only once the change that caused it is committed.
-        transaction.on_commit(lambda: send_sms_task.delay(phones, body))
+        text = SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看")
+        transaction.on_commit(lambda: send_sms_task.delay(phones, text))
     return len(users)
 
 

@@ -289,8 +289,9 @@ def _check_user_placement(acting_user: User, unit: Unit, department: Department 
     if department is not None:
         if department.is_retired:
             raise InvalidInput.field("department_id", "成员单位已撤销", code="department_retired")
-        if not path_within(department.path, [unit.path]) and not path_within(unit.path, [department.path]):
-            raise InvalidInput.field("department_id", "成员单位须与所属单位一致", code="department_mismatch")
+        if not path_within(department.path, [unit.path]):
+            raise InvalidInput.field("department_id", "成员单位须在所属单位或其下级", code="department_mismatch")
+        require_capture(acting_user, department)
 
 
 @transaction.atomic

@@ -399,3 +399,92 @@ def test_administrator_changes_a_deadline_rule_and_it_applies_at_once(api: Any) 
     case = _do(api, "village_officer", case, "accept").json()
     due = dt.datetime.fromisoformat(case["due_at"])
     assert before + dt.timedelta(hours=2, minutes=59) <= due <= timezone.now() + dt.timedelta(hours=3)
+
+
+def test_the_unit_a_case_is_dispatched_to_sees_and_handles_it(api: Any, unit: Any) -> None:
+    r = api("township_officer").post(
+        "/api/cases",
+        {
+            "kind": "event",
+            "title": "某路段井盖缺失",
+            "category_code": "0301",
+            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        },
+    )
+    case = r.json()["case"]
+    assert case["path"] == "320111003"  # no position: the township's own path
+    case = _do(api, "township_officer", case, "dispatch", target_unit_id=unit("320111003001").pk).json()
+    detail = api("village_officer").get(f"/api/cases/{case['id']}")
+    assert detail.status_code == 200 and "accept" in detail.json()["allowed_actions"]
+    assert case["id"] in [c["id"] for c in api("village_officer").get("/api/cases", {"box": "todo"}).json()["items"]]
+
+
+def test_a_grid_returning_a_dispatched_case_hands_it_back_to_the_village(api: Any, unit: Any) -> None:
+    r = api("village_officer").post(
+        "/api/cases",
+        {
+            "kind": "event",
+            "title": "张某某与李某某的邻里纠纷",
+            "category_code": "0102",
+            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        },
+    )
+    case = r.json()["case"]
+    assert case["status"] == "in_progress" and "return" not in case["allowed_actions"]
+    case = _do(api, "village_officer", case, "dispatch", target_unit_id=unit("320111003001001").pk).json()
+    detail = api("grid_worker").get(f"/api/cases/{case['id']}").json()
+    case = _do(api, "grid_worker", detail, "return", comment="不属于本网格").json()
+    assert case["status"] == "in_progress" and case["holder_name"] == "冯墙社区居委会"
+    detail = api("village_officer").get(f"/api/cases/{case['id']}").json()
+    assert {"dispatch", "escalate", "complete"} <= set(detail["allowed_actions"])
+
+
+def test_petition_without_sender_is_not_offered_return(api: Any) -> None:
+    r = api("township_officer").post(
+        "/api/cases", {"kind": "petition", "title": "关于噪音的来访", "details": {"petitioner_name": "赵某某"}}
+    )
+    assert r.json()["case"]["allowed_actions"] == ["accept", "escalate"]
+
+
+def test_extension_request_does_not_follow_the_case_and_approval_survives_transfers(api: Any) -> None:
+    case = _report(api).json()["case"]
+    case = _do(api, "village_officer", case, "accept").json()
+    case = _do(api, "village_officer", case, "request_extension", days=5, comment="当事人外出").json()
+    case = _do(api, "village_officer", case, "escalate", comment="需街道协调").json()
+    assert case["extension_days"] is None
+    county = api("county_officer").get(f"/api/cases/{case['id']}").json()
+    assert "approve_extension" not in county["allowed_actions"]
+    r = api("township_officer").post(
+        "/api/cases", {"kind": "petition", "title": "关于噪音的来访", "details": {"petitioner_name": "赵某某"}}
+    )
+    p = _do(api, "township_officer", r.json()["case"], "accept").json()
+    p = _do(api, "township_officer", p, "request_extension", days=20, comment="情况复杂").json()
+    p = _do(
+        api, "county_officer", api("county_officer").get(f"/api/cases/{p['id']}").json(), "approve_extension"
+    ).json()
+    extended = p["due_at"]
+    p = _do(api, "township_officer", p, "escalate", comment="请区里协调").json()
+    p = _do(api, "county_officer", p, "accept").json()
+    assert p["due_at"] == extended
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/units", {"offset": "99999999999999999999"}),
+        ("/api/units/99999999999999999999", {}),
+        ("/api/cases/stats", {"month": "0000-01"}),
+        ("/api/cases/stats", {"month": "9999-12"}),
+    ],
+)
+def test_out_of_range_numbers_are_refused_not_crashed(api: Any, path: str, params: dict[str, str]) -> None:
+    r = api("county_officer").get(path, params)
+    assert r.status_code in (400, 404, 422) and r.json()["code"]
+
+
+def test_a_phone_local_time_without_zone_is_taken_as_beijing_time(api: Any) -> None:
+    local = timezone.localtime() - dt.timedelta(hours=1)
+    r = _report(api, occurred_at=local.replace(tzinfo=None).isoformat())
+    assert r.status_code == 201, r.json()
+    occurred = dt.datetime.fromisoformat(r.json()["case"]["occurred_at"])
+    assert abs((occurred - local).total_seconds()) < 1
