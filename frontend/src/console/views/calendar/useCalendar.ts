@@ -1,8 +1,8 @@
 /** Working-day calendar page: one year's holidays and make-up workdays, editing single days. */
+import { saveForm } from '../../saveForm'
 import { computed, reactive, ref } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { calendarApi } from '@/api/calendar'
-import { isApiError } from '@/api/http'
 import type { CalendarDay, CalendarStatus, CalendarYear } from '@/api/types'
 import { t } from '@/shared/i18n'
 
@@ -148,21 +148,12 @@ export function useCalendar(initialYear?: number) {
   }
 
   async function submitDay(): Promise<void> {
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       await calendarApi.setDay(form.date, { is_workday: form.isWorkday, name: form.name.trim() }, { silent: true })
       ElMessage.success(t('common.saved'))
       form.visible = false
       await reload()
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   async function clearDay(): Promise<void> {

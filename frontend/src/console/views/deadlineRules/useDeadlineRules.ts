@@ -1,9 +1,9 @@
 /** Deadline rules page: the rule table and the small edit dialog. */
+import { saveForm } from '../../saveForm'
 import { computed, reactive, ref, shallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
 import { casesApi } from '@/api/cases'
 import { dictionaryApi } from '@/api/dictionary'
-import { isApiError } from '@/api/http'
 import type { DeadlineMeasure, DeadlineRule } from '@/api/types'
 import { t } from '@/shared/i18n'
 
@@ -96,9 +96,7 @@ export function useDeadlineRules() {
   async function submit(): Promise<void> {
     const rule = form.rule
     if (!rule) return
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       const saved = await casesApi.updateDeadlineRule(
         rule.id,
         { amount: form.amount, measure: form.measure, note: form.note },
@@ -107,14 +105,7 @@ export function useDeadlineRules() {
       rows.value = rows.value.map((r) => (r.id === saved.id ? saved : r))
       form.visible = false
       ElMessage.success(t('deadlineRules.saved'))
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   return { rows, loading, form, maxAmount, categoryOf, loadCategories, load, open, submit }

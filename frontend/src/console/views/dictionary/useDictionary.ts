@@ -1,8 +1,8 @@
 /** Data dictionary page: code tables, their items (as a tree when hierarchical), local codes. */
+import { saveForm } from '../../saveForm'
 import { computed, reactive, ref } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { dictionaryApi } from '@/api/dictionary'
-import { isApiError } from '@/api/http'
 import type { DictItemOut, DictTableOut } from '@/api/types'
 import { t } from '@/shared/i18n'
 
@@ -113,9 +113,7 @@ export function useDictionary() {
   async function submitForm(): Promise<void> {
     const table = current.value
     if (!table) return
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       if (form.editing) {
         await dictionaryApi.update(form.editing.id, { label: form.label.trim(), sort: form.sort }, { silent: true })
       } else {
@@ -128,14 +126,7 @@ export function useDictionary() {
       ElMessage.success(t('common.saved'))
       form.visible = false
       await loadItems()
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   async function toggleRetired(item: DictItemOut): Promise<void> {

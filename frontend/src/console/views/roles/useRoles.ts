@@ -1,8 +1,8 @@
 /** Roles page: list, capability catalogue, create/edit dialog. */
+import { saveForm } from '../../saveForm'
 import { computed, reactive, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { rolesApi } from '@/api/roles'
-import { isApiError } from '@/api/http'
 import type { CapabilityOut, RoleOut } from '@/api/types'
 import { t } from '@/shared/i18n'
 
@@ -75,9 +75,7 @@ export function useRoles() {
   }
 
   async function submitForm(): Promise<void> {
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       if (form.editing) {
         await rolesApi.update(
           form.editing.id,
@@ -93,14 +91,7 @@ export function useRoles() {
       ElMessage.success(t('common.saved'))
       form.visible = false
       await load()
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   return { rows, caps, groups, capLabel, loading, load, form, openForm, submitForm }

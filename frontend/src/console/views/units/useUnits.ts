@@ -2,10 +2,10 @@
  * State and actions of the jurisdiction page: the selected unit, its tabs (children, staff, map,
  * departments) and the create / rename / move / retire dialogs.
  */
+import { saveForm } from '../../saveForm'
 import { reactive, ref, shallowRef } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { departmentsApi, unitsApi } from '@/api/units'
-import { isApiError } from '@/api/http'
 import type { DepartmentOut, FeatureCollection, UnitOut, UserOut } from '@/api/types'
 import { t } from '@/shared/i18n'
 
@@ -151,9 +151,7 @@ export function useUnits(hooks: {
   async function submitForm(): Promise<void> {
     const target = formTarget.value
     if (!target) return
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       if (form.mode === 'create') {
         await unitsApi.create({ parent_id: target.id, code: form.code.trim(), name: form.name.trim() }, { silent: true })
         ElMessage.success(t('units.created'))
@@ -176,14 +174,7 @@ export function useUnits(hooks: {
         await select(unit.id)
       }
       form.visible = false
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   async function retire(unit: UnitOut): Promise<void> {
@@ -229,9 +220,7 @@ export function useUnits(hooks: {
   async function submitDeptForm(): Promise<void> {
     const unit = selected.value
     if (!unit) return
-    deptForm.busy = true
-    deptForm.errors = {}
-    try {
+    await saveForm(deptForm, async () => {
       if (deptForm.id === null) {
         await departmentsApi.create({ unit_id: unit.id, kind_code: deptForm.kindCode.trim(), name: deptForm.name.trim() }, { silent: true })
       } else {
@@ -240,14 +229,7 @@ export function useUnits(hooks: {
       ElMessage.success(t('common.saved'))
       deptForm.visible = false
       await loadDepartments()
-    } catch (e) {
-      if (isApiError(e)) {
-        deptForm.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      deptForm.busy = false
-    }
+    })
   }
 
   async function retireDept(dept: DepartmentOut): Promise<void> {

@@ -1,4 +1,5 @@
 /** Users page: filters, paging, and the create/edit, password, grants dialogs. */
+import { saveForm } from '../../saveForm'
 import { reactive, ref, shallowRef } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { usersApi, type UserListFilter } from '@/api/users'
@@ -143,9 +144,7 @@ export function useUsers(defaultUnit: () => UnitBrief | null) {
   }
 
   async function submitForm(): Promise<void> {
-    form.busy = true
-    form.errors = {}
-    try {
+    await saveForm(form, async () => {
       if (form.editing) {
         const body: Parameters<typeof usersApi.update>[1] = {
           full_name: form.full_name.trim(),
@@ -176,14 +175,7 @@ export function useUsers(defaultUnit: () => UnitBrief | null) {
       }
       ElMessage.success(t('common.saved'))
       form.visible = false
-    } catch (e) {
-      if (isApiError(e)) {
-        form.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      form.busy = false
-    }
+    })
   }
 
   // ---- reset password ----
@@ -237,26 +229,18 @@ export function useUsers(defaultUnit: () => UnitBrief | null) {
   }
 
   async function submitGrants(): Promise<void> {
-    if (!grants.user) return
-    grants.busy = true
-    grants.errors = {}
-    try {
+    const target = grants.user
+    if (!target) return
+    await saveForm(grants, async () => {
       const user = await usersApi.grants(
-        grants.user.id,
+        target.id,
         { role_codes: grants.role_codes, view_scope_ids: grants.view_scope_ids, capture_scope_ids: grants.capture_scope_ids },
         { silent: true },
       )
       replaceRow(user)
       ElMessage.success(t('common.saved'))
       grants.visible = false
-    } catch (e) {
-      if (isApiError(e)) {
-        grants.errors = e.fieldErrors()
-        if (e.errors.length === 0) ElMessage.error(e.message)
-      }
-    } finally {
-      grants.busy = false
-    }
+    })
   }
 
   // ---- status ----
