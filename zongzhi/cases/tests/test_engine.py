@@ -311,6 +311,10 @@ def test_overdue_cases_get_a_yellow_then_a_red_card_once(api: Any) -> None:
     assert Case.objects.get(pk=case["id"]).overdue_level == 3
     actions = list(CaseAction.objects.filter(case_id=case["id"]).values_list("action", flat=True))
     assert actions[-2:] == ["overdue_yellow", "overdue_red"]
+    yellow = CaseAction.objects.get(case_id=case["id"], action="overdue_yellow")
+    assert yellow.data["level"] == 2 and yellow.data["due_at"] and yellow.actor_name == "系统"
+    detail = api("township_officer").get(f"/api/cases/{case['id']}").json()
+    assert detail["timeline"][-1]["action_label"] == "超期红牌"
 
 
 def test_approaching_deadline_reminds_the_holder_once(api: Any) -> None:
