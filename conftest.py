@@ -108,3 +108,7 @@ def password() -> str:
 def _plain_http(settings: Any) -> None:
     """Production settings redirect to HTTPS; the test client speaks plain HTTP."""
     settings.SECURE_SSL_REDIRECT = False
+    # Each test starts with an empty grants cache: ids are reused after a test's rollback.
+    from zongzhi.units import grants
+
+    grants.clear()

@@ -265,6 +265,8 @@ SMS_TEMPLATE = env_str("ZONGZHI_SMS_TEMPLATE", '{"phone": "{phone}", "text": "{t
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.sweep_deadlines", "schedule": 60.0},
+    # The outbox of case notices (notify.PendingNotice): empty in the embedded default.
+    "deliver-notices": {"task": "notify.deliver", "schedule": 2.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

@@ -179,8 +179,15 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
         attachment_ids=payload.attachment_ids,
     )
     case, created = services.create_case(acting_user=user, data=data)
-    case = _get_case(user, case.pk)
-    return Status(201 if created else 200, {"created": created, "case": _detail(case, user)})
+    if not created:  # a resubmitted report: the case as it stands now
+        case = _get_case(user, case.pk)
+    row = _list_row(case, _categories())
+    row.update(
+        occurred_at=case.occurred_at,
+        people_count=case.people_count,
+        allowed_actions=services.allowed_actions(case, user),
+    )
+    return Status(201 if created else 200, {"created": created, "case": row})
 
 
 class CaseFilter(Schema):

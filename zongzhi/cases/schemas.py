@@ -132,9 +132,17 @@ class CaseOut(CaseListOut):
     allowed_actions: list[str]
 
 
+class CaseBriefOut(CaseListOut):
+    """What a report returns: enough to show and open the case, without its timeline."""
+
+    occurred_at: datetime | None
+    people_count: int
+    allowed_actions: list[str]
+
+
 class CaseCreatedOut(Schema):
     created: bool
-    case: CaseOut
+    case: CaseBriefOut
 
 
 class CaseCountsOut(Schema):

@@ -48,3 +48,24 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.status}"
+
+
+class PendingNotice(models.Model):
+    """A notice to the staff of a holder, written with the action that causes it and delivered
+    in batches by the background job (a transactional outbox: committed with the case, never
+    lost, and the request pays for one plain insert)."""
+
+    unit = models.BigIntegerField()
+    department = models.BigIntegerField(null=True)
+    reason = models.CharField(max_length=24)
+    title = models.CharField(max_length=120)
+    body = models.CharField(max_length=500, blank=True)
+    case = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "待发通知"
+        verbose_name_plural = "待发通知"
+
+    def __str__(self) -> str:
+        return f"{self.reason} → {self.unit}/{self.department}"

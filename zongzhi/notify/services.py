@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from zongzhi.units.models import User
 
-from .models import Notification
+from .models import Notification, PendingNotice
 from .tasks import send_sms_task
 
 REASONS = {
@@ -66,12 +67,6 @@ def staff_for(keys: set[HolderKey]) -> dict[HolderKey, list[User]]:
     return {key: (by_dept.get(key[1], []) if key[1] is not None else by_unit.get(key[0], [])) for key in keys}
 
 
-def holder_staff(case: Any, *, parent: bool = False) -> list[User]:
-    """Active users who act for the case's holder (or for the unit above it) and handle cases."""
-    key = holder_key(case, parent=parent)
-    return staff_for({key})[key] if key is not None else []
-
-
 def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id: int | None, sms: bool) -> int:
     Notification.objects.bulk_create(
         [Notification(user=u, kind=kind, title=title, body=body, case_id=case_id) for u in users]
@@ -79,19 +74,68 @@ def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id
     phones = [u.phone for u in users if u.phone]
     if sms and phones:
         # SMS leaves only once the change that caused it is committed.
-        text = SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看")
-        transaction.on_commit(lambda: send_sms_task.delay(phones, text))
+        _send_later(phones, SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看"))
     return len(users)
 
 
-def notify_case_holder(case: Any, reason: str, *, parent: bool = False) -> int:
-    """Notify the staff of the case's current holder (or of the unit above it)."""
+def notify_case_holder(case: Any, reason: str, *, parent: bool = False) -> None:
+    """Tell the staff of the case's current holder (or of the unit above it).
+
+    The holder and the text are fixed now, in the action's transaction. With a broker
+    (production) they go to the outbox and the delivery job writes the notices within seconds;
+    the embedded default writes them at once.
+    """
+    key = holder_key(case, parent=parent)
+    if key is None:
+        return
     title, template = REASONS[reason]
     holder = str(case.holder_department or case.holder_unit.name)
     body = template.format(number=case.number or case.pk, title=case.title, holder=holder)
-    return notify_users(
-        holder_staff(case, parent=parent), reason, title, body, case_id=case.pk, sms=reason in SMS_REASONS
-    )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        notify_users(staff_for({key})[key], reason, title, body, case_id=case.pk, sms=reason in SMS_REASONS)
+        return
+    # A plain insert: this runs inside every report and action.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {PendingNotice._meta.db_table} (unit, department, reason, title, body, "case", created_at)'
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [*key, reason, title, body, case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+
+
+def deliver_notices(batch: int = 2000) -> int:
+    """Write the waiting notices (and send their SMS) in batches; returns how many were sent.
+
+    Each batch is claimed with SKIP LOCKED on PostgreSQL, so two workers never send one twice.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(PendingNotice.objects.select_for_update(skip_locked=True).order_by("id")[:batch])
+            if not rows:
+                return done
+            staff = staff_for({(r.unit, r.department) for r in rows})
+            Notification.objects.bulk_create(
+                [
+                    Notification(user=u, kind=r.reason, title=r.title, body=r.body, case_id=r.case)
+                    for r in rows
+                    for u in staff[(r.unit, r.department)]
+                ]
+            )
+            # One SMS per person and reason in a batch, not one per case.
+            phones: dict[str, set[str]] = {}
+            for r in rows:
+                if r.reason in SMS_REASONS:
+                    phones.setdefault(r.reason, set()).update(u.phone for u in staff[(r.unit, r.department)] if u.phone)
+            for reason, numbers in phones.items():
+                if numbers:
+                    _send_later(sorted(numbers), SMS_TEXTS[reason])
+            PendingNotice.objects.filter(pk__in=[r.pk for r in rows]).delete()
+            done += len(rows)
+
+
+def _send_later(phones: list[str], text: str) -> None:
+    transaction.on_commit(lambda: send_sms_task.delay(phones, text))
 
 
 def unread_count(user: User) -> int:

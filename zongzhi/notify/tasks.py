@@ -10,3 +10,10 @@ def send_sms_task(phones: list[str], text: str) -> int:
     from .sms import send_sms
 
     return sum(send_sms(phone, text).status == "sent" for phone in phones)
+
+
+@shared_task(name="notify.deliver")  # type: ignore[untyped-decorator]
+def deliver_notices_task() -> int:
+    from .services import deliver_notices
+
+    return deliver_notices()

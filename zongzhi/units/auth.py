@@ -33,6 +33,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.context import bind_user
 from zongzhi.core.errors import DomainError, Forbidden, InvalidInput
 
+from . import grants
 from .models import LoginSession, User
 
 CHALLENGE_SALT = "zongzhi.auth.challenge"
@@ -319,6 +320,7 @@ def session_login_session(request: HttpRequest) -> LoginSession | None:
 
 
 def _gate(request: HttpRequest, user: User, *, allow_pending: bool) -> User:
+    grants.prime(user)
     bind_user(user)
     if not allow_pending and (user.must_change_password or user.password_expired()):
         raise PasswordChangeRequired()
@@ -352,18 +354,28 @@ class TokenAuth(HttpBearer):
         self.allow_pending = allow_pending
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        ls = (
-            LoginSession.objects.select_related("user__unit", "user__department")
-            .defer("user__unit__boundary")
-            .filter(key_hash=_hash(token), kind="token")
-            .first()
-        )
-        ls = _check_live(request, ls)
-        if ls is None or not ls.user.is_active:
+        # One plain query on every API call: the session and its user's stamp; the user comes
+        # from the per-process cache while the stamp is unchanged.
+        found = list(LoginSession.objects.raw(_TOKEN_SQL, [_hash(token)]))
+        if not found:
+            return None
+        stamp: str = getattr(found[0], "user_stamp")  # noqa: B009  (a column of the raw query)
+        user = grants.cached_user(found[0].user_id, stamp)
+        if user is None:
+            return None
+        found[0].user = user
+        ls = _check_live(request, found[0])
+        if ls is None or not user.is_active:
             return None
         request.login_session = ls  # type: ignore[attr-defined]
-        request.user = ls.user
-        return _gate(request, ls.user, allow_pending=self.allow_pending)
+        request.user = user
+        return _gate(request, user, allow_pending=self.allow_pending)
+
+
+_TOKEN_SQL = (
+    f"SELECT s.*, u.grants_stamp AS user_stamp FROM {LoginSession._meta.db_table} s "
+    f"JOIN {User._meta.db_table} u ON u.id = s.user_id WHERE s.key_hash = %s AND s.kind = 'token'"
+)
 
 
 api_auth = [TokenAuth(), ConsoleSessionAuth()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -138,6 +139,10 @@ class ZongzhiUserManager(UserManager["User"]):
         return super().create_superuser(*args, **kwargs)
 
 
+def new_grants_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(AbstractUser, ChangeLoggedModel):
     """A person who logs in. Belongs to one unit (and possibly one department); what they may
     read and change is their view scope and capture scope, what they may do their roles."""
@@ -155,10 +160,13 @@ class User(AbstractUser, ChangeLoggedModel):
     capture_scope = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name="录入范围")
     must_change_password = models.BooleanField(default=True, verbose_name="须修改密码")
     password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name="密码修改时间")
+    # Renewed whenever the account, its roles or its scope may have changed: the key of the
+    # per-process cache of users and grants (units/grants.py), read with the login session.
+    grants_stamp = models.CharField(max_length=32, default=new_grants_stamp, editable=False)
 
     objects: ClassVar[ZongzhiUserManager] = ZongzhiUserManager()
 
-    audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login"})
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login", "grants_stamp"})
     audit_mask: ClassVar[frozenset[str]] = frozenset({"phone"})
 
     class Meta:
@@ -172,6 +180,10 @@ class User(AbstractUser, ChangeLoggedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_superuser and not settings.ALLOW_SUPERUSER:
             raise RuntimeError("本系统不设超级管理员账号")
+        # Any change to the account makes the cached copies of it (units/grants.py) stale.
+        self.grants_stamp = new_grants_stamp()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "grants_stamp"}
         super().save(*args, **kwargs)
 
     def audit_path(self) -> str:

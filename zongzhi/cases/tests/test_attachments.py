@@ -90,7 +90,7 @@ def test_report_carries_photos_and_only_the_case_readers_see_them(api: Any) -> N
         },
     )
     assert r.status_code == 201, r.json()
-    case = r.json()["case"]
+    case = api("grid_worker").get(f"/api/cases/{r.json()['case']['id']}").json()
     assert [a["id"] for a in case["attachments"]] == [photo["id"]]
     assert case["timeline"][0]["attachment_ids"] == [photo["id"]]
     assert api("village_officer").get(photo["url"]).status_code == 200

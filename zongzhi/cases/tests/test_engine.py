@@ -59,7 +59,9 @@ def test_grid_worker_reports_from_the_phone_and_the_village_sees_it(api: Any) ->
     assert case["status"] == "pending" and case["holder_name"] == "冯墙社区居委会"
     assert case["path"] == GRID_1  # placed in the grid by point-in-polygon
     assert case["number"].startswith("SJ") and case["category_label"] == "劳资纠纷"
-    assert [p["code"] for p in case["place"]][-1] == GRID_1
+    detail = api("grid_worker").get(f"/api/cases/{case['id']}").json()
+    assert [p["code"] for p in detail["place"]][-1] == GRID_1
+    assert [a["action"] for a in detail["timeline"]] == ["report"]
     todo = api("village_officer").get("/api/cases", {"box": "todo"}).json()["items"]
     assert case["id"] in [c["id"] for c in todo]
     assert api("village_officer").get("/api/auth/me").json()["todo_count"] >= 1

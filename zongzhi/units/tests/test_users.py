@@ -153,6 +153,7 @@ def test_user_list_query_count_does_not_grow_with_rows(api: Any) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = api("county_officer")
+    client.get("/api/auth/me")  # the first call of a process loads the caller's grants
     counts = []
     for limit in (2, 10):
         with CaptureQueriesContext(connection) as ctx:
@@ -160,4 +161,4 @@ def test_user_list_query_count_does_not_grow_with_rows(api: Any) -> None:
         assert len(r.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 14, counts
+    assert counts[1] <= 11, counts

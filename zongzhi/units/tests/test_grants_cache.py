@@ -1,0 +1,59 @@
+"""Grants are cached per process; a change of roles, role capabilities or scope applies at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zongzhi.units.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(api: Any) -> Any:
+    return api("grid_worker").post(
+        "/api/cases",
+        {
+            "kind": "event",
+            "title": "王某某与黄某某的邻里纠纷",
+            "category_code": "0102",
+            "occurred_at": timezone.now().isoformat(),
+        },
+    )
+
+
+def test_a_changed_role_or_grant_applies_on_the_next_request(api: Any) -> None:
+    worker = User.objects.get(username="grid_worker")
+    me = api("secadmin").get(f"/api/users/{worker.pk}").json()
+    scope = {
+        "view_scope_ids": [u["id"] for u in me["view_scope"]],
+        "capture_scope_ids": [u["id"] for u in me["capture_scope"]],
+    }
+    assert _report(api).status_code == 201  # the grants are now in the cache
+
+    r = api("secadmin").post(
+        "/api/roles",
+        {"code": "patrol", "name": "巡查员", "capabilities": ["records.read", "cases.report"]},
+    )
+    assert r.status_code == 201, r.json()
+    role_id = r.json()["id"]
+    r = api("secadmin").put(f"/api/users/{worker.pk}/grants", {"role_codes": ["patrol"], **scope})
+    assert r.status_code == 200, r.json()
+    assert _report(api).status_code == 201
+
+    # the role loses the capability: its holder is refused on the very next call
+    r = api("secadmin").patch(f"/api/roles/{role_id}", {"capabilities": ["records.read"]})
+    assert r.status_code == 200, r.json()
+    r = _report(api)
+    assert r.status_code == 403 and "权限" in r.json()["message"]
+
+    # scope taken away: the grid is out of sight at once
+    grid = scope["view_scope_ids"][0]
+    assert api("grid_worker").get(f"/api/units/{grid}").status_code == 200
+    api("secadmin").put(
+        f"/api/users/{worker.pk}/grants",
+        {"role_codes": ["grid_worker"], "view_scope_ids": [], "capture_scope_ids": []},
+    )
+    assert api("grid_worker").get(f"/api/units/{grid}").status_code == 404
