@@ -112,3 +112,5 @@ def _plain_http(settings: Any) -> None:
     from zongzhi.units import grants
 
     grants.clear()
+    # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
+    settings.DATA_KEY = "5a" * 32

@@ -20,6 +20,10 @@ from django.utils import timezone
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
+from zongzhi.core.masking import mask_value
+from zongzhi.registry import crypto
+from zongzhi.registry.idcard import check_digit
+from zongzhi.registry.models import Resident
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User
@@ -75,6 +79,7 @@ class Target:
     user: User
     session: LoginSession
     case: Case
+    resident: Resident
     path: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -112,7 +117,26 @@ def _make_target(name: str, village: Unit) -> Target:
         initiator_unit=village,
         holder_unit=village,
     )
-    return Target(name, village, spare, retired, dept, user, session, case)
+    number = _id_number(village.pk)
+    resident = Resident.objects.create(
+        path=village.path,
+        kind="registered",
+        name=f"{name}居民",
+        id_number_sealed=crypto.seal(number),
+        id_number_index=crypto.blind_index(number, "id_number"),
+        id_number_mask=mask_value(number),
+        sex_code="1",
+    )
+    return Target(name, village, spare, retired, dept, user, session, case, resident)
+
+
+def _id_number(seed: int) -> str:
+    first17 = f"32011119800101{seed % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def _resident_body(t: Target) -> dict[str, Any]:
+    return {"kind": "registered", "name": "目标居民", "id_number": _id_number(t.village.pk), "unit_id": _u(t)}
 
 
 @pytest.fixture
@@ -307,6 +331,52 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "GET",
+        "/api/registry/residents",
+        "read",
+        lambda t: f"/api/registry/residents?under={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/residents/{resident_id}",
+        "read",
+        lambda t: f"/api/registry/residents/{t.resident.pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/residents",
+        "write",
+        lambda t: "/api/registry/residents",
+        lambda t: {**_resident_body(t), "id_number": _id_number(999)},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/registry/residents/{resident_id}",
+        "write",
+        lambda t: f"/api/registry/residents/{t.resident.pk}",
+        _resident_body,
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/residents/{resident_id}/retire",
+        "write",
+        lambda t: f"/api/registry/residents/{t.resident.pk}/retire",
+        lambda t: {"reason": "迁出"},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/residents/{resident_id}/reveal",
+        "reveal",
+        lambda t: f"/api/registry/residents/{t.resident.pk}/reveal",
+        lambda t: {"field": "id_number"},
+        frozenset({"pii.unmask"}),
+    ),
+    Spec(
+        "GET",
         "/api/users/{user_id}/phone",
         "reveal",
         lambda t: f"/api/users/{t.user.pk}/phone",
@@ -329,7 +399,7 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
     if not o.sees(path):
         return "hidden"
     if spec.kind == "read":
-        return "ok"
+        return "ok" if not spec.cap or spec.cap & o.caps else "denied"
     if spec.kind == "reveal":
         return "ok" if spec.cap & o.caps else "denied"
     if not (spec.cap & o.caps):
@@ -355,7 +425,13 @@ def test_scope_matrix(api: Any, targets: dict[str, Target], username: str, where
         body = r.json() if r.content and r["Content-Type"].startswith("application/json") else None
         if want == "ok":
             assert r.status_code in spec.ok, f"{label}: expected success, got {r.status_code} {body}"
-            if spec.method == "GET" and spec.route in ("/api/units", "/api/users", "/api/departments", "/api/cases"):
+            if spec.method == "GET" and spec.route in (
+                "/api/units",
+                "/api/users",
+                "/api/departments",
+                "/api/cases",
+                "/api/registry/residents",
+            ):
                 paths = [i["path"] if "path" in i else (i["unit"] or {}).get("path", "") for i in body["items"]]
                 assert all(o.sees(p) for p in paths), f"{label}: list leaks out-of-scope rows"
             if spec.kind in ("write", "session"):

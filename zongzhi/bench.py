@@ -71,6 +71,7 @@ def _prepare_database() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("ZONGZHI_SECRET_KEY", "bench-" + "k" * 50)
+    os.environ.setdefault("ZONGZHI_DATA_KEY", "b3" * 32)
     # Plain HTTP on the loopback: no redirect to HTTPS, no secure-only cookies.
     os.environ["ZONGZHI_SSL_REDIRECT"] = "0"
     os.environ["ZONGZHI_SECURE_COOKIES"] = "0"

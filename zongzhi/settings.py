@@ -47,6 +47,10 @@ DATA_DIR = Path(env_str("ZONGZHI_DATA_DIR", str(BASE_DIR / "var")))
 
 _DEV_SECRET = "zongzhi-embedded-development-key-not-for-production-use-0123456789"
 SECRET_KEY = env_str("ZONGZHI_SECRET_KEY", _DEV_SECRET if (EMBEDDED or DEBUG) else "")
+# The key of personal data at rest (ID numbers and phones: SM4-GCM, found through SM3-HMAC):
+# 64 hex digits. Required in production; the embedded default keeps one in DATA_DIR/data.key,
+# made on first use. Losing it loses those fields: back it up apart from the database.
+DATA_KEY = env_str("ZONGZHI_DATA_KEY")
 if not SECRET_KEY:
     raise RuntimeError("ZONGZHI_SECRET_KEY must be set when DATABASE_URL is set (production).")
 
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
     "zongzhi.dictionary",
     "zongzhi.cases",
     "zongzhi.notify",
+    "zongzhi.registry",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    """The registry of people, places and organisations (人、地、物、组织)."""
+
+    name = "zongzhi.registry"
+    label = "registry"
+    verbose_name = "实有人口与场所"
+
+    def ready(self) -> None:
+        from zongzhi.dictionary.services import register_usage
+
+        from . import checks  # noqa: F401  (registers the deploy check of the data key)
+        from .models import Resident
+        from .services import CODE_FIELDS
+
+        for field, table in {**CODE_FIELDS, "id_type_code": "id_type", "nationality_code": "nationality"}.items():
+            register_usage(table, Resident, field)

@@ -1,0 +1,121 @@
+"""The registry: residents (实有人口) and the index that finds them by any part of their name.
+
+ID numbers and phones are personal information: stored sealed (SM4-GCM, `crypto.seal`), found
+by exact match through a keyed hash (`crypto.blind_index`), and shown masked; the masked form
+is kept beside them so lists never decrypt.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from zongzhi.audit.models import ChangeLoggedModel
+from zongzhi.core.fields import PathField
+from zongzhi.core.scope import ScopedModel
+
+
+class ResidentKind(models.TextChoices):
+    REGISTERED = "registered", "户籍人口"
+    FLOATING = "floating", "流动人口"
+    OVERSEAS = "overseas", "境外人员"
+
+
+class Resident(ScopedModel, ChangeLoggedModel):
+    """One person living in the jurisdiction: one record per ID number.
+
+    `path` is the grid (or the unit) where they live now; a move changes it and the change
+    log keeps where they were.
+    """
+
+    kind = models.CharField(max_length=12, choices=ResidentKind.choices, verbose_name="人口类别")
+    id_type_code = models.CharField(max_length=3, default="111", verbose_name="证件类型")
+    id_number_sealed = models.BinaryField(verbose_name="证件号码（密文）")
+    id_number_index = models.BinaryField(max_length=32, verbose_name="证件号码（检索摘要）")
+    id_number_mask = models.CharField(max_length=40, verbose_name="证件号码")
+    name = models.CharField(max_length=50, verbose_name="姓名")
+    former_name = models.CharField(max_length=50, blank=True, verbose_name="曾用名")
+    sex_code = models.CharField(max_length=1, verbose_name="性别")
+    birth_date = models.DateField(null=True, blank=True, verbose_name="出生日期")
+    ethnicity_code = models.CharField(max_length=2, blank=True, verbose_name="民族")
+    native_place = models.CharField(max_length=100, blank=True, verbose_name="籍贯")
+    marital_code = models.CharField(max_length=2, blank=True, verbose_name="婚姻状况")
+    political_code = models.CharField(max_length=2, blank=True, verbose_name="政治面貌")
+    education_code = models.CharField(max_length=2, blank=True, verbose_name="学历")
+    religion_code = models.CharField(max_length=2, blank=True, verbose_name="宗教信仰")
+    occupation = models.CharField(max_length=60, blank=True, verbose_name="职业")
+    household_address = models.CharField(max_length=200, blank=True, verbose_name="户籍地址")
+    current_address = models.CharField(max_length=200, blank=True, verbose_name="现住地址")
+    household_number = models.CharField(max_length=30, blank=True, verbose_name="户号")
+    relation_code = models.CharField(max_length=2, blank=True, verbose_name="与户主关系")
+    phone_sealed = models.BinaryField(null=True, blank=True, verbose_name="联系电话（密文）")
+    phone_index = models.BinaryField(max_length=32, null=True, blank=True, verbose_name="联系电话（检索摘要）")
+    phone_mask = models.CharField(max_length=20, blank=True, verbose_name="联系电话")
+    # 流动人口
+    permit_type = models.CharField(max_length=20, blank=True, verbose_name="证件类型（居住证/暂住证）")
+    permit_number = models.CharField(max_length=40, blank=True, verbose_name="居住证号码")
+    permit_issued_on = models.DateField(null=True, blank=True, verbose_name="发证日期")
+    permit_expires_on = models.DateField(null=True, blank=True, verbose_name="有效期至")
+    residence_type = models.CharField(max_length=20, blank=True, verbose_name="住所类型")
+    reason_for_moving = models.CharField(max_length=100, blank=True, verbose_name="流入原因")
+    # 境外人员
+    foreign_name = models.CharField(max_length=100, blank=True, verbose_name="外文姓名")
+    nationality_code = models.CharField(max_length=3, blank=True, verbose_name="国籍（地区）")
+    purpose = models.CharField(max_length=100, blank=True, verbose_name="来华目的")
+    arrived_on = models.DateField(null=True, blank=True, verbose_name="抵达日期")
+    leaves_on = models.DateField(null=True, blank=True, verbose_name="预计离开日期")
+    # 位置
+    latitude = models.FloatField(null=True, blank=True, verbose_name="纬度")
+    longitude = models.FloatField(null=True, blank=True, verbose_name="经度")
+    is_retired = models.BooleanField(default=False, verbose_name="已注销")
+    retired_reason = models.CharField(max_length=100, blank=True, verbose_name="注销原因")
+    retired_at = models.DateTimeField(null=True, blank=True, verbose_name="注销时间")
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="登记时间")
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name="更新时间")
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset(
+        {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index"}
+    )
+
+    class Meta:
+        verbose_name = "实有人口"
+        verbose_name_plural = "实有人口"
+        ordering: ClassVar[list[str]] = ["-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # One person, one record: an ID number appears once among the people not retired.
+            models.UniqueConstraint(
+                fields=["id_number_index"], condition=Q(is_retired=False), name="resident_one_per_id_number"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["phone_index"], name="resident_phone_idx"),
+            models.Index(fields=["path", "kind", "-id"], name="resident_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_number_mask}）"
+
+
+class NameToken(models.Model):
+    """The name index: one row per character and per pair of adjacent characters of a
+    resident's name (and former name), so a fragment of any length anywhere in a name is an
+    indexed lookup ("建国" finds 王建国 and 李建国华). pg_trgm cannot do this: two Chinese
+    characters make no trigram. `path` is copied so scope is tested inside the index."""
+
+    token = models.BigIntegerField()
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="name_tokens", db_constraint=True)
+    path = PathField()
+
+    class Meta:
+        verbose_name = "姓名索引"
+        verbose_name_plural = "姓名索引"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["token", "-resident", "path"], name="nametoken_lookup_idx"),
+            models.Index(fields=["resident"], name="nametoken_resident_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.resident_id}"

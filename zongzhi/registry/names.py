@@ -1,0 +1,77 @@
+"""The character n-gram index of residents' names.
+
+Each name (and former name) gives one token per character and one per pair of adjacent
+characters. A token is an integer: a character is its code point, a pair is the first code
+point shifted left by 21 bits plus the second (code points stay below 2**21, so the two kinds
+never collide). A fragment of one character looks up its character token, a longer one its
+first pair; the name itself is then compared, so longer fragments are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+from django.db.models import Q
+
+from zongzhi.core.scope import minimal_roots, path_upper_bound
+
+from .models import NameToken, Resident
+
+_SHIFT = 21
+_IGNORED = str.maketrans("", "", " \t\u3000·•.")  # spaces and the middle dot of 买买提·艾力
+
+
+def normalize(name: str) -> str:
+    return name.translate(_IGNORED).lower()
+
+
+def name_tokens(*names: str) -> set[int]:
+    """Every token of the given names (a set: a token is stored once per resident)."""
+    out: set[int] = set()
+    for raw in names:
+        text = normalize(raw)
+        out.update(ord(c) for c in text)
+        out.update((ord(a) << _SHIFT) | ord(b) for a, b in pairwise(text))
+    return out
+
+
+def query_token(fragment: str) -> int | None:
+    """The token a search for `fragment` looks up, or None for an empty fragment."""
+    text = normalize(fragment)
+    if not text:
+        return None
+    if len(text) == 1:
+        return ord(text)
+    return (ord(text[0]) << _SHIFT) | ord(text[1])
+
+
+def index_rows(resident_id: int, path: str, names: Iterable[str]) -> list[NameToken]:
+    return [NameToken(token=t, resident_id=resident_id, path=path) for t in sorted(name_tokens(*names))]
+
+
+def reindex(resident: Resident) -> None:
+    """Rewrite one resident's tokens (after a change of name, former name or place)."""
+    NameToken.objects.filter(resident=resident).delete()
+    NameToken.objects.bulk_create(index_rows(resident.pk, resident.path, [resident.name, resident.former_name]))
+
+
+def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
+    """A filter on residents: the name or former name contains `fragment`, through the index.
+
+    The token rows carry the path, so the scope is tested inside the index as well.
+    """
+    token = query_token(fragment)
+    if token is None:
+        return Q()
+    scope = Q()
+    roots = minimal_roots(view_paths)
+    for root in roots:
+        scope |= Q(name_tokens__path__gte=root, name_tokens__path__lt=path_upper_bound(root))
+    if not roots:
+        return Q(pk__in=[])
+    text = fragment.strip()
+    exact = Q()
+    if len(normalize(text)) > 1:  # the pair found candidates; the name decides
+        exact = Q(name__contains=text) | Q(former_name__contains=text)
+    return Q(name_tokens__token=token) & scope & exact
