@@ -8,6 +8,8 @@ data, and leave an audit event.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from zongzhi.cases.models import Case, DeadlineRule
 from zongzhi.core.masking import mask_value
 from zongzhi.registry import crypto
 from zongzhi.registry.idcard import check_digit
-from zongzhi.registry.models import Resident
+from zongzhi.registry.models import PersonCategory, Resident
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User
@@ -38,6 +40,7 @@ ROLE_CAPS: dict[str, set[str]] = {
 for _migration in (
     "zongzhi.units.migrations.0003_calendar_capability",
     "zongzhi.cases.migrations.0004_configure_capability",
+    "zongzhi.registry.migrations.0003_sensitive_capability",
 ):
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
@@ -80,6 +83,7 @@ class Target:
     session: LoginSession
     case: Case
     resident: Resident
+    category: PersonCategory
     path: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -127,7 +131,19 @@ def _make_target(name: str, village: Unit) -> Target:
         id_number_mask=mask_value(number),
         sex_code="1",
     )
-    return Target(name, village, spare, retired, dept, user, session, case, resident)
+    guardian_phone = {"mask": "139****1111", "sealed": base64.b64encode(crypto.seal("13900001111")).decode()}
+    category = PersonCategory.objects.create(
+        resident=resident,
+        path=village.path,
+        group="key",
+        category_code="03",
+        risk_level=1,
+        details={"diagnosis": "测试", "guardian_name": "监护人", "guardian_phone": guardian_phone},
+        listed_on=timezone.localdate() - dt.timedelta(days=30),
+        visit_every_days=30,
+        next_visit_on=timezone.localdate(),
+    )
+    return Target(name, village, spare, retired, dept, user, session, case, resident, category)
 
 
 def _id_number(seed: int) -> str:
@@ -158,6 +174,7 @@ class Spec:
     cap: frozenset[str] = frozenset()  # any one of these is enough
     target: str = "unit"  # which object's path decides: unit | department | user | session
     ok: tuple[int, ...] = (200, 201, 204)
+    needs: frozenset[str] = frozenset()  # all of these are needed as well (special populations)
 
 
 def _u(t: Target) -> int:
@@ -361,19 +378,91 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "POST",
-        "/api/registry/residents/{resident_id}/retire",
-        "write",
-        lambda t: f"/api/registry/residents/{t.resident.pk}/retire",
-        lambda t: {"reason": "迁出"},
-        frozenset({"records.write"}),
-    ),
-    Spec(
-        "POST",
         "/api/registry/residents/{resident_id}/reveal",
         "reveal",
         lambda t: f"/api/registry/residents/{t.resident.pk}/reveal",
         lambda t: {"field": "id_number"},
         frozenset({"pii.unmask"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/categories",
+        "read",
+        lambda t: f"/api/registry/categories?group=key&under={_u(t)}",
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/categories/{category_id}",
+        "read",
+        lambda t: f"/api/registry/categories/{t.category.pk}",
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/service-stats",
+        "read",
+        lambda t: f"/api/registry/service-stats?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/residents/{resident_id}/categories",
+        "write",
+        lambda t: f"/api/registry/residents/{t.resident.pk}/categories",
+        lambda t: {"group": "key", "category_code": "07", "details": {"matter": "征地补偿"}},
+        frozenset({"records.write"}),
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/registry/categories/{category_id}",
+        "write",
+        lambda t: f"/api/registry/categories/{t.category.pk}",
+        lambda t: {
+            "group": "key",
+            "category_code": "03",
+            "risk_level": 2,
+            "details": {"diagnosis": "测试", "guardian_name": "监护人", "guardian_phone": "139****1111"},
+        },
+        frozenset({"records.write"}),
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/categories/{category_id}/visits",
+        "write",
+        lambda t: f"/api/registry/categories/{t.category.pk}/visits",
+        lambda t: {"visited_on": timezone.localdate().isoformat(), "method": "home", "content": "上门走访，情况稳定。"},
+        frozenset({"records.write"}),
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/categories/{category_id}/retire",
+        "write",
+        lambda t: f"/api/registry/categories/{t.category.pk}/retire",
+        lambda t: {"reason": "解除"},
+        frozenset({"records.write"}),
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/categories/{category_id}/reveal",
+        "reveal",
+        lambda t: f"/api/registry/categories/{t.category.pk}/reveal",
+        lambda t: {"field": "guardian_phone"},
+        frozenset({"pii.unmask"}),
+        needs=frozenset({"records.sensitive"}),
+    ),
+    # last of the registry: a retired resident takes no more changes
+    Spec(
+        "POST",
+        "/api/registry/residents/{resident_id}/retire",
+        "write",
+        lambda t: f"/api/registry/residents/{t.resident.pk}/retire",
+        lambda t: {"reason": "迁出"},
+        frozenset({"records.write"}),
     ),
     Spec(
         "GET",
@@ -398,6 +487,8 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if spec.cap & o.caps and o.captures(path) else "denied"
     if not o.sees(path):
         return "hidden"
+    if not spec.needs <= o.caps:
+        return "denied"
     if spec.kind == "read":
         return "ok" if not spec.cap or spec.cap & o.caps else "denied"
     if spec.kind == "reveal":
@@ -468,6 +559,7 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/audit/export", None, frozenset({"audit.export"})),
     ("GET", "/api/sessions", None, frozenset({"sessions.manage"})),
     ("GET", "/api/units/roots", None, frozenset()),
+    ("GET", "/api/registry/category-specs", None, frozenset()),
     ("GET", "/api/cases/deadline-rules", None, frozenset()),
     (
         "PATCH",

@@ -5,7 +5,7 @@
 
 import re
 from dataclasses import fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,16 +13,32 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
-from zongzhi.core.errors import AuditNote, Forbidden
+from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.scope import get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.api import acting
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import crypto, names, services
+from . import crypto, names, services, stats
+from .categories import describe, spec_for
 from .idcard import age_on
-from .models import Resident
-from .schemas import ResidentIn, ResidentOut, ResidentPageOut, RetireIn, RevealIn, RevealOut
+from .models import GROUP_TABLES, Group, PersonCategory, Resident, Visit
+from .schemas import (
+    CategoryIn,
+    CategoryOut,
+    CategoryPageOut,
+    CategoryRevealIn,
+    CategorySpecOut,
+    ResidentIn,
+    ResidentOut,
+    ResidentPageOut,
+    RetireIn,
+    RevealIn,
+    RevealOut,
+    ServiceStatsOut,
+    VisitCreatedOut,
+    VisitIn,
+)
 
 router = Router(tags=["实有人口"])
 
@@ -147,6 +163,12 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
         history=[{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
         can_edit=user.has_cap("records.write") and path_within(r.path, user.capture_paths) and not r.is_retired,
         can_unmask=user.has_cap("pii.unmask"),
+        categories_hidden=not user.has_cap(services.SENSITIVE),
+        categories=(
+            _category_rows(list(r.categories.select_related("resident").order_by("is_retired", "-id")))
+            if user.has_cap(services.SENSITIVE)
+            else []
+        ),
     )
     return row
 
@@ -189,3 +211,234 @@ def reveal(request: HttpRequest, resident_id: int, payload: RevealIn) -> dict[st
     """The full ID number or phone of one resident; each look is audited."""
     user = acting(request)
     return {"value": services.reveal(acting_user=user, resident=_get(user, resident_id), field=payload.field)}
+
+
+# --- key persons and care recipients -------------------------------------------------------
+def _group_label(group: str) -> str:
+    return str(Group(group).label)
+
+
+def _category_labels(group: str) -> dict[str, str]:
+    return labels(GROUP_TABLES[Group(group)])
+
+
+def _category_row(c: PersonCategory, unit_names: dict[str, str], today: date) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "resident_id": c.resident_id,
+        "resident_name": c.resident.name,
+        "id_number_mask": c.resident.id_number_mask,
+        "group": c.group,
+        "group_label": _group_label(c.group),
+        "category_code": c.category_code,
+        "category_label": _category_labels(c.group).get(c.category_code, c.category_code),
+        "risk_level": c.risk_level,
+        "listed_on": c.listed_on,
+        "visit_every_days": c.visit_every_days,
+        "next_visit_on": c.next_visit_on,
+        "last_visit_on": c.last_visit_on,
+        "visit_count": c.visit_count,
+        "days_left": (c.next_visit_on - today).days,
+        "path": c.path,
+        "unit_name": unit_names.get(c.path, ""),
+        "is_retired": c.is_retired,
+    }
+
+
+def _category_rows(items: list[PersonCategory]) -> list[dict[str, Any]]:
+    units = _unit_names({c.path for c in items})
+    today = timezone.localdate()
+    return [_category_row(c, units, today) for c in items]
+
+
+class CategoryFilter(Schema):
+    group: str = "key"
+    category: str | None = None
+    under: int | None = None
+    due: str | None = None  # "overdue" | "soon" (within 7 days, overdue included)
+    q: str | None = None
+    include_retired: bool = False
+    cursor: int | None = None
+    limit: int = 20
+
+
+@router.get("/categories", response=CategoryPageOut)
+def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dict[str, Any]:
+    """Key persons or care recipients in scope. With `due`, the visits coming due, soonest
+    first (the grid worker's list); otherwise newest first, keyset pages."""
+    user = acting(request)
+    root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
+    _require_read(user)
+    services.require_sensitive(user)
+    if filters.group not in Group.values:
+        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
+    qs = PersonCategory.objects.visible_to(user).filter(group=filters.group).select_related("resident")
+    if root is not None:
+        qs = qs.filter(subtree_q([root.path]))
+    if not filters.include_retired:
+        qs = qs.filter(is_retired=False)
+    if filters.category:
+        qs = qs.filter(category_code__startswith=filters.category)
+    text = (filters.q or "").strip()
+    if text:
+        residents = Resident.objects.visible_to(user).filter(names.name_filter(text[:20], user.view_paths))
+        qs = qs.filter(resident__in=residents.values("pk"))
+    limit = max(1, min(filters.limit, 200))
+    if filters.due in ("overdue", "soon"):
+        today = timezone.localdate()
+        edge = today if filters.due == "overdue" else today + timedelta(days=7)
+        cut = edge - timedelta(days=1) if filters.due == "overdue" else edge
+        items = list(qs.filter(is_retired=False, next_visit_on__lte=cut).order_by("next_visit_on", "id")[:limit])
+        return {"items": _category_rows(items), "next_cursor": None}
+    if filters.cursor is not None:
+        qs = qs.filter(pk__lt=filters.cursor)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    return {
+        "items": _category_rows(rows[:limit]),
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
+
+
+@router.get("/category-specs", response=list[CategorySpecOut])
+def category_specs(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every category with its own fields and visit frequency, for the forms."""
+    out = []
+    for group in Group:
+        for code, label in _category_labels(group.value).items():
+            spec = spec_for(group.value, code)
+            out.append(
+                {
+                    "group": group.value,
+                    "code": code,
+                    "label": label,
+                    "visit_every_days": spec.visit_every_days,
+                    "risk_levels": spec.risk_levels,
+                    "fields": describe(group.value, code),
+                }
+            )
+    return out
+
+
+def _get_category(user: User, category_id: int) -> PersonCategory:
+    category: PersonCategory = get_visible(PersonCategory.objects.select_related("resident"), user, category_id)
+    _require_read(user, category)
+    services.require_sensitive(user, category)
+    return category
+
+
+def _category_detail(c: PersonCategory, user: User) -> dict[str, Any]:
+    row = _category_rows([c])[0]
+    spec_fields = describe(c.group, c.category_code)
+    personal = {f["name"] for f in spec_fields if f["personal"]}
+    visits = list(c.visits.all()[:100])
+    row.update(
+        details={k: (v.get("mask", "") if k in personal and isinstance(v, dict) else v) for k, v in c.details.items()},
+        fields=spec_fields,
+        team=c.team,
+        note=c.note,
+        retired_reason=c.retired_reason,
+        retired_at=c.retired_at,
+        visits=[_visit_out(v) for v in visits],
+        can_edit=user.has_cap("records.write") and path_within(c.path, user.capture_paths) and not c.is_retired,
+        can_unmask=user.has_cap("pii.unmask"),
+    )
+    return row
+
+
+def _visit_out(v: Visit) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "visited_on": v.visited_on,
+        "method": v.method,
+        "method_label": v.get_method_display(),
+        "content": v.content,
+        "next_visit_on": v.next_visit_on,
+        "visitor_name": v.visitor_name,
+        "companions": v.companions,
+        "created_at": v.created_at,
+    }
+
+
+def _category_data(payload: CategoryIn) -> services.CategoryData:
+    return services.CategoryData(
+        group=payload.group,
+        category_code=payload.category_code,
+        listed_on=payload.listed_on,
+        risk_level=payload.risk_level,
+        details=payload.details,
+        team=[m.dict() for m in payload.team],
+        visit_every_days=payload.visit_every_days,
+        note=payload.note,
+    )
+
+
+@router.post("/residents/{resident_id}/categories", response={201: CategoryOut})
+def list_category(request: HttpRequest, resident_id: int, payload: CategoryIn) -> Status[dict[str, Any]]:
+    """List a resident as a key person or a care recipient (列管)."""
+    user = acting(request)
+    category = services.list_category(acting_user=user, resident=_get(user, resident_id), data=_category_data(payload))
+    return Status(201, _category_detail(category, user))
+
+
+@router.get("/categories/{category_id}", response=CategoryOut)
+def get_category(request: HttpRequest, category_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _category_detail(_get_category(user, category_id), user)
+
+
+@router.put("/categories/{category_id}", response=CategoryOut)
+def update_category(request: HttpRequest, category_id: int, payload: CategoryIn) -> dict[str, Any]:
+    user = acting(request)
+    category = services.update_category(
+        acting_user=user, category=_get_category(user, category_id), data=_category_data(payload)
+    )
+    return _category_detail(category, user)
+
+
+@router.post("/categories/{category_id}/retire", response=CategoryOut)
+def retire_category(request: HttpRequest, category_id: int, payload: RetireIn) -> dict[str, Any]:
+    user = acting(request)
+    category = services.retire_category(
+        acting_user=user, category=_get_category(user, category_id), reason=payload.reason
+    )
+    return _category_detail(category, user)
+
+
+@router.post("/categories/{category_id}/visits", response={200: VisitCreatedOut, 201: VisitCreatedOut})
+def record_visit(request: HttpRequest, category_id: int, payload: VisitIn) -> Status[dict[str, Any]]:
+    """A visit or service record (also from the phone's offline queue: same client_id, one record)."""
+    user = acting(request)
+    visit, created = services.record_visit(
+        acting_user=user,
+        category=_get_category(user, category_id),
+        data=services.VisitData(**payload.dict()),
+    )
+    next_on = PersonCategory.objects.filter(pk=visit.category_id).values_list("next_visit_on", flat=True).get()
+    return Status(201 if created else 200, {"created": created, "visit": _visit_out(visit), "next_visit_on": next_on})
+
+
+@router.post("/categories/{category_id}/reveal", response=RevealOut)
+def reveal_category_field(request: HttpRequest, category_id: int, payload: CategoryRevealIn) -> dict[str, str]:
+    """A personal field of a listing (a guardian's phone) in full; each look is audited."""
+    user = acting(request)
+    category = _get_category(user, category_id)
+    personal = {f["name"] for f in describe(category.group, category.category_code) if f["personal"]}
+    if payload.field not in personal:
+        raise InvalidInput.field("field", "该字段无需查看", code="invalid_input")
+    return {"value": services.reveal_detail(acting_user=user, category=category, field=payload.field)}
+
+
+@router.get("/service-stats", response=ServiceStatsOut)
+def service_stats(request: HttpRequest, group: str = "key", unit: int | None = None) -> dict[str, Any]:
+    """The share of listed people visited on time, for a unit and each unit below it
+    (the seeds expect 100%)."""
+    user = acting(request)
+    if unit is None:
+        if user.unit is None:
+            raise NotFound("请选择单位")
+        unit = user.unit.pk
+    root = get_visible(Unit.objects.all(), user, unit)
+    _require_read(user, root)
+    if group not in Group.values:
+        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
+    return stats.service_share(root, group, timezone.localdate())

@@ -119,3 +119,94 @@ class NameToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.resident_id}"
+
+
+class Group(models.TextChoices):
+    KEY = "key", "重点人员"
+    CARE = "care", "关怀对象"
+
+
+GROUP_TABLES = {Group.KEY: "key_person_category", Group.CARE: "care_category"}
+
+
+class PersonCategory(ScopedModel, ChangeLoggedModel):
+    """A resident listed as a key person (重点人员 / 特殊人群) or a care recipient (关怀对象).
+
+    Each category has its own fields (`details`, validated per category in categories.py), an
+    assistance team (帮教小组) and a visit frequency; `next_visit_on` is when the next visit or
+    service is due. `path` follows the resident's. Special-population data is read only with
+    the `records.sensitive` capability.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="categories")
+    group = models.CharField(max_length=4, choices=Group.choices, verbose_name="类别组")
+    category_code = models.CharField(max_length=4, verbose_name="类别")
+    risk_level = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="危险性等级")
+    details = models.JSONField(default=dict, blank=True, verbose_name="类别信息")
+    team = models.JSONField(default=list, blank=True, verbose_name="帮教（服务）小组")
+    listed_on = models.DateField(verbose_name="列管日期")
+    visit_every_days = models.PositiveSmallIntegerField(verbose_name="走访周期（天）")
+    next_visit_on = models.DateField(verbose_name="下次走访日期")
+    last_visit_on = models.DateField(null=True, blank=True, verbose_name="最近走访日期")
+    visit_count = models.PositiveIntegerField(default=0, verbose_name="走访次数")
+    note = models.CharField(max_length=500, blank=True, verbose_name="备注")
+    is_retired = models.BooleanField(default=False, verbose_name="已解除")
+    retired_reason = models.CharField(max_length=100, blank=True, verbose_name="解除原因")
+    retired_at = models.DateTimeField(null=True, blank=True, verbose_name="解除时间")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "重点人员与关怀对象"
+        verbose_name_plural = "重点人员与关怀对象"
+        ordering: ClassVar[list[str]] = ["-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["resident", "group", "category_code"],
+                condition=Q(is_retired=False),
+                name="category_once_per_resident",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["group", "path", "-id"], name="category_list_idx"),
+            models.Index(fields=["group", "next_visit_on", "path"], name="category_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.group}:{self.category_code}"
+
+
+class VisitMethod(models.TextChoices):
+    HOME = "home", "上门走访"
+    PHONE = "phone", "电话联系"
+    TALK = "talk", "约谈"
+    SERVICE = "service", "上门服务"
+    OTHER = "other", "其他"
+
+
+class Visit(ScopedModel):
+    """A visit to, or a service for, a listed person (走访 / 服务记录). Never changed once
+    written: a correction is a new record."""
+
+    category = models.ForeignKey(PersonCategory, on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField(verbose_name="走访日期")
+    method = models.CharField(max_length=10, choices=VisitMethod.choices, verbose_name="方式")
+    content = models.CharField(max_length=2000, verbose_name="内容")
+    next_visit_on = models.DateField(verbose_name="下次走访日期")
+    visitor = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+", verbose_name="走访人")
+    visitor_name = models.CharField(max_length=60, verbose_name="走访人姓名")
+    companions = models.CharField(max_length=200, blank=True, verbose_name="同行人员")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "走访服务记录"
+        verbose_name_plural = "走访服务记录"
+        ordering: ClassVar[list[str]] = ["-visited_on", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["category", "-visited_on"], name="visit_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.visited_on}"

@@ -4,6 +4,7 @@
 
 from datetime import date, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -107,6 +108,8 @@ class ResidentOut(ResidentRowOut):
     history: list[HistoryOut]
     can_edit: bool
     can_unmask: bool
+    categories: list["CategoryRowOut"] = Field(..., description="列管类别；无 records.sensitive 权限时为空")
+    categories_hidden: bool
 
 
 class ResidentPageOut(Schema):
@@ -124,3 +127,133 @@ class RevealIn(Schema):
 
 class RevealOut(Schema):
     value: str
+
+
+GroupName = Literal["key", "care"]
+
+
+class TeamMember(Schema):
+    name: str = Field(..., max_length=30)
+    role: str = Field("", max_length=20)
+
+
+class CategoryIn(Schema):
+    group: GroupName
+    category_code: str = Field(..., max_length=4)
+    listed_on: date | None = None
+    risk_level: int | None = Field(None, ge=0, le=5)
+    details: dict[str, Any] = Field(default_factory=dict)
+    team: list[TeamMember] = Field(default_factory=list, max_length=20)
+    visit_every_days: int | None = Field(None, ge=1, le=365)
+    note: str = Field("", max_length=500)
+
+
+class CategoryRowOut(Schema):
+    id: int
+    resident_id: int
+    resident_name: str
+    id_number_mask: str
+    group: GroupName
+    group_label: str
+    category_code: str
+    category_label: str
+    risk_level: int | None
+    listed_on: date
+    visit_every_days: int
+    next_visit_on: date
+    last_visit_on: date | None
+    visit_count: int
+    days_left: int = Field(..., description="到下次走访的天数；负数为已超期的天数")
+    path: str
+    unit_name: str
+    is_retired: bool
+
+
+class VisitIn(Schema):
+    visited_on: date
+    method: Literal["home", "phone", "talk", "service", "other"]
+    content: str = Field(..., max_length=2000)
+    next_visit_on: date | None = None
+    companions: str = Field("", max_length=200)
+    latitude: float | None = None
+    longitude: float | None = None
+    client_id: UUID | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: date
+    method: str
+    method_label: str
+    content: str
+    next_visit_on: date
+    visitor_name: str
+    companions: str
+    created_at: datetime
+
+
+class VisitCreatedOut(Schema):
+    created: bool
+    visit: VisitOut
+    next_visit_on: date
+
+
+class FieldSpecOut(Schema):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: list[str]
+    max_length: int
+    personal: bool
+
+
+class CategoryOut(CategoryRowOut):
+    details: dict[str, Any]
+    fields: list[FieldSpecOut]
+    team: list[TeamMember]
+    note: str
+    retired_reason: str
+    retired_at: datetime | None
+    visits: list[VisitOut]
+    can_edit: bool
+    can_unmask: bool
+
+
+class CategoryPageOut(Schema):
+    items: list[CategoryRowOut]
+    next_cursor: int | None = None
+
+
+class CategorySpecOut(Schema):
+    group: GroupName
+    code: str
+    label: str
+    visit_every_days: int
+    risk_levels: dict[int, int]
+    fields: list[FieldSpecOut]
+
+
+class CategoryRevealIn(Schema):
+    field: str = Field(..., max_length=40)
+
+
+class ServiceRowOut(Schema):
+    unit: UnitBrief
+    total: int
+    on_time: int
+    overdue: int
+    share: float | None = Field(..., description="按期走访率（0-1）；没有列管人员时为空")
+
+
+class ServiceStatsOut(Schema):
+    unit: UnitBrief
+    group: GroupName
+    total: int
+    on_time: int
+    overdue: int
+    share: float | None
+    rows: list[ServiceRowOut]
+
+
+ResidentOut.model_rebuild()

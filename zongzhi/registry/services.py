@@ -8,8 +8,9 @@ one resident not retired; a person who moves keeps their record, and its change 
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -317,4 +318,245 @@ def reveal(*, acting_user: User, resident: Resident, field: str) -> str:
         return ""
     value = crypto.unseal(bytes(sealed))
     record_event("pii.unmask", obj=resident, detail={"field": field, "shown": mask_value(value)})
+    return value
+
+
+# --- key persons and care recipients -------------------------------------------------------
+SENSITIVE = "records.sensitive"
+
+
+def require_sensitive(user: User, obj: Any = None) -> None:
+    """Special-population data is read and written only by roles that need it."""
+    if not user.has_cap(SENSITIVE):
+        raise Forbidden(
+            "没有查看重点人员和关怀对象信息的权限", audit=AuditNote("permission.denied", obj, {"capability": SENSITIVE})
+        )
+
+
+@dataclass
+class CategoryData:
+    group: str
+    category_code: str
+    listed_on: date | None = None
+    risk_level: int | None = None
+    details: dict[str, Any] | None = None
+    team: list[dict[str, Any]] | None = None
+    visit_every_days: int | None = None
+    note: str = ""
+
+
+def _masked_as_text(details: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored personal value comes back from a form as its mask: validate the mask's text."""
+    return {k: (v.get("mask", "") if isinstance(v, dict) else v) for k, v in (details or {}).items()}
+
+
+def _clean_team(team: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    out = []
+    for i, member in enumerate(team or []):
+        name = str(member.get("name", "")).strip()
+        if not name or len(name) > 30:
+            raise InvalidInput.field(f"team.{i}.name", "小组成员姓名为1-30个字", code="team_invalid")
+        out.append({"name": name, "role": str(member.get("role", "")).strip()[:20]})
+    if len(out) > 20:
+        raise InvalidInput.field("team", "小组成员最多20人", code="team_invalid")
+    return out
+
+
+def _seal_personal(group: str, code: str, details: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """Personal fields of a category (a guardian's phone) are sealed like the resident's own;
+    a value sent back as its mask (an edit form) keeps what was stored."""
+    from .categories import spec_for
+
+    for f in spec_for(group, code).fields:
+        if not f.personal or f.name not in details:
+            continue
+        value = str(details[f.name])
+        old = before.get(f.name)
+        if isinstance(old, dict) and value == old.get("mask"):
+            details[f.name] = old
+            continue
+        if f.name.endswith("phone") and not PHONE_RE.match(value):
+            raise InvalidInput.field(f"details.{f.name}", "联系电话格式不正确", code="phone_invalid")
+        details[f.name] = {"mask": mask_value(value), "sealed": base64.b64encode(crypto.seal(value)).decode()}
+    return details
+
+
+def _clean_category(data: CategoryData, before: dict[str, Any] | None = None) -> dict[str, Any]:
+    from .categories import MENTAL_DISORDER, validate_details, visit_every_days
+    from .models import GROUP_TABLES, Group
+
+    if data.group not in Group.values:
+        raise InvalidInput.field("group", "类别组应为重点人员或关怀对象", code="invalid_input")
+    require_active_code(GROUP_TABLES[Group(data.group)], data.category_code, field="category_code")
+    risk = data.risk_level
+    needs_risk = data.group == Group.KEY and data.category_code == MENTAL_DISORDER
+    if needs_risk and risk is None:
+        raise InvalidInput.field("risk_level", "请评估危险性等级（0-5级）", code="required")
+    if risk is not None and not (0 <= risk <= 5):
+        raise InvalidInput.field("risk_level", "危险性等级为0-5级", code="invalid_input")
+    every = data.visit_every_days or visit_every_days(data.group, data.category_code, risk)
+    if not 1 <= every <= 365:
+        raise InvalidInput.field("visit_every_days", "走访周期为1-365天", code="invalid_input")
+    listed_on = data.listed_on or timezone.localdate()
+    if listed_on > timezone.localdate():
+        raise InvalidInput.field("listed_on", "列管日期不能晚于今天", code="invalid_input")
+    if len(data.note or "") > 500:
+        raise InvalidInput.field("note", "备注不能超过500字", code="too_long")
+    return {
+        "group": data.group,
+        "category_code": data.category_code,
+        "risk_level": risk if needs_risk or risk is not None else None,
+        "details": _seal_personal(
+            data.group,
+            data.category_code,
+            validate_details(data.group, data.category_code, _masked_as_text(data.details)),
+            before or {},
+        ),
+        "team": _clean_team(data.team),
+        "listed_on": listed_on,
+        "visit_every_days": every,
+        "note": (data.note or "").strip(),
+    }
+
+
+def list_category(*, acting_user: User, resident: Resident, data: CategoryData) -> Any:
+    """List a resident as a key person or a care recipient (列管)."""
+    from .models import PersonCategory
+
+    _require(acting_user, "records.write", "没有列管人员的权限")
+    require_sensitive(acting_user, resident)
+    require_capture(acting_user, resident)
+    if resident.is_retired:
+        raise Conflict("该人员已注销", code="retired")
+    values = _clean_category(data)
+    if PersonCategory.objects.filter(
+        resident=resident, group=values["group"], category_code=values["category_code"], is_retired=False
+    ).exists():
+        raise Conflict("该人员已列入此类别", code="already_listed")
+    category = PersonCategory(resident=resident, path=resident.path, **values)
+    # The first visit is due one period after listing, or today if that has passed.
+    category.next_visit_on = max(timezone.localdate(), values["listed_on"] + timedelta(days=values["visit_every_days"]))
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError:
+        raise Conflict("该人员已列入此类别", code="already_listed") from None
+    return category
+
+
+def update_category(*, acting_user: User, category: Any, data: CategoryData) -> Any:
+    _require(acting_user, "records.write", "没有修改列管信息的权限")
+    require_sensitive(acting_user, category)
+    require_capture(acting_user, category)
+    if category.is_retired:
+        raise Conflict("已解除列管，不能修改", code="retired")
+    data.group, data.category_code = category.group, category.category_code  # fixed once listed
+    values = _clean_category(data, category.details)
+    for name, value in values.items():
+        setattr(category, name, value)
+    last = category.last_visit_on or category.listed_on
+    category.next_visit_on = max(timezone.localdate(), last + timedelta(days=category.visit_every_days))
+    category.save()
+    return category
+
+
+def retire_category(*, acting_user: User, category: Any, reason: str) -> Any:
+    """解除列管: the listing stays with its visits, out of the lists."""
+    _require(acting_user, "records.write", "没有解除列管的权限")
+    require_sensitive(acting_user, category)
+    require_capture(acting_user, category)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 100:
+        raise InvalidInput.field("reason", "请填写解除原因（100字以内）", code="required")
+    if category.is_retired:
+        raise Conflict("已解除列管", code="retired")
+    category.is_retired, category.retired_reason, category.retired_at = True, reason, timezone.now()
+    category.save()
+    record_event("category.retired", obj=category, detail={"reason": reason})
+    return category
+
+
+@dataclass
+class VisitData:
+    visited_on: date
+    method: str
+    content: str
+    next_visit_on: date | None = None
+    companions: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    client_id: Any = None
+
+
+def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[Any, bool]:
+    """Write a visit or service record; returns (visit, created). The phone's offline queue
+    may send one twice: the same client id gives back the first record."""
+    from .models import PersonCategory, Visit, VisitMethod
+
+    if data.client_id is not None:
+        existing = Visit.objects.filter(client_id=data.client_id).first()
+        if existing is not None:
+            if existing.visitor_id != acting_user.pk:
+                raise Conflict("该编号已被使用", code="client_id_taken")
+            return existing, False
+    _require(acting_user, "records.write", "没有填写走访记录的权限")
+    require_sensitive(acting_user, category)
+    require_capture(acting_user, category)
+    if category.is_retired:
+        raise Conflict("已解除列管，不能再填写走访记录", code="retired")
+    today = timezone.localdate()
+    errors = []
+    if data.visited_on > today:
+        errors.append({"field": "visited_on", "message": "走访日期不能晚于今天", "code": "invalid_input"})
+    if data.visited_on < category.listed_on:
+        errors.append({"field": "visited_on", "message": "走访日期不能早于列管日期", "code": "invalid_input"})
+    if data.method not in VisitMethod.values:
+        errors.append({"field": "method", "message": "请选择走访方式", "code": "required"})
+    content = (data.content or "").strip()
+    if len(content) < 5:
+        errors.append({"field": "content", "message": "请填写走访内容（至少5个字）", "code": "required"})
+    if len(content) > 2000:
+        errors.append({"field": "content", "message": "走访内容不能超过2000字", "code": "too_long"})
+    next_on = data.next_visit_on or data.visited_on + timedelta(days=category.visit_every_days)
+    if next_on <= data.visited_on:
+        errors.append({"field": "next_visit_on", "message": "下次走访日期应晚于本次", "code": "invalid_input"})
+    if len(data.companions or "") > 200:
+        errors.append({"field": "companions", "message": "同行人员不能超过200字", "code": "too_long"})
+    if errors:
+        raise InvalidInput(errors[0]["message"], code=errors[0]["code"], errors=errors)
+    visit = Visit(
+        category=category,
+        path=category.path,
+        visited_on=data.visited_on,
+        method=data.method,
+        content=content,
+        next_visit_on=next_on,
+        visitor=acting_user,
+        visitor_name=acting_user.full_name or acting_user.username,
+        companions=(data.companions or "").strip(),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        client_id=data.client_id,
+    )
+    with transaction.atomic():
+        locked = PersonCategory.objects.select_for_update().get(pk=category.pk)
+        visit.save()
+        if locked.last_visit_on is None or data.visited_on >= locked.last_visit_on:
+            locked.last_visit_on, locked.next_visit_on = data.visited_on, next_on
+        locked.visit_count += 1
+        locked.save()
+        record_event("visit.recorded", obj=locked, detail={"visit": visit.pk, "on": data.visited_on.isoformat()})
+    return visit, True
+
+
+def reveal_detail(*, acting_user: User, category: Any, field: str) -> str:
+    """A personal field of a listing (a guardian's phone) in full, audited."""
+    if not acting_user.has_cap("pii.unmask"):
+        raise Forbidden(
+            "没有查看完整身份证号和手机号的权限",
+            audit=AuditNote("permission.denied", category, {"capability": "pii.unmask", "field": field}),
+        )
+    stored = category.details.get(field)
+    value = crypto.unseal(base64.b64decode(stored["sealed"])) if isinstance(stored, dict) else ""
+    record_event("pii.unmask", obj=category, detail={"field": field, "shown": mask_value(value)})
     return value

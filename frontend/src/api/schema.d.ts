@@ -690,6 +690,240 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Categories
+         * @description Key persons or care recipients in scope. With `due`, the visits coming due, soonest
+         *     first (the grid worker's list); otherwise newest first, keyset pages.
+         */
+        get: operations["zongzhi_registry_api_list_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Category */
+        get: operations["zongzhi_registry_api_get_category"];
+        /** Update Category */
+        put: operations["zongzhi_registry_api_update_category"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/categories/{category_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire Category */
+        post: operations["zongzhi_registry_api_retire_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/categories/{category_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Category Field
+         * @description A personal field of a listing (a guardian's phone) in full; each look is audited.
+         */
+        post: operations["zongzhi_registry_api_reveal_category_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/categories/{category_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Visit
+         * @description A visit or service record (also from the phone's offline queue: same client_id, one record).
+         */
+        post: operations["zongzhi_registry_api_record_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/category-specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category Specs
+         * @description Every category with its own fields and visit frequency, for the forms.
+         */
+        get: operations["zongzhi_registry_api_category_specs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Residents
+         * @description Residents in the caller's scope, newest first, keyset pages. `q` is a fragment of a name,
+         *     or a whole ID number or mobile number (exact match).
+         */
+        get: operations["zongzhi_registry_api_list_residents"];
+        put?: never;
+        /** Create Resident */
+        post: operations["zongzhi_registry_api_create_resident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/{resident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Resident */
+        get: operations["zongzhi_registry_api_get_resident"];
+        /** Update Resident */
+        put: operations["zongzhi_registry_api_update_resident"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/{resident_id}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List Category
+         * @description List a resident as a key person or a care recipient (列管).
+         */
+        post: operations["zongzhi_registry_api_list_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/{resident_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire Resident */
+        post: operations["zongzhi_registry_api_retire_resident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/{resident_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal
+         * @description The full ID number or phone of one resident; each look is audited.
+         */
+        post: operations["zongzhi_registry_api_reveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/service-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service Stats
+         * @description The share of listed people visited on time, for a unit and each unit below it
+         *     (the seeds expect 100%).
+         */
+        get: operations["zongzhi_registry_api_service_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roles": {
         parameters: {
             query?: never;
@@ -1301,6 +1535,58 @@ export interface components {
             /** Label */
             label: string;
         };
+        /**
+         * CaseBriefOut
+         * @description What a report returns: enough to show and open the case, without its timeline.
+         */
+        CaseBriefOut: {
+            /** Allowed Actions */
+            allowed_actions: string[];
+            /** Category Code */
+            category_code: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Due At */
+            due_at: string | null;
+            /** Holder Name */
+            holder_name: string;
+            /** Id */
+            id: number;
+            /** Initiator Name */
+            initiator_name: string;
+            /** Is Major */
+            is_major: boolean;
+            /** Is Mass Incident */
+            is_mass_incident: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Number */
+            number: string | null;
+            /** Occurred At */
+            occurred_at: string | null;
+            /** Overdue Level */
+            overdue_level: number;
+            /** Path */
+            path: string;
+            /** People Count */
+            people_count: number;
+            status: components["schemas"]["Status"];
+            /** Status Label */
+            status_label: string;
+            /** Supervision */
+            supervision: number;
+            /** Title */
+            title: string;
+            urgency: components["schemas"]["Urgency"];
+            /** Version */
+            version: number;
+        };
         /** CaseCountsOut */
         CaseCountsOut: {
             /** Done */
@@ -1377,7 +1663,7 @@ export interface components {
         };
         /** CaseCreatedOut */
         CaseCreatedOut: {
-            case: components["schemas"]["CaseOut"];
+            case: components["schemas"]["CaseBriefOut"];
             /** Created */
             created: boolean;
         };
@@ -1545,6 +1831,215 @@ export interface components {
              */
             next_cursor?: number | null;
         };
+        /** CategoryFilter */
+        CategoryFilter: {
+            /** Category */
+            category?: string | null;
+            /** Cursor */
+            cursor?: number | null;
+            /** Due */
+            due?: string | null;
+            /**
+             * Group
+             * @default key
+             */
+            group: string;
+            /**
+             * Include Retired
+             * @default false
+             */
+            include_retired: boolean;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** Q */
+            q?: string | null;
+            /** Under */
+            under?: number | null;
+        };
+        /** CategoryIn */
+        CategoryIn: {
+            /** Category Code */
+            category_code: string;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "key" | "care";
+            /** Listed On */
+            listed_on?: string | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Risk Level */
+            risk_level?: number | null;
+            /** Team */
+            team?: components["schemas"]["TeamMember"][];
+            /** Visit Every Days */
+            visit_every_days?: number | null;
+        };
+        /** CategoryOut */
+        CategoryOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Can Unmask */
+            can_unmask: boolean;
+            /** Category Code */
+            category_code: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Days Left
+             * @description 到下次走访的天数；负数为已超期的天数
+             */
+            days_left: number;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Fields */
+            fields: components["schemas"]["FieldSpecOut"][];
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "key" | "care";
+            /** Group Label */
+            group_label: string;
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /** Is Retired */
+            is_retired: boolean;
+            /** Last Visit On */
+            last_visit_on: string | null;
+            /**
+             * Listed On
+             * Format: date
+             */
+            listed_on: string;
+            /**
+             * Next Visit On
+             * Format: date
+             */
+            next_visit_on: string;
+            /** Note */
+            note: string;
+            /** Path */
+            path: string;
+            /** Resident Id */
+            resident_id: number;
+            /** Resident Name */
+            resident_name: string;
+            /** Retired At */
+            retired_at: string | null;
+            /** Retired Reason */
+            retired_reason: string;
+            /** Risk Level */
+            risk_level: number | null;
+            /** Team */
+            team: components["schemas"]["TeamMember"][];
+            /** Unit Name */
+            unit_name: string;
+            /** Visit Count */
+            visit_count: number;
+            /** Visit Every Days */
+            visit_every_days: number;
+            /** Visits */
+            visits: components["schemas"]["VisitOut"][];
+        };
+        /** CategoryPageOut */
+        CategoryPageOut: {
+            /** Items */
+            items: components["schemas"]["CategoryRowOut"][];
+            /** Next Cursor */
+            next_cursor?: number | null;
+        };
+        /** CategoryRevealIn */
+        CategoryRevealIn: {
+            /** Field */
+            field: string;
+        };
+        /** CategoryRowOut */
+        CategoryRowOut: {
+            /** Category Code */
+            category_code: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Days Left
+             * @description 到下次走访的天数；负数为已超期的天数
+             */
+            days_left: number;
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "key" | "care";
+            /** Group Label */
+            group_label: string;
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /** Is Retired */
+            is_retired: boolean;
+            /** Last Visit On */
+            last_visit_on: string | null;
+            /**
+             * Listed On
+             * Format: date
+             */
+            listed_on: string;
+            /**
+             * Next Visit On
+             * Format: date
+             */
+            next_visit_on: string;
+            /** Path */
+            path: string;
+            /** Resident Id */
+            resident_id: number;
+            /** Resident Name */
+            resident_name: string;
+            /** Risk Level */
+            risk_level: number | null;
+            /** Unit Name */
+            unit_name: string;
+            /** Visit Count */
+            visit_count: number;
+            /** Visit Every Days */
+            visit_every_days: number;
+        };
+        /** CategorySpecOut */
+        CategorySpecOut: {
+            /** Code */
+            code: string;
+            /** Fields */
+            fields: components["schemas"]["FieldSpecOut"][];
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "key" | "care";
+            /** Label */
+            label: string;
+            /** Risk Levels */
+            risk_levels: {
+                [key: string]: number;
+            };
+            /** Visit Every Days */
+            visit_every_days: number;
+        };
         /** CodeItemIn */
         CodeItemIn: {
             /** Code */
@@ -1674,6 +2169,23 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** FieldSpecOut */
+        FieldSpecOut: {
+            /** Choices */
+            choices: string[];
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Max Length */
+            max_length: number;
+            /** Name */
+            name: string;
+            /** Personal */
+            personal: boolean;
+            /** Required */
+            required: boolean;
+        };
         /** GrantsIn */
         GrantsIn: {
             /** Capture Scope Ids */
@@ -1682,6 +2194,22 @@ export interface components {
             role_codes?: string[];
             /** View Scope Ids */
             view_scope_ids?: number[];
+        };
+        /** HistoryOut */
+        HistoryOut: {
+            /** Action */
+            action: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Changes */
+            changes: {
+                [key: string]: unknown;
+            };
+            /** Username */
+            username: string;
         };
         /** Input */
         Input: {
@@ -1962,6 +2490,351 @@ export interface components {
             /** Phone */
             phone: string;
         };
+        /** ResidentFilter */
+        ResidentFilter: {
+            /** Cursor */
+            cursor?: number | null;
+            /**
+             * Include Retired
+             * @default false
+             */
+            include_retired: boolean;
+            /** Kind */
+            kind?: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** Q */
+            q?: string | null;
+            /** Under */
+            under?: number | null;
+        };
+        /** ResidentIn */
+        ResidentIn: {
+            /** Arrived On */
+            arrived_on?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /**
+             * Current Address
+             * @default
+             */
+            current_address: string;
+            /**
+             * Education Code
+             * @default
+             */
+            education_code: string;
+            /**
+             * Ethnicity Code
+             * @default
+             */
+            ethnicity_code: string;
+            /**
+             * Foreign Name
+             * @default
+             */
+            foreign_name: string;
+            /**
+             * Former Name
+             * @default
+             */
+            former_name: string;
+            /**
+             * Household Address
+             * @default
+             */
+            household_address: string;
+            /**
+             * Household Number
+             * @default
+             */
+            household_number: string;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Id Type Code
+             * @default 111
+             */
+            id_type_code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "registered" | "floating" | "overseas";
+            /** Latitude */
+            latitude?: number | null;
+            /** Leaves On */
+            leaves_on?: string | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Marital Code
+             * @default
+             */
+            marital_code: string;
+            /** Name */
+            name: string;
+            /**
+             * Nationality Code
+             * @default
+             */
+            nationality_code: string;
+            /**
+             * Native Place
+             * @default
+             */
+            native_place: string;
+            /**
+             * Occupation
+             * @default
+             */
+            occupation: string;
+            /** Permit Expires On */
+            permit_expires_on?: string | null;
+            /** Permit Issued On */
+            permit_issued_on?: string | null;
+            /**
+             * Permit Number
+             * @default
+             */
+            permit_number: string;
+            /**
+             * Permit Type
+             * @default
+             */
+            permit_type: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Political Code
+             * @default
+             */
+            political_code: string;
+            /**
+             * Purpose
+             * @default
+             */
+            purpose: string;
+            /**
+             * Reason For Moving
+             * @default
+             */
+            reason_for_moving: string;
+            /**
+             * Relation Code
+             * @default
+             */
+            relation_code: string;
+            /**
+             * Religion Code
+             * @default
+             */
+            religion_code: string;
+            /**
+             * Residence Type
+             * @default
+             */
+            residence_type: string;
+            /**
+             * Sex Code
+             * @description 证件为居民身份证时由号码推出
+             * @default
+             */
+            sex_code: string;
+            /**
+             * Unit Id
+             * @description 所在网格或辖区；有定位时按定位落入网格
+             */
+            unit_id?: number | null;
+        };
+        /** ResidentOut */
+        ResidentOut: {
+            /** Age */
+            age: number | null;
+            /** Arrived On */
+            arrived_on: string | null;
+            /** Birth Date */
+            birth_date: string | null;
+            /** Can Edit */
+            can_edit: boolean;
+            /** Can Unmask */
+            can_unmask: boolean;
+            /**
+             * Categories
+             * @description 列管类别；无 records.sensitive 权限时为空
+             */
+            categories: components["schemas"]["CategoryRowOut"][];
+            /** Categories Hidden */
+            categories_hidden: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Address */
+            current_address: string;
+            /** Education Code */
+            education_code: string;
+            /** Ethnicity Code */
+            ethnicity_code: string;
+            /** Foreign Name */
+            foreign_name: string;
+            /** Former Name */
+            former_name: string;
+            /** History */
+            history: components["schemas"]["HistoryOut"][];
+            /** Household Address */
+            household_address: string;
+            /** Household Number */
+            household_number: string;
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /** Id Type Code */
+            id_type_code: string;
+            /** Is Retired */
+            is_retired: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "registered" | "floating" | "overseas";
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Labels
+             * @description 字段代码的名称，如 ethnicity_code → 汉族
+             */
+            labels: {
+                [key: string]: string;
+            };
+            /** Latitude */
+            latitude: number | null;
+            /** Leaves On */
+            leaves_on: string | null;
+            /** Longitude */
+            longitude: number | null;
+            /** Marital Code */
+            marital_code: string;
+            /** Name */
+            name: string;
+            /** Nationality Code */
+            nationality_code: string;
+            /** Native Place */
+            native_place: string;
+            /** Occupation */
+            occupation: string;
+            /** Path */
+            path: string;
+            /** Permit Expires On */
+            permit_expires_on: string | null;
+            /** Permit Issued On */
+            permit_issued_on: string | null;
+            /** Permit Number */
+            permit_number: string;
+            /** Permit Type */
+            permit_type: string;
+            /** Phone Mask */
+            phone_mask: string;
+            /** Place */
+            place: components["schemas"]["UnitBrief"][];
+            /** Political Code */
+            political_code: string;
+            /** Purpose */
+            purpose: string;
+            /** Reason For Moving */
+            reason_for_moving: string;
+            /** Relation Code */
+            relation_code: string;
+            /** Religion Code */
+            religion_code: string;
+            /** Residence Type */
+            residence_type: string;
+            /** Retired At */
+            retired_at: string | null;
+            /** Retired Reason */
+            retired_reason: string;
+            /** Sex Code */
+            sex_code: string;
+            /** Sex Label */
+            sex_label: string;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ResidentPageOut */
+        ResidentPageOut: {
+            /** Items */
+            items: components["schemas"]["ResidentRowOut"][];
+            /**
+             * Next Cursor
+             * @description pass as ?cursor= for the next page (keyset)
+             */
+            next_cursor?: number | null;
+        };
+        /** ResidentRowOut */
+        ResidentRowOut: {
+            /** Age */
+            age: number | null;
+            /** Birth Date */
+            birth_date: string | null;
+            /** Current Address */
+            current_address: string;
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /** Is Retired */
+            is_retired: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "registered" | "floating" | "overseas";
+            /** Kind Label */
+            kind_label: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Phone Mask */
+            phone_mask: string;
+            /** Sex Code */
+            sex_code: string;
+            /** Sex Label */
+            sex_label: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** RetireIn */
+        RetireIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** RevealIn */
+        RevealIn: {
+            /**
+             * Field
+             * @enum {string}
+             */
+            field: "id_number" | "phone";
+        };
+        /** RevealOut */
+        RevealOut: {
+            /** Value */
+            value: string;
+        };
         /** RoleBrief */
         RoleBrief: {
             /** Code */
@@ -2013,6 +2886,40 @@ export interface components {
             description?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /** ServiceRowOut */
+        ServiceRowOut: {
+            /** On Time */
+            on_time: number;
+            /** Overdue */
+            overdue: number;
+            /**
+             * Share
+             * @description 按期走访率（0-1）；没有列管人员时为空
+             */
+            share: number | null;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** ServiceStatsOut */
+        ServiceStatsOut: {
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "key" | "care";
+            /** On Time */
+            on_time: number;
+            /** Overdue */
+            overdue: number;
+            /** Rows */
+            rows: components["schemas"]["ServiceRowOut"][];
+            /** Share */
+            share: number | null;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
         };
         /** SessionOut */
         SessionOut: {
@@ -2070,6 +2977,16 @@ export interface components {
             tile_url: string | null;
             /** Version */
             version: string;
+        };
+        /** TeamMember */
+        TeamMember: {
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @default
+             */
+            role: string;
         };
         /** TimelineOut */
         TimelineOut: {
@@ -2296,6 +3213,75 @@ export interface components {
             phone?: string | null;
             /** Unit Id */
             unit_id?: number | null;
+        };
+        /** VisitCreatedOut */
+        VisitCreatedOut: {
+            /** Created */
+            created: boolean;
+            /**
+             * Next Visit On
+             * Format: date
+             */
+            next_visit_on: string;
+            visit: components["schemas"]["VisitOut"];
+        };
+        /** VisitIn */
+        VisitIn: {
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Companions
+             * @default
+             */
+            companions: string;
+            /** Content */
+            content: string;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "home" | "phone" | "talk" | "service" | "other";
+            /** Next Visit On */
+            next_visit_on?: string | null;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        };
+        /** VisitOut */
+        VisitOut: {
+            /** Companions */
+            companions: string;
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Method */
+            method: string;
+            /** Method Label */
+            method_label: string;
+            /**
+             * Next Visit On
+             * Format: date
+             */
+            next_visit_on: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+            /** Visitor Name */
+            visitor_name: string;
         };
     };
     responses: never;
@@ -3355,6 +4341,390 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnreadOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_list_categories: {
+        parameters: {
+            query?: {
+                group?: string;
+                category?: string | null;
+                under?: number | null;
+                due?: string | null;
+                q?: string | null;
+                include_retired?: boolean;
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryPageOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_get_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_update_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_retire_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_reveal_category_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRevealIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_record_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitCreatedOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitCreatedOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_category_specs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategorySpecOut"][];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_list_residents: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                q?: string | null;
+                under?: number | null;
+                include_retired?: boolean;
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentPageOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_create_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_get_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_update_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_list_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_retire_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_reveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_service_stats: {
+        parameters: {
+            query?: {
+                group?: string;
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStatsOut"];
                 };
             };
         };
