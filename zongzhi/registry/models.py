@@ -99,14 +99,18 @@ class Resident(ScopedModel, ChangeLoggedModel):
         return f"{self.name}（{self.id_number_mask}）"
 
 
-class NameToken(models.Model):
+class NameToken(ScopedModel):
     """The name index: one row per character and per pair of adjacent characters of a
     resident's name (and former name), so a fragment of any length anywhere in a name is an
     indexed lookup ("建国" finds 王建国 and 李建国华). pg_trgm cannot do this: two Chinese
     characters make no trigram. `path` is copied so scope is tested inside the index."""
 
     token = models.BigIntegerField()
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="name_tokens", db_constraint=True)
+    # No index of its own on resident: a resident's rows are found by their tokens (the old
+    # name is known when it changes), which keeps the import of a million residents lean.
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
+    # Scoped, so moving a unit rewrites it with everything else; no index of its own: it is
+    # read through the lookup index below.
     path = PathField()
 
     class Meta:
@@ -114,7 +118,6 @@ class NameToken(models.Model):
         verbose_name_plural = "姓名索引"
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["token", "-resident", "path"], name="nametoken_lookup_idx"),
-            models.Index(fields=["resident"], name="nametoken_resident_idx"),
         ]
 
     def __str__(self) -> str:

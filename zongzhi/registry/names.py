@@ -50,9 +50,11 @@ def index_rows(resident_id: int, path: str, names: Iterable[str]) -> list[NameTo
     return [NameToken(token=t, resident_id=resident_id, path=path) for t in sorted(name_tokens(*names))]
 
 
-def reindex(resident: Resident) -> None:
-    """Rewrite one resident's tokens (after a change of name, former name or place)."""
-    NameToken.objects.filter(resident=resident).delete()
+def reindex(resident: Resident, old_names: tuple[str, ...] = ()) -> None:
+    """Write one resident's tokens; `old_names` are the names indexed until now (a change of
+    name, former name or place rewrites them)."""
+    if old_names:
+        NameToken.objects.filter(token__in=sorted(name_tokens(*old_names)), resident=resident).delete()
     NameToken.objects.bulk_create(index_rows(resident.pk, resident.path, [resident.name, resident.former_name]))
 
 

@@ -278,13 +278,18 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
     require_capture(acting_user, resident, path)  # moving them out of one's scope is not allowed
     _refuse_duplicate(acting_user, cleaned.id_number, exclude=resident.pk)
     moved = path != resident.path
+    old_names = (resident.name, resident.former_name)
     resident.path = path
     _apply(resident, cleaned)
     resident.updated_at = timezone.now()
     with transaction.atomic():
         resident.save()
-        names.reindex(resident)
+        names.reindex(resident, old_names)
         if moved:
+            from .models import PersonCategory, Visit
+
+            PersonCategory.objects.filter(resident=resident).update(path=path)
+            Visit.objects.filter(category__resident=resident).update(path=path)
             record_event("resident.moved", obj=resident, detail={"to": path})
     return resident
 

@@ -168,3 +168,16 @@ def test_category_specs_describe_every_code(api: Any) -> None:
     assert by_key[("key", "03")]["risk_levels"] == {"0": 90, "1": 30, "2": 30, "3": 14, "4": 14, "5": 14}
     assert [f["name"] for f in by_key[("key", "0601")]["fields"]][:1] == ["guardian_name"]
     assert ("care", "07") in by_key
+
+
+def test_listings_and_visits_move_with_the_resident(api: Any, unit: Any) -> None:
+    from zongzhi.units.demo import GRID_2
+
+    rid = _resident(api, unit)
+    cid = _list(api, rid, {"group": "key", "category_code": "99", "details": {"description": "其他"}}).json()["id"]
+    r = api("village_officer").put(
+        f"/api/registry/residents/{rid}",
+        {"kind": "registered", "name": "孙某某", "id_number": id_number(seq="501"), "unit_id": unit(GRID_2).pk},
+    )
+    assert r.status_code == 200, r.json()
+    assert PersonCategory.objects.get(pk=cid).path == GRID_2

@@ -238,3 +238,19 @@ def test_floating_and_overseas_people_have_their_own_fields(api: Any, unit: Any)
     body = r.json()
     assert body["labels"]["nationality_code"] == "中国台湾" and body["permit_type"] == ""
     assert body["id_number_mask"].startswith("T1") and "12345678" not in body["id_number_mask"]
+
+
+def test_demo_residents_are_valid_and_findable(api: Any) -> None:
+    from zongzhi.registry import crypto
+    from zongzhi.registry.demo import build_residents
+    from zongzhi.registry.idcard import is_valid_id_number
+
+    added = build_residents(120, seed=7)
+    assert added["residents"] == 120
+    for r in Resident.objects.filter(id_type_code="111"):
+        assert is_valid_id_number(crypto.unseal(bytes(r.id_number_sealed)))
+    mine = api("village_officer").get("/api/registry/residents", {"limit": 100}).json()["items"]
+    assert mine, "the village officer's village has demo residents"
+    first = mine[0]["name"]
+    found = api("village_officer").get("/api/registry/residents", {"q": first[1:]}).json()["items"]
+    assert first in {x["name"] for x in found}

@@ -14,6 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", choices=["small", "large"], default="small")
         parser.add_argument("--cases", type=int, default=None, help="demo cases to add (default: 200 small, 0 large)")
+        parser.add_argument(
+            "--residents", type=int, default=None, help="demo residents to add (default: 1500 small, 0 large)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         set_actor(Actor(username="system"))  # attribute the audit records to the installer
@@ -27,6 +30,16 @@ class Command(BaseCommand):
         wanted = options["cases"] if explicit else (200 if options["size"] == "small" else 0)
         if wanted and (explicit or not Case.objects.exists()):
             self.stdout.write(f"演示办件：新增 {build_cases(wanted)} 件")
+        from zongzhi.registry.demo import build_residents
+        from zongzhi.registry.models import Resident
+
+        explicit = options["residents"] is not None
+        wanted = options["residents"] if explicit else (1500 if options["size"] == "small" else 0)
+        if wanted and (explicit or not Resident.objects.exists()):
+            added = build_residents(wanted)
+            self.stdout.write(
+                f"演示实有人口：新增 {added['residents']} 人（重点人员和关怀对象 {added['categories']} 人，走访记录 {added['visits']} 条）"
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
