@@ -560,6 +560,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/sessions", None, frozenset({"sessions.manage"})),
     ("GET", "/api/units/roots", None, frozenset()),
     ("GET", "/api/registry/category-specs", None, frozenset()),
+    ("GET", "/api/registry/imports/template", None, frozenset()),
+    ("GET", "/api/registry/imports", None, frozenset()),
     ("GET", "/api/cases/deadline-rules", None, frozenset()),
     (
         "PATCH",
@@ -628,6 +630,11 @@ EXEMPT = {
         "GET",
         "/api/attachments/{attachment_id}/thumbnail",
     ): "follows the case's visibility: cases/tests/test_attachments.py",
+    ("POST", "/api/registry/imports"): "multipart upload, unit in scope: registry/tests/test_imports.py",
+    ("GET", "/api/registry/imports/{job_id}"): "the uploader's own: registry/tests/test_imports.py",
+    ("POST", "/api/registry/imports/{job_id}/cancel"): "the uploader's own: registry/tests/test_imports.py",
+    ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
+    ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
 }
 
 

@@ -6,29 +6,34 @@
 import re
 from dataclasses import fields
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zongzhi.audit.models import AuditLog
+from zongzhi.audit.services import record_event
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.scope import get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.api import acting
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import crypto, names, services, stats
+from . import crypto, imports, names, services, stats
 from .categories import describe, spec_for
 from .idcard import age_on
-from .models import GROUP_TABLES, Group, PersonCategory, Resident, Visit
+from .models import GROUP_TABLES, Group, ImportJob, PersonCategory, Resident, Visit
 from .schemas import (
     CategoryIn,
     CategoryOut,
     CategoryPageOut,
     CategoryRevealIn,
     CategorySpecOut,
+    ImportJobOut,
     ResidentIn,
     ResidentOut,
     ResidentPageOut,
@@ -442,3 +447,106 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
     if group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
     return stats.service_share(root, group, timezone.localdate())
+
+
+# --- imports and comparisons -------------------------------------------------------------
+def _job_out(job: ImportJob) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "mode": job.mode,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "filename": job.filename,
+        "unit_name": Unit.objects.filter(path=job.path).values_list("name", flat=True).first() or "",
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "imported": job.imported,
+        "skipped": job.skipped,
+        "rejected": job.rejected,
+        "has_rejects": bool(job.rejects_file),
+        "has_report": bool(job.report_file),
+        "report": job.report,
+        "error": job.error,
+    }
+
+
+def _my_job(user: User, job_id: int) -> ImportJob:
+    """An import is its uploader's: the files hold the people they typed in."""
+    job: ImportJob | None = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    if job.created_by_id != user.pk:
+        raise NotFound(audit=AuditNote("scope.denied", job, {"mode": "read"}))
+    return job
+
+
+@router.get("/imports/template")
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template of residents: columns, an example row, instructions and code lists."""
+    acting(request)
+    response = HttpResponse(imports.template(), content_type=XLSX)
+    response["Content-Disposition"] = _attachment("实有人口导入模板.xlsx")
+    return response
+
+
+@router.post("/imports", response={201: ImportJobOut})
+def start_import(
+    request: HttpRequest, file: File[UploadedFile], mode: Form[str] = "import", unit_id: Form[int | None] = None
+) -> Status[dict[str, Any]]:
+    """Upload an .xlsx or .csv file to import (mode=import) or compare with the registry
+    (mode=compare); the work runs in the background, poll the job for progress."""
+    user = acting(request)
+    unit = get_visible(Unit.objects.all(), user, unit_id) if unit_id is not None else None
+    job = services.start_import(acting_user=user, upload=file, mode=mode, unit=unit)
+    return Status(201, _job_out(job))
+
+
+@router.get("/imports", response=list[ImportJobOut])
+def list_imports(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's own imports and comparisons, newest first."""
+    user = acting(request)
+    return [_job_out(j) for j in ImportJob.objects.filter(created_by=user).order_by("-id")[:50]]
+
+
+@router.get("/imports/{job_id}", response=ImportJobOut)
+def get_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    return _job_out(_my_job(acting(request), job_id))
+
+
+@router.post("/imports/{job_id}/cancel", response=ImportJobOut)
+def cancel_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _job_out(services.cancel_import(acting_user=user, job=_my_job(user, job_id)))
+
+
+def _download(job: ImportJob, which: str) -> HttpResponse:
+    stored = job.rejects_file if which == "rejects" else job.report_file
+    if not stored:
+        raise NotFound("没有可下载的文件")
+    record_event(f"registry.{which}_downloaded", obj=job, detail={"file": job.filename})
+    with stored.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=XLSX)
+    response["Content-Disposition"] = _attachment(Path(stored.name).name)
+    return response
+
+
+@router.get("/imports/{job_id}/rejects")
+def import_rejects(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The rejected rows as Excel, the reason beside each."""
+    return _download(_my_job(acting(request), job_id), "rejects")
+
+
+@router.get("/imports/{job_id}/report")
+def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A comparison's result as Excel: new, changed and missing people."""
+    return _download(_my_job(acting(request), job_id), "report")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(name: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(name)}"

@@ -213,3 +213,50 @@ class Visit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.category_id} {self.visited_on}"
+
+
+class ImportJob(ScopedModel):
+    """One upload of an Excel or CSV file: an import into the registry, or a comparison of a
+    department's file with it (seed 003: 每月与相关部门导入的信息进行比对). `path` is the unit
+    the rows may land under (the uploader's capture scope is checked row by row)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    class Mode(models.TextChoices):
+        IMPORT = "import", "导入"
+        COMPARE = "compare", "比对"
+
+    kind = models.CharField(max_length=20, default="residents", verbose_name="数据类别")
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.IMPORT, verbose_name="方式")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, verbose_name="状态")
+    file = models.FileField(upload_to="imports/%Y/%m/", verbose_name="文件")
+    filename = models.CharField(max_length=200, verbose_name="文件名")
+    file_sha256 = models.CharField(max_length=64, verbose_name="文件摘要")
+    default_unit = models.ForeignKey("units.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    total_rows = models.PositiveIntegerField(default=0, verbose_name="行数")
+    processed_rows = models.PositiveIntegerField(default=0, verbose_name="已处理")
+    imported = models.PositiveIntegerField(default=0, verbose_name="导入")
+    skipped = models.PositiveIntegerField(default=0, verbose_name="已存在")
+    rejected = models.PositiveIntegerField(default=0, verbose_name="有误")
+    rejects_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="有误行")
+    report = models.JSONField(default=dict, blank=True, verbose_name="比对结果")
+    report_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="比对报告")
+    error = models.CharField(max_length=300, blank=True, verbose_name="失败原因")
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering: ClassVar[list[str]] = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

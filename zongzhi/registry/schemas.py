@@ -257,3 +257,24 @@ class ServiceStatsOut(Schema):
 
 
 ResidentOut.model_rebuild()
+
+
+class ImportJobOut(Schema):
+    id: int
+    mode: Literal["import", "compare"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status_label: str
+    filename: str
+    unit_name: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    total_rows: int
+    processed_rows: int
+    imported: int
+    skipped: int
+    rejected: int
+    has_rejects: bool
+    has_report: bool
+    report: dict[str, Any]
+    error: str

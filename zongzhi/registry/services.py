@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -565,3 +566,71 @@ def reveal_detail(*, acting_user: User, category: Any, field: str) -> str:
     value = crypto.unseal(base64.b64decode(stored["sealed"])) if isinstance(stored, dict) else ""
     record_event("pii.unmask", obj=category, detail={"field": field, "shown": mask_value(value)})
     return value
+
+
+# --- imports ---------------------------------------------------------------------------------
+MAX_IMPORT_BYTES = 300 * 1024 * 1024
+
+
+def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None) -> Any:
+    """Accept a file for import (records.write) or comparison (records.read) and queue it."""
+    import hashlib
+
+    from . import imports
+    from .models import ImportJob
+
+    if mode not in ImportJob.Mode.values:
+        raise InvalidInput.field("mode", "方式应为导入或比对", code="invalid_input")
+    if mode == ImportJob.Mode.IMPORT:
+        _require(acting_user, "records.write", "没有导入实有人口的权限")
+    else:
+        _require(acting_user, "records.read", "没有比对实有人口的权限")
+    root = unit or acting_user.unit
+    if root is None:
+        raise InvalidInput.field("unit_id", "请选择辖区", code="required")
+    paths = acting_user.capture_paths if mode == ImportJob.Mode.IMPORT else acting_user.view_paths
+    if not path_within(root.path, paths):
+        raise Forbidden("所选辖区不在您的范围内", audit=AuditNote("scope.denied", root, {"mode": f"import:{mode}"}))
+    name = (getattr(upload, "name", "") or "").strip()[-200:]
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise InvalidInput.field("file", "请上传 .xlsx 或 .csv 文件（可下载系统模板）", code="file_type")
+    size = getattr(upload, "size", 0) or 0
+    if size == 0:
+        raise InvalidInput.field("file", "文件是空的", code="file_empty")
+    if size > MAX_IMPORT_BYTES:
+        raise InvalidInput.field("file", "文件不能超过300MB，请拆分后导入", code="file_too_large")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    job = ImportJob(
+        path=root.path,
+        mode=mode,
+        filename=name,
+        file_sha256=digest.hexdigest(),
+        default_unit=unit,
+        created_by=acting_user,
+    )
+    with transaction.atomic():
+        job.file.save(f"{job.file_sha256[:16]}{Path(name).suffix.lower()}", upload, save=False)
+        job.save()
+        record_event(f"registry.{mode}_started", obj=job, detail={"file": name, "sha256": job.file_sha256})
+        imports.start(job)
+    return job
+
+
+def cancel_import(*, acting_user: User, job: Any) -> Any:
+    from .models import ImportJob
+
+    if job.created_by_id != acting_user.pk:
+        raise Forbidden("只能取消自己的导入", audit=AuditNote("permission.denied", job, {"action": "cancel"}))
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        raise Conflict("导入已结束，无法取消", code="finished")
+    ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    if job.status == ImportJob.Status.QUEUED:
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
+        )
+    record_event("registry.import_cancelled", obj=job)
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,745 @@
+"""Excel and CSV import of residents, and the comparison of a department's file with the registry.
+
+The file is read as a stream (csv, or openpyxl in read-only mode), validated row by row with
+the same rules as the form, and written in batches of BATCH rows, each batch one transaction:
+on PostgreSQL with COPY (ids taken from the sequence first, so the name index can be written
+the same way), on SQLite with executemany. Memory stays flat however large the file: only the
+ID numbers seen so far are kept, to find duplicate rows.
+
+- A row whose ID number is already registered is skipped, so running the same file again (or
+  the rest of a file after an import was stopped) changes nothing twice.
+- Rejected rows go to an Excel file of their own, with the reason in Chinese beside each.
+- An import can be cancelled between two batches; a batch is never left half written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from zongzhi.audit.services import record_event
+from zongzhi.core.masking import mask_value
+from zongzhi.core.scope import path_within, subtree_q
+from zongzhi.dictionary.services import labels
+from zongzhi.units.models import Unit, User
+from zongzhi.units.services import PHONE_RE
+
+from . import crypto
+from .idcard import is_valid_id_number, parse_id_number
+from .models import ImportJob, NameToken, Resident, ResidentKind
+from .names import name_tokens
+
+logger = logging.getLogger("zongzhi.registry.imports")
+
+BATCH = 5000
+MAX_ROWS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    table: str | None = None  # a code table: the cell holds the code or its label
+    kind: str = "text"  # text | date | kind
+    max_length: int = 100
+    example: str = ""
+
+
+COLUMNS: list[Column] = [
+    Column("姓名", "name", required=True, max_length=50, example="王建国"),
+    Column("证件类型", "id_type_code", table="id_type", example="居民身份证"),
+    Column("证件号码", "id_number", required=True, max_length=40, example="32011119850312123X"),
+    Column("人口类别", "kind", required=True, kind="kind", example="户籍人口"),
+    Column("性别", "sex_code", table="sex", example="（居民身份证由号码推出）"),
+    Column("出生日期", "birth_date", kind="date", example="（居民身份证由号码推出）"),
+    Column("曾用名", "former_name", max_length=50),
+    Column("民族", "ethnicity_code", table="ethnicity", example="汉族"),
+    Column("籍贯", "native_place"),
+    Column("婚姻状况", "marital_code", table="marital_status", example="已婚"),
+    Column("政治面貌", "political_code", table="political_status", example="群众"),
+    Column("学历", "education_code", table="education"),
+    Column("宗教信仰", "religion_code", table="religion"),
+    Column("职业", "occupation", max_length=60),
+    Column("联系电话", "phone", max_length=20, example="13812345678"),
+    Column("户籍地址", "household_address", max_length=200),
+    Column("现住地址", "current_address", max_length=200, example="南京市浦口区沿江街道冯墙路1号"),
+    Column("户号", "household_number", max_length=30),
+    Column("与户主关系", "relation_code", table="household_relation", example="户主"),
+    Column("所属网格代码", "unit_code", max_length=15, example="320111003001001"),
+    Column("居住证类型", "permit_type", max_length=20),
+    Column("居住证号码", "permit_number", max_length=40),
+    Column("发证日期", "permit_issued_on", kind="date"),
+    Column("有效期至", "permit_expires_on", kind="date"),
+    Column("住所类型", "residence_type", max_length=20),
+    Column("流入原因", "reason_for_moving", max_length=100),
+    Column("外文姓名", "foreign_name"),
+    Column("国籍（地区）", "nationality_code", table="nationality"),
+    Column("来华目的", "purpose"),
+    Column("抵达日期", "arrived_on", kind="date"),
+    Column("预计离开日期", "leaves_on", kind="date"),
+]
+KINDS = {"户籍人口": "registered", "流动人口": "floating", "境外人员": "overseas", "境外人口": "overseas"}
+KINDS.update({v: v for v in KINDS.values()})
+FLOATING_ONLY = (
+    "permit_type",
+    "permit_number",
+    "permit_issued_on",
+    "permit_expires_on",
+    "residence_type",
+    "reason_for_moving",
+)
+OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (not an Excel file, no header, missing columns)."""
+
+
+def _norm_header(text: str) -> str:
+    return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
+
+
+# --- reading ---------------------------------------------------------------------------------
+def _sniff_text(head: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut at the end of the sample
+                return encoding
+    raise ImportFileError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 Excel 模板")
+
+
+def open_rows(path: Path, filename: str) -> tuple[Iterator[list[str]], int]:
+    """(rows including the header, an estimate of the number of data rows)."""
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    is_zip = head[:4] == b"PK\x03\x04"
+    if filename.lower().endswith((".xlsx", ".xlsm")) or is_zip:
+        if not is_zip:
+            raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板")
+        return _xlsx_rows(path)
+    if filename.lower().endswith(".xls") or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入")
+    if b"\x00" in head:
+        raise ImportFileError("文件不是 CSV 或 Excel 文件")
+    encoding = _sniff_text(head)
+    with open(path, "rb") as fh:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+    def rows() -> Iterator[list[str]]:
+        with open(path, encoding=encoding, errors="replace", newline="") as text:
+            yield from csv.reader(text)
+
+    return rows(), max(0, lines - 1)
+
+
+def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
+    sheet = book.worksheets[0]
+    estimate = max(0, (sheet.max_row or 1) - 1)
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield [cell(v) for v in row]
+        finally:
+            book.close()
+
+    return rows(), estimate
+
+
+# --- validating ------------------------------------------------------------------------------
+class RowChecker:
+    """Turns one row into the values of a Resident, or the reason it is refused."""
+
+    def __init__(self, header: list[str], user: User, job: ImportJob) -> None:
+        self.positions: dict[str, int] = {}
+        known = {_norm_header(c.header): c for c in COLUMNS}
+        for i, raw in enumerate(header):
+            col = known.get(_norm_header(raw))
+            if col is not None and col.field not in self.positions:
+                self.positions[col.field] = i
+        missing = [c.header for c in COLUMNS if c.required and c.field not in self.positions]
+        if missing:
+            raise ImportFileError(f"缺少必填列：{'、'.join(missing)}（请使用系统提供的模板）")
+        self.width = len(header)
+        self.codes: dict[str, dict[str, str]] = {}
+        for c in COLUMNS:
+            if c.table:
+                table = labels(c.table)
+                self.codes[c.table] = {**{v: k for k, v in table.items()}, **{k: k for k in table}}
+        self.capture = list(user.capture_paths)
+        self.units: dict[str, tuple[str, bool] | None] = {}
+        self.default_path: str | None = job.default_unit.path if job.default_unit else None
+        self.root = job.path
+        self.today = timezone.localdate()
+
+    def _unit_path(self, code: str) -> str:
+        if not code:
+            if self.default_path is None:
+                raise ValueError("请填写所属网格代码")
+            return self.default_path
+        if code not in self.units:
+            found = Unit.objects.filter(code=code.ljust(12, "0") if len(code) < 12 else code).values_list(
+                "path", "is_retired"
+            )
+            self.units[code] = found.first()
+        unit = self.units[code]
+        if unit is None:
+            raise ValueError(f"所属网格代码 {code} 不存在")
+        path, retired = unit
+        if retired:
+            raise ValueError(f"所属网格 {code} 已撤销")
+        if not path_within(path, self.capture) or not path.startswith(self.root):
+            raise ValueError(f"所属网格 {code} 不在您的录入范围内")
+        return path
+
+    def check(self, cells: list[str]) -> tuple[dict[str, Any], str, str]:
+        """(values, normalised ID number, phone); raises ValueError with the reason."""
+        get = self.positions.get
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for c in COLUMNS:
+            i = get(c.field)
+            raw = cells[i].strip() if i is not None and i < len(cells) and cells[i] is not None else ""
+            if raw.startswith(("=", "+", "@")) and c.field != "phone":
+                problems.append(f"{c.header}不能是公式")
+                continue
+            if not raw:
+                if c.required:
+                    problems.append(f"{c.header}为必填")
+                values[c.field] = None if c.kind == "date" else ""
+                continue
+            if c.table:
+                code = self.codes[c.table].get(raw)
+                if code is None:
+                    problems.append(f"{c.header}“{raw}”不在代码表中")
+                    continue
+                values[c.field] = code
+            elif c.kind == "kind":
+                kind = KINDS.get(raw)
+                if kind is None:
+                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”")
+                    continue
+                values[c.field] = kind
+            elif c.kind == "date":
+                try:
+                    values[c.field] = dt.date.fromisoformat(raw.replace("/", "-").replace(".", "-")[:10])
+                except ValueError:
+                    problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
+                    continue
+            else:
+                if len(raw) > c.max_length:
+                    problems.append(f"{c.header}不能超过{c.max_length}个字")
+                    continue
+                values[c.field] = raw
+        if problems:
+            raise ValueError("；".join(problems))
+        id_type = values["id_type_code"] or "111"
+        values["id_type_code"] = id_type
+        number = values.pop("id_number").replace(" ", "").upper()
+        if id_type == "111":
+            if not is_valid_id_number(number):
+                try:
+                    parse_id_number(number)
+                except Exception as exc:  # the InvalidInput's message says what is wrong
+                    raise ValueError(getattr(exc, "message", str(exc))) from None
+            values["birth_date"] = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            values["sex_code"] = "1" if int(number[16]) % 2 else "2"
+        else:
+            if values["sex_code"] not in ("0", "1", "2", "9"):
+                raise ValueError("证件不是居民身份证时须填写性别")
+            if values["birth_date"] is None:
+                raise ValueError("证件不是居民身份证时须填写出生日期")
+        if values["birth_date"] > self.today:
+            raise ValueError("出生日期不能晚于今天")
+        phone = values.pop("phone")
+        if phone and not PHONE_RE.match(phone):
+            raise ValueError(f"联系电话“{phone}”格式不正确")
+        kind = values["kind"]
+        if kind == ResidentKind.OVERSEAS and not values["nationality_code"]:
+            raise ValueError("境外人员须填写国籍（地区）")
+        if kind != ResidentKind.FLOATING:
+            for name in FLOATING_ONLY:
+                values[name] = None if name.endswith("_on") else ""
+        elif (
+            values["permit_issued_on"]
+            and values["permit_expires_on"]
+            and values["permit_expires_on"] < values["permit_issued_on"]
+        ):
+            raise ValueError("有效期至不能早于发证日期")
+        if kind != ResidentKind.OVERSEAS:
+            for name in OVERSEAS_ONLY:
+                values[name] = None if name.endswith("_on") else ""
+        values["path"] = self._unit_path(values.pop("unit_code"))
+        return values, number, phone
+
+
+# --- writing ---------------------------------------------------------------------------------
+RESIDENT_FIELDS = [f for f in Resident._meta.concrete_fields]
+RESIDENT_COLUMNS = [f.column for f in RESIDENT_FIELDS]
+TOKEN_COLUMNS = ["token", "resident_id", "path"]
+
+
+def _defaults(now: dt.datetime) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in RESIDENT_FIELDS:
+        if f.name in ("created_at", "updated_at"):
+            out[f.attname] = now
+        elif f.null:
+            out[f.attname] = None
+        elif f.has_default():
+            out[f.attname] = f.get_default()
+        else:
+            out[f.attname] = ""
+    return out
+
+
+def _allocate_ids(n: int) -> list[int]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Resident._meta.db_table, n],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        # SQLite: the transaction holds the write lock (IMMEDIATE), so nobody else takes these.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Resident._meta.db_table}")
+        start = int(cursor.fetchone()[0]) + 1
+        return list(range(start, start + n))
+
+
+def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def write_residents(batch: list[tuple[dict[str, Any], str, str]], now: dt.datetime) -> int:
+    """Write validated residents (values, ID number, phone) and their name tokens."""
+    if not batch:
+        return 0
+    numbers = [n for _v, n, _p in batch]
+    sealed = crypto.seal_many(numbers)
+    indexes = crypto.blind_index_many(numbers, "id_number")
+    phones = [p for _v, _n, p in batch]
+    with_phone = [p for p in phones if p]
+    phone_sealed = iter(crypto.seal_many(with_phone))
+    phone_index = iter(crypto.blind_index_many(with_phone, "phone"))
+    ids = _allocate_ids(len(batch))
+    base = _defaults(now)
+    convert_dates = connection.vendor != "postgresql"
+    rows: list[tuple[Any, ...]] = []
+    tokens: list[tuple[Any, ...]] = []
+    for (values, number, phone), rid, s, idx in zip(batch, ids, sealed, indexes, strict=True):
+        row = dict(base)
+        row.update(values)
+        row["id"] = rid
+        row["id_number_sealed"], row["id_number_index"], row["id_number_mask"] = s, idx, mask_value(number)
+        if phone:
+            row["phone_sealed"], row["phone_index"], row["phone_mask"] = (
+                next(phone_sealed),
+                next(phone_index),
+                mask_value(phone),
+            )
+        if convert_dates:
+            row = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+        rows.append(tuple(row[f.attname] for f in RESIDENT_FIELDS))
+        path = values["path"]
+        tokens.extend((t, rid, path) for t in name_tokens(values["name"], values["former_name"]))
+    _write(Resident._meta.db_table, RESIDENT_COLUMNS, rows)
+    _write(NameToken._meta.db_table, TOKEN_COLUMNS, tokens)
+    return len(rows)
+
+
+def _registered(indexes: list[bytes]) -> set[bytes]:
+    found: set[bytes] = set()
+    for i in range(0, len(indexes), 1000):
+        chunk = indexes[i : i + 1000]
+        found.update(
+            bytes(v)
+            for v in Resident.objects.filter(id_number_index__in=chunk, is_retired=False).values_list(
+                "id_number_index", flat=True
+            )
+        )
+    return found
+
+
+# --- running ---------------------------------------------------------------------------------
+class Rejects:
+    """The refused rows, kept in a temporary CSV and turned into Excel at the end."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.count = 0
+        fd, name = tempfile.mkstemp(prefix="zongzhi-rejects-", suffix=".csv")
+        self.path = Path(name)
+        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.fh)
+
+    def add(self, line: int, cells: list[str], reason: str) -> None:
+        self.count += 1
+        self.writer.writerow([line, reason, *cells])
+
+    def to_excel(self) -> bytes:
+        from openpyxl import Workbook
+
+        self.fh.close()
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("有误的行")
+        sheet.append(["原行号", "错误原因", *self.header])
+        with open(self.path, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                # a cell that looks like a formula is written as text, never evaluated
+                sheet.append([int(row[0]), *(("'" + c) if c.startswith(("=", "+", "-", "@")) else c for c in row[1:])])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        self.path.unlink(missing_ok=True)
+
+
+class Cancelled(Exception):
+    pass
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Run one import or comparison to its end (called by the worker or a thread)."""
+    job: ImportJob = ImportJob.objects.select_related("created_by", "default_unit").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job
+    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    from zongzhi.core.context import Actor, reset_actor, set_actor
+    from zongzhi.units import grants
+
+    user = job.created_by
+    grants.prime(user)
+    token = set_actor(Actor(user_id=user.pk, username=user.username, unit_path=job.path))
+    try:
+        if job.mode == ImportJob.Mode.COMPARE:
+            _compare(job, user)
+        else:
+            _import(job, user)
+    except ImportFileError as exc:
+        _finish(job, ImportJob.Status.FAILED, error=str(exc))
+    except Cancelled:
+        _finish(job, ImportJob.Status.CANCELLED)
+    except Exception:
+        logger.exception("import %s failed", job.pk)
+        _finish(job, ImportJob.Status.FAILED, error="导入过程中发生错误，已导入的批次保留，请稍后重新导入同一文件")
+    finally:
+        reset_actor(token)
+    return job
+
+
+def _finish(job: ImportJob, status: str, *, error: str = "") -> None:
+    job.status, job.error, job.finished_at = status, error[:300], timezone.now()
+    job.save()
+    record_event(
+        "registry.import_finished" if job.mode == ImportJob.Mode.IMPORT else "registry.compare_finished",
+        obj=job,
+        detail={
+            "status": status,
+            "file": job.filename,
+            "sha256": job.file_sha256,
+            "imported": job.imported,
+            "skipped": job.skipped,
+            "rejected": job.rejected,
+        },
+    )
+
+
+def _local_copy(job: ImportJob) -> Path:
+    suffix = ".xlsx" if job.filename.lower().endswith(".xlsx") else ".csv"
+    fd, name = tempfile.mkstemp(prefix="zongzhi-import-", suffix=suffix)
+    with os.fdopen(fd, "wb") as out, job.file.open("rb") as src:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            out.write(chunk)
+    return Path(name)
+
+
+def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], RowChecker]:
+    rows, estimate = open_rows(path, job.filename)
+    header = next(rows, None)
+    if not header or not any(h.strip() for h in header):
+        raise ImportFileError("文件是空的，或第一行不是表头")
+    checker = RowChecker(header, user, job)
+    if estimate > MAX_ROWS:
+        raise ImportFileError(f"一次最多导入{MAX_ROWS:,}行，请拆分文件")
+    job.total_rows = estimate
+    job.save(update_fields=["total_rows"])
+    return rows, header, checker
+
+
+def _import(job: ImportJob, user: User) -> None:
+    path = _local_copy(job)
+    rejects: Rejects | None = None
+    try:
+        rows, header, checker = _rows_of(job, user, path)
+        rejects = Rejects(header)
+        seen: dict[str, int] = {}
+        batch: list[tuple[int, list[str], tuple[dict[str, Any], str, str]]] = []
+        line = 1
+        for cells in rows:
+            line += 1
+            if not any(c.strip() for c in cells if c):
+                continue
+            try:
+                checked = checker.check(cells)
+            except ValueError as exc:
+                rejects.add(line, cells, str(exc))
+                continue
+            first = seen.get(checked[1])
+            if first is not None:
+                rejects.add(line, cells, f"与第{first}行的证件号码重复")
+                continue
+            seen[checked[1]] = line
+            batch.append((line, cells, checked))
+            if len(batch) >= BATCH:
+                _flush(job, batch, rejects, line)
+                batch = []
+        _flush(job, batch, rejects, line)
+        job.total_rows = job.processed_rows
+        _store_rejects(job, rejects)
+        _finish(job, ImportJob.Status.DONE)
+    finally:
+        if rejects is not None:
+            rejects.close()
+        path.unlink(missing_ok=True)
+
+
+def _flush(
+    job: ImportJob, batch: list[tuple[int, list[str], tuple[dict[str, Any], str, str]]], rejects: Rejects, line: int
+) -> None:
+    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        raise Cancelled()
+    indexes = crypto.blind_index_many([checked[1] for _l, _c, checked in batch], "id_number")
+    with transaction.atomic():
+        existing = _registered(indexes)
+        fresh = [checked for (_l, _c, checked), idx in zip(batch, indexes, strict=True) if idx not in existing]
+        imported = write_residents(fresh, timezone.now())
+        job.imported += imported
+        job.skipped += len(batch) - len(fresh)
+        job.rejected = rejects.count
+        job.processed_rows = max(job.processed_rows, line - 1)
+        job.total_rows = max(job.total_rows, job.processed_rows)
+        job.save(update_fields=["imported", "skipped", "rejected", "processed_rows", "total_rows"])
+
+
+def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
+    job.rejected = rejects.count
+    if rejects.count:
+        stem = Path(job.filename).stem[:60]
+        job.rejects_file.save(f"{stem}-有误的行.xlsx", File(io.BytesIO(rejects.to_excel())), save=False)
+
+
+# --- comparing -------------------------------------------------------------------------------
+def _compare(job: ImportJob, user: User) -> None:
+    """New people (in the file, not registered), changed (name, address or phone differ) and
+    missing (registered under the unit, not in the file)."""
+    path = _local_copy(job)
+    try:
+        rows, _header, checker = _rows_of(job, user, path)
+        pos = checker.positions
+        in_file: dict[bytes, tuple[int, str, str, str, str]] = {}
+        bad = 0
+        line = 1
+        for cells in rows:
+            line += 1
+            if not any(c.strip() for c in cells if c):
+                continue
+
+            def cell(field: str, cells: list[str] = cells) -> str:
+                i = pos.get(field)
+                return cells[i].strip() if i is not None and i < len(cells) and cells[i] else ""
+
+            number = cell("id_number").replace(" ", "").upper()
+            if not number or (len(number) == 18 and not is_valid_id_number(number)):
+                bad += 1
+                continue
+            in_file[crypto.blind_index(number, "id_number")] = (
+                line,
+                mask_value(number),
+                cell("name"),
+                cell("current_address"),
+                cell("phone"),
+            )
+            if line % BATCH == 0:
+                job.processed_rows = line - 1
+                job.save(update_fields=["processed_rows"])
+                if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                    raise Cancelled()
+        job.processed_rows = job.total_rows = line - 1
+        registered = Resident.objects.filter(subtree_q([job.path]), is_retired=False).values_list(
+            "id_number_index", "name", "current_address", "phone_index", "id_number_mask", "path"
+        )
+        new, changed, missing = [], [], []
+        units = dict(Unit.objects.filter(subtree_q([job.path])).values_list("path", "name"))
+        matched: set[bytes] = set()
+        for index, name, address, phone_index, masked, rpath in registered.iterator(chunk_size=5000):
+            key = bytes(index)
+            entry = in_file.get(key)
+            if entry is None:
+                missing.append([masked, name, units.get(rpath, "")])
+                continue
+            matched.add(key)
+            _line, _m, fname, faddress, fphone = entry
+            diffs = []
+            if fname and fname != name:
+                diffs.append(f"姓名：{name} → {fname}")
+            if faddress and faddress != address:
+                diffs.append(f"现住地址：{address} → {faddress}")
+            if fphone and (phone_index is None or crypto.blind_index(fphone, "phone") != bytes(phone_index)):
+                diffs.append("联系电话不同")
+            if diffs:
+                changed.append([masked, name, units.get(rpath, ""), "；".join(diffs)])
+        for key, (fline, masked, fname, faddress, _p) in in_file.items():
+            if key not in matched:
+                new.append([fline, masked, fname, faddress])
+        job.report = {
+            "in_file": len(in_file),
+            "registered": len(matched) + len(missing),
+            "new": len(new),
+            "changed": len(changed),
+            "missing": len(missing),
+            "unreadable": bad,
+        }
+        job.rejected = bad
+        _store_report(job, new, changed, missing)
+        _finish(job, ImportJob.Status.DONE)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _store_report(job: ImportJob, new: list[list[Any]], changed: list[list[Any]], missing: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, head, rows in (
+        ("新增人员", ["原行号", "证件号码", "姓名", "现住地址"], new),
+        ("信息变化", ["证件号码", "姓名（系统）", "所属网格", "变化"], changed),
+        ("系统有、文件无", ["证件号码", "姓名", "所属网格"], missing),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([("'" + c) if isinstance(c, str) and c.startswith(("=", "+", "-", "@")) else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    stem = Path(job.filename).stem[:60]
+    job.report_file.save(f"{stem}-比对结果.xlsx", File(io.BytesIO(out.getvalue())), save=False)
+
+
+# --- starting --------------------------------------------------------------------------------
+def start(job: ImportJob) -> None:
+    """Queue the job: the worker runs it (production); the embedded default runs it in a
+    thread of the web process, once the upload is committed."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(lambda: _thread(job.pk))
+    else:
+        from .tasks import run_import_task
+
+        transaction.on_commit(lambda: run_import_task.delay(job.pk))
+
+
+def _thread(job_id: int) -> None:
+    def work() -> None:
+        try:
+            run_job(job_id)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+
+
+def template(kind: str = "residents") -> bytes:
+    """The Excel template users fill in: the columns, an example row, and the code lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "实有人口"
+    sheet.append([f"{c.header}*" if c.required else c.header for c in COLUMNS])
+    sheet.append([c.example for c in COLUMNS])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for i, c in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=i)
+        cell.font = bold
+        if c.required:
+            cell.fill = fill
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(c.header) * 2 + 2)
+        sheet.cell(row=2, column=i).number_format = "@"
+    notes = book.create_sheet("填写说明")
+    for line in (
+        "1. 第一行为表头，带 * 的列必填；第二行是示例，导入前请删除。",
+        "2. 证件类型为居民身份证时，出生日期和性别由号码推出，可不填。",
+        "3. 代码列（民族、婚姻状况等）可填名称（如“汉族”）或代码（如“01”）。",
+        "4. 所属网格代码为15位网格代码或12位村（社区）代码；为空时使用导入时选择的辖区。",
+        "5. 已登记的证件号码不会重复导入；有误的行会单独列出原因，改正后可再次导入。",
+        "6. 请不要在单元格中使用公式。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 90
+    codes = book.create_sheet("代码表")
+    col = 1
+    for c in COLUMNS:
+        if not c.table:
+            continue
+        codes.cell(row=1, column=col, value=c.header).font = bold
+        for r, (code, label) in enumerate(labels(c.table).items(), start=2):
+            codes.cell(row=r, column=col, value=f"{code} {label}")
+        codes.column_dimensions[codes.cell(row=1, column=col).column_letter].width = 22
+        col += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,12 @@
+"""Background work of the registry: imports and comparisons run by the worker."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="registry.run_import")  # type: ignore[untyped-decorator]
+def run_import_task(job_id: int) -> str:
+    from .imports import run_job
+
+    return str(run_job(job_id).status)

@@ -1,0 +1,199 @@
+"""Excel/CSV import: bad rows, re-runs, a crash halfway, cancellation, comparison mode."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from zongzhi.registry import imports
+from zongzhi.registry.models import ImportJob, NameToken, Resident
+from zongzhi.units.demo import GRID_1, GRID_2
+
+from .test_residents import id_number
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "姓名*",
+    "证件类型",
+    "证件号码*",
+    "人口类别*",
+    "性别",
+    "出生日期",
+    "民族",
+    "联系电话",
+    "所属网格代码",
+    "现住地址",
+]
+
+
+def _csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _upload(api: Any, content: bytes, name: str = "人口.csv", who: str = "village_officer", **form: Any) -> Any:
+    client = api(who)
+    return client.client.post(
+        "/api/registry/imports", {"file": SimpleUploadedFile(name, content), **form}, headers=client._headers()
+    )
+
+
+def _run(api: Any, content: bytes, name: str = "人口.csv", who: str = "village_officer", **form: Any) -> ImportJob:
+    r = _upload(api, content, name, who, **form)
+    assert r.status_code == 201, r.json()
+    imports.run_job(r.json()["id"])  # what the worker (or the embedded thread) does
+    return ImportJob.objects.get(pk=r.json()["id"])
+
+
+def good(seq: str, name: str, grid: str = GRID_1) -> list[str]:
+    return [name, "居民身份证", id_number(seq=seq), "户籍人口", "", "", "汉族", "13812345678", grid, "冯墙路1号"]
+
+
+def test_the_template_lists_the_columns_and_the_codes(api: Any) -> None:
+    r = api("village_officer").get("/api/registry/imports/template")
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(r.content))
+    header = [c.value for c in book["实有人口"][1]]
+    assert header[:4] == ["姓名*", "证件类型", "证件号码*", "人口类别*"]
+    assert "01 汉族" in [c.value for c in book["代码表"]["B"]] or any(
+        "汉族" in str(c.value) for row in book["代码表"].iter_rows() for c in row
+    )
+
+
+def test_a_file_full_of_bad_rows_imports_the_good_ones_and_explains_the_rest(api: Any) -> None:
+    wrong_check = id_number(seq="103")[:-1] + ("1" if id_number(seq="103")[-1] != "1" else "2")
+    rows = [
+        good("101", "王建国"),
+        [*good("102", "李四")[:2], wrong_check, *good("102", "李四")[3:]],
+        ["赵六", "护照", "E12345678", "境外人员", "1", "1990-13-01", "", "", GRID_1, ""],
+        [*good("104", "钱七")[:6], "火星族", *good("104", "钱七")[7:]],
+        ["", "居民身份证", id_number(seq="105"), "户籍人口", "", "", "", "", GRID_1, ""],
+        good("101", "王建国（重复）"),
+        ['=HYPERLINK("http://x")', "居民身份证", id_number(seq="106"), "户籍人口", "", "", "", "", GRID_1, ""],
+        [*good("107", "孙八")[:8], "320111004001001", "某路"],
+        [*good("108", "周九")[:7], "12345", GRID_1, ""],
+        good("109", "吴十", GRID_2),
+        good("110", "郑十一"),
+    ]
+    job = _run(api, _csv(rows))
+    assert job.status == "done", job.error
+    assert (job.imported, job.skipped, job.rejected) == (3, 0, 8)
+    assert sorted(Resident.objects.values_list("name", flat=True)) == ["吴十", "王建国", "郑十一"]
+    assert NameToken.objects.filter(resident__name="吴十").exists()
+
+    r = api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    reasons = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "校验位" in reasons[3]
+    assert "出生日期" in reasons[4] and "不是日期" in reasons[4]
+    assert "火星族" in reasons[5] and "代码表" in reasons[5]
+    assert "姓名为必填" in reasons[6]
+    assert "与第2行" in reasons[7]
+    assert "公式" in reasons[8]
+    assert "录入范围" in reasons[9] or "不存在" in reasons[9]
+    assert "联系电话" in reasons[10]
+    # running the same file again changes nothing
+    again = _run(api, _csv(rows))
+    assert (again.imported, again.skipped, again.rejected) == (0, 3, 8)
+    assert Resident.objects.count() == 3
+
+
+def test_an_xlsx_that_is_not_an_xlsx_fails_cleanly(api: Any) -> None:
+    job = _run(api, b"this is not a spreadsheet at all", name="人口.xlsx")
+    assert job.status == "failed" and "Excel" in job.error
+    job = _run(api, _csv([good("101", "王建国")], header=["名字", "号码"]))
+    assert job.status == "failed" and "缺少必填列" in job.error and "证件号码" in job.error
+    r = _upload(api, b"x", name="人口.txt")
+    assert r.status_code == 400 and r.json()["code"] == "file_type"
+
+
+def test_a_real_excel_file_imports(api: Any) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(good("201", "冯某某"))
+    sheet.append([*good("202", "陈某某")[:5], None, "01", 13900001111, GRID_1, None])  # a number typed as a number
+    out = io.BytesIO()
+    book.save(out)
+    job = _run(api, out.getvalue(), name="人口.xlsx")
+    assert job.status == "done" and (job.imported, job.rejected) == (2, 0), job.error
+    found = api("village_officer").get("/api/registry/residents", {"q": "13900001111"}).json()["items"]
+    assert [x["name"] for x in found] == ["陈某某"]
+
+
+def test_an_import_killed_halfway_keeps_whole_batches_and_a_rerun_finishes_it(api: Any, monkeypatch: Any) -> None:
+    rows = [good(f"{300 + i}", f"测试{i}") for i in range(7)]
+    monkeypatch.setattr(imports, "BATCH", 3)
+    real = imports.write_residents
+    calls = {"n": 0}
+
+    def crash_on_second_batch(batch: Any, now: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            real(batch[:1], now)  # half a batch written, then the process dies
+            raise RuntimeError("killed")
+        return real(batch, now)
+
+    monkeypatch.setattr(imports, "write_residents", crash_on_second_batch)
+    job = _run(api, _csv(rows))
+    assert job.status == "failed" and "已导入的批次保留" in job.error
+    assert Resident.objects.count() == 3  # the first batch; nothing of the broken one
+    monkeypatch.setattr(imports, "write_residents", real)
+    again = _run(api, _csv(rows))
+    assert (again.status, again.imported, again.skipped) == ("done", 4, 3)
+    assert Resident.objects.count() == 7
+
+
+def test_an_import_can_be_cancelled_between_batches(api: Any, monkeypatch: Any) -> None:
+    rows = [good(f"{400 + i}", f"取消{i}") for i in range(6)]
+    monkeypatch.setattr(imports, "BATCH", 2)
+    real = imports.write_residents
+
+    def cancel_after_first(batch: Any, now: Any) -> int:
+        written = real(batch, now)
+        ImportJob.objects.update(cancel_requested=True)
+        return written
+
+    monkeypatch.setattr(imports, "write_residents", cancel_after_first)
+    job = _run(api, _csv(rows))
+    assert job.status == "cancelled" and job.imported == 2
+    assert Resident.objects.count() == 2
+    # a finished job cannot be cancelled; another user does not see the job at all
+    r = api("village_officer").post(f"/api/registry/imports/{job.pk}/cancel")
+    assert r.status_code == 409
+    assert api("township_officer").get(f"/api/registry/imports/{job.pk}").status_code == 404
+
+
+def test_comparison_mode_reports_new_changed_and_missing_people(api: Any) -> None:
+    base = [good("501", "甲"), good("502", "乙"), good("503", "丙")]
+    assert _run(api, _csv(base)).imported == 3
+    department = [good("501", "甲"), good("502", "乙改名"), good("504", "丁")]
+    job = _run(api, _csv(department), mode="compare")
+    assert job.status == "done", job.error
+    assert {k: job.report[k] for k in ("new", "changed", "missing")} == {"new": 1, "changed": 1, "missing": 1}
+    assert Resident.objects.count() == 3  # a comparison changes nothing
+    r = api("village_officer").get(f"/api/registry/imports/{job.pk}/report")
+    book = load_workbook(io.BytesIO(r.content))
+    assert [row[2] for row in book["新增人员"].iter_rows(min_row=2, values_only=True)] == ["丁"]
+    assert "乙改名" in str(list(book["信息变化"].iter_rows(values_only=True)))
+    assert [row[1] for row in book["系统有、文件无"].iter_rows(min_row=2, values_only=True)] == ["丙"]
+    assert id_number(seq="504") not in str(list(book["新增人员"].iter_rows(values_only=True)))  # masked
+
+
+def test_imports_are_scoped(api: Any, unit: Any) -> None:
+    r = _upload(api, _csv([good("601", "某")]), unit_id=unit("320111004001").pk)
+    assert r.status_code == 404  # a unit out of sight
+    r = _upload(api, _csv([good("601", "某")]), who="leader")
+    assert r.status_code == 403  # reads, does not write
+    r = _upload(api, _csv([good("601", "某")]), who="leader", mode="compare")
+    assert r.status_code == 201
