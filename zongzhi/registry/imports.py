@@ -395,16 +395,25 @@ def write_residents(batch: list[tuple[dict[str, Any], str, str]], now: dt.dateti
 
 
 def _registered(indexes: list[bytes]) -> set[bytes]:
-    found: set[bytes] = set()
-    for i in range(0, len(indexes), 1000):
-        chunk = indexes[i : i + 1000]
-        found.update(
-            bytes(v)
-            for v in Resident.objects.filter(id_number_index__in=chunk, is_retired=False).values_list(
-                "id_number_index", flat=True
+    """Which of these ID numbers (their blind indexes) are registered already: one query."""
+    if not indexes:
+        return set()
+    table = Resident._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT id_number_index FROM {table} WHERE id_number_index = ANY(%s) AND NOT is_retired", [indexes]
             )
-        )
-    return found
+            return {bytes(r[0]) for r in cursor.fetchall()}
+        found: set[bytes] = set()
+        for i in range(0, len(indexes), 500):  # SQLite: at most 999 parameters a statement
+            chunk = indexes[i : i + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id_number_index FROM {table} WHERE id_number_index IN ({marks}) AND is_retired = 0", chunk
+            )
+            found.update(bytes(r[0]) for r in cursor.fetchall())
+        return found
 
 
 # --- running ---------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ class Resident(ScopedModel, ChangeLoggedModel):
     log keeps where they were.
     """
 
+    # Indexed by resident_list_idx (path, kind, -id), whose first column serves the path alone.
+    path = PathField(verbose_name="所属辖区路径")
+
     kind = models.CharField(max_length=12, choices=ResidentKind.choices, verbose_name="人口类别")
     id_type_code = models.CharField(max_length=3, default="111", verbose_name="证件类型")
     id_number_sealed = models.BinaryField(verbose_name="证件号码（密文）")
@@ -108,7 +111,12 @@ class NameToken(ScopedModel):
     token = models.BigIntegerField()
     # No index of its own on resident: a resident's rows are found by their tokens (the old
     # name is known when it changes), which keeps the import of a million residents lean.
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
+    # No database foreign key either: an FK check per row (a trigger) would make the token
+    # rows of a million-resident import cost more than the residents. Rows are written and
+    # deleted only with their resident (names.reindex, imports.write_residents).
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="name_tokens", db_index=False, db_constraint=False
+    )
     # Scoped, so moving a unit rewrites it with everything else; no index of its own: it is
     # read through the lookup index below.
     path = PathField()
