@@ -11,6 +11,7 @@ if missing and emptied first: give it a scratch database, never a real one).
   deep keyset page), server time in process, against /healthz.
 - cases.sweep: the deadline sweep over every case open with 10,000 due, against a bare count
   of the due rows.
+- registry.*: imports against a bare COPY, lists and name search (zongzhi/registry/bench.py).
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox).
 - notify.deliver_rate: those reports' notices delivered by the outbox job, per second.
@@ -80,6 +81,7 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--only", choices=["all", "cases", "registry"], default="all")
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -134,6 +136,13 @@ def main() -> None:
     health = _p95(lambda: county_client.get("/healthz"), 300)
     children = _p95(lambda: county_client.get(f"/api/units/{county.pk}/children"), 200)
     _report("api.unit_children_p95", children, "ms", health, "healthz")
+
+    if args.only in ("all", "registry"):
+        from zongzhi.registry.bench import run as registry_bench
+
+        registry_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "registry":
+        return
 
     # 2. The to-do lists over many cases.
     t = time.perf_counter()
