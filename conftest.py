@@ -112,5 +112,8 @@ def _plain_http(settings: Any) -> None:
     from zongzhi.units import grants
 
     grants.clear()
+    from zongzhi.units import lookup
+
+    lookup._state["at"] = 0.0
     # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
     settings.DATA_KEY = "5a" * 32

@@ -21,6 +21,7 @@ from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.scope import get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.api import acting
+from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
 from . import crypto, imports, names, services, stats
@@ -60,7 +61,7 @@ def _require_read(user: User, obj: Any = None) -> None:
 
 
 def _unit_names(paths: set[str]) -> dict[str, str]:
-    return dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+    return unit_names(paths)
 
 
 def _row(r: Resident, unit_names: dict[str, str], today: date) -> dict[str, Any]:

@@ -13,7 +13,7 @@ class UnitsConfig(AppConfig):
     def ready(self) -> None:
         from zongzhi.dictionary.services import register_usage
 
-        from . import auth, grants  # noqa: F401  (connect the login audit and grants receivers)
+        from . import auth, grants, lookup  # noqa: F401  (connect the login audit, grants and names receivers)
         from .models import Department
 
         register_usage("department_kind", Department, "kind_code")
