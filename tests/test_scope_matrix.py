@@ -562,6 +562,7 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/registry/category-specs", None, frozenset()),
     ("GET", "/api/registry/imports/template", None, frozenset()),
     ("GET", "/api/registry/imports", None, frozenset()),
+    ("GET", "/api/registry/exports", None, frozenset()),
     ("GET", "/api/cases/deadline-rules", None, frozenset()),
     (
         "PATCH",
@@ -635,6 +636,11 @@ EXEMPT = {
     ("POST", "/api/registry/imports/{job_id}/cancel"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
+    ("POST", "/api/registry/exports"): "unit in view scope, approver above: registry/tests/test_exports.py",
+    ("POST", "/api/registry/exports/{request_id}/approve"): "the unit above only: registry/tests/test_exports.py",
+    ("POST", "/api/registry/exports/{request_id}/refuse"): "the unit above only: registry/tests/test_exports.py",
+    ("POST", "/api/registry/exports/{request_id}/withdraw"): "the requester's own: registry/tests/test_exports.py",
+    ("GET", "/api/registry/exports/{request_id}/file"): "the requester's own: registry/tests/test_exports.py",
 }
 
 

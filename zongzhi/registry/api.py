@@ -24,16 +24,19 @@ from zongzhi.units.api import acting
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import crypto, imports, names, services, stats
+from . import crypto, exports, imports, names, services, stats
 from .categories import describe, spec_for
 from .idcard import age_on
-from .models import GROUP_TABLES, Group, ImportJob, PersonCategory, Resident, Visit
+from .models import GROUP_TABLES, ExportRequest, Group, ImportJob, PersonCategory, Resident, Visit
 from .schemas import (
     CategoryIn,
     CategoryOut,
     CategoryPageOut,
     CategoryRevealIn,
     CategorySpecOut,
+    DecisionIn,
+    ExportIn,
+    ExportOut,
     ImportJobOut,
     ResidentIn,
     ResidentOut,
@@ -551,3 +554,111 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _attachment(name: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+# --- exports with approval -----------------------------------------------------------------
+def _export_out(req: ExportRequest, user: User) -> dict[str, Any]:
+    req = exports.expire(req)
+    names = unit_names({req.path, req.approver_path})
+    approver = (
+        user.unit is not None
+        and user.unit.path == req.approver_path
+        and user.has_cap("pii.unmask")
+        and path_within(req.path, user.view_paths)
+    )
+    return {
+        "id": req.pk,
+        "kind": req.kind,
+        "kind_label": exports.KINDS.get(req.kind, req.kind),
+        "unit_name": names.get(req.path, ""),
+        "filters": req.filters,
+        "full_id_numbers": req.full_id_numbers,
+        "reason": req.reason,
+        "status": req.status,
+        "status_label": req.get_status_display(),
+        "requested_by": req.requested_by.full_name or req.requested_by.username,
+        "requested_at": req.requested_at,
+        "approver_unit": names.get(req.approver_path, ""),
+        "decided_by": (req.decided_by.full_name or req.decided_by.username) if req.decided_by else None,
+        "decided_at": req.decided_at,
+        "decision_note": req.decision_note,
+        "rows": req.rows,
+        "expires_at": req.expires_at,
+        "downloads": req.downloads,
+        "can_decide": approver and req.status == ExportRequest.Status.PENDING,
+        "can_download": req.requested_by_id == user.pk and req.status == ExportRequest.Status.READY,
+    }
+
+
+def _export_for(user: User, request_id: int) -> ExportRequest:
+    """The requester's own request, or one waiting for the caller's unit to decide."""
+    req: ExportRequest | None = (
+        ExportRequest.objects.select_related("requested_by", "decided_by").filter(pk=request_id).first()
+    )
+    if req is None:
+        raise NotFound()
+    mine = req.requested_by_id == user.pk
+    above = user.unit is not None and user.unit.path == req.approver_path
+    if not (mine or above):
+        raise NotFound(audit=AuditNote("scope.denied", req, {"mode": "read"}))
+    return req
+
+
+@router.post("/exports", response={201: ExportOut})
+def request_export(request: HttpRequest, payload: ExportIn) -> Status[dict[str, Any]]:
+    """Ask to export records of a unit to Excel; the unit above approves or refuses."""
+    user = acting(request)
+    unit = get_visible(Unit.objects.all(), user, payload.unit_id)
+    req = exports.request_export(
+        acting_user=user,
+        unit=unit,
+        kind=payload.kind,
+        reason=payload.reason,
+        resident_kind=payload.resident_kind,
+        full=payload.full_id_numbers,
+    )
+    return Status(201, _export_out(req, user))
+
+
+@router.get("/exports", response=list[ExportOut])
+def list_exports(request: HttpRequest, box: str = "mine") -> list[dict[str, Any]]:
+    """`mine`: the caller's requests; `approve`: requests the caller's unit decides on."""
+    user = acting(request)
+    qs = ExportRequest.objects.select_related("requested_by", "decided_by")
+    if box == "approve":
+        if user.unit is None:
+            return []
+        qs = qs.filter(approver_path=user.unit.path)
+    else:
+        qs = qs.filter(requested_by=user)
+    return [_export_out(r, user) for r in qs.order_by("-id")[:100]]
+
+
+@router.post("/exports/{request_id}/approve", response=ExportOut)
+def approve_export(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+    user = acting(request)
+    req = exports.approve(acting_user=user, req=_export_for(user, request_id), note=payload.note)
+    return _export_out(req, user)
+
+
+@router.post("/exports/{request_id}/refuse", response=ExportOut)
+def refuse_export(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+    user = acting(request)
+    req = exports.refuse(acting_user=user, req=_export_for(user, request_id), note=payload.note)
+    return _export_out(req, user)
+
+
+@router.post("/exports/{request_id}/withdraw", response=ExportOut)
+def withdraw_export(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _export_out(exports.withdraw(acting_user=user, req=_export_for(user, request_id)), user)
+
+
+@router.get("/exports/{request_id}/file")
+def download_export(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The approved, watermarked file: the requester only, until it expires; each download is audited."""
+    user = acting(request)
+    body, name = exports.download(acting_user=user, req=_export_for(user, request_id))
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(name)
+    return response

@@ -22,7 +22,7 @@ import os
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -687,25 +687,33 @@ def _store_report(job: ImportJob, new: list[list[Any]], changed: list[list[Any]]
 
 # --- starting --------------------------------------------------------------------------------
 def start(job: ImportJob) -> None:
-    """Queue the job: the worker runs it (production); the embedded default runs it in a
-    thread of the web process, once the upload is committed."""
+    """Queue the job once the upload is committed."""
+    start_background("registry.run_import", run_job, job.pk)
+
+
+def start_background(task: str, work: Callable[[int], Any], object_id: int) -> None:
+    """Run `work(object_id)` in the background after the current transaction commits: on
+    the worker (production, by task name), or in a thread of the web process (the embedded
+    default, which has no worker)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: _thread(job.pk))
+        transaction.on_commit(lambda: _thread(work, object_id))
     else:
-        from .tasks import run_import_task
+        from celery import current_app
 
-        transaction.on_commit(lambda: run_import_task.delay(job.pk))
+        transaction.on_commit(lambda: current_app.send_task(task, args=[object_id]))
 
 
-def _thread(job_id: int) -> None:
-    def work() -> None:
+def _thread(work: Callable[[int], Any], object_id: int) -> None:
+    def run() -> None:
         try:
-            run_job(job_id)
+            work(object_id)
+        except Exception:
+            logger.exception("background work %s(%s) failed", getattr(work, "__name__", work), object_id)
         finally:
             close_old_connections()
             connection.close()
 
-    threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+    threading.Thread(target=run, name=f"background-{object_id}", daemon=True).start()
 
 
 def template(kind: str = "residents") -> bytes:

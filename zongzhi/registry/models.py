@@ -268,3 +268,45 @@ class ImportJob(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+
+class ExportRequest(ScopedModel):
+    """A request to take personal data out as Excel: the unit above approves or refuses; the
+    approved file carries a watermark (who, when), can be downloaded until `expires_at`, and
+    every step is audited. `path` is the unit whose records are exported."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        REFUSED = "refused", "已拒绝"
+        APPROVED = "approved", "已批准，生成中"
+        READY = "ready", "可下载"
+        FAILED = "failed", "生成失败"
+        EXPIRED = "expired", "已过期"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    kind = models.CharField(max_length=20, default="residents", verbose_name="数据类别")
+    filters = models.JSONField(default=dict, blank=True, verbose_name="筛选条件")
+    full_id_numbers = models.BooleanField(default=False, verbose_name="含完整证件号码")
+    reason = models.CharField(max_length=200, verbose_name="用途")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name="状态")
+    requested_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    approver_path = PathField(verbose_name="审批单位路径")
+    decided_by = models.ForeignKey("units.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "导出申请"
+        verbose_name_plural = "导出申请"
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["approver_path", "status"], name="export_approver_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status}"

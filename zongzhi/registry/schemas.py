@@ -278,3 +278,38 @@ class ImportJobOut(Schema):
     has_report: bool
     report: dict[str, Any]
     error: str
+
+
+class ExportIn(Schema):
+    kind: Literal["residents", "key_persons", "care"] = "residents"
+    unit_id: int
+    resident_kind: str = Field("", max_length=12)
+    full_id_numbers: bool = False
+    reason: str = Field(..., max_length=200)
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=200)
+
+
+class ExportOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    unit_name: str
+    filters: dict[str, Any]
+    full_id_numbers: bool
+    reason: str
+    status: str
+    status_label: str
+    requested_by: str
+    requested_at: datetime
+    approver_unit: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+    rows: int
+    expires_at: datetime | None
+    downloads: int
+    can_decide: bool
+    can_download: bool

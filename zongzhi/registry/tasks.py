@@ -10,3 +10,10 @@ def run_import_task(job_id: int) -> str:
     from .imports import run_job
 
     return str(run_job(job_id).status)
+
+
+@shared_task(name="registry.build_export")  # type: ignore[untyped-decorator]
+def build_export_task(request_id: int) -> None:
+    from .exports import build
+
+    build(request_id)

@@ -806,6 +806,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Exports
+         * @description `mine`: the caller's requests; `approve`: requests the caller's unit decides on.
+         */
+        get: operations["zongzhi_registry_api_list_exports"];
+        put?: never;
+        /**
+         * Request Export
+         * @description Ask to export records of a unit to Excel; the unit above approves or refuses.
+         */
+        post: operations["zongzhi_registry_api_request_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/exports/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve Export */
+        post: operations["zongzhi_registry_api_approve_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/exports/{request_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The approved, watermarked file: the requester only, until it expires; each download is audited.
+         */
+        get: operations["zongzhi_registry_api_download_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/exports/{request_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse Export */
+        post: operations["zongzhi_registry_api_refuse_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/exports/{request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw Export */
+        post: operations["zongzhi_registry_api_withdraw_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/imports": {
         parameters: {
             query?: never;
@@ -2253,6 +2348,14 @@ export interface components {
             /** Urgency */
             urgency: string;
         };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** DepartmentBrief */
         DepartmentBrief: {
             /** Id */
@@ -2287,6 +2390,77 @@ export interface components {
         DepartmentRenameIn: {
             /** Name */
             name: string;
+        };
+        /** ExportIn */
+        ExportIn: {
+            /**
+             * Full Id Numbers
+             * @default false
+             */
+            full_id_numbers: boolean;
+            /**
+             * Kind
+             * @default residents
+             * @enum {string}
+             */
+            kind: "residents" | "key_persons" | "care";
+            /** Reason */
+            reason: string;
+            /**
+             * Resident Kind
+             * @default
+             */
+            resident_kind: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ExportOut */
+        ExportOut: {
+            /** Approver Unit */
+            approver_unit: string;
+            /** Can Decide */
+            can_decide: boolean;
+            /** Can Download */
+            can_download: boolean;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Note */
+            decision_note: string;
+            /** Downloads */
+            downloads: number;
+            /** Expires At */
+            expires_at: string | null;
+            /** Filters */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Full Id Numbers */
+            full_id_numbers: boolean;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Requested By */
+            requested_by: string;
+            /** Rows */
+            rows: number;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+            /** Unit Name */
+            unit_name: string;
         };
         /** FieldSpecOut */
         FieldSpecOut: {
@@ -4694,6 +4868,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategorySpecOut"][];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_list_exports: {
+        parameters: {
+            query?: {
+                box?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"][];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_request_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_approve_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_download_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    zongzhi_registry_api_refuse_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_withdraw_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
                 };
             };
         };

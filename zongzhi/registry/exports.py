@@ -1,0 +1,296 @@
+"""Export of personal data to Excel, only with the approval of the unit above (DESIGN.md,
+"Personal information"): ask, approve or refuse, a watermarked file for a limited time, every
+step audited. ID numbers and phones stay masked unless the request asks for them in full and
+the approver agrees to exactly that.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from zongzhi.audit.services import record_event
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
+from zongzhi.core.scope import path_within, subtree_q
+from zongzhi.dictionary.services import labels
+from zongzhi.units.lookup import unit_names
+from zongzhi.units.models import Unit, User
+
+from . import crypto
+from .models import ExportRequest, PersonCategory, Resident, ResidentKind
+
+logger = logging.getLogger("zongzhi.registry.exports")
+
+KINDS = {"residents": "实有人口", "key_persons": "重点人员", "care": "关怀对象"}
+MAX_ROWS = 1_000_000
+
+
+def download_hours() -> int:
+    return int(getattr(settings, "EXPORT_DOWNLOAD_HOURS", 24))
+
+
+def _approver_unit(user: User) -> Unit:
+    unit = user.unit
+    if unit is None or unit.parent_id is None:
+        raise InvalidInput("没有上级单位审批导出申请", code="no_parent")
+    parent: Unit = unit.parent  # type: ignore[assignment]
+    return parent
+
+
+def request_export(
+    *, acting_user: User, unit: Unit, kind: str, reason: str, resident_kind: str = "", full: bool = False
+) -> ExportRequest:
+    if kind not in KINDS:
+        raise InvalidInput.field("kind", "导出类别不正确", code="invalid_input")
+    if not acting_user.has_cap("records.read"):
+        raise Forbidden(
+            "没有导出实有人口的权限", audit=AuditNote("permission.denied", None, {"capability": "records.read"})
+        )
+    if kind != "residents" and not acting_user.has_cap("records.sensitive"):
+        raise Forbidden(
+            "没有导出重点人员和关怀对象的权限",
+            audit=AuditNote("permission.denied", None, {"capability": "records.sensitive"}),
+        )
+    if not path_within(unit.path, acting_user.view_paths):
+        raise NotFound(audit=AuditNote("scope.denied", unit, {"mode": "export"}))
+    reason = (reason or "").strip()
+    if not 4 <= len(reason) <= 200:
+        raise InvalidInput.field("reason", "请写明导出用途（4-200字）", code="required")
+    if resident_kind and resident_kind not in ResidentKind.values:
+        raise InvalidInput.field("resident_kind", "人口类别不正确", code="invalid_input")
+    approver = _approver_unit(acting_user)
+    req = ExportRequest.objects.create(
+        path=unit.path,
+        kind=kind,
+        filters={"resident_kind": resident_kind} if resident_kind else {},
+        full_id_numbers=full,
+        reason=reason,
+        requested_by=acting_user,
+        approver_path=approver.path,
+    )
+    record_event("export.requested", obj=req, detail={"kind": kind, "unit": unit.code, "full": full, "reason": reason})
+    _tell_approvers(req, acting_user, unit)
+    return req
+
+
+def _approvers(req: ExportRequest) -> list[User]:
+    users = User.objects.filter(is_active=True, unit__path=req.approver_path).prefetch_related("roles")
+    return [u for u in users if u.has_cap("pii.unmask")]
+
+
+def _tell_approvers(req: ExportRequest, requester: User, unit: Unit) -> None:
+    from zongzhi.notify.services import notify_users
+
+    body = f"{requester.full_name or requester.username}申请导出{unit.name}的{KINDS[req.kind]}：{req.reason}"
+    notify_users(_approvers(req), "export", "导出申请待审批", body[:500], case_id=None, sms=False)
+
+
+def _require_approver(user: User, req: ExportRequest) -> None:
+    ok = (
+        user.unit is not None
+        and user.unit.path == req.approver_path
+        and user.has_cap("pii.unmask")
+        and path_within(req.path, user.view_paths)
+    )
+    if not ok:
+        raise Forbidden(
+            "只有上级单位可以审批导出申请", audit=AuditNote("permission.denied", req, {"action": "approve"})
+        )
+
+
+def _require_pending(req: ExportRequest) -> None:
+    if req.status != ExportRequest.Status.PENDING:
+        raise Conflict("该申请已处理", code="already_decided")
+
+
+def approve(*, acting_user: User, req: ExportRequest, note: str = "") -> ExportRequest:
+    _require_approver(acting_user, req)
+    with transaction.atomic():
+        req = ExportRequest.objects.select_for_update().get(pk=req.pk)
+        _require_pending(req)
+        req.status, req.decided_by, req.decided_at = ExportRequest.Status.APPROVED, acting_user, timezone.now()
+        req.decision_note = (note or "").strip()[:200]
+        req.save()
+        record_event("export.approved", obj=req, detail={"note": req.decision_note, "full": req.full_id_numbers})
+        _start(req.pk)
+    _notify_requester(req, "导出申请已批准", "文件生成后可在“我的导出”中下载")
+    return req
+
+
+def refuse(*, acting_user: User, req: ExportRequest, note: str) -> ExportRequest:
+    _require_approver(acting_user, req)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput.field("note", "请填写不同意的理由", code="required")
+    with transaction.atomic():
+        req = ExportRequest.objects.select_for_update().get(pk=req.pk)
+        _require_pending(req)
+        req.status, req.decided_by, req.decided_at = ExportRequest.Status.REFUSED, acting_user, timezone.now()
+        req.decision_note = note[:200]
+        req.save()
+        record_event("export.refused", obj=req, detail={"note": req.decision_note})
+    _notify_requester(req, "导出申请未获批准", note[:200])
+    return req
+
+
+def withdraw(*, acting_user: User, req: ExportRequest) -> ExportRequest:
+    if req.requested_by_id != acting_user.pk:
+        raise Forbidden("只能撤回自己的申请", audit=AuditNote("permission.denied", req, {"action": "withdraw"}))
+    _require_pending(req)
+    req.status = ExportRequest.Status.WITHDRAWN
+    req.save(update_fields=["status"])
+    record_event("export.withdrawn", obj=req)
+    return req
+
+
+def _notify_requester(req: ExportRequest, title: str, body: str) -> None:
+    from zongzhi.notify.services import notify_users
+
+    notify_users([req.requested_by], "export", title, body, case_id=None, sms=False)
+
+
+def _start(req_id: int) -> None:
+    from .imports import start_background
+
+    start_background("registry.build_export", build, req_id)
+
+
+def expire(req: ExportRequest) -> ExportRequest:
+    """A ready file past its time is deleted; the request stays, as expired."""
+    if req.status == ExportRequest.Status.READY and req.expires_at and req.expires_at <= timezone.now():
+        if req.file:
+            req.file.delete(save=False)
+        req.status = ExportRequest.Status.EXPIRED
+        req.save(update_fields=["status", "file"])
+        record_event("export.expired", obj=req)
+    return req
+
+
+def download(*, acting_user: User, req: ExportRequest) -> tuple[bytes, str]:
+    if req.requested_by_id != acting_user.pk:
+        raise NotFound(audit=AuditNote("scope.denied", req, {"mode": "download"}))
+    req = expire(req)
+    if req.status == ExportRequest.Status.EXPIRED:
+        raise Conflict("下载期限已过，请重新申请", code="expired")
+    if req.status != ExportRequest.Status.READY or not req.file:
+        raise Conflict("文件尚未生成", code="not_ready")
+    ExportRequest.objects.filter(pk=req.pk).update(downloads=req.downloads + 1)
+    record_event("export.downloaded", obj=req, detail={"rows": req.rows, "full": req.full_id_numbers})
+    with req.file.open("rb") as fh:
+        return fh.read(), f"{KINDS[req.kind]}-{req.pk}.xlsx"
+
+
+# --- the file ----------------------------------------------------------------------------------
+def _watermark(req: ExportRequest) -> str:
+    user = req.requested_by
+    stamp = timezone.localtime(req.decided_at or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    return f"导出人：{user.full_name or user.username}（{user.username}） 批准时间：{stamp} 仅限工作使用，不得外传"
+
+
+def _resident_rows(req: ExportRequest) -> tuple[list[str], Any]:
+    qs = Resident.objects.filter(subtree_q([req.path]), is_retired=False)
+    if req.filters.get("resident_kind"):
+        qs = qs.filter(kind=req.filters["resident_kind"])
+    sex, nations = labels("sex"), labels("ethnicity")
+    header = ["姓名", "证件号码", "人口类别", "性别", "出生日期", "民族", "联系电话", "现住地址", "所属网格"]
+    kinds = dict(ResidentKind.choices)
+
+    def rows() -> Any:
+        names = unit_names([])  # warm the map once
+        for r in qs.order_by("id").iterator(chunk_size=5000):
+            number = crypto.unseal(bytes(r.id_number_sealed)) if req.full_id_numbers else r.id_number_mask
+            phone = crypto.unseal(bytes(r.phone_sealed)) if req.full_id_numbers and r.phone_sealed else r.phone_mask
+            names = unit_names([r.path])
+            yield [
+                r.name,
+                number,
+                kinds.get(r.kind, r.kind),
+                sex.get(r.sex_code, ""),
+                r.birth_date.isoformat() if r.birth_date else "",
+                nations.get(r.ethnicity_code, ""),
+                phone,
+                r.current_address,
+                names.get(r.path, ""),
+            ]
+
+    return header, rows()
+
+
+def _category_rows(req: ExportRequest, group: str) -> tuple[list[str], Any]:
+    qs = PersonCategory.objects.filter(subtree_q([req.path]), group=group, is_retired=False).select_related("resident")
+    table = labels("key_person_category" if group == "key" else "care_category")
+    header = ["姓名", "证件号码", "类别", "列管日期", "下次走访", "最近走访", "所属网格"]
+
+    def rows() -> Any:
+        for c in qs.order_by("id").iterator(chunk_size=5000):
+            r = c.resident
+            number = crypto.unseal(bytes(r.id_number_sealed)) if req.full_id_numbers else r.id_number_mask
+            yield [
+                r.name,
+                number,
+                table.get(c.category_code, c.category_code),
+                c.listed_on.isoformat(),
+                c.next_visit_on.isoformat(),
+                c.last_visit_on.isoformat() if c.last_visit_on else "",
+                unit_names([c.path]).get(c.path, ""),
+            ]
+
+    return header, rows()
+
+
+def render(req: ExportRequest) -> tuple[bytes, int]:
+    """The watermarked workbook: the watermark on the first row, in every page's header and
+    footer, and in the document properties."""
+    from openpyxl import Workbook
+
+    if req.kind == "residents":
+        header, rows = _resident_rows(req)
+    else:
+        header, rows = _category_rows(req, "key" if req.kind == "key_persons" else "care")
+    mark = _watermark(req)
+    book = Workbook(write_only=True)
+    book.properties.creator = req.requested_by.username
+    book.properties.title = mark
+    book.properties.description = f"导出申请 {req.pk}：{req.reason}"
+    sheet = book.create_sheet(KINDS[req.kind])
+    sheet.oddHeader.center.text = mark
+    sheet.oddFooter.center.text = mark
+    sheet.append([mark])
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        count += 1
+        if count > MAX_ROWS:
+            raise InvalidInput("一次最多导出一百万行，请缩小范围", code="too_many")
+        sheet.append([("'" + c) if isinstance(c, str) and c.startswith(("=", "+", "-", "@")) else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), count
+
+
+def build(req_id: int) -> None:
+    """Generate the approved file (background work)."""
+    req = ExportRequest.objects.select_related("requested_by").get(pk=req_id)
+    if req.status != ExportRequest.Status.APPROVED:
+        return
+    try:
+        body, count = render(req)
+    except Exception:
+        logger.exception("export %s failed", req_id)
+        req.status = ExportRequest.Status.FAILED
+        req.save(update_fields=["status"])
+        record_event("export.failed", obj=req)
+        return
+    req.file.save(f"export-{req.pk}.xlsx", File(io.BytesIO(body)), save=False)
+    req.rows, req.status = count, ExportRequest.Status.READY
+    req.expires_at = timezone.now() + timedelta(hours=download_hours())
+    req.save()
+    record_event("export.ready", obj=req, detail={"rows": count})
+    _notify_requester(req, "导出文件已生成", f"共{count}行，请在{download_hours()}小时内下载")
