@@ -25,7 +25,7 @@ from zongzhi.cases.models import Case, DeadlineRule
 from zongzhi.core.masking import mask_value
 from zongzhi.registry import crypto
 from zongzhi.registry.idcard import check_digit
-from zongzhi.registry.models import PersonCategory, Resident
+from zongzhi.registry.models import KeyPlace, PersonCategory, Resident
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User
@@ -84,6 +84,7 @@ class Target:
     case: Case
     resident: Resident
     category: PersonCategory
+    place: KeyPlace
     path: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -143,7 +144,14 @@ def _make_target(name: str, village: Unit) -> Target:
         visit_every_days=30,
         next_visit_on=timezone.localdate(),
     )
-    return Target(name, village, spare, retired, dept, user, session, case, resident, category)
+    place = KeyPlace.objects.create(
+        path=village.path,
+        name=f"{name}加油站",
+        kind_code="9902",
+        contact_phone_sealed=crypto.seal("13912345678"),
+        contact_phone_mask="139****5678",
+    )
+    return Target(name, village, spare, retired, dept, user, session, case, resident, category, place)
 
 
 def _id_number(seed: int) -> str:
@@ -455,6 +463,52 @@ SPECS: list[Spec] = [
         frozenset({"pii.unmask"}),
         needs=frozenset({"records.sensitive"}),
     ),
+    Spec(
+        "GET",
+        "/api/registry/places/{kind}",
+        "read",
+        lambda t: f"/api/registry/places/key-places?under={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/places/{kind}/{place_id}",
+        "read",
+        lambda t: f"/api/registry/places/key-places/{t.place.pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/places/{kind}",
+        "write",
+        lambda t: "/api/registry/places/key-places",
+        lambda t: {"name": "新场所", "unit_id": _u(t), "extra": {"kind_code": "9901"}},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/registry/places/{kind}/{place_id}",
+        "write",
+        lambda t: f"/api/registry/places/key-places/{t.place.pk}",
+        lambda t: {"name": "改名加油站", "contact_phone": "139****5678", "extra": {"kind_code": "9902"}},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/places/{kind}/{place_id}/reveal",
+        "reveal",
+        lambda t: f"/api/registry/places/key-places/{t.place.pk}/reveal",
+        None,
+        frozenset({"pii.unmask"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/places/{kind}/{place_id}/retire",
+        "write",
+        lambda t: f"/api/registry/places/key-places/{t.place.pk}/retire",
+        lambda t: {"reason": "停业"},
+        frozenset({"records.write"}),
+    ),
     # last of the registry: a retired resident takes no more changes
     Spec(
         "POST",
@@ -563,6 +617,7 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/registry/imports/template", None, frozenset()),
     ("GET", "/api/registry/imports", None, frozenset()),
     ("GET", "/api/registry/exports", None, frozenset()),
+    ("GET", "/api/registry/place-specs", None, frozenset()),
     ("GET", "/api/cases/deadline-rules", None, frozenset()),
     (
         "PATCH",
@@ -636,6 +691,11 @@ EXEMPT = {
     ("POST", "/api/registry/imports/{job_id}/cancel"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
+    ("POST", "/api/registry/places/houses/{place_id}/occupants"): "same scope check as PUT: test_places.py",
+    ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): "same check as PUT: test_places.py",
+    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): "same check as PUT: test_places.py",
+    ("POST", "/api/registry/places/organisations/{place_id}/members"): "same check as PUT: test_places.py",
+    ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): "same check as PUT",
     ("POST", "/api/registry/exports"): "unit in view scope, approver above: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/approve"): "the unit above only: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/refuse"): "the unit above only: registry/tests/test_exports.py",

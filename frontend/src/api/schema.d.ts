@@ -1020,6 +1020,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/place-specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Place Specs
+         * @description The fields of each kind of place (for `extra`), and the code table of its category.
+         */
+        get: operations["zongzhi_registry_api_places_place_specs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/facilities/{place_id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inspect Facility
+         * @description The monthly inspection of a security facility (巡检).
+         */
+        post: operations["zongzhi_registry_api_places_inspect_facility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/houses/{place_id}/occupants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Occupant
+         * @description Someone lives in the house (a tenant makes it a rental's occupant).
+         */
+        post: operations["zongzhi_registry_api_places_add_occupant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End Occupancy */
+        post: operations["zongzhi_registry_api_places_end_occupancy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/organisations/{place_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Member
+         * @description A member of an organisation or team: a resident, a user, or a name.
+         */
+        post: operations["zongzhi_registry_api_places_add_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/organisations/{place_id}/members/{member_id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove Member */
+        post: operations["zongzhi_registry_api_places_remove_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Places
+         * @description Places of one kind in scope, newest first. `missing=true`: facilities not inspected this month.
+         */
+        get: operations["zongzhi_registry_api_places_list_places"];
+        put?: never;
+        /** Create Place */
+        post: operations["zongzhi_registry_api_places_create_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/{kind}/{place_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Place */
+        get: operations["zongzhi_registry_api_places_get_place"];
+        /** Update Place */
+        put: operations["zongzhi_registry_api_places_update_place"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/{kind}/{place_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire Place */
+        post: operations["zongzhi_registry_api_places_retire_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/{kind}/{place_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Place Phone
+         * @description A key place's or an organisation's contact phone in full; each look is audited.
+         */
+        post: operations["zongzhi_registry_api_places_reveal_place_phone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/residents": {
         parameters: {
             query?: never;
@@ -2569,6 +2759,24 @@ export interface components {
              */
             offset: number;
         };
+        /** InspectionIn */
+        InspectionIn: {
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "normal" | "fault" | "repaired";
+        };
         /**
          * Kind
          * @enum {string}
@@ -2680,6 +2888,23 @@ export interface components {
             todo_count: number;
             user: components["schemas"]["UserOut"];
         };
+        /** MemberIn */
+        MemberIn: {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Resident Id */
+            resident_id?: number | null;
+            /**
+             * Role
+             * @default
+             */
+            role: string;
+            /** User Id */
+            user_id?: number | null;
+        };
         /** MonthlyStatsOut */
         MonthlyStatsOut: {
             /** Average Handling Hours */
@@ -2726,6 +2951,18 @@ export interface components {
             read_at: string | null;
             /** Title */
             title: string;
+        };
+        /** OccupantIn */
+        OccupantIn: {
+            /**
+             * Relation
+             * @enum {string}
+             */
+            relation: "owner" | "family" | "tenant" | "other";
+            /** Resident Id */
+            resident_id: number;
+            /** Since */
+            since?: string | null;
         };
         /** OtpChallengeIn */
         OtpChallengeIn: {
@@ -2832,6 +3069,154 @@ export interface components {
         PhoneOut: {
             /** Phone */
             phone: string;
+        };
+        /** PlaceFilter */
+        PlaceFilter: {
+            /** Category */
+            category?: string | null;
+            /** Cursor */
+            cursor?: number | null;
+            /**
+             * Include Retired
+             * @default false
+             */
+            include_retired: boolean;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Missing
+             * @default false
+             */
+            missing: boolean;
+            /** Q */
+            q?: string | null;
+            /** Under */
+            under?: number | null;
+            /** Use */
+            use?: string | null;
+        };
+        /** PlaceIn */
+        PlaceIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /**
+             * Contact Phone
+             * @description 重点场所、组织的联系电话（加密保存）
+             * @default
+             */
+            contact_phone: string;
+            /**
+             * Extra
+             * @description 该类别的字段，见 /registry/place-specs
+             */
+            extra?: {
+                [key: string]: unknown;
+            };
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Unit Id */
+            unit_id?: number | null;
+        };
+        /** PlaceOut */
+        PlaceOut: {
+            /** Address */
+            address: string;
+            /**
+             * Can Edit
+             * @default false
+             */
+            can_edit: boolean;
+            /**
+             * Can Unmask
+             * @default false
+             */
+            can_unmask: boolean;
+            /** Category Label */
+            category_label: string;
+            /** Contact Phone Mask */
+            contact_phone_mask: string;
+            /** Extra */
+            extra: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Inspections */
+            inspections?: {
+                [key: string]: unknown;
+            }[];
+            /** Is Retired */
+            is_retired: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            /** Latitude */
+            latitude: number | null;
+            /** Longitude */
+            longitude: number | null;
+            /** Members */
+            members?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Missing Inspection
+             * @description 治安设施：本月尚未巡检
+             */
+            missing_inspection?: boolean | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Occupants */
+            occupants?: {
+                [key: string]: unknown;
+            }[];
+            /** Path */
+            path: string;
+            /** Retired Reason */
+            retired_reason: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** PlacePageOut */
+        PlacePageOut: {
+            /** Items */
+            items: components["schemas"]["PlaceOut"][];
+            /** Next Cursor */
+            next_cursor?: number | null;
+        };
+        /** PlaceSpecOut */
+        PlaceSpecOut: {
+            /** Code Table */
+            code_table: string | null;
+            /** Fields */
+            fields: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            /** Label */
+            label: string;
+            /** Sealed Phone */
+            sealed_phone: boolean;
         };
         /** ResidentFilter */
         ResidentFilter: {
@@ -5168,6 +5553,307 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    zongzhi_registry_api_places_place_specs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceSpecOut"][];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_inspect_facility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_add_occupant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OccupantIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_end_occupancy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+                occupant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_add_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_list_places: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                category?: string | null;
+                under?: number | null;
+                use?: string | null;
+                missing?: boolean;
+                include_retired?: boolean;
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacePageOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_create_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_get_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_update_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_retire_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_reveal_place_phone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealOut"];
+                };
             };
         };
     };

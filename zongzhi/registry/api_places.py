@@ -1,0 +1,389 @@
+"""REST endpoints of places and organisations: /api/registry/places/{kind}, where kind is
+compounds, houses, key-places, facilities or organisations."""
+
+# No `from __future__ import annotations`: django-ninja reads the annotations at import time.
+
+from datetime import date
+from typing import Any, Literal, cast
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
+from zongzhi.core.scope import get_visible, path_within, subtree_q
+from zongzhi.dictionary.services import labels
+from zongzhi.units.api import acting
+from zongzhi.units.lookup import unit_names
+from zongzhi.units.models import Unit, User
+
+from . import places
+from .models import Facility, House, HouseUse, Inspection, Organisation, PlaceBase, Resident
+from .schemas import RetireIn, RevealOut
+
+router = Router(tags=["场所与组织"])
+
+PlaceKind = Literal["compounds", "houses", "key-places", "facilities", "organisations"]
+CODE_TABLES = {"key-places": "place_kind", "facilities": "facility_kind", "organisations": "org_kind"}
+
+
+class PlaceIn(Schema):
+    name: str = Field(..., max_length=100)
+    address: str = Field("", max_length=200)
+    unit_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    note: str = Field("", max_length=500)
+    contact_phone: str = Field("", max_length=20, description="重点场所、组织的联系电话（加密保存）")
+    extra: dict[str, Any] = Field(default_factory=dict, description="该类别的字段，见 /registry/place-specs")
+
+
+class PlaceOut(Schema):
+    id: int
+    kind: PlaceKind
+    name: str
+    address: str
+    path: str
+    unit_name: str
+    latitude: float | None
+    longitude: float | None
+    note: str
+    category_label: str
+    contact_phone_mask: str
+    extra: dict[str, Any]
+    is_retired: bool
+    retired_reason: str
+    missing_inspection: bool | None = Field(None, description="治安设施：本月尚未巡检")
+    occupants: list[dict[str, Any]] = Field(default_factory=list)
+    inspections: list[dict[str, Any]] = Field(default_factory=list)
+    members: list[dict[str, Any]] = Field(default_factory=list)
+    can_edit: bool = False
+    can_unmask: bool = False
+
+
+class PlacePageOut(Schema):
+    items: list[PlaceOut]
+    next_cursor: int | None = None
+
+
+class PlaceSpecOut(Schema):
+    kind: PlaceKind
+    label: str
+    fields: list[str]
+    code_table: str | None
+    sealed_phone: bool
+
+
+class PlaceFilter(Schema):
+    q: str | None = None
+    category: str | None = None
+    under: int | None = None
+    use: str | None = None
+    missing: bool = False
+    include_retired: bool = False
+    cursor: int | None = None
+    limit: int = 20
+
+
+def _require_read(user: User) -> None:
+    if not user.has_cap("records.read"):
+        raise Forbidden(
+            "没有查看场所和组织的权限", audit=AuditNote("permission.denied", None, {"capability": "records.read"})
+        )
+
+
+def _extra(kind: str, obj: PlaceBase) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in places.KINDS[kind].fields:
+        value = getattr(obj, field)
+        if isinstance(value, Resident | PlaceBase):
+            out[field] = {"id": value.pk, "name": value.name}
+        elif isinstance(value, date):
+            out[field] = value.isoformat()
+        else:
+            out[field] = value
+    return out
+
+
+def _category_label(kind: str, obj: PlaceBase) -> str:
+    if kind in CODE_TABLES:
+        code = getattr(obj, "kind_code", "")
+        return labels(CODE_TABLES[kind]).get(code, code)
+    if isinstance(obj, House):
+        return obj.get_use_display()
+    return "小区"
+
+
+def _out(kind: str, obj: PlaceBase, names: dict[str, str], today: date, user: User | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": obj.pk,
+        "kind": kind,
+        "name": obj.name,
+        "address": obj.address,
+        "path": obj.path,
+        "unit_name": names.get(obj.path, ""),
+        "latitude": obj.latitude,
+        "longitude": obj.longitude,
+        "note": obj.note,
+        "category_label": _category_label(kind, obj),
+        "contact_phone_mask": getattr(obj, "contact_phone_mask", ""),
+        "extra": _extra(kind, obj),
+        "is_retired": obj.is_retired,
+        "retired_reason": obj.retired_reason,
+        "missing_inspection": places.missing_inspection(obj, today) if isinstance(obj, Facility) else None,
+    }
+    if user is not None:
+        row["can_edit"] = (
+            user.has_cap("records.write") and path_within(obj.path, user.capture_paths) and not obj.is_retired
+        )
+        row["can_unmask"] = user.has_cap("pii.unmask") and places.KINDS[kind].sealed_phone
+        if isinstance(obj, House):
+            row["occupants"] = [
+                {
+                    "id": o.pk,
+                    "resident_id": o.resident_id,
+                    "name": o.resident.name,
+                    "id_number_mask": o.resident.id_number_mask,
+                    "relation": o.relation,
+                    "relation_label": o.get_relation_display(),
+                    "since": o.since,
+                    "until": o.until,
+                }
+                for o in obj.occupants.select_related("resident").order_by("until", "-id")
+            ]
+        if isinstance(obj, Facility):
+            row["inspections"] = [
+                {
+                    "id": i.pk,
+                    "inspected_on": i.inspected_on,
+                    "result": i.result,
+                    "result_label": i.get_result_display(),
+                    "note": i.note,
+                    "inspector_name": i.inspector_name,
+                }
+                for i in Inspection.objects.filter(facility=obj)[:24]
+            ]
+        if isinstance(obj, Organisation):
+            row["members"] = [
+                {
+                    "id": m.pk,
+                    "name": m.name,
+                    "role": m.role,
+                    "resident_id": m.resident_id,
+                    "user_id": m.user_id,
+                    "since": m.since,
+                }
+                for m in obj.members.filter(until__isnull=True).order_by("id")
+            ]
+    return row
+
+
+def _get(user: User, kind: str, place_id: int) -> PlaceBase:
+    obj: PlaceBase = get_visible(places.KINDS[kind].model.objects.all(), user, place_id)
+    _require_read(user)
+    return obj
+
+
+def _house(user: User, place_id: int) -> House:
+    return cast(House, _get(user, "houses", place_id))
+
+
+def _facility(user: User, place_id: int) -> Facility:
+    return cast(Facility, _get(user, "facilities", place_id))
+
+
+def _org(user: User, place_id: int) -> Organisation:
+    return cast(Organisation, _get(user, "organisations", place_id))
+
+
+@router.get("/place-specs", response=list[PlaceSpecOut])
+def place_specs(request: HttpRequest) -> list[dict[str, Any]]:
+    """The fields of each kind of place (for `extra`), and the code table of its category."""
+    return [
+        {
+            "kind": name,
+            "label": kind.label,
+            "fields": list(kind.fields),
+            "code_table": CODE_TABLES.get(name),
+            "sealed_phone": kind.sealed_phone,
+        }
+        for name, kind in places.KINDS.items()
+    ]
+
+
+@router.get("/places/{kind}", response=PlacePageOut)
+def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilter]) -> dict[str, Any]:
+    """Places of one kind in scope, newest first. `missing=true`: facilities not inspected this month."""
+    user = acting(request)
+    root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
+    _require_read(user)
+    model = places.KINDS[kind].model
+    qs = model.objects.visible_to(user)
+    if root is not None:
+        qs = qs.filter(subtree_q([root.path]))
+    if not filters.include_retired:
+        qs = qs.filter(is_retired=False)
+    if filters.q:
+        text = filters.q.strip()[:50]
+        qs = qs.filter(Q(name__contains=text) | Q(address__contains=text))
+    if filters.category and kind in CODE_TABLES:
+        qs = qs.filter(kind_code__startswith=filters.category)
+    if filters.use and kind == "houses" and filters.use in HouseUse.values:
+        qs = qs.filter(use=filters.use)
+    today = timezone.localdate()
+    if filters.missing and kind == "facilities":
+        qs = qs.exclude(last_inspected_on__gte=today.replace(day=1))
+    if filters.cursor is not None:
+        qs = qs.filter(pk__lt=filters.cursor)
+    limit = max(1, min(filters.limit, 100))
+    rows = list(qs.order_by("-id")[: limit + 1])
+    names = unit_names({r.path for r in rows})
+    return {
+        "items": [_out(kind, r, names, today) for r in rows[:limit]],
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
+
+
+def _data(user: User, payload: PlaceIn) -> places.PlaceData:
+    unit = get_visible(Unit.objects.all(), user, payload.unit_id) if payload.unit_id is not None else None
+    return places.PlaceData(
+        name=payload.name,
+        address=payload.address,
+        unit=unit,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        note=payload.note,
+        contact_phone=payload.contact_phone,
+        extra=payload.extra,
+    )
+
+
+def _detail(kind: str, obj: PlaceBase, user: User) -> dict[str, Any]:
+    return _out(kind, obj, unit_names({obj.path}), timezone.localdate(), user)
+
+
+@router.post("/places/{kind}", response={201: PlaceOut})
+def create_place(request: HttpRequest, kind: PlaceKind, payload: PlaceIn) -> Status[dict[str, Any]]:
+    user = acting(request)
+    obj = places.save_place(acting_user=user, kind_name=kind, data=_data(user, payload))
+    return Status(201, _detail(kind, obj, user))
+
+
+@router.get("/places/{kind}/{place_id}", response=PlaceOut)
+def get_place(request: HttpRequest, kind: PlaceKind, place_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _detail(kind, _get(user, kind, place_id), user)
+
+
+@router.put("/places/{kind}/{place_id}", response=PlaceOut)
+def update_place(request: HttpRequest, kind: PlaceKind, place_id: int, payload: PlaceIn) -> dict[str, Any]:
+    user = acting(request)
+    obj = places.save_place(acting_user=user, kind_name=kind, data=_data(user, payload), obj=_get(user, kind, place_id))
+    return _detail(kind, obj, user)
+
+
+@router.post("/places/{kind}/{place_id}/retire", response=PlaceOut)
+def retire_place(request: HttpRequest, kind: PlaceKind, place_id: int, payload: RetireIn) -> dict[str, Any]:
+    user = acting(request)
+    obj = places.retire_place(acting_user=user, obj=_get(user, kind, place_id), reason=payload.reason)
+    return _detail(kind, obj, user)
+
+
+@router.post("/places/{kind}/{place_id}/reveal", response=RevealOut)
+def reveal_place_phone(request: HttpRequest, kind: PlaceKind, place_id: int) -> dict[str, str]:
+    """A key place's or an organisation's contact phone in full; each look is audited."""
+    user = acting(request)
+    obj = _get(user, kind, place_id)
+    if not places.KINDS[kind].sealed_phone:
+        raise InvalidInput("该类别没有需要查看的联系电话", code="invalid_input")
+    return {"value": places.reveal_phone(acting_user=user, obj=obj)}
+
+
+class OccupantIn(Schema):
+    resident_id: int
+    relation: Literal["owner", "family", "tenant", "other"]
+    since: date | None = None
+
+
+@router.post("/places/houses/{place_id}/occupants", response={201: PlaceOut})
+def add_occupant(request: HttpRequest, place_id: int, payload: OccupantIn) -> Status[dict[str, Any]]:
+    """Someone lives in the house (a tenant makes it a rental's occupant)."""
+    user = acting(request)
+    house = _house(user, place_id)
+    resident = get_visible(Resident.objects.all(), user, payload.resident_id)
+    places.add_occupant(
+        acting_user=user,
+        house=house,
+        resident=resident,
+        relation=payload.relation,
+        since=payload.since,
+    )
+    return Status(201, _detail("houses", house, user))
+
+
+@router.post("/places/houses/{place_id}/occupants/{occupant_id}/end", response=PlaceOut)
+def end_occupancy(request: HttpRequest, place_id: int, occupant_id: int) -> dict[str, Any]:
+    user = acting(request)
+    house = _house(user, place_id)
+    places.end_occupancy(acting_user=user, house=house, occupant_id=occupant_id)
+    return _detail("houses", house, user)
+
+
+class InspectionIn(Schema):
+    inspected_on: date
+    result: Literal["normal", "fault", "repaired"]
+    note: str = Field("", max_length=500)
+
+
+@router.post("/places/facilities/{place_id}/inspections", response={201: PlaceOut})
+def inspect_facility(request: HttpRequest, place_id: int, payload: InspectionIn) -> Status[dict[str, Any]]:
+    """The monthly inspection of a security facility (巡检)."""
+    user = acting(request)
+    facility = _facility(user, place_id)
+    places.inspect(
+        acting_user=user,
+        facility=facility,
+        inspected_on=payload.inspected_on,
+        result=payload.result,
+        note=payload.note,
+    )
+    facility.refresh_from_db()
+    return Status(201, _detail("facilities", facility, user))
+
+
+class MemberIn(Schema):
+    name: str = Field("", max_length=50)
+    role: str = Field("", max_length=30)
+    resident_id: int | None = None
+    user_id: int | None = None
+
+
+@router.post("/places/organisations/{place_id}/members", response={201: PlaceOut})
+def add_member(request: HttpRequest, place_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
+    """A member of an organisation or team: a resident, a user, or a name."""
+    user = acting(request)
+    org = _org(user, place_id)
+    resident = get_visible(Resident.objects.all(), user, payload.resident_id) if payload.resident_id else None
+    member_user = None
+    if payload.user_id:
+        member_user = User.objects.select_related("unit").filter(pk=payload.user_id, is_active=True).first()
+        if member_user is None or member_user.unit is None or not path_within(member_user.unit.path, user.view_paths):
+            raise NotFound("该用户不存在")
+    places.add_member(
+        acting_user=user,
+        org=org,
+        name=payload.name,
+        role=payload.role,
+        resident=resident,
+        user=member_user,
+    )
+    return Status(201, _detail("organisations", org, user))
+
+
+@router.post("/places/organisations/{place_id}/members/{member_id}/remove", response=PlaceOut)
+def remove_member(request: HttpRequest, place_id: int, member_id: int) -> dict[str, Any]:
+    user = acting(request)
+    org = _org(user, place_id)
+    places.remove_member(acting_user=user, org=org, member_id=member_id)
+    return _detail("organisations", org, user)
