@@ -12,10 +12,17 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const people = items.find((i) => i.key === 'people')
-    expect(people?.soon).toBe(true)
-    expect(people?.path).toBeUndefined()
+    const places = items.find((i) => i.key === 'places')
+    expect(places?.soon).toBe(true)
+    expect(places?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the resident list under the people group with records.read', () => {
+    const people = filterMenu(MENU, ['records.read']).find((i) => i.key === 'people')
+    expect(people?.soon).toBeUndefined()
+    expect(people?.children?.map((c) => [c.key, c.path])).toEqual([['residents', '/people/residents']])
+    expect(keys(filterMenu(MENU, ['cases.handle']))).not.toContain('people')
   })
 
   it('shows the system group with only the children the user may open', () => {

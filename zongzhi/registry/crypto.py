@@ -85,6 +85,24 @@ def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
         reset_keys()
 
 
+def master_key() -> bytes:
+    """The configured master key, for handing to worker processes of a bulk import."""
+    return _master_key()
+
+
+def use_master_key(master: bytes) -> None:
+    """Derive the keys from `master` (a worker process of a bulk import, which must seal with
+    exactly the key of the process that started it)."""
+    global _keys
+    _keys = _derive(master)
+
+
+def _derive(master: bytes) -> _Keys:
+    seal_key = HKDF(algorithm=hashes.SM3(), length=16, salt=None, info=_SEAL_INFO).derive(master)
+    index_key = HKDF(algorithm=hashes.SM3(), length=32, salt=None, info=_INDEX_INFO).derive(master)
+    return _Keys(cipher=algorithms.SM4(seal_key), index=hmac.HMAC(index_key, hashes.SM3()))
+
+
 def _get_keys() -> _Keys:
     global _keys
     keys = _keys

@@ -151,7 +151,64 @@ def open_rows(path: Path, filename: str) -> tuple[Iterator[list[str]], int]:
     return rows(), max(0, lines - 1)
 
 
+CALAMINE_MAX_BYTES = 60 * 1024 * 1024  # larger workbooks are streamed with openpyxl
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether the first sheet holds a formula (<f> element), read as a stream."""
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        if not names:
+            return False
+        tail = b""
+        with archive.open(names[0]) as sheet:
+            for block in iter(lambda: sheet.read(1 << 20), b""):
+                if b"<f>" in tail + block or b"<f " in tail + block:
+                    return True
+                tail = block[-3:]
+    return False
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
+    """Rows of the first sheet: read with calamine (fast), or streamed with openpyxl for very
+    large files and for files with formulas (openpyxl shows the formula itself, which the
+    checks refuse; calamine would hand over its last computed value)."""
+    try:
+        use_calamine = path.stat().st_size <= CALAMINE_MAX_BYTES and not _has_formulas(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
+    if use_calamine:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        except Exception as exc:  # calamine raises its own errors for broken workbooks
+            raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
+        estimate = max(0, sheet.height - 1)
+
+        def fast_rows() -> Iterator[list[str]]:
+            for row in sheet.iter_rows():
+                yield [_cell_text(v) for v in row]
+
+        return fast_rows(), estimate
+    return _openpyxl_rows(path)
+
+
+def _openpyxl_rows(path: Path) -> tuple[Iterator[list[str]], int]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -162,21 +219,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
     sheet = book.worksheets[0]
     estimate = max(0, (sheet.max_row or 1) - 1)
 
-    def cell(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
     def rows() -> Iterator[list[str]]:
         try:
             for row in sheet.iter_rows(values_only=True):
-                yield [cell(v) for v in row]
+                yield [_cell_text(v) for v in row]
         finally:
             book.close()
 
@@ -185,41 +231,56 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
 
 # --- validating ------------------------------------------------------------------------------
 class RowChecker:
-    """Turns one row into the values of a Resident, or the reason it is refused."""
+    """Turns one row into the values of a Resident, or the reason it is refused.
 
-    def __init__(self, header: list[str], user: User, job: ImportJob) -> None:
-        self.positions: dict[str, int] = {}
+    Everything it needs (code tables, the units, the user's scope) is read when it is made:
+    checking a row touches no database, so it can run in a worker process.
+    """
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.positions: dict[str, int] = state["positions"]
+        self.codes: dict[str, dict[str, str]] = state["codes"]
+        self.units: dict[str, tuple[str, bool]] = state["units"]
+        self.capture: list[str] = state["capture"]
+        self.default_path: str | None = state["default_path"]
+        self.root: str = state["root"]
+        self.today: dt.date = state["today"]
+
+    @staticmethod
+    def state(header: list[str], user: User, job: ImportJob) -> dict[str, Any]:
+        positions: dict[str, int] = {}
         known = {_norm_header(c.header): c for c in COLUMNS}
         for i, raw in enumerate(header):
             col = known.get(_norm_header(raw))
-            if col is not None and col.field not in self.positions:
-                self.positions[col.field] = i
-        missing = [c.header for c in COLUMNS if c.required and c.field not in self.positions]
+            if col is not None and col.field not in positions:
+                positions[col.field] = i
+        missing = [c.header for c in COLUMNS if c.required and c.field not in positions]
         if missing:
             raise ImportFileError(f"缺少必填列：{'、'.join(missing)}（请使用系统提供的模板）")
-        self.width = len(header)
-        self.codes: dict[str, dict[str, str]] = {}
+        codes: dict[str, dict[str, str]] = {}
         for c in COLUMNS:
             if c.table:
                 table = labels(c.table)
-                self.codes[c.table] = {**{v: k for k, v in table.items()}, **{k: k for k in table}}
-        self.capture = list(user.capture_paths)
-        self.units: dict[str, tuple[str, bool] | None] = {}
-        self.default_path: str | None = job.default_unit.path if job.default_unit else None
-        self.root = job.path
-        self.today = timezone.localdate()
+                codes[c.table] = {**{v: k for k, v in table.items()}, **{k: k for k in table}}
+        units = {
+            code: (path, retired) for code, path, retired in Unit.objects.values_list("code", "path", "is_retired")
+        }
+        return {
+            "positions": positions,
+            "codes": codes,
+            "units": units,
+            "capture": list(user.capture_paths),
+            "default_path": job.default_unit.path if job.default_unit else None,
+            "root": job.path,
+            "today": timezone.localdate(),
+        }
 
     def _unit_path(self, code: str) -> str:
         if not code:
             if self.default_path is None:
                 raise ValueError("请填写所属网格代码")
             return self.default_path
-        if code not in self.units:
-            found = Unit.objects.filter(code=code.ljust(12, "0") if len(code) < 12 else code).values_list(
-                "path", "is_retired"
-            )
-            self.units[code] = found.first()
-        unit = self.units[code]
+        unit = self.units.get(code.ljust(12, "0") if len(code) < 12 else code)
         if unit is None:
             raise ValueError(f"所属网格代码 {code} 不存在")
         path, retired = unit
@@ -357,26 +418,38 @@ def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def write_residents(batch: list[tuple[dict[str, Any], str, str]], now: dt.datetime) -> int:
-    """Write validated residents (values, ID number, phone) and their name tokens."""
-    if not batch:
-        return 0
-    numbers = [n for _v, n, _p in batch]
+# A prepared row: (line, ID number, its blind index, the column values with id left None, the
+# name tokens, the path, the cells as read). Made without the database, in a worker process
+# for large files.
+Prepared = tuple[int, str, bytes, list[Any], list[int], str, list[str]]
+_ID_AT = [f.attname for f in RESIDENT_FIELDS].index("id")
+
+
+def prepare(
+    chunk: list[tuple[int, list[str]]], checker: RowChecker, vendor: str, now: dt.datetime
+) -> tuple[list[Prepared], list[tuple[int, list[str], str]]]:
+    """Check, seal and index a chunk of rows: (rows ready to write, refused rows)."""
+    good: list[tuple[int, dict[str, Any], str, str, list[str]]] = []
+    refused: list[tuple[int, list[str], str]] = []
+    for line, cells in chunk:
+        try:
+            values, number, phone = checker.check(cells)
+        except ValueError as exc:
+            refused.append((line, cells, str(exc)))
+            continue
+        good.append((line, values, number, phone, cells))
+    numbers = [g[2] for g in good]
     sealed = crypto.seal_many(numbers)
     indexes = crypto.blind_index_many(numbers, "id_number")
-    phones = [p for _v, _n, p in batch]
-    with_phone = [p for p in phones if p]
+    with_phone = [g[3] for g in good if g[3]]
     phone_sealed = iter(crypto.seal_many(with_phone))
     phone_index = iter(crypto.blind_index_many(with_phone, "phone"))
-    ids = _allocate_ids(len(batch))
     base = _defaults(now)
-    convert_dates = connection.vendor != "postgresql"
-    rows: list[tuple[Any, ...]] = []
-    tokens: list[tuple[Any, ...]] = []
-    for (values, number, phone), rid, s, idx in zip(batch, ids, sealed, indexes, strict=True):
+    convert_dates = vendor != "postgresql"
+    out: list[Prepared] = []
+    for (line, values, number, phone, cells), s, idx in zip(good, sealed, indexes, strict=True):
         row = dict(base)
         row.update(values)
-        row["id"] = rid
         row["id_number_sealed"], row["id_number_index"], row["id_number_mask"] = s, idx, mask_value(number)
         if phone:
             row["phone_sealed"], row["phone_index"], row["phone_mask"] = (
@@ -386,9 +459,22 @@ def write_residents(batch: list[tuple[dict[str, Any], str, str]], now: dt.dateti
             )
         if convert_dates:
             row = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-        rows.append(tuple(row[f.attname] for f in RESIDENT_FIELDS))
-        path = values["path"]
-        tokens.extend((t, rid, path) for t in name_tokens(values["name"], values["former_name"]))
+        tokens = sorted(name_tokens(values["name"], values["former_name"]))
+        out.append((line, number, idx, [row[f.attname] for f in RESIDENT_FIELDS], tokens, values["path"], cells))
+    return out, refused
+
+
+def write_residents(batch: list[Prepared], now: dt.datetime) -> int:
+    """Write prepared residents and their name tokens (inside the caller's transaction)."""
+    if not batch:
+        return 0
+    ids = _allocate_ids(len(batch))
+    rows: list[tuple[Any, ...]] = []
+    tokens: list[tuple[Any, ...]] = []
+    for (_line, _number, _idx, values, row_tokens, path, _cells), rid in zip(batch, ids, strict=True):
+        values[_ID_AT] = rid
+        rows.append(tuple(values))
+        tokens.extend((t, rid, path) for t in row_tokens)
     _write(Resident._meta.db_table, RESIDENT_COLUMNS, rows)
     _write(NameToken._meta.db_table, TOKEN_COLUMNS, tokens)
     return len(rows)
@@ -518,12 +604,38 @@ def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
         raise ImportFileError("文件是空的，或第一行不是表头")
-    checker = RowChecker(header, user, job)
+    checker = RowChecker(RowChecker.state(header, user, job))
     if estimate > MAX_ROWS:
         raise ImportFileError(f"一次最多导入{MAX_ROWS:,}行，请拆分文件")
     job.total_rows = estimate
     job.save(update_fields=["total_rows"])
     return rows, header, checker
+
+
+POOL_MIN_ROWS = 20_000
+
+
+def _chunks(rows: Iterator[list[str]]) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
+    """Non-empty rows with their line numbers, BATCH at a time, and the last line read."""
+    chunk: list[tuple[int, list[str]]] = []
+    line = 1
+    for cells in rows:
+        line += 1
+        if not any(c.strip() for c in cells if c):
+            continue
+        chunk.append((line, cells))
+        if len(chunk) >= BATCH:
+            yield chunk, line
+            chunk = []
+    yield chunk, line
+
+
+def _workers(estimate: int) -> int:
+    """Worker processes for checking and sealing: the cores, for large files (starting them
+    costs a second or two); none for small ones."""
+    if estimate < POOL_MIN_ROWS:
+        return 0
+    return min(int(getattr(settings, "IMPORT_WORKERS", os.cpu_count() or 1)), 4)
 
 
 def _import(job: ImportJob, user: User) -> None:
@@ -533,27 +645,15 @@ def _import(job: ImportJob, user: User) -> None:
         rows, header, checker = _rows_of(job, user, path)
         rejects = Rejects(header)
         seen: dict[str, int] = {}
-        batch: list[tuple[int, list[str], tuple[dict[str, Any], str, str]]] = []
-        line = 1
-        for cells in rows:
-            line += 1
-            if not any(c.strip() for c in cells if c):
-                continue
-            try:
-                checked = checker.check(cells)
-            except ValueError as exc:
-                rejects.add(line, cells, str(exc))
-                continue
-            first = seen.get(checked[1])
-            if first is not None:
-                rejects.add(line, cells, f"与第{first}行的证件号码重复")
-                continue
-            seen[checked[1]] = line
-            batch.append((line, cells, checked))
-            if len(batch) >= BATCH:
-                _flush(job, batch, rejects, line)
-                batch = []
-        _flush(job, batch, rejects, line)
+        vendor = connection.vendor
+        now = timezone.now()
+        workers = _workers(job.total_rows)
+        if workers:
+            _import_in_pool(job, rows, checker, rejects, seen, vendor, now, workers)
+        else:
+            for chunk, line in _chunks(rows):
+                prepared, refused = prepare(chunk, checker, vendor, now)
+                _flush(job, prepared, refused, rejects, seen, line)
         job.total_rows = job.processed_rows
         _store_rejects(job, rejects)
         _finish(job, ImportJob.Status.DONE)
@@ -563,18 +663,74 @@ def _import(job: ImportJob, user: User) -> None:
         path.unlink(missing_ok=True)
 
 
-def _flush(
-    job: ImportJob, batch: list[tuple[int, list[str], tuple[dict[str, Any], str, str]]], rejects: Rejects, line: int
+def _import_in_pool(
+    job: ImportJob,
+    rows: Iterator[list[str]],
+    checker: RowChecker,
+    rejects: Rejects,
+    seen: dict[str, int],
+    vendor: str,
+    now: dt.datetime,
+    workers: int,
 ) -> None:
+    """Workers check and seal the next chunks while this process writes the current one; at
+    most two chunks per worker wait, so memory stays flat however long the file."""
+    import multiprocessing
+    from collections import deque
+
+    state = {
+        name: getattr(checker, name)
+        for name in ("positions", "codes", "units", "capture", "default_path", "root", "today")
+    }
+    context = multiprocessing.get_context("spawn")  # no fork of a process that has threads and connections
+    from . import import_worker
+
+    with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key())) as pool:
+        waiting: deque[tuple[Any, int]] = deque()
+        chunks = _chunks(rows)
+        exhausted = False
+        while True:
+            while not exhausted and len(waiting) < workers * 2:
+                try:
+                    chunk, line = next(chunks)
+                except StopIteration:
+                    exhausted = True
+                    break
+                waiting.append((pool.apply_async(import_worker.prepare, (chunk, vendor, now)), line))
+            if not waiting:
+                break
+            result, line = waiting.popleft()
+            prepared, refused = result.get(timeout=600)  # a worker that cannot start must not hang the job
+            _flush(job, prepared, refused, rejects, seen, line)
+
+
+def _flush(
+    job: ImportJob,
+    prepared: list[Prepared],
+    refused: list[tuple[int, list[str], str]],
+    rejects: Rejects,
+    seen: dict[str, int],
+    line: int,
+) -> None:
+    """Write one checked chunk as one transaction, after the duplicates are taken out."""
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
         raise Cancelled()
-    indexes = crypto.blind_index_many([checked[1] for _l, _c, checked in batch], "id_number")
+    for bad_line, cells, reason in refused:
+        rejects.add(bad_line, cells, reason)
+    unique: list[Prepared] = []
+    for row in prepared:
+        first = seen.get(row[1])
+        if first is not None:
+            rejects.add(row[0], row[6], f"与第{first}行的证件号码重复")
+            continue
+        seen[row[1]] = row[0]
+        unique.append(row)
     with transaction.atomic():
-        existing = _registered(indexes)
-        fresh = [checked for (_l, _c, checked), idx in zip(batch, indexes, strict=True) if idx not in existing]
+        existing = _registered([row[2] for row in unique])
+        fresh = [row for row in unique if row[2] not in existing]
         imported = write_residents(fresh, timezone.now())
         job.imported += imported
-        job.skipped += len(batch) - len(fresh)
+        job.skipped += len(unique) - len(fresh)
         job.rejected = rejects.count
         job.processed_rows = max(job.processed_rows, line - 1)
         job.total_rows = max(job.total_rows, job.processed_rows)

@@ -88,6 +88,19 @@ export function createConsoleRouter(): Router {
             meta: { title: 'cases.detailTitle', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'people/residents',
+            name: 'residents',
+            component: () => import('./views/residents/index.vue'),
+            meta: { title: 'residents.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'people/residents/:id(\\d+)',
+            name: 'resident-detail',
+            component: () => import('./views/residents/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'residents.detailTitle', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'audit',
             name: 'audit',
             component: () => import('./views/audit/index.vue'),

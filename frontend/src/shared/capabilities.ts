@@ -10,6 +10,7 @@ export const CAP = {
   auditRead: 'audit.read',
   auditExport: 'audit.export',
   recordsRead: 'records.read',
+  recordsWrite: 'records.write',
   casesReport: 'cases.report',
   casesHandle: 'cases.handle',
   casesSupervise: 'cases.supervise',

@@ -197,3 +197,37 @@ def test_imports_are_scoped(api: Any, unit: Any) -> None:
     assert r.status_code == 403  # reads, does not write
     r = _upload(api, _csv([good("601", "某")]), who="leader", mode="compare")
     assert r.status_code == 201
+
+
+def test_a_large_file_is_checked_and_sealed_by_worker_processes(api: Any, monkeypatch: Any) -> None:
+    from zongzhi.registry import crypto
+
+    monkeypatch.setattr(imports, "POOL_MIN_ROWS", 10)
+    monkeypatch.setattr(imports, "BATCH", 40)
+    rows = [good(f"{i:03d}", f"并行{i}", GRID_1 if i % 2 else GRID_2) for i in range(100, 250)]
+    rows.append(good("100", "重复"))  # a duplicate of the first row, found across chunks
+    rows.append([*good("251", "错")[:2], "123", *good("251", "错")[3:]])
+    job = _run(api, _csv(rows))
+    assert job.status == "done", job.error
+    assert (job.imported, job.rejected) == (150, 2)
+    # sealed in the workers with this process's key: readable here, and findable
+    r = Resident.objects.get(name="并行123")
+    assert crypto.unseal(bytes(r.id_number_sealed)) == id_number(seq="123")
+    found = api("village_officer").get("/api/registry/residents", {"q": id_number(seq="200")}).json()["items"]
+    assert [x["name"] for x in found] == ["并行200"]
+
+
+def test_formulas_in_an_excel_file_are_refused(api: Any) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(good("901", "公式甲"))
+    sheet.append(['=CONCATENATE("王","五")', *good("902", "x")[1:]])
+    out = io.BytesIO()
+    book.save(out)
+    job = _run(api, out.getvalue(), name="人口.xlsx")
+    assert (job.status, job.imported, job.rejected) == ("done", 1, 1)
+    sheet = load_workbook(
+        io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+    ).active
+    assert "公式" in next(iter(sheet.iter_rows(min_row=2, values_only=True)))[1]

@@ -42,7 +42,12 @@ const CASE_CAPS = [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] as cons
 export const MENU: readonly MenuItem[] = [
   { key: 'home', label: 'home', path: '/', icon: icon(HomeFilled) },
   { key: 'units', label: 'units', path: '/units', icon: icon(MapLocation) },
-  { key: 'people', label: 'people', icon: icon(User), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'people',
+    label: 'people',
+    icon: icon(User),
+    children: [{ key: 'residents', label: 'residents', path: '/people/residents', capabilities: [CAP.recordsRead] }],
+  },
   { key: 'places', label: 'places', icon: icon(OfficeBuilding), capabilities: [CAP.recordsRead], soon: true },
   { key: 'orgs', label: 'orgs', icon: icon(Connection), capabilities: [CAP.recordsRead], soon: true },
   {

@@ -6,7 +6,7 @@ import { reactive } from 'vue'
 import { ElMessage } from 'element-plus'
 import { casesApi } from '@/api/cases'
 import { isApiError } from '@/api/http'
-import type { CaseCreateIn, CaseKind, CaseOut, CaseUrgency } from '@/api/types'
+import type { CaseCreatedOut, CaseCreateIn, CaseKind, CaseUrgency } from '@/api/types'
 import { cleanParties, localIso, type PartyRow } from '@/shared/cases'
 import { t } from '@/shared/i18n'
 
@@ -132,7 +132,8 @@ export function buildCreateBody(s: Omit<CaseFormState, 'visible' | 'busy' | 'err
   return body
 }
 
-export function useCaseForm(onCreated: (c: CaseOut) => void) {
+/** `onCreated` gets the new case's list row (the create response is light; the page reloads the detail). */
+export function useCaseForm(onCreated: (c: CaseCreatedOut['case']) => void) {
   const form = reactive<CaseFormState>({ visible: false, busy: false, ...blank('event') })
 
   function open(kind: CaseKind): void {

@@ -1,0 +1,34 @@
+"""The entry points of an import's worker processes.
+
+A worker is started with `spawn` (a fresh interpreter), so this module imports nothing of
+Django until the worker has set it up: unpickling these functions must not load models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+_checker: Any = None
+
+
+def init(state: dict[str, Any], master: bytes) -> None:
+    """Set up Django, take the parent's key, build the row checker."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zongzhi.settings")
+    import django
+
+    django.setup()
+    from . import crypto
+    from .imports import RowChecker
+
+    crypto.use_master_key(master)
+    global _checker
+    _checker = RowChecker(state)
+
+
+def prepare(chunk: list[tuple[int, list[str]]], vendor: str, now: dt.datetime) -> Any:
+    from .imports import prepare as prepare_rows
+
+    assert _checker is not None, "init() did not run"
+    return prepare_rows(chunk, _checker, vendor, now)
