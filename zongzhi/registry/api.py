@@ -39,6 +39,7 @@ from .schemas import (
     ExportOut,
     ImportJobOut,
     ResidentIn,
+    ResidentKindName,
     ResidentOut,
     ResidentPageOut,
     RetireIn,
@@ -87,7 +88,7 @@ def _row(r: Resident, unit_names: dict[str, str], today: date) -> dict[str, Any]
 
 
 class ResidentFilter(Schema):
-    kind: str | None = None
+    kind: ResidentKindName | None = None
     q: str | None = None
     under: int | None = None
     include_retired: bool = False

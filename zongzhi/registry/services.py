@@ -274,6 +274,12 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
     require_capture(acting_user, resident)
     if resident.is_retired:
         raise Conflict("该人员已注销，不能修改", code="retired")
+    # An edit form shows the numbers masked and may send them back so: that means unchanged
+    # (the form then needs no audited look at the full numbers).
+    if data.id_number.strip() == resident.id_number_mask:
+        data.id_number = crypto.unseal(bytes(resident.id_number_sealed))
+    if resident.phone_sealed is not None and data.phone.strip() == resident.phone_mask:
+        data.phone = crypto.unseal(bytes(resident.phone_sealed))
     cleaned = clean(data)
     path = _place(acting_user, data, resident.path)
     require_capture(acting_user, resident, path)  # moving them out of one's scope is not allowed
@@ -307,8 +313,9 @@ def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Re
     if resident.is_retired:
         raise Conflict("该人员已注销", code="retired")
     resident.is_retired, resident.retired_reason, resident.retired_at = True, reason, timezone.now()
-    resident.save()
-    record_event("resident.retired", obj=resident, detail={"reason": reason})
+    with transaction.atomic():
+        resident.save()
+        record_event("resident.retired", obj=resident, detail={"reason": reason})
     return resident
 
 

@@ -3228,7 +3228,7 @@ export interface components {
              */
             include_retired: boolean;
             /** Kind */
-            kind?: string | null;
+            kind?: ("registered" | "floating" | "overseas") | null;
             /**
              * Limit
              * @default 20
@@ -5860,7 +5860,7 @@ export interface operations {
     zongzhi_registry_api_list_residents: {
         parameters: {
             query?: {
-                kind?: string | null;
+                kind?: ("registered" | "floating" | "overseas") | null;
                 q?: string | null;
                 under?: number | null;
                 include_retired?: boolean;

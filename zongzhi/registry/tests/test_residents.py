@@ -254,3 +254,20 @@ def test_demo_residents_are_valid_and_findable(api: Any) -> None:
     first = mine[0]["name"]
     found = api("village_officer").get("/api/registry/residents", {"q": first[1:]}).json()["items"]
     assert first in {x["name"] for x in found}
+
+
+def test_an_edit_may_send_the_masked_numbers_back_unchanged(api: Any, unit: Any, audit_since: Any) -> None:
+    body = _register(api, unit).json()
+    r = api("village_officer").put(
+        f"/api/registry/residents/{body['id']}",
+        _body(unit, id_number=body["id_number_mask"], phone=body["phone_mask"], occupation="教师"),
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["occupation"] == "教师" and r.json()["phone_mask"] == "138****5678"
+    assert (
+        api("village_officer")
+        .post(f"/api/registry/residents/{body['id']}/reveal", {"field": "id_number"})
+        .json()["value"]
+        == id_number()
+    )
+    assert api("village_officer").get("/api/registry/residents", {"kind": "martian"}).status_code == 422
