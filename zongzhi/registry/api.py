@@ -173,6 +173,22 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
         history=[{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
         can_edit=user.has_cap("records.write") and path_within(r.path, user.capture_paths) and not r.is_retired,
         can_unmask=user.has_cap("pii.unmask"),
+        houses=[
+            {
+                "house_id": o.house_id,
+                "name": o.house.name,
+                "address": o.house.address,
+                "relation": o.relation,
+                "relation_label": o.get_relation_display(),
+                "since": o.since,
+                "until": o.until,
+            }
+            for o in r.occupancies.select_related("house").order_by("until", "-id")
+        ],
+        organisations=[
+            {"organisation_id": m.organisation_id, "name": m.organisation.name, "role": m.role, "since": m.since}
+            for m in r.memberships.filter(until__isnull=True).select_related("organisation")
+        ],
         categories_hidden=not user.has_cap(services.SENSITIVE),
         categories=(
             _category_rows(list(r.categories.select_related("resident").order_by("is_retired", "-id")))

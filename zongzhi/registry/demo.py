@@ -225,3 +225,113 @@ def write_csv(path: str, count: int, grid_codes: list[str], seed: int = 2026) ->
                 row["permit_type"], row["reason_for_moving"] = "居住证", "务工"
             writer.writerow([row.get(f, "") for f in fields])
             written += 1
+
+
+def _credit_code(rng: random.Random) -> str:
+    from .uscc import uscc_check_char
+
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    first17 = "913201117" + "".join(rng.choice(alphabet) for _ in range(8))
+    return first17 + uscc_check_char(first17)
+
+
+@transaction.atomic
+def build_places(seed: int = 2026) -> dict[str, int]:
+    """Compounds, houses with their occupants, key places, cameras with inspections and
+    organisations in the grid worker's village (the rest of the district stays empty)."""
+    from .models import (
+        Compound,
+        Facility,
+        House,
+        HouseOccupant,
+        Inspection,
+        KeyPlace,
+        Organisation,
+        OrgMember,
+    )
+
+    rng = random.Random(seed)
+    village = Unit.objects.filter(code="320111003001").first()
+    worker = User.objects.filter(username="grid_worker").first()
+    if village is None or worker is None or Compound.objects.exists():
+        return {"places": 0}
+    grids = [GRID_1, GRID_2]
+    today = timezone.localdate()
+    compounds = [
+        Compound.objects.create(
+            path=g, name=name, address=f"南京市浦口区冯墙路{n}号", property_company="浦口物业", households=h
+        )
+        for g, name, n, h in ((GRID_1, "冯墙花园", 18, 420), (GRID_2, "江岸小区", 66, 310))
+    ]
+    houses = 0
+    people = list(Resident.objects.filter(path__in=grids, is_retired=False).order_by("id")[:60])
+    for i in range(0, len(people) - 1, 3):
+        owner, other = people[i], people[i + 1]
+        compound = compounds[i % 2]
+        use = "rental" if i % 9 == 0 else "self"
+        house = House.objects.create(
+            path=compound.path,
+            name=f"{i // 3 % 12 + 1}栋{i % 3 + 1}单元{rng.randrange(1, 18):02d}0{rng.randrange(1, 4)}",
+            address=compound.address,
+            compound=compound,
+            use=use,
+            area=round(rng.uniform(55, 140), 1),
+            owner=owner,
+            rental_registered_on=today - dt.timedelta(days=rng.randrange(30, 400)) if use == "rental" else None,
+        )
+        HouseOccupant.objects.create(house=house, resident=owner, relation="owner")
+        HouseOccupant.objects.create(house=house, resident=other, relation="tenant" if use == "rental" else "family")
+        houses += 1
+    places = [
+        ("冯墙加油站", "9902", "周某"),
+        ("冯墙小学", "0403", "钱校长"),
+        ("冯墙农贸市场", "0309", "孙某"),
+        ("江岸建筑工地", "0102", "李某"),
+        ("好运来宾馆", "0304", "吴某"),
+    ]
+    for i, (name, kind, person) in enumerate(places):
+        phone = f"139{rng.randrange(10**7, 10**8)}"
+        KeyPlace.objects.create(
+            path=grids[i % 2],
+            name=name,
+            kind_code=kind,
+            address=f"南京市浦口区冯墙路{rng.randrange(1, 200)}号",
+            legal_person=person,
+            security_contact=person,
+            contact_phone_sealed=crypto.seal(phone),
+            contact_phone_mask=mask_value(phone),
+            employees=rng.randrange(5, 80),
+        )
+    for i in range(8):
+        camera = Facility.objects.create(
+            path=grids[i % 2],
+            name=f"冯墙路口{i + 1}号探头",
+            kind_code="01",
+            serial_number=f"CAM-{320111003001:d}-{i + 1:03d}",
+            managed_by="浦口公安分局",
+            installed_on=today - dt.timedelta(days=400 + i),
+        )
+        if i % 3:  # a third of them are still to be inspected this month
+            day = today.replace(day=1) if today.day == 1 else today - dt.timedelta(days=rng.randrange(0, today.day - 1))
+            Inspection.objects.create(
+                facility=camera,
+                inspected_on=day,
+                result="normal",
+                note="画面清晰",
+                inspector=worker,
+                inspector_name=worker.full_name,
+            )
+            Facility.objects.filter(pk=camera.pk).update(last_inspected_on=day, last_result="normal")
+    team = Organisation.objects.create(path=village.path, name="冯墙社区治安巡防队", kind_code="0401", employees=12)
+    for person in people[:5]:
+        OrgMember.objects.create(organisation=team, resident=person, name=person.name, role="队员", since=today)
+    Organisation.objects.create(path=village.path, name="冯墙社区人民调解委员会", kind_code="0303", employees=5)
+    Organisation.objects.create(
+        path=GRID_1,
+        name="南京冯墙新材料有限公司",
+        kind_code="0802",
+        credit_code=_credit_code(rng),
+        legal_person="郑某",
+        employees=85,
+    )
+    return {"places": 2 + houses + len(places) + 8 + 3}

@@ -110,6 +110,8 @@ class ResidentOut(ResidentRowOut):
     can_unmask: bool
     categories: list["CategoryRowOut"] = Field(..., description="列管类别；无 records.sensitive 权限时为空")
     categories_hidden: bool
+    houses: list[dict[str, Any]] = Field(..., description="居住的房屋（含已迁出）")
+    organisations: list[dict[str, Any]] = Field(..., description="所在组织和队伍")
 
 
 class ResidentPageOut(Schema):

@@ -3421,6 +3421,13 @@ export interface components {
             household_address: string;
             /** Household Number */
             household_number: string;
+            /**
+             * Houses
+             * @description 居住的房屋（含已迁出）
+             */
+            houses: {
+                [key: string]: unknown;
+            }[];
             /** Id */
             id: number;
             /** Id Number Mask */
@@ -3459,6 +3466,13 @@ export interface components {
             native_place: string;
             /** Occupation */
             occupation: string;
+            /**
+             * Organisations
+             * @description 所在组织和队伍
+             */
+            organisations: {
+                [key: string]: unknown;
+            }[];
             /** Path */
             path: string;
             /** Permit Expires On */

@@ -145,6 +145,9 @@ def test_a_house_with_owner_and_tenants(api: Any, unit: Any) -> None:
     assert r.json()["occupants"][0]["until"] == timezone.localdate().isoformat()
     rentals = api("village_officer").get(f"{BASE}/houses", {"use": "rental"}).json()["items"]
     assert [h["id"] for h in rentals] == [house["id"]]
+    # the tenant's page shows the house they lived in
+    lived = api("village_officer").get(f"/api/registry/residents/{tenant}").json()["houses"]
+    assert [(h["name"], h["relation_label"]) for h in lived] == [("3栋2单元501", "租户")]
 
 
 def test_facilities_show_a_missing_monthly_inspection(api: Any, unit: Any) -> None:
@@ -199,3 +202,18 @@ def test_places_are_scoped_and_retired_softly(api: Any, unit: Any, audit_since: 
     assert api("village_officer").get(f"{BASE}/compounds").json()["items"] == []
     specs = api("village_officer").get("/api/registry/place-specs").json()
     assert {s["kind"] for s in specs} == {"compounds", "houses", "key-places", "facilities", "organisations"}
+
+
+def test_demo_places(api: Any) -> None:
+    from zongzhi.registry.demo import build_places, build_residents
+    from zongzhi.registry.models import Organisation
+    from zongzhi.registry.uscc import is_valid_uscc
+
+    build_residents(200, seed=3)
+    assert build_places()["places"] > 10
+    enterprise = Organisation.objects.get(kind_code="0802")
+    assert is_valid_uscc(enterprise.credit_code)
+    facilities = api("village_officer").get(f"{BASE}/facilities", {"limit": 50}).json()["items"]
+    assert 0 < sum(f["missing_inspection"] for f in facilities) < len(facilities)
+    houses = api("village_officer").get(f"{BASE}/houses", {"limit": 50}).json()["items"]
+    assert houses and api("village_officer").get(f"{BASE}/houses/{houses[0]['id']}").json()["occupants"]

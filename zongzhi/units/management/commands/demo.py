@@ -40,6 +40,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示实有人口：新增 {added['residents']} 人（重点人员和关怀对象 {added['categories']} 人，走访记录 {added['visits']} 条）"
             )
+            from zongzhi.registry.demo import build_places
+
+            self.stdout.write(f"演示房屋、场所和组织：新增 {build_places()['places']} 处")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
