@@ -314,13 +314,9 @@ def retire_place(*, acting_user: User, obj: PlaceBase, reason: str) -> PlaceBase
 
 
 def reveal_phone(*, acting_user: User, obj: Any) -> str:
-    if not acting_user.has_cap("pii.unmask"):
-        raise Forbidden(
-            "没有查看完整手机号的权限", audit=AuditNote("permission.denied", obj, {"capability": "pii.unmask"})
-        )
-    value: str = crypto.unseal(bytes(obj.contact_phone_sealed)) if obj.contact_phone_sealed else ""
-    record_event("pii.unmask", obj=obj, detail={"field": "contact_phone", "shown": mask_value(value)})
-    return value
+    from .services import reveal_sealed
+
+    return reveal_sealed(acting_user=acting_user, obj=obj, field="contact_phone", sealed=obj.contact_phone_sealed)
 
 
 # --- occupants, inspections, members -----------------------------------------------------------

@@ -319,19 +319,23 @@ def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Re
     return resident
 
 
-def reveal(*, acting_user: User, resident: Resident, field: str) -> str:
-    """The full ID number or phone of one resident; every look is written to the audit log."""
+def reveal_sealed(*, acting_user: User, obj: Any, field: str, sealed: Any) -> str:
+    """Open one sealed value for a user who may unmask; every look (and every refusal) is
+    written to the audit log."""
     if not acting_user.has_cap("pii.unmask"):
         raise Forbidden(
             "没有查看完整身份证号和手机号的权限",
-            audit=AuditNote("permission.denied", resident, {"capability": "pii.unmask", "field": field}),
+            audit=AuditNote("permission.denied", obj, {"capability": "pii.unmask", "field": field}),
         )
-    sealed = resident.id_number_sealed if field == "id_number" else resident.phone_sealed
-    if not sealed:
-        return ""
-    value = crypto.unseal(bytes(sealed))
-    record_event("pii.unmask", obj=resident, detail={"field": field, "shown": mask_value(value)})
+    value = crypto.unseal(bytes(sealed)) if sealed else ""
+    record_event("pii.unmask", obj=obj, detail={"field": field, "shown": mask_value(value)})
     return value
+
+
+def reveal(*, acting_user: User, resident: Resident, field: str) -> str:
+    """The full ID number or phone of one resident."""
+    sealed = resident.id_number_sealed if field == "id_number" else resident.phone_sealed
+    return reveal_sealed(acting_user=acting_user, obj=resident, field=field, sealed=sealed)
 
 
 # --- key persons and care recipients -------------------------------------------------------
@@ -563,16 +567,10 @@ def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[
 
 
 def reveal_detail(*, acting_user: User, category: Any, field: str) -> str:
-    """A personal field of a listing (a guardian's phone) in full, audited."""
-    if not acting_user.has_cap("pii.unmask"):
-        raise Forbidden(
-            "没有查看完整身份证号和手机号的权限",
-            audit=AuditNote("permission.denied", category, {"capability": "pii.unmask", "field": field}),
-        )
+    """A personal field of a listing (a guardian's phone) in full."""
     stored = category.details.get(field)
-    value = crypto.unseal(base64.b64decode(stored["sealed"])) if isinstance(stored, dict) else ""
-    record_event("pii.unmask", obj=category, detail={"field": field, "shown": mask_value(value)})
-    return value
+    sealed = base64.b64decode(stored["sealed"]) if isinstance(stored, dict) else None
+    return reveal_sealed(acting_user=acting_user, obj=category, field=field, sealed=sealed)
 
 
 # --- imports ---------------------------------------------------------------------------------

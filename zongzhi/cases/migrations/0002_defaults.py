@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import migrations
 
+from zongzhi.units.role_grants import grant_capabilities, revoke_capabilities
+
 RULES = [
     ("event", "", "", "accept", 1, "workdays", "事件1个工作日内受理"),
     ("event", "", "urgent", "accept", 2, "hours", "紧急事件2小时内受理"),
@@ -38,21 +40,11 @@ def forward(apps: Any, schema_editor: Any) -> None:
             kind=kind, category_prefix=prefix, urgency=urgency, stage=stage,
             defaults={"amount": amount, "measure": measure, "note": note},
         )
-    Role = apps.get_model("units", "Role")
-    for code, caps in ROLE_CAPS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is not None:
-            role.capabilities = list(dict.fromkeys([*role.capabilities, *caps]))
-            role.save(update_fields=["capabilities"])
+    grant_capabilities(apps, ROLE_CAPS)
 
 
 def backward(apps: Any, schema_editor: Any) -> None:
-    Role = apps.get_model("units", "Role")
-    for code, caps in ROLE_CAPS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is not None:
-            role.capabilities = [c for c in role.capabilities if c not in caps]
-            role.save(update_fields=["capabilities"])
+    revoke_capabilities(apps, ROLE_CAPS)
 
 
 class Migration(migrations.Migration):

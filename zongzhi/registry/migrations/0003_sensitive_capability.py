@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import migrations
 
+from zongzhi.units.role_grants import grant_capabilities, revoke_capabilities
+
 GRANTS = {
     "grid_worker": ["records.sensitive"],
     "village_officer": ["records.sensitive"],
@@ -16,21 +18,11 @@ GRANTS = {
 
 
 def forward(apps: Any, schema_editor: Any) -> None:
-    Role = apps.get_model("units", "Role")
-    for code, caps in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is not None:
-            role.capabilities = list(dict.fromkeys([*role.capabilities, *caps]))
-            role.save(update_fields=["capabilities"])
+    grant_capabilities(apps, GRANTS)
 
 
 def backward(apps: Any, schema_editor: Any) -> None:
-    Role = apps.get_model("units", "Role")
-    for code, caps in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is not None:
-            role.capabilities = [c for c in role.capabilities if c not in caps]
-            role.save(update_fields=["capabilities"])
+    revoke_capabilities(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
