@@ -266,6 +266,26 @@ class DeadlineRule(models.Model):
         )
 
 
+class CaseParty(models.Model):
+    """A party of a case who is a registered resident: the resident's page lists their cases."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="linked_parties")
+    resident = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="case_parties")
+
+    class Meta:
+        verbose_name = "办件当事人"
+        verbose_name_plural = "办件当事人"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["case", "resident"], name="caseparty_once")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["resident", "-case"], name="caseparty_resident_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} in {self.case_id}"
+
+
 class Attachment(models.Model):
     """A photo or short video attached to a case or to one step of its timeline.
 

@@ -16,8 +16,9 @@ Box = Literal["todo", "done", "mine", "supervised", "overdue", "all"]
 
 
 class PartyIn(Schema):
-    name: str = Field(..., max_length=30)
+    name: str = Field("", max_length=30)
     role: str = Field("", max_length=20)
+    resident_id: int | None = Field(None, description="当事人是登记的实有人口时：其编号（姓名取自登记）")
 
 
 class CaseCreateIn(Schema):
@@ -116,7 +117,7 @@ class CaseOut(CaseListOut):
     description: str
     occurred_at: datetime | None
     people_count: int
-    parties: list[dict[str, str]]
+    parties: list[dict[str, Any]]
     details: dict[str, Any]
     latitude: float | None
     longitude: float | None

@@ -25,7 +25,7 @@ from zongzhi.units.models import Department, Unit, User
 
 from . import kinds, rules
 from .attachments import attach
-from .models import OPEN_STATUSES, Case, CaseAction, Kind, Status, Supervision, Urgency
+from .models import OPEN_STATUSES, Case, CaseAction, CaseParty, Kind, Status, Supervision, Urgency
 
 ACTION_LABELS: dict[str, str] = {
     "report": "上报事件",
@@ -156,7 +156,7 @@ class NewCase:
     category_code: str = ""
     occurred_at: datetime | None = None
     people_count: int = 0
-    parties: list[dict[str, str]] | None = None
+    parties: list[dict[str, Any]] | None = None
     latitude: float | None = None
     longitude: float | None = None
     address: str = ""
@@ -174,13 +174,26 @@ def _end_of_day(d: Any) -> datetime:
     return timezone.make_aware(datetime.combine(d, time(23, 59, 59, 999999)))
 
 
-def _clean_parties(parties: list[dict[str, str]] | None) -> list[dict[str, str]]:
-    out = []
+def _clean_parties(user: User, parties: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The parties: names, roles, and the registered resident a party is, when given (the
+    resident must be in the reporter's view scope; the name is then the registered one)."""
+    from zongzhi.registry.models import Resident
+
+    out: list[dict[str, Any]] = []
     for i, p in enumerate(parties or []):
-        name = str(p.get("name", "")).strip()
-        if not name or len(name) > 30:
+        entry: dict[str, Any] = {
+            "name": str(p.get("name") or "").strip(),
+            "role": str(p.get("role") or "").strip()[:20],
+        }
+        resident_id = p.get("resident_id")
+        if resident_id is not None:
+            resident = Resident.objects.visible_to(user).filter(pk=resident_id, is_retired=False).first()
+            if resident is None:
+                raise InvalidInput.field(f"parties.{i}.resident_id", "该当事人不在实有人口中", code="party_invalid")
+            entry["name"], entry["resident_id"] = resident.name, resident.pk
+        if not entry["name"] or len(entry["name"]) > 30:
             raise InvalidInput.field(f"parties.{i}.name", "当事人姓名为1-30个字", code="party_invalid")
-        out.append({"name": name, "role": str(p.get("role", "")).strip()[:20]})
+        out.append(entry)
     if len(out) > 50:
         raise InvalidInput.field("parties", "当事人最多50人", code="party_invalid")
     return out
@@ -258,7 +271,7 @@ def _create(user: User, data: NewCase) -> Case:
         urgency=data.urgency,
         is_major=data.is_major,
         people_count=data.people_count,
-        parties=_clean_parties(data.parties),
+        parties=_clean_parties(user, data.parties),
         details=details,
         latitude=data.latitude,
         longitude=data.longitude,
@@ -340,6 +353,9 @@ def _create(user: User, data: NewCase) -> Case:
     case.number = f"{kinds.NUMBER_PREFIX[case.kind]}{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
     with connection.cursor() as cursor:  # plain SQL: every report passes here
         cursor.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
+    linked = [p["resident_id"] for p in case.parties if p.get("resident_id")]
+    if linked:
+        CaseParty.objects.bulk_create([CaseParty(case=case, resident_id=rid) for rid in dict.fromkeys(linked)])
     entry = _timeline(case, user, "report" if case.kind == Kind.EVENT else "create", "", case.status, to_holder=case)
     attach(acting_user=user, ids=data.attachment_ids or [], case=case, action=entry)
     flags = {"is_major": case.is_major, "urgency": case.urgency, "is_mass_incident": case.is_mass_incident}

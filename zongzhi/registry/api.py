@@ -189,6 +189,7 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
             {"organisation_id": m.organisation_id, "name": m.organisation.name, "role": m.role, "since": m.since}
             for m in r.memberships.filter(until__isnull=True).select_related("organisation")
         ],
+        cases=_cases_of(r, user),
         categories_hidden=not user.has_cap(services.SENSITIVE),
         categories=(
             _category_rows(list(r.categories.select_related("resident").order_by("is_retired", "-id")))
@@ -197,6 +198,24 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
         ),
     )
     return row
+
+
+def _cases_of(r: Resident, user: User) -> list[dict[str, Any]]:
+    """The cases the resident is a party to, among those the caller may read."""
+    from zongzhi.cases.models import Case
+
+    visible = Case.objects.visible_to(user).filter(linked_parties__resident=r).order_by("-id")[:50]
+    return [
+        {
+            "id": c.pk,
+            "number": c.number,
+            "title": c.title,
+            "kind_label": c.get_kind_display(),
+            "status_label": c.get_status_display(),
+            "created_at": c.created_at,
+        }
+        for c in visible
+    ]
 
 
 def _data(user: User, payload: ResidentIn) -> services.ResidentData:

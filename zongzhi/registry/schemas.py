@@ -112,6 +112,7 @@ class ResidentOut(ResidentRowOut):
     categories_hidden: bool
     houses: list[dict[str, Any]] = Field(..., description="居住的房屋（含已迁出）")
     organisations: list[dict[str, Any]] = Field(..., description="所在组织和队伍")
+    cases: list[dict[str, Any]] = Field(..., description="作为当事人的办件（本人可见的）")
 
 
 class ResidentPageOut(Schema):

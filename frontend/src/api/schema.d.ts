@@ -2200,7 +2200,7 @@ export interface components {
             overdue_level: number;
             /** Parties */
             parties: {
-                [key: string]: string;
+                [key: string]: unknown;
             }[];
             /** Path */
             path: string;
@@ -3045,8 +3045,16 @@ export interface components {
         };
         /** PartyIn */
         PartyIn: {
-            /** Name */
+            /**
+             * Name
+             * @default
+             */
             name: string;
+            /**
+             * Resident Id
+             * @description 当事人是登记的实有人口时：其编号（姓名取自登记）
+             */
+            resident_id?: number | null;
             /**
              * Role
              * @default
@@ -3393,6 +3401,13 @@ export interface components {
             can_edit: boolean;
             /** Can Unmask */
             can_unmask: boolean;
+            /**
+             * Cases
+             * @description 作为当事人的办件（本人可见的）
+             */
+            cases: {
+                [key: string]: unknown;
+            }[];
             /**
              * Categories
              * @description 列管类别；无 records.sensitive 权限时为空

@@ -271,3 +271,37 @@ def test_an_edit_may_send_the_masked_numbers_back_unchanged(api: Any, unit: Any,
         == id_number()
     )
     assert api("village_officer").get("/api/registry/residents", {"kind": "martian"}).status_code == 422
+
+
+def test_the_cases_a_resident_is_a_party_to(api: Any, unit: Any) -> None:
+    from django.utils import timezone
+
+    rid = _register(api, unit).json()["id"]
+    r = api("village_officer").post(
+        "/api/cases",
+        {
+            "kind": "event",
+            "title": "王建国与李某的邻里纠纷",
+            "category_code": "0102",
+            "occurred_at": timezone.now().isoformat(),
+            "parties": [{"resident_id": rid, "role": "申请人"}, {"name": "李某", "role": "被申请人"}],
+        },
+    )
+    assert r.status_code == 201, r.json()
+    case_id = r.json()["case"]["id"]
+    detail = api("village_officer").get(f"/api/cases/{case_id}").json()
+    assert detail["parties"][0] == {"name": "王建国", "role": "申请人", "resident_id": rid}
+    cases = api("village_officer").get(f"/api/registry/residents/{rid}").json()["cases"]
+    assert [c["id"] for c in cases] == [case_id]
+    # a party must be a resident the reporter can see
+    r = api("township2_officer").post(
+        "/api/cases",
+        {
+            "kind": "event",
+            "title": "某某与某某的纠纷",
+            "category_code": "0102",
+            "occurred_at": timezone.now().isoformat(),
+            "parties": [{"resident_id": rid}],
+        },
+    )
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "parties.0.resident_id"
