@@ -272,6 +272,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.sweep_deadlines", "schedule": 60.0},
     # The outbox of case notices (notify.PendingNotice): empty in the embedded default.
     "deliver-notices": {"task": "notify.deliver", "schedule": 2.0},
+    "registry-housekeeping": {"task": "registry.housekeeping", "schedule": 300.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

@@ -294,3 +294,9 @@ def build(req_id: int) -> None:
     req.save()
     record_event("export.ready", obj=req, detail={"rows": count})
     _notify_requester(req, "导出文件已生成", f"共{count}行，请在{download_hours()}小时内下载")
+
+
+def expire_all() -> int:
+    """Delete the files of approved exports past their time (the periodic job)."""
+    due = ExportRequest.objects.filter(status=ExportRequest.Status.READY, expires_at__lte=timezone.now())
+    return sum(1 for req in due if expire(req).status == ExportRequest.Status.EXPIRED)

@@ -549,7 +549,8 @@ def run_job(job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.QUEUED:
         return job
     job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.heartbeat_at = job.started_at
+    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     from zongzhi.core.context import Actor, reset_actor, set_actor
     from zongzhi.units import grants
 
@@ -734,7 +735,8 @@ def _flush(
         job.rejected = rejects.count
         job.processed_rows = max(job.processed_rows, line - 1)
         job.total_rows = max(job.total_rows, job.processed_rows)
-        job.save(update_fields=["imported", "skipped", "rejected", "processed_rows", "total_rows"])
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["imported", "skipped", "rejected", "processed_rows", "total_rows", "heartbeat_at"])
 
 
 def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
@@ -916,3 +918,18 @@ def template(kind: str = "residents") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def settle_stalled(now: dt.datetime | None = None) -> int:
+    """Jobs that stopped making progress (the process running them died) are marked failed:
+    their finished batches stay, and uploading the file again imports the rest."""
+    now = now or timezone.now()
+    stalled = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALLED_AFTER)
+    count = 0
+    for job in stalled:
+        _finish(job, ImportJob.Status.FAILED, error="导入中断（处理进程已停止），已导入的批次保留，请重新导入同一文件")
+        count += 1
+    return count

@@ -260,6 +260,7 @@ class ImportJob(ScopedModel):
     report = models.JSONField(default=dict, blank=True, verbose_name="比对结果")
     report_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="比对报告")
     error = models.CharField(max_length=300, blank=True, verbose_name="失败原因")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, verbose_name="最近进展")
 
     class Meta:
         verbose_name = "导入任务"

@@ -17,3 +17,12 @@ def build_export_task(request_id: int) -> None:
     from .exports import build
 
     build(request_id)
+
+
+@shared_task(name="registry.housekeeping")  # type: ignore[untyped-decorator]
+def housekeeping_task() -> dict[str, int]:
+    """Expired export files deleted; imports whose process died marked failed."""
+    from .exports import expire_all
+    from .imports import settle_stalled
+
+    return {"exports_expired": expire_all(), "imports_stalled": settle_stalled()}

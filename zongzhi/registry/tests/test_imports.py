@@ -231,3 +231,29 @@ def test_formulas_in_an_excel_file_are_refused(api: Any) -> None:
         io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
     ).active
     assert "公式" in next(iter(sheet.iter_rows(min_row=2, values_only=True)))[1]
+
+
+def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_deleted(api: Any, unit: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zongzhi.registry import exports
+    from zongzhi.registry.models import ExportRequest
+    from zongzhi.registry.tasks import housekeeping_task
+
+    r = _upload(api, _csv([good("951", "某")]))
+    job = ImportJob.objects.get(pk=r.json()["id"])
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now() - dt.timedelta(minutes=30))
+    req = (
+        api("village_officer")
+        .post("/api/registry/exports", {"unit_id": unit("320111003001").pk, "reason": "核对辖区人口底数"})
+        .json()
+    )
+    api("township_officer").post(f"/api/registry/exports/{req['id']}/approve", {})
+    exports.build(req["id"])
+    ExportRequest.objects.filter(pk=req["id"]).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert housekeeping_task() == {"exports_expired": 1, "imports_stalled": 1}
+    job.refresh_from_db()
+    assert job.status == "failed" and "中断" in job.error
+    assert not ExportRequest.objects.get(pk=req["id"]).file
