@@ -13,7 +13,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from zongzhi.dictionary.services import register_usage
 
-        from . import checks  # noqa: F401  (registers the deploy check of the data key)
+        from . import checks, tasks  # noqa: F401  (the deploy check of the data key; the periodic jobs)
         from .models import Resident
         from .services import CODE_FIELDS
 
