@@ -493,6 +493,7 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
 def _job_out(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.pk,
+        "kind": job.kind,
         "mode": job.mode,
         "status": job.status,
         "status_label": job.get_status_display(),
@@ -524,23 +525,33 @@ def _my_job(user: User, job_id: int) -> ImportJob:
 
 
 @router.get("/imports/template")
-def import_template(request: HttpRequest) -> HttpResponse:
-    """The Excel template of residents: columns, an example row, instructions and code lists."""
+def import_template(request: HttpRequest, kind: str = "residents") -> HttpResponse:
+    """The Excel template of a kind (residents, key_persons): columns, an example row,
+    instructions and code lists."""
     acting(request)
-    response = HttpResponse(imports.template(), content_type=XLSX)
-    response["Content-Disposition"] = _attachment("实有人口导入模板.xlsx")
+    if kind not in services.IMPORT_KINDS:
+        raise InvalidInput.field("kind", "数据类别不正确", code="invalid_input")
+    from . import import_listings
+
+    body = import_listings.template() if kind == "key_persons" else imports.template()
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"{services.IMPORT_KINDS[kind]}导入模板.xlsx")
     return response
 
 
 @router.post("/imports", response={201: ImportJobOut})
 def start_import(
-    request: HttpRequest, file: File[UploadedFile], mode: Form[str] = "import", unit_id: Form[int | None] = None
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mode: Form[str] = "import",
+    unit_id: Form[int | None] = None,
+    kind: Form[str] = "residents",
 ) -> Status[dict[str, Any]]:
     """Upload an .xlsx or .csv file to import (mode=import) or compare with the registry
     (mode=compare); the work runs in the background, poll the job for progress."""
     user = acting(request)
     unit = get_visible(Unit.objects.all(), user, unit_id) if unit_id is not None else None
-    job = services.start_import(acting_user=user, upload=file, mode=mode, unit=unit)
+    job = services.start_import(acting_user=user, upload=file, mode=mode, unit=unit, kind=kind)
     return Status(201, _job_out(job))
 
 

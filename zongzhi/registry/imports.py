@@ -560,6 +560,8 @@ def run_job(job_id: int) -> ImportJob:
     try:
         if job.mode == ImportJob.Mode.COMPARE:
             _compare(job, user)
+        elif job.kind == "key_persons":
+            _import_listings(job, user)
         else:
             _import(job, user)
     except ImportFileError as exc:
@@ -637,6 +639,29 @@ def _workers(estimate: int) -> int:
     if estimate < POOL_MIN_ROWS:
         return 0
     return min(int(getattr(settings, "IMPORT_WORKERS", os.cpu_count() or 1)), 4)
+
+
+def _import_listings(job: ImportJob, user: User) -> None:
+    from . import import_listings
+
+    path = _local_copy(job)
+    rejects: Rejects | None = None
+    try:
+        rows, estimate = open_rows(path, job.filename)
+        header = next(rows, None)
+        if not header or not any(h.strip() for h in header):
+            raise ImportFileError("文件是空的，或第一行不是表头")
+        job.total_rows = estimate
+        job.save(update_fields=["total_rows"])
+        rejects = Rejects(header)
+        import_listings.run(job, user, rows, header, rejects)
+        job.total_rows = job.processed_rows
+        _store_rejects(job, rejects)
+        _finish(job, ImportJob.Status.DONE)
+    finally:
+        if rejects is not None:
+            rejects.close()
+        path.unlink(missing_ok=True)
 
 
 def _import(job: ImportJob, user: User) -> None:

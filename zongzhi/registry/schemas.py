@@ -264,6 +264,7 @@ ResidentOut.model_rebuild()
 
 class ImportJobOut(Schema):
     id: int
+    kind: str
     mode: Literal["import", "compare"]
     status: Literal["queued", "running", "done", "failed", "cancelled"]
     status_label: str

@@ -577,7 +577,10 @@ def reveal_detail(*, acting_user: User, category: Any, field: str) -> str:
 MAX_IMPORT_BYTES = 300 * 1024 * 1024
 
 
-def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None) -> Any:
+IMPORT_KINDS = {"residents": "实有人口", "key_persons": "重点人员和关怀对象"}
+
+
+def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None, kind: str = "residents") -> Any:
     """Accept a file for import (records.write) or comparison (records.read) and queue it."""
     import hashlib
 
@@ -586,6 +589,10 @@ def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None
 
     if mode not in ImportJob.Mode.values:
         raise InvalidInput.field("mode", "方式应为导入或比对", code="invalid_input")
+    if kind not in IMPORT_KINDS or (kind != "residents" and mode != ImportJob.Mode.IMPORT):
+        raise InvalidInput.field("kind", "数据类别不正确（比对只适用于实有人口）", code="invalid_input")
+    if kind == "key_persons":
+        require_sensitive(acting_user)
     if mode == ImportJob.Mode.IMPORT:
         _require(acting_user, "records.write", "没有导入实有人口的权限")
     else:
@@ -610,6 +617,7 @@ def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None
     upload.seek(0)
     job = ImportJob(
         path=root.path,
+        kind=kind,
         mode=mode,
         filename=name,
         file_sha256=digest.hexdigest(),

@@ -935,7 +935,8 @@ export interface paths {
         };
         /**
          * Import Template
-         * @description The Excel template of residents: columns, an example row, instructions and code lists.
+         * @description The Excel template of a kind (residents, key_persons): columns, an example row,
+         *     instructions and code lists.
          */
         get: operations["zongzhi_registry_api_import_template"];
         put?: never;
@@ -2715,6 +2716,8 @@ export interface components {
             id: number;
             /** Imported */
             imported: number;
+            /** Kind */
+            kind: string;
             /**
              * Mode
              * @enum {string}
@@ -5462,6 +5465,11 @@ export interface operations {
                      */
                     file: string;
                     /**
+                     * Kind
+                     * @default residents
+                     */
+                    kind?: string;
+                    /**
                      * Mode
                      * @default import
                      */
@@ -5485,7 +5493,9 @@ export interface operations {
     };
     zongzhi_registry_api_import_template: {
         parameters: {
-            query?: never;
+            query?: {
+                kind?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -257,3 +257,45 @@ def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_delet
     job.refresh_from_db()
     assert job.status == "failed" and "中断" in job.error
     assert not ExportRequest.objects.get(pk=req["id"]).file
+
+
+def test_key_persons_are_imported_from_the_townships_list(api: Any) -> None:
+    assert _run(api, _csv([good("961", "甲"), good("962", "乙"), good("963", "丙")])).imported == 3
+    r = api("village_officer").get("/api/registry/imports/template", {"kind": "key_persons"})
+    header = [c.value for c in load_workbook(io.BytesIO(r.content)).active[1]]
+    assert header[:2] == ["证件号码*", "姓名"] and "原罪名" in header and "监护人姓名" in header
+    head = [
+        "证件号码",
+        "姓名",
+        "类别组",
+        "类别",
+        "危险性等级",
+        "原罪名",
+        "释放日期",
+        "诊断",
+        "监护人姓名",
+        "监护人联系电话",
+    ]
+    rows = [
+        [id_number(seq="961"), "甲", "重点人员", "刑满释放人员", "", "盗窃罪", "2025-06-30", "", "", ""],
+        [id_number(seq="962"), "乙", "重点人员", "03", "3级", "", "", "精神分裂症", "乙某", "13900002222"],
+        [id_number(seq="963"), "丙", "重点人员", "严重精神障碍患者", "", "", "", "抑郁症", "丙某", ""],
+        [id_number(seq="964"), "丁", "重点人员", "吸毒人员", "", "", "", "", "", ""],
+        [id_number(seq="961"), "错名", "关怀对象", "低保对象", "", "", "", "", "", ""],
+    ]
+    job = _run(api, _csv(rows, header=head), kind="key_persons")
+    assert job.status == "done", job.error
+    assert (job.imported, job.rejected) == (2, 3)
+    sheet = load_workbook(
+        io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+    ).active
+    reasons = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "危险性等级" in reasons[4] and "未登记" in reasons[5] and "姓名" in reasons[6]
+    listed = api("village_officer").get("/api/registry/categories", {"group": "key"}).json()["items"]
+    assert {(c["resident_name"], c["category_label"]) for c in listed} == {
+        ("甲", "刑满释放人员"),
+        ("乙", "严重精神障碍患者"),
+    }
+    assert next(c for c in listed if c["resident_name"] == "乙")["visit_every_days"] == 14
+    again = _run(api, _csv(rows, header=head), kind="key_persons")
+    assert (again.imported, again.skipped) == (0, 2)
