@@ -405,12 +405,41 @@ def _allocate_ids(n: int) -> list[int]:
         return list(range(start, start + n))
 
 
-def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+# PostgreSQL types of the columns, for COPY in binary format (no text encoding of the sealed
+# bytes, dates and numbers on either side).
+_BINARY_TYPES = {
+    "BigAutoField": "int8",
+    "BigIntegerField": "int8",
+    "ForeignKey": "int8",
+    "BinaryField": "bytea",
+    "BooleanField": "bool",
+    "CharField": "text",
+    "DateField": "date",
+    "DateTimeField": "timestamptz",
+    "FloatField": "float8",
+    "PositiveIntegerField": "int4",
+    "PositiveSmallIntegerField": "int2",
+}
+
+
+def _binary_types(fields: list[Any]) -> list[str] | None:
+    names = [_BINARY_TYPES.get(f.get_internal_type()) for f in fields]
+    return None if None in names else names  # type: ignore[return-value]
+
+
+RESIDENT_TYPES = _binary_types(RESIDENT_FIELDS)
+TOKEN_TYPES = ["int8", "int8", "text"]
+
+
+def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]], types: list[str] | None = None) -> None:
     if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            binary = " (FORMAT BINARY)" if types else ""
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -475,8 +504,8 @@ def write_residents(batch: list[Prepared], now: dt.datetime) -> int:
         values[_ID_AT] = rid
         rows.append(tuple(values))
         tokens.extend((t, rid, path) for t in row_tokens)
-    _write(Resident._meta.db_table, RESIDENT_COLUMNS, rows)
-    _write(NameToken._meta.db_table, TOKEN_COLUMNS, tokens)
+    _write(Resident._meta.db_table, RESIDENT_COLUMNS, rows, RESIDENT_TYPES)
+    _write(NameToken._meta.db_table, TOKEN_COLUMNS, tokens, TOKEN_TYPES)
     return len(rows)
 
 
