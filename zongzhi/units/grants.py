@@ -55,6 +55,7 @@ def prime(user: User) -> None:
     if entry is not None and entry[0] == user.grants_stamp and entry[1] > now:
         user.__dict__.update(capabilities=entry[2], view_paths=list(entry[3]), capture_paths=list(entry[4]))
         return
+    user.forget_cached_grants()  # a copy of a cached user carries the old values: read them anew
     caps, view, capture = user.capabilities, user.view_paths, user.capture_paths
     _entries[user.pk] = (user.grants_stamp, now + _ttl(), caps, tuple(view), tuple(capture))
 

@@ -169,6 +169,10 @@ def move_unit(*, acting_user: User, unit: Unit, new_parent: Unit, new_code: str)
         counts[model._meta.label_lower] = qs.update(**updates)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
     unit.refresh_from_db()
+    # Paths changed under everybody's scopes: every process must recompute grants.
+    from .grants import renew
+
+    renew()
     record_event(
         "unit.moved",
         obj=unit,

@@ -57,3 +57,16 @@ def test_a_changed_role_or_grant_applies_on_the_next_request(api: Any) -> None:
         {"role_codes": ["grid_worker"], "view_scope_ids": [], "capture_scope_ids": []},
     )
     assert api("grid_worker").get(f"/api/units/{grid}").status_code == 404
+
+
+def test_moving_a_unit_renews_every_cached_scope(api: Any, unit: Any) -> None:
+    grid = unit("320111003001001")
+    assert api("grid_worker").get(f"/api/units/{grid.pk}").status_code == 200  # grants now cached
+    village = unit("320111003001")
+    r = api("sysadmin").post(
+        f"/api/units/{village.pk}/move", {"parent_id": unit("320111004").pk, "code": "320111004091"}
+    )
+    assert r.status_code == 200, r.json()
+    # the worker's scope moved with the village: still in sight at its new path
+    r = api("grid_worker").get(f"/api/units/{grid.pk}")
+    assert r.status_code == 200 and r.json()["path"].startswith("320111004091")
