@@ -12,17 +12,37 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const places = items.find((i) => i.key === 'places')
-    expect(places?.soon).toBe(true)
-    expect(places?.path).toBeUndefined()
+    const alerts = items.find((i) => i.key === 'alerts')
+    expect(alerts?.soon).toBe(true)
+    expect(alerts?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the places and organisations pages with records.read', () => {
+    const items = filterMenu(MENU, ['records.read'])
+    expect(items.find((i) => i.key === 'places')?.children?.map((c) => c.path)).toEqual([
+      '/places/compounds',
+      '/places/houses',
+      '/places/key-places',
+      '/places/facilities',
+    ])
+    expect(items.find((i) => i.key === 'orgs')?.children?.map((c) => c.path)).toEqual(['/places/organisations'])
   })
 
   it('opens the resident list under the people group with records.read', () => {
     const people = filterMenu(MENU, ['records.read']).find((i) => i.key === 'people')
     expect(people?.soon).toBeUndefined()
-    expect(people?.children?.map((c) => [c.key, c.path])).toEqual([['residents', '/people/residents']])
+    expect(people?.children?.map((c) => [c.key, c.path])).toEqual([
+      ['residents', '/people/residents'],
+      ['imports', '/people/imports'],
+      ['exports', '/people/exports'],
+    ])
     expect(keys(filterMenu(MENU, ['cases.handle']))).not.toContain('people')
+  })
+
+  it('opens key persons, care recipients and the visit statistics with records.sensitive', () => {
+    const people = filterMenu(MENU, ['records.read', 'records.sensitive']).find((i) => i.key === 'people')
+    expect(people?.children?.map((c) => c.key)).toEqual(['residents', 'keyPersons', 'carePersons', 'serviceStats', 'imports', 'exports'])
   })
 
   it('shows the system group with only the children the user may open', () => {

@@ -119,6 +119,9 @@ function resident(over: Partial<ResidentOut> = {}): ResidentOut {
     can_unmask: true,
     categories: [],
     categories_hidden: false,
+    cases: [],
+    houses: [],
+    organisations: [],
     ...over,
   }
 }
@@ -153,9 +156,9 @@ describe('request body per kind', () => {
     expect(body).toMatchObject({ id_number: 'E1234567', sex_code: '2', birth_date: '1990-01-01', foreign_name: 'Wang', nationality_code: '158', purpose: '探亲', arrived_on: '2026-03-01' })
     expect(body).toMatchObject({ permit_type: '', permit_number: '', permit_issued_on: null })
   })
-  it('keeps a position set elsewhere when editing', () => {
-    const body = buildResidentBody(fieldsFrom(resident(), { id_number: ID, phone: '13812345678' }))
-    expect(body).toMatchObject({ latitude: 32.1, longitude: 118.6, unit_id: 9, id_number: ID, phone: '13812345678', permit_type: '居住证' })
+  it('keeps a position set elsewhere, and the masked numbers, when editing', () => {
+    const body = buildResidentBody(fieldsFrom(resident()))
+    expect(body).toMatchObject({ latitude: 32.1, longitude: 118.6, unit_id: 9, id_number: '3201**********1230', phone: '138****5678', permit_type: '居住证' })
   })
 })
 
@@ -270,33 +273,44 @@ describe('the dialog', () => {
     expect(form.visible).toBe(false)
   })
 
-  it('reads the full numbers back for an edit when the user may unmask, and only those not yet seen', async () => {
-    api.reveal.mockImplementation(async (_id: number, field: string) => ({ value: field === 'id_number' ? ID : '13812345678' }))
-    const { form, openEdit } = useResidentForm(vi.fn())
-    await openEdit(resident())
-    expect(api.reveal.mock.calls.map((c) => c[1])).toEqual(['id_number', 'phone'])
-    expect(form).toMatchObject({ id_number: ID, phone: '13812345678', revealed: true, retype: false, unit_id: 9 })
-    api.reveal.mockClear()
-    await openEdit(resident(), { id_number: ID })
-    expect(api.reveal.mock.calls.map((c) => c[1])).toEqual(['phone'])
-  })
-
-  it('asks a user who may not unmask to type the numbers again, and confirms clearing the phone', async () => {
+  it('opens an edit with the masked numbers, reads nothing back, and sends the masks unchanged', async () => {
     api.update.mockResolvedValue(resident())
     const { form, openEdit, submit } = useResidentForm(vi.fn())
-    await openEdit(resident({ can_unmask: false }))
-    expect(api.reveal).not.toHaveBeenCalled()
-    expect(form).toMatchObject({ retype: true, id_number: '', phone: '' })
+    openEdit(resident())
+    expect(form).toMatchObject({ id_number: '3201**********1230', phone: '138****5678', unit_id: 9 })
     await submit()
-    expect(form.errors).toHaveProperty('id_number')
-    form.id_number = ID
+    expect(api.reveal).not.toHaveBeenCalled()
+    expect(form.errors).toEqual({})
+    expect(api.update).toHaveBeenCalledWith(5, expect.objectContaining({ id_number: '3201**********1230', phone: '138****5678' }), { silent: true })
+  })
+
+  it('checks and sends a newly typed number instead of the mask', async () => {
+    api.update.mockResolvedValue(resident())
+    const { form, openEdit, submit } = useResidentForm(vi.fn())
+    openEdit(resident())
+    form.id_number = '320111198503121231'
+    form.phone = '139'
+    await submit()
+    expect(api.update).not.toHaveBeenCalled()
+    expect(Object.keys(form.errors).sort()).toEqual(['id_number', 'phone'])
+    form.id_number = ID.toLowerCase()
+    form.phone = '13900001111'
+    await submit()
+    expect(api.update).toHaveBeenCalledWith(5, expect.objectContaining({ id_number: ID, phone: '13900001111' }), { silent: true })
+  })
+
+  it('confirms before clearing the phone', async () => {
+    api.update.mockResolvedValue(resident())
+    const { form, openEdit, submit } = useResidentForm(vi.fn())
+    openEdit(resident())
+    form.phone = ''
     answer.confirm = false
     await submit()
     expect(shown[0]?.type).toBe('confirm')
     expect(api.update).not.toHaveBeenCalled()
     answer.confirm = true
     await submit()
-    expect(api.update).toHaveBeenCalledWith(5, expect.objectContaining({ id_number: ID, phone: '' }), { silent: true })
+    expect(api.update).toHaveBeenCalledWith(5, expect.objectContaining({ id_number: '3201**********1230', phone: '' }), { silent: true })
   })
 })
 

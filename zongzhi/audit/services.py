@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "scope.denied": "越权访问被拒绝",
     "permission.denied": "无权限操作被拒绝",
     "pii.unmask": "查看完整个人信息",
+    "pii.lookup": "按完整证件号码或手机号查找",
     "audit.export": "导出审计日志",
     "audit.purged": "清理过期审计日志",
     "cases.stats_exported": "导出办件统计",

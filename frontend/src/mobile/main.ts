@@ -8,7 +8,7 @@ import { i18n, t } from '@/shared/i18n'
 import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken } from './session'
-import { reportQueue } from './queue'
+import { reportQueue, visitQueue } from './queue'
 
 const router = createMobileRouter()
 const app = createApp(App)
@@ -34,5 +34,6 @@ configureHttp({
 
 document.title = t('app.mobileName')
 app.mount('#app')
-// Reports saved while offline go out when the app opens and whenever the network comes back.
+// Reports and visits saved while offline go out when the app opens and whenever the network comes back.
 reportQueue.start()
+visitQueue.start()

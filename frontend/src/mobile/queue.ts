@@ -1,9 +1,11 @@
-/** The app's one report queue, kept in localStorage (files in IndexedDB) and sent with the worker's token. */
+/** The app's offline queues (reports, visits), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
 import { upload } from '@/api/attachments'
 import { casesApi } from '@/api/cases'
+import { categoriesApi } from '@/api/registry'
 import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
+import { createVisitQueue } from './visitQueue'
 
 const memory = new Map<string, string>()
 const storage = {
@@ -28,6 +30,13 @@ export const reportQueue = createReportQueue({
   send: (body) => casesApi.create(body, { silent: true }),
   upload: (file, name) => upload(file, name, { silent: true }),
   blobs: indexedDbBlobStore(typeof indexedDB === 'undefined' ? undefined : indexedDB),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})
+
+export const visitQueue = createVisitQueue({
+  storage,
+  send: (categoryId, body) => categoriesApi.visit(categoryId, body, { silent: true }),
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })

@@ -21,6 +21,7 @@
 import { ref, type Ref } from 'vue'
 import { isApiError, type ApiError } from '@/api/http'
 import type { CaseCreatedOut, CaseCreateIn } from '@/api/types'
+import { uuid4 } from '@/shared/uuid'
 
 /** One photo or video of a queued report; the Blob itself is in the BlobStore. */
 export interface QueuedFile {
@@ -91,18 +92,7 @@ export interface QueueDeps {
 export const QUEUE_KEY = 'zongzhi.m.reportQueue'
 export const REJECTED_KEY = 'zongzhi.m.reportRejected'
 
-/** A v4 UUID: crypto.randomUUID where the browser offers it (secure contexts only), else built from getRandomValues. */
-export function uuid4(): string {
-  const c = globalThis.crypto
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID()
-  const b = new Uint8Array(16)
-  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(b)
-  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256)
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
+export { uuid4 }
 
 /** Worth trying again later: no network, a server error, or a login that expired. */
 export function isRetryable(e: unknown): boolean {

@@ -17,6 +17,8 @@ export function createMobileRouter(): Router {
       { path: '/grid/:id(\\d+)', name: 'm-grid', component: () => import('./views/grid.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/cases', name: 'm-cases', component: () => import('./views/cases.vue') },
       { path: '/cases/:id(\\d+)', name: 'm-case', component: () => import('./views/case.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+      { path: '/visits', name: 'm-visits', component: () => import('./views/visits.vue') },
+      { path: '/visits/:id(\\d+)', name: 'm-visit', component: () => import('./views/visit.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],

@@ -16,6 +16,7 @@ export const CAP = {
   casesSupervise: 'cases.supervise',
   casesConfigure: 'cases.configure',
   piiUnmask: 'pii.unmask',
+  recordsSensitive: 'records.sensitive',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]

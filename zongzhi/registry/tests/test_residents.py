@@ -305,3 +305,14 @@ def test_the_cases_a_resident_is_a_party_to(api: Any, unit: Any) -> None:
         },
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "parties.0.resident_id"
+
+
+def test_a_masked_number_cannot_be_completed_by_guessing(api: Any, unit: Any, audit_since: Any) -> None:
+    _register(api, unit, unit_id=unit(GRID_1).pk)
+    row = api("grid_worker").get("/api/registry/residents").json()["items"][0]
+    assert row["birth_date"] is None and row["age"] is not None  # no birth date beside the mask
+    r = api("grid_worker").get("/api/registry/residents", {"q": id_number()})
+    assert r.status_code == 403  # no exact-number search without the right to unmask
+    found = api("village_officer").get("/api/registry/residents", {"q": f" {id_number()[:6]} {id_number()[6:]}"})
+    assert len(found.json()["items"]) == 1  # spaces inside a typed number are ignored
+    assert audit_since("pii.lookup")[-1].detail["shown"] == id_number()[:4] + "*" * 10 + id_number()[-4:]

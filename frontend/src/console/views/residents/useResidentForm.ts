@@ -4,17 +4,18 @@
  * checked here first (GB 11643), then by the server, whose field errors (all of them at once)
  * land under their fields.
  *
- * Editing: the server keeps the ID number and phone sealed and the update needs them whole. A
- * user who may unmask gets them read back (each look is audited, and the dialog says so); any
- * other user types them again.
+ * Editing: the server keeps the ID number and phone sealed. The form shows them masked and sends
+ * the masks back unchanged, which the server reads as "keep the stored number"; typing a new
+ * number replaces it. No full number is read, so editing needs no audited look.
  */
 import { reactive } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { isApiError } from '@/api/http'
 import { residentsApi } from '@/api/registry'
-import type { ResidentIn, ResidentKind, ResidentOut, RevealField, UnitBrief } from '@/api/types'
+import type { ResidentIn, ResidentKind, ResidentOut, UnitBrief } from '@/api/types'
 import { normalizeIdNumber, parseIdNumber } from '@/shared/idcard'
 import { t } from '@/shared/i18n'
+import { isMasked } from '@/shared/mask'
 import { ID_CARD } from '@/shared/residents'
 import { saveForm } from '../../saveForm'
 
@@ -65,12 +66,6 @@ export interface ResidentFormState extends ResidentFields {
   editing: ResidentOut | null
   /** Units to name in the unit picker before its tree has loaded. */
   knownUnits: UnitBrief[]
-  /** The full ID number and phone were read from the server to fill the form (audited). */
-  revealed: boolean
-  /** The user may not read the full numbers: they type them again. */
-  retype: boolean
-  /** The full numbers are being read. */
-  loadingSecrets: boolean
 }
 
 export function blankFields(kind: ResidentKind = 'registered', unitId: number | null = null): ResidentFields {
@@ -111,15 +106,15 @@ export function blankFields(kind: ResidentKind = 'registered', unitId: number | 
   }
 }
 
-/** The form filled from a resident; the sealed numbers come from `secrets` when known. */
-export function fieldsFrom(r: ResidentOut, secrets: Partial<Record<RevealField, string>> = {}): ResidentFields {
+/** The form filled from a resident; the sealed numbers as their masks (sent back = unchanged). */
+export function fieldsFrom(r: ResidentOut): ResidentFields {
   const last = r.place[r.place.length - 1]
   return {
     kind: r.kind,
     name: r.name,
     former_name: r.former_name,
     id_type_code: r.id_type_code || ID_CARD,
-    id_number: secrets.id_number ?? '',
+    id_number: r.id_number_mask,
     sex_code: r.sex_code,
     birth_date: r.birth_date ?? '',
     ethnicity_code: r.ethnicity_code,
@@ -129,7 +124,7 @@ export function fieldsFrom(r: ResidentOut, secrets: Partial<Record<RevealField, 
     education_code: r.education_code,
     religion_code: r.religion_code,
     occupation: r.occupation,
-    phone: secrets.phone ?? '',
+    phone: r.phone_mask,
     unit_id: last?.id ?? null,
     household_address: r.household_address,
     current_address: r.current_address,
@@ -160,6 +155,7 @@ const orNull = (s: string): string | null => (s ? s : null)
  */
 export function buildResidentBody(f: ResidentFields): ResidentIn {
   const idCard = f.id_type_code === ID_CARD
+  const idNumber = isMasked(f.id_number) ? f.id_number.trim() : idCard ? normalizeIdNumber(f.id_number) : f.id_number.trim()
   const floating = f.kind === 'floating'
   const overseas = f.kind === 'overseas'
   const text = (s: string, keep = true): string => (keep ? s.trim() : '')
@@ -169,7 +165,7 @@ export function buildResidentBody(f: ResidentFields): ResidentIn {
     name: text(f.name),
     former_name: text(f.former_name),
     id_type_code: f.id_type_code,
-    id_number: idCard ? normalizeIdNumber(f.id_number) : f.id_number.trim(),
+    id_number: idNumber,
     sex_code: idCard ? '' : f.sex_code,
     birth_date: idCard ? null : orNull(f.birth_date),
     ethnicity_code: f.ethnicity_code,
@@ -236,15 +232,24 @@ function todayKey(today: Date): string {
   return `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`
 }
 
-/** What the browser can tell before sending; every problem at once, keyed by field. */
-export function validateResident(f: ResidentFields, opts: { creating: boolean; today?: Date }): Record<string, string> {
+/**
+ * What the browser can tell before sending; every problem at once, keyed by field. `masks` are
+ * the edited resident's masked numbers: sent back as they are, they mean "unchanged" and are not
+ * checked here.
+ */
+export function validateResident(
+  f: ResidentFields,
+  opts: { creating: boolean; today?: Date; masks?: { id_number: string; phone: string } },
+): Record<string, string> {
+  const keepId = !!opts.masks?.id_number && f.id_number.trim() === opts.masks.id_number
+  const keepPhone = !!opts.masks?.phone && f.phone.trim() === opts.masks.phone
   const errors: Record<string, string> = {}
   const today = todayKey(opts.today ?? new Date())
   if (!f.name.trim()) errors.name = t('residents.error.nameRequired')
   if (!f.id_type_code) errors.id_type_code = t('residents.error.idTypeRequired')
   if (!f.id_number.trim()) {
     errors.id_number = t('residents.error.idNumberRequired')
-  } else if (f.id_type_code === ID_CARD) {
+  } else if (f.id_type_code === ID_CARD && !keepId) {
     const check = parseIdNumber(f.id_number, opts.today)
     if (!check.ok) errors.id_number = t(`residents.idError.${check.problem}`)
   }
@@ -253,7 +258,7 @@ export function validateResident(f: ResidentFields, opts: { creating: boolean; t
     if (!f.birth_date) errors.birth_date = t('residents.error.birthDateRequired')
     else if (f.birth_date > today) errors.birth_date = t('residents.error.birthDateFuture')
   }
-  if (f.phone.trim() && !PHONE.test(f.phone.trim())) errors.phone = t('residents.error.phoneInvalid')
+  if (f.phone.trim() && !keepPhone && !PHONE.test(f.phone.trim())) errors.phone = t('residents.error.phoneInvalid')
   if (opts.creating && f.unit_id === null && (f.latitude === null || f.longitude === null)) errors.unit_id = t('residents.error.unitRequired')
   if (f.kind === 'floating' && f.permit_issued_on && f.permit_expires_on && f.permit_expires_on < f.permit_issued_on) {
     errors.permit_expires_on = t('residents.error.permitExpiresBeforeIssued')
@@ -273,9 +278,6 @@ function blankState(): ResidentFormState {
     errors: {},
     editing: null,
     knownUnits: [],
-    revealed: false,
-    retype: false,
-    loadingSecrets: false,
   }
 }
 
@@ -290,35 +292,13 @@ export function useResidentForm(onSaved: (r: ResidentOut, created: boolean) => v
     })
   }
 
-  /** Edit `r`; `secrets` are full numbers the user already looked at on the page. */
-  async function openEdit(r: ResidentOut, secrets: Partial<Record<RevealField, string>> = {}): Promise<void> {
-    const known = { ...secrets }
-    Object.assign(form, blankState(), fieldsFrom(r, known), {
+  /** Edit `r`: its numbers stay masked unless the user types new ones. */
+  function openEdit(r: ResidentOut): void {
+    Object.assign(form, blankState(), fieldsFrom(r), {
       editing: r,
       knownUnits: r.place.slice(-1),
       visible: true,
     })
-    const missing: RevealField[] = []
-    if (known.id_number === undefined) missing.push('id_number')
-    if (known.phone === undefined && r.phone_mask) missing.push('phone')
-    if (missing.length === 0) return
-    if (!r.can_unmask) {
-      form.retype = true
-      return
-    }
-    form.loadingSecrets = true
-    try {
-      for (const field of missing) {
-        const { value } = await residentsApi.reveal(r.id, field)
-        if (form.editing?.id !== r.id) return // the dialog was closed or reopened meanwhile
-        form[field] = value
-      }
-      form.revealed = true
-    } catch {
-      form.retype = true
-    } finally {
-      form.loadingSecrets = false
-    }
   }
 
   /** Errors the server sent for fields this form does not show: say them as a message. */
@@ -330,7 +310,10 @@ export function useResidentForm(onSaved: (r: ResidentOut, created: boolean) => v
 
   async function submit(): Promise<void> {
     const editing = form.editing
-    form.errors = validateResident(form, { creating: editing === null })
+    form.errors = validateResident(form, {
+      creating: editing === null,
+      masks: editing ? { id_number: editing.id_number_mask, phone: editing.phone_mask } : undefined,
+    })
     if (Object.keys(form.errors).length > 0) return
     if (editing && editing.phone_mask && !form.phone.trim()) {
       try {
