@@ -412,6 +412,7 @@ SPECS: list[Spec] = [
         "read",
         lambda t: f"/api/registry/service-stats?unit={_u(t)}",
         cap=frozenset({"records.read"}),
+        needs=frozenset({"records.sensitive"}),
     ),
     Spec(
         "POST",

@@ -500,6 +500,7 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
         unit = user.unit.pk
     root = get_visible(Unit.objects.all(), user, unit)
     _require_read(user, root)
+    services.require_sensitive(user, root)
     if group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
     return stats.service_share(root, group, timezone.localdate())

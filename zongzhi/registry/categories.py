@@ -7,6 +7,7 @@ validation, the API's form description and the import templates.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -210,7 +211,7 @@ def _convert(f: FieldSpec, value: Any) -> Any:
             number = float(value)
         except (TypeError, ValueError):
             raise ValueError("应为数字") from None
-        if number < 0 or number > 1e9:
+        if not math.isfinite(number) or number < 0 or number > 1e9:
             raise ValueError("数值超出范围")
         return number
     text = str(value)

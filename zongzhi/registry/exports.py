@@ -60,6 +60,11 @@ def request_export(
         )
     if not path_within(unit.path, acting_user.view_paths):
         raise NotFound(audit=AuditNote("scope.denied", unit, {"mode": "export"}))
+    if full and not acting_user.has_cap("pii.unmask"):
+        raise Forbidden(
+            "没有查看完整身份证号和手机号的权限，不能申请导出完整号码",
+            audit=AuditNote("permission.denied", unit, {"capability": "pii.unmask", "export": "full"}),
+        )
     reason = (reason or "").strip()
     if not 4 <= len(reason) <= 200:
         raise InvalidInput.field("reason", "请写明导出用途（4-200字）", code="required")
@@ -176,6 +181,14 @@ def expire(req: ExportRequest) -> ExportRequest:
 def download(*, acting_user: User, req: ExportRequest) -> tuple[bytes, str]:
     if req.requested_by_id != acting_user.pk:
         raise NotFound(audit=AuditNote("scope.denied", req, {"mode": "download"}))
+    # The requester's rights are checked again: a move or a lost role ends the download.
+    still = acting_user.has_cap("records.read") and path_within(req.path, acting_user.view_paths)
+    if req.kind != "residents":
+        still = still and acting_user.has_cap("records.sensitive")
+    if req.full_id_numbers:
+        still = still and acting_user.has_cap("pii.unmask")
+    if not still:
+        raise Forbidden("您已没有下载该文件的权限", audit=AuditNote("permission.denied", req, {"action": "download"}))
     req = expire(req)
     if req.status == ExportRequest.Status.EXPIRED:
         raise Conflict("下载期限已过，请重新申请", code="expired")

@@ -113,6 +113,11 @@ def _normalize(value: str) -> str:
     return number
 
 
+def normalize_id_number(value: str) -> str:
+    """The number as stored and indexed: no whitespace anywhere, an upper-case X."""
+    return _normalize(value).upper()
+
+
 def is_valid_id_number(value: str) -> bool:
     """Whether `value` is an acceptable 18-character ID number; the same rules as
     `parse_id_number`, without building messages or dates, for bulk imports."""

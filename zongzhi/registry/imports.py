@@ -40,7 +40,7 @@ from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
 from . import crypto
-from .idcard import is_valid_id_number, parse_id_number
+from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
 
@@ -333,7 +333,7 @@ class RowChecker:
             raise ValueError("；".join(problems))
         id_type = values["id_type_code"] or "111"
         values["id_type_code"] = id_type
-        number = values.pop("id_number").replace(" ", "").upper()
+        number = normalize_id_number(values.pop("id_number"))
         if id_type == "111":
             if not is_valid_id_number(number):
                 try:
@@ -574,12 +574,14 @@ class Cancelled(Exception):
 
 def run_job(job_id: int) -> ImportJob:
     """Run one import or comparison to its end (called by the worker or a thread)."""
+    now = timezone.now()
+    # Claimed with one conditional update: a task delivered twice runs once.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
     job: ImportJob = ImportJob.objects.select_related("created_by", "default_unit").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
+    if not claimed:
         return job
-    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.heartbeat_at = job.started_at
-    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     from zongzhi.core.context import Actor, reset_actor, set_actor
     from zongzhi.units import grants
 
@@ -607,6 +609,9 @@ def run_job(job_id: int) -> ImportJob:
 
 def _finish(job: ImportJob, status: str, *, error: str = "") -> None:
     job.status, job.error, job.finished_at = status, error[:300], timezone.now()
+    # The upload holds ID numbers and phones in clear: it goes once read (its digest stays).
+    if job.file:
+        job.file.delete(save=False)
     job.save()
     record_event(
         "registry.import_finished" if job.mode == ImportJob.Mode.IMPORT else "registry.compare_finished",
@@ -820,7 +825,7 @@ def _compare(job: ImportJob, user: User) -> None:
                 i = pos.get(field)
                 return cells[i].strip() if i is not None and i < len(cells) and cells[i] else ""
 
-            number = cell("id_number").replace(" ", "").upper()
+            number = normalize_id_number(cell("id_number"))
             if not number or (len(number) == 18 and not is_valid_id_number(number)):
                 bad += 1
                 continue
@@ -832,8 +837,8 @@ def _compare(job: ImportJob, user: User) -> None:
                 cell("phone"),
             )
             if line % BATCH == 0:
-                job.processed_rows = line - 1
-                job.save(update_fields=["processed_rows"])
+                job.processed_rows, job.heartbeat_at = line - 1, timezone.now()
+                job.save(update_fields=["processed_rows", "heartbeat_at"])
                 if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
                     raise Cancelled()
         job.processed_rows = job.total_rows = line - 1
@@ -975,6 +980,26 @@ def template(kind: str = "residents") -> bytes:
 
 
 STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+IMPORT_FILES_DAYS = 7
+
+
+def expire_files(now: dt.datetime | None = None) -> int:
+    """Rejected rows and comparison reports hold personal data in clear: deleted a week after
+    the job ended."""
+    now = now or timezone.now()
+    old = ImportJob.objects.filter(finished_at__lt=now - dt.timedelta(days=IMPORT_FILES_DAYS)).exclude(
+        rejects_file="", report_file=""
+    )
+    count = 0
+    for job in old:
+        for stored in (job.rejects_file, job.report_file):
+            if stored:
+                stored.delete(save=False)
+        job.save(update_fields=["rejects_file", "report_file"])
+        count += 1
+    return count
 
 
 def settle_stalled(now: dt.datetime | None = None) -> int:

@@ -9,6 +9,7 @@ sealed like residents' phones, and retiring is soft and audited.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +77,7 @@ def _float(high: float) -> Check:
         if value in (None, ""):
             return None
         number = float(value)
-        if not 0 <= number <= high:
+        if not math.isfinite(number) or not 0 <= number <= high:
             raise ValueError("数值超出范围")
         return number
 

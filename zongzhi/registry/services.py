@@ -27,7 +27,7 @@ from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
 from . import crypto, names
-from .idcard import parse_id_number
+from .idcard import normalize_id_number, parse_id_number
 from .models import Resident, ResidentKind
 
 ID_CARD = "111"  # 居民身份证 (GA/T 517)
@@ -129,7 +129,7 @@ def clean(data: ResidentData) -> Cleaned:
         if len(values[name]) > limit:
             fail(name, f"不能超过{limit}个字", "too_long")
 
-    id_number = (data.id_number or "").strip().upper()
+    id_number = normalize_id_number(data.id_number or "")
     try:
         require_active_code("id_type", values["id_type_code"], field="id_type_code")
     except InvalidInput as exc:
@@ -508,17 +508,21 @@ class VisitData:
 def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[Any, bool]:
     """Write a visit or service record; returns (visit, created). The phone's offline queue
     may send one twice: the same client id gives back the first record."""
-    from .models import PersonCategory, Visit, VisitMethod
+    from .models import Visit, VisitMethod
 
-    if data.client_id is not None:
-        existing = Visit.objects.filter(client_id=data.client_id).first()
-        if existing is not None:
-            if existing.visitor_id != acting_user.pk:
-                raise Conflict("该编号已被使用", code="client_id_taken")
-            return existing, False
     _require(acting_user, "records.write", "没有填写走访记录的权限")
     require_sensitive(acting_user, category)
     require_capture(acting_user, category)
+
+    def resent() -> Any:
+        existing = Visit.objects.filter(client_id=data.client_id).first() if data.client_id else None
+        if existing is not None and existing.visitor_id != acting_user.pk:
+            raise Conflict("该编号已被使用", code="client_id_taken")
+        return existing
+
+    first = resent()
+    if first is not None:
+        return first, False
     if category.is_retired:
         raise Conflict("已解除列管，不能再填写走访记录", code="retired")
     today = timezone.localdate()
@@ -555,15 +559,27 @@ def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[
         longitude=data.longitude,
         client_id=data.client_id,
     )
-    with transaction.atomic():
-        locked = PersonCategory.objects.select_for_update().get(pk=category.pk)
-        visit.save()
-        if locked.last_visit_on is None or data.visited_on >= locked.last_visit_on:
-            locked.last_visit_on, locked.next_visit_on = data.visited_on, next_on
-        locked.visit_count += 1
-        locked.save()
-        record_event("visit.recorded", obj=locked, detail={"visit": visit.pk, "on": data.visited_on.isoformat()})
+    try:
+        with transaction.atomic():
+            _save_visit(visit, category, data, next_on)
+    except IntegrityError:  # the same offline visit arrived twice at once: the other one won
+        first = resent()
+        if first is None:
+            raise
+        return first, False
     return visit, True
+
+
+def _save_visit(visit: Any, category: Any, data: VisitData, next_on: date) -> None:
+    from .models import PersonCategory
+
+    locked = PersonCategory.objects.select_for_update().get(pk=category.pk)
+    visit.save()
+    if locked.last_visit_on is None or data.visited_on >= locked.last_visit_on:
+        locked.last_visit_on, locked.next_visit_on = data.visited_on, next_on
+    locked.visit_count += 1
+    locked.save()
+    record_event("visit.recorded", obj=locked, detail={"visit": visit.pk, "on": data.visited_on.isoformat()})
 
 
 def reveal_detail(*, acting_user: User, category: Any, field: str) -> str:

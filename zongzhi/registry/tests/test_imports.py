@@ -253,7 +253,7 @@ def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_delet
     api("township_officer").post(f"/api/registry/exports/{req['id']}/approve", {})
     exports.build(req["id"])
     ExportRequest.objects.filter(pk=req["id"]).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    assert housekeeping_task() == {"exports_expired": 1, "imports_stalled": 1}
+    assert housekeeping_task() == {"exports_expired": 1, "imports_stalled": 1, "import_files_expired": 0}
     job.refresh_from_db()
     assert job.status == "failed" and "中断" in job.error
     assert not ExportRequest.objects.get(pk=req["id"]).file
@@ -299,3 +299,24 @@ def test_key_persons_are_imported_from_the_townships_list(api: Any) -> None:
     assert next(c for c in listed if c["resident_name"] == "乙")["visit_every_days"] == 14
     again = _run(api, _csv(rows, header=head), kind="key_persons")
     assert (again.imported, again.skipped) == (0, 2)
+
+
+def test_review_findings_hold(api: Any, unit: Any) -> None:
+    """A number with a tab or a no-break space inside is the same number; the upload is
+    deleted once read; a full-number export needs the right to unmask; NaN is not a number."""
+    rows = [
+        good("971", "甲"),
+        [*good("972", "乙")[:2], id_number(seq="971")[:8] + "\t" + id_number(seq="971")[8:], *good("972", "乙")[3:]],
+    ]
+    job = _run(api, _csv(rows))
+    assert (job.imported, job.rejected) == (1, 1) and not job.file
+    r = api("grid_worker").post(
+        "/api/registry/exports", {"unit_id": unit(GRID_1).pk, "reason": "核对辖区人口底数", "full_id_numbers": True}
+    )
+    assert r.status_code == 403
+    rid = Resident.objects.get(name="甲").pk
+    r = api("village_officer").post(
+        f"/api/registry/residents/{rid}/categories",
+        {"group": "care", "category_code": "01", "details": {"allowance_type": "城市低保", "monthly_amount": "nan"}},
+    )
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "details.monthly_amount"
