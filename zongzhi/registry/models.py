@@ -80,7 +80,7 @@ class Resident(ScopedModel, ChangeLoggedModel):
     updated_at = models.DateTimeField(default=timezone.now, verbose_name="更新时间")
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset(
-        {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index"}
+        {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index", "updated_at"}
     )
 
     class Meta:

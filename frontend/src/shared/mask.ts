@@ -17,7 +17,8 @@ export function maskIdNumber(id: string | null | undefined): string {
   if (!id) return ''
   const v = id.trim()
   if (v.length <= 10) return `${v.slice(0, 1)}${'*'.repeat(Math.max(v.length - 2, 0))}${v.slice(-1)}`
-  return `${v.slice(0, 6)}${'*'.repeat(v.length - 10)}${v.slice(-4)}`
+  // As the server masks (core/masking.py): 3201**********1234.
+  return `${v.slice(0, 4)}${'*'.repeat(v.length - 8)}${v.slice(-4)}`
 }
 
 export function isMasked(value: string | null | undefined): boolean {
