@@ -23,7 +23,6 @@ from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_capture
 from zongzhi.dictionary.services import labels
-from zongzhi.units.geo import locate_grid
 from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
@@ -256,20 +255,6 @@ def _clean(kind: Kind, data: PlaceData, user: User, current: PlaceBase | None) -
     return values
 
 
-def _place_path(user: User, data: PlaceData, current: str | None) -> str:
-    if data.latitude is not None and data.longitude is not None:
-        grid = locate_grid(data.latitude, data.longitude, list(user.capture_paths))
-        if grid is not None:
-            return str(grid.path)
-    if data.unit is not None:
-        if data.unit.is_retired:
-            raise InvalidInput.field("unit_id", "该辖区已撤销", code="unit_retired")
-        return str(data.unit.path)
-    if current is not None:
-        return current
-    raise InvalidInput.field("unit_id", "请选择所在网格或辖区", code="required")
-
-
 def _apply_phone(obj: Any, kind: Kind, phone: str) -> None:
     if not kind.sealed_phone:
         return
@@ -288,7 +273,9 @@ def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: Place
         if obj.is_retired:
             raise Conflict("已注销，不能修改", code="retired")
     values = _clean(kind, data, acting_user, obj)
-    path = _place_path(acting_user, data, obj.path if obj is not None else None)
+    from .services import place_path
+
+    path = place_path(acting_user, data, obj.path if obj is not None else None)
     target = obj if obj is not None else kind.model(path=path)
     require_capture(acting_user, target, path)
     for name, value in values.items():

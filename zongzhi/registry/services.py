@@ -198,16 +198,18 @@ def clean(data: ResidentData) -> Cleaned:
     return Cleaned(values=values, id_number=id_number, phone=phone)
 
 
-def _place(user: User, data: ResidentData, current: str | None) -> str:
-    """Where the resident is registered: the grid of their position, else the unit chosen."""
+def place_path(user: User, data: Any, current: str | None) -> str:
+    """Where a resident, place or organisation is registered (`data` has latitude, longitude
+    and unit): the grid of its position in the user's capture scope, else the unit chosen,
+    else where it already is."""
     if data.latitude is not None and data.longitude is not None:
         grid = locate_grid(data.latitude, data.longitude, list(user.capture_paths))
         if grid is not None:
-            return grid.path
+            return str(grid.path)
     if data.unit is not None:
         if data.unit.is_retired:
             raise InvalidInput.field("unit_id", "该辖区已撤销", code="unit_retired")
-        return data.unit.path
+        return str(data.unit.path)
     if current is not None:
         return current
     raise InvalidInput.field("unit_id", "请选择所在网格或辖区", code="required")
@@ -254,7 +256,7 @@ def _refuse_duplicate(user: User, id_number: str, exclude: int | None = None) ->
 def create_resident(*, acting_user: User, data: ResidentData) -> Resident:
     _require(acting_user, "records.write", "没有登记实有人口的权限")
     cleaned = clean(data)
-    path = _place(acting_user, data, None)
+    path = place_path(acting_user, data, None)
     resident = Resident(path=path)
     require_capture(acting_user, resident, path)
     _refuse_duplicate(acting_user, cleaned.id_number)
@@ -281,7 +283,7 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
     if resident.phone_sealed is not None and data.phone.strip() == resident.phone_mask:
         data.phone = crypto.unseal(bytes(resident.phone_sealed))
     cleaned = clean(data)
-    path = _place(acting_user, data, resident.path)
+    path = place_path(acting_user, data, resident.path)
     require_capture(acting_user, resident, path)  # moving them out of one's scope is not allowed
     _refuse_duplicate(acting_user, cleaned.id_number, exclude=resident.pk)
     moved = path != resident.path

@@ -22,6 +22,7 @@ import { ref, type Ref } from 'vue'
 import { isApiError, type ApiError } from '@/api/http'
 import type { CaseCreatedOut, CaseCreateIn } from '@/api/types'
 import { uuid4 } from '@/shared/uuid'
+import { flusher, onlineRetry, oneAtATime, readList, writeList } from './offlineQueue'
 
 /** One photo or video of a queued report; the Blob itself is in the BlobStore. */
 export interface QueuedFile {
@@ -122,23 +123,8 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
   const canSend = deps.canSend ?? (() => true)
   const blobs = deps.blobs ?? memoryBlobStore()
 
-  function read<T>(key: string): T[] {
-    try {
-      const raw = deps.storage.getItem(key)
-      const v: unknown = raw ? JSON.parse(raw) : []
-      return Array.isArray(v) ? (v as T[]) : []
-    } catch {
-      return []
-    }
-  }
-
-  function write(key: string, value: unknown[]): void {
-    try {
-      deps.storage.setItem(key, JSON.stringify(value))
-    } catch {
-      /* storage full or disabled: the in-memory queue still retries while the page lives */
-    }
-  }
+  const read = <T>(key: string): T[] => readList<T>(deps.storage, key)
+  const write = (key: string, value: unknown[]): void => writeList(deps.storage, key, value)
 
   const items = ref<QueuedReport[]>(read<QueuedReport>(QUEUE_KEY))
   const rejected = ref<RejectedReport[]>(read<RejectedReport>(REJECTED_KEY))
@@ -189,16 +175,8 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     return files.map((f) => f.attachmentId).filter((id): id is number => id !== null)
   }
 
-  const inFlight = new Map<string, Promise<SendOutcome>>()
-
   /** Send one queued report (never twice at the same time); done when it left the queue (sent or rejected). */
-  function sendOne(report: QueuedReport): Promise<SendOutcome> {
-    const running = inFlight.get(report.clientId)
-    if (running) return running
-    const p = doSend(report).finally(() => inFlight.delete(report.clientId))
-    inFlight.set(report.clientId, p)
-    return p
-  }
+  const sendOne = oneAtATime((report: QueuedReport) => doSend(report))
 
   async function doSend(report: QueuedReport): Promise<SendOutcome> {
     report.attempts += 1
@@ -240,48 +218,13 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     return { status: 'queued' }
   }
 
-  let flushing: Promise<number> | null = null
-
   /** Send everything queued, oldest first; stops at the first network failure. Returns how many left the queue. */
-  function flush(): Promise<number> {
-    if (flushing) return flushing
-    flushing = (async () => {
-      let n = 0
-      if (!canSend()) return n
-      sending.value = true
-      try {
-        for (const report of [...items.value]) {
-          const out = await sendOne(report)
-          if (!out.done) break
-          n += 1
-        }
-      } finally {
-        sending.value = false
-      }
-      return n
-    })().finally(() => {
-      flushing = null
-    })
-    return flushing
-  }
+  const flush = flusher(items, sending, canSend, sendOne)
 
   function dismissRejected(clientId: string): void {
     rejected.value = rejected.value.filter((r) => r.clientId !== clientId)
     write(REJECTED_KEY, rejected.value)
   }
 
-  const onOnline = (): void => {
-    void flush()
-  }
-
-  function start(): void {
-    deps.events?.addEventListener('online', onOnline)
-    void flush()
-  }
-
-  function stop(): void {
-    deps.events?.removeEventListener('online', onOnline)
-  }
-
-  return { items, rejected, sending, enqueue, flush, dismissRejected, start, stop }
+  return { items, rejected, sending, enqueue, flush, dismissRejected, ...onlineRetry(deps.events, flush) }
 }

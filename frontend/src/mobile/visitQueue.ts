@@ -13,6 +13,7 @@
 import { ref, type Ref } from 'vue'
 import type { ApiError } from '@/api/http'
 import type { VisitCreatedOut, VisitIn } from '@/api/types'
+import { flusher, onlineRetry, oneAtATime, readList, writeList } from './offlineQueue'
 import { isRetryable, uuid4 } from './reportQueue'
 
 export interface QueuedVisit {
@@ -72,23 +73,8 @@ export function createVisitQueue(deps: VisitQueueDeps): VisitQueue {
   const newId = deps.newId ?? uuid4
   const canSend = deps.canSend ?? (() => true)
 
-  function read<T>(key: string): T[] {
-    try {
-      const raw = deps.storage.getItem(key)
-      const v: unknown = raw ? JSON.parse(raw) : []
-      return Array.isArray(v) ? (v as T[]) : []
-    } catch {
-      return []
-    }
-  }
-
-  function write(key: string, value: unknown[]): void {
-    try {
-      deps.storage.setItem(key, JSON.stringify(value))
-    } catch {
-      /* storage full or disabled: the in-memory queue still retries while the page lives */
-    }
-  }
+  const read = <T>(key: string): T[] => readList<T>(deps.storage, key)
+  const write = (key: string, value: unknown[]): void => writeList(deps.storage, key, value)
 
   const items = ref<QueuedVisit[]>(read<QueuedVisit>(VISIT_QUEUE_KEY))
   const rejected = ref<RejectedVisit[]>(read<RejectedVisit>(VISIT_REJECTED_KEY))
@@ -101,15 +87,7 @@ export function createVisitQueue(deps: VisitQueueDeps): VisitQueue {
     save()
   }
 
-  const inFlight = new Map<string, Promise<Outcome>>()
-
-  function sendOne(visit: QueuedVisit): Promise<Outcome> {
-    const running = inFlight.get(visit.clientId)
-    if (running) return running
-    const p = doSend(visit).finally(() => inFlight.delete(visit.clientId))
-    inFlight.set(visit.clientId, p)
-    return p
-  }
+  const sendOne = oneAtATime((visit: QueuedVisit) => doSend(visit))
 
   async function doSend(visit: QueuedVisit): Promise<Outcome> {
     visit.attempts += 1
@@ -148,30 +126,8 @@ export function createVisitQueue(deps: VisitQueueDeps): VisitQueue {
     return { status: 'queued' }
   }
 
-  let flushing: Promise<number> | null = null
-
   /** Send everything queued, oldest first; stops at the first network failure. */
-  function flush(): Promise<number> {
-    if (flushing) return flushing
-    flushing = (async () => {
-      let n = 0
-      if (!canSend()) return n
-      sending.value = true
-      try {
-        for (const visit of [...items.value]) {
-          const out = await sendOne(visit)
-          if (!out.done) break
-          n += 1
-        }
-      } finally {
-        sending.value = false
-      }
-      return n
-    })().finally(() => {
-      flushing = null
-    })
-    return flushing
-  }
+  const flush = flusher(items, sending, canSend, sendOne)
 
   function pendingFor(categoryId: number): QueuedVisit[] {
     return items.value.filter((v) => v.categoryId === categoryId)
@@ -182,20 +138,5 @@ export function createVisitQueue(deps: VisitQueueDeps): VisitQueue {
     write(VISIT_REJECTED_KEY, rejected.value)
   }
 
-  const onOnline = (): void => void flush()
-
-  return {
-    items,
-    rejected,
-    sending,
-    enqueue,
-    flush,
-    pendingFor,
-    dismissRejected,
-    start: () => {
-      deps.events?.addEventListener('online', onOnline)
-      void flush()
-    },
-    stop: () => deps.events?.removeEventListener('online', onOnline),
-  }
+  return { items, rejected, sending, enqueue, flush, pendingFor, dismissRejected, ...onlineRetry(deps.events, flush) }
 }
