@@ -13,12 +13,16 @@ from typing import Any
 _checker: Any = None
 
 
-def init(state: dict[str, Any], master: bytes) -> None:
-    """Set up Django, take the parent's key, build the row checker."""
+def init(state: dict[str, Any], master: bytes, database: dict[str, Any]) -> None:
+    """Set up Django, take the parent's key and database (a test run's database is not the
+    one the settings name), build the row checker."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zongzhi.settings")
     import django
 
     django.setup()
+    from django.db import connection
+
+    connection.settings_dict.update(database)
     from . import crypto
     from .imports import RowChecker
 

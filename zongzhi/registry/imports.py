@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
@@ -245,6 +245,14 @@ class RowChecker:
         self.default_path: str | None = state["default_path"]
         self.root: str = state["root"]
         self.today: dt.date = state["today"]
+        # The columns of this file in the order of COLUMNS, with what checking each needs;
+        # the values of the columns the file does not have (none of them required).
+        self._plan = [
+            (c.field, self.positions[c.field], c.required, self.codes[c.table] if c.table else None, c.kind, c)
+            for c in COLUMNS
+            if c.field in self.positions
+        ]
+        self._absent = {c.field: None if c.kind == "date" else "" for c in COLUMNS if c.field not in self.positions}
 
     @staticmethod
     def state(header: list[str], user: User, job: ImportJob) -> dict[str, Any]:
@@ -292,43 +300,44 @@ class RowChecker:
 
     def check(self, cells: list[str]) -> tuple[dict[str, Any], str, str]:
         """(values, normalised ID number, phone); raises ValueError with the reason."""
-        get = self.positions.get
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(self._absent)
         problems: list[str] = []
-        for c in COLUMNS:
-            i = get(c.field)
-            raw = cells[i].strip() if i is not None and i < len(cells) and cells[i] is not None else ""
-            if raw.startswith(("=", "+", "@")) and c.field != "phone":
+        width = len(cells)
+        for field, i, required, codes, kind, c in self._plan:
+            raw = cells[i] if i < width else ""
+            if raw:
+                raw = raw.strip()
+            if not raw:
+                if required:
+                    problems.append(f"{c.header}为必填")
+                values[field] = None if kind == "date" else ""
+                continue
+            if raw[0] in "=+@" and field != "phone":
                 problems.append(f"{c.header}不能是公式")
                 continue
-            if not raw:
-                if c.required:
-                    problems.append(f"{c.header}为必填")
-                values[c.field] = None if c.kind == "date" else ""
-                continue
-            if c.table:
-                code = self.codes[c.table].get(raw)
+            if codes is not None:
+                code = codes.get(raw)
                 if code is None:
                     problems.append(f"{c.header}“{raw}”不在代码表中")
                     continue
-                values[c.field] = code
-            elif c.kind == "kind":
-                kind = KINDS.get(raw)
-                if kind is None:
-                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”")
-                    continue
-                values[c.field] = kind
-            elif c.kind == "date":
-                try:
-                    values[c.field] = dt.date.fromisoformat(raw.replace("/", "-").replace(".", "-")[:10])
-                except ValueError:
-                    problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
-                    continue
-            else:
+                values[field] = code
+            elif kind == "text":
                 if len(raw) > c.max_length:
                     problems.append(f"{c.header}不能超过{c.max_length}个字")
                     continue
-                values[c.field] = raw
+                values[field] = raw
+            elif kind == "kind":
+                resident_kind = KINDS.get(raw)
+                if resident_kind is None:
+                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”")
+                    continue
+                values[field] = resident_kind
+            else:  # a date
+                try:
+                    values[field] = dt.date.fromisoformat(raw.replace("/", "-").replace(".", "-")[:10])
+                except ValueError:
+                    problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
+                    continue
         if problems:
             raise ValueError("；".join(problems))
         id_type = values["id_type_code"] or "111"
@@ -422,42 +431,61 @@ _BINARY_TYPES = {
 }
 
 
-def _binary_types(fields: list[Any]) -> list[str] | None:
-    names = [_BINARY_TYPES.get(f.get_internal_type()) for f in fields]
-    return None if None in names else names  # type: ignore[return-value]
+def _binary_types(fields: list[Any]) -> list[str]:
+    """The types of the columns; a model field of a type not listed is a programming error."""
+    return [_BINARY_TYPES[f.get_internal_type()] for f in fields]
 
 
 RESIDENT_TYPES = _binary_types(RESIDENT_FIELDS)
 TOKEN_TYPES = ["int8", "int8", "text"]
 
 
-def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]], types: list[str] | None = None) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            binary = " (FORMAT BINARY)" if types else ""
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
-                if types:
-                    copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-# A prepared row: (line, ID number, its blind index, the column values with id left None, the
-# name tokens, the path, the cells as read). Made without the database, in a worker process
-# for large files.
-Prepared = tuple[int, str, bytes, list[Any], list[int], str, list[str]]
+# A prepared row: (line, ID number, its blind index, row, tokens, path).
+# Made without writing anything, in a worker process for large files. On SQLite `row` is the
+# column values (id left None) and `tokens` the name tokens; on PostgreSQL both are already the
+# records of a binary COPY, with the id drawn from the sequence, so the process that writes
+# only joins bytes. `row` is None for a person registered already (the row is skipped).
+Prepared = tuple[int, str, bytes, Any, Any, str]
 _ID_AT = [f.attname for f in RESIDENT_FIELDS].index("id")
+
+
+class _CopyRecords:
+    """Rows in PostgreSQL's binary COPY format, one `bytes` per row, made by psycopg's own
+    encoder (its C implementation where installed) with the given column types."""
+
+    def __init__(self, types: list[str]) -> None:
+        from psycopg import adapters, pq
+        from psycopg._copy_base import format_row_binary  # psycopg's encoder of one COPY row
+        from psycopg.adapt import Transformer
+
+        self._format = format_row_binary
+        self._tx = Transformer()
+        self._tx.set_dumper_types([adapters.types.get_oid(t) for t in types], pq.Format.BINARY)
+
+    def encode(self, row: Any) -> bytes:
+        out = bytearray()
+        self._format(row, self._tx, out)
+        return bytes(out)
+
+
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\0" + b"\0\0\0\0" + b"\0\0\0\0"
+COPY_TRAILER = b"\xff\xff"
+_encoders: dict[str, _CopyRecords] = {}
+
+
+def _encoder(name: str, types: list[str]) -> _CopyRecords:
+    if name not in _encoders:
+        _encoders[name] = _CopyRecords(types)
+    return _encoders[name]
 
 
 def prepare(
     chunk: list[tuple[int, list[str]]], checker: RowChecker, vendor: str, now: dt.datetime
 ) -> tuple[list[Prepared], list[tuple[int, list[str], str]]]:
-    """Check, seal and index a chunk of rows: (rows ready to write, refused rows)."""
+    """Check, seal and index a chunk of rows: (rows ready to write, refused rows).
+
+    On PostgreSQL it also reads which people are registered already and draws the ids of the
+    others (both safe from any connection: a read, and a sequence), then encodes the rows."""
     good: list[tuple[int, dict[str, Any], str, str, list[str]]] = []
     refused: list[tuple[int, list[str], str]] = []
     for line, cells in chunk:
@@ -468,17 +496,26 @@ def prepare(
             continue
         good.append((line, values, number, phone, cells))
     numbers = [g[2] for g in good]
-    sealed = crypto.seal_many(numbers)
     indexes = crypto.blind_index_many(numbers, "id_number")
+    postgres = vendor == "postgresql"
+    registered = _registered(indexes) if postgres else set()
+    skipped: list[Prepared] = []
+    if registered:
+        skipped = [(g[0], g[2], idx, None, None, "") for g, idx in zip(good, indexes, strict=True) if idx in registered]
+        good = [g for g, idx in zip(good, indexes, strict=True) if idx not in registered]
+        indexes = [idx for idx in indexes if idx not in registered]
+        numbers = [g[2] for g in good]
+    sealed = crypto.seal_many(numbers)
     with_phone = [g[3] for g in good if g[3]]
     phone_sealed = iter(crypto.seal_many(with_phone))
     phone_index = iter(crypto.blind_index_many(with_phone, "phone"))
     base = _defaults(now)
-    convert_dates = vendor != "postgresql"
+    ids: list[int | None] = list(_allocate_ids(len(good))) if postgres else [None] * len(good)
     out: list[Prepared] = []
-    for (line, values, number, phone, cells), s, idx in zip(good, sealed, indexes, strict=True):
+    for (line, values, number, phone, _cells), s, idx, rid in zip(good, sealed, indexes, ids, strict=True):
         row = dict(base)
         row.update(values)
+        row["id"] = rid
         row["id_number_sealed"], row["id_number_index"], row["id_number_mask"] = s, idx, mask_value(number)
         if phone:
             row["phone_sealed"], row["phone_index"], row["phone_mask"] = (
@@ -486,26 +523,54 @@ def prepare(
                 next(phone_index),
                 mask_value(phone),
             )
-        if convert_dates:
-            row = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
         tokens = sorted(name_tokens(values["name"], values["former_name"]))
-        out.append((line, number, idx, [row[f.attname] for f in RESIDENT_FIELDS], tokens, values["path"], cells))
-    return out, refused
+        path = values["path"]
+        if postgres:
+            resident_copy = _encoder("resident", RESIDENT_TYPES).encode([row[f.attname] for f in RESIDENT_FIELDS])
+            token_copy = _encoder("token", TOKEN_TYPES)
+            record: Any = resident_copy
+            token_records: Any = b"".join(token_copy.encode((t, rid, path)) for t in tokens)
+        else:
+            record = [
+                row[f.attname].isoformat() if isinstance(row[f.attname], dt.date) else row[f.attname]
+                for f in RESIDENT_FIELDS
+            ]
+            token_records = tokens
+        out.append((line, number, idx, record, token_records, path))
+    return out + skipped, refused
 
 
 def write_residents(batch: list[Prepared], now: dt.datetime) -> int:
     """Write prepared residents and their name tokens (inside the caller's transaction)."""
     if not batch:
         return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            records: list[bytes] = [row[3] for row in batch]
+            token_records: list[bytes] = [row[4] for row in batch]
+            for table, columns, data in (
+                (Resident._meta.db_table, RESIDENT_COLUMNS, records),
+                (NameToken._meta.db_table, TOKEN_COLUMNS, token_records),
+            ):
+                copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+                with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:  # Django's errors
+                    copy.write(b"".join([COPY_SIGNATURE, *data, COPY_TRAILER]))
+        return len(batch)
     ids = _allocate_ids(len(batch))
     rows: list[tuple[Any, ...]] = []
     tokens: list[tuple[Any, ...]] = []
-    for (_line, _number, _idx, values, row_tokens, path, _cells), rid in zip(batch, ids, strict=True):
+    for (_line, _number, _idx, values, row_tokens, path), rid in zip(batch, ids, strict=True):
         values[_ID_AT] = rid
         rows.append(tuple(values))
         tokens.extend((t, rid, path) for t in row_tokens)
-    _write(Resident._meta.db_table, RESIDENT_COLUMNS, rows, RESIDENT_TYPES)
-    _write(NameToken._meta.db_table, TOKEN_COLUMNS, tokens, TOKEN_TYPES)
+    with connection.cursor() as cursor:
+        for table, columns, values_list in (
+            (Resident._meta.db_table, RESIDENT_COLUMNS, rows),
+            (NameToken._meta.db_table, TOKEN_COLUMNS, tokens),
+        ):
+            if values_list:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values_list)
     return len(rows)
 
 
@@ -516,10 +581,17 @@ def _registered(indexes: list[bytes]) -> set[bytes]:
     table = Resident._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT id_number_index FROM {table} WHERE id_number_index = ANY(%s) AND NOT is_retired", [indexes]
-            )
-            return {bytes(r[0]) for r in cursor.fetchall()}
+            # A cursor that binds on the server: the digests go and come back as binary (Django's
+            # cursor writes them into the SQL text, escaping every byte).
+            import psycopg
+
+            with psycopg.Cursor(connection.connection) as raw:
+                raw.execute(
+                    f"SELECT id_number_index FROM {table} WHERE id_number_index = ANY(%b) AND NOT is_retired",
+                    [indexes],
+                    binary=True,
+                )
+                return {r[0] for r in raw.fetchall()}
         found: set[bytes] = set()
         for i in range(0, len(indexes), 500):  # SQLite: at most 999 parameters a statement
             chunk = indexes[i : i + 500]
@@ -713,7 +785,7 @@ def _import(job: ImportJob, user: User) -> None:
         else:
             for chunk, line in _chunks(rows):
                 prepared, refused = prepare(chunk, checker, vendor, now)
-                _flush(job, prepared, refused, rejects, seen, line)
+                _flush(job, chunk, prepared, refused, rejects, seen, line)
         job.total_rows = job.processed_rows
         _store_rejects(job, rejects)
         _finish(job, ImportJob.Status.DONE)
@@ -742,11 +814,12 @@ def _import_in_pool(
         name: getattr(checker, name)
         for name in ("positions", "codes", "units", "capture", "default_path", "root", "today")
     }
+    database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
     context = multiprocessing.get_context("spawn")  # no fork of a process that has threads and connections
     from . import import_worker
 
-    with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key())) as pool:
-        waiting: deque[tuple[Any, int]] = deque()
+    with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:
+        waiting: deque[tuple[Any, list[tuple[int, list[str]]], int]] = deque()
         chunks = _chunks(rows)
         exhausted = False
         while True:
@@ -756,46 +829,69 @@ def _import_in_pool(
                 except StopIteration:
                     exhausted = True
                     break
-                waiting.append((pool.apply_async(import_worker.prepare, (chunk, vendor, now)), line))
+                waiting.append((pool.apply_async(import_worker.prepare, (chunk, vendor, now)), chunk, line))
             if not waiting:
                 break
-            result, line = waiting.popleft()
+            result, chunk, line = waiting.popleft()
             prepared, refused = result.get(timeout=600)  # a worker that cannot start must not hang the job
-            _flush(job, prepared, refused, rejects, seen, line)
+            _flush(job, chunk, prepared, refused, rejects, seen, line)
 
 
 def _flush(
     job: ImportJob,
+    chunk: list[tuple[int, list[str]]],
     prepared: list[Prepared],
     refused: list[tuple[int, list[str], str]],
     rejects: Rejects,
     seen: dict[str, int],
     line: int,
 ) -> None:
-    """Write one checked chunk as one transaction, after the duplicates are taken out."""
+    """Write one checked chunk as one transaction, after the duplicates are taken out (the
+    rows as read are in `chunk`: the prepared ones do not carry them back)."""
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
         raise Cancelled()
     for bad_line, cells, reason in refused:
         rejects.add(bad_line, cells, reason)
     unique: list[Prepared] = []
+    cells_of: dict[int, list[str]] | None = None
     for row in prepared:
         first = seen.get(row[1])
         if first is not None:
-            rejects.add(row[0], row[6], f"与第{first}行的证件号码重复")
+            cells_of = cells_of or dict(chunk)
+            rejects.add(row[0], cells_of[row[0]], f"与第{first}行的证件号码重复")
             continue
         seen[row[1]] = row[0]
         unique.append(row)
-    with transaction.atomic():
-        existing = _registered([row[2] for row in unique])
-        fresh = [row for row in unique if row[2] not in existing]
-        imported = write_residents(fresh, timezone.now())
-        job.imported += imported
-        job.skipped += len(unique) - len(fresh)
-        job.rejected = rejects.count
-        job.processed_rows = max(job.processed_rows, line - 1)
-        job.total_rows = max(job.total_rows, job.processed_rows)
-        job.heartbeat_at = timezone.now()
-        job.save(update_fields=["imported", "skipped", "rejected", "processed_rows", "total_rows", "heartbeat_at"])
+    postgres = connection.vendor == "postgresql"
+    # On PostgreSQL the worker has left out the people registered already; someone may have
+    # registered one of the others since, which the unique index refuses: then look again.
+    fresh = [row for row in unique if row[3] is not None]
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                if postgres:
+                    # A batch lost to a crash of the database server is written again by the
+                    # re-run (its counters are in the same transaction): no need to wait for
+                    # the disk at each of a million-row import's two hundred commits.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                if attempt == 2 or not postgres:
+                    existing = _registered([row[2] for row in fresh])
+                    fresh = [row for row in fresh if row[2] not in existing]
+                imported = write_residents(fresh, timezone.now())
+                job.imported += imported
+                job.skipped += len(unique) - len(fresh)
+                job.rejected = rejects.count
+                job.processed_rows = max(job.processed_rows, line - 1)
+                job.total_rows = max(job.total_rows, job.processed_rows)
+                job.heartbeat_at = timezone.now()
+                job.save(
+                    update_fields=["imported", "skipped", "rejected", "processed_rows", "total_rows", "heartbeat_at"]
+                )
+            return
+        except IntegrityError:
+            if attempt == 2 or not postgres:
+                raise
 
 
 def _store_rejects(job: ImportJob, rejects: Rejects) -> None:

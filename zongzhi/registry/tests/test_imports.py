@@ -154,6 +154,29 @@ def test_an_import_killed_halfway_keeps_whole_batches_and_a_rerun_finishes_it(ap
     assert Resident.objects.count() == 7
 
 
+def test_a_person_registered_while_the_file_was_being_checked_is_skipped_not_a_failed_batch(
+    api: Any, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the registered people are looked up inside the writing transaction")
+    assert _run(api, _csv([good("700", "先登记")])).imported == 1
+    real = imports._registered
+    calls = {"n": 0}
+
+    def stale_on_first_look(indexes: Any) -> Any:
+        calls["n"] += 1
+        return set() if calls["n"] == 1 else real(indexes)  # the check ran before someone else's save
+
+    monkeypatch.setattr(imports, "_registered", stale_on_first_look)
+    job = _run(api, _csv([good("701", "新甲"), good("700", "先登记"), good("702", "新乙")]))
+    assert (job.status, job.imported, job.skipped, job.rejected) == ("done", 2, 1, 0), job.error
+    assert Resident.objects.filter(name="先登记").count() == 1
+    found = api("village_officer").get("/api/registry/residents", {"q": "新乙"}).json()["items"]
+    assert [x["name"] for x in found] == ["新乙"]
+
+
 def test_an_import_can_be_cancelled_between_batches(api: Any, monkeypatch: Any) -> None:
     rows = [good(f"{400 + i}", f"取消{i}") for i in range(6)]
     monkeypatch.setattr(imports, "BATCH", 2)
