@@ -3,7 +3,8 @@ compounds, houses, key-places, facilities or organisations."""
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at import time.
 
-from datetime import date
+from collections import Counter
+from datetime import date, datetime
 from typing import Any, Literal, cast
 
 from django.db.models import Q
@@ -11,21 +12,29 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from zongzhi.audit.models import AuditLog
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
-from zongzhi.core.scope import get_visible, path_within, subtree_q
+from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.api import acting
+from zongzhi.units.geo import locate_grid
 from zongzhi.units.lookup import unit_names
-from zongzhi.units.models import Unit, User
+from zongzhi.units.models import PATH_LENGTH, Unit, User
+from zongzhi.units.schemas import UnitBrief
 
 from . import places
 from .models import Facility, House, HouseUse, Inspection, Organisation, PlaceBase, Resident
-from .schemas import RetireIn, RevealOut
+from .schemas import HistoryOut, RetireIn, RevealOut
 
 router = Router(tags=["场所与组织"])
 
 PlaceKind = Literal["compounds", "houses", "key-places", "facilities", "organisations"]
 CODE_TABLES = {"key-places": "place_kind", "facilities": "facility_kind", "organisations": "org_kind"}
+# The map shows at most this many places (the newest); the page says when there are more.
+MAP_LIMIT = 2000
+# A facility's page shows its inspections month by month over this many months.
+INSPECTION_MONTHS = 12
+HISTORY_LIMIT = 50
 
 
 class PlaceIn(Schema):
@@ -37,6 +46,40 @@ class PlaceIn(Schema):
     note: str = Field("", max_length=500)
     contact_phone: str = Field("", max_length=20, description="重点场所、组织的联系电话（加密保存）")
     extra: dict[str, Any] = Field(default_factory=dict, description="该类别的字段，见 /registry/place-specs")
+
+
+class OccupantOut(Schema):
+    id: int
+    resident_id: int
+    name: str
+    id_number_mask: str
+    relation: Literal["owner", "family", "tenant", "other"]
+    relation_label: str
+    since: date | None
+    until: date | None = Field(None, description="迁出日期；为空表示仍在住")
+
+
+class InspectionOut(Schema):
+    id: int
+    inspected_on: date
+    result: Literal["normal", "fault", "repaired"]
+    result_label: str
+    note: str
+    inspector_name: str
+
+
+class InspectionMonthOut(Schema):
+    month: str = Field(..., description="YYYY-MM")
+    count: int = Field(..., description="该月巡检次数；0 即该月未巡检")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    resident_id: int | None = Field(None, description="成员是登记的实有人口")
+    user_id: int | None = Field(None, description="成员是系统用户")
+    since: date | None
 
 
 class PlaceOut(Schema):
@@ -55,9 +98,19 @@ class PlaceOut(Schema):
     is_retired: bool
     retired_reason: str
     missing_inspection: bool | None = Field(None, description="治安设施：本月尚未巡检")
-    occupants: list[dict[str, Any]] = Field(default_factory=list)
-    inspections: list[dict[str, Any]] = Field(default_factory=list)
-    members: list[dict[str, Any]] = Field(default_factory=list)
+    last_inspected_on: date | None = Field(None, description="治安设施：最近巡检日期")
+    # The rest is filled on a single place's page only (empty in lists).
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    retired_at: datetime | None = None
+    place: list[UnitBrief] = Field(default_factory=list, description="所在辖区，从区县到网格")
+    history: list[HistoryOut] = Field(default_factory=list, description="变更记录，最近的在前（至多50条）")
+    occupants: list[OccupantOut] = Field(default_factory=list, description="房屋：居住人员（含已迁出）")
+    inspections: list[InspectionOut] = Field(default_factory=list, description="治安设施：最近的巡检（至多24条）")
+    inspection_months: list[InspectionMonthOut] = Field(
+        default_factory=list, description="治安设施：近12个月（自安装或登记起）每月的巡检次数，最近的在前"
+    )
+    members: list[MemberOut] = Field(default_factory=list, description="组织：现有成员")
     can_edit: bool = False
     can_unmask: bool = False
 
@@ -75,15 +128,40 @@ class PlaceSpecOut(Schema):
     sealed_phone: bool
 
 
-class PlaceFilter(Schema):
+class PlacePointOut(Schema):
+    id: int
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+    category_label: str
+    is_retired: bool
+    missing_inspection: bool | None = None
+
+
+class PlaceMapOut(Schema):
+    items: list[PlacePointOut] = Field(..., description="有位置的场所，最新的在前，至多 limit 个")
+    total: int = Field(..., description="符合条件且有位置的场所总数")
+    limit: int
+    capped: bool = Field(..., description="total 超过 limit：地图只显示最新的 limit 个")
+
+
+class PlaceQuery(Schema):
     q: str | None = None
     category: str | None = None
     under: int | None = None
     use: str | None = None
     missing: bool = False
     include_retired: bool = False
+
+
+class PlaceFilter(PlaceQuery):
     cursor: int | None = None
     limit: int = 20
+
+
+class GridOut(Schema):
+    unit: UnitBrief | None = Field(None, description="位置所在的网格（本人可登记的范围内）；没有则按所选辖区")
 
 
 def _require_read(user: User) -> None:
@@ -133,50 +211,86 @@ def _out(kind: str, obj: PlaceBase, names: dict[str, str], today: date, user: Us
         "retired_reason": obj.retired_reason,
         "missing_inspection": places.missing_inspection(obj, today) if isinstance(obj, Facility) else None,
     }
+    if isinstance(obj, Facility):
+        row["last_inspected_on"] = obj.last_inspected_on
     if user is not None:
-        row["can_edit"] = (
-            user.has_cap("records.write") and path_within(obj.path, user.capture_paths) and not obj.is_retired
-        )
-        row["can_unmask"] = user.has_cap("pii.unmask") and places.KINDS[kind].sealed_phone
-        if isinstance(obj, House):
-            row["occupants"] = [
-                {
-                    "id": o.pk,
-                    "resident_id": o.resident_id,
-                    "name": o.resident.name,
-                    "id_number_mask": o.resident.id_number_mask,
-                    "relation": o.relation,
-                    "relation_label": o.get_relation_display(),
-                    "since": o.since,
-                    "until": o.until,
-                }
-                for o in obj.occupants.select_related("resident").order_by("until", "-id")
-            ]
-        if isinstance(obj, Facility):
-            row["inspections"] = [
-                {
-                    "id": i.pk,
-                    "inspected_on": i.inspected_on,
-                    "result": i.result,
-                    "result_label": i.get_result_display(),
-                    "note": i.note,
-                    "inspector_name": i.inspector_name,
-                }
-                for i in Inspection.objects.filter(facility=obj)[:24]
-            ]
-        if isinstance(obj, Organisation):
-            row["members"] = [
-                {
-                    "id": m.pk,
-                    "name": m.name,
-                    "role": m.role,
-                    "resident_id": m.resident_id,
-                    "user_id": m.user_id,
-                    "since": m.since,
-                }
-                for m in obj.members.filter(until__isnull=True).order_by("id")
-            ]
+        row.update(_detail_parts(kind, obj, today, user))
     return row
+
+
+def _detail_parts(kind: str, obj: PlaceBase, today: date, user: User) -> dict[str, Any]:
+    """What only a place's own page shows: rights, where it is, its change log, and its
+    occupants, inspections or members."""
+    prefixes = [obj.path[:n] for n in sorted(set(PATH_LENGTH.values())) if n <= len(obj.path)]
+    history = AuditLog.objects.filter(
+        object_type=type(obj)._meta.label_lower, object_id=str(obj.pk), layer=AuditLog.Layer.CHANGE
+    ).order_by("-id")[:HISTORY_LIMIT]
+    parts: dict[str, Any] = {
+        "can_edit": user.has_cap("records.write") and path_within(obj.path, user.capture_paths) and not obj.is_retired,
+        "can_unmask": user.has_cap("pii.unmask") and places.KINDS[kind].sealed_phone,
+        "created_at": obj.created_at,
+        "updated_at": obj.updated_at,
+        "retired_at": obj.retired_at,
+        "place": list(Unit.objects.filter(path__in=prefixes).order_by("path")),
+        "history": [{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
+    }
+    if isinstance(obj, House):
+        parts["occupants"] = [
+            {
+                "id": o.pk,
+                "resident_id": o.resident_id,
+                "name": o.resident.name,
+                "id_number_mask": o.resident.id_number_mask,
+                "relation": o.relation,
+                "relation_label": o.get_relation_display(),
+                "since": o.since,
+                "until": o.until,
+            }
+            for o in obj.occupants.select_related("resident").order_by("until", "-id")
+        ]
+    if isinstance(obj, Facility):
+        parts["inspections"] = [
+            {
+                "id": i.pk,
+                "inspected_on": i.inspected_on,
+                "result": i.result,
+                "result_label": i.get_result_display(),
+                "note": i.note,
+                "inspector_name": i.inspector_name,
+            }
+            for i in Inspection.objects.filter(facility=obj)[:24]
+        ]
+        parts["inspection_months"] = _inspection_months(obj, today)
+    if isinstance(obj, Organisation):
+        parts["members"] = [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "role": m.role,
+                "resident_id": m.resident_id,
+                "user_id": m.user_id,
+                "since": m.since,
+            }
+            for m in obj.members.filter(until__isnull=True).order_by("id")
+        ]
+    return parts
+
+
+def _inspection_months(facility: Facility, today: date) -> list[dict[str, Any]]:
+    """Inspections per month, newest month first: the last INSPECTION_MONTHS months, none before
+    the facility was installed (or registered, when the installation date is unknown)."""
+    since = facility.installed_on or timezone.localdate(facility.created_at)
+    months: list[tuple[int, int]] = []
+    year, month = today.year, today.month
+    while len(months) < INSPECTION_MONTHS and (year, month) >= (since.year, since.month):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    if not months:
+        return []
+    first = date(months[-1][0], months[-1][1], 1)
+    days = Inspection.objects.filter(facility=facility, inspected_on__gte=first).values_list("inspected_on", flat=True)
+    counts = Counter((d.year, d.month) for d in days)
+    return [{"month": f"{y:04d}-{m:02d}", "count": counts[(y, m)]} for y, m in months]
 
 
 def _get(user: User, kind: str, place_id: int) -> PlaceBase:
@@ -212,14 +326,11 @@ def place_specs(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/places/{kind}", response=PlacePageOut)
-def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilter]) -> dict[str, Any]:
-    """Places of one kind in scope, newest first. `missing=true`: facilities not inspected this month."""
-    user = acting(request)
+def _filtered(user: User, kind: str, filters: PlaceQuery) -> ScopedQuerySet:
+    """The places of one kind in the caller's view scope that the filters select."""
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     _require_read(user)
-    model = places.KINDS[kind].model
-    qs = model.objects.visible_to(user)
+    qs = places.KINDS[kind].model.objects.visible_to(user)
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
     if not filters.include_retired:
@@ -231,18 +342,66 @@ def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilte
         qs = qs.filter(kind_code__startswith=filters.category)
     if filters.use and kind == "houses" and filters.use in HouseUse.values:
         qs = qs.filter(use=filters.use)
-    today = timezone.localdate()
     if filters.missing and kind == "facilities":
-        qs = qs.exclude(last_inspected_on__gte=today.replace(day=1))
+        qs = qs.exclude(last_inspected_on__gte=timezone.localdate().replace(day=1))
+    return qs
+
+
+@router.get("/places/{kind}", response=PlacePageOut)
+def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilter]) -> dict[str, Any]:
+    """Places of one kind in scope, newest first. `missing=true`: facilities not inspected this month."""
+    user = acting(request)
+    qs = _filtered(user, kind, filters)
+    if kind == "houses":
+        qs = qs.select_related("compound", "owner")  # shown by name in every row
     if filters.cursor is not None:
         qs = qs.filter(pk__lt=filters.cursor)
     limit = max(1, min(filters.limit, 100))
     rows = list(qs.order_by("-id")[: limit + 1])
     names = unit_names({r.path for r in rows})
+    today = timezone.localdate()
     return {
         "items": [_out(kind, r, names, today) for r in rows[:limit]],
         "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
     }
+
+
+@router.get("/places/{kind}/map", response=PlaceMapOut)
+def map_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceQuery]) -> dict[str, Any]:
+    """The positions of the places the list's filters select, for a map: the newest MAP_LIMIT
+    of them (places without a position are left out); `capped` says when there are more."""
+    user = acting(request)
+    qs = _filtered(user, kind, filters).filter(latitude__isnull=False, longitude__isnull=False)
+    rows = list(qs.order_by("-id")[: MAP_LIMIT + 1])
+    total = len(rows) if len(rows) <= MAP_LIMIT else qs.count()
+    today = timezone.localdate()
+    return {
+        "items": [
+            {
+                "id": r.pk,
+                "name": r.name,
+                "address": r.address,
+                "latitude": r.latitude,
+                "longitude": r.longitude,
+                "category_label": _category_label(kind, r),
+                "is_retired": r.is_retired,
+                "missing_inspection": places.missing_inspection(r, today) if isinstance(r, Facility) else None,
+            }
+            for r in rows[:MAP_LIMIT]
+        ],
+        "total": total,
+        "limit": MAP_LIMIT,
+        "capped": total > MAP_LIMIT,
+    }
+
+
+@router.get("/place-grid", response=GridOut)
+def place_grid(request: HttpRequest, latitude: float, longitude: float) -> dict[str, Any]:
+    """The grid a position places a record in, as saving would: a grid of the caller's capture
+    scope that contains it, or none (then the unit chosen in the form counts)."""
+    user = acting(request)
+    _require_read(user)
+    return {"unit": locate_grid(latitude, longitude, list(user.capture_paths))}
 
 
 def _data(user: User, payload: PlaceIn) -> places.PlaceData:

@@ -1021,6 +1021,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/place-grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Place Grid
+         * @description The grid a position places a record in, as saving would: a grid of the caller's capture
+         *     scope that contains it, or none (then the unit chosen in the form counts).
+         */
+        get: operations["zongzhi_registry_api_places_place_grid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/place-specs": {
         parameters: {
             query?: never;
@@ -1150,6 +1171,27 @@ export interface paths {
         put?: never;
         /** Create Place */
         post: operations["zongzhi_registry_api_places_create_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/places/{kind}/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Map Places
+         * @description The positions of the places the list's filters select, for a map: the newest MAP_LIMIT
+         *     of them (places without a position are left out); `capped` says when there are more.
+         */
+        get: operations["zongzhi_registry_api_places_map_places"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2679,6 +2721,11 @@ export interface components {
             /** View Scope Ids */
             view_scope_ids?: number[];
         };
+        /** GridOut */
+        GridOut: {
+            /** @description 位置所在的网格（本人可登记的范围内）；没有则按所选辖区 */
+            unit?: components["schemas"]["UnitBrief"] | null;
+        };
         /** HistoryOut */
         HistoryOut: {
             /** Action */
@@ -2779,6 +2826,40 @@ export interface components {
              * @enum {string}
              */
             result: "normal" | "fault" | "repaired";
+        };
+        /** InspectionMonthOut */
+        InspectionMonthOut: {
+            /**
+             * Count
+             * @description 该月巡检次数；0 即该月未巡检
+             */
+            count: number;
+            /**
+             * Month
+             * @description YYYY-MM
+             */
+            month: string;
+        };
+        /** InspectionOut */
+        InspectionOut: {
+            /** Id */
+            id: number;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector Name */
+            inspector_name: string;
+            /** Note */
+            note: string;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "normal" | "fault" | "repaired";
+            /** Result Label */
+            result_label: string;
         };
         /**
          * Kind
@@ -2908,6 +2989,27 @@ export interface components {
             /** User Id */
             user_id?: number | null;
         };
+        /** MemberOut */
+        MemberOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Resident Id
+             * @description 成员是登记的实有人口
+             */
+            resident_id?: number | null;
+            /** Role */
+            role: string;
+            /** Since */
+            since: string | null;
+            /**
+             * User Id
+             * @description 成员是系统用户
+             */
+            user_id?: number | null;
+        };
         /** MonthlyStatsOut */
         MonthlyStatsOut: {
             /** Average Handling Hours */
@@ -2966,6 +3068,31 @@ export interface components {
             resident_id: number;
             /** Since */
             since?: string | null;
+        };
+        /** OccupantOut */
+        OccupantOut: {
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /** Name */
+            name: string;
+            /**
+             * Relation
+             * @enum {string}
+             */
+            relation: "owner" | "family" | "tenant" | "other";
+            /** Relation Label */
+            relation_label: string;
+            /** Resident Id */
+            resident_id: number;
+            /** Since */
+            since: string | null;
+            /**
+             * Until
+             * @description 迁出日期；为空表示仍在住
+             */
+            until?: string | null;
         };
         /** OtpChallengeIn */
         OtpChallengeIn: {
@@ -3143,6 +3270,26 @@ export interface components {
             /** Unit Id */
             unit_id?: number | null;
         };
+        /** PlaceMapOut */
+        PlaceMapOut: {
+            /**
+             * Capped
+             * @description total 超过 limit：地图只显示最新的 limit 个
+             */
+            capped: boolean;
+            /**
+             * Items
+             * @description 有位置的场所，最新的在前，至多 limit 个
+             */
+            items: components["schemas"]["PlacePointOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Total
+             * @description 符合条件且有位置的场所总数
+             */
+            total: number;
+        };
         /** PlaceOut */
         PlaceOut: {
             /** Address */
@@ -3161,16 +3308,29 @@ export interface components {
             category_label: string;
             /** Contact Phone Mask */
             contact_phone_mask: string;
+            /** Created At */
+            created_at?: string | null;
             /** Extra */
             extra: {
                 [key: string]: unknown;
             };
+            /**
+             * History
+             * @description 变更记录，最近的在前（至多50条）
+             */
+            history?: components["schemas"]["HistoryOut"][];
             /** Id */
             id: number;
-            /** Inspections */
-            inspections?: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * Inspection Months
+             * @description 治安设施：近12个月（自安装或登记起）每月的巡检次数，最近的在前
+             */
+            inspection_months?: components["schemas"]["InspectionMonthOut"][];
+            /**
+             * Inspections
+             * @description 治安设施：最近的巡检（至多24条）
+             */
+            inspections?: components["schemas"]["InspectionOut"][];
             /** Is Retired */
             is_retired: boolean;
             /**
@@ -3178,14 +3338,20 @@ export interface components {
              * @enum {string}
              */
             kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            /**
+             * Last Inspected On
+             * @description 治安设施：最近巡检日期
+             */
+            last_inspected_on?: string | null;
             /** Latitude */
             latitude: number | null;
             /** Longitude */
             longitude: number | null;
-            /** Members */
-            members?: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * Members
+             * @description 组织：现有成员
+             */
+            members?: components["schemas"]["MemberOut"][];
             /**
              * Missing Inspection
              * @description 治安设施：本月尚未巡检
@@ -3195,16 +3361,26 @@ export interface components {
             name: string;
             /** Note */
             note: string;
-            /** Occupants */
-            occupants?: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * Occupants
+             * @description 房屋：居住人员（含已迁出）
+             */
+            occupants?: components["schemas"]["OccupantOut"][];
             /** Path */
             path: string;
+            /**
+             * Place
+             * @description 所在辖区，从区县到网格
+             */
+            place?: components["schemas"]["UnitBrief"][];
+            /** Retired At */
+            retired_at?: string | null;
             /** Retired Reason */
             retired_reason: string;
             /** Unit Name */
             unit_name: string;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** PlacePageOut */
         PlacePageOut: {
@@ -3212,6 +3388,46 @@ export interface components {
             items: components["schemas"]["PlaceOut"][];
             /** Next Cursor */
             next_cursor?: number | null;
+        };
+        /** PlacePointOut */
+        PlacePointOut: {
+            /** Address */
+            address: string;
+            /** Category Label */
+            category_label: string;
+            /** Id */
+            id: number;
+            /** Is Retired */
+            is_retired: boolean;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** Missing Inspection */
+            missing_inspection?: boolean | null;
+            /** Name */
+            name: string;
+        };
+        /** PlaceQuery */
+        PlaceQuery: {
+            /** Category */
+            category?: string | null;
+            /**
+             * Include Retired
+             * @default false
+             */
+            include_retired: boolean;
+            /**
+             * Missing
+             * @default false
+             */
+            missing: boolean;
+            /** Q */
+            q?: string | null;
+            /** Under */
+            under?: number | null;
+            /** Use */
+            use?: string | null;
         };
         /** PlaceSpecOut */
         PlaceSpecOut: {
@@ -5595,6 +5811,29 @@ export interface operations {
             };
         };
     };
+    zongzhi_registry_api_places_place_grid: {
+        parameters: {
+            query: {
+                latitude: number;
+                longitude: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridOut"];
+                };
+            };
+        };
+    };
     zongzhi_registry_api_places_place_specs: {
         parameters: {
             query?: never;
@@ -5792,6 +6031,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_places_map_places: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                category?: string | null;
+                under?: number | null;
+                use?: string | null;
+                missing?: boolean;
+                include_retired?: boolean;
+            };
+            header?: never;
+            path: {
+                kind: "compounds" | "houses" | "key-places" | "facilities" | "organisations";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceMapOut"];
                 };
             };
         };

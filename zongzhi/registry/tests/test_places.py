@@ -217,3 +217,148 @@ def test_demo_places(api: Any) -> None:
     assert 0 < sum(f["missing_inspection"] for f in facilities) < len(facilities)
     houses = api("village_officer").get(f"{BASE}/houses", {"limit": 50}).json()["items"]
     assert houses and api("village_officer").get(f"{BASE}/houses/{houses[0]['id']}").json()["occupants"]
+
+
+def _count_queries(call: Any) -> int:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(conn) as ctx:
+        response = call()
+    assert response.status_code == 200, response.json()
+    return len(ctx.captured_queries)
+
+
+def test_the_map_shows_the_positioned_places_in_scope_and_says_when_capped(
+    api: Any, unit: Any, monkeypatch: Any
+) -> None:
+    lat1, lng1 = _center(GRID_1)
+    lat2, lng2 = _center(GRID_2)
+    made = []
+    for name, position in (("一号探头", (lat1, lng1)), ("无位置探头", None), ("二号探头", (lat2, lng2))):
+        where = {"latitude": position[0], "longitude": position[1]} if position else {}
+        r = _create(api, "facilities", name=name, unit_id=unit(GRID_1).pk, extra={"kind_code": "01"}, **where)
+        assert r.status_code == 201, r.json()
+        made.append(r.json()["id"])
+    body = api("village_officer").get(f"{BASE}/facilities/map").json()
+    assert [p["name"] for p in body["items"]] == ["二号探头", "一号探头"]  # newest first, no position left out
+    assert body["total"] == 2 and body["capped"] is False
+    first = body["items"][1]
+    assert (first["latitude"], first["longitude"]) == (lat1, lng1) and first["missing_inspection"] is True
+    # the list's filters select the same places
+    assert [p["name"] for p in api("village_officer").get(f"{BASE}/facilities/map", {"q": "一号"}).json()["items"]] == [
+        "一号探头"
+    ]
+    api("village_officer").post(
+        f"{BASE}/facilities/{made[0]}/inspections",
+        {"inspected_on": timezone.localdate().isoformat(), "result": "normal"},
+    )
+    missing = api("village_officer").get(f"{BASE}/facilities/map", {"missing": True}).json()["items"]
+    assert [p["id"] for p in missing] == [made[2]]
+    # out of scope: nothing; unknown unit: 404
+    assert api("township2_officer").get(f"{BASE}/facilities/map").json() == {
+        "items": [],
+        "total": 0,
+        "limit": 2000,
+        "capped": False,
+    }
+    assert api("township2_officer").get(f"{BASE}/facilities/map", {"under": unit(GRID_1).pk}).status_code == 404
+    # more places than the map shows: the newest, and how many there are
+    monkeypatch.setattr("zongzhi.registry.api_places.MAP_LIMIT", 1)
+    body = api("village_officer").get(f"{BASE}/facilities/map").json()
+    assert [p["name"] for p in body["items"]] == ["二号探头"]
+    assert (body["total"], body["limit"], body["capped"]) == (2, 1, True)
+
+
+def test_lists_and_the_map_ask_the_same_number_of_queries_for_more_rows(api: Any, unit: Any) -> None:
+    lat, lng = _center(GRID_1)
+    owner = (
+        api("village_officer")
+        .post(
+            "/api/registry/residents",
+            {"kind": "registered", "name": "业主", "id_number": id_number(seq="821"), "unit_id": unit(GRID_1).pk},
+        )
+        .json()["id"]
+    )
+    compound = _create(api, "compounds", name="冯墙花园", unit_id=unit(GRID_1).pk).json()["id"]
+
+    def add_houses(n: int) -> None:
+        for i in range(n):
+            r = _create(
+                api,
+                "houses",
+                name=f"{i}栋",
+                unit_id=unit(GRID_1).pk,
+                latitude=lat,
+                longitude=lng,
+                extra={"compound": compound, "owner": owner},
+            )
+            assert r.status_code == 201, r.json()
+
+    client = api("village_officer")
+    add_houses(2)
+    few = (
+        _count_queries(lambda: client.get(f"{BASE}/houses")),
+        _count_queries(lambda: client.get(f"{BASE}/houses/map")),
+    )
+    add_houses(4)
+    many = (
+        _count_queries(lambda: client.get(f"{BASE}/houses")),
+        _count_queries(lambda: client.get(f"{BASE}/houses/map")),
+    )
+    assert many == few
+    assert client.get(f"{BASE}/houses").json()["items"][0]["extra"]["compound"] == {"id": compound, "name": "冯墙花园"}
+
+
+def test_the_grid_of_a_position_is_one_the_user_may_register_in(api: Any, unit: Any) -> None:
+    lat, lng = _center(GRID_2)
+    r = api("village_officer").get("/api/registry/place-grid", {"latitude": lat, "longitude": lng})
+    assert r.status_code == 200 and r.json()["unit"]["code"] == unit(GRID_2).code
+    assert api("village_officer").get("/api/registry/place-grid", {"latitude": 40.0, "longitude": 116.4}).json() == {
+        "unit": None
+    }
+    # another township's grid is not theirs to register in: the form falls back to the unit chosen
+    r = api("township2_officer").get("/api/registry/place-grid", {"latitude": lat, "longitude": lng})
+    assert r.json() == {"unit": None}
+
+
+def test_a_place_page_shows_where_it_is_its_changes_and_its_inspections_month_by_month(api: Any, unit: Any) -> None:
+    today = timezone.localdate()
+    installed = (today.replace(day=1) - dt.timedelta(days=70)).replace(day=15)  # three months before this one
+    r = _create(
+        api,
+        "facilities",
+        name="冯墙路口探头",
+        unit_id=unit(GRID_1).pk,
+        extra={"kind_code": "01", "installed_on": installed.isoformat()},
+    )
+    camera = r.json()
+    assert [u["code"] for u in camera["place"]][-1] == unit(GRID_1).code
+    assert [u["level"] for u in camera["place"]][-4:] == ["county", "township", "village", "grid"]
+    assert [h["action"] for h in camera["history"]] == ["create"]
+    months = camera["inspection_months"]
+    assert len(months) == 4 and months[0] == {"month": today.strftime("%Y-%m"), "count": 0}
+    assert months[-1]["month"] == installed.strftime("%Y-%m")
+    api("village_officer").post(
+        f"{BASE}/facilities/{camera['id']}/inspections", {"inspected_on": today.isoformat(), "result": "normal"}
+    )
+    r = api("village_officer").put(
+        f"{BASE}/facilities/{camera['id']}",
+        {"name": "冯墙路口1号探头", "extra": {"kind_code": "01", "installed_on": installed.isoformat()}},
+    )
+    page = r.json()
+    assert page["inspection_months"][0]["count"] == 1 and page["last_inspected_on"] == today.isoformat()
+    assert page["history"][0]["action"] == "update"
+    assert page["history"][0]["changes"]["name"] == ["冯墙路口探头", "冯墙路口1号探头"]
+    # lists leave the page's parts out
+    row = api("village_officer").get(f"{BASE}/facilities").json()["items"][0]
+    assert row["history"] == [] and row["inspection_months"] == [] and row["last_inspected_on"] == today.isoformat()
+    # a facility installed long ago: a year of months
+    r = _create(
+        api,
+        "facilities",
+        name="老探头",
+        unit_id=unit(GRID_1).pk,
+        extra={"kind_code": "01", "installed_on": "2020-01-01"},
+    )
+    assert len(r.json()["inspection_months"]) == 12
