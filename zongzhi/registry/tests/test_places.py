@@ -215,6 +215,10 @@ def test_demo_places(api: Any) -> None:
     assert is_valid_uscc(enterprise.credit_code)
     facilities = api("village_officer").get(f"{BASE}/facilities", {"limit": 50}).json()["items"]
     assert 0 < sum(f["missing_inspection"] for f in facilities) < len(facilities)
+    # on the map: all but one camera; a year of inspections with a month or two missed
+    assert api("village_officer").get(f"{BASE}/facilities/map").json()["total"] == len(facilities) - 1
+    months = api("village_officer").get(f"{BASE}/facilities/{facilities[0]['id']}").json()["inspection_months"]
+    assert len(months) == 12 and sum(m["count"] > 0 for m in months[1:]) >= 9
     houses = api("village_officer").get(f"{BASE}/houses", {"limit": 50}).json()["items"]
     assert houses and api("village_officer").get(f"{BASE}/houses/{houses[0]['id']}").json()["occupants"]
 
