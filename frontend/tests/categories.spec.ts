@@ -228,7 +228,7 @@ describe('imports and exports', () => {
     expect(progressPercent({ status: 'running', processed_rows: 50, total_rows: 200 })).toBe(25)
     expect(progressPercent({ status: 'queued', processed_rows: 0, total_rows: 0 })).toBe(0)
     expect(progressPercent({ status: 'done', processed_rows: 0, total_rows: 0 })).toBe(100)
-    expect(compareCounts({ new: 3, changed: 1 })).toEqual({ new: 3, changed: 1, missing: 0 })
+    expect(compareCounts({ new: 3, changed: 1, new_invalid: 2, elsewhere: 4 })).toEqual({ new: 3, newInvalid: 2, changed: 1, missing: 0, elsewhere: 4 })
     expect(acceptedFile('people.XLSX')).toBe(true)
     expect(acceptedFile('people.xls')).toBe(false)
   })

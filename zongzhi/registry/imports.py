@@ -846,10 +846,8 @@ def _flush(
     seen: dict[str, int],
     line: int,
 ) -> None:
-    """Write one checked chunk as one transaction, after the duplicates are taken out (the
-    rows as read are in `chunk`: the prepared ones do not carry them back)."""
-    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
-        raise Cancelled()
+    """Take the duplicates out of one checked chunk and write it (the rows as read are in
+    `chunk`: the prepared ones do not carry them back)."""
     for bad_line, cells, reason in refused:
         rejects.add(bad_line, cells, reason)
     unique: list[Prepared] = []
@@ -862,6 +860,13 @@ def _flush(
             continue
         seen[row[1]] = row[0]
         unique.append(row)
+    _write_batch(job, unique, rejects.count, line)
+
+
+def _write_batch(job: ImportJob, unique: list[Prepared], rejected: int, line: int) -> None:
+    """Write one chunk as one transaction, with the job's counters."""
+    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        raise Cancelled()
     postgres = connection.vendor == "postgresql"
     # On PostgreSQL the worker has left out the people registered already; someone may have
     # registered one of the others since, which the unique index refuses: then look again.
@@ -881,7 +886,7 @@ def _flush(
                 imported = write_residents(fresh, timezone.now())
                 job.imported += imported
                 job.skipped += len(unique) - len(fresh)
-                job.rejected = rejects.count
+                job.rejected = rejected
                 job.processed_rows = max(job.processed_rows, line - 1)
                 job.total_rows = max(job.total_rows, job.processed_rows)
                 job.heartbeat_at = timezone.now()
@@ -903,13 +908,15 @@ def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
 
 # --- comparing -------------------------------------------------------------------------------
 def _compare(job: ImportJob, user: User) -> None:
-    """New people (in the file, not registered), changed (name, address or phone differ) and
-    missing (registered under the unit, not in the file)."""
+    """New people (in the file, not registered anywhere), changed (name, address or phone
+    differ), missing (registered under the unit, not in the file), and people of the file
+    registered in another jurisdiction. A new person whose row an import would refuse is
+    listed with the reason, so the counts say what an import of the file would do."""
     path = _local_copy(job)
     try:
         rows, _header, checker = _rows_of(job, user, path)
         pos = checker.positions
-        in_file: dict[bytes, tuple[int, str, str, str, str]] = {}
+        in_file: dict[bytes, tuple[int, str, str, str, str, str]] = {}
         bad = 0
         line = 1
         for cells in rows:
@@ -925,12 +932,18 @@ def _compare(job: ImportJob, user: User) -> None:
             if not number or (len(number) == 18 and not is_valid_id_number(number)):
                 bad += 1
                 continue
+            try:
+                checker.check(cells)
+                refusal = ""
+            except ValueError as exc:
+                refusal = str(exc)
             in_file[crypto.blind_index(number, "id_number")] = (
                 line,
                 mask_value(number),
                 cell("name"),
                 cell("current_address"),
                 cell("phone"),
+                refusal,
             )
             if line % BATCH == 0:
                 job.processed_rows, job.heartbeat_at = line - 1, timezone.now()
@@ -951,7 +964,7 @@ def _compare(job: ImportJob, user: User) -> None:
                 missing.append([masked, name, units.get(rpath, "")])
                 continue
             matched.add(key)
-            _line, _m, fname, faddress, fphone = entry
+            _line, _m, fname, faddress, fphone, _refusal = entry
             diffs = []
             if fname and fname != name:
                 diffs.append(f"姓名：{name} → {fname}")
@@ -961,32 +974,51 @@ def _compare(job: ImportJob, user: User) -> None:
                 diffs.append("联系电话不同")
             if diffs:
                 changed.append([masked, name, units.get(rpath, ""), "；".join(diffs)])
-        for key, (fline, masked, fname, faddress, _p) in in_file.items():
-            if key not in matched:
-                new.append([fline, masked, fname, faddress])
+        unmatched = [key for key in in_file if key not in matched]
+        elsewhere_keys: set[bytes] = set()
+        for i in range(0, len(unmatched), BATCH):  # registered, but not under this unit
+            elsewhere_keys |= _registered(unmatched[i : i + BATCH])
+        elsewhere: list[list[Any]] = []
+        new_invalid = 0
+        for key in unmatched:
+            fline, masked, fname, faddress, _p, refusal = in_file[key]
+            if key in elsewhere_keys:
+                elsewhere.append([fline, masked, fname])
+                continue
+            new_invalid += bool(refusal)
+            new.append([fline, masked, fname, faddress, refusal or "可导入"])
         job.report = {
             "in_file": len(in_file),
             "registered": len(matched) + len(missing),
             "new": len(new),
+            "new_invalid": new_invalid,
             "changed": len(changed),
             "missing": len(missing),
+            "elsewhere": len(elsewhere),
             "unreadable": bad,
         }
         job.rejected = bad
-        _store_report(job, new, changed, missing)
+        _store_report(job, new, changed, missing, elsewhere)
         _finish(job, ImportJob.Status.DONE)
     finally:
         path.unlink(missing_ok=True)
 
 
-def _store_report(job: ImportJob, new: list[list[Any]], changed: list[list[Any]], missing: list[list[Any]]) -> None:
+def _store_report(
+    job: ImportJob,
+    new: list[list[Any]],
+    changed: list[list[Any]],
+    missing: list[list[Any]],
+    elsewhere: list[list[Any]],
+) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     for title, head, rows in (
-        ("新增人员", ["原行号", "证件号码", "姓名", "现住地址"], new),
+        ("新增人员", ["原行号", "证件号码", "姓名", "现住地址", "导入检查"], new),
         ("信息变化", ["证件号码", "姓名（系统）", "所属网格", "变化"], changed),
         ("系统有、文件无", ["证件号码", "姓名", "所属网格"], missing),
+        ("已在其他辖区登记", ["原行号", "证件号码", "姓名"], elsewhere),
     ):
         sheet = book.create_sheet(title)
         sheet.append(head)

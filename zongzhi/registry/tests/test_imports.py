@@ -213,6 +213,26 @@ def test_comparison_mode_reports_new_changed_and_missing_people(api: Any) -> Non
     assert id_number(seq="504") not in str(list(book["新增人员"].iter_rows(values_only=True)))  # masked
 
 
+def test_comparison_tells_new_people_an_import_would_refuse_and_people_registered_elsewhere(api: Any) -> None:
+    other_village = "320111003002001"
+    assert _run(api, _csv([good("511", "外村人", other_village)]), who="county_officer").imported == 1
+    bad_code = good("512", "代码错")
+    bad_code[6] = "火星族"
+    department = [good("510", "新人"), bad_code, good("511", "外村人")]
+    job = _run(api, _csv(department), mode="compare")
+    assert job.status == "done", job.error
+    report = {k: job.report[k] for k in ("new", "new_invalid", "elsewhere", "missing")}
+    assert report == {"new": 2, "new_invalid": 1, "elsewhere": 1, "missing": 0}
+    book = load_workbook(io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/report").content))
+    checks = {row[2]: row[4] for row in book["新增人员"].iter_rows(min_row=2, values_only=True)}
+    assert checks["新人"] == "可导入" and "民族“火星族”不在代码表中" in checks["代码错"]
+    # registered elsewhere: named, but nothing of the other jurisdiction's record is shown
+    assert [row[2] for row in book["已在其他辖区登记"].iter_rows(min_row=2, values_only=True)] == ["外村人"]
+    # what an import of the same file then does: one new person, one refused, one skipped
+    job = _run(api, _csv(department))
+    assert (job.imported, job.rejected, job.skipped) == (1, 1, 1)
+
+
 def test_imports_are_scoped(api: Any, unit: Any) -> None:
     r = _upload(api, _csv([good("601", "某")]), unit_id=unit("320111004001").pk)
     assert r.status_code == 404  # a unit out of sight

@@ -30,9 +30,19 @@ export function acceptedFile(name: string): boolean {
 }
 
 /** The comparison's counts from a job's `report` (missing keys read as 0). */
-export function compareCounts(report: Readonly<Record<string, unknown>>): { new: number; changed: number; missing: number } {
+export interface CompareCounts {
+  new: number
+  /** Of the new people, those whose row an import would refuse. */
+  newInvalid: number
+  changed: number
+  missing: number
+  /** People of the file registered in another jurisdiction (an import skips them). */
+  elsewhere: number
+}
+
+export function compareCounts(report: Readonly<Record<string, unknown>>): CompareCounts {
   const n = (k: string): number => (typeof report[k] === 'number' ? (report[k] as number) : 0)
-  return { new: n('new'), changed: n('changed'), missing: n('missing') }
+  return { new: n('new'), newInvalid: n('new_invalid'), changed: n('changed'), missing: n('missing'), elsewhere: n('elsewhere') }
 }
 
 export function statusTagType(status: ImportStatus): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
