@@ -444,7 +444,7 @@ TOKEN_TYPES = ["int8", "int8", "text"]
 # Made without writing anything, in a worker process for large files. On SQLite `row` is the
 # column values (id left None) and `tokens` the name tokens; on PostgreSQL both are already the
 # records of a binary COPY, with the id drawn from the sequence, so the process that writes
-# only joins bytes. `row` is None for a person registered already (the row is skipped).
+# only joins bytes.
 Prepared = tuple[int, str, bytes, Any, Any, str]
 _ID_AT = [f.attname for f in RESIDENT_FIELDS].index("id")
 
@@ -484,8 +484,9 @@ def prepare(
 ) -> tuple[list[Prepared], list[tuple[int, list[str], str]]]:
     """Check, seal and index a chunk of rows: (rows ready to write, refused rows).
 
-    On PostgreSQL it also reads which people are registered already and draws the ids of the
-    others (both safe from any connection: a read, and a sequence), then encodes the rows."""
+    On PostgreSQL it also draws the ids from the sequence (safe from any connection) and
+    encodes the rows for COPY. Whether a person is registered already is left to the writing:
+    the unique index tells, and only a batch it refuses is looked at (see _write_batch)."""
     good: list[tuple[int, dict[str, Any], str, str, list[str]]] = []
     refused: list[tuple[int, list[str], str]] = []
     for line, cells in chunk:
@@ -498,13 +499,6 @@ def prepare(
     numbers = [g[2] for g in good]
     indexes = crypto.blind_index_many(numbers, "id_number")
     postgres = vendor == "postgresql"
-    registered = _registered(indexes) if postgres else set()
-    skipped: list[Prepared] = []
-    if registered:
-        skipped = [(g[0], g[2], idx, None, None, "") for g, idx in zip(good, indexes, strict=True) if idx in registered]
-        good = [g for g, idx in zip(good, indexes, strict=True) if idx not in registered]
-        indexes = [idx for idx in indexes if idx not in registered]
-        numbers = [g[2] for g in good]
     sealed = crypto.seal_many(numbers)
     with_phone = [g[3] for g in good if g[3]]
     phone_sealed = iter(crypto.seal_many(with_phone))
@@ -537,7 +531,7 @@ def prepare(
             ]
             token_records = tokens
         out.append((line, number, idx, record, token_records, path))
-    return out + skipped, refused
+    return out, refused
 
 
 def write_residents(batch: list[Prepared], now: dt.datetime) -> int:
@@ -868,9 +862,11 @@ def _write_batch(job: ImportJob, unique: list[Prepared], rejected: int, line: in
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
         raise Cancelled()
     postgres = connection.vendor == "postgresql"
-    # On PostgreSQL the worker has left out the people registered already; someone may have
-    # registered one of the others since, which the unique index refuses: then look again.
-    fresh = [row for row in unique if row[3] is not None]
+    # On PostgreSQL the batch is written at once: in a new file nobody is registered yet, and
+    # looking up five thousand people per batch would cost the database more than writing
+    # them. When the unique index refuses the batch (a re-run, or people registered
+    # already), the registered ones are looked up and left out, and the rest is written.
+    fresh = unique
     for attempt in (1, 2):
         try:
             with transaction.atomic():
