@@ -13,11 +13,22 @@ class PathField(models.CharField):  # type: ignore[type-arg]
     On PostgreSQL the column uses the "C" collation, so a range test on it (`path >= '3201'
     AND path < '3202'`) is answered from a plain b-tree index. SQLite's default BINARY collation
     already compares byte-wise.
+
+    The type is spelt `character varying(n)` (the same type as `varchar(n)`): Django adds a
+    second, `varchar_pattern_ops` index to every indexed column whose type it sees starting
+    with "varchar", for LIKE under other collations. Under "C" the plain index already serves
+    prefixes, so that second index would only cost every insert of a case, an audit entry or
+    a record (migrations `*_path_single_index` drop the ones made before).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 15)
         super().__init__(*args, **kwargs)
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return f"character varying({self.max_length})"
+        return super().db_type(connection)
 
     def db_parameters(self, connection: Any) -> dict[str, Any]:
         params = super().db_parameters(connection)
