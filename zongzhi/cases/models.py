@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zongzhi.audit.models import ChangeLoggedModel
+from zongzhi.core.fields import PathField
 from zongzhi.core.scope import ScopedModel, ScopedQuerySet, subtree_q
 
 
@@ -83,6 +84,8 @@ class CaseQuerySet(ScopedQuerySet):
 class Case(ScopedModel, ChangeLoggedModel):
     """One case moving through the engine (办件). `path` is where it happened."""
 
+    # Read through case_path_idx (path, -id); no second index of its own.
+    path = PathField(verbose_name="所属辖区路径")
     number = models.CharField(max_length=24, unique=True, null=True, blank=True, verbose_name="编号")
     kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name="类别")
     category_code = models.CharField(max_length=20, blank=True, verbose_name="事件分类")
@@ -106,8 +109,17 @@ class Case(ScopedModel, ChangeLoggedModel):
     initiator_department = models.ForeignKey(
         "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="发起部门"
     )
+    # No index of their own on the people and units below: no list or check looks a case up by
+    # them, and each index would be written by every report (units and users are retired, not
+    # deleted, so PROTECT never has to search them).
     initiator_user = models.ForeignKey(
-        "units.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
+        "units.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="发起人",
     )
     holder_unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="当前办理单位"
@@ -122,17 +134,23 @@ class Case(ScopedModel, ChangeLoggedModel):
     )
     # The holder that handed the case to the current holder (for 退回).
     sender_unit = models.ForeignKey(
-        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="交来单位"
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="交来单位",
     )
     sender_department = models.ForeignKey(
-        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The holder that completed the case (for 驳回 back to them).
     completed_by_unit = models.ForeignKey(
-        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     completed_by_department = models.ForeignKey(
-        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     due_at = models.DateTimeField(null=True, blank=True, verbose_name="办理时限")
@@ -196,7 +214,10 @@ class CaseAction(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
     action = models.CharField(max_length=24, verbose_name="操作")
-    actor = models.ForeignKey("units.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed: the case (its timeline) and the acting unit or department (the 已办 list).
+    actor = models.ForeignKey(
+        "units.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor_name = models.CharField(max_length=60, blank=True)
     actor_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_department = models.ForeignKey(
@@ -204,9 +225,11 @@ class CaseAction(models.Model):
     )
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
-    to_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     to_department = models.ForeignKey(
-        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -349,10 +349,19 @@ def _create(user: User, data: NewCase) -> Case:
             case.due_at = case.final_due_at
     elif case.status == Status.IN_PROGRESS:
         case.due_at = rules.deadline(case, "handle", now)
-    case.save()
-    case.number = f"{kinds.NUMBER_PREFIX[case.kind]}{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
-    with connection.cursor() as cursor:  # plain SQL: every report passes here
-        cursor.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
+    if connection.vendor == "postgresql":
+        # The id first, so the number goes in with the row: writing it afterwards would write
+        # every index of the table a second time (an UPDATE of an indexed column).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+            case.pk = cursor.fetchone()[0]
+        case.number = _case_number(case, now)
+        case.save(force_insert=True)
+    else:
+        case.save()
+        case.number = _case_number(case, now)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
     linked = [p["resident_id"] for p in case.parties if p.get("resident_id")]
     if linked:
         CaseParty.objects.bulk_create([CaseParty(case=case, resident_id=rid) for rid in dict.fromkeys(linked)])
@@ -362,6 +371,10 @@ def _create(user: User, data: NewCase) -> Case:
     record_event("case.created", obj=case, detail={"kind": case.kind, **flags})
     _notify_holder(case, "new")
     return case
+
+
+def _case_number(case: Case, now: datetime) -> str:
+    return f"{kinds.NUMBER_PREFIX[case.kind]}{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
 
 
 # --- acting ------------------------------------------------------------------------------------
