@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 
 from zongzhi.core.context import current_actor
+from zongzhi.core.fastinsert import Inserter
 
 from .models import AuditLog
 
@@ -62,6 +63,10 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_cleared": "撤销工作日历设置",
     "calendar.year_completed": "确认节假日安排已录入",
 }
+
+
+# Every audited action writes one entry: a prepared statement rather than the ORM's create().
+_insert = Inserter(AuditLog)
 
 
 def audit_value(value: Any) -> Any:
@@ -117,23 +122,27 @@ def record_event(
         fields["username"] = username
     if user_id is not None:
         fields["user_id"] = user_id
-    return AuditLog.objects.create(
-        layer=AuditLog.Layer.EVENT,
-        action=action,
-        detail=audit_value(detail or {}),
-        **fields,
-        **_object_fields(obj),
+    return _insert.insert(
+        AuditLog(
+            layer=AuditLog.Layer.EVENT,
+            action=action,
+            detail=audit_value(detail or {}),
+            **fields,
+            **_object_fields(obj),
+        )
     )
 
 
 def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]]) -> AuditLog:
     """Write a field-level change record (called by the post_save/post_delete receivers)."""
-    return AuditLog.objects.create(
-        layer=AuditLog.Layer.CHANGE,
-        action=action,
-        changes=changes,
-        **_actor_fields(),
-        **_object_fields(obj),
+    return _insert.insert(
+        AuditLog(
+            layer=AuditLog.Layer.CHANGE,
+            action=action,
+            changes=changes,
+            **_actor_fields(),
+            **_object_fields(obj),
+        )
     )
 
 
