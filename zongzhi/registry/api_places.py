@@ -144,6 +144,7 @@ class PlaceMapOut(Schema):
     total: int = Field(..., description="符合条件且有位置的场所总数")
     limit: int
     capped: bool = Field(..., description="total 超过 limit：地图只显示最新的 limit 个")
+    area: UnitBrief | None = Field(None, description="包含所显示全部场所的最小辖区（本人可见的），地图按它画边界")
 
 
 class PlaceQuery(Schema):
@@ -376,6 +377,7 @@ def map_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceQuery]
     total = len(rows) if len(rows) <= MAP_LIMIT else qs.count()
     today = timezone.localdate()
     return {
+        "area": _smallest_unit(user, [r.path for r in rows[:MAP_LIMIT]]),
         "items": [
             {
                 "id": r.pk,
@@ -393,6 +395,20 @@ def map_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceQuery]
         "limit": MAP_LIMIT,
         "capped": total > MAP_LIMIT,
     }
+
+
+def _smallest_unit(user: User, paths: list[str]) -> Unit | None:
+    """The lowest unit whose subtree holds every path, when the user may see it."""
+    if not paths:
+        return None
+    low, high = min(paths), max(paths)  # the common prefix of all is the common prefix of these two
+    size = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), min(len(low), len(high)))
+    prefix = low[:size]
+    for length in sorted(set(PATH_LENGTH.values()), reverse=True):
+        if length <= len(prefix):
+            path = prefix[:length]
+            return Unit.objects.filter(path=path).first() if path_within(path, user.view_paths) else None
+    return None
 
 
 @router.get("/place-grid", response=GridOut)

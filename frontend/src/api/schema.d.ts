@@ -3272,6 +3272,8 @@ export interface components {
         };
         /** PlaceMapOut */
         PlaceMapOut: {
+            /** @description 包含所显示全部场所的最小辖区（本人可见的），地图按它画边界 */
+            area?: components["schemas"]["UnitBrief"] | null;
             /**
              * Capped
              * @description total 超过 limit：地图只显示最新的 limit 个

@@ -247,6 +247,7 @@ def test_the_map_shows_the_positioned_places_in_scope_and_says_when_capped(
     body = api("village_officer").get(f"{BASE}/facilities/map").json()
     assert [p["name"] for p in body["items"]] == ["二号探头", "一号探头"]  # newest first, no position left out
     assert body["total"] == 2 and body["capped"] is False
+    assert body["area"]["code"] == unit("320111003001").code  # the village holding both grids
     first = body["items"][1]
     assert (first["latitude"], first["longitude"]) == (lat1, lng1) and first["missing_inspection"] is True
     # the list's filters select the same places
@@ -265,6 +266,7 @@ def test_the_map_shows_the_positioned_places_in_scope_and_says_when_capped(
         "total": 0,
         "limit": 2000,
         "capped": False,
+        "area": None,
     }
     assert api("township2_officer").get(f"{BASE}/facilities/map", {"under": unit(GRID_1).pk}).status_code == 404
     # more places than the map shows: the newest, and how many there are
@@ -272,6 +274,7 @@ def test_the_map_shows_the_positioned_places_in_scope_and_says_when_capped(
     body = api("village_officer").get(f"{BASE}/facilities/map").json()
     assert [p["name"] for p in body["items"]] == ["二号探头"]
     assert (body["total"], body["limit"], body["capped"]) == (2, 1, True)
+    assert body["area"]["code"] == unit(GRID_2).code
 
 
 def test_lists_and_the_map_ask_the_same_number_of_queries_for_more_rows(api: Any, unit: Any) -> None:
