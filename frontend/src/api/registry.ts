@@ -10,8 +10,12 @@ import type {
   ImportJob,
   ImportMode,
   InspectionIn,
+  MemberIn,
+  OccupantIn,
+  PlaceGrid,
   PlaceIn,
   PlaceKind,
+  PlaceMap,
   PlaceOut,
   PlacePage,
   PlaceSpec,
@@ -98,13 +102,17 @@ export const exportsApi = {
   file: (id: number) => http.get<Blob>(`/registry/exports/${id}/file`, { responseType: 'blob' }),
 }
 
-export interface PlaceListFilter {
+/** What selects places, in the list and on the map alike. */
+export interface PlaceMapFilter {
   q?: string
   category?: string
   under?: number
   use?: string
   missing?: boolean
   include_retired?: boolean
+}
+
+export interface PlaceListFilter extends PlaceMapFilter {
   cursor?: number
   limit?: number
 }
@@ -112,11 +120,20 @@ export interface PlaceListFilter {
 /** Compounds, houses, key places, security facilities and organisations: one API for the five kinds. */
 export const placesApi = {
   specs: () => http.get<PlaceSpec[]>('/registry/place-specs'),
-  list: (kind: PlaceKind, filter: PlaceListFilter) => http.get<PlacePage>(`/registry/places/${kind}`, { query: { ...filter } }),
-  get: (kind: PlaceKind, id: number) => http.get<PlaceOut>(`/registry/places/${kind}/${id}`),
+  list: (kind: PlaceKind, filter: PlaceListFilter, opts?: Opts) => http.get<PlacePage>(`/registry/places/${kind}`, { ...opts, query: { ...filter } }),
+  /** The positions of the places the filter selects (the newest ones when `capped`). */
+  map: (kind: PlaceKind, filter: PlaceMapFilter) => http.get<PlaceMap>(`/registry/places/${kind}/map`, { query: { ...filter } }),
+  /** The grid a position would place a record in (within the caller's capture scope), or none. */
+  grid: (latitude: number, longitude: number) => http.get<PlaceGrid>('/registry/place-grid', { silent: true, query: { latitude, longitude } }),
+  get: (kind: PlaceKind, id: number, opts?: Opts) => http.get<PlaceOut>(`/registry/places/${kind}/${id}`, opts),
   create: (kind: PlaceKind, body: PlaceIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/${kind}`, body, opts),
   update: (kind: PlaceKind, id: number, body: PlaceIn, opts?: Opts) => http.put<PlaceOut>(`/registry/places/${kind}/${id}`, body, opts),
   retire: (kind: PlaceKind, id: number, reason: string, opts?: Opts) => http.post<PlaceOut>(`/registry/places/${kind}/${id}/retire`, { reason }, opts),
   reveal: (kind: PlaceKind, id: number) => http.post<RevealOut>(`/registry/places/${kind}/${id}/reveal`),
   inspect: (id: number, body: InspectionIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/facilities/${id}/inspections`, body, opts),
+  addOccupant: (houseId: number, body: OccupantIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/houses/${houseId}/occupants`, body, opts),
+  /** The occupant moved out today. */
+  endOccupancy: (houseId: number, occupantId: number) => http.post<PlaceOut>(`/registry/places/houses/${houseId}/occupants/${occupantId}/end`),
+  addMember: (orgId: number, body: MemberIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/organisations/${orgId}/members`, body, opts),
+  removeMember: (orgId: number, memberId: number) => http.post<PlaceOut>(`/registry/places/organisations/${orgId}/members/${memberId}/remove`),
 }

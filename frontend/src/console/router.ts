@@ -154,6 +154,13 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.places', capabilities: [CAP.recordsRead] },
           },
           {
+            path: 'places/:kind(compounds|houses|key-places|facilities|organisations)/:id(\\d+)',
+            name: 'place-detail',
+            component: () => import('./views/places/detail.vue'),
+            props: (r) => ({ kind: r.params.kind, id: Number(r.params.id) }),
+            meta: { title: 'places.detailTitle', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'audit',
             name: 'audit',
             component: () => import('./views/audit/index.vue'),

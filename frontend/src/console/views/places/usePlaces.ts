@@ -1,27 +1,51 @@
 /**
- * One kind of place: the list (search, category, unit, facilities not inspected this month),
- * the register / edit dialog built from the kind's spec, and a facility's monthly inspection.
+ * One kind of place, listed: the filters (search box, category, unit subtree, a house's use,
+ * facilities not inspected this month, retired too), keyset pages ("load more"), and the same
+ * filters on a map (the newest places with a position, the server says when there are more).
  */
 import { reactive, ref, shallowRef } from 'vue'
-import { ElMessage } from 'element-plus'
-import { placesApi } from '@/api/registry'
-import type { InspectionResult, PlaceKind, PlaceOut, PlaceSpec, UnitBrief } from '@/api/types'
-import { dayKey } from '@/shared/categories'
-import { t } from '@/shared/i18n'
-import { buildPlaceBody, placeFieldsFrom, validatePlace, type PlaceFields } from '@/shared/places'
-import { saveForm } from '../../saveForm'
+import { placesApi, type PlaceListFilter, type PlaceMapFilter } from '@/api/registry'
+import { unitsApi } from '@/api/units'
+import type { FeatureCollection, PlaceKind, PlaceMap, PlaceOut, PlaceSpec } from '@/api/types'
 
 export const PAGE_SIZE = 20
+
+export type PlaceView = 'list' | 'map'
 
 export interface PlaceSearch {
   q: string
   category: string
   under: number | null
+  /** Houses: one use (rental …) or all. */
+  use: string
+  /** Facilities: only those not inspected this month. */
   missing: boolean
+  includeRetired: boolean
+}
+
+export function emptySearch(under: number | null): PlaceSearch {
+  return { q: '', category: '', under, use: '', missing: false, includeRetired: false }
+}
+
+/** The API filter from what the page shows (empty fields, and fields the kind lacks, left out). */
+export function toFilter(kind: PlaceKind, s: PlaceSearch, spec: PlaceSpec | null = null): PlaceMapFilter {
+  return {
+    q: s.q.trim() || undefined,
+    category: (spec?.code_table && s.category) || undefined,
+    under: s.under ?? undefined,
+    use: (kind === 'houses' && s.use) || undefined,
+    missing: (kind === 'facilities' && s.missing) || undefined,
+    include_retired: s.includeRetired || undefined,
+  }
+}
+
+export function toListFilter(kind: PlaceKind, s: PlaceSearch, spec: PlaceSpec | null, cursor: number | null): PlaceListFilter {
+  return { ...toFilter(kind, s, spec), cursor: cursor ?? undefined, limit: PAGE_SIZE }
 }
 
 let specsPromise: Promise<PlaceSpec[]> | null = null
 
+/** The kinds' specs, asked once per page session (a failure is forgotten, to be asked again). */
 export function loadPlaceSpecs(): Promise<PlaceSpec[]> {
   if (!specsPromise) {
     specsPromise = placesApi.specs().catch((e: unknown) => {
@@ -32,51 +56,31 @@ export function loadPlaceSpecs(): Promise<PlaceSpec[]> {
   return specsPromise
 }
 
-export interface PlaceFormState extends PlaceFields {
-  visible: boolean
-  busy: boolean
-  errors: Record<string, string>
-  editing: PlaceOut | null
-  knownUnits: UnitBrief[]
-}
-
-export interface InspectionState {
-  visible: boolean
-  busy: boolean
-  errors: Record<string, string>
-  facility: PlaceOut | null
-  inspected_on: string
-  result: InspectionResult
-  note: string
+export async function specOf(kind: PlaceKind): Promise<PlaceSpec | null> {
+  return (await loadPlaceSpecs().catch(() => [])).find((s) => s.kind === kind) ?? null
 }
 
 export function usePlaces(kind: () => PlaceKind, defaultUnder: () => number | null) {
-  const search = reactive<PlaceSearch>({ q: '', category: '', under: defaultUnder(), missing: false })
+  const search = reactive<PlaceSearch>(emptySearch(defaultUnder()))
   const rows = ref<PlaceOut[]>([])
   const nextCursor = ref<number | null>(null)
   const loading = ref(false)
+  const loadingMore = ref(false)
+  /** The first page was answered at least once (so an empty table means "none found"). */
   const loaded = ref(false)
   const spec = shallowRef<PlaceSpec | null>(null)
   let generation = 0
 
-  const filter = (cursor: number | null) => ({
-    q: search.q.trim() || undefined,
-    category: search.category || undefined,
-    under: search.under ?? undefined,
-    missing: (kind() === 'facilities' && search.missing) || undefined,
-    cursor: cursor ?? undefined,
-    limit: PAGE_SIZE,
-  })
-
   async function loadSpec(): Promise<void> {
-    spec.value = (await loadPlaceSpecs().catch(() => [])).find((s) => s.kind === kind()) ?? null
+    spec.value = await specOf(kind())
   }
 
+  /** First page for the current filters (a newer call wins over an older one). */
   async function reload(): Promise<void> {
     const mine = ++generation
     loading.value = true
     try {
-      const page = await placesApi.list(kind(), filter(null))
+      const page = await placesApi.list(kind(), toListFilter(kind(), search, spec.value, null))
       if (mine !== generation) return
       rows.value = page.items
       nextCursor.value = page.next_cursor ?? null
@@ -89,66 +93,55 @@ export function usePlaces(kind: () => PlaceKind, defaultUnder: () => number | nu
   async function loadMore(): Promise<void> {
     if (nextCursor.value === null) return
     const mine = generation
-    const page = await placesApi.list(kind(), filter(nextCursor.value))
-    if (mine !== generation) return
-    rows.value = [...rows.value, ...page.items]
-    nextCursor.value = page.next_cursor ?? null
+    loadingMore.value = true
+    try {
+      const page = await placesApi.list(kind(), toListFilter(kind(), search, spec.value, nextCursor.value))
+      if (mine !== generation) return
+      rows.value = [...rows.value, ...page.items]
+      nextCursor.value = page.next_cursor ?? null
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
+  // ---- the map ----
+  const map = shallowRef<PlaceMap | null>(null)
+  const mapLoading = ref(false)
+  /**
+   * The boundaries drawn beneath: those of the smallest unit holding the places shown (a village
+   * and its grids, when they are all in one village), else of the unit searched under.
+   */
+  const boundaries = shallowRef<FeatureCollection | null>(null)
+  let boundariesOf: number | null = null
+  let mapGeneration = 0
+
+  async function loadBoundaries(unitId: number | null): Promise<void> {
+    if (unitId === boundariesOf) return
+    boundariesOf = unitId
+    try {
+      const data = unitId === null ? null : await unitsApi.map(unitId)
+      if (boundariesOf === unitId) boundaries.value = data
+    } catch {
+      if (boundariesOf === unitId) boundaries.value = null
+    }
+  }
+
+  async function loadMap(): Promise<void> {
+    const mine = ++mapGeneration
+    mapLoading.value = true
+    try {
+      const data = await placesApi.map(kind(), toFilter(kind(), search, spec.value))
+      if (mine !== mapGeneration) return
+      map.value = data
+      void loadBoundaries(data.area?.id ?? search.under ?? defaultUnder())
+    } finally {
+      if (mine === mapGeneration) mapLoading.value = false
+    }
   }
 
   function reset(): void {
-    Object.assign(search, { q: '', category: '', under: defaultUnder(), missing: false })
+    Object.assign(search, emptySearch(defaultUnder()))
   }
 
-  // ---- register / edit ----
-  const form = reactive<PlaceFormState>({ ...placeFieldsFrom([], null), visible: false, busy: false, errors: {}, editing: null, knownUnits: [] })
-
-  function openCreate(unit: UnitBrief | null): void {
-    Object.assign(form, placeFieldsFrom(spec.value?.fields ?? [], null), { unit_id: unit?.id ?? null, knownUnits: unit ? [unit] : [], editing: null, errors: {}, visible: true })
-  }
-
-  async function openEdit(row: PlaceOut): Promise<void> {
-    const full = await placesApi.get(kind(), row.id)
-    Object.assign(form, placeFieldsFrom(spec.value?.fields ?? [], full), { editing: full, knownUnits: [], errors: {}, visible: true })
-  }
-
-  async function submit(): Promise<void> {
-    const fields = spec.value?.fields ?? []
-    form.errors = validatePlace(form, fields, form.editing === null)
-    if (Object.keys(form.errors).length) return
-    const editing = form.editing
-    const ok = await saveForm(form, async () => {
-      const body = buildPlaceBody(form, fields, editing)
-      if (editing) await placesApi.update(kind(), editing.id, body, { silent: true })
-      else await placesApi.create(kind(), body, { silent: true })
-    })
-    if (!ok) return
-    ElMessage.success(t('common.saved'))
-    form.visible = false
-    await reload()
-  }
-
-  // ---- inspection ----
-  const inspection = reactive<InspectionState>({ visible: false, busy: false, errors: {}, facility: null, inspected_on: '', result: 'normal', note: '' })
-
-  function openInspection(row: PlaceOut): void {
-    Object.assign(inspection, { visible: true, busy: false, errors: {}, facility: row, inspected_on: dayKey(new Date()), result: 'normal', note: '' })
-  }
-
-  async function submitInspection(): Promise<void> {
-    const f = inspection.facility
-    if (!f) return
-    if (inspection.result === 'fault' && !inspection.note.trim()) {
-      inspection.errors = { note: t('places.inspection.noteRequired') }
-      return
-    }
-    const ok = await saveForm(inspection, async () => {
-      await placesApi.inspect(f.id, { inspected_on: inspection.inspected_on, result: inspection.result, note: inspection.note.trim() }, { silent: true })
-    })
-    if (!ok) return
-    ElMessage.success(t('places.inspection.saved'))
-    inspection.visible = false
-    await reload()
-  }
-
-  return { search, rows, nextCursor, loading, loaded, spec, loadSpec, reload, loadMore, reset, form, openCreate, openEdit, submit, inspection, openInspection, submitInspection }
+  return { search, rows, nextCursor, loading, loadingMore, loaded, spec, loadSpec, reload, loadMore, reset, map, mapLoading, boundaries, loadMap }
 }
