@@ -1238,7 +1238,7 @@ const zhCN = {
       name: '名称',
       category: '类别',
       address: '地址',
-      unit: '所在网格',
+      unit: '所在辖区',
       contact_phone: '联系电话',
       contact_phone_mask: '联系电话',
       note: '备注',

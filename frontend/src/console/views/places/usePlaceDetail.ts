@@ -25,7 +25,7 @@ export function usePlaceDetail(kindOf: () => PlaceKind, idOf: () => number) {
   /** The full contact phone, once the user asked to see it on this page. */
   const revealed = ref<string | null>(null)
   const revealing = ref(false)
-  /** The boundary of the place's grid, drawn under its position. */
+  /** The boundary of the place's unit (its grid, or a village with its grids), drawn under its position. */
   const grid = shallowRef<FeatureCollection | null>(null)
   /** Labels of the kind's category codes (for the change log). */
   const categoryNames = shallowRef<Record<string, string>>({})
@@ -54,7 +54,7 @@ export function usePlaceDetail(kindOf: () => PlaceKind, idOf: () => number) {
   async function loadGrid(p: PlaceOut): Promise<void> {
     const chain = p.place ?? []
     const last = chain[chain.length - 1]
-    if (p.latitude === null || p.longitude === null || !last || last.level !== 'grid') {
+    if (p.latitude === null || p.longitude === null || !last) {
       grid.value = null
       return
     }
