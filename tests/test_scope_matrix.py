@@ -473,6 +473,13 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "GET",
+        "/api/registry/places/{kind}/map",
+        "read",
+        lambda t: f"/api/registry/places/key-places/map?under={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
         "/api/registry/places/{kind}/{place_id}",
         "read",
         lambda t: f"/api/registry/places/key-places/{t.place.pk}",
@@ -697,6 +704,7 @@ EXEMPT = {
     ("POST", "/api/registry/places/facilities/{place_id}/inspections"): "same check as PUT: test_places.py",
     ("POST", "/api/registry/places/organisations/{place_id}/members"): "same check as PUT: test_places.py",
     ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): "same check as PUT",
+    ("GET", "/api/registry/place-grid"): "a position, answered from the caller's capture scope: test_places.py",
     ("POST", "/api/registry/exports"): "unit in view scope, approver above: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/approve"): "the unit above only: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/refuse"): "the unit above only: registry/tests/test_exports.py",
