@@ -1,7 +1,8 @@
 """The entry points of an import's worker processes.
 
-A worker is started with `spawn` (a fresh interpreter), so this module imports nothing of
-Django until the worker has set it up: unpickling these functions must not load models.
+A worker is forked from the import fork server (imports._pool_context), which has set Django
+up already; this module still imports nothing of Django at the top, so unpickling these
+functions loads no models in a process that has not set it up.
 """
 
 from __future__ import annotations

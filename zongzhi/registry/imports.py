@@ -785,6 +785,18 @@ def _chunks(rows: Iterator[list[str]]) -> Iterator[tuple[list[tuple[int, list[st
     yield chunk, line
 
 
+def _pool_context() -> Any:
+    """Workers are forked from a fork server: a clean process (no threads, no connections, so
+    safe to fork, which this one is not) started with the first import of this process and
+    kept, with Django set up (`import_preload`). Workers then start at once rather than after
+    setting up Django each."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["zongzhi.registry.import_preload"])
+    return context
+
+
 def _workers(estimate: int) -> int:
     """Worker processes for checking and sealing: the cores, for large files (starting them
     costs a second or two); none for small ones."""
@@ -853,7 +865,6 @@ def _import_in_pool(
 ) -> None:
     """Workers check and seal the next chunks while this process writes the current one; at
     most two chunks per worker wait, so memory stays flat however long the file."""
-    import multiprocessing
     from collections import deque
 
     state = {
@@ -861,7 +872,7 @@ def _import_in_pool(
         for name in ("positions", "codes", "units", "capture", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-    context = multiprocessing.get_context("spawn")  # no fork of a process that has threads and connections
+    context = _pool_context()
     from . import import_worker
 
     with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:

@@ -1,0 +1,15 @@
+"""Loaded once by the fork server that starts import workers (see imports._pool_context): Django
+set up and the import's modules imported, but no database connection opened, so each worker
+forked from it is ready at once instead of spending a second or two setting up Django."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zongzhi.settings")
+
+import django
+
+django.setup()
+
+from zongzhi.registry import crypto, imports  # noqa: E402, F401
