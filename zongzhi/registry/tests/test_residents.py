@@ -115,6 +115,18 @@ def test_name_search_finds_any_fragment_anywhere(api: Any, unit: Any) -> None:
     assert r.json()["items"] == []
 
 
+def test_a_name_search_pages_newest_first_without_repeats(api: Any, unit: Any) -> None:
+    ids = [
+        _register(api, unit, name=f"翻页{i:02d}", id_number=id_number(seq=f"{300 + i}"), phone="").json()["id"]
+        for i in range(5)
+    ]
+    client = api("village_officer")
+    first = client.get("/api/registry/residents", {"q": "翻页", "limit": 3}).json()
+    assert [x["id"] for x in first["items"]] == ids[::-1][:3]
+    second = client.get("/api/registry/residents", {"q": "翻页", "limit": 3, "cursor": first["next_cursor"]}).json()
+    assert [x["id"] for x in second["items"]] == ids[::-1][3:] and second["next_cursor"] is None
+
+
 def test_renaming_keeps_the_index_current(api: Any, unit: Any) -> None:
     rid = _register(api, unit).json()["id"]
     r = api("village_officer").put(f"/api/registry/residents/{rid}", _body(unit, name="王卫东", former_name="王建国"))
