@@ -8,7 +8,7 @@
  * Editing: the contact phone stays sealed; the form shows it masked and sends the mask back
  * unchanged, which the server reads as "keep the stored number".
  */
-import { reactive } from 'vue'
+import { reactive, watch } from 'vue'
 import { ElMessage } from 'element-plus'
 import { placesApi } from '@/api/registry'
 import { unitsApi } from '@/api/units'
@@ -62,6 +62,24 @@ export function mapUnitOf(unit: { id: number; level: UnitLevel | string; parent_
 
 export function usePlaceForm(onSaved: (p: PlaceOut, created: boolean) => void) {
   const form = reactive<PlaceFormState>(blankState())
+  // A field's message goes as soon as the field is changed (not only at the next save).
+  for (const key of ['name', 'address', 'unit_id', 'note', 'contact_phone'] as const) {
+    watch(
+      () => form[key],
+      () => {
+        delete form.errors[key]
+      },
+    )
+  }
+  watch(
+    () => ({ ...form.extra, ...Object.fromEntries(Object.entries(form.refs).map(([k, v]) => [k, v?.id ?? null])) }),
+    (now, before) => {
+      for (const key of Object.keys(now)) {
+        if (now[key] !== before[key]) delete form.errors[key]
+      }
+      if (now.owner !== before.owner || now.owner_name !== before.owner_name) delete form.errors.owner
+    },
+  )
   let boundaryGen = 0
   let gridGen = 0
 
