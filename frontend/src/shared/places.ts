@@ -20,6 +20,7 @@ import type {
 } from '@/api/types'
 import { formatDateTime } from './format'
 import { i18n, t } from './i18n'
+import type { ChangeLine } from './residents'
 
 export const PLACE_KINDS: readonly PlaceKind[] = ['compounds', 'houses', 'key-places', 'facilities', 'organisations']
 
@@ -337,12 +338,8 @@ export interface PlaceHistoryNames {
   refs?: Readonly<Record<string, PlaceRef | null>>
 }
 
-export interface PlaceChangeLine {
-  field: string
-  label: string
-  before: string
-  after: string
-}
+/** A line of a place's change log: the same shape as a resident's. */
+export type PlaceChangeLine = ChangeLine
 
 function historyValue(field: string, value: unknown, names: PlaceHistoryNames): string {
   if (value === null || value === undefined || value === '') return t('categories.detail.none')
