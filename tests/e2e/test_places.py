@@ -61,6 +61,13 @@ def test_a_camera_is_registered_on_the_map_and_inspected(server: str, browser: A
     expect(page.locator(".zz-insp-month.is-done")).to_have_count(1)
     shot(page, "places-2-inspected")
     assert _api(server, f"/api/registry/places/facilities/{place_id}", token)["missing_inspection"] is False
+
+    # the list as a map: the facilities with a position, the grids beneath
+    page.goto(server + "/places/facilities?view=map")
+    expect(page.get_by_text("地图上共")).to_be_visible(timeout=10000)
+    expect(page.locator(".zz-pm canvas").first).to_be_visible()  # dots and grids drawn on a canvas
+    page.wait_for_timeout(500)
+    shot(page, "places-3-map")
     assert errors == []
     ctx.close()
 
@@ -83,7 +90,7 @@ def test_a_tenant_found_by_name_moves_into_a_house(server: str, browser: Any) ->
     dialog.get_by_text("租户", exact=True).click()
     dialog.get_by_role("button", name="保存").click()
     expect(dialog).to_be_hidden(timeout=10000)
-    shot(page, "places-3-occupant-added")
+    shot(page, "places-4-occupant-added")
     occupants = _api(server, f"/api/registry/places/houses/{house['id']}", token)["occupants"]
     assert len(occupants) == before + 1
     ctx.close()
