@@ -12,7 +12,7 @@ from django.db import models
 from zongzhi.core.context import current_actor
 from zongzhi.core.fastinsert import Inserter
 
-from .models import AuditLog
+from .models import AuditLog, ChangeLoggedModel
 
 # Human labels for business actions, shown in the auditor's console and export.
 ACTION_LABELS: dict[str, str] = {
@@ -144,6 +144,15 @@ def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]])
             **_object_fields(obj),
         )
     )
+
+
+def record_created(instance: ChangeLoggedModel) -> AuditLog:
+    """The creation record of a new object: its filled-in fields. Sent by the post_save
+    receiver, and by code that writes a row without the ORM's save (`core.fastinsert`)."""
+    after = instance.audit_state()
+    instance._audit_saved = after
+    changes = {name: [None, value] for name, value in after.items() if value not in (None, "", [], {})}
+    return record_change("create", instance, changes)
 
 
 def action_label(action: str) -> str:

@@ -8,22 +8,22 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import ChangeLoggedModel
-from .services import record_change
+from .services import record_change, record_created
 
 
 @receiver(post_save)
 def _on_save(sender: type[Any], instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if raw or not isinstance(instance, ChangeLoggedModel):
         return
-    after = instance.audit_state()
-    before: dict[str, Any] = {} if created else instance.audit_before()
-    changes = {name: [before.get(name), value] for name, value in after.items() if created or before.get(name) != value}
     if created:
-        changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [], {})}
-    instance._audit_saved = after
-    if not changes and not created:
+        record_created(instance)
         return
-    record_change("create" if created else "update", instance, changes)
+    after = instance.audit_state()
+    before = instance.audit_before()
+    changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    instance._audit_saved = after
+    if changes:
+        record_change("update", instance, changes)
 
 
 @receiver(post_delete)

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zongzhi.core.fastinsert import write
 from zongzhi.units.models import User
 
 from .models import Notification, PendingNotice
@@ -94,13 +95,13 @@ def notify_case_holder(case: Any, reason: str, *, parent: bool = False) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         notify_users(staff_for({key})[key], reason, title, body, case_id=case.pk, sms=reason in SMS_REASONS)
         return
-    # A plain insert: this runs inside every report and action.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {PendingNotice._meta.db_table} (unit, department, reason, title, body, "case", created_at)'
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [*key, reason, title, body, case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
+    # A plain insert: this runs inside every report and action (and waits with the report's
+    # other writes, `fastinsert.one_round_trip`).
+    write(
+        f'INSERT INTO {PendingNotice._meta.db_table} (unit, department, reason, title, body, "case", created_at)'
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        [*key, reason, title, body, case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+    )
 
 
 def deliver_notices(batch: int = 2000) -> int:

@@ -328,3 +328,17 @@ def test_a_masked_number_cannot_be_completed_by_guessing(api: Any, unit: Any, au
     found = api("village_officer").get("/api/registry/residents", {"q": f" {id_number()[:6]} {id_number()[6:]}"})
     assert len(found.json()["items"]) == 1  # spaces inside a typed number are ignored
     assert audit_since("pii.lookup")[-1].detail["shown"] == id_number()[:4] + "*" * 10 + id_number()[-4:]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's messages")
+def test_a_number_search_sends_its_audit_entry_with_the_search(api: Any, unit: Any, audit_since: Any) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    _register(api, unit, unit_id=unit(GRID_1).pk)
+    client = api("village_officer")
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get("/api/registry/residents", {"q": id_number()})
+    assert len(found.json()["items"]) == 1
+    carried = [q["sql"] for q in queries.captured_queries if "audit_auditlog" in q["sql"]]
+    assert len(carried) == 1 and "registry_resident" in carried[0]  # one message: the entry, then the search
+    assert audit_since("pii.lookup")[-1].detail["field"] == "id_number"
