@@ -193,11 +193,17 @@ def _report_rate(size: dict[str, int], list_client: object) -> None:
     from django.test.client import RequestFactory
 
     from zongzhi.units.auth import complete_login
-    from zongzhi.units.models import User
+    from zongzhi.units.models import Unit, User
 
-    token = complete_login(
-        RequestFactory().post("/"), User.objects.get(username="village_officer"), client="token"
-    ).token
+    officer = User.objects.get(username="village_officer")
+    token = complete_login(RequestFactory().post("/"), officer, client="token").token
+    # Reported from inside one of the village's grids, as a grid worker on the street would:
+    # the grid lookup finds it (point in polygon).
+    assert officer.unit is not None
+    grid = Unit.objects.filter(path__startswith=officer.unit.path, level="grid", boundary__isnull=False).first()
+    assert grid is not None
+    ring = grid.boundary["coordinates"][0][:4]
+    longitude, latitude = sum(p[0] for p in ring) / 4, sum(p[1] for p in ring) / 4
     port = 8799
     env = dict(os.environ)
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -240,7 +246,7 @@ def _report_rate(size: dict[str, int], list_client: object) -> None:
             "  local id = string.format('%08x-%04x-4000-8000-%012x', os.time(), tid, n)\n"
             '  local body = \'{"kind":"event","title":"王某某与李某某的邻里纠纷","category_code":"0102",\' ..\n'
             "    '\"occurred_at\":\"' .. os.date('!%Y-%m-%dT%H:%M:%SZ') .. '\",\"people_count\":2,' ..\n"
-            '    \'"latitude":32.23,"longitude":118.41,"client_id":"\' .. id .. \'"}\'\n'
+            f'    \'"latitude":{latitude:.6f},"longitude":{longitude:.6f},"client_id":"\' .. id .. \'"}}\'\n'
             "  return wrk.format(nil, '/api/cases', nil, body)\n"
             "end\n",
             encoding="utf-8",
@@ -260,6 +266,10 @@ def _report_rate(size: dict[str, int], list_client: object) -> None:
                 f"http://127.0.0.1:{port}/api/cases?box=all&limit=20",
             ]
         )
+        from zongzhi.cases.models import Case
+
+        if not Case.objects.filter(path=grid.path, title="王某某与李某某的邻里纠纷").exists():
+            raise RuntimeError("the reports did not land in the grid they were made in")
         _report("cases.report_rate", rate, "req/s", list_rate, "list_20")
     finally:
         server.terminate()

@@ -134,6 +134,9 @@ else:
     }
     _db: dict[str, Any] = DATABASES["default"]
     if str(_db["ENGINE"]).endswith("postgresql"):
+        # Django's backend, with a health check that looks at the socket instead of running
+        # SELECT 1 on every request (zongzhi/core/postgresql/base.py).
+        _db["ENGINE"] = "zongzhi.core.postgresql"
         # Requests read a few rows by index: starting parallel workers costs more (a one-character
         # name search: 17 ms with them, 8 ms without, on 2 cores) than it saves.
         workers = env_int("ZONGZHI_PG_PARALLEL_WORKERS", 0)

@@ -22,7 +22,7 @@ from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, No
 from zongzhi.core.fastinsert import Inserter, one_round_trip
 from zongzhi.core.scope import path_within
 from zongzhi.dictionary.services import require_active_code
-from zongzhi.units.geo import locate_grid
+from zongzhi.units.geo import locate_grid_path
 from zongzhi.units.models import Department, Unit, User
 
 from . import kinds, rules
@@ -207,9 +207,9 @@ def _place(user: User, data: NewCase, office: Unit) -> tuple[str, bool]:
         return (user.unit.path if user.unit else office.path), False
     if not (3 <= data.latitude <= 54 and 73 <= data.longitude <= 136):
         raise InvalidInput.field("latitude", "位置不在我国境内，请检查定位", code="position_invalid")
-    grid = locate_grid(data.latitude, data.longitude, user.capture_paths or [office.path])
-    if grid is not None:
-        return grid.path, True
+    grid_path = locate_grid_path(data.latitude, data.longitude, user.capture_paths or [office.path])
+    if grid_path is not None:
+        return grid_path, True
     return (user.unit.path if user.unit else office.path), False
 
 

@@ -101,7 +101,7 @@ def one_round_trip() -> Iterator[None]:
             yield
             if waiting:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT 1")  # the waiting writes go in front of it
+                    cursor.execute(_merged(cursor.cursor, waiting))
     finally:
         waiting.clear()  # after an error nothing left waiting is written
         _waiting.reset(token)
@@ -109,26 +109,31 @@ def one_round_trip() -> Iterator[None]:
 
 def _carry(waiting: list[tuple[str, Sequence[Any]]]) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        if not waiting or many or isinstance(params, dict):
-            if waiting:  # executemany or named parameters cannot carry them: they go first, alone
-                _send(context["cursor"], waiting)
+        if not waiting:
             return execute(sql, params, many, context)
-        writes = list(waiting)
-        waiting.clear()
-        if params is None:
-            sql, params = sql.replace("%", "%%"), ()
-        joined = "; ".join([*(s for s, _ in writes), sql])
-        result = execute(joined, [p for _, ps in writes for p in ps] + list(params), many, context)
         cursor = context["cursor"].cursor
-        for _ in writes:  # the caller reads the result of its own query, the message's last
+        if many or isinstance(params, dict):  # these cannot carry the writes: they go first, alone
+            _send(cursor, waiting)
+            return execute(sql, params, many, context)
+        count = len(waiting)
+        message = _merged(cursor, waiting) + "; " + (cursor.mogrify(sql, params) if params is not None else sql)
+        result = execute(message, None, many, context)
+        for _ in range(count):  # the caller reads the result of its own query, the message's last
             cursor.nextset()
         return result
 
     return wrapper
 
 
-def _send(cursor: Any, waiting: list[tuple[str, Sequence[Any]]]) -> None:
-    writes = list(waiting)
+def _merged(cursor: Any, waiting: list[tuple[str, Sequence[Any]]]) -> str:
+    """The waiting statements with their values merged in, one by one: psycopg keeps the parse
+    of each (short, repeated) statement, where it would parse a long joined one every time."""
+    text = "; ".join(cursor.mogrify(sql, params) for sql, params in waiting)
     waiting.clear()
+    return text
+
+
+def _send(cursor: Any, waiting: list[tuple[str, Sequence[Any]]]) -> None:
+    message = _merged(cursor, waiting)
     with connection.wrap_database_errors:
-        cursor.cursor.execute("; ".join(s for s, _ in writes), [p for _, ps in writes for p in ps])
+        cursor.execute(message)

@@ -22,7 +22,7 @@ from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_capture
 from zongzhi.dictionary.services import require_active_code
-from zongzhi.units.geo import locate_grid
+from zongzhi.units.geo import locate_grid_path
 from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
@@ -203,9 +203,9 @@ def place_path(user: User, data: Any, current: str | None) -> str:
     and unit): the grid of its position in the user's capture scope, else the unit chosen,
     else where it already is."""
     if data.latitude is not None and data.longitude is not None:
-        grid = locate_grid(data.latitude, data.longitude, list(user.capture_paths))
-        if grid is not None:
-            return str(grid.path)
+        grid_path = locate_grid_path(data.latitude, data.longitude, list(user.capture_paths))
+        if grid_path is not None:
+            return grid_path
     if data.unit is not None:
         if data.unit.is_retired:
             raise InvalidInput.field("unit_id", "该辖区已撤销", code="unit_retired")

@@ -8,6 +8,7 @@ absolute lifetime and "end this session" are enforced. Password checks go throug
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.contrib.auth import logout as django_logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -356,15 +357,17 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         # One plain query on every API call: the session and its user's stamp; the user comes
         # from the per-process cache while the stamp is unchanged.
-        found = list(LoginSession.objects.raw(_TOKEN_SQL, [_hash(token)]))
-        if not found:
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKEN_SQL, [_hash(token)])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        stamp: str = getattr(found[0], "user_stamp")  # noqa: B009  (a column of the raw query)
-        user = grants.cached_user(found[0].user_id, stamp)
+        found = LoginSession.from_db(connection.alias, _SESSION_COLUMNS, _session_values(row))
+        user = grants.cached_user(found.user_id, row[-1])
         if user is None:
             return None
-        found[0].user = user
-        ls = _check_live(request, found[0])
+        found.user = user
+        ls = _check_live(request, found)
         if ls is None or not user.is_active:
             return None
         request.login_session = ls  # type: ignore[attr-defined]
@@ -372,9 +375,25 @@ class TokenAuth(HttpBearer):
         return _gate(request, user, allow_pending=self.allow_pending)
 
 
+_SESSION_COLUMNS = [f.attname for f in LoginSession._meta.concrete_fields]
+_SESSION_TIMES = [i for i, f in enumerate(LoginSession._meta.concrete_fields) if isinstance(f, models.DateTimeField)]
+
+
+def _session_values(row: tuple[Any, ...]) -> list[Any]:
+    """The session's columns of a token query row. SQLite gives its times without a zone (the
+    ORM's converters would add UTC, as it stores them)."""
+    values = list(row[:-1])
+    if connection.vendor == "sqlite":
+        for i in _SESSION_TIMES:
+            if values[i] is not None and timezone.is_naive(values[i]):
+                values[i] = values[i].replace(tzinfo=dt.UTC)
+    return values
+
+
 _TOKEN_SQL = (
-    f"SELECT s.*, u.grants_stamp AS user_stamp FROM {LoginSession._meta.db_table} s "
-    f"JOIN {User._meta.db_table} u ON u.id = s.user_id WHERE s.key_hash = %s AND s.kind = 'token'"
+    f"SELECT {', '.join('s.' + f.column for f in LoginSession._meta.concrete_fields)}, u.grants_stamp "
+    f"FROM {LoginSession._meta.db_table} s JOIN {User._meta.db_table} u ON u.id = s.user_id "
+    "WHERE s.key_hash = %s AND s.kind = 'token'"
 )
 
 
