@@ -72,6 +72,59 @@ def _list_row(case: Case, categories: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# A list page reads these columns, not 20 cases with their four units and departments: the
+# rows are built from plain values (half the time of a page, which is all Python).
+_LIST_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "category_code",
+    "title",
+    "status",
+    "urgency",
+    "is_major",
+    "is_mass_incident",
+    "supervision",
+    "overdue_level",
+    "path",
+    "due_at",
+    "created_at",
+    "version",
+    "holder_unit__name",
+    "holder_department__name",
+    "initiator_unit__name",
+    "initiator_department__name",
+)
+_KIND_LABELS = dict(Case._meta.get_field("kind").flatchoices)
+_STATUS_LABELS = dict(Case._meta.get_field("status").flatchoices)
+
+
+def _list_values(v: dict[str, Any], categories: dict[str, str]) -> dict[str, Any]:
+    """The same row as `_list_row`, from the values of `_LIST_COLUMNS`."""
+    return {
+        "id": v["id"],
+        "number": v["number"],
+        "kind": v["kind"],
+        "kind_label": _KIND_LABELS.get(v["kind"], v["kind"]),
+        "category_code": v["category_code"],
+        "category_label": categories.get(v["category_code"], ""),
+        "title": v["title"],
+        "status": v["status"],
+        "status_label": _STATUS_LABELS.get(v["status"], v["status"]),
+        "urgency": v["urgency"],
+        "is_major": v["is_major"],
+        "is_mass_incident": v["is_mass_incident"],
+        "supervision": v["supervision"],
+        "overdue_level": v["overdue_level"],
+        "path": v["path"],
+        "holder_name": v["holder_department__name"] or v["holder_unit__name"],
+        "initiator_name": v["initiator_department__name"] or v["initiator_unit__name"],
+        "due_at": v["due_at"],
+        "created_at": v["created_at"],
+        "version": v["version"],
+    }
+
+
 def _base(user: User) -> QuerySet[Case]:
     return (
         Case.objects.visible_to(user)
@@ -253,11 +306,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
     if filters.cursor is not None:
         qs = qs.filter(pk__lt=filters.cursor)
     limit = max(1, min(filters.limit, 100))
-    rows = list(qs.order_by("-id")[: limit + 1])
+    rows = list(qs.order_by("-id").values(*_LIST_COLUMNS)[: limit + 1])
     categories = _categories()
     return {
-        "items": [_list_row(c, categories) for c in rows[:limit]],
-        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+        "items": [_list_values(v, categories) for v in rows[:limit]],
+        "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
     }
 
 
