@@ -15,6 +15,7 @@ from __future__ import annotations
 import select
 
 from django.db.backends.postgresql import base
+import psycopg
 from psycopg import pq
 
 
@@ -23,8 +24,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         conn = self.connection
         if conn is None or conn.closed or conn.pgconn.status != pq.ConnStatus.OK:
             return False
+        if conn.pgconn.transaction_status in (pq.TransactionStatus.INERROR, pq.TransactionStatus.UNKNOWN):
+            return False  # a failed transaction left open: start afresh, as SELECT 1 would have
         try:
             readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
-        except (OSError, ValueError):
+        except (OSError, ValueError, psycopg.Error):
             return False
         return not readable
