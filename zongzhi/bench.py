@@ -13,7 +13,8 @@ if missing and emptied first: give it a scratch database, never a real one).
   of the due rows.
 - registry.*: imports against a bare COPY, lists and name search (zongzhi/registry/bench.py).
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
-  with production's configuration (Redis, notices written to the outbox).
+  with production's configuration (Redis, notices written to the outbox); each report is made
+  from inside one of the village's grids, so the grid lookup finds its grid.
 - notify.deliver_rate: those reports' notices delivered by the outbox job, per second.
 """
 

@@ -324,6 +324,24 @@ def _category_row(c: PersonCategory, unit_names: dict[str, str], today: date) ->
     }
 
 
+_CATEGORY_LIST_FIELDS = (
+    "id",
+    "path",
+    "resident_id",
+    "group",
+    "category_code",
+    "risk_level",
+    "listed_on",
+    "visit_every_days",
+    "next_visit_on",
+    "last_visit_on",
+    "visit_count",
+    "is_retired",
+    "resident__name",
+    "resident__id_number_mask",
+)
+
+
 def _category_rows(items: list[PersonCategory]) -> list[dict[str, Any]]:
     units = _unit_names({c.path for c in items})
     today = timezone.localdate()
@@ -351,7 +369,12 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
     services.require_sensitive(user)
     if filters.group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
-    qs = PersonCategory.objects.visible_to(user).filter(group=filters.group).select_related("resident")
+    qs = (
+        PersonCategory.objects.visible_to(user)
+        .filter(group=filters.group)
+        .select_related("resident")
+        .only(*_CATEGORY_LIST_FIELDS)  # a resident's row is wide: a list shows two of its columns
+    )
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
     if not filters.include_retired:

@@ -189,25 +189,38 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
     """Rows of the first sheet: read with calamine (fast), or streamed with openpyxl for very
     large files and for files with formulas (openpyxl shows the formula itself, which the
     checks refuse; calamine would hand over its last computed value)."""
+    invalid = "文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板"
     try:
-        use_calamine = path.stat().st_size <= CALAMINE_MAX_BYTES and not _has_formulas(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
-    if use_calamine:
+        small = path.stat().st_size <= CALAMINE_MAX_BYTES
+    except OSError as exc:
+        raise ImportFileError(invalid) from exc
+    if small:
+        from concurrent.futures import ThreadPoolExecutor
+
         from python_calamine import CalamineWorkbook
 
-        try:
-            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        except Exception as exc:  # calamine raises its own errors for broken workbooks
-            raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
-        estimate = max(0, sheet.height - 1)
-
-        def fast_rows() -> Iterator[list[str]]:
-            for row in sheet.iter_rows():
-                yield [_cell_text(v) for v in row]
-
-        return fast_rows(), estimate
+        # calamine parses without holding the GIL: the formula scan (unzipping, also without
+        # it) runs beside it rather than before it.
+        with ThreadPoolExecutor(1) as scan:
+            formulas = scan.submit(_has_formulas, path)
+            try:
+                sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            except Exception:  # calamine raises its own errors for broken workbooks
+                sheet = None
+            try:
+                has_formulas = formulas.result()
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise ImportFileError(invalid) from exc
+        if not has_formulas:
+            if sheet is None:
+                raise ImportFileError(invalid)
+            return _calamine_rows(sheet), max(0, sheet.height - 1)
     return _openpyxl_rows(path)
+
+
+def _calamine_rows(sheet: Any) -> Iterator[list[str]]:
+    for row in sheet.iter_rows():
+        yield [_cell_text(v) for v in row]
 
 
 def _openpyxl_rows(path: Path) -> tuple[Iterator[list[str]], int]:
