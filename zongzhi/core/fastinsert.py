@@ -101,7 +101,7 @@ def one_round_trip() -> Iterator[None]:
             yield
             if waiting:
                 with connection.cursor() as cursor:
-                    cursor.execute(_merged(cursor.cursor, waiting))
+                    cursor.execute(_merged(waiting))
     finally:
         waiting.clear()  # after an error nothing left waiting is written
         _waiting.reset(token)
@@ -112,11 +112,13 @@ def _carry(waiting: list[tuple[str, Sequence[Any]]]) -> Callable[..., Any]:
         if not waiting:
             return execute(sql, params, many, context)
         cursor = context["cursor"].cursor
-        if many or isinstance(params, dict):  # these cannot carry the writes: they go first, alone
-            _send(cursor, waiting)
+        if many or isinstance(params, dict) or getattr(cursor, "name", None):
+            # executemany, named parameters and server-side cursors (DECLARE … FOR one query)
+            # cannot carry the writes: they go first, alone
+            _send(waiting)
             return execute(sql, params, many, context)
         count = len(waiting)
-        message = _merged(cursor, waiting) + "; " + (cursor.mogrify(sql, params) if params is not None else sql)
+        message = _merged(waiting) + "; " + (cursor.mogrify(sql, params) if params is not None else sql)
         result = execute(message, None, many, context)
         for _ in range(count):  # the caller reads the result of its own query, the message's last
             cursor.nextset()
@@ -125,15 +127,16 @@ def _carry(waiting: list[tuple[str, Sequence[Any]]]) -> Callable[..., Any]:
     return wrapper
 
 
-def _merged(cursor: Any, waiting: list[tuple[str, Sequence[Any]]]) -> str:
+def _merged(waiting: list[tuple[str, Sequence[Any]]]) -> str:
     """The waiting statements with their values merged in, one by one: psycopg keeps the parse
     of each (short, repeated) statement, where it would parse a long joined one every time."""
-    text = "; ".join(cursor.mogrify(sql, params) for sql, params in waiting)
+    with connection.connection.cursor() as cursor:  # a client-side cursor: nothing is sent
+        text = "; ".join(cursor.mogrify(sql, params) for sql, params in waiting)
     waiting.clear()
     return text
 
 
-def _send(cursor: Any, waiting: list[tuple[str, Sequence[Any]]]) -> None:
-    message = _merged(cursor, waiting)
+def _send(waiting: list[tuple[str, Sequence[Any]]]) -> None:
+    message = _merged(waiting)
     with connection.wrap_database_errors:
-        cursor.execute(message)
+        connection.connection.execute(message)

@@ -34,3 +34,16 @@ def test_writes_left_at_the_end_are_sent_and_a_refused_message_writes_nothing() 
         record_event("bench.refused")
         Inserter(CodeTable).insert(CodeTable(code=existing.code, name="重复的代码表"))
     assert not AuditLog.objects.filter(action="bench.refused").exists()
+
+
+def test_writes_waiting_before_a_query_that_cannot_carry_them_go_first() -> None:
+    with one_round_trip():
+        record_event("bench.before_iterator")
+        # a server-side cursor on PostgreSQL (one query per DECLARE): the write goes alone first
+        seen = [
+            a
+            for a in AuditLog.objects.filter(action="bench.before_iterator")
+            .values_list("action", flat=True)
+            .iterator(chunk_size=10)
+        ]
+    assert seen == ["bench.before_iterator"]
