@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from zongzhi.core.context import current_actor
 from zongzhi.core.fastinsert import Inserter
@@ -115,44 +116,46 @@ def record_event(
     detail: dict[str, Any] | None = None,
     username: str | None = None,
     user_id: int | None = None,
-) -> AuditLog:
+) -> None:
     """Write a business event. `username`/`user_id` override the context (failed logins)."""
     fields = _actor_fields()
     if username is not None:
         fields["username"] = username
     if user_id is not None:
         fields["user_id"] = user_id
-    return _insert.insert(
-        AuditLog(
-            layer=AuditLog.Layer.EVENT,
-            action=action,
-            detail=audit_value(detail or {}),
+    _insert.insert_values(
+        {
+            "layer": AuditLog.Layer.EVENT,
+            "action": action,
+            "detail": audit_value(detail or {}),
+            "at": timezone.now(),
             **fields,
             **_object_fields(obj),
-        )
+        }
     )
 
 
-def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]]) -> AuditLog:
+def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]]) -> None:
     """Write a field-level change record (called by the post_save/post_delete receivers)."""
-    return _insert.insert(
-        AuditLog(
-            layer=AuditLog.Layer.CHANGE,
-            action=action,
-            changes=changes,
+    _insert.insert_values(
+        {
+            "layer": AuditLog.Layer.CHANGE,
+            "action": action,
+            "changes": changes,
+            "at": timezone.now(),
             **_actor_fields(),
             **_object_fields(obj),
-        )
+        }
     )
 
 
-def record_created(instance: ChangeLoggedModel) -> AuditLog:
+def record_created(instance: ChangeLoggedModel) -> None:
     """The creation record of a new object: its filled-in fields. Sent by the post_save
     receiver, and by code that writes a row without the ORM's save (`core.fastinsert`)."""
     after = instance.audit_state()
     instance._audit_saved = after
     changes = {name: [None, value] for name, value in after.items() if value not in (None, "", [], {})}
-    return record_change("create", instance, changes)
+    record_change("create", instance, changes)
 
 
 def action_label(action: str) -> str:

@@ -62,20 +62,32 @@ class Inserter(Generic[M]):
         params: list[Any] = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields]
         if with_pk:
             params.insert(0, self.pk.get_db_prep_save(obj.pk, connection))
-        waiting = _waiting.get()
-        if waiting is not None and connection.vendor == "postgresql":
-            waiting.append((self._statement(with_pk, returning=False), params))
-        else:
-            sql = self._statement(with_pk, returning=not with_pk)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                if not with_pk:
-                    obj.pk = (
-                        cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
-                    )
+        pk = self._write(params, with_pk=with_pk, returning=not with_pk)
+        if not with_pk:
+            obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
         return obj
+
+    def insert_values(self, values: dict[str, Any]) -> None:
+        """Write one row from values by field attname (a missing one takes the field's default)
+        without making an instance: for rows nothing reads back as they are written (audit)."""
+        params = [
+            f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection)
+            for f in self.fields
+        ]
+        self._write(params, with_pk=False, returning=False)
+
+    def _write(self, params: list[Any], *, with_pk: bool, returning: bool) -> Any:
+        waiting = _waiting.get()
+        if waiting is not None and connection.vendor == "postgresql":
+            waiting.append((self._statement(with_pk, returning=False), params))
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(with_pk, returning=returning), params)
+            if not returning:
+                return None
+            return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
 
 
 def write(sql: str, params: Sequence[Any]) -> None:
