@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import shapely
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from shapely.geometry import shape
 
 from zongzhi.core.scope import subtree_q
@@ -13,12 +16,13 @@ from zongzhi.core.scope import subtree_q
 from .models import Unit
 
 _CACHE_SECONDS = 60
-# Per unit path: the active grids under it, as (path, prepared boundary).
-_cache: dict[str, tuple[float, list[tuple[str, shapely.Geometry]]]] = {}
+# Per unit path: the active grids under it, as (id, prepared boundary). Ids, not paths: a grid
+# moved to another street keeps its id, and its path is read when it is found.
+_cache: dict[str, tuple[float, list[tuple[int, shapely.Geometry]]]] = {}
 _lock = threading.Lock()
 
 
-def _grids_under(path: str) -> list[tuple[str, shapely.Geometry]]:
+def _grids_under(path: str) -> list[tuple[int, shapely.Geometry]]:
     now = time.monotonic()
     with _lock:
         hit = _cache.get(path)
@@ -26,10 +30,10 @@ def _grids_under(path: str) -> list[tuple[str, shapely.Geometry]]:
             return hit[1]
     rows = Unit.objects.filter(subtree_q([path]), level="grid", is_retired=False, boundary__isnull=False)
     shapes = []
-    for grid_path, boundary in rows.values_list("path", "boundary"):
+    for grid_id, boundary in rows.values_list("id", "boundary"):
         geometry = shape(boundary)
         shapely.prepare(geometry)
-        shapes.append((grid_path, geometry))
+        shapes.append((grid_id, geometry))
     with _lock:
         _cache[path] = (now, shapes)
     return shapes
@@ -43,11 +47,14 @@ def forget_grids() -> None:
 
 def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> str | None:
     """The path of the active grid under one of `within` (unit paths) that contains the point:
-    from the cached boundaries, no query (every report asks)."""
+    boundaries from the cache, the path (current even if the grid has just moved) by its id."""
     for path in within:
-        for grid_path, geometry in _grids_under(path):
+        for grid_id, geometry in _grids_under(path):
             if shapely.contains_xy(geometry, longitude, latitude):
-                return grid_path
+                found: str | None = (
+                    Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
+                )
+                return found
     return None
 
 
@@ -55,3 +62,10 @@ def locate_grid(latitude: float, longitude: float, within: list[str]) -> Unit | 
     """The active grid under one of `within` (unit paths) that contains the point, if any."""
     path = locate_grid_path(latitude, longitude, within)
     return Unit.objects.filter(path=path).first() if path is not None else None
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="geo-grids")
+def _forget_on_save(sender: Any, **kw: Any) -> None:
+    """A unit saved in this process (a boundary drawn, a grid retired): read the grids again.
+    Other processes read them again within _CACHE_SECONDS."""
+    forget_grids()

@@ -17,6 +17,7 @@ from zongzhi.audit.models import AuditLog
 from zongzhi.cases import services
 from zongzhi.cases.models import Case, CaseAction
 from zongzhi.notify.models import PendingNotice
+from zongzhi.units.demo import GRID_1
 from zongzhi.units.models import User
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,16 @@ def test_outside_a_transaction_a_resent_report_adds_nothing(settings: Any) -> No
     assert "error" not in outcome, outcome.get("error")
     assert outcome["created"] == (True, False) and outcome["same"]
     assert (outcome["cases"], outcome["steps"], outcome["events"], outcome["notices"]) == (1, 1, 1, 1)
+
+
+def test_a_report_in_a_grid_just_moved_lands_under_its_new_path(api: Any, unit: Any) -> None:
+    ring = unit(GRID_1).boundary["coordinates"][0][:4]
+    position = {"latitude": sum(p[1] for p in ring) / 4, "longitude": sum(p[0] for p in ring) / 4}
+    county = api("county_officer")
+    first = county.post("/api/cases", _body(**position))  # the district's grids are now cached
+    assert first.status_code == 201 and first.json()["case"]["path"] == GRID_1
+    village, street = unit("320111003001"), unit("320111004")
+    moved = api("sysadmin").post(f"/api/units/{village.pk}/move", {"parent_id": street.pk, "code": "320111004091"})
+    assert moved.status_code == 200
+    again = county.post("/api/cases", _body(**position))
+    assert again.status_code == 201 and again.json()["case"]["path"] == "320111004091001"
