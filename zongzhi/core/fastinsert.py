@@ -13,6 +13,8 @@ in front of the block's next query, in the same message, or on their own at the 
 block. PostgreSQL runs the statements of one message in order and, outside a transaction block,
 as one implicit transaction: they are all written or none is. So a block should read what it
 needs first and write afterwards; a query between two writes splits them into two messages.
+Open a block inside a transaction, never a transaction inside a block: COMMIT and ROLLBACK do
+not pass through the block, so writes waiting in it would miss the transaction's end.
 On SQLite (no network between the server and its database) the writes run at once.
 """
 
