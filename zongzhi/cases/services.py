@@ -255,7 +255,7 @@ def _create(user: User, data: NewCase) -> Case:
     its first timeline step, the `case.created` event and the holder's notice. On PostgreSQL
     those writes wait and go in one message (`one_round_trip`): outside a transaction that
     message is one implicit transaction, so a report costs two round trips after the
-    login check (its id, its writes) instead of nine with BEGIN and COMMIT. A report whose
+    login check and the grid's path (its id, its writes) instead of nine with BEGIN and COMMIT. A report whose
     notices are written at once (no broker), or made inside a caller's transaction, runs in a
     transaction of its own; so does one with attachments, which are taken under a lock and
     tied to the first step by its id.
