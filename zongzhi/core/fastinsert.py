@@ -81,21 +81,23 @@ class Inserter(Generic[M]):
         self._write(params, with_pk=False, returning=False)
 
     def _write(self, params: list[Any], *, with_pk: bool, returning: bool) -> Any:
-        waiting = _waiting.get()
-        if waiting is not None and connection.vendor == "postgresql":
-            waiting.append((self._statement(with_pk, returning=False), params))
+        if not returning or _held() is not None:  # a held row gets no id back
+            write(self._statement(with_pk, returning=False), params)
             return None
         with connection.cursor() as cursor:
-            cursor.execute(self._statement(with_pk, returning=returning), params)
-            if not returning:
-                return None
+            cursor.execute(self._statement(with_pk, returning=True), params)
             return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+
+
+def _held() -> list[tuple[str, Sequence[Any]]] | None:
+    """The writes waiting in the current `one_round_trip()` block, on PostgreSQL."""
+    return _waiting.get() if connection.vendor == "postgresql" else None
 
 
 def write(sql: str, params: Sequence[Any]) -> None:
     """Run a statement that returns nothing; inside `one_round_trip()` it waits with the others."""
-    waiting = _waiting.get()
-    if waiting is not None and connection.vendor == "postgresql":
+    waiting = _held()
+    if waiting is not None:
         waiting.append((sql, params))
         return
     with connection.cursor() as cursor:

@@ -45,23 +45,29 @@ def forget_grids() -> None:
         _cache.clear()
 
 
-def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> str | None:
-    """The path of the active grid under one of `within` (unit paths) that contains the point:
-    boundaries from the cache, the path (current even if the grid has just moved) by its id."""
+def _grid_at(latitude: float, longitude: float, within: list[str]) -> int | None:
+    """The id of a cached grid under one of `within` (unit paths) that contains the point."""
     for path in within:
         for grid_id, geometry in _grids_under(path):
             if shapely.contains_xy(geometry, longitude, latitude):
-                found: str | None = (
-                    Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
-                )
-                return found
+                return grid_id
     return None
+
+
+def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> str | None:
+    """The path of the active grid that contains the point (see `locate_grid`): read by the
+    grid's id, so it is current even if the grid has just moved."""
+    grid_id = _grid_at(latitude, longitude, within)
+    if grid_id is None:
+        return None
+    path: str | None = Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
+    return path
 
 
 def locate_grid(latitude: float, longitude: float, within: list[str]) -> Unit | None:
     """The active grid under one of `within` (unit paths) that contains the point, if any."""
-    path = locate_grid_path(latitude, longitude, within)
-    return Unit.objects.filter(path=path).first() if path is not None else None
+    grid_id = _grid_at(latitude, longitude, within)
+    return Unit.objects.filter(pk=grid_id, is_retired=False).first() if grid_id is not None else None
 
 
 @receiver(post_save, sender=Unit, dispatch_uid="geo-grids")
