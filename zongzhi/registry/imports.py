@@ -219,8 +219,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
 
 
 def _calamine_rows(sheet: Any) -> Iterator[list[str]]:
+    # Most cells of a register are text: they pass as they are (a call per cell would cost a
+    # second per hundred thousand rows).
     for row in sheet.iter_rows():
-        yield [_cell_text(v) for v in row]
+        yield [v if v.__class__ is str else _cell_text(v) for v in row]
 
 
 def _openpyxl_rows(path: Path) -> tuple[Iterator[list[str]], int]:
