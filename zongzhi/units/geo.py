@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import shapely
+from django.db import connection
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from shapely.geometry import shape
@@ -60,8 +61,14 @@ def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> st
     grid_id = _grid_at(latitude, longitude, within)
     if grid_id is None:
         return None
-    path: str | None = Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
-    return path
+    # A plain query: this runs on every report, and the ORM would compile it each time.
+    with connection.cursor() as cursor:
+        cursor.execute(_PATH_SQL, [grid_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_PATH_SQL = f"SELECT path FROM {Unit._meta.db_table} WHERE id = %s AND NOT is_retired"
 
 
 def locate_grid(latitude: float, longitude: float, within: list[str]) -> Unit | None:
