@@ -1,10 +1,10 @@
 /**
- * What the position picker and the places map share: a Leaflet map with the server's local tile
- * layer if it names one (the intranet has no internet), a unit's boundaries drawn beneath, and a
- * map that fits itself again once it first has a size (it may be laid out in a dialog that is
- * still opening).
+ * What the unit map, the position picker and the places map share: a Leaflet map with the
+ * server's local tile layer if it names one (the intranet has no internet), a unit's boundaries
+ * drawn beneath, and a map that fits itself again once it first has a size (it may be laid out in
+ * a dialog that is still opening, or in a hidden tab).
  */
-import { onBeforeUnmount, onMounted, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import L from 'leaflet'
 import type { GeoJsonObject } from 'geojson'
 import type { FeatureCollection, UnitFeatureProps } from '@/api/types'
@@ -13,10 +13,13 @@ import type { FeatureCollection, UnitFeatureProps } from '@/api/types'
 export const FALLBACK_CENTER: L.LatLngTuple = [32.06, 118.79]
 
 export interface MapOptions {
+  /** The tile server's address; the tiles follow it when it changes. */
   tileUrl: () => string | null
   attribution: () => string
   /** Draw dots on a canvas (many markers). */
   preferCanvas?: boolean
+  /** Leaflet's own options where this map differs from the defaults below. */
+  leaflet?: L.MapOptions
   /** Draw the component's layers and wire its events, once the map exists. */
   setup: (map: L.Map) => void
   /** Look at what the component shows; called once drawn and again when the map first has a size. */
@@ -25,22 +28,29 @@ export interface MapOptions {
 
 export function useLeafletMap(el: Ref<HTMLDivElement | null>, options: MapOptions): ShallowRef<L.Map | null> {
   const map = shallowRef<L.Map | null>(null)
+  let tiles: L.TileLayer | null = null
   let observer: ResizeObserver | null = null
   let lastWidth = 0
 
+  function setTiles(m: L.Map): void {
+    tiles?.remove()
+    const url = options.tileUrl()
+    tiles = url ? L.tileLayer(url, { attribution: options.attribution(), maxZoom: 19 }).addTo(m) : null
+  }
+
   onMounted(() => {
     if (!el.value) return
-    const tileUrl = options.tileUrl()
     // quarter zoom steps: a unit's boundaries fill a small map instead of half of it
     const m = L.map(el.value, {
       zoomControl: true,
-      attributionControl: Boolean(tileUrl),
+      attributionControl: Boolean(options.tileUrl()),
       preferCanvas: options.preferCanvas ?? false,
       center: FALLBACK_CENTER,
       zoom: 11,
       zoomSnap: 0.25,
+      ...options.leaflet,
     })
-    if (tileUrl) L.tileLayer(tileUrl, { attribution: options.attribution(), maxZoom: 19 }).addTo(m)
+    setTiles(m)
     map.value = m
     options.setup(m)
     options.fit()
@@ -62,6 +72,10 @@ export function useLeafletMap(el: Ref<HTMLDivElement | null>, options: MapOption
     observer?.disconnect()
     map.value?.remove()
     map.value = null
+  })
+
+  watch(options.tileUrl, () => {
+    if (map.value) setTiles(map.value)
   })
 
   return map
