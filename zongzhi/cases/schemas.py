@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
 from zongzhi.units.schemas import UnitBrief
 
 from .models import Kind, Status, Urgency
@@ -56,7 +57,7 @@ class ActionIn(Schema):
     attachment_ids: list[int] = Field(default_factory=list, max_length=9)
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(OutSchema):
     id: int
     kind: Literal["image", "video"]
     name: str
@@ -70,12 +71,12 @@ class AttachmentOut(Schema):
     action_id: int | None
 
 
-class HolderOut(Schema):
+class HolderOut(OutSchema):
     unit: UnitBrief
     department: str | None
 
 
-class CaseListOut(Schema):
+class CaseListOut(OutSchema):
     id: int
     number: str | None
     kind: Kind
@@ -98,7 +99,7 @@ class CaseListOut(Schema):
     version: int
 
 
-class TimelineOut(Schema):
+class TimelineOut(OutSchema):
     id: int
     action: str
     action_label: str
@@ -141,12 +142,12 @@ class CaseBriefOut(CaseListOut):
     allowed_actions: list[str]
 
 
-class CaseCreatedOut(Schema):
+class CaseCreatedOut(OutSchema):
     created: bool
     case: CaseBriefOut
 
 
-class CaseCountsOut(Schema):
+class CaseCountsOut(OutSchema):
     todo: int
     done: int
     mine: int
@@ -154,18 +155,18 @@ class CaseCountsOut(Schema):
     overdue: int
 
 
-class CasePageOut(Schema):
+class CasePageOut(OutSchema):
     items: list[CaseListOut]
     next_cursor: int | None = Field(None, description="pass as ?cursor= for the next page (keyset)")
 
 
-class StatRow(Schema):
+class StatRow(OutSchema):
     code: str
     label: str
     count: int
 
 
-class MonthlyStatsOut(Schema):
+class MonthlyStatsOut(OutSchema):
     unit: UnitBrief
     month: str
     total: int
@@ -179,7 +180,7 @@ class MonthlyStatsOut(Schema):
     average_handling_hours: float | None
 
 
-class DeadlineRuleOut(Schema):
+class DeadlineRuleOut(OutSchema):
     id: int
     kind: Kind
     kind_label: str

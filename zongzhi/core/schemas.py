@@ -7,8 +7,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
 
-class CalendarDayOut(Schema):
+
+class CalendarDayOut(OutSchema):
     date: dt.date
     is_workday: bool
     name: str
@@ -17,20 +19,20 @@ class CalendarDayOut(Schema):
     source: Literal["package", "admin", "rule"]
 
 
-class CalendarYearOut(Schema):
+class CalendarYearOut(OutSchema):
     year: int
     known: bool
     source: Literal["package", "admin"] | None
     days: list[CalendarDayOut]
 
 
-class CalendarYearStatusOut(Schema):
+class CalendarYearStatusOut(OutSchema):
     year: int
     known: bool
     source: Literal["package", "admin"] | None
 
 
-class CalendarStatusOut(Schema):
+class CalendarStatusOut(OutSchema):
     known_years: list[int]
     current_year_known: bool
     next_year_known: bool

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
 
-class CodeTableOut(Schema):
+
+class CodeTableOut(OutSchema):
     id: int
     namespace: str
     code: str
@@ -15,7 +17,7 @@ class CodeTableOut(Schema):
     item_count: int
 
 
-class CodeItemOut(Schema):
+class CodeItemOut(OutSchema):
     id: int
     code: str
     label: str

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
 
-class NotificationOut(Schema):
+
+class NotificationOut(OutSchema):
     id: int
     kind: str
     title: str
@@ -17,7 +19,7 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class UnreadOut(Schema):
+class UnreadOut(OutSchema):
     unread: int
 
 

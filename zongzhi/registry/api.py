@@ -468,7 +468,7 @@ def _category_data(payload: CategoryIn) -> services.CategoryData:
         listed_on=payload.listed_on,
         risk_level=payload.risk_level,
         details=payload.details,
-        team=[m.dict() for m in payload.team],
+        team=[m.model_dump() for m in payload.team],
         visit_every_days=payload.visit_every_days,
         note=payload.note,
     )

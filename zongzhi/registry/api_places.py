@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
+from zongzhi.core.outputs import OutSchema
 from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.api import acting
@@ -48,7 +49,7 @@ class PlaceIn(Schema):
     extra: dict[str, Any] = Field(default_factory=dict, description="该类别的字段，见 /registry/place-specs")
 
 
-class OccupantOut(Schema):
+class OccupantOut(OutSchema):
     id: int
     resident_id: int
     name: str
@@ -59,7 +60,7 @@ class OccupantOut(Schema):
     until: date | None = Field(None, description="迁出日期；为空表示仍在住")
 
 
-class InspectionOut(Schema):
+class InspectionOut(OutSchema):
     id: int
     inspected_on: date
     result: Literal["normal", "fault", "repaired"]
@@ -68,12 +69,12 @@ class InspectionOut(Schema):
     inspector_name: str
 
 
-class InspectionMonthOut(Schema):
+class InspectionMonthOut(OutSchema):
     month: str = Field(..., description="YYYY-MM")
     count: int = Field(..., description="该月巡检次数；0 即该月未巡检")
 
 
-class MemberOut(Schema):
+class MemberOut(OutSchema):
     id: int
     name: str
     role: str
@@ -82,7 +83,7 @@ class MemberOut(Schema):
     since: date | None
 
 
-class PlaceOut(Schema):
+class PlaceOut(OutSchema):
     id: int
     kind: PlaceKind
     name: str
@@ -115,12 +116,12 @@ class PlaceOut(Schema):
     can_unmask: bool = False
 
 
-class PlacePageOut(Schema):
+class PlacePageOut(OutSchema):
     items: list[PlaceOut]
     next_cursor: int | None = None
 
 
-class PlaceSpecOut(Schema):
+class PlaceSpecOut(OutSchema):
     kind: PlaceKind
     label: str
     fields: list[str]
@@ -128,7 +129,7 @@ class PlaceSpecOut(Schema):
     sealed_phone: bool
 
 
-class PlacePointOut(Schema):
+class PlacePointOut(OutSchema):
     id: int
     name: str
     address: str
@@ -139,7 +140,7 @@ class PlacePointOut(Schema):
     missing_inspection: bool | None = None
 
 
-class PlaceMapOut(Schema):
+class PlaceMapOut(OutSchema):
     items: list[PlacePointOut] = Field(..., description="有位置的场所，最新的在前，至多 limit 个")
     total: int = Field(..., description="符合条件且有位置的场所总数")
     limit: int
@@ -161,7 +162,7 @@ class PlaceFilter(PlaceQuery):
     limit: int = 20
 
 
-class GridOut(Schema):
+class GridOut(OutSchema):
     unit: UnitBrief | None = Field(None, description="位置所在的网格（本人可登记的范围内）；没有则按所选辖区")
 
 

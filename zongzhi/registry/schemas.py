@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
 from zongzhi.units.schemas import UnitBrief
 
 ResidentKindName = Literal["registered", "floating", "overseas"]
@@ -49,7 +50,7 @@ class ResidentIn(Schema):
     longitude: float | None = None
 
 
-class ResidentRowOut(Schema):
+class ResidentRowOut(OutSchema):
     id: int
     kind: ResidentKindName
     kind_label: str
@@ -66,7 +67,7 @@ class ResidentRowOut(Schema):
     is_retired: bool
 
 
-class HistoryOut(Schema):
+class HistoryOut(OutSchema):
     at: datetime
     username: str
     action: str
@@ -115,7 +116,7 @@ class ResidentOut(ResidentRowOut):
     cases: list[dict[str, Any]] = Field(..., description="作为当事人的办件（本人可见的）")
 
 
-class ResidentPageOut(Schema):
+class ResidentPageOut(OutSchema):
     items: list[ResidentRowOut]
     next_cursor: int | None = Field(None, description="pass as ?cursor= for the next page (keyset)")
 
@@ -128,14 +129,14 @@ class RevealIn(Schema):
     field: Literal["id_number", "phone"]
 
 
-class RevealOut(Schema):
+class RevealOut(OutSchema):
     value: str
 
 
 GroupName = Literal["key", "care"]
 
 
-class TeamMember(Schema):
+class TeamMember(OutSchema):
     name: str = Field(..., max_length=30)
     role: str = Field("", max_length=20)
 
@@ -151,7 +152,7 @@ class CategoryIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class CategoryRowOut(Schema):
+class CategoryRowOut(OutSchema):
     id: int
     resident_id: int
     resident_name: str
@@ -183,7 +184,7 @@ class VisitIn(Schema):
     client_id: UUID | None = None
 
 
-class VisitOut(Schema):
+class VisitOut(OutSchema):
     id: int
     visited_on: date
     method: str
@@ -195,13 +196,13 @@ class VisitOut(Schema):
     created_at: datetime
 
 
-class VisitCreatedOut(Schema):
+class VisitCreatedOut(OutSchema):
     created: bool
     visit: VisitOut
     next_visit_on: date
 
 
-class FieldSpecOut(Schema):
+class FieldSpecOut(OutSchema):
     name: str
     label: str
     kind: str
@@ -223,12 +224,12 @@ class CategoryOut(CategoryRowOut):
     can_unmask: bool
 
 
-class CategoryPageOut(Schema):
+class CategoryPageOut(OutSchema):
     items: list[CategoryRowOut]
     next_cursor: int | None = None
 
 
-class CategorySpecOut(Schema):
+class CategorySpecOut(OutSchema):
     group: GroupName
     code: str
     label: str
@@ -241,7 +242,7 @@ class CategoryRevealIn(Schema):
     field: str = Field(..., max_length=40)
 
 
-class ServiceRowOut(Schema):
+class ServiceRowOut(OutSchema):
     unit: UnitBrief
     total: int
     on_time: int
@@ -249,7 +250,7 @@ class ServiceRowOut(Schema):
     share: float | None = Field(..., description="按期走访率（0-1）；没有列管人员时为空")
 
 
-class ServiceStatsOut(Schema):
+class ServiceStatsOut(OutSchema):
     unit: UnitBrief
     group: GroupName
     total: int
@@ -262,7 +263,7 @@ class ServiceStatsOut(Schema):
 ResidentOut.model_rebuild()
 
 
-class ImportJobOut(Schema):
+class ImportJobOut(OutSchema):
     id: int
     kind: str
     mode: Literal["import", "compare"]
@@ -296,7 +297,7 @@ class DecisionIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class ExportOut(Schema):
+class ExportOut(OutSchema):
     id: int
     kind: str
     kind_label: str

@@ -8,13 +8,14 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from zongzhi.core.masking import mask_value
+from zongzhi.core.outputs import OutSchema
 
 from .models import Department, LoginSession, User
 
 LevelName = Literal["province", "city", "county", "township", "village", "grid"]
 
 
-class UnitBrief(Schema):
+class UnitBrief(OutSchema):
     id: int
     code: str
     name: str
@@ -22,7 +23,7 @@ class UnitBrief(Schema):
     path: str
 
 
-class UnitOut(Schema):
+class UnitOut(OutSchema):
     id: int
     code: str
     name: str
@@ -51,7 +52,7 @@ class UnitMoveIn(Schema):
     code: str = Field(..., max_length=15)
 
 
-class MapFeatureProperties(Schema):
+class MapFeatureProperties(OutSchema):
     id: int
     code: str
     name: str
@@ -59,25 +60,25 @@ class MapFeatureProperties(Schema):
     is_self: bool = Field(description="the unit asked for (its own boundary), not one below it")
 
 
-class MapFeature(Schema):
+class MapFeature(OutSchema):
     type: Literal["Feature"] = "Feature"
     geometry: dict[str, Any] = Field(description="GeoJSON geometry (WGS84)")
     properties: MapFeatureProperties
 
 
-class MapOut(Schema):
+class MapOut(OutSchema):
     """A GeoJSON FeatureCollection."""
 
     type: Literal["FeatureCollection"] = "FeatureCollection"
     features: list[MapFeature]
 
 
-class UnitStatsOut(Schema):
+class UnitStatsOut(OutSchema):
     by_level: dict[str, int]
     staff: int
 
 
-class DepartmentBrief(Schema):
+class DepartmentBrief(OutSchema):
     id: int
     name: str
 
@@ -128,7 +129,7 @@ class DepartmentRenameIn(Schema):
     name: str = Field(..., max_length=100)
 
 
-class RoleBrief(Schema):
+class RoleBrief(OutSchema):
     id: int
     code: str
     name: str
@@ -208,11 +209,11 @@ class PasswordResetIn(Schema):
     new_password: str = Field(..., max_length=128)
 
 
-class PhoneOut(Schema):
+class PhoneOut(OutSchema):
     phone: str
 
 
-class RoleOut(Schema):
+class RoleOut(OutSchema):
     id: int
     code: str
     name: str
@@ -235,19 +236,19 @@ class RoleUpdateIn(Schema):
     capabilities: list[str] | None = Field(None, max_length=50)
 
 
-class CapabilityOut(Schema):
+class CapabilityOut(OutSchema):
     code: str
     label: str
     group: str
 
 
-class UserBrief(Schema):
+class UserBrief(OutSchema):
     id: int
     username: str
     full_name: str
 
 
-class SessionOut(Schema):
+class SessionOut(OutSchema):
     id: int
     user: UserBrief
     kind: Literal["session", "token"]
@@ -259,7 +260,7 @@ class SessionOut(Schema):
 
 
 # --- auth ------------------------------------------------------------------------------------
-class MeOut(Schema):
+class MeOut(OutSchema):
     user: UserOut
     capabilities: list[str]
     password_change_required: bool
@@ -273,7 +274,7 @@ class LoginIn(Schema):
     client: Literal["session", "token"] = "session"
 
 
-class LoginOut(Schema):
+class LoginOut(OutSchema):
     status: Literal["ok", "otp_required", "otp_setup_required"]
     challenge: str | None = None
     token: str | None = None
@@ -290,7 +291,7 @@ class OtpChallengeIn(Schema):
     challenge: str = Field(..., max_length=500)
 
 
-class OtpSetupOut(Schema):
+class OtpSetupOut(OutSchema):
     secret: str
     otpauth_uri: str
     qr_svg: str
@@ -300,7 +301,7 @@ class OtpCodeIn(Schema):
     code: str = Field(..., min_length=6, max_length=8)
 
 
-class OtpStatusOut(Schema):
+class OtpStatusOut(OutSchema):
     enabled: bool
 
 
@@ -309,7 +310,7 @@ class PasswordChangeIn(Schema):
     new_password: str = Field(..., max_length=128)
 
 
-class SystemConfigOut(Schema):
+class SystemConfigOut(OutSchema):
     site_name: str
     tile_url: str | None
     tile_attribution: str

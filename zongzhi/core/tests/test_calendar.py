@@ -134,7 +134,9 @@ def test_working_days_between_agrees_with_add_working_days() -> None:
     assert working_days_between(dt.date(2026, 10, 9), a) == -5
 
 
-def test_lookups_do_no_query(django_assert_num_queries: Any) -> None:
+def test_lookups_do_no_query(django_assert_num_queries: Any, monkeypatch: Any) -> None:
+    # Within one check interval (a loaded machine can take longer than the real 2 s for this loop).
+    monkeypatch.setattr(calendar, "CHECK_SECONDS", 3600.0)
     is_workday(dt.date(2026, 1, 1))  # warm the process copy
     with django_assert_num_queries(0):
         for _ in range(100):
