@@ -53,16 +53,29 @@ def minimal_roots(paths: Iterable[str]) -> list[str]:
     return roots
 
 
+def _ranges(paths: Iterable[str]) -> list[tuple[str, str]]:
+    return [(root, path_upper_bound(root)) for root in minimal_roots(paths)]
+
+
 def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
     """A Q matching rows whose `field` lies under any of `paths`; matches nothing if empty."""
-    q = Q()
-    any_root = False
-    for root in minimal_roots(paths):
-        any_root = True
-        q |= Q(**{f"{field}__gte": root, f"{field}__lt": path_upper_bound(root)})
-    if not any_root:
+    ranges = _ranges(paths)
+    if not ranges:
         return Q(pk__in=[])
+    q = Q()
+    for low, high in ranges:
+        q |= Q(**{f"{field}__gte": low, f"{field}__lt": high})
     return q
+
+
+def subtree_sql(paths: Iterable[str], column: str) -> tuple[str, list[str]]:
+    """`subtree_q` as an SQL condition on `column` with its parameters, for the few hot queries
+    written by hand."""
+    ranges = _ranges(paths)
+    if not ranges:
+        return "1 = 0", []
+    sql = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in ranges)
+    return f"({sql})", [bound for pair in ranges for bound in pair]
 
 
 def path_within(path: str, roots: Iterable[str]) -> bool:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
-from zongzhi.core.scope import minimal_roots, path_upper_bound
+from zongzhi.core.scope import minimal_roots, path_upper_bound, subtree_sql
 
 from .models import NameToken, Resident
 
@@ -58,12 +60,19 @@ def reindex(resident: Resident, old_names: tuple[str, ...] = ()) -> None:
     NameToken.objects.bulk_create(index_rows(resident.pk, resident.path, [resident.name, resident.former_name]))
 
 
+def _search_terms(fragment: str) -> tuple[int | None, str]:
+    """The token a search for `fragment` looks up, and the text the name must then contain
+    ("" when the token decides alone: a one-character fragment)."""
+    text = fragment.strip()
+    return query_token(fragment), (text if len(normalize(text)) > 1 else "")
+
+
 def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
     """A filter on residents: the name or former name contains `fragment`, through the index.
 
     The token rows carry the path, so the scope is tested inside the index as well.
     """
-    token = query_token(fragment)
+    token, text = _search_terms(fragment)
     if token is None:
         return Q()
     scope = Q()
@@ -72,8 +81,23 @@ def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
         scope |= Q(name_tokens__path__gte=root, name_tokens__path__lt=path_upper_bound(root))
     if not roots:
         return Q(pk__in=[])
-    text = fragment.strip()
     exact = Q()
-    if len(normalize(text)) > 1:  # the pair found candidates; the name decides
+    if text:  # the pair found candidates; the name decides
         exact = Q(name__contains=text) | Q(former_name__contains=text)
     return Q(name_tokens__token=token) & scope & exact
+
+
+def name_sql(fragment: str, view_paths: Iterable[str], resident: str, tokens: str) -> tuple[list[str], list[Any]]:
+    """`name_filter` as SQL conditions on a resident table aliased `resident` joined to its
+    token rows aliased `tokens` (the resident list, written by hand), with their parameters."""
+    token, text = _search_terms(fragment)
+    if token is None:
+        return [], []
+    scope, scope_params = subtree_sql(view_paths, f"{tokens}.path")
+    where = [f"{tokens}.token = %s", scope]
+    params: list[Any] = [token, *scope_params]
+    if text:
+        pattern = f"%{connection.ops.prep_for_like_query(text)}%"
+        where.append(f"({resident}.name LIKE %s ESCAPE '\\' OR {resident}.former_name LIKE %s ESCAPE '\\')")
+        params += [pattern, pattern]
+    return where, params

@@ -127,6 +127,38 @@ def test_a_name_search_pages_newest_first_without_repeats(api: Any, unit: Any) -
     assert [x["id"] for x in second["items"]] == ids[::-1][3:] and second["next_cursor"] is None
 
 
+def test_a_search_takes_wildcards_literally_and_combines_with_the_filters(api: Any, unit: Any) -> None:
+    for name, seq, kind, grid in (
+        ("马建国", "401", "registered", GRID_1),
+        ("马建军", "402", "floating", GRID_1),
+        ("马建设", "403", "floating", GRID_2),
+    ):
+        body = {"kind": kind, "name": name, "id_number": id_number(seq=seq), "phone": "", "unit_id": unit(grid).pk}
+        if kind == "floating":
+            body["floating"] = {"permit_type_code": "1", "reason_code": "01"}
+        r = _register(api, unit, **body)
+        assert r.status_code == 201, r.json()
+    client = api("village_officer")
+
+    def names(**params: Any) -> list[str]:
+        r = client.get("/api/registry/residents", params)
+        assert r.status_code == 200, r.json()
+        return [row["name"] for row in r.json()["items"]]
+
+    # "%" and "_" are characters of a name, not patterns: nobody has them.
+    assert names(q="马%") == [] and names(q="马_") == [] and names(q="%") == []
+    assert names(q="马建", kind="floating") == ["马建设", "马建军"]
+    assert names(q="马建", under=unit(GRID_1).pk) == ["马建军", "马建国"]
+    assert names(q="马建", kind="floating", under=unit(GRID_2).pk) == ["马建设"]
+    # a former name is found too
+    assert _register(api, unit, name="朱红", former_name="马小虎", id_number=id_number(seq="404")).status_code == 201
+    assert names(q="小虎") == ["朱红"]
+    # a retired resident only when asked for
+    gone = Resident.objects.get(name="马建国")
+    assert client.post(f"/api/registry/residents/{gone.pk}/retire", {"reason": "迁出"}).status_code == 200
+    assert names(q="马建国") == [] and names(q="马建国", include_retired="true") == ["马建国"]
+
+
 def test_renaming_keeps_the_index_current(api: Any, unit: Any) -> None:
     rid = _register(api, unit).json()["id"]
     r = api("village_officer").put(f"/api/registry/residents/{rid}", _body(unit, name="王卫东", former_name="王建国"))
