@@ -254,7 +254,9 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
         cases=_cases_of(r, user),
         categories_hidden=not user.has_cap(services.SENSITIVE),
         categories=(
-            _category_rows(list(r.categories.select_related("resident").order_by("is_retired", "-id")))
+            _category_rows(
+                [_category_values(c) for c in r.categories.select_related("resident").order_by("is_retired", "-id")]
+            )
             if user.has_cap(services.SENSITIVE)
             else []
         ),
@@ -329,26 +331,27 @@ def _category_labels(group: str) -> dict[str, str]:
     return labels(GROUP_TABLES[Group(group)])
 
 
-def _category_row(c: PersonCategory, unit_names: dict[str, str], today: date) -> dict[str, Any]:
+def _category_row(v: dict[str, Any], unit_names: dict[str, str], today: date) -> dict[str, Any]:
+    """A list row from the values of `_CATEGORY_LIST_FIELDS` (lists read values, not instances)."""
     return {
-        "id": c.pk,
-        "resident_id": c.resident_id,
-        "resident_name": c.resident.name,
-        "id_number_mask": c.resident.id_number_mask,
-        "group": c.group,
-        "group_label": _group_label(c.group),
-        "category_code": c.category_code,
-        "category_label": _category_labels(c.group).get(c.category_code, c.category_code),
-        "risk_level": c.risk_level,
-        "listed_on": c.listed_on,
-        "visit_every_days": c.visit_every_days,
-        "next_visit_on": c.next_visit_on,
-        "last_visit_on": c.last_visit_on,
-        "visit_count": c.visit_count,
-        "days_left": (c.next_visit_on - today).days,
-        "path": c.path,
-        "unit_name": unit_names.get(c.path, ""),
-        "is_retired": c.is_retired,
+        "id": v["id"],
+        "resident_id": v["resident_id"],
+        "resident_name": v["resident__name"],
+        "id_number_mask": v["resident__id_number_mask"],
+        "group": v["group"],
+        "group_label": _group_label(v["group"]),
+        "category_code": v["category_code"],
+        "category_label": _category_labels(v["group"]).get(v["category_code"], v["category_code"]),
+        "risk_level": v["risk_level"],
+        "listed_on": v["listed_on"],
+        "visit_every_days": v["visit_every_days"],
+        "next_visit_on": v["next_visit_on"],
+        "last_visit_on": v["last_visit_on"],
+        "visit_count": v["visit_count"],
+        "days_left": (v["next_visit_on"] - today).days,
+        "path": v["path"],
+        "unit_name": unit_names.get(v["path"], ""),
+        "is_retired": v["is_retired"],
     }
 
 
@@ -370,10 +373,17 @@ _CATEGORY_LIST_FIELDS = (
 )
 
 
-def _category_rows(items: list[PersonCategory]) -> list[dict[str, Any]]:
-    units = _unit_names({c.path for c in items})
+def _category_values(c: PersonCategory) -> dict[str, Any]:
+    """The list values of a category already loaded (with its resident)."""
+    return {
+        f: getattr(c.resident, f[10:]) if f.startswith("resident__") else getattr(c, f) for f in _CATEGORY_LIST_FIELDS
+    }
+
+
+def _category_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    units = _unit_names({v["path"] for v in items})
     today = timezone.localdate()
-    return [_category_row(c, units, today) for c in items]
+    return [_category_row(v, units, today) for v in items]
 
 
 class CategoryFilter(Schema):
@@ -397,12 +407,7 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
     services.require_sensitive(user)
     if filters.group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
-    qs = (
-        PersonCategory.objects.visible_to(user)
-        .filter(group=filters.group)
-        .select_related("resident")
-        .only(*_CATEGORY_LIST_FIELDS)  # a resident's row is wide: a list shows two of its columns
-    )
+    qs = PersonCategory.objects.visible_to(user).filter(group=filters.group)
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
     if not filters.include_retired:
@@ -418,14 +423,15 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
         today = timezone.localdate()
         edge = today if filters.due == "overdue" else today + timedelta(days=7)
         cut = edge - timedelta(days=1) if filters.due == "overdue" else edge
-        items = list(qs.filter(is_retired=False, next_visit_on__lte=cut).order_by("next_visit_on", "id")[:limit])
-        return {"items": _category_rows(items), "next_cursor": None}
+        due = qs.filter(is_retired=False, next_visit_on__lte=cut).order_by("next_visit_on", "id")
+        return {"items": _category_rows(list(due.values(*_CATEGORY_LIST_FIELDS)[:limit])), "next_cursor": None}
     if filters.cursor is not None:
         qs = qs.filter(pk__lt=filters.cursor)
-    rows = list(qs.order_by("-id")[: limit + 1])
+    # Values, not instances: a resident's row is wide, and a list shows two of its columns.
+    rows = list(qs.order_by("-id").values(*_CATEGORY_LIST_FIELDS)[: limit + 1])
     return {
         "items": _category_rows(rows[:limit]),
-        "next_cursor": rows[limit - 1].id if len(rows) > limit else None,
+        "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
     }
 
 
@@ -457,7 +463,7 @@ def _get_category(user: User, category_id: int) -> PersonCategory:
 
 
 def _category_detail(c: PersonCategory, user: User) -> dict[str, Any]:
-    row = _category_rows([c])[0]
+    row = _category_rows([_category_values(c)])[0]
     spec_fields = describe(c.group, c.category_code)
     personal = {f["name"] for f in spec_fields if f["personal"]}
     visits = list(c.visits.all()[:100])
