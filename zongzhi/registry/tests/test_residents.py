@@ -152,7 +152,12 @@ def test_a_search_takes_wildcards_literally_and_combines_with_the_filters(api: A
     assert names(q="马建", kind="floating", under=unit(GRID_2).pk) == ["马建设"]
     # a former name is found too
     assert _register(api, unit, name="朱红", former_name="马小虎", id_number=id_number(seq="404")).status_code == 201
-    assert names(q="小虎") == ["朱红"]
+    assert names(q="小虎") == ["朱红"] and names(q="马小虎") == ["朱红"]
+    # a fragment of three or more characters is found by its first and its last pair, and the
+    # middle dot of a name counts for neither
+    assert _register(api, unit, name="买买提·艾力", id_number=id_number(seq="405")).status_code == 201
+    assert names(q="买提·艾力") == ["买买提·艾力"] and names(q="买买提") == ["买买提·艾力"]
+    assert names(q="马建国军") == [] and names(q="马建设") == ["马建设"]
     # a retired resident only when asked for
     gone = Resident.objects.get(name="马建国")
     assert client.post(f"/api/registry/residents/{gone.pk}/retire", {"reason": "迁出"}).status_code == 200
