@@ -170,7 +170,8 @@ def _search(user: User, filters: ResidentFilter, text: str, root: Unit | None, l
     """One page of the list, `limit` + 1 rows, written as SQL by hand: the registry's busiest
     query, which the ORM took longer to build than the database to answer."""
     scope, scope_params = subtree_sql(user.view_paths, "r.path")
-    where, params = [scope], list[Any](scope_params)
+    where: list[str] = [scope]
+    params: list[Any] = [*scope_params]
     join, order = "", "r.id"
     if root is not None:
         under, under_params = subtree_sql([root.path], "r.path")
@@ -254,9 +255,7 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
         cases=_cases_of(r, user),
         categories_hidden=not user.has_cap(services.SENSITIVE),
         categories=(
-            _category_rows(
-                [_category_values(c) for c in r.categories.select_related("resident").order_by("is_retired", "-id")]
-            )
+            _category_rows(list(r.categories.order_by("is_retired", "-id").values(*_CATEGORY_LIST_FIELDS)))
             if user.has_cap(services.SENSITIVE)
             else []
         ),
@@ -375,9 +374,8 @@ _CATEGORY_LIST_FIELDS = (
 
 def _category_values(c: PersonCategory) -> dict[str, Any]:
     """The list values of a category already loaded (with its resident)."""
-    return {
-        f: getattr(c.resident, f[10:]) if f.startswith("resident__") else getattr(c, f) for f in _CATEGORY_LIST_FIELDS
-    }
+    values = {f: getattr(c, f) for f in _CATEGORY_LIST_FIELDS if not f.startswith("resident__")}
+    return {**values, "resident__name": c.resident.name, "resident__id_number_mask": c.resident.id_number_mask}
 
 
 def _category_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from zongzhi.core.scope import minimal_roots, path_upper_bound, subtree_sql
+from zongzhi.core.scope import subtree_q, subtree_sql
 
 from .models import NameToken, Resident
 
@@ -60,11 +60,13 @@ def reindex(resident: Resident, old_names: tuple[str, ...] = ()) -> None:
     NameToken.objects.bulk_create(index_rows(resident.pk, resident.path, [resident.name, resident.former_name]))
 
 
-def _search_terms(fragment: str) -> tuple[int | None, str]:
-    """The token a search for `fragment` looks up, and the text the name must then contain
-    ("" when the token decides alone: a one-character fragment)."""
-    text = fragment.strip()
-    return query_token(fragment), (text if len(normalize(text)) > 1 else "")
+def _search_terms(fragment: str) -> tuple[int | None, int | None, str]:
+    """What a search for `fragment` looks up: its token, the token of its last pair when it has
+    three characters or more (None otherwise), and the text the name must then contain ("" when
+    the token decides alone: a one-character fragment)."""
+    text, normalized = fragment.strip(), normalize(fragment)
+    last_pair = query_token(normalized[-2:]) if len(normalized) > 2 else None
+    return query_token(fragment), last_pair, (text if len(normalize(text)) > 1 else "")
 
 
 def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
@@ -72,15 +74,10 @@ def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
 
     The token rows carry the path, so the scope is tested inside the index as well.
     """
-    token, text = _search_terms(fragment)
+    token, _, text = _search_terms(fragment)
     if token is None:
         return Q()
-    scope = Q()
-    roots = minimal_roots(view_paths)
-    for root in roots:
-        scope |= Q(name_tokens__path__gte=root, name_tokens__path__lt=path_upper_bound(root))
-    if not roots:
-        return Q(pk__in=[])
+    scope = subtree_q(view_paths, "name_tokens__path")
     exact = Q()
     if text:  # the pair found candidates; the name decides
         exact = Q(name__contains=text) | Q(former_name__contains=text)
@@ -90,14 +87,13 @@ def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
 def name_sql(fragment: str, view_paths: Iterable[str], resident: str, tokens: str) -> tuple[list[str], list[Any]]:
     """`name_filter` as SQL conditions on a resident table aliased `resident` joined to its
     token rows aliased `tokens` (the resident list, written by hand), with their parameters."""
-    token, text = _search_terms(fragment)
+    token, last_pair, text = _search_terms(fragment)
     if token is None:
         return [], []
     scope, scope_params = subtree_sql(view_paths, f"{tokens}.path")
     where = [f"{tokens}.token = %s", scope]
     params: list[Any] = [token, *scope_params]
-    normalized = normalize(fragment)
-    if len(normalized) > 2:
+    if last_pair is not None:
         # A longer fragment's last pair is a token of every name that holds it: probing the
         # index for it drops most candidates of a common first pair before their rows are read
         # (罗秀斌: 308 residents have 罗秀, five of them also 秀斌).
@@ -105,7 +101,7 @@ def name_sql(fragment: str, view_paths: Iterable[str], resident: str, tokens: st
             f"EXISTS (SELECT 1 FROM {NameToken._meta.db_table} t2"
             f" WHERE t2.token = %s AND t2.resident_id = {tokens}.resident_id)"
         )
-        params.append(query_token(normalized[-2:]))
+        params.append(last_pair)
     if text:
         pattern = f"%{connection.ops.prep_for_like_query(text)}%"
         where.append(f"({resident}.name LIKE %s ESCAPE '\\' OR {resident}.former_name LIKE %s ESCAPE '\\')")
