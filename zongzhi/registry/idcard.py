@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from operator import mul
 
 from django.utils import timezone
@@ -187,3 +188,19 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     if day < birth:
         raise ValueError(f"{day} is before the birth date {birth}")
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def may_come_from_number_cell(number: str) -> bool:
+    """Whether an 18-digit number is what a spreadsheet's number cell makes of some number.
+
+    Excel keeps 15 significant digits. Saved as CSV the number reads as those digits and three
+    zeros; read from an .xlsx by a parser it is the double nearest to them, whose last digits
+    are whatever the double holds (320111198503121234 came back as 320111198503121024). Earlier
+    imports turned such cells into text and kept them when the checksum happened to pass (about
+    one in eleven). A real ID number matches one of the two forms by chance about once in 500,
+    so a match says "check this person's papers", not "wrong".
+    """
+    if len(number) != 18 or not number.isdigit():
+        return False
+    kept = format(int(number), ".14e")  # the 15 significant digits a number cell keeps
+    return int(number) in (int(float(kept)), int(Decimal(kept)))

@@ -26,6 +26,7 @@ from zongzhi.units.models import User
 from . import crypto
 from .categories import CARE, KEY
 from .idcard import normalize_id_number
+from .imports import precision_lost
 from .models import GROUP_TABLES, Group, ImportJob, PersonCategory, Resident
 
 BATCH = 500
@@ -107,7 +108,10 @@ def run(job: ImportJob, user: User, rows: Any, header: list[str], rejects: Any) 
 def _one(
     user: User, cells: list[str], cell: Any, fields: dict[str, int], codes: dict[str, dict[str, str]], services: Any
 ) -> str:
-    number = normalize_id_number(cell(cells, "证件号码"))
+    raw_number = cell(cells, "证件号码")
+    if lost := precision_lost("证件号码", raw_number):
+        raise ValueError(lost)
+    number = normalize_id_number(raw_number)
     if not number:
         raise ValueError("证件号码为必填")
     if any(c.startswith(("=", "+", "@")) for c in cells if c):

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import logging
 import os
+import re
 import tempfile
 import threading
 import zipfile
@@ -61,12 +62,15 @@ class Column:
     kind: str = "text"  # text | date | kind
     max_length: int = 100
     example: str = ""
+    # A long code (ID number, phone, household number …): a spreadsheet that keeps it in a
+    # number cell has kept only 15 significant digits of it, so such a value is refused.
+    long_code: bool = False
 
 
 COLUMNS: list[Column] = [
     Column("姓名", "name", required=True, max_length=50, example="王建国"),
     Column("证件类型", "id_type_code", table="id_type", example="居民身份证"),
-    Column("证件号码", "id_number", required=True, max_length=40, example="32011119850312123X"),
+    Column("证件号码", "id_number", required=True, max_length=40, long_code=True, example="32011119850312123X"),
     Column("人口类别", "kind", required=True, kind="kind", example="户籍人口"),
     Column("性别", "sex_code", table="sex", example="（居民身份证由号码推出）"),
     Column("出生日期", "birth_date", kind="date", example="（居民身份证由号码推出）"),
@@ -78,14 +82,14 @@ COLUMNS: list[Column] = [
     Column("学历", "education_code", table="education"),
     Column("宗教信仰", "religion_code", table="religion"),
     Column("职业", "occupation", max_length=60),
-    Column("联系电话", "phone", max_length=20, example="13812345678"),
+    Column("联系电话", "phone", max_length=20, long_code=True, example="13812345678"),
     Column("户籍地址", "household_address", max_length=200),
     Column("现住地址", "current_address", max_length=200, example="南京市浦口区沿江街道冯墙路1号"),
-    Column("户号", "household_number", max_length=30),
+    Column("户号", "household_number", max_length=30, long_code=True),
     Column("与户主关系", "relation_code", table="household_relation", example="户主"),
-    Column("所属网格代码", "unit_code", max_length=15, example="320111003001001"),
+    Column("所属网格代码", "unit_code", max_length=15, long_code=True, example="320111003001001"),
     Column("居住证类型", "permit_type", max_length=20),
-    Column("居住证号码", "permit_number", max_length=40),
+    Column("居住证号码", "permit_number", max_length=40, long_code=True),
     Column("发证日期", "permit_issued_on", kind="date"),
     Column("有效期至", "permit_expires_on", kind="date"),
     Column("住所类型", "residence_type", max_length=20),
@@ -107,6 +111,17 @@ FLOATING_ONLY = (
     "reason_for_moving",
 )
 OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
+
+
+# A number in scientific notation (3.20111E+17, 1.38123E+10): what a number cell holding a long
+# code turns into, in the cell itself or in a CSV saved from it. The digits are gone.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
+PRECISION_LOST = "{header}“{raw}”精度丢失（Excel 数字单元格只保留15位有效数字），请将该列设置为文本格式后重新导出"
+
+
+def precision_lost(header: str, raw: str) -> str | None:
+    """The reason to refuse a long code that came out of a number cell, or None."""
+    return PRECISION_LOST.format(header=header, raw=raw) if _SCIENTIFIC.match(raw) else None
 
 
 class ImportFileError(Exception):
@@ -171,9 +186,19 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+# Excel keeps 15 significant digits of a number; a double keeps about 16. A number cell of 16
+# digits or more has lost the rest (an 18-digit ID number typed into a number cell is stored as
+# 3.20111198503121E+17). It is passed on in that scientific form, the way Excel shows it, so
+# that the checks refuse it (PRECISION_LOST) instead of taking the digits a double happens to
+# hold, which once gave two people ID numbers that were not theirs.
+_EXACT_LIMIT = 10**15
+
+
 def _cell_text(value: Any) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _EXACT_LIMIT:
+        return format(value, ".15G")
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -332,6 +357,9 @@ class RowChecker:
             if raw[0] in "=+@" and field != "phone":
                 problems.append(f"{c.header}不能是公式")
                 continue
+            if c.long_code and (lost := precision_lost(c.header, raw)):
+                problems.append(lost)
+                continue
             if codes is not None:
                 code = codes.get(raw)
                 if code is None:
@@ -366,8 +394,15 @@ class RowChecker:
                     parse_id_number(number)
                 except Exception as exc:  # the InvalidInput's message says what is wrong
                     raise ValueError(getattr(exc, "message", str(exc))) from None
-            values["birth_date"] = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            values["sex_code"] = "1" if int(number[16]) % 2 else "2"
+            born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            sex = "1" if int(number[16]) % 2 else "2"
+            # A file's own birth date or sex that the number contradicts is a defect of the
+            # row (a wrong number, or a wrong column): it is refused, not silently replaced.
+            if values["birth_date"] is not None and values["birth_date"] != born:
+                raise ValueError(f"出生日期与身份证号码不符（号码中为{born.isoformat()}）")
+            if values["sex_code"] in ("1", "2") and values["sex_code"] != sex:
+                raise ValueError(f"性别与身份证号码不符（号码中为{'男' if sex == '1' else '女'}）")
+            values["birth_date"], values["sex_code"] = born, sex
         else:
             if values["sex_code"] not in ("0", "1", "2", "9"):
                 raise ValueError("证件不是居民身份证时须填写性别")
@@ -558,6 +593,13 @@ def prepare(
     phone_sealed = iter(crypto.seal_many(with_phone))
     phone_index = iter(crypto.blind_index_many(with_phone, "phone"))
     base = _defaults(now)
+    if not postgres:
+        # SQLite keeps times as text in Django's own form ("2026-12-04 06:00:00.123456", UTC);
+        # isoformat's "T" would sort after every time Django writes, and filters on
+        # created_at would miss the imported residents.
+        base = {
+            k: connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v for k, v in base.items()
+        }
     ids: list[int | None] = list(_allocate_ids(len(good))) if postgres else [None] * len(good)
     out: list[Prepared] = []
     block, keys = _TokenBlock(), list[int]()
