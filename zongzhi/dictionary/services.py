@@ -80,11 +80,12 @@ def require_active_code(table_code: str, code: str, *, field: str) -> None:
     label = labels(table_code).get(code)
     if label is None:
         raise InvalidInput.field(field, f"代码“{code}”不在代码表中", code="code_unknown")
-    if code in _retired(table_code):
+    if code in retired_codes(table_code):
         raise InvalidInput.field(field, f"代码“{code} {label}”已停用", code="code_retired")
 
 
-def _retired(table_code: str) -> frozenset[str]:
+def retired_codes(table_code: str) -> frozenset[str]:
+    """The codes of a table that are retired (停用): kept for old records, refused for new ones."""
     now = time.monotonic()
     hit = _retired_cache.get(table_code)
     if hit is not None and now - hit[0] < _LABELS_TTL:

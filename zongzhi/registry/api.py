@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
+import json
 import re
 from dataclasses import fields
 from datetime import date, timedelta
@@ -636,13 +637,42 @@ def start_import(
     mode: Form[str] = "import",
     unit_id: Form[int | None] = None,
     kind: Form[str] = "residents",
+    columns: Form[str] = "",
+    fixed: Form[str] = "",
 ) -> Status[dict[str, Any]]:
     """Upload an .xlsx or .csv file to import (mode=import) or compare with the registry
-    (mode=compare); the work runs in the background, poll the job for progress."""
+    (mode=compare); the work runs in the background, poll the job for progress.
+
+    A file not made from the template: its header row is found below title rows and its
+    headers are matched through the dictionary's synonyms (import_header_alias). `columns`
+    (JSON, file header → field, "" to leave a column out) overrides the matching; `fixed`
+    (JSON, field → value) gives one value to every row for a column the file lacks (e.g.
+    {"kind": "户籍人口"} for a file of registered residents)."""
     user = acting(request)
     unit = get_visible(Unit.objects.all(), user, unit_id) if unit_id is not None else None
-    job = services.start_import(acting_user=user, upload=file, mode=mode, unit=unit, kind=kind)
+    job = services.start_import(
+        acting_user=user,
+        upload=file,
+        mode=mode,
+        unit=unit,
+        kind=kind,
+        columns=_json_object(columns, "columns"),
+        fixed=_json_object(fixed, "fixed"),
+    )
     return Status(201, _job_out(job))
+
+
+def _json_object(text: str, field: str) -> dict[str, str]:
+    """A form field holding a JSON object of strings ("" for none)."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise InvalidInput.field(field, "格式不正确（应为 JSON 对象）", code="invalid_json") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise InvalidInput.field(field, "格式不正确（应为由文字组成的 JSON 对象）", code="invalid_json")
+    return value
 
 
 @router.get("/imports", response=list[ImportJobOut])

@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import logging
 import os
 import re
@@ -38,11 +39,11 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, subtree_q
-from zongzhi.dictionary.services import labels
+from zongzhi.dictionary.services import labels, retired_codes
 from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
-from . import crypto
+from . import crypto, normalize
 from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
@@ -59,7 +60,7 @@ class Column:
     field: str
     required: bool = False
     table: str | None = None  # a code table: the cell holds the code or its label
-    kind: str = "text"  # text | date | kind
+    kind: str = "text"  # text | date | kind | phone
     max_length: int = 100
     example: str = ""
     # A long code (ID number, phone, household number …): a spreadsheet that keeps it in a
@@ -82,7 +83,7 @@ COLUMNS: list[Column] = [
     Column("学历", "education_code", table="education"),
     Column("宗教信仰", "religion_code", table="religion"),
     Column("职业", "occupation", max_length=60),
-    Column("联系电话", "phone", max_length=20, long_code=True, example="13812345678"),
+    Column("联系电话", "phone", kind="phone", max_length=20, long_code=True, example="13812345678"),
     Column("户籍地址", "household_address", max_length=200),
     Column("现住地址", "current_address", max_length=200, example="南京市浦口区沿江街道冯墙路1号"),
     Column("户号", "household_number", max_length=30, long_code=True),
@@ -100,7 +101,11 @@ COLUMNS: list[Column] = [
     Column("抵达日期", "arrived_on", kind="date"),
     Column("预计离开日期", "leaves_on", kind="date"),
 ]
-KINDS = {"户籍人口": "registered", "流动人口": "floating", "境外人员": "overseas", "境外人口": "overseas"}
+KINDS = {
+    **dict.fromkeys(("户籍人口", "户籍", "户籍人员", "常住户籍人口"), "registered"),
+    **dict.fromkeys(("流动人口", "流动", "流动人员", "外来人口"), "floating"),
+    **dict.fromkeys(("境外人员", "境外人口", "境外", "外籍人员"), "overseas"),
+}
 KINDS.update({v: v for v in KINDS.values()})
 FLOATING_ONLY = (
     "permit_type",
@@ -129,7 +134,45 @@ class ImportFileError(Exception):
 
 
 def _norm_header(text: str) -> str:
-    return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
+    """A header as compared: NFKC, no spaces, no required-marks (*, （必填）)."""
+    header = "".join(normalize.text(str(text or "")).split()).replace("*", "")
+    return header.removesuffix("(必填)")
+
+
+ALIAS_TABLE = "import_header_alias"
+HEADER_SCAN_ROWS = 10  # title rows above the header: a department's file rarely has more than two
+
+
+def header_fields() -> dict[str, str]:
+    """Normalised column header → field: the template's headers, and the synonyms that
+    administrators keep in the dictionary's table import_header_alias (an item per template
+    column, labelled with its header; below it, an item per header that departments' files use
+    for it)."""
+    from zongzhi.dictionary.models import CodeItem
+
+    ours = {_norm_header(c.header): c.field for c in COLUMNS}
+    fields = dict(ours)
+    synonyms = CodeItem.objects.filter(
+        table__code=ALIAS_TABLE, is_retired=False, parent__isnull=False, parent__is_retired=False
+    ).values_list("label", "parent__label")
+    for alias, header in synonyms:
+        field = ours.get(_norm_header(header))
+        if field:
+            fields.setdefault(_norm_header(alias), field)
+    return fields
+
+
+def find_header(rows: Iterator[list[str]], fields: dict[str, str]) -> tuple[list[str], int, Iterator[list[str]]]:
+    """(the header, its line number, the rows after it). The header is the row among the first
+    HEADER_SCAN_ROWS that names the most known columns: a merged title row (…登记表（2026年11
+    月）) or a blank line above it is passed over. A file whose rows name no known column
+    keeps its first row as the header (the missing columns are then reported)."""
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    if not head:
+        return [], 1, rows
+    scores = [len({fields.get(_norm_header(cell)) for cell in row if cell} - {None}) for row in head]
+    best = scores.index(max(scores)) if max(scores) else 0
+    return head[best], best + 1, itertools.chain(head[best + 1 :], rows)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -281,42 +324,71 @@ class RowChecker:
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.positions: dict[str, int] = state["positions"]
+        self.fixed: dict[str, str] = state["fixed"]
         self.codes: dict[str, dict[str, str]] = state["codes"]
         self.units: dict[str, tuple[str, bool]] = state["units"]
         self.capture: list[str] = state["capture"]
         self.default_path: str | None = state["default_path"]
         self.root: str = state["root"]
         self.today: dt.date = state["today"]
-        # The columns of this file in the order of COLUMNS, with what checking each needs;
-        # the values of the columns the file does not have (none of them required).
+        # The columns of this file in the order of COLUMNS, with what checking each needs and
+        # the value a short row stands for; a field given one value for the whole file has no
+        # column (its position is past every row's end) and is checked as if every row held it;
+        # the values of the other columns the file does not have (none of them required).
+        beyond = 1 << 30
         self._plan = [
-            (c.field, self.positions[c.field], c.required, self.codes[c.table] if c.table else None, c.kind, c)
+            (
+                c.field,
+                self.positions.get(c.field, beyond),
+                c.required,
+                self.codes[c.table] if c.table else None,
+                c.kind,
+                c,
+                self.fixed.get(c.field, ""),
+            )
             for c in COLUMNS
-            if c.field in self.positions
+            if c.field in self.positions or c.field in self.fixed
         ]
-        self._absent = {c.field: None if c.kind == "date" else "" for c in COLUMNS if c.field not in self.positions}
+        self._absent = {
+            c.field: None if c.kind == "date" else ""
+            for c in COLUMNS
+            if c.field not in self.positions and c.field not in self.fixed
+        }
 
     @staticmethod
-    def state(header: list[str], user: User, job: ImportJob) -> dict[str, Any]:
+    def state(header: list[str], user: User, job: ImportJob, fields: dict[str, str] | None = None) -> dict[str, Any]:
+        """What checking needs, read once: where each field is in the file (the detected
+        headers, then the uploader's own choices in `job.mapping["columns"]`), the values the
+        uploader gave for columns the file lacks (`job.mapping["fixed"]`), the code tables,
+        the units and the uploader's scope."""
+        fields = header_fields() if fields is None else fields
+        chosen: dict[str, str] = (job.mapping or {}).get("columns", {})
+        fixed: dict[str, str] = (job.mapping or {}).get("fixed", {})
         positions: dict[str, int] = {}
-        known = {_norm_header(c.header): c for c in COLUMNS}
         for i, raw in enumerate(header):
-            col = known.get(_norm_header(raw))
-            if col is not None and col.field not in positions:
-                positions[col.field] = i
-        missing = [c.header for c in COLUMNS if c.required and c.field not in positions]
+            field = chosen.get(raw, fields.get(_norm_header(raw)))
+            if field and field not in positions and field not in fixed:
+                positions[field] = i
+        missing = [c.header for c in COLUMNS if c.required and c.field not in positions and c.field not in fixed]
         if missing:
-            raise ImportFileError(f"缺少必填列：{'、'.join(missing)}（请使用系统提供的模板）")
+            raise ImportFileError(
+                f"缺少必填列：{'、'.join(missing)}（请对应到文件中的列，或为整个文件指定一个值；也可使用系统提供的模板）"
+            )
         codes: dict[str, dict[str, str]] = {}
         for c in COLUMNS:
             if c.table:
-                table = labels(c.table)
-                codes[c.table] = {**{v: k for k, v in table.items()}, **{k: k for k in table}}
+                # A retired code (停用) is refused, as the form refuses it: it maps to "".
+                table, retired = labels(c.table), retired_codes(c.table)
+                codes[c.table] = {
+                    **{v: "" if k in retired else k for k, v in table.items()},
+                    **{k: "" if k in retired else k for k in table},
+                }
         units = {
             code: (path, retired) for code, path, retired in Unit.objects.values_list("code", "path", "is_retired")
         }
         return {
             "positions": positions,
+            "fixed": fixed,
             "codes": codes,
             "units": units,
             "capture": list(user.capture_paths),
@@ -345,16 +417,16 @@ class RowChecker:
         values: dict[str, Any] = dict(self._absent)
         problems: list[str] = []
         width = len(cells)
-        for field, i, required, codes, kind, c in self._plan:
-            raw = cells[i] if i < width else ""
+        for field, i, required, codes, kind, c, constant in self._plan:
+            raw = cells[i] if i < width else constant
             if raw:
-                raw = raw.strip()
+                raw = normalize.text(raw)
             if not raw:
                 if required:
                     problems.append(f"{c.header}为必填")
                 values[field] = None if kind == "date" else ""
                 continue
-            if raw[0] in "=+@" and field != "phone":
+            if raw[0] in "=+@" and kind != "phone":
                 problems.append(f"{c.header}不能是公式")
                 continue
             if c.long_code and (lost := precision_lost(c.header, raw)):
@@ -362,8 +434,8 @@ class RowChecker:
                 continue
             if codes is not None:
                 code = codes.get(raw)
-                if code is None:
-                    problems.append(f"{c.header}“{raw}”不在代码表中")
+                if not code:
+                    problems.append(f"{c.header}“{raw}”{'不在代码表中' if code is None else '已停用'}")
                     continue
                 values[field] = code
             elif kind == "text":
@@ -371,6 +443,8 @@ class RowChecker:
                     problems.append(f"{c.header}不能超过{c.max_length}个字")
                     continue
                 values[field] = raw
+            elif kind == "phone":
+                values[field] = normalize.phone(raw)
             elif kind == "kind":
                 resident_kind = KINDS.get(raw)
                 if resident_kind is None:
@@ -379,7 +453,7 @@ class RowChecker:
                 values[field] = resident_kind
             else:  # a date
                 try:
-                    values[field] = dt.date.fromisoformat(raw.replace("/", "-").replace(".", "-")[:10])
+                    values[field] = normalize.date(raw)
                 except ValueError:
                     problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
                     continue
@@ -428,6 +502,8 @@ class RowChecker:
         if kind != ResidentKind.OVERSEAS:
             for name in OVERSEAS_ONLY:
                 values[name] = None if name.endswith("_on") else ""
+        elif values["arrived_on"] and values["leaves_on"] and values["leaves_on"] < values["arrived_on"]:
+            raise ValueError("预计离开日期不能早于抵达日期")
         values["path"] = self._unit_path(values.pop("unit_code"))
         return values, number, phone
 
@@ -811,26 +887,28 @@ def _local_copy(job: ImportJob) -> Path:
     return Path(name)
 
 
-def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], RowChecker]:
+def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], int, RowChecker]:
+    """(the rows after the header, the header, its line number, the checker)."""
     rows, estimate = open_rows(path, job.filename)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
-        raise ImportFileError("文件是空的，或第一行不是表头")
-    checker = RowChecker(RowChecker.state(header, user, job))
+    fields = header_fields()
+    header, header_line, rows = find_header(rows, fields)
+    if not header or not any(h.strip() for h in header if h):
+        raise ImportFileError("文件是空的，或找不到表头")
+    checker = RowChecker(RowChecker.state(header, user, job, fields))
     if estimate > MAX_ROWS:
         raise ImportFileError(f"一次最多导入{MAX_ROWS:,}行，请拆分文件")
-    job.total_rows = estimate
+    job.total_rows = max(0, estimate - header_line + 1)
     job.save(update_fields=["total_rows"])
-    return rows, header, checker
+    return rows, header, header_line, checker
 
 
 POOL_MIN_ROWS = 20_000
 
 
-def _chunks(rows: Iterator[list[str]]) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
-    """Non-empty rows with their line numbers, BATCH at a time, and the last line read."""
+def _chunks(rows: Iterator[list[str]], line: int = 1) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
+    """Non-empty rows with their line numbers (the header is on `line`), BATCH at a time, and
+    the last line read."""
     chunk: list[tuple[int, list[str]]] = []
-    line = 1
     for cells in rows:
         line += 1
         if not any(c.strip() for c in cells if c):
@@ -889,16 +967,16 @@ def _import(job: ImportJob, user: User) -> None:
     path = _local_copy(job)
     rejects: Rejects | None = None
     try:
-        rows, header, checker = _rows_of(job, user, path)
+        rows, header, header_line, checker = _rows_of(job, user, path)
         rejects = Rejects(header)
         seen: dict[str, int] = {}
         vendor = connection.vendor
         now = timezone.now()
         workers = _workers(job.total_rows)
         if workers:
-            _import_in_pool(job, rows, checker, rejects, seen, vendor, now, workers)
+            _import_in_pool(job, rows, header_line, checker, rejects, seen, vendor, now, workers)
         else:
-            for chunk, line in _chunks(rows):
+            for chunk, line in _chunks(rows, header_line):
                 prepared, refused = prepare(chunk, checker, vendor, now)
                 _flush(job, chunk, prepared, refused, rejects, seen, line)
         job.total_rows = job.processed_rows
@@ -913,6 +991,7 @@ def _import(job: ImportJob, user: User) -> None:
 def _import_in_pool(
     job: ImportJob,
     rows: Iterator[list[str]],
+    header_line: int,
     checker: RowChecker,
     rejects: Rejects,
     seen: dict[str, int],
@@ -926,7 +1005,7 @@ def _import_in_pool(
 
     state = {
         name: getattr(checker, name)
-        for name in ("positions", "codes", "units", "capture", "default_path", "root", "today")
+        for name in ("positions", "fixed", "codes", "units", "capture", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
     context = _pool_context()
@@ -934,7 +1013,7 @@ def _import_in_pool(
 
     with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:
         waiting: deque[tuple[Any, list[tuple[int, list[str]]], int]] = deque()
-        chunks = _chunks(rows)
+        chunks = _chunks(rows, header_line)
         exhausted = False
         while True:
             while not exhausted and len(waiting) < workers * 2:
@@ -1030,11 +1109,10 @@ def _compare(job: ImportJob, user: User) -> None:
     listed with the reason, so the counts say what an import of the file would do."""
     path = _local_copy(job)
     try:
-        rows, _header, checker = _rows_of(job, user, path)
+        rows, _header, line, checker = _rows_of(job, user, path)
         pos = checker.positions
         in_file: dict[bytes, tuple[int, str, str, str, str, str]] = {}
         bad = 0
-        line = 1
         for cells in rows:
             line += 1
             if not any(c.strip() for c in cells if c):

@@ -246,6 +246,9 @@ class ImportJob(ScopedModel):
     filename = models.CharField(max_length=200, verbose_name="文件名")
     file_sha256 = models.CharField(max_length=64, verbose_name="文件摘要")
     default_unit = models.ForeignKey("units.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    # The uploader's choices: {"columns": {file header: field, or "" to leave it out},
+    # "fixed": {field: one value for every row, for a column the file lacks}}.
+    mapping = models.JSONField(default=dict, blank=True, verbose_name="列的对应")
     created_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

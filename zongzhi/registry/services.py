@@ -598,12 +598,59 @@ MAX_IMPORT_BYTES = 300 * 1024 * 1024
 IMPORT_KINDS = {"residents": "实有人口", "key_persons": "重点人员和关怀对象"}
 
 
-def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None, kind: str = "residents") -> Any:
-    """Accept a file for import (records.write) or comparison (records.read) and queue it."""
+# Fields that differ from person to person: one value for the whole file would be wrong.
+_NEVER_FIXED = {"name", "former_name", "foreign_name", "id_number", "phone", "household_number", "permit_number"}
+
+
+def import_mapping(columns: dict[str, str], fixed: dict[str, str]) -> dict[str, Any]:
+    """The uploader's column choices, checked: each file header goes to a field of the
+    template or to "" (left out); a field the file lacks may get one value for every row."""
+    from .imports import COLUMNS
+
+    by_field = {c.field: c for c in COLUMNS}
+    errors: list[dict[str, str]] = []
+    for header, field in columns.items():
+        if not isinstance(header, str) or not isinstance(field, str) or (field and field not in by_field):
+            errors.append({"field": "columns", "message": f"列“{header}”对应的字段不存在", "code": "unknown_field"})
+    taken = [f for f in columns.values() if f]
+    if len(taken) != len(set(taken)):
+        errors.append({"field": "columns", "message": "同一个字段只能对应文件中的一列", "code": "duplicate_field"})
+    for field, value in fixed.items():
+        column = by_field.get(field)
+        if column is None or field in _NEVER_FIXED:
+            errors.append({"field": "fixed", "message": f"不能为“{field}”指定统一的值", "code": "unknown_field"})
+        elif not isinstance(value, str) or not value.strip():
+            errors.append({"field": "fixed", "message": f"请填写“{column.header}”的值", "code": "required"})
+        elif len(value.strip()) > column.max_length:
+            errors.append(
+                {"field": "fixed", "message": f"“{column.header}”不能超过{column.max_length}个字", "code": "too_long"}
+            )
+    if errors:
+        raise InvalidInput(errors[0]["message"], code=errors[0]["code"], errors=errors)
+    return {"columns": columns, "fixed": {k: v.strip() for k, v in fixed.items()}} if columns or fixed else {}
+
+
+def start_import(
+    *,
+    acting_user: User,
+    upload: Any,
+    mode: str,
+    unit: Unit | None,
+    kind: str = "residents",
+    columns: dict[str, str] | None = None,
+    fixed: dict[str, str] | None = None,
+) -> Any:
+    """Accept a file for import (records.write) or comparison (records.read) and queue it.
+    `columns` and `fixed` are the uploader's choices for a file not made from the template
+    (see `import_mapping`)."""
     import hashlib
 
     from . import imports
     from .models import ImportJob
+
+    if (columns or fixed) and kind != "residents":
+        raise InvalidInput.field("columns", "只有实有人口的导入可以指定列的对应", code="invalid_input")
+    mapping = import_mapping(columns or {}, fixed or {})
 
     if mode not in ImportJob.Mode.values:
         raise InvalidInput.field("mode", "方式应为导入或比对", code="invalid_input")
@@ -640,6 +687,7 @@ def start_import(*, acting_user: User, upload: Any, mode: str, unit: Unit | None
         filename=name,
         file_sha256=digest.hexdigest(),
         default_unit=unit,
+        mapping=mapping,
         created_by=acting_user,
     )
     with transaction.atomic():

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("registry", "0011_path_single_index")]
+
+    operations = [
+        migrations.AddField(
+            model_name="importjob",
+            name="mapping",
+            field=models.JSONField(blank=True, default=dict, verbose_name="列的对应"),
+        ),
+    ]
