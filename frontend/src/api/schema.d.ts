@@ -918,6 +918,12 @@ export interface paths {
          * Start Import
          * @description Upload an .xlsx or .csv file to import (mode=import) or compare with the registry
          *     (mode=compare); the work runs in the background, poll the job for progress.
+         *
+         *     A file not made from the template: its header row is found below title rows and its
+         *     headers are matched through the dictionary's synonyms (import_header_alias). `columns`
+         *     (JSON, file header → field, "" to leave a column out) overrides the matching; `fixed`
+         *     (JSON, field → value) gives one value to every row for a column the file lacks (e.g.
+         *     {"kind": "户籍人口"} for a file of registered residents).
          */
         post: operations["zongzhi_registry_api_start_import"];
         delete?: never;
@@ -5678,10 +5684,20 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     /**
+                     * Columns
+                     * @default
+                     */
+                    columns?: string;
+                    /**
                      * File
                      * Format: binary
                      */
                     file: string;
+                    /**
+                     * Fixed
+                     * @default
+                     */
+                    fixed?: string;
                     /**
                      * Kind
                      * @default residents
