@@ -18,6 +18,7 @@ import array
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import itertools
 import logging
@@ -25,6 +26,7 @@ import os
 import re
 import tempfile
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -235,6 +237,7 @@ def _has_formulas(path: Path) -> bool:
 # that the checks refuse it (PRECISION_LOST) instead of taking the digits a double happens to
 # hold, which once gave two people ID numbers that were not theirs.
 _EXACT_LIMIT = 10**15
+_nfkc = functools.partial(unicodedata.normalize, "NFKC")
 
 
 def _cell_text(value: Any) -> str:
@@ -420,7 +423,8 @@ class RowChecker:
         for field, i, required, codes, kind, c, constant in self._plan:
             raw = cells[i] if i < width else constant
             if raw:
-                raw = normalize.text(raw)
+                # normalize.text, inlined: a Python call per cell cost 0.3 s per 100k rows
+                raw = raw.strip() if raw.isascii() else _nfkc(raw).strip()
             if not raw:
                 if required:
                     problems.append(f"{c.header}为必填")
@@ -429,7 +433,7 @@ class RowChecker:
             if raw[0] in "=+@" and kind != "phone":
                 problems.append(f"{c.header}不能是公式")
                 continue
-            if c.long_code and (lost := precision_lost(c.header, raw)):
+            if c.long_code and ("E" in raw or "e" in raw) and (lost := precision_lost(c.header, raw)):
                 problems.append(lost)
                 continue
             if codes is not None:
@@ -444,7 +448,7 @@ class RowChecker:
                     continue
                 values[field] = raw
             elif kind == "phone":
-                values[field] = normalize.phone(raw)
+                values[field] = raw if raw.isdigit() else normalize.phone(raw)
             elif kind == "kind":
                 resident_kind = KINDS.get(raw)
                 if resident_kind is None:
