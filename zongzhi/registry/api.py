@@ -27,7 +27,7 @@ from zongzhi.units.api import acting
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import crypto, exports, imports, names, services, stats
+from . import crypto, exports, imports, names, sealed_files, services, stats
 from .categories import describe, spec_for
 from .idcard import age_on
 from .models import (
@@ -667,9 +667,9 @@ def _download(job: ImportJob, which: str) -> HttpResponse:
     stored = job.rejects_file if which == "rejects" else job.report_file
     if not stored:
         raise NotFound("没有可下载的文件")
+    body = sealed_files.read(stored)
     record_event(f"registry.{which}_downloaded", obj=job, detail={"file": job.filename})
-    with stored.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=XLSX)
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = _attachment(Path(stored.name).name)
     return response
 

@@ -2,6 +2,8 @@
 "Personal information"): ask, approve or refuse, a watermarked file for a limited time, every
 step audited. ID numbers and phones stay masked unless the request asks for them in full and
 the approver agrees to exactly that.
+
+The files are stored sealed (`sealed_files`) and opened only for the requester's download.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from zongzhi.dictionary.services import labels
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 
-from . import crypto
+from . import crypto, sealed_files
 from .models import ExportRequest, PersonCategory, Resident, ResidentKind
 
 logger = logging.getLogger("zongzhi.registry.exports")
@@ -194,10 +195,10 @@ def download(*, acting_user: User, req: ExportRequest) -> tuple[bytes, str]:
         raise Conflict("下载期限已过，请重新申请", code="expired")
     if req.status != ExportRequest.Status.READY or not req.file:
         raise Conflict("文件尚未生成", code="not_ready")
+    body = sealed_files.read(req.file)
     ExportRequest.objects.filter(pk=req.pk).update(downloads=req.downloads + 1)
     record_event("export.downloaded", obj=req, detail={"rows": req.rows, "full": req.full_id_numbers})
-    with req.file.open("rb") as fh:
-        return fh.read(), f"{KINDS[req.kind]}-{req.pk}.xlsx"
+    return body, f"{KINDS[req.kind]}-{req.pk}.xlsx"
 
 
 # --- the file ----------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def build(req_id: int) -> None:
         req.save(update_fields=["status"])
         record_event("export.failed", obj=req)
         return
-    req.file.save(f"export-{req.pk}.xlsx", File(io.BytesIO(body)), save=False)
+    sealed_files.save(req.file, f"export-{req.pk}.xlsx", body)
     req.rows, req.status = count, ExportRequest.Status.READY
     req.expires_at = timezone.now() + timedelta(hours=download_hours())
     req.save()

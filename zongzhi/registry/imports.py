@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -41,7 +40,7 @@ from zongzhi.dictionary.services import labels
 from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
-from . import crypto
+from . import crypto, sealed_files
 from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
@@ -977,7 +976,7 @@ def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
     job.rejected = rejects.count
     if rejects.count:
         stem = Path(job.filename).stem[:60]
-        job.rejects_file.save(f"{stem}-有误的行.xlsx", File(io.BytesIO(rejects.to_excel())), save=False)
+        sealed_files.save(job.rejects_file, f"{stem}-有误的行.xlsx", rejects.to_excel())
 
 
 # --- comparing -------------------------------------------------------------------------------
@@ -1101,7 +1100,7 @@ def _store_report(
     out = io.BytesIO()
     book.save(out)
     stem = Path(job.filename).stem[:60]
-    job.report_file.save(f"{stem}-比对结果.xlsx", File(io.BytesIO(out.getvalue())), save=False)
+    sealed_files.save(job.report_file, f"{stem}-比对结果.xlsx", out.getvalue())
 
 
 # --- starting --------------------------------------------------------------------------------
@@ -1188,8 +1187,8 @@ IMPORT_FILES_DAYS = 7
 
 
 def expire_files(now: dt.datetime | None = None) -> int:
-    """Rejected rows and comparison reports hold personal data in clear: deleted a week after
-    the job ended."""
+    """Rejected rows and comparison reports are kept (sealed) only while the user may need
+    them: deleted a week after the job ended."""
     now = now or timezone.now()
     old = ImportJob.objects.filter(finished_at__lt=now - dt.timedelta(days=IMPORT_FILES_DAYS)).exclude(
         rejects_file="", report_file=""

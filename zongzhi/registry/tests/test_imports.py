@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from zongzhi.registry import imports
-from zongzhi.registry.models import ImportJob, NameToken, Resident
+from zongzhi.registry.models import ExportRequest, ImportJob, NameToken, Resident
 from zongzhi.units.demo import GRID_1, GRID_2
 
 from .test_residents import id_number
@@ -351,3 +352,51 @@ def test_review_findings_hold(api: Any, unit: Any) -> None:
         {"group": "care", "category_code": "01", "details": {"allowance_type": "城市低保", "monthly_amount": "nan"}},
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "details.monthly_amount"
+
+
+# --- files at rest are sealed -----------------------------------------------------------------
+def _workbook_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content))
+    return str([list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets])
+
+
+def _stored_plaintext(stored: Any, needle: str) -> bool:
+    """Whether `needle` can be read from the stored bytes as they are, or from the XML inside
+    them if they are a workbook (an .xlsx is a zip: its cells are compressed)."""
+    with stored.open("rb") as fh:
+        raw = fh.read()
+    texts = [raw]
+    if zipfile.is_zipfile(io.BytesIO(raw)):
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            texts += [archive.read(name) for name in archive.namelist()]
+    return any(needle.encode() in text for text in texts)
+
+
+def test_stored_rejects_reports_and_exports_hold_no_plaintext_id_number_while_downloads_are_whole(
+    api: Any, unit: Any
+) -> None:
+    from zongzhi.registry import exports
+
+    bad = [*good("811", "错行")[:6], "火星族", *good("811", "错行")[7:]]  # refused: its number in the rejects
+    job = _run(api, _csv([good("810", "好行"), bad]))
+    assert (job.imported, job.rejected) == (1, 1)
+    assert not _stored_plaintext(job.rejects_file, id_number(seq="811"))
+    r = api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects")
+    assert id_number(seq="811") in _workbook_text(r.content)
+
+    compared = _run(api, _csv([good("811", "新人"), good("812", "另一新人")]), mode="compare")
+    for seq in ("810", "811", "812"):
+        assert not _stored_plaintext(compared.report_file, id_number(seq=seq))
+    r = api("village_officer").get(f"/api/registry/imports/{compared.pk}/report")
+    assert "新人" in _workbook_text(r.content)
+
+    req = api("village_officer").post(
+        "/api/registry/exports",
+        {"unit_id": unit("320111003001").pk, "reason": "核对辖区人口底数", "full_id_numbers": True},
+    )
+    api("township_officer").post(f"/api/registry/exports/{req.json()['id']}/approve", {})
+    exports.build(req.json()["id"])
+    stored = ExportRequest.objects.get(pk=req.json()["id"]).file
+    assert not _stored_plaintext(stored, id_number(seq="810")) and not _stored_plaintext(stored, "好行")
+    r = api("village_officer").get(f"/api/registry/exports/{req.json()['id']}/file")
+    assert id_number(seq="810") in _workbook_text(r.content)

@@ -1,0 +1,45 @@
+"""Files the registry keeps in storage for a while that hold personal data: an import's rejected
+rows, a comparison's report, an approved export.
+
+They are written sealed (`crypto.seal_file`, SM4-GCM under the data key) and opened only to be
+handed to the user who may download them, so a copy of the storage (a backup, a misconfigured
+bucket, a disk) gives no ID number away. The record and field a file belongs to are
+authenticated with it: a file copied onto another record does not open.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.files.base import File
+from django.db.models.fields.files import FieldFile
+
+from . import crypto
+
+logger = logging.getLogger("zongzhi.registry.sealed_files")
+
+_XLSX = b"PK\x03\x04"
+
+
+def context(stored: FieldFile) -> str:
+    """What the file is bound to: the model, the record and the field."""
+    return f"{stored.instance._meta.label_lower}:{stored.instance.pk}:{stored.field.name}"
+
+
+def save(stored: FieldFile, name: str, body: bytes) -> None:
+    """Seal `body` and store it in `stored` (the record is saved by the caller)."""
+    stored.save(name, File(io.BytesIO(crypto.seal_file(body, context(stored)))), save=False)
+
+
+def read(stored: FieldFile) -> bytes:
+    """The plain content of a stored file. A workbook written before files were sealed is
+    returned as it is: such files are deleted within their time (a week, a day) anyway."""
+    with stored.open("rb") as fh:
+        blob: bytes = fh.read()
+    if crypto.is_sealed_file(blob):
+        return crypto.unseal_file(blob, context(stored))
+    if blob[: len(_XLSX)] == _XLSX and (stored.name or "").endswith(".xlsx"):
+        logger.warning("served an unsealed file written before sealing: %s", stored.name)
+        return blob
+    raise crypto.SealError(f"{stored.name} is neither sealed nor a workbook.")
