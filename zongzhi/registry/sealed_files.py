@@ -1,5 +1,5 @@
 """Files the registry keeps in storage for a while that hold personal data: an import's rejected
-rows, a comparison's report, an approved export.
+rows, a comparison's report and its list of residents missing from the file, an approved export.
 
 They are written sealed (`crypto.seal_file`, SM4-GCM under the data key) and opened only to be
 handed to the user who may download them, so a copy of the storage (a backup, a misconfigured
@@ -9,8 +9,10 @@ authenticated with it: a file copied onto another record does not open.
 
 from __future__ import annotations
 
+import array
 import io
 import logging
+import sys
 
 from django.core.files.base import File
 from django.db.models.fields.files import FieldFile
@@ -43,3 +45,21 @@ def read(stored: FieldFile) -> bytes:
         logger.warning("served an unsealed file written before sealing: %s", stored.name)
         return blob
     raise crypto.SealError(f"{stored.name} is neither sealed nor a workbook.")
+
+
+def save_ids(stored: FieldFile, name: str, ids: array.array[int]) -> None:
+    """Store record ids, sealed, as 8-byte little-endian integers (the same on every machine)."""
+    out = array.array("q", ids)
+    if sys.byteorder == "big":
+        out.byteswap()
+    save(stored, name, out.tobytes())
+
+
+def read_ids(stored: FieldFile) -> array.array[int]:
+    with stored.open("rb") as fh:
+        data = crypto.unseal_file(fh.read(), context(stored))
+    ids = array.array("q")
+    ids.frombytes(data)
+    if sys.byteorder == "big":
+        ids.byteswap()
+    return ids
