@@ -687,7 +687,7 @@ def _download(job: ImportJob, which: str) -> HttpResponse:
     stored = job.rejects_file if which == "rejects" else job.report_file
     if not stored:
         raise NotFound("没有可下载的文件")
-    body = sealed_files.read(stored)
+    body = sealed_files.read(stored, unsealed_ok=which == "rejects")
     record_event(f"registry.{which}_downloaded", obj=job, detail={"file": job.filename})
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = _attachment(Path(stored.name).name)

@@ -17,6 +17,8 @@ import sys
 from django.core.files.base import File
 from django.db.models.fields.files import FieldFile
 
+from zongzhi.core.errors import Conflict
+
 from . import crypto
 
 logger = logging.getLogger("zongzhi.registry.sealed_files")
@@ -34,14 +36,18 @@ def save(stored: FieldFile, name: str, body: bytes) -> None:
     stored.save(name, File(io.BytesIO(crypto.seal_file(body, context(stored)))), save=False)
 
 
-def read(stored: FieldFile) -> bytes:
+def read(stored: FieldFile, *, unsealed_ok: bool = True) -> bytes:
     """The plain content of a stored file. A workbook written before files were sealed is
-    returned as it is: such files are deleted within their time (a week, a day) anyway."""
+    returned as it is (such files are deleted within their time, a week or a day), unless
+    `unsealed_ok` is false: a comparison report of that time lists the registered people
+    missing from the file, which now need an approved export."""
     with stored.open("rb") as fh:
         blob: bytes = fh.read()
     if crypto.is_sealed_file(blob):
         return crypto.unseal_file(blob, context(stored))
     if blob[: len(_XLSX)] == _XLSX and (stored.name or "").endswith(".xlsx"):
+        if not unsealed_ok:
+            raise Conflict("该文件由旧版本生成，已不再提供下载，请重新比对", code="old_file")
         logger.warning("served an unsealed file written before sealing: %s", stored.name)
         return blob
     raise crypto.SealError(f"{stored.name} is neither sealed nor a workbook.")

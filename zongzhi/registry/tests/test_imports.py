@@ -537,3 +537,19 @@ def test_stored_rejects_reports_and_exports_hold_no_plaintext_id_number_while_do
     assert not _stored_plaintext(stored, id_number(seq="810")) and not _stored_plaintext(stored, "好行")
     r = api("village_officer").get(f"/api/registry/exports/{req.json()['id']}/file")
     assert id_number(seq="810") in _workbook_text(r.content)
+
+
+def test_a_comparison_report_stored_before_reports_were_sealed_is_not_served(api: Any) -> None:
+    from django.core.files.base import ContentFile
+
+    job = _township_compares_one_row(api)
+    # What a report of the earlier version was: an unsealed workbook listing the missing people
+    # (written by hand: no service writes such a file any more).
+    book = Workbook()
+    book.active.append(["证件号码", "姓名", "所属网格"])
+    book.active.append(["3201**********0001", "乙二", "一网格"])
+    out = io.BytesIO()
+    book.save(out)
+    job.report_file.save("旧-比对结果.xlsx", ContentFile(out.getvalue()))
+    r = api("township_officer").get(f"/api/registry/imports/{job.pk}/report")
+    assert r.status_code == 409 and r.json()["code"] == "old_file"
