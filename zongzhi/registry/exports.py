@@ -2,6 +2,12 @@
 "Personal information"): ask, approve or refuse, a watermarked file for a limited time, every
 step audited. ID numbers and phones stay masked unless the request asks for them in full and
 the approver agrees to exactly that.
+
+A comparison's residents missing from the compared file (系统有、文件无) are such an export
+too (kind `compare_missing`, tied to the comparison): the comparison's report gives their count
+only, and their list goes through the same approval, watermark, time limit and audit.
+
+The files are stored sealed (`sealed_files`) and opened only for the requester's download.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,12 +28,19 @@ from zongzhi.dictionary.services import labels
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 
-from . import crypto
-from .models import ExportRequest, PersonCategory, Resident, ResidentKind
+from . import crypto, sealed_files
+from .models import ExportRequest, ImportJob, PersonCategory, Resident, ResidentKind
 
 logger = logging.getLogger("zongzhi.registry.exports")
 
-KINDS = {"residents": "实有人口", "key_persons": "重点人员", "care": "关怀对象"}
+COMPARE_MISSING = "compare_missing"
+KINDS = {
+    "residents": "实有人口",
+    "key_persons": "重点人员",
+    "care": "关怀对象",
+    COMPARE_MISSING: "比对名单（系统有、文件无）",
+}
+SENSITIVE_KINDS = frozenset({"key_persons", "care"})  # need records.sensitive
 MAX_ROWS = 1_000_000
 
 
@@ -45,15 +57,24 @@ def _approver_unit(user: User) -> Unit:
 
 
 def request_export(
-    *, acting_user: User, unit: Unit, kind: str, reason: str, resident_kind: str = "", full: bool = False
+    *,
+    acting_user: User,
+    unit: Unit,
+    kind: str,
+    reason: str,
+    resident_kind: str = "",
+    full: bool = False,
+    import_job: ImportJob | None = None,
 ) -> ExportRequest:
-    if kind not in KINDS:
+    """Ask the unit above for an export of `unit`'s records (for compare_missing: of the
+    residents `import_job` found missing from its file, see request_missing_list)."""
+    if kind not in KINDS or (kind == COMPARE_MISSING) != (import_job is not None):
         raise InvalidInput.field("kind", "导出类别不正确", code="invalid_input")
     if not acting_user.has_cap("records.read"):
         raise Forbidden(
             "没有导出实有人口的权限", audit=AuditNote("permission.denied", None, {"capability": "records.read"})
         )
-    if kind != "residents" and not acting_user.has_cap("records.sensitive"):
+    if kind in SENSITIVE_KINDS and not acting_user.has_cap("records.sensitive"):
         raise Forbidden(
             "没有导出重点人员和关怀对象的权限",
             audit=AuditNote("permission.denied", None, {"capability": "records.sensitive"}),
@@ -71,18 +92,54 @@ def request_export(
     if resident_kind and resident_kind not in ResidentKind.values:
         raise InvalidInput.field("resident_kind", "人口类别不正确", code="invalid_input")
     approver = _approver_unit(acting_user)
-    req = ExportRequest.objects.create(
-        path=unit.path,
-        kind=kind,
-        filters={"resident_kind": resident_kind} if resident_kind else {},
-        full_id_numbers=full,
-        reason=reason,
-        requested_by=acting_user,
-        approver_path=approver.path,
-    )
-    record_event("export.requested", obj=req, detail={"kind": kind, "unit": unit.code, "full": full, "reason": reason})
+    detail: dict[str, Any] = {"kind": kind, "unit": unit.code, "full": full, "reason": reason}
+    with transaction.atomic():
+        if import_job is not None:
+            _check_comparison(acting_user, import_job)
+            detail |= {"import_job": import_job.pk, "file": import_job.filename, "missing": _missing(import_job)}
+        req = ExportRequest.objects.create(
+            path=unit.path,
+            kind=kind,
+            filters={"resident_kind": resident_kind} if resident_kind else {},
+            full_id_numbers=full,
+            reason=reason,
+            requested_by=acting_user,
+            approver_path=approver.path,
+            import_job=import_job,
+        )
+        record_event("export.requested", obj=req, detail=detail)
     _tell_approvers(req, acting_user, unit)
     return req
+
+
+def request_missing_list(*, acting_user: User, job: ImportJob, reason: str, full: bool = False) -> ExportRequest:
+    """Ask for the list of the residents a comparison found registered under its unit but not
+    in the file: an export of that unit like any other, tied to the comparison."""
+    unit = Unit.objects.filter(path=job.path).first()
+    if unit is None:
+        raise NotFound()
+    return request_export(
+        acting_user=acting_user, unit=unit, kind=COMPARE_MISSING, reason=reason, full=full, import_job=job
+    )
+
+
+def _missing(job: ImportJob) -> int:
+    return int(job.report.get("missing", 0) or 0)
+
+
+def _check_comparison(user: User, job: ImportJob) -> None:
+    """The comparison is the requester's, finished, with missing residents whose ids are still
+    kept, and no other request for them is open (inside the caller's transaction)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != user.pk:
+        raise NotFound(audit=AuditNote("scope.denied", job, {"mode": "export"}))
+    if job.mode != ImportJob.Mode.COMPARE or job.status != ImportJob.Status.DONE or not _missing(job):
+        raise Conflict("该任务没有“系统有、文件无”的人员", code="nothing_missing")
+    if not job.missing_file:
+        raise Conflict("比对结果已过保存期限，请重新比对", code="expired")
+    open_states = (ExportRequest.Status.PENDING, ExportRequest.Status.APPROVED, ExportRequest.Status.READY)
+    if ExportRequest.objects.filter(import_job=job, status__in=open_states).exists():
+        raise Conflict("已申请导出该名单，请在审批或下载后再申请", code="already_requested")
 
 
 def _approvers(req: ExportRequest) -> list[User]:
@@ -93,11 +150,16 @@ def _approvers(req: ExportRequest) -> list[User]:
 def _tell_approvers(req: ExportRequest, requester: User, unit: Unit) -> None:
     from zongzhi.notify.services import notify_users
 
-    body = f"{requester.full_name or requester.username}申请导出{unit.name}的{KINDS[req.kind]}：{req.reason}"
+    what = KINDS[req.kind]
+    if req.import_job is not None:
+        what += f"（比对文件“{req.import_job.filename}”，{_missing(req.import_job)}人）"
+    body = f"{requester.full_name or requester.username}申请导出{unit.name}的{what}：{req.reason}"
     notify_users(_approvers(req), "export", "导出申请待审批", body[:500], case_id=None, sms=False)
 
 
 def _require_approver(user: User, req: ExportRequest) -> None:
+    if req.requested_by_id == user.pk:  # whatever unit the requester has moved to since
+        raise Forbidden("不能审批自己的申请", audit=AuditNote("permission.denied", req, {"action": "approve"}))
     ok = (
         user.unit is not None
         and user.unit.path == req.approver_path
@@ -183,7 +245,7 @@ def download(*, acting_user: User, req: ExportRequest) -> tuple[bytes, str]:
         raise NotFound(audit=AuditNote("scope.denied", req, {"mode": "download"}))
     # The requester's rights are checked again: a move or a lost role ends the download.
     still = acting_user.has_cap("records.read") and path_within(req.path, acting_user.view_paths)
-    if req.kind != "residents":
+    if req.kind in SENSITIVE_KINDS:
         still = still and acting_user.has_cap("records.sensitive")
     if req.full_id_numbers:
         still = still and acting_user.has_cap("pii.unmask")
@@ -194,10 +256,10 @@ def download(*, acting_user: User, req: ExportRequest) -> tuple[bytes, str]:
         raise Conflict("下载期限已过，请重新申请", code="expired")
     if req.status != ExportRequest.Status.READY or not req.file:
         raise Conflict("文件尚未生成", code="not_ready")
+    body = sealed_files.read(req.file)
     ExportRequest.objects.filter(pk=req.pk).update(downloads=req.downloads + 1)
     record_event("export.downloaded", obj=req, detail={"rows": req.rows, "full": req.full_id_numbers})
-    with req.file.open("rb") as fh:
-        return fh.read(), f"{KINDS[req.kind]}-{req.pk}.xlsx"
+    return body, f"{KINDS[req.kind]}-{req.pk}.xlsx"
 
 
 # --- the file ----------------------------------------------------------------------------------
@@ -211,13 +273,16 @@ def _resident_rows(req: ExportRequest) -> tuple[list[str], Any]:
     qs = Resident.objects.filter(subtree_q([req.path]), is_retired=False)
     if req.filters.get("resident_kind"):
         qs = qs.filter(kind=req.filters["resident_kind"])
+    records = (
+        _missing_residents(req, qs) if req.kind == COMPARE_MISSING else qs.order_by("id").iterator(chunk_size=5000)
+    )
     sex, nations = labels("sex"), labels("ethnicity")
     header = ["姓名", "证件号码", "人口类别", "性别", "出生日期", "民族", "联系电话", "现住地址", "所属网格"]
     kinds = dict(ResidentKind.choices)
 
     def rows() -> Any:
         names = unit_names([])  # warm the map once
-        for r in qs.order_by("id").iterator(chunk_size=5000):
+        for r in records:
             number = crypto.unseal(bytes(r.id_number_sealed)) if req.full_id_numbers else r.id_number_mask
             phone = crypto.unseal(bytes(r.phone_sealed)) if req.full_id_numbers and r.phone_sealed else r.phone_mask
             names = unit_names([r.path])
@@ -234,6 +299,21 @@ def _resident_rows(req: ExportRequest) -> tuple[list[str], Any]:
             ]
 
     return header, rows()
+
+
+def _missing_residents(req: ExportRequest, qs: Any) -> Any:
+    """The residents the comparison found missing from its file, as far as they are still
+    registered under the unit; 500 ids a query (SQLite takes at most 999 parameters)."""
+    job = req.import_job
+    if job is None or not job.missing_file:
+        raise Conflict("比对结果已过保存期限，请重新比对后再申请", code="expired")
+    ids = sealed_files.read_ids(job.missing_file)
+
+    def records() -> Any:
+        for i in range(0, len(ids), 500):
+            yield from qs.filter(pk__in=ids[i : i + 500].tolist()).order_by("id")
+
+    return records()
 
 
 def _category_rows(req: ExportRequest, group: str) -> tuple[list[str], Any]:
@@ -263,7 +343,7 @@ def render(req: ExportRequest) -> tuple[bytes, int]:
     footer, and in the document properties."""
     from openpyxl import Workbook
 
-    if req.kind == "residents":
+    if req.kind in ("residents", COMPARE_MISSING):
         header, rows = _resident_rows(req)
     else:
         header, rows = _category_rows(req, "key" if req.kind == "key_persons" else "care")
@@ -290,7 +370,7 @@ def render(req: ExportRequest) -> tuple[bytes, int]:
 
 def build(req_id: int) -> None:
     """Generate the approved file (background work)."""
-    req = ExportRequest.objects.select_related("requested_by").get(pk=req_id)
+    req = ExportRequest.objects.select_related("requested_by", "import_job").get(pk=req_id)
     if req.status != ExportRequest.Status.APPROVED:
         return
     try:
@@ -301,7 +381,7 @@ def build(req_id: int) -> None:
         req.save(update_fields=["status"])
         record_event("export.failed", obj=req)
         return
-    req.file.save(f"export-{req.pk}.xlsx", File(io.BytesIO(body)), save=False)
+    sealed_files.save(req.file, f"export-{req.pk}.xlsx", body)
     req.rows, req.status = count, ExportRequest.Status.READY
     req.expires_at = timezone.now() + timedelta(hours=download_hours())
     req.save()

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -45,7 +44,7 @@ from zongzhi.dictionary.services import labels, retired_codes
 from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
-from . import crypto, normalize
+from . import crypto, normalize, sealed_files
 from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
@@ -1102,7 +1101,7 @@ def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
     job.rejected = rejects.count
     if rejects.count:
         stem = Path(job.filename).stem[:60]
-        job.rejects_file.save(f"{stem}-有误的行.xlsx", File(io.BytesIO(rejects.to_excel())), save=False)
+        sealed_files.save(job.rejects_file, f"{stem}-有误的行.xlsx", rejects.to_excel())
 
 
 # --- comparing -------------------------------------------------------------------------------
@@ -1110,7 +1109,12 @@ def _compare(job: ImportJob, user: User) -> None:
     """New people (in the file, not registered anywhere), changed (name, address or phone
     differ), missing (registered under the unit, not in the file), and people of the file
     registered in another jurisdiction. A new person whose row an import would refuse is
-    listed with the reason, so the counts say what an import of the file would do."""
+    listed with the reason, so the counts say what an import of the file would do.
+
+    The report lists only people the file brought. Of the missing people it gives the count:
+    listing them would hand out the unit's registry for a one-row file, so their ids are kept
+    apart (`missing_file`) and their list is an export the unit above approves
+    (exports.request_missing_list)."""
     path = _local_copy(job)
     try:
         rows, _header, line, checker = _rows_of(job, user, path)
@@ -1150,16 +1154,17 @@ def _compare(job: ImportJob, user: User) -> None:
                     raise Cancelled()
         job.processed_rows = job.total_rows = line - 1
         registered = Resident.objects.filter(subtree_q([job.path]), is_retired=False).values_list(
-            "id_number_index", "name", "current_address", "phone_index", "id_number_mask", "path"
+            "id", "id_number_index", "name", "current_address", "phone_index", "id_number_mask", "path"
         )
-        new, changed, missing = [], [], []
+        new, changed = [], []
+        missing = array.array("q")
         units = dict(Unit.objects.filter(subtree_q([job.path])).values_list("path", "name"))
         matched: set[bytes] = set()
-        for index, name, address, phone_index, masked, rpath in registered.iterator(chunk_size=5000):
+        for rid, index, name, address, phone_index, masked, rpath in registered.iterator(chunk_size=5000):
             key = bytes(index)
             entry = in_file.get(key)
             if entry is None:
-                missing.append([masked, name, units.get(rpath, "")])
+                missing.append(rid)
                 continue
             matched.add(key)
             _line, _m, fname, faddress, fphone, _refusal = entry
@@ -1202,20 +1207,25 @@ def _compare(job: ImportJob, user: User) -> None:
         path.unlink(missing_ok=True)
 
 
+MISSING_NOTE = "名单不在本报告中：请在“数据导入”页点“申请导出名单”，经上级单位批准后下载（带水印，记入审计日志）"
+
+
 def _store_report(
     job: ImportJob,
     new: list[list[Any]],
     changed: list[list[Any]],
-    missing: list[list[Any]],
+    missing: array.array[int],
     elsewhere: list[list[Any]],
 ) -> None:
+    """The report (people of the file; of the missing ones the count only), and the ids of the
+    missing residents, both sealed."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     for title, head, rows in (
         ("新增人员", ["原行号", "证件号码", "姓名", "现住地址", "导入检查"], new),
         ("信息变化", ["证件号码", "姓名（系统）", "所属网格", "变化"], changed),
-        ("系统有、文件无", ["证件号码", "姓名", "所属网格"], missing),
+        ("系统有、文件无", ["人数", "说明"], [[len(missing), MISSING_NOTE if missing else ""]]),
         ("已在其他辖区登记", ["原行号", "证件号码", "姓名"], elsewhere),
     ):
         sheet = book.create_sheet(title)
@@ -1225,7 +1235,9 @@ def _store_report(
     out = io.BytesIO()
     book.save(out)
     stem = Path(job.filename).stem[:60]
-    job.report_file.save(f"{stem}-比对结果.xlsx", File(io.BytesIO(out.getvalue())), save=False)
+    sealed_files.save(job.report_file, f"{stem}-比对结果.xlsx", out.getvalue())
+    if missing:
+        sealed_files.save_ids(job.missing_file, f"{stem}-系统有文件无.ids", missing)
 
 
 # --- starting --------------------------------------------------------------------------------
@@ -1312,18 +1324,19 @@ IMPORT_FILES_DAYS = 7
 
 
 def expire_files(now: dt.datetime | None = None) -> int:
-    """Rejected rows and comparison reports hold personal data in clear: deleted a week after
-    the job ended."""
+    """Rejected rows, comparison reports and the ids of the residents missing from a compared
+    file are kept (sealed) only while the user may need them: deleted a week after the job
+    ended. A request for the missing list not decided by then fails; comparing again helps."""
     now = now or timezone.now()
     old = ImportJob.objects.filter(finished_at__lt=now - dt.timedelta(days=IMPORT_FILES_DAYS)).exclude(
-        rejects_file="", report_file=""
+        rejects_file="", report_file="", missing_file=""
     )
     count = 0
     for job in old:
-        for stored in (job.rejects_file, job.report_file):
+        for stored in (job.rejects_file, job.report_file, job.missing_file):
             if stored:
                 stored.delete(save=False)
-        job.save(update_fields=["rejects_file", "report_file"])
+        job.save(update_fields=["rejects_file", "report_file", "missing_file"])
         count += 1
     return count
 

@@ -262,6 +262,9 @@ class ImportJob(ScopedModel):
     rejects_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="有误行")
     report = models.JSONField(default=dict, blank=True, verbose_name="比对结果")
     report_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="比对报告")
+    # A comparison's residents registered under the unit but not in the file (their ids, sealed):
+    # not in the report; released only as an approved export (ExportRequest.import_job).
+    missing_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name="系统有、文件无")
     error = models.CharField(max_length=300, blank=True, verbose_name="失败原因")
     heartbeat_at = models.DateTimeField(null=True, blank=True, verbose_name="最近进展")
 
@@ -277,7 +280,8 @@ class ImportJob(ScopedModel):
 class ExportRequest(ScopedModel):
     """A request to take personal data out as Excel: the unit above approves or refuses; the
     approved file carries a watermark (who, when), can be downloaded until `expires_at`, and
-    every step is audited. `path` is the unit whose records are exported."""
+    every step is audited. `path` is the unit whose records are exported; for the residents a
+    comparison found missing from its file, `import_job` is that comparison."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"
@@ -303,6 +307,10 @@ class ExportRequest(ScopedModel):
     rows = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloads = models.PositiveIntegerField(default=0)
+    # Set for the list of a comparison's residents missing from the file (kind compare_missing).
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.PROTECT, related_name="exports", verbose_name="比对任务"
+    )
 
     class Meta:
         verbose_name = "导出申请"

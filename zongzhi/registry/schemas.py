@@ -263,28 +263,6 @@ class ServiceStatsOut(OutSchema):
 ResidentOut.model_rebuild()
 
 
-class ImportJobOut(OutSchema):
-    id: int
-    kind: str
-    mode: Literal["import", "compare"]
-    status: Literal["queued", "running", "done", "failed", "cancelled"]
-    status_label: str
-    filename: str
-    unit_name: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    total_rows: int
-    processed_rows: int
-    imported: int
-    skipped: int
-    rejected: int
-    has_rejects: bool
-    has_report: bool
-    report: dict[str, Any]
-    error: str
-
-
 class ExportIn(Schema):
     kind: Literal["residents", "key_persons", "care"] = "residents"
     unit_id: int
@@ -318,3 +296,35 @@ class ExportOut(OutSchema):
     downloads: int
     can_decide: bool
     can_download: bool
+    import_job_id: int | None
+    import_filename: str = Field(description="比对名单：比对的文件")
+    import_missing: int = Field(description="比对名单：系统有、文件无的人数")
+
+
+class MissingListIn(Schema):
+    reason: str = Field(..., max_length=200)
+    full_id_numbers: bool = False
+
+
+class ImportJobOut(OutSchema):
+    id: int
+    kind: str
+    mode: Literal["import", "compare"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status_label: str
+    filename: str
+    unit_name: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    total_rows: int
+    processed_rows: int
+    imported: int
+    skipped: int
+    rejected: int
+    has_rejects: bool
+    has_report: bool
+    report: dict[str, Any]
+    error: str
+    has_missing_list: bool = Field(description="比对的“系统有、文件无”名单仍保存着，可申请导出")
+    missing_export: ExportOut | None = Field(description="最近一次申请导出该名单")

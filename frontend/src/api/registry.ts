@@ -10,6 +10,7 @@ import type {
   ImportJob,
   ImportMode,
   InspectionIn,
+  MissingListIn,
   MemberIn,
   OccupantIn,
   PlaceGrid,
@@ -90,6 +91,8 @@ export const importsApi = {
   cancel: (id: number) => http.post<ImportJob>(`/registry/imports/${id}/cancel`),
   rejects: (id: number) => http.get<Blob>(`/registry/imports/${id}/rejects`, { responseType: 'blob' }),
   report: (id: number) => http.get<Blob>(`/registry/imports/${id}/report`, { responseType: 'blob' }),
+  /** Ask the unit above for the list of a comparison's registered people missing from the file (an export request). */
+  missingList: (id: number, body: MissingListIn, opts?: Opts) => http.post<ExportOut>(`/registry/imports/${id}/missing-list`, body, opts),
 }
 
 /** Export requests: asked for by one unit, approved or refused by the unit above. */

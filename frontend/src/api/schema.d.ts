@@ -987,6 +987,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/imports/{job_id}/missing-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Missing List
+         * @description Ask to export the list of the residents a comparison found registered under its unit
+         *     but not in the file: an export request like any other, approved by the unit above.
+         */
+        post: operations["zongzhi_registry_api_request_missing_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/imports/{job_id}/rejects": {
         parameters: {
             query?: never;
@@ -1016,7 +1037,8 @@ export interface paths {
         };
         /**
          * Import Report
-         * @description A comparison's result as Excel: new, changed and missing people.
+         * @description A comparison's result as Excel: the people of the file (new, changed, registered
+         *     elsewhere) and the count of the registered people missing from it.
          */
         get: operations["zongzhi_registry_api_import_report"];
         put?: never;
@@ -2679,6 +2701,18 @@ export interface components {
             full_id_numbers: boolean;
             /** Id */
             id: number;
+            /**
+             * Import Filename
+             * @description 比对名单：比对的文件
+             */
+            import_filename: string;
+            /** Import Job Id */
+            import_job_id: number | null;
+            /**
+             * Import Missing
+             * @description 比对名单：系统有、文件无的人数
+             */
+            import_missing: number;
             /** Kind */
             kind: string;
             /** Kind Label */
@@ -2761,6 +2795,11 @@ export interface components {
             filename: string;
             /** Finished At */
             finished_at: string | null;
+            /**
+             * Has Missing List
+             * @description 比对的“系统有、文件无”名单仍保存着，可申请导出
+             */
+            has_missing_list: boolean;
             /** Has Rejects */
             has_rejects: boolean;
             /** Has Report */
@@ -2771,6 +2810,8 @@ export interface components {
             imported: number;
             /** Kind */
             kind: string;
+            /** @description 最近一次申请导出该名单 */
+            missing_export: components["schemas"]["ExportOut"] | null;
             /**
              * Mode
              * @enum {string}
@@ -3015,6 +3056,16 @@ export interface components {
              * @description 成员是系统用户
              */
             user_id?: number | null;
+        };
+        /** MissingListIn */
+        MissingListIn: {
+            /**
+             * Full Id Numbers
+             * @default false
+             */
+            full_id_numbers: boolean;
+            /** Reason */
+            reason: string;
         };
         /** MonthlyStatsOut */
         MonthlyStatsOut: {
@@ -5785,6 +5836,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_request_missing_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MissingListIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
                 };
             };
         };

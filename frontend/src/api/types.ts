@@ -132,6 +132,7 @@ export type ImportStatus = S['ImportJobOut']['status']
 export type ExportIn = S['ExportIn']
 export type ExportKind = S['ExportIn']['kind']
 export type ExportOut = S['ExportOut']
+export type MissingListIn = S['MissingListIn']
 
 export type PlaceKind = S['PlaceOut']['kind']
 export type PlaceIn = S['PlaceIn']

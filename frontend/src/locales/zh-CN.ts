@@ -1147,6 +1147,22 @@ const zhCN = {
     templateName: '实有人口导入模板.xlsx',
     rejectsName: '导入有误的行-{id}.xlsx',
     reportName: '比对结果-{id}.xlsx',
+    missing: {
+      summary: '系统有、文件无 {n} 人：比对结果中只有人数，名单须经上级单位批准后导出',
+      request: '申请导出名单',
+      requestTitle: '申请导出“系统有、文件无”名单',
+      requestMessage: '将向上级单位申请导出本次比对中系统有、文件无的 {n} 人名单。批准后生成带水印的文件，仅您本人可在有效期内下载；申请、审批和下载都记入审计日志。请填写用途：',
+      reasonPlaceholder: '如：核对公安户籍名单中缺少的人员',
+      reasonLength: '请写明用途（{min}-{max}字）',
+      requested: '已提交申请，等待上级审批',
+      pending: '等待{unit}审批',
+      generating: '已批准，正在生成文件',
+      download: '下载名单',
+      last: '上次申请：{status}',
+      lastNote: '（{note}）',
+      expired: '比对结果已过保存期限（7天），如需名单请重新比对',
+      fileName: '系统有文件无名单-{id}.xlsx',
+    },
   },
   exports: {
     title: '导出申请',
@@ -1202,6 +1218,7 @@ const zhCN = {
     downloads: '已下载 {n} 次',
     decisionBy: '{name}：{note}',
     decideMessage: '{who}申请导出{unit}的{kind}。理由：{reason}',
+    fromCompare: '比对文件：{file}（系统有、文件无 {n} 人）',
   },
   places: {
     kind: {

@@ -30,6 +30,7 @@ from zongzhi.registry.crypto import (
 KEY_A = "00112233445566778899aabbccddeeff" * 2
 KEY_B = "ffeeddccbbaa99887766554433221100" * 2
 ID_NUMBER = "320111199001011234"
+VERSION_PREFIX = b"\x01"
 PHONE = "13912345678"
 
 
@@ -280,3 +281,36 @@ def test_blind_index_many_agrees_with_blind_index() -> None:
     values = [f"139{n:08d}" for n in range(200)] + [""]
     assert blind_index_many(values, "phone") == [blind_index(value, "phone") for value in values]
     assert blind_index_many([], "phone") == []
+
+
+# --- whole files -------------------------------------------------------------------------
+
+
+def test_a_sealed_file_opens_only_for_its_record_and_hides_the_numbers() -> None:
+    body = ("证件号码," + ID_NUMBER + "\n").encode() * 100
+    blob = crypto.seal_file(body, "registry.importjob:1:rejects_file")
+    assert crypto.is_sealed_file(blob) and ID_NUMBER.encode() not in blob
+    assert crypto.unseal_file(blob, "registry.importjob:1:rejects_file") == body
+    with pytest.raises(SealError):
+        crypto.unseal_file(blob, "registry.importjob:2:rejects_file")  # copied onto another record
+    altered = bytearray(blob)
+    altered[-20] ^= 1
+    with pytest.raises(SealError):
+        crypto.unseal_file(bytes(altered), "registry.importjob:1:rejects_file")
+    with pytest.raises(SealError):
+        crypto.unseal_file(body, "registry.importjob:1:rejects_file")  # not sealed at all
+
+
+def test_files_are_sealed_under_their_own_key(settings: Any) -> None:
+    # With an empty context (GCM's empty associated data, as a value has) neither opens as the
+    # other: only the keys differ.
+    blob = crypto.seal_file(b"x" * 40, "")
+    value = seal("x" * 40)
+    assert crypto.unseal_file(blob, "") == b"x" * 40
+    with pytest.raises(SealError):
+        unseal(VERSION_PREFIX + blob[len(crypto.FILE_MAGIC) :])
+    with pytest.raises(SealError):
+        crypto.unseal_file(crypto.FILE_MAGIC + value[1:], "")
+    settings.DATA_KEY = KEY_B
+    with pytest.raises(SealError):
+        crypto.unseal_file(blob, "")

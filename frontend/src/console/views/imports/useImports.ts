@@ -1,12 +1,13 @@
 /**
  * The import page: upload a spreadsheet to import or compare, follow the job (polled every 1.5 s
  * while queued or running), cancel it, download its rejected rows or comparison report, and the
- * user's recent jobs.
+ * user's recent jobs. A comparison's report gives the count of the registered people missing from
+ * the file; their list is an export request the unit above approves, asked for and downloaded here.
  */
 import { onBeforeUnmount, reactive, ref } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { saveBlob } from '@/api/http'
-import { importsApi } from '@/api/registry'
+import { exportsApi, importsApi } from '@/api/registry'
 import type { ImportJob, ImportMode, ImportStatus } from '@/api/types'
 import { t } from '@/shared/i18n'
 import { saveForm } from '../../saveForm'
@@ -43,6 +44,48 @@ export interface CompareCounts {
 export function compareCounts(report: Readonly<Record<string, unknown>>): CompareCounts {
   const n = (k: string): number => (typeof report[k] === 'number' ? (report[k] as number) : 0)
   return { new: n('new'), newInvalid: n('new_invalid'), changed: n('changed'), missing: n('missing'), elsewhere: n('elsewhere') }
+}
+
+/** What the page offers for the list of the registered people missing from a compared file. */
+export type MissingListState =
+  /** not a finished comparison, or nobody is missing */
+  | 'none'
+  /** may be asked for (no request yet, or the last one refused, withdrawn, failed or expired) */
+  | 'request'
+  /** waiting for the unit above */
+  | 'pending'
+  /** approved, the file is being made */
+  | 'generating'
+  /** ready to download */
+  | 'ready'
+  /** the comparison's files are past their time: compare again */
+  | 'expired'
+
+type MissingListJob = Pick<ImportJob, 'mode' | 'status' | 'report' | 'has_missing_list' | 'missing_export'>
+
+export function missingListState(job: MissingListJob): MissingListState {
+  if (job.mode !== 'compare' || job.status !== 'done' || compareCounts(job.report).missing === 0) return 'none'
+  const last = job.missing_export
+  if (last?.status === 'pending') return 'pending'
+  if (last?.status === 'approved') return 'generating'
+  if (last?.status === 'ready' && last.can_download) return 'ready'
+  return job.has_missing_list ? 'request' : 'expired'
+}
+
+/** Polled while it runs, and while its missing list is being made after approval. */
+export function needsPolling(job: Pick<ImportJob, 'status' | 'missing_export'>): boolean {
+  return isActive(job.status) || job.missing_export?.status === 'approved'
+}
+
+export const MISSING_REASON_MIN = 4
+export const MISSING_REASON_MAX = 200
+
+/** The prompt's check of the purpose given for the missing list (the server checks it too). */
+export function missingReasonCheck(reason: string): true | string {
+  const n = reason.trim().length
+  return n >= MISSING_REASON_MIN && n <= MISSING_REASON_MAX
+    ? true
+    : t('imports.missing.reasonLength', { min: MISSING_REASON_MIN, max: MISSING_REASON_MAX })
 }
 
 export function statusTagType(status: ImportStatus): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
@@ -83,14 +126,14 @@ export function useImports(defaultUnit: () => number | null) {
   function poll(): void {
     stopPolling()
     const current = job.value
-    if (!current || !isActive(current.status)) return
+    if (!current || !needsPolling(current)) return
     timer = setTimeout(async () => {
       try {
         job.value = await importsApi.get(current.id, { silent: true })
       } catch {
         /* a lost poll: try again next tick */
       }
-      if (job.value && !isActive(job.value.status)) void loadJobs()
+      if (job.value && !needsPolling(job.value)) void loadJobs()
       poll()
     }, POLL_MS)
   }
@@ -158,7 +201,61 @@ export function useImports(defaultUnit: () => number | null) {
     saveBlob(blob, t(which === 'rejects' ? 'imports.rejectsName' : 'imports.reportName', { id: j.id }))
   }
 
+  async function refresh(id: number): Promise<void> {
+    job.value = await importsApi.get(id)
+    void loadJobs()
+    poll()
+  }
+
+  /** Ask the unit above for the list of the people missing from the compared file. */
+  async function requestMissing(): Promise<void> {
+    const current = job.value
+    if (!current) return
+    let reason: string
+    try {
+      const answer = await ElMessageBox.prompt(
+        t('imports.missing.requestMessage', { n: compareCounts(current.report).missing }),
+        t('imports.missing.requestTitle'),
+        {
+          inputType: 'textarea',
+          inputPlaceholder: t('imports.missing.reasonPlaceholder'),
+          inputValidator: (v: string) => missingReasonCheck(v ?? ''),
+          confirmButtonText: t('common.submit'),
+        },
+      )
+      reason = (answer.value ?? '').trim()
+    } catch {
+      return
+    }
+    await importsApi.missingList(current.id, { reason, full_id_numbers: false })
+    ElMessage.success(t('imports.missing.requested'))
+    await refresh(current.id)
+  }
+
+  /** The approved, watermarked list (each download is audited). */
+  async function downloadMissing(): Promise<void> {
+    const current = job.value
+    const approved = current?.missing_export
+    if (!current || !approved) return
+    saveBlob(await exportsApi.file(approved.id), t('imports.missing.fileName', { id: approved.id }))
+    await refresh(current.id)
+  }
+
   onBeforeUnmount(stopPolling)
 
-  return { upload, job, jobs, loadingJobs, loadJobs, pickFile, start, show, cancel, template, download }
+  return {
+    upload,
+    job,
+    jobs,
+    loadingJobs,
+    loadJobs,
+    pickFile,
+    start,
+    show,
+    cancel,
+    template,
+    download,
+    requestMissing,
+    downloadMissing,
+  }
 }

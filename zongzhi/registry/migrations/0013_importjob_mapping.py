@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_path_single_index")]
+    dependencies = [("registry", "0012_comparison_missing_list")]
 
     operations = [
         migrations.AddField(
