@@ -51,6 +51,8 @@ from .schemas import (
     DecisionIn,
     ExportIn,
     ExportOut,
+    ImportConfirmIn,
+    ImportFieldOut,
     ImportJobOut,
     MissingListIn,
     ResidentIn,
@@ -619,6 +621,7 @@ def _job_out(job: ImportJob, user: User, latest: dict[int, ExportRequest] | None
         "error": job.error,
         "has_missing_list": bool(job.missing_file),
         "missing_export": _export_out(missing_export, user) if missing_export else None,
+        "preview": job.preview if job.status == ImportJob.Status.REVIEW and job.preview else None,
     }
 
 
@@ -656,6 +659,7 @@ def start_import(
     kind: Form[str] = "residents",
     columns: Form[str] = "",
     fixed: Form[str] = "",
+    review: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
     """Upload an .xlsx or .csv file to import (mode=import) or compare with the registry
     (mode=compare); the work runs in the background, poll the job for progress.
@@ -664,7 +668,9 @@ def start_import(
     headers are matched through the dictionary's synonyms (import_header_alias). `columns`
     (JSON, file header → field, "" to leave a column out) overrides the matching; `fixed`
     (JSON, field → value) gives one value to every row for a column the file lacks (e.g.
-    {"kind": "户籍人口"} for a file of registered residents)."""
+    {"kind": "户籍人口"} for a file of registered residents). With `review`, the job stops after
+    reading the head of the file (status `review`, `preview` in the answer) until the columns
+    are confirmed with `POST /imports/{id}/confirm`: the console's wizard."""
     user = acting(request)
     unit = get_visible(Unit.objects.all(), user, unit_id) if unit_id is not None else None
     job = services.start_import(
@@ -675,6 +681,7 @@ def start_import(
         kind=kind,
         columns=_json_object(columns, "columns"),
         fixed=_json_object(fixed, "fixed"),
+        review=review,
     )
     return Status(201, _job_out(job, user, {}))
 
@@ -690,6 +697,46 @@ def _json_object(text: str, field: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise InvalidInput.field(field, "格式不正确（应为由文字组成的 JSON 对象）", code="invalid_json")
     return value
+
+
+@router.get("/imports/fields", response=list[ImportFieldOut])
+def import_fields(request: HttpRequest) -> list[dict[str, Any]]:
+    """The fields a resident file's columns can go to, for the wizard's choices: which are
+    required, which may get one value for the whole file, and the values to choose from."""
+    acting(request)
+    from zongzhi.dictionary.services import labels, retired_codes
+
+    out = []
+    for c in imports.COLUMNS:
+        if c.kind == "kind":
+            choices = ["户籍人口", "流动人口", "境外人员"]
+        elif c.table:
+            retired = retired_codes(c.table)
+            choices = [label for code, label in labels(c.table).items() if code not in retired]
+        else:
+            choices = []
+        out.append(
+            {
+                "field": c.field,
+                "header": c.header,
+                "required": c.required,
+                "fixable": c.field not in services.NEVER_FIXED,
+                "choices": choices,
+                "max_length": c.max_length,
+            }
+        )
+    return out
+
+
+@router.post("/imports/{job_id}/confirm", response=ImportJobOut)
+def confirm_import(request: HttpRequest, job_id: int, body: ImportConfirmIn) -> dict[str, Any]:
+    """Confirm (or correct) the columns of an upload waiting in `review`, give one value to
+    required columns the file lacks, and start the import or comparison."""
+    user = acting(request)
+    job = services.confirm_import(
+        acting_user=user, job=_my_job(user, job_id), columns=body.columns, fixed=body.fixed, remember=body.remember
+    )
+    return _job_out(job, user)
 
 
 @router.get("/imports", response=list[ImportJobOut])

@@ -368,7 +368,7 @@ class RowChecker:
         fixed: dict[str, str] = (job.mapping or {}).get("fixed", {})
         positions: dict[str, int] = {}
         for i, raw in enumerate(header):
-            field = chosen.get(raw, fields.get(_norm_header(raw)))
+            field = chosen.get(str(raw or "").strip(), fields.get(_norm_header(raw)))
             if field and field not in positions and field not in fixed:
                 positions[field] = i
         missing = [c.header for c in COLUMNS if c.required and c.field not in positions and c.field not in fixed]
@@ -843,7 +843,11 @@ def run_job(job_id: int) -> ImportJob:
     grants.prime(user)
     token = set_actor(Actor(user_id=user.pk, username=user.username, unit_path=job.path))
     try:
-        if job.mode == ImportJob.Mode.COMPARE:
+        if job.needs_review:
+            from .import_review import inspect
+
+            inspect(job)
+        elif job.mode == ImportJob.Mode.COMPARE:
             _compare(job, user)
         elif job.kind == "key_persons":
             _import_listings(job, user)
@@ -1128,25 +1132,21 @@ def _compare(job: ImportJob, user: User) -> None:
 
             def cell(field: str, cells: list[str] = cells) -> str:
                 i = pos.get(field)
-                return cells[i].strip() if i is not None and i < len(cells) and cells[i] else ""
+                return normalize.text(cells[i]) if i is not None and i < len(cells) and cells[i] else ""
 
-            number = normalize_id_number(cell("id_number"))
+            # Compared in the form an import would store: a full-width number or a phone
+            # written with +86 is the same person's.
+            try:
+                values, number, phone = checker.check(cells)
+                name, address, refusal = values["name"], values["current_address"], ""
+            except ValueError as exc:
+                refusal = str(exc)
+                number = normalize_id_number(cell("id_number"))
+                name, address, phone = cell("name"), cell("current_address"), normalize.phone(cell("phone"))
             if not number or (len(number) == 18 and not is_valid_id_number(number)):
                 bad += 1
                 continue
-            try:
-                checker.check(cells)
-                refusal = ""
-            except ValueError as exc:
-                refusal = str(exc)
-            in_file[crypto.blind_index(number, "id_number")] = (
-                line,
-                mask_value(number),
-                cell("name"),
-                cell("current_address"),
-                cell("phone"),
-                refusal,
-            )
+            in_file[crypto.blind_index(number, "id_number")] = (line, mask_value(number), name, address, phone, refusal)
             if line % BATCH == 0:
                 job.processed_rows, job.heartbeat_at = line - 1, timezone.now()
                 job.save(update_fields=["processed_rows", "heartbeat_at"])
@@ -1349,5 +1349,25 @@ def settle_stalled(now: dt.datetime | None = None) -> int:
     count = 0
     for job in stalled:
         _finish(job, ImportJob.Status.FAILED, error="导入中断（处理进程已停止），已导入的批次保留，请重新导入同一文件")
+        count += 1
+    return count
+
+
+REVIEW_KEPT = dt.timedelta(days=1)
+
+
+def cancel_review(job: ImportJob) -> None:
+    """An upload waiting for its columns to be confirmed, cancelled: nothing was written, the
+    file goes at once."""
+    _finish(job, ImportJob.Status.CANCELLED)
+
+
+def expire_reviews(now: dt.datetime | None = None) -> int:
+    """Uploads left waiting for their columns to be confirmed are cancelled after a day: the
+    file holds personal data and nobody is going to import it."""
+    now = now or timezone.now()
+    count = 0
+    for job in ImportJob.objects.filter(status=ImportJob.Status.REVIEW, heartbeat_at__lt=now - REVIEW_KEPT):
+        _finish(job, ImportJob.Status.CANCELLED, error="上传后一天内未确认列的对应，已自动取消，文件已删除")
         count += 1
     return count

@@ -230,6 +230,7 @@ class ImportJob(ScopedModel):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
+        REVIEW = "review", "待确认列"
         RUNNING = "running", "导入中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
@@ -249,6 +250,11 @@ class ImportJob(ScopedModel):
     # The uploader's choices: {"columns": {file header: field, or "" to leave it out},
     # "fixed": {field: one value for every row, for a column the file lacks}}.
     mapping = models.JSONField(default=dict, blank=True, verbose_name="列的对应")
+    # The import wizard: the job first reads the head of the file (the header it found, each
+    # column's field and a few masked samples, into `preview`) and waits in REVIEW until the
+    # uploader confirms the columns; nothing is written before that.
+    needs_review = models.BooleanField(default=False, verbose_name="导入前确认列")
+    preview = models.JSONField(default=dict, blank=True, verbose_name="表头识别结果")
     created_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -275,6 +281,30 @@ class ImportJob(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+
+class ImportMapping(ScopedModel):
+    """The columns a unit chose once for files of one shape (a department's export): the next
+    file with the same headers opens with the same choices. `path` is the uploader's unit;
+    `signature` digests the file's normalised headers in order."""
+
+    kind = models.CharField(max_length=20, default="residents", verbose_name="数据类别")
+    signature = models.CharField(max_length=64, verbose_name="表头摘要")
+    columns = models.JSONField(default=dict, verbose_name="列的对应")
+    fixed = models.JSONField(default=dict, blank=True, verbose_name="统一的值")
+    source = models.CharField(max_length=200, verbose_name="最近使用的文件")
+    updated_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "导入列对应"
+        verbose_name_plural = "导入列对应"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["path", "kind", "signature"], name="importmapping_unique_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.source
 
 
 class ExportRequest(ScopedModel):

@@ -306,11 +306,40 @@ class MissingListIn(Schema):
     full_id_numbers: bool = False
 
 
+class ImportColumnOut(OutSchema):
+    index: int
+    header: str = Field(description="文件中的列名")
+    field: str = Field(description="对应的字段（见 /imports/fields），空为不导入")
+    samples: list[str] = Field(description="前几行的值，证件号码、电话等长数字已遮蔽")
+
+
+class ImportPreviewOut(OutSchema):
+    header_line: int = Field(description="表头所在的行（其上为标题行）")
+    columns: list[ImportColumnOut]
+    fixed: dict[str, str] = Field(description="上次为文件缺少的列指定的统一值")
+    remembered: str = Field(description="按此前哪个文件的对应填好（空为自动识别）")
+
+
+class ImportFieldOut(OutSchema):
+    field: str
+    header: str
+    required: bool
+    fixable: bool = Field(description="文件缺少此列时可为整个文件指定一个值")
+    choices: list[str] = Field(description="可选的值（人口类别、代码表的名称）；空为自由填写")
+    max_length: int
+
+
+class ImportConfirmIn(Schema):
+    columns: dict[str, str] = Field(default_factory=dict, description="文件中的列名 → 字段，空为不导入")
+    fixed: dict[str, str] = Field(default_factory=dict, description="字段 → 整个文件的统一值")
+    remember: bool = Field(False, description="记住这个对应，下次同样表头的文件自动填好")
+
+
 class ImportJobOut(OutSchema):
     id: int
     kind: str
     mode: Literal["import", "compare"]
-    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status: Literal["queued", "review", "running", "done", "failed", "cancelled"]
     status_label: str
     filename: str
     unit_name: str
@@ -328,3 +357,4 @@ class ImportJobOut(OutSchema):
     error: str
     has_missing_list: bool = Field(description="比对的“系统有、文件无”名单仍保存着，可申请导出")
     missing_export: ExportOut | None = Field(description="最近一次申请导出该名单")
+    preview: ImportPreviewOut | None = Field(description="待确认列时：识别出的表头、各列的对应和示例")

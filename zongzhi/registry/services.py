@@ -599,7 +599,7 @@ IMPORT_KINDS = {"residents": "实有人口", "key_persons": "重点人员和关�
 
 
 # Fields that differ from person to person: one value for the whole file would be wrong.
-_NEVER_FIXED = {"name", "former_name", "foreign_name", "id_number", "phone", "household_number", "permit_number"}
+NEVER_FIXED = {"name", "former_name", "foreign_name", "id_number", "phone", "household_number", "permit_number"}
 
 
 def import_mapping(columns: dict[str, str], fixed: dict[str, str]) -> dict[str, Any]:
@@ -617,7 +617,7 @@ def import_mapping(columns: dict[str, str], fixed: dict[str, str]) -> dict[str, 
         errors.append({"field": "columns", "message": "同一个字段只能对应文件中的一列", "code": "duplicate_field"})
     for field, value in fixed.items():
         column = by_field.get(field)
-        if column is None or field in _NEVER_FIXED:
+        if column is None or field in NEVER_FIXED:
             errors.append({"field": "fixed", "message": f"不能为“{field}”指定统一的值", "code": "unknown_field"})
         elif not isinstance(value, str) or not value.strip():
             errors.append({"field": "fixed", "message": f"请填写“{column.header}”的值", "code": "required"})
@@ -639,10 +639,12 @@ def start_import(
     kind: str = "residents",
     columns: dict[str, str] | None = None,
     fixed: dict[str, str] | None = None,
+    review: bool = False,
 ) -> Any:
     """Accept a file for import (records.write) or comparison (records.read) and queue it.
     `columns` and `fixed` are the uploader's choices for a file not made from the template
-    (see `import_mapping`)."""
+    (see `import_mapping`). With `review` the job only reads the head of the file and waits
+    for the columns to be confirmed (`confirm_import`): the console's wizard."""
     import hashlib
 
     from . import imports
@@ -650,6 +652,8 @@ def start_import(
 
     if (columns or fixed) and kind != "residents":
         raise InvalidInput.field("columns", "只有实有人口的导入可以指定列的对应", code="invalid_input")
+    if review and (columns or fixed):
+        raise InvalidInput.field("columns", "确认列的对应时再指定列和统一的值", code="invalid_input")
     mapping = import_mapping(columns or {}, fixed or {})
 
     if mode not in ImportJob.Mode.values:
@@ -688,6 +692,7 @@ def start_import(
         file_sha256=digest.hexdigest(),
         default_unit=unit,
         mapping=mapping,
+        needs_review=review,
         created_by=acting_user,
     )
     with transaction.atomic():
@@ -698,11 +703,76 @@ def start_import(
     return job
 
 
+def confirm_import(
+    *, acting_user: User, job: Any, columns: dict[str, str], fixed: dict[str, str], remember: bool = False
+) -> Any:
+    """The uploader confirms the columns the wizard proposed (`job.preview`), corrects some
+    (`columns`: file header → field, "" to leave it out), and gives one value to required
+    columns the file lacks (`fixed`); then the import or comparison starts. With `remember`,
+    the next file of the same headers uploaded in the unit opens with these choices."""
+    from . import imports
+    from .import_review import signature
+    from .models import ImportJob, ImportMapping
+
+    if job.created_by_id != acting_user.pk:
+        raise Forbidden("只能确认自己的导入", audit=AuditNote("permission.denied", job, {"action": "confirm"}))
+    if job.status != ImportJob.Status.REVIEW:
+        raise Conflict("该导入不在待确认列的状态", code="not_in_review")
+    proposed = job.preview.get("columns", [])
+    headers = [c["header"] for c in proposed]
+    unknown = [h for h in columns if h not in headers]
+    if unknown:
+        raise InvalidInput.field("columns", f"文件中没有“{unknown[0]}”这一列", code="unknown_column")
+    final = {c["header"]: columns.get(c["header"], c["field"]) for c in proposed if c["header"]}
+    mapping = import_mapping(final, fixed)
+    chosen = {f for f in final.values() if f}
+    by_field = {c.field: c.header for c in imports.COLUMNS}
+    both = [by_field[f] for f in mapping.get("fixed", {}) if f in chosen]
+    if both:
+        raise InvalidInput.field("fixed", f"“{both[0]}”已对应文件中的列，不能再指定统一的值", code="duplicate_field")
+    covered = chosen | set(mapping.get("fixed", {}))
+    missing = [c.header for c in imports.COLUMNS if c.required and c.field not in covered]
+    if missing:
+        raise InvalidInput.field(
+            "fixed", f"请为“{'、'.join(missing)}”选择文件中的列，或为整个文件指定一个值", code="missing_column"
+        )
+    with transaction.atomic():
+        if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.REVIEW).update(
+            status=ImportJob.Status.QUEUED, needs_review=False, mapping=mapping
+        ):
+            raise Conflict("该导入不在待确认列的状态", code="not_in_review")
+        job.refresh_from_db()
+        if remember and acting_user.unit is not None:
+            ImportMapping.objects.update_or_create(
+                path=acting_user.unit.path,
+                kind=job.kind,
+                signature=signature(headers),
+                defaults={
+                    "columns": final,
+                    "fixed": mapping.get("fixed", {}),
+                    "source": job.filename,
+                    "updated_by": acting_user,
+                    "updated_at": timezone.now(),
+                },
+            )
+        record_event(
+            "registry.import_confirmed",
+            obj=job,
+            detail={"columns": final, "fixed": mapping.get("fixed", {}), "remember": remember},
+        )
+        imports.start(job)
+    return job
+
+
 def cancel_import(*, acting_user: User, job: Any) -> Any:
+    from . import imports
     from .models import ImportJob
 
     if job.created_by_id != acting_user.pk:
         raise Forbidden("只能取消自己的导入", audit=AuditNote("permission.denied", job, {"action": "cancel"}))
+    if job.status == ImportJob.Status.REVIEW:
+        imports.cancel_review(job)
+        return job
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
         raise Conflict("导入已结束，无法取消", code="finished")
     ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)

@@ -23,10 +23,11 @@ def build_export_task(request_id: int) -> None:
 def housekeeping_task() -> dict[str, int]:
     """Expired export files deleted; imports whose process died marked failed."""
     from .exports import expire_all
-    from .imports import expire_files, settle_stalled
+    from .imports import expire_files, expire_reviews, settle_stalled
 
     return {
         "exports_expired": expire_all(),
         "imports_stalled": settle_stalled(),
         "import_files_expired": expire_files(),
+        "import_reviews_expired": expire_reviews(),
     }

@@ -923,9 +923,32 @@ export interface paths {
          *     headers are matched through the dictionary's synonyms (import_header_alias). `columns`
          *     (JSON, file header → field, "" to leave a column out) overrides the matching; `fixed`
          *     (JSON, field → value) gives one value to every row for a column the file lacks (e.g.
-         *     {"kind": "户籍人口"} for a file of registered residents).
+         *     {"kind": "户籍人口"} for a file of registered residents). With `review`, the job stops after
+         *     reading the head of the file (status `review`, `preview` in the answer) until the columns
+         *     are confirmed with `POST /imports/{id}/confirm`: the console's wizard.
          */
         post: operations["zongzhi_registry_api_start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/imports/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Fields
+         * @description The fields a resident file's columns can go to, for the wizard's choices: which are
+         *     required, which may get one value for the whole file, and the values to choose from.
+         */
+        get: operations["zongzhi_registry_api_import_fields"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -981,6 +1004,27 @@ export interface paths {
         put?: never;
         /** Cancel Import */
         post: operations["zongzhi_registry_api_cancel_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/imports/{job_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Import
+         * @description Confirm (or correct) the columns of an upload waiting in `review`, give one value to
+         *     required columns the file lacks, and start the import or comparison.
+         */
+        post: operations["zongzhi_registry_api_confirm_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2782,6 +2826,70 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** ImportColumnOut */
+        ImportColumnOut: {
+            /**
+             * Field
+             * @description 对应的字段（见 /imports/fields），空为不导入
+             */
+            field: string;
+            /**
+             * Header
+             * @description 文件中的列名
+             */
+            header: string;
+            /** Index */
+            index: number;
+            /**
+             * Samples
+             * @description 前几行的值，证件号码、电话等长数字已遮蔽
+             */
+            samples: string[];
+        };
+        /** ImportConfirmIn */
+        ImportConfirmIn: {
+            /**
+             * Columns
+             * @description 文件中的列名 → 字段，空为不导入
+             */
+            columns?: {
+                [key: string]: string;
+            };
+            /**
+             * Fixed
+             * @description 字段 → 整个文件的统一值
+             */
+            fixed?: {
+                [key: string]: string;
+            };
+            /**
+             * Remember
+             * @description 记住这个对应，下次同样表头的文件自动填好
+             * @default false
+             */
+            remember: boolean;
+        };
+        /** ImportFieldOut */
+        ImportFieldOut: {
+            /**
+             * Choices
+             * @description 可选的值（人口类别、代码表的名称）；空为自由填写
+             */
+            choices: string[];
+            /** Field */
+            field: string;
+            /**
+             * Fixable
+             * @description 文件缺少此列时可为整个文件指定一个值
+             */
+            fixable: boolean;
+            /** Header */
+            header: string;
+            /** Max Length */
+            max_length: number;
+            /** Required */
+            required: boolean;
+        };
         /** ImportJobOut */
         ImportJobOut: {
             /**
@@ -2817,6 +2925,8 @@ export interface components {
              * @enum {string}
              */
             mode: "import" | "compare";
+            /** @description 待确认列时：识别出的表头、各列的对应和示例 */
+            preview: components["schemas"]["ImportPreviewOut"] | null;
             /** Processed Rows */
             processed_rows: number;
             /** Rejected */
@@ -2833,13 +2943,35 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "done" | "failed" | "cancelled";
+            status: "queued" | "review" | "running" | "done" | "failed" | "cancelled";
             /** Status Label */
             status_label: string;
             /** Total Rows */
             total_rows: number;
             /** Unit Name */
             unit_name: string;
+        };
+        /** ImportPreviewOut */
+        ImportPreviewOut: {
+            /** Columns */
+            columns: components["schemas"]["ImportColumnOut"][];
+            /**
+             * Fixed
+             * @description 上次为文件缺少的列指定的统一值
+             */
+            fixed: {
+                [key: string]: string;
+            };
+            /**
+             * Header Line
+             * @description 表头所在的行（其上为标题行）
+             */
+            header_line: number;
+            /**
+             * Remembered
+             * @description 按此前哪个文件的对应填好（空为自动识别）
+             */
+            remembered: string;
         };
         /** Input */
         Input: {
@@ -5759,6 +5891,11 @@ export interface operations {
                      * @default import
                      */
                     mode?: string;
+                    /**
+                     * Review
+                     * @default false
+                     */
+                    review?: boolean;
                     /** Unit Id */
                     unit_id?: number | null;
                 };
@@ -5772,6 +5909,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_import_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportFieldOut"][];
                 };
             };
         };
@@ -5828,6 +5985,32 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+        };
+    };
+    zongzhi_registry_api_confirm_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportConfirmIn"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {

@@ -287,7 +287,12 @@ def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_delet
     api("township_officer").post(f"/api/registry/exports/{req['id']}/approve", {})
     exports.build(req["id"])
     ExportRequest.objects.filter(pk=req["id"]).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    assert housekeeping_task() == {"exports_expired": 1, "imports_stalled": 1, "import_files_expired": 0}
+    assert housekeeping_task() == {
+        "exports_expired": 1,
+        "imports_stalled": 1,
+        "import_files_expired": 0,
+        "import_reviews_expired": 0,
+    }
     job.refresh_from_db()
     assert job.status == "failed" and "中断" in job.error
     assert not ExportRequest.objects.get(pk=req["id"]).file
