@@ -621,6 +621,7 @@ def _job_out(job: ImportJob, user: User, latest: dict[int, ExportRequest] | None
         "error": job.error,
         "has_missing_list": bool(job.missing_file),
         "missing_export": _export_out(missing_export, user) if missing_export else None,
+        "needs_review": job.needs_review,
         "preview": job.preview if job.status == ImportJob.Status.REVIEW and job.preview else None,
     }
 

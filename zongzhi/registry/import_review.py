@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zongzhi.core.masking import mask_value
 
+from . import normalize
 from .imports import COLUMNS, ImportFileError, _local_copy, _norm_header, find_header, header_fields, open_rows
 from .models import ImportJob, ImportMapping
 
@@ -31,7 +32,7 @@ def signature(header: list[str]) -> str:
 
 
 def _sample(value: str, field: str) -> str:
-    value = (value or "").strip()
+    value = normalize.text(value or "")
     if field in _LONG_CODES or _LONG_NUMBER.search(value):
         return mask_value(value)
     return value[:40]

@@ -985,7 +985,7 @@ def _import(job: ImportJob, user: User) -> None:
         else:
             for chunk, line in _chunks(rows, header_line):
                 prepared, refused = prepare(chunk, checker, vendor, now)
-                _flush(job, chunk, prepared, refused, rejects, seen, line)
+                _flush(job, chunk, prepared, refused, rejects, seen, line - header_line)
         job.total_rows = job.processed_rows
         _store_rejects(job, rejects)
         _finish(job, ImportJob.Status.DONE)
@@ -1034,7 +1034,7 @@ def _import_in_pool(
                 break
             result, chunk, line = waiting.popleft()
             prepared, refused = result.get(timeout=600)  # a worker that cannot start must not hang the job
-            _flush(job, chunk, prepared, refused, rejects, seen, line)
+            _flush(job, chunk, prepared, refused, rejects, seen, line - header_line)
 
 
 def _flush(
@@ -1044,10 +1044,10 @@ def _flush(
     refused: list[tuple[int, list[str], str]],
     rejects: Rejects,
     seen: dict[str, int],
-    line: int,
+    read: int,
 ) -> None:
     """Take the duplicates out of one checked chunk and write it (the rows as read are in
-    `chunk`: the prepared ones do not carry them back)."""
+    `chunk`: the prepared ones do not carry them back); `read` rows below the header are done."""
     for bad_line, cells, reason in refused:
         rejects.add(bad_line, cells, reason)
     unique: list[Prepared] = []
@@ -1060,10 +1060,10 @@ def _flush(
             continue
         seen[row[1]] = row[0]
         unique.append(row)
-    _write_batch(job, unique, rejects.count, line)
+    _write_batch(job, unique, rejects.count, read)
 
 
-def _write_batch(job: ImportJob, unique: list[Prepared], rejected: int, line: int) -> None:
+def _write_batch(job: ImportJob, unique: list[Prepared], rejected: int, read: int) -> None:
     """Write one chunk as one transaction, with the job's counters."""
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
         raise Cancelled()
@@ -1089,7 +1089,7 @@ def _write_batch(job: ImportJob, unique: list[Prepared], rejected: int, line: in
                 job.imported += imported
                 job.skipped += len(unique) - len(fresh)
                 job.rejected = rejected
-                job.processed_rows = max(job.processed_rows, line - 1)
+                job.processed_rows = max(job.processed_rows, read)
                 job.total_rows = max(job.total_rows, job.processed_rows)
                 job.heartbeat_at = timezone.now()
                 job.save(
@@ -1121,7 +1121,8 @@ def _compare(job: ImportJob, user: User) -> None:
     (exports.request_missing_list)."""
     path = _local_copy(job)
     try:
-        rows, _header, line, checker = _rows_of(job, user, path)
+        rows, _header, header_line, checker = _rows_of(job, user, path)
+        line = header_line
         pos = checker.positions
         in_file: dict[bytes, tuple[int, str, str, str, str, str]] = {}
         bad = 0
@@ -1148,11 +1149,11 @@ def _compare(job: ImportJob, user: User) -> None:
                 continue
             in_file[crypto.blind_index(number, "id_number")] = (line, mask_value(number), name, address, phone, refusal)
             if line % BATCH == 0:
-                job.processed_rows, job.heartbeat_at = line - 1, timezone.now()
+                job.processed_rows, job.heartbeat_at = line - header_line, timezone.now()
                 job.save(update_fields=["processed_rows", "heartbeat_at"])
                 if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
                     raise Cancelled()
-        job.processed_rows = job.total_rows = line - 1
+        job.processed_rows = job.total_rows = line - header_line
         registered = Resident.objects.filter(subtree_q([job.path]), is_retired=False).values_list(
             "id", "id_number_index", "name", "current_address", "phone_index", "id_number_mask", "path"
         )

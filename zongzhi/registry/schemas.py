@@ -357,4 +357,5 @@ class ImportJobOut(OutSchema):
     error: str
     has_missing_list: bool = Field(description="比对的“系统有、文件无”名单仍保存着，可申请导出")
     missing_export: ExportOut | None = Field(description="最近一次申请导出该名单")
+    needs_review: bool = Field(description="上传后先读取表头，等待确认列的对应（确认后为 false）")
     preview: ImportPreviewOut | None = Field(description="待确认列时：识别出的表头、各列的对应和示例")

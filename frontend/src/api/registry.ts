@@ -7,6 +7,8 @@ import type {
   CategorySpec,
   ExportIn,
   ExportOut,
+  ImportConfirmIn,
+  ImportField,
   ImportJob,
   ImportMode,
   InspectionIn,
@@ -79,13 +81,19 @@ export const categoriesApi = {
 /** Imports and comparisons of resident spreadsheets; each job is its uploader's. */
 export const importsApi = {
   template: () => http.get<Blob>('/registry/imports/template', { responseType: 'blob' }),
-  start: (file: File, mode: ImportMode, unitId: number | null, opts?: Opts) => {
+  /** Upload a file; with `review` the job stops after reading the file's head, for the columns to be confirmed. */
+  start: (file: File, mode: ImportMode, unitId: number | null, review: boolean, opts?: Opts) => {
     const form = new FormData()
     form.append('file', file)
     form.append('mode', mode)
+    form.append('review', String(review))
     if (unitId !== null) form.append('unit_id', String(unitId))
     return http.post<ImportJob>('/registry/imports', form, opts)
   },
+  /** The fields a file's columns can go to, with the values to choose from. */
+  fields: () => http.get<ImportField[]>('/registry/imports/fields'),
+  /** Confirm or correct an upload's columns, give values to missing required columns, and start. */
+  confirm: (id: number, body: ImportConfirmIn, opts?: Opts) => http.post<ImportJob>(`/registry/imports/${id}/confirm`, body, opts),
   list: () => http.get<ImportJob[]>('/registry/imports'),
   get: (id: number, opts?: Opts) => http.get<ImportJob>(`/registry/imports/${id}`, opts),
   cancel: (id: number) => http.post<ImportJob>(`/registry/imports/${id}/cancel`),

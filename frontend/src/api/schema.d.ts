@@ -2925,6 +2925,11 @@ export interface components {
              * @enum {string}
              */
             mode: "import" | "compare";
+            /**
+             * Needs Review
+             * @description 上传后先读取表头，等待确认列的对应（确认后为 false）
+             */
+            needs_review: boolean;
             /** @description 待确认列时：识别出的表头、各列的对应和示例 */
             preview: components["schemas"]["ImportPreviewOut"] | null;
             /** Processed Rows */

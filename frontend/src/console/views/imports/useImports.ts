@@ -1,6 +1,6 @@
 /**
- * The import page: upload a spreadsheet to import or compare, follow the job (polled every 1.5 s
- * while queued or running), cancel it, download its rejected rows or comparison report, and the
+ * The import page: upload a spreadsheet to import or compare, confirm its columns (the job waits
+ * in `review`, see useColumnReview), follow the job (polled every 1.5 s while queued or running), cancel it, download its rejected rows or comparison report, and the
  * user's recent jobs. A comparison's report gives the count of the registered people missing from
  * the file; their list is an export request the unit above approves, asked for and downloaded here.
  */
@@ -24,6 +24,21 @@ export function progressPercent(job: Pick<ImportJob, 'processed_rows' | 'total_r
   if (job.status === 'done') return 100
   if (job.total_rows <= 0) return 0
   return Math.min(100, Math.floor((job.processed_rows / job.total_rows) * 100))
+}
+
+/** The wizard's step a job is at: 0 reading the uploaded file's head, 1 columns to confirm,
+ * 2 importing or comparing, 4 ended. */
+export function wizardStep(job: Pick<ImportJob, 'status' | 'needs_review'>): number {
+  switch (job.status) {
+    case 'review':
+      return 1
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return 4
+    default:
+      return job.needs_review ? 0 : 2
+  }
 }
 
 export function acceptedFile(name: string): boolean {
@@ -164,7 +179,7 @@ export function useImports(defaultUnit: () => number | null) {
       return
     }
     const ok = await saveForm(upload, async () => {
-      job.value = await importsApi.start(file, upload.mode, upload.unit_id, { silent: true })
+      job.value = await importsApi.start(file, upload.mode, upload.unit_id, true, { silent: true })
     })
     if (ok) {
       ElMessage.success(t('imports.started'))
@@ -184,7 +199,8 @@ export function useImports(defaultUnit: () => number | null) {
     const current = job.value
     if (!current) return
     try {
-      await ElMessageBox.confirm(t('imports.cancelConfirm'), t('common.confirmTitle'), { type: 'warning' })
+      const message = current.status === 'review' ? t('imports.review.cancelConfirm') : t('imports.cancelConfirm')
+      await ElMessageBox.confirm(message, t('common.confirmTitle'), { type: 'warning' })
     } catch {
       return
     }
@@ -199,6 +215,13 @@ export function useImports(defaultUnit: () => number | null) {
   async function download(j: ImportJob, which: 'rejects' | 'report'): Promise<void> {
     const blob = which === 'rejects' ? await importsApi.rejects(j.id) : await importsApi.report(j.id)
     saveBlob(blob, t(which === 'rejects' ? 'imports.rejectsName' : 'imports.reportName', { id: j.id }))
+  }
+
+  /** The columns were confirmed: follow the job again. */
+  function confirmed(next: ImportJob): void {
+    job.value = next
+    void loadJobs()
+    poll()
   }
 
   async function refresh(id: number): Promise<void> {
@@ -257,5 +280,6 @@ export function useImports(defaultUnit: () => number | null) {
     download,
     requestMissing,
     downloadMissing,
+    confirmed,
   }
 }
