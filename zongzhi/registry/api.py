@@ -66,12 +66,13 @@ from .schemas import (
     VisitCreatedOut,
     VisitIn,
 )
+from .validation import CODE_TABLES
 
 router = Router(tags=["实有人口"])
 
 ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^1\d{10}$")
-LABEL_TABLES = {**services.CODE_FIELDS, "id_type_code": "id_type", "nationality_code": "nationality"}
+LABEL_TABLES = CODE_TABLES
 
 
 def _require_read(user: User, obj: Any = None) -> None:

@@ -15,7 +15,7 @@ class RegistryConfig(AppConfig):
 
         from . import checks, tasks  # noqa: F401  (the deploy check of the data key; the periodic jobs)
         from .models import Resident
-        from .services import CODE_FIELDS
+        from .validation import CODE_TABLES
 
-        for field, table in {**CODE_FIELDS, "id_type_code": "id_type", "nationality_code": "nationality"}.items():
+        for field, table in CODE_TABLES.items():
             register_usage(table, Resident, field)

@@ -27,34 +27,9 @@ from zongzhi.units.models import Unit, User
 from zongzhi.units.services import PHONE_RE
 
 from . import crypto, names
-from .idcard import normalize_id_number, parse_id_number
-from .models import Resident, ResidentKind
-
-ID_CARD = "111"  # 居民身份证 (GA/T 517)
-
-CODE_FIELDS = {
-    "ethnicity_code": "ethnicity",
-    "marital_code": "marital_status",
-    "political_code": "political_status",
-    "education_code": "education",
-    "religion_code": "religion",
-    "relation_code": "household_relation",
-}
-TEXT_LIMITS = {
-    "name": 50,
-    "former_name": 50,
-    "native_place": 100,
-    "occupation": 60,
-    "household_address": 200,
-    "current_address": 200,
-    "household_number": 30,
-    "permit_type": 20,
-    "permit_number": 40,
-    "residence_type": 20,
-    "reason_for_moving": 100,
-    "foreign_name": 100,
-    "purpose": 100,
-}
+from .idcard import normalize_id_number
+from .models import Resident
+from .validation import ID_CARD, Codes, check_resident
 
 
 @dataclass
@@ -109,93 +84,25 @@ class Cleaned:
 
 
 def clean(data: ResidentData) -> Cleaned:
-    """Validate one resident; every problem found is reported at once, field by field."""
-    errors: list[dict[str, str]] = []
-
-    def fail(field: str, message: str, code: str = "invalid_input") -> None:
-        errors.append({"field": field, "message": message, "code": code})
-
+    """Validate one resident (`validation.check_resident`); every problem found is reported at
+    once, field by field."""
     values: dict[str, Any] = {}
     for f in fields(ResidentData):
         if f.name in ("unit", "id_number", "phone"):
             continue
         value = getattr(data, f.name)
         values[f.name] = value.strip() if isinstance(value, str) else value
-    if values["kind"] not in ResidentKind.values:
-        fail("kind", "人口类别应为户籍人口、流动人口或境外人员")
-    if not values["name"]:
-        fail("name", "请填写姓名", "required")
-    for name, limit in TEXT_LIMITS.items():
-        if len(values[name]) > limit:
-            fail(name, f"不能超过{limit}个字", "too_long")
-
-    id_number = normalize_id_number(data.id_number or "")
-    try:
-        require_active_code("id_type", values["id_type_code"], field="id_type_code")
-    except InvalidInput as exc:
-        errors.extend({**e, "code": exc.code} for e in exc.errors)
-    if not id_number:
-        fail("id_number", "请填写证件号码", "required")
-    elif values["id_type_code"] == ID_CARD:
-        try:
-            info = parse_id_number(id_number)
-        except InvalidInput as exc:
-            errors.extend({**e, "code": exc.code} for e in exc.errors)
-        else:
-            id_number = info.number
-            values["birth_date"], values["sex_code"] = info.birth_date, info.sex
-    elif len(id_number) > 40:
-        fail("id_number", "证件号码不能超过40位")
-    if values["id_type_code"] != ID_CARD:
-        if values["sex_code"] not in ("1", "2", "9", "0"):
-            fail("sex_code", "请选择性别", "required")
-        if values["birth_date"] is None:
-            fail("birth_date", "请填写出生日期", "required")
-    if values["birth_date"] is not None and values["birth_date"] > timezone.localdate():
-        fail("birth_date", "出生日期不能晚于今天")
-
-    for name, table in CODE_FIELDS.items():
-        if values[name]:
-            try:
-                require_active_code(table, values[name], field=name)
-            except InvalidInput as exc:
-                errors.extend({**e, "code": exc.code} for e in exc.errors)
-    phone = (data.phone or "").strip()
-    if phone and not PHONE_RE.match(phone):
-        fail("phone", "联系电话格式不正确（11位手机号或带区号的固定电话）", "phone_invalid")
-
-    kind = values["kind"]
-    if kind == ResidentKind.FLOATING:
-        issued, expires = values["permit_issued_on"], values["permit_expires_on"]
-        if issued and expires and expires < issued:
-            fail("permit_expires_on", "有效期至不能早于发证日期")
-    if kind == ResidentKind.OVERSEAS:
-        if not values["nationality_code"]:
-            fail("nationality_code", "境外人员须填写国籍（地区）", "required")
-        else:
-            try:
-                require_active_code("nationality", values["nationality_code"], field="nationality_code")
-            except InvalidInput as exc:
-                errors.extend({**e, "code": exc.code} for e in exc.errors)
-        arrived, leaves = values["arrived_on"], values["leaves_on"]
-        if arrived and leaves and leaves < arrived:
-            fail("leaves_on", "预计离开日期不能早于抵达日期")
-    else:
-        for name in ("foreign_name", "nationality_code", "purpose"):
-            values[name] = ""
-        values["arrived_on"] = values["leaves_on"] = None
-    if kind != ResidentKind.FLOATING:
-        for name in ("permit_type", "permit_number", "residence_type", "reason_for_moving"):
-            values[name] = ""
-        values["permit_issued_on"] = values["permit_expires_on"] = None
-    lat, lng = values["latitude"], values["longitude"]
-    if (lat is None) != (lng is None):
-        fail("latitude", "经纬度须同时填写")
-    elif lat is not None and not (3 <= lat <= 54 and 73 <= lng <= 136):
-        fail("latitude", "位置不在我国境内，请检查定位")
-    if errors:
-        raise InvalidInput(errors[0]["message"], code=errors[0].get("code", "invalid_input"), errors=errors)
-    return Cleaned(values=values, id_number=id_number, phone=phone)
+    checked = check_resident(
+        values,
+        normalize_id_number(data.id_number or ""),
+        (data.phone or "").strip(),
+        Codes.load(),
+        today=timezone.localdate(),
+    )
+    if checked.errors:
+        first = checked.errors[0]
+        raise InvalidInput(first["message"], code=first.get("code", "invalid_input"), errors=checked.errors)
+    return Cleaned(values=checked.values, id_number=checked.id_number, phone=checked.phone)
 
 
 def place_path(user: User, data: Any, current: str | None) -> str:
