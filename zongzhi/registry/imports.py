@@ -40,14 +40,14 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, subtree_q
-from zongzhi.dictionary.services import labels, retired_codes
+from zongzhi.dictionary.services import labels
 from zongzhi.units.models import Unit, User
-from zongzhi.units.services import PHONE_RE
 
 from . import crypto, normalize, sealed_files
-from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
-from .models import ImportJob, NameToken, Resident, ResidentKind
+from .idcard import is_valid_id_number, normalize_id_number
+from .models import ImportJob, NameToken, Resident
 from .names import name_tokens
+from .validation import ID_CARD, ID_NUMBER_LIMIT, TEXT_LIMITS, Codes, check_resident
 
 logger = logging.getLogger("zongzhi.registry.imports")
 
@@ -62,40 +62,45 @@ class Column:
     required: bool = False
     table: str | None = None  # a code table: the cell holds the code or its label
     kind: str = "text"  # text | date | kind | phone
-    max_length: int = 100
     example: str = ""
     # A long code (ID number, phone, household number …): a spreadsheet that keeps it in a
     # number cell has kept only 15 significant digits of it, so such a value is refused.
     long_code: bool = False
 
+    @property
+    def max_length(self) -> int:
+        """The longest value: the model's column for text fields (validation.TEXT_LIMITS)."""
+        return TEXT_LIMITS.get(self.field) or _OTHER_LIMITS.get(self.field, 20)
 
+
+_OTHER_LIMITS = {"id_number": ID_NUMBER_LIMIT, "phone": 20, "unit_code": 15}
 COLUMNS: list[Column] = [
-    Column("姓名", "name", required=True, max_length=50, example="王建国"),
+    Column("姓名", "name", required=True, example="王建国"),
     Column("证件类型", "id_type_code", table="id_type", example="居民身份证"),
-    Column("证件号码", "id_number", required=True, max_length=40, long_code=True, example="32011119850312123X"),
+    Column("证件号码", "id_number", required=True, long_code=True, example="32011119850312123X"),
     Column("人口类别", "kind", required=True, kind="kind", example="户籍人口"),
     Column("性别", "sex_code", table="sex", example="（居民身份证由号码推出）"),
     Column("出生日期", "birth_date", kind="date", example="（居民身份证由号码推出）"),
-    Column("曾用名", "former_name", max_length=50),
+    Column("曾用名", "former_name"),
     Column("民族", "ethnicity_code", table="ethnicity", example="汉族"),
     Column("籍贯", "native_place"),
     Column("婚姻状况", "marital_code", table="marital_status", example="已婚"),
     Column("政治面貌", "political_code", table="political_status", example="群众"),
     Column("学历", "education_code", table="education"),
     Column("宗教信仰", "religion_code", table="religion"),
-    Column("职业", "occupation", max_length=60),
-    Column("联系电话", "phone", kind="phone", max_length=20, long_code=True, example="13812345678"),
-    Column("户籍地址", "household_address", max_length=200),
-    Column("现住地址", "current_address", max_length=200, example="南京市浦口区沿江街道冯墙路1号"),
-    Column("户号", "household_number", max_length=30, long_code=True),
+    Column("职业", "occupation"),
+    Column("联系电话", "phone", kind="phone", long_code=True, example="13812345678"),
+    Column("户籍地址", "household_address"),
+    Column("现住地址", "current_address", example="南京市浦口区沿江街道冯墙路1号"),
+    Column("户号", "household_number", long_code=True),
     Column("与户主关系", "relation_code", table="household_relation", example="户主"),
-    Column("所属网格代码", "unit_code", max_length=15, long_code=True, example="320111003001001"),
-    Column("居住证类型", "permit_type", max_length=20),
-    Column("居住证号码", "permit_number", max_length=40, long_code=True),
+    Column("所属网格代码", "unit_code", long_code=True, example="320111003001001"),
+    Column("居住证类型", "permit_type"),
+    Column("居住证号码", "permit_number", long_code=True),
     Column("发证日期", "permit_issued_on", kind="date"),
     Column("有效期至", "permit_expires_on", kind="date"),
-    Column("住所类型", "residence_type", max_length=20),
-    Column("流入原因", "reason_for_moving", max_length=100),
+    Column("住所类型", "residence_type"),
+    Column("流入原因", "reason_for_moving"),
     Column("外文姓名", "foreign_name"),
     Column("国籍（地区）", "nationality_code", table="nationality"),
     Column("来华目的", "purpose"),
@@ -108,15 +113,6 @@ KINDS = {
     **dict.fromkeys(("境外人员", "境外人口", "境外", "外籍人员"), "overseas"),
 }
 KINDS.update({v: v for v in KINDS.values()})
-FLOATING_ONLY = (
-    "permit_type",
-    "permit_number",
-    "permit_issued_on",
-    "permit_expires_on",
-    "residence_type",
-    "reason_for_moving",
-)
-OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
 
 
 # A number in scientific notation (3.20111E+17, 1.38123E+10): what a number cell holding a long
@@ -328,6 +324,7 @@ class RowChecker:
         self.positions: dict[str, int] = state["positions"]
         self.fixed: dict[str, str] = state["fixed"]
         self.codes: dict[str, dict[str, str]] = state["codes"]
+        self.lookups: Codes = state["lookups"]
         self.units: dict[str, tuple[str, bool]] = state["units"]
         self.capture: list[str] = state["capture"]
         self.default_path: str | None = state["default_path"]
@@ -376,15 +373,12 @@ class RowChecker:
             raise ImportFileError(
                 f"缺少必填列：{'、'.join(missing)}（请对应到文件中的列，或为整个文件指定一个值；也可使用系统提供的模板）"
             )
+        # A cell names a code or its label; whether the code may be used is the rules' to say.
         codes: dict[str, dict[str, str]] = {}
         for c in COLUMNS:
             if c.table:
-                # A retired code (停用) is refused, as the form refuses it: it maps to "".
-                table, retired = labels(c.table), retired_codes(c.table)
-                codes[c.table] = {
-                    **{v: "" if k in retired else k for k, v in table.items()},
-                    **{k: "" if k in retired else k for k in table},
-                }
+                table = labels(c.table)
+                codes[c.table] = {**{v: k for k, v in table.items()}, **{k: k for k in table}}
         units = {
             code: (path, retired) for code, path, retired in Unit.objects.values_list("code", "path", "is_retired")
         }
@@ -392,6 +386,7 @@ class RowChecker:
             "positions": positions,
             "fixed": fixed,
             "codes": codes,
+            "lookups": Codes.load(),
             "units": units,
             "capture": list(user.capture_paths),
             "default_path": job.default_unit.path if job.default_unit else None,
@@ -437,14 +432,11 @@ class RowChecker:
                 continue
             if codes is not None:
                 code = codes.get(raw)
-                if not code:
-                    problems.append(f"{c.header}“{raw}”{'不在代码表中' if code is None else '已停用'}")
+                if code is None:
+                    problems.append(f"{c.header}“{raw}”不在代码表中")
                     continue
                 values[field] = code
             elif kind == "text":
-                if len(raw) > c.max_length:
-                    problems.append(f"{c.header}不能超过{c.max_length}个字")
-                    continue
                 values[field] = raw
             elif kind == "phone":
                 values[field] = raw if raw.isdigit() else normalize.phone(raw)
@@ -462,53 +454,30 @@ class RowChecker:
                     continue
         if problems:
             raise ValueError("；".join(problems))
-        id_type = values["id_type_code"] or "111"
-        values["id_type_code"] = id_type
-        number = normalize_id_number(values.pop("id_number"))
-        if id_type == "111":
-            if not is_valid_id_number(number):
-                try:
-                    parse_id_number(number)
-                except Exception as exc:  # the InvalidInput's message says what is wrong
-                    raise ValueError(getattr(exc, "message", str(exc))) from None
-            born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            sex = "1" if int(number[16]) % 2 else "2"
-            # A file's own birth date or sex that the number contradicts is a defect of the
-            # row (a wrong number, or a wrong column): it is refused, not silently replaced.
-            if values["birth_date"] is not None and values["birth_date"] != born:
-                raise ValueError(f"出生日期与身份证号码不符（号码中为{born.isoformat()}）")
-            if values["sex_code"] in ("1", "2") and values["sex_code"] != sex:
-                raise ValueError(f"性别与身份证号码不符（号码中为{'男' if sex == '1' else '女'}）")
-            values["birth_date"], values["sex_code"] = born, sex
-        else:
-            if values["sex_code"] not in ("0", "1", "2", "9"):
-                raise ValueError("证件不是居民身份证时须填写性别")
-            if values["birth_date"] is None:
-                raise ValueError("证件不是居民身份证时须填写出生日期")
-        if values["birth_date"] > self.today:
-            raise ValueError("出生日期不能晚于今天")
-        phone = values.pop("phone")
-        if phone and not PHONE_RE.match(phone):
-            raise ValueError(f"联系电话“{phone}”格式不正确")
-        kind = values["kind"]
-        if kind == ResidentKind.OVERSEAS and not values["nationality_code"]:
-            raise ValueError("境外人员须填写国籍（地区）")
-        if kind != ResidentKind.FLOATING:
-            for name in FLOATING_ONLY:
-                values[name] = None if name.endswith("_on") else ""
-        elif (
-            values["permit_issued_on"]
-            and values["permit_expires_on"]
-            and values["permit_expires_on"] < values["permit_issued_on"]
-        ):
-            raise ValueError("有效期至不能早于发证日期")
-        if kind != ResidentKind.OVERSEAS:
-            for name in OVERSEAS_ONLY:
-                values[name] = None if name.endswith("_on") else ""
-        elif values["arrived_on"] and values["leaves_on"] and values["leaves_on"] < values["arrived_on"]:
-            raise ValueError("预计离开日期不能早于抵达日期")
-        values["path"] = self._unit_path(values.pop("unit_code"))
-        return values, number, phone
+        # The cells are values now: the rules are the form's (validation.check_resident).
+        values["id_type_code"] = values["id_type_code"] or ID_CARD
+        unit_code = values.pop("unit_code")
+        checked = check_resident(
+            values,
+            normalize_id_number(values.pop("id_number")),
+            values.pop("phone"),
+            self.lookups,
+            today=self.today,
+            file_values=True,
+        )
+        if checked.errors:
+            raise ValueError("；".join(map(_reason, checked.errors)))
+        values["path"] = self._unit_path(unit_code)
+        return values, checked.id_number, checked.phone
+
+
+_HEADERS = {c.field: c.header for c in COLUMNS}
+
+
+def _reason(error: dict[str, str]) -> str:
+    """A rule's message as a row's reason: with the column's header unless it names it."""
+    header, message = _HEADERS.get(error["field"], ""), error["message"]
+    return message if not header or message.startswith(header) else f"{header}：{message}"
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -1012,7 +981,7 @@ def _import_in_pool(
 
     state = {
         name: getattr(checker, name)
-        for name in ("positions", "fixed", "codes", "units", "capture", "default_path", "root", "today")
+        for name in ("positions", "fixed", "codes", "lookups", "units", "capture", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
     context = _pool_context()

@@ -72,6 +72,10 @@ FLOATING_ONLY = (
 OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
 
 Error = dict[str, str]
+# Plain strings: ResidentKind.values builds a list and each member access goes through the enum
+# machinery, which cost an import 0.3 s per 100k rows.
+_KINDS = frozenset(ResidentKind.values)
+_FLOATING, _OVERSEAS = str(ResidentKind.FLOATING.value), str(ResidentKind.OVERSEAS.value)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def check_resident(
     def fail(field: str, message: str, code: str = "invalid_input") -> None:
         errors.append({"field": field, "message": message, "code": code})
 
-    if values["kind"] not in ResidentKind.values:
+    if values["kind"] not in _KINDS:
         fail("kind", "人口类别应为户籍人口、流动人口或境外人员")
     if not values["name"]:
         fail("name", "请填写姓名", "required")
@@ -176,14 +180,14 @@ def check_resident(
         fail("phone", "联系电话格式不正确（11位手机号或带区号的固定电话）", "phone_invalid")
 
     kind = values["kind"]
-    if kind == ResidentKind.FLOATING:
+    if kind == _FLOATING:
         issued, expires = values["permit_issued_on"], values["permit_expires_on"]
         if issued and expires and expires < issued:
             fail("permit_expires_on", "有效期至不能早于发证日期")
     else:
         for name in FLOATING_ONLY:
             values[name] = None if name.endswith("_on") else ""
-    if kind == ResidentKind.OVERSEAS:
+    if kind == _OVERSEAS:
         if not values["nationality_code"]:
             fail("nationality_code", "境外人员须填写国籍（地区）", "required")
         elif problem := codes.problem("nationality_code", values["nationality_code"]):

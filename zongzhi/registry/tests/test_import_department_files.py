@@ -132,3 +132,78 @@ def test_bad_column_choices_are_refused_before_the_file_is_kept(api: Any) -> Non
         r = upload(**form)
         assert r.status_code == 400 and r.json()["code"] == code, (form, r.json())
     assert ImportJob.objects.count() == 0
+
+
+def test_the_import_refuses_what_the_form_refuses(api: Any, unit: Any) -> None:
+    """One set of rules: each of these residents is refused by the form and by the import."""
+    from zongzhi.dictionary.models import CodeItem
+    from zongzhi.dictionary.services import set_item_retired
+    from zongzhi.units.models import User
+
+    from .test_residents import _body, id_number
+
+    item = CodeItem.objects.get(table__code="ethnicity", code="02")
+    set_item_retired(acting_user=User.objects.get(username="sysadmin"), item=item, retired=True)
+    overseas = {"kind": "overseas", "id_type_code": "414", "id_number": "E12345678", "sex_code": "1"}
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("retired ethnicity", {"ethnicity_code": "02"}),
+        ("name too long", {"name": "王" * 51}),
+        (
+            "leaves before arriving",
+            {
+                **overseas,
+                "birth_date": "1990-01-01",
+                "nationality_code": "840",
+                "arrived_on": "2026-05-01",
+                "leaves_on": "2026-04-01",
+            },
+        ),
+        ("overseas without nationality", {**overseas, "birth_date": "1990-01-01"}),
+        (
+            "permit expires before issued",
+            {"kind": "floating", "permit_issued_on": "2026-05-01", "permit_expires_on": "2025-05-01"},
+        ),
+        ("bad phone", {"phone": "1381234"}),
+        ("born tomorrow", {**overseas, "nationality_code": "840", "birth_date": "2099-01-01"}),
+    ]
+    headers = {
+        "name": "姓名",
+        "id_type_code": "证件类型",
+        "id_number": "证件号码",
+        "kind": "人口类别",
+        "sex_code": "性别",
+        "birth_date": "出生日期",
+        "ethnicity_code": "民族",
+        "phone": "联系电话",
+        "nationality_code": "国籍（地区）",
+        "arrived_on": "抵达日期",
+        "leaves_on": "预计离开日期",
+        "permit_issued_on": "发证日期",
+        "permit_expires_on": "有效期至",
+    }
+    kinds = {"registered": "户籍人口", "floating": "流动人口", "overseas": "境外人员"}
+    rows = []
+    for i, (label, extra) in enumerate(cases):
+        body = _body(unit, **{"id_number": id_number(seq=f"{500 + i}"), **extra})
+        form = api("village_officer").post("/api/registry/residents", body)
+        assert form.status_code in (400, 422), (label, form.json())  # the schema or the rules
+        rows.append([kinds.get(body.get(f, ""), body.get(f, "")) if f == "kind" else body.get(f, "") for f in headers])
+    header = list(headers.values())
+    rows = [[*r, GRID_1] for r in rows]
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*header, "所属网格代码"])
+    writer.writerows(rows)
+    job = _run(api, out.getvalue().encode("utf-8"), "同一规则.csv")
+    assert (job.imported, job.rejected) == (0, len(cases)), job.error
+    reasons = list(
+        load_workbook(
+            io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+        ).active.iter_rows(min_row=2, values_only=True)  # type: ignore[union-attr]
+    )
+    by_line = {r[0]: r[1] for r in reasons}
+    assert "已停用" in by_line[2] and "不能超过50个字" in by_line[3] and "预计离开日期不能早于抵达日期" in by_line[4]
+    assert "须填写国籍" in by_line[5] and "有效期至不能早于发证日期" in by_line[6] and "联系电话" in by_line[7]
+    assert "不能晚于今天" in by_line[8]
