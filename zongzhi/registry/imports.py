@@ -47,7 +47,7 @@ from . import crypto, normalize, sealed_files
 from .idcard import is_valid_id_number, normalize_id_number
 from .models import ImportJob, NameToken, Resident
 from .names import name_tokens
-from .validation import ID_CARD, ID_NUMBER_LIMIT, TEXT_LIMITS, Codes, check_resident
+from .validation import CODE_TABLES, ID_CARD, ID_NUMBER_LIMIT, TEXT_LIMITS, Codes, check_resident
 
 logger = logging.getLogger("zongzhi.registry.imports")
 
@@ -130,7 +130,7 @@ class ImportFileError(Exception):
     """The file cannot be read at all (not an Excel file, no header, missing columns)."""
 
 
-def _norm_header(text: str) -> str:
+def norm_header(text: str) -> str:
     """A header as compared: NFKC, no spaces, no required-marks (*, （必填）)."""
     header = "".join(normalize.text(str(text or "")).split()).replace("*", "")
     return header.removesuffix("(必填)")
@@ -147,15 +147,15 @@ def header_fields() -> dict[str, str]:
     for it)."""
     from zongzhi.dictionary.models import CodeItem
 
-    ours = {_norm_header(c.header): c.field for c in COLUMNS}
+    ours = {norm_header(c.header): c.field for c in COLUMNS}
     fields = dict(ours)
     synonyms = CodeItem.objects.filter(
         table__code=ALIAS_TABLE, is_retired=False, parent__isnull=False, parent__is_retired=False
     ).values_list("label", "parent__label")
     for alias, header in synonyms:
-        field = ours.get(_norm_header(header))
+        field = ours.get(norm_header(header))
         if field:
-            fields.setdefault(_norm_header(alias), field)
+            fields.setdefault(norm_header(alias), field)
     return fields
 
 
@@ -167,7 +167,7 @@ def find_header(rows: Iterator[list[str]], fields: dict[str, str]) -> tuple[list
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
     if not head:
         return [], 1, rows
-    scores = [len({fields.get(_norm_header(cell)) for cell in row if cell} - {None}) for row in head]
+    scores = [len({fields.get(norm_header(cell)) for cell in row if cell} - {None}) for row in head]
     best = scores.index(max(scores)) if max(scores) else 0
     return head[best], best + 1, itertools.chain(head[best + 1 :], rows)
 
@@ -363,11 +363,19 @@ class RowChecker:
         fields = header_fields() if fields is None else fields
         chosen: dict[str, str] = (job.mapping or {}).get("columns", {})
         fixed: dict[str, str] = (job.mapping or {}).get("fixed", {})
+        by_index: dict[str, str] | None = (job.mapping or {}).get("by_index")  # confirmed in the wizard
         positions: dict[str, int] = {}
         for i, raw in enumerate(header):
-            field = chosen.get(str(raw or "").strip(), fields.get(_norm_header(raw)))
-            if field and field not in positions and field not in fixed:
-                positions[field] = i
+            if by_index is not None:
+                field = by_index.get(str(i), "")
+            else:
+                text = str(raw or "").strip()
+                field = chosen[text] if text in chosen else fields.get(norm_header(text), "")
+            if not field or field in positions:
+                continue
+            if field in fixed:
+                raise ImportFileError(f"文件中已有“{_HEADERS[field]}”列，不能再为它指定统一的值")
+            positions[field] = i
         missing = [c.header for c in COLUMNS if c.required and c.field not in positions and c.field not in fixed]
         if missing:
             raise ImportFileError(
@@ -472,6 +480,28 @@ class RowChecker:
 
 
 _HEADERS = {c.field: c.header for c in COLUMNS}
+
+
+def fixed_value_problem(column: Column, value: str) -> str | None:
+    """Why one value given to a whole file's column would be refused on every row, told once
+    when it is given: the same conversions as a cell, then the code's rules."""
+    raw = normalize.text(value)
+    if column.table:
+        table = labels(column.table)
+        code = {**{v: k for k, v in table.items()}, **{k: k for k in table}}.get(raw)
+        if code is None:
+            return f"{column.header}“{raw}”不在代码表中"
+        problem = Codes.load().problem(column.field, code) if column.field in CODE_TABLES else None
+        return f"{column.header}：{problem['message']}" if problem else None
+    if column.kind == "kind":
+        return None if raw in KINDS else f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”"
+    if column.kind == "date":
+        try:
+            normalize.date(raw)
+        except ValueError:
+            return f"{column.header}“{raw}”不是日期（如 2026-01-31）"
+        return None
+    return f"{column.header}不能超过{column.max_length}个字" if len(raw) > column.max_length else None
 
 
 def _reason(error: dict[str, str]) -> str:
@@ -836,6 +866,7 @@ def run_job(job_id: int) -> ImportJob:
 
 def _finish(job: ImportJob, status: str, *, error: str = "") -> None:
     job.status, job.error, job.finished_at = status, error[:300], timezone.now()
+    job.preview = {}  # its samples are people's data
     # The upload holds ID numbers and phones in clear: it goes once read (its digest stays).
     if job.file:
         job.file.delete(save=False)
@@ -854,7 +885,7 @@ def _finish(job: ImportJob, status: str, *, error: str = "") -> None:
     )
 
 
-def _local_copy(job: ImportJob) -> Path:
+def local_copy(job: ImportJob) -> Path:
     suffix = ".xlsx" if job.filename.lower().endswith(".xlsx") else ".csv"
     fd, name = tempfile.mkstemp(prefix="zongzhi-import-", suffix=suffix)
     with os.fdopen(fd, "wb") as out, job.file.open("rb") as src:
@@ -919,7 +950,7 @@ def _workers(estimate: int) -> int:
 def _import_listings(job: ImportJob, user: User) -> None:
     from . import import_listings
 
-    path = _local_copy(job)
+    path = local_copy(job)
     rejects: Rejects | None = None
     try:
         rows, estimate = open_rows(path, job.filename)
@@ -940,7 +971,7 @@ def _import_listings(job: ImportJob, user: User) -> None:
 
 
 def _import(job: ImportJob, user: User) -> None:
-    path = _local_copy(job)
+    path = local_copy(job)
     rejects: Rejects | None = None
     try:
         rows, header, header_line, checker = _rows_of(job, user, path)
@@ -1088,7 +1119,7 @@ def _compare(job: ImportJob, user: User) -> None:
     listing them would hand out the unit's registry for a one-row file, so their ids are kept
     apart (`missing_file`) and their list is an export the unit above approves
     (exports.request_missing_list)."""
-    path = _local_copy(job)
+    path = local_copy(job)
     try:
         rows, _header, header_line, checker = _rows_of(job, user, path)
         line = header_line
@@ -1326,10 +1357,16 @@ def settle_stalled(now: dt.datetime | None = None) -> int:
 REVIEW_KEPT = dt.timedelta(days=1)
 
 
-def cancel_review(job: ImportJob) -> None:
+def cancel_review(job: ImportJob, *, error: str = "") -> bool:
     """An upload waiting for its columns to be confirmed, cancelled: nothing was written, the
-    file goes at once."""
-    _finish(job, ImportJob.Status.CANCELLED)
+    file goes at once. False when it was confirmed meanwhile (one conditional update decides)."""
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.REVIEW).update(
+        status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
+    ):
+        return False
+    job.refresh_from_db()
+    _finish(job, ImportJob.Status.CANCELLED, error=error)
+    return True
 
 
 def expire_reviews(now: dt.datetime | None = None) -> int:
@@ -1338,6 +1375,5 @@ def expire_reviews(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for job in ImportJob.objects.filter(status=ImportJob.Status.REVIEW, heartbeat_at__lt=now - REVIEW_KEPT):
-        _finish(job, ImportJob.Status.CANCELLED, error="上传后一天内未确认列的对应，已自动取消，文件已删除")
-        count += 1
+        count += cancel_review(job, error="上传后一天内未确认列的对应，已自动取消，文件已删除")
     return count

@@ -20,7 +20,11 @@ _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # year, month, day separated by - / . 年 月 (日), optionally followed by a time of day
 _SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
-_PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
+# A mobile number grouped 3-4-4 (spaces or dashes), after an optional +86 / 0086 / 86; a landline
+# with its area code in brackets or before one dash or space. Anything else is left as written
+# for the checks to refuse: taking every dash out made 025-1234567-1 (an extension) valid.
+_MOBILE = re.compile(r"^(?:\+86|0086|86)?[\s-]*(1\d{2})[\s-]?(\d{4})[\s-]?(\d{4})$")
+_LANDLINE = re.compile(r"^(?:[(（](0\d{2,3})[)）][\s-]?|(0\d{2,3})[\s-])(\d{7,8})$")
 
 
 def text(raw: str) -> str:
@@ -44,10 +48,13 @@ def date(raw: str) -> dt.date:
 
 
 def phone(raw: str) -> str:
-    """Spaces, dashes and brackets taken out, a +86 / 0086 / 86 country code before a mobile
-    number dropped. A landline keeps its area code (025-12345678 becomes 02512345678)."""
-    value = _PHONE_NOISE.sub("", text(raw))
-    for prefix in ("+86", "0086", "86"):
-        if value.startswith(prefix) and len(value) == len(prefix) + 11 and value[len(prefix)] == "1":
-            return value[len(prefix) :]
+    """A mobile number's spaces, dashes and +86 / 0086 country code taken out; a landline as
+    area code, dash, number (025 12345678 and (025)12345678 become 025-12345678). A value of
+    neither form is returned as written."""
+    value = text(raw)
+    if match := _MOBILE.match(value):
+        return "".join(match.groups())
+    if match := _LANDLINE.match(value):
+        bracketed, separated, number = match.groups()
+        return f"{bracketed or separated}-{number}"
     return value

@@ -315,6 +315,7 @@ class ImportColumnOut(OutSchema):
 
 class ImportPreviewOut(OutSchema):
     header_line: int = Field(description="表头所在的行（其上为标题行）")
+    header_found: bool = Field(description="是否识别出表头；否则第1行当作表头（已遮蔽）")
     columns: list[ImportColumnOut]
     fixed: dict[str, str] = Field(description="上次为文件缺少的列指定的统一值")
     remembered: str = Field(description="按此前哪个文件的对应填好（空为自动识别）")

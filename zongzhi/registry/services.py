@@ -506,34 +506,66 @@ IMPORT_KINDS = {"residents": "实有人口", "key_persons": "重点人员和关�
 
 
 # Fields that differ from person to person: one value for the whole file would be wrong.
-NEVER_FIXED = {"name", "former_name", "foreign_name", "id_number", "phone", "household_number", "permit_number"}
+# Fields that differ from person to person: one value for the whole file would be wrong. The
+# grid comes from the unit chosen at upload.
+NEVER_FIXED = {
+    "name",
+    "former_name",
+    "foreign_name",
+    "id_number",
+    "phone",
+    "household_number",
+    "permit_number",
+    "birth_date",
+    "sex_code",
+    "unit_code",
+}
 
 
-def import_mapping(columns: dict[str, str], fixed: dict[str, str]) -> dict[str, Any]:
-    """The uploader's column choices, checked: each file header goes to a field of the
-    template or to "" (left out); a field the file lacks may get one value for every row."""
+def _checked_fields(columns: dict[str, str]) -> list[dict[str, str]]:
+    """Problems of a column choice: a field that does not exist, one field for two columns."""
     from .imports import COLUMNS
 
-    by_field = {c.field: c for c in COLUMNS}
-    errors: list[dict[str, str]] = []
-    for header, field in columns.items():
-        if not isinstance(header, str) or not isinstance(field, str) or (field and field not in by_field):
-            errors.append({"field": "columns", "message": f"列“{header}”对应的字段不存在", "code": "unknown_field"})
+    known = {c.field for c in COLUMNS}
+    errors = [
+        {"field": "columns", "message": f"列“{key}”对应的字段“{field}”不存在", "code": "unknown_field"}
+        for key, field in columns.items()
+        if field and field not in known
+    ]
     taken = [f for f in columns.values() if f]
     if len(taken) != len(set(taken)):
         errors.append({"field": "columns", "message": "同一个字段只能对应文件中的一列", "code": "duplicate_field"})
+    return errors
+
+
+def _checked_fixed(fixed: dict[str, str]) -> list[dict[str, str]]:
+    """Problems of the values given to a whole file: a field that may not have one, an empty
+    value, a value its column would refuse (told once here, not on every row)."""
+    from .imports import COLUMNS, fixed_value_problem
+
+    by_field = {c.field: c for c in COLUMNS}
+    errors: list[dict[str, str]] = []
     for field, value in fixed.items():
         column = by_field.get(field)
         if column is None or field in NEVER_FIXED:
             errors.append({"field": "fixed", "message": f"不能为“{field}”指定统一的值", "code": "unknown_field"})
-        elif not isinstance(value, str) or not value.strip():
+        elif not value.strip():
             errors.append({"field": "fixed", "message": f"请填写“{column.header}”的值", "code": "required"})
-        elif len(value.strip()) > column.max_length:
-            errors.append(
-                {"field": "fixed", "message": f"“{column.header}”不能超过{column.max_length}个字", "code": "too_long"}
-            )
+        elif problem := fixed_value_problem(column, value):
+            errors.append({"field": "fixed", "message": problem, "code": "invalid_value"})
+    return errors
+
+
+def _raise(errors: list[dict[str, str]]) -> None:
     if errors:
         raise InvalidInput(errors[0]["message"], code=errors[0]["code"], errors=errors)
+
+
+def import_mapping(columns: dict[str, str], fixed: dict[str, str]) -> dict[str, Any]:
+    """The choices an API client sends with an upload, checked: `columns` takes a file header
+    to a field of the template (or "" to leave it out); a field the file lacks may get one
+    value for every row."""
+    _raise(_checked_fields(columns) + _checked_fixed(fixed))
     return {"columns": columns, "fixed": {k: v.strip() for k, v in fixed.items()}} if columns or fixed else {}
 
 
@@ -559,6 +591,8 @@ def start_import(
 
     if (columns or fixed) and kind != "residents":
         raise InvalidInput.field("columns", "只有实有人口的导入可以指定列的对应", code="invalid_input")
+    if review and kind != "residents":
+        raise InvalidInput.field("review", "只有实有人口的导入和比对可以核对列的对应", code="invalid_input")
     if review and (columns or fixed):
         raise InvalidInput.field("columns", "确认列的对应时再指定列和统一的值", code="invalid_input")
     mapping = import_mapping(columns or {}, fixed or {})
@@ -618,7 +652,6 @@ def confirm_import(
     columns the file lacks (`fixed`); then the import or comparison starts. With `remember`,
     the next file of the same headers uploaded in the unit opens with these choices."""
     from . import imports
-    from .import_review import signature
     from .models import ImportJob, ImportMapping
 
     if job.created_by_id != acting_user.pk:
@@ -626,26 +659,28 @@ def confirm_import(
     if job.status != ImportJob.Status.REVIEW:
         raise Conflict("该导入不在待确认列的状态", code="not_in_review")
     proposed = job.preview.get("columns", [])
-    headers = [c["header"] for c in proposed]
-    unknown = [h for h in columns if h not in headers]
+    indexes = {str(c["index"]) for c in proposed}
+    unknown = [k for k in columns if k not in indexes]
     if unknown:
-        raise InvalidInput.field("columns", f"文件中没有“{unknown[0]}”这一列", code="unknown_column")
-    final = {c["header"]: columns.get(c["header"], c["field"]) for c in proposed if c["header"]}
-    mapping = import_mapping(final, fixed)
-    chosen = {f for f in final.values() if f}
-    by_field = {c.field: c.header for c in imports.COLUMNS}
-    both = [by_field[f] for f in mapping.get("fixed", {}) if f in chosen]
+        raise InvalidInput.field("columns", f"文件中没有第{unknown[0]}列（列序号从0开始）", code="unknown_column")
+    by_index = {str(c["index"]): columns.get(str(c["index"]), c["field"]) for c in proposed}
+    _raise(_checked_fields(by_index) + _checked_fixed(fixed))
+    values = {k: v.strip() for k, v in fixed.items()}
+    chosen = {f for f in by_index.values() if f}
+    header_of = {c.field: c.header for c in imports.COLUMNS}
+    both = [header_of[f] for f in values if f in chosen]
     if both:
         raise InvalidInput.field("fixed", f"“{both[0]}”已对应文件中的列，不能再指定统一的值", code="duplicate_field")
-    covered = chosen | set(mapping.get("fixed", {}))
-    missing = [c.header for c in imports.COLUMNS if c.required and c.field not in covered]
+    missing = [c.header for c in imports.COLUMNS if c.required and c.field not in chosen | set(values)]
     if missing:
         raise InvalidInput.field(
             "fixed", f"请为“{'、'.join(missing)}”选择文件中的列，或为整个文件指定一个值", code="missing_column"
         )
+    mapping = {"by_index": by_index, "fixed": values}
+    source = job.preview.get("signature", "")
     with transaction.atomic():
         if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.REVIEW).update(
-            status=ImportJob.Status.QUEUED, needs_review=False, mapping=mapping
+            status=ImportJob.Status.QUEUED, needs_review=False, mapping=mapping, preview={}
         ):
             raise Conflict("该导入不在待确认列的状态", code="not_in_review")
         job.refresh_from_db()
@@ -653,10 +688,10 @@ def confirm_import(
             ImportMapping.objects.update_or_create(
                 path=acting_user.unit.path,
                 kind=job.kind,
-                signature=signature(headers),
+                signature=source,
                 defaults={
-                    "columns": final,
-                    "fixed": mapping.get("fixed", {}),
+                    "columns": by_index,
+                    "fixed": values,
                     "source": job.filename,
                     "updated_by": acting_user,
                     "updated_at": timezone.now(),
@@ -665,7 +700,8 @@ def confirm_import(
         record_event(
             "registry.import_confirmed",
             obj=job,
-            detail={"columns": final, "fixed": mapping.get("fixed", {}), "remember": remember},
+            # fields only: a header may be a person's row, a fixed value free text
+            detail={"columns": by_index, "fixed": sorted(values), "remember": remember},
         )
         imports.start(job)
     return job
@@ -677,9 +713,9 @@ def cancel_import(*, acting_user: User, job: Any) -> Any:
 
     if job.created_by_id != acting_user.pk:
         raise Forbidden("只能取消自己的导入", audit=AuditNote("permission.denied", job, {"action": "cancel"}))
-    if job.status == ImportJob.Status.REVIEW:
-        imports.cancel_review(job)
+    if job.status == ImportJob.Status.REVIEW and imports.cancel_review(job):
         return job
+    job.refresh_from_db()  # confirmed meanwhile: cancelled as a running job
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
         raise Conflict("导入已结束，无法取消", code="finished")
     ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)

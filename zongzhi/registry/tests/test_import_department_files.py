@@ -207,3 +207,22 @@ def test_the_import_refuses_what_the_form_refuses(api: Any, unit: Any) -> None:
     assert "已停用" in by_line[2] and "不能超过50个字" in by_line[3] and "预计离开日期不能早于抵达日期" in by_line[4]
     assert "须填写国籍" in by_line[5] and "有效期至不能早于发证日期" in by_line[6] and "联系电话" in by_line[7]
     assert "不能晚于今天" in by_line[8]
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("+86 138 1234 5678", "13812345678"),
+        ("0086-138-1234-5678", "13812345678"),
+        ("（025）12345678", "025-12345678"),
+        ("025 12345678", "025-12345678"),
+        ("025-1234567-1", None),  # an extension: not a phone the checks take
+        ("1234-5678-901", None),  # eleven digits, but not grouped as a mobile
+    ],
+)
+def test_a_phone_is_brought_to_one_form_only_when_its_grouping_is_known(written: str, stored: str | None) -> None:
+    from zongzhi.registry import normalize
+    from zongzhi.units.services import PHONE_RE
+
+    value = normalize.phone(written)
+    assert (value if PHONE_RE.match(value) else None) == stored
