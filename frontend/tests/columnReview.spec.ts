@@ -29,6 +29,7 @@ const FIELDS: ImportField[] = [
 
 const preview: ImportPreview = {
   header_line: 3,
+  header_found: true,
   fixed: { kind: '户籍人口' },
   remembered: '',
   columns: [
@@ -55,12 +56,12 @@ describe('the column step of the import wizard', () => {
     expect([...duplicateFields(choices)]).toEqual(['name'])
   })
 
-  it('sends every named column and only the values of fields no column covers', () => {
+  it('sends every column by its position and only the values of fields no column covers', () => {
     const choices = choicesOf(preview)
     choices[2]!.field = 'id_number'
     const body = confirmBody(choices, { kind: ' 户籍人口 ', name: '不该发送', ethnicity_code: '' }, true)
     expect(body).toEqual({
-      columns: { 序号: '', 姓名: 'name', 身份证明号: 'id_number' },
+      columns: { '0': '', '1': 'name', '2': 'id_number', '3': '' },
       fixed: { kind: '户籍人口' },
       remember: true,
     })

@@ -2968,6 +2968,11 @@ export interface components {
                 [key: string]: string;
             };
             /**
+             * Header Found
+             * @description 是否识别出表头；否则第1行当作表头（已遮蔽）
+             */
+            header_found: boolean;
+            /**
              * Header Line
              * @description 表头所在的行（其上为标题行）
              */

@@ -50,15 +50,16 @@ export function fixableFields(fields: readonly ImportField[], choices: readonly 
   return fields.filter((f) => f.fixable && !chosen.has(f.field))
 }
 
-/** The confirmation sent to the server: every named column's field, and the values given to
- * fields no column goes to (a value left for a field a column now covers is dropped). */
+/** The confirmation sent to the server: every column's field by its position (two columns may
+ * share a name, or have none), and the values given to fields no column goes to (a value left
+ * for a field a column now covers is dropped). */
 export function confirmBody(
   choices: readonly ColumnChoice[],
   fixed: Readonly<Record<string, string>>,
   remember: boolean,
 ): ImportConfirmIn {
   const columns: Record<string, string> = {}
-  for (const c of choices) if (c.header) columns[c.header] = c.field
+  for (const c of choices) columns[String(c.index)] = c.field
   const chosen = new Set(Object.values(columns).filter(Boolean))
   const values: Record<string, string> = {}
   for (const [field, value] of Object.entries(fixed)) {
@@ -83,20 +84,34 @@ export function useColumnReview(job: () => ImportJob | null, onConfirmed: (next:
   const fields = ref<ImportField[]>([])
   const form = reactive<ReviewForm>({ choices: [], fixed: {}, extra: [], remember: true, busy: false, errors: {} })
 
+  const loadError = ref(false)
+
   async function loadFields(): Promise<void> {
     fieldsCache ??= importsApi.fields().catch((e: unknown) => {
       fieldsCache = null
       throw e
     })
-    fields.value = await fieldsCache
+    try {
+      fields.value = await fieldsCache
+      loadError.value = false
+    } catch {
+      loadError.value = true
+    }
   }
 
   function reset(preview: ImportPreview): void {
     form.choices = choicesOf(preview)
     form.fixed = { ...preview.fixed }
-    form.extra = Object.keys(preview.fixed).filter((f) => !fields.value.find((x) => x.field === f)?.required)
     form.remember = true
     form.errors = {}
+    form.extra = []
+  }
+
+  /** Values remembered for fields that are not required show up as extra ones (known once the
+   * field list is in). */
+  function showRememberedExtras(preview: ImportPreview): void {
+    const required = new Set(fields.value.filter((f) => f.required).map((f) => f.field))
+    form.extra = Object.keys(preview.fixed).filter((f) => !required.has(f) && !form.extra.includes(f))
   }
 
   watch(
@@ -107,8 +122,8 @@ export function useColumnReview(job: () => ImportJob | null, onConfirmed: (next:
     (key) => {
       const preview = job()?.preview
       if (!key || !preview) return
-      void loadFields().then(() => reset(preview))
       reset(preview)
+      void loadFields().then(() => showRememberedExtras(preview))
     },
     { immediate: true },
   )
@@ -130,13 +145,18 @@ export function useColumnReview(job: () => ImportJob | null, onConfirmed: (next:
     delete form.fixed[field]
   }
 
+  /** Shown as soon as two columns go to one field, gone as soon as they do not. */
+  const duplicateMessage = computed(() =>
+    duplicates.value.size
+      ? t('imports.review.duplicate', { fields: [...duplicates.value].map(fieldLabel).join(t('imports.review.listSeparator')) })
+      : '',
+  )
+
   /** Checked here first (the server checks again): each missing required column has a value,
    * no field goes to two columns. */
   function check(): boolean {
     const errors: Record<string, string> = {}
-    if (duplicates.value.size) {
-      errors.columns = t('imports.review.duplicate', { fields: [...duplicates.value].map(fieldLabel).join(t('imports.review.listSeparator')) })
-    }
+    if (duplicates.value.size) errors.columns = duplicateMessage.value
     for (const f of missing.value) {
       if (!(form.fixed[f.field] ?? '').trim()) errors[`fixed.${f.field}`] = t('imports.review.needValue', { field: f.header })
     }
@@ -159,5 +179,19 @@ export function useColumnReview(job: () => ImportJob | null, onConfirmed: (next:
     }
   }
 
-  return { fields, form, duplicates, missing, addable, extraFields, fieldLabel, addExtra, removeExtra, confirm, loadFields }
+  return {
+    fields,
+    loadError,
+    form,
+    duplicates,
+    duplicateMessage,
+    missing,
+    addable,
+    extraFields,
+    fieldLabel,
+    addExtra,
+    removeExtra,
+    confirm,
+    loadFields,
+  }
 }
