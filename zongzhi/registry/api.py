@@ -66,7 +66,7 @@ from .schemas import (
     VisitCreatedOut,
     VisitIn,
 )
-from .validation import CODE_TABLES
+from .validation import CODE_TABLES, Codes
 
 router = Router(tags=["实有人口"])
 
@@ -706,15 +706,13 @@ def import_fields(request: HttpRequest) -> list[dict[str, Any]]:
     """The fields a resident file's columns can go to, for the wizard's choices: which are
     required, which may get one value for the whole file, and the values to choose from."""
     acting(request)
-    from zongzhi.dictionary.services import labels, retired_codes
-
+    codes = Codes.load()
     out = []
     for c in imports.COLUMNS:
         if c.kind == "kind":
-            choices = ["户籍人口", "流动人口", "境外人员"]
-        elif c.table:
-            retired = retired_codes(c.table)
-            choices = [label for code, label in labels(c.table).items() if code not in retired]
+            choices = [str(label) for label in ResidentKind.labels]
+        elif c.field in CODE_TABLES:
+            choices = [label for code, label in codes.labels[c.table or ""].items() if not codes.problem(c.field, code)]
         else:
             choices = []
         out.append(
