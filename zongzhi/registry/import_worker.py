@@ -1,7 +1,7 @@
 """The entry points of an import's worker processes.
 
-A worker is forked from the import fork server (imports._pool_context), which has set Django
-up already; this module still imports nothing of Django at the top, so unpickling these
+A worker is forked from the import fork server (import_reader.fork_server), which has set
+Django up already; this module still imports nothing of Django at the top, so unpickling these
 functions loads no models in a process that has not set it up.
 """
 

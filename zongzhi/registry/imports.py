@@ -23,7 +23,6 @@ import logging
 import os
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,8 @@ from zongzhi.units.services import PHONE_RE
 
 from . import crypto
 from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
+from .import_reader import ImportFileError as ImportFileError  # raised by the reader and the checks
+from .import_reader import fork_server, open_rows
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
 
@@ -109,141 +110,8 @@ FLOATING_ONLY = (
 OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (not an Excel file, no header, missing columns)."""
-
-
 def _norm_header(text: str) -> str:
     return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
-
-
-# --- reading ---------------------------------------------------------------------------------
-def _sniff_text(head: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            head.decode(encoding)
-            return encoding
-        except UnicodeDecodeError as exc:
-            if exc.start > len(head) - 4:  # a character cut at the end of the sample
-                return encoding
-    raise ImportFileError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 Excel 模板")
-
-
-def open_rows(path: Path, filename: str) -> tuple[Iterator[list[str]], int]:
-    """(rows including the header, an estimate of the number of data rows)."""
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-    is_zip = head[:4] == b"PK\x03\x04"
-    if filename.lower().endswith((".xlsx", ".xlsm")) or is_zip:
-        if not is_zip:
-            raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板")
-        return _xlsx_rows(path)
-    if filename.lower().endswith(".xls") or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入")
-    if b"\x00" in head:
-        raise ImportFileError("文件不是 CSV 或 Excel 文件")
-    encoding = _sniff_text(head)
-    with open(path, "rb") as fh:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-
-    def rows() -> Iterator[list[str]]:
-        with open(path, encoding=encoding, errors="replace", newline="") as text:
-            yield from csv.reader(text)
-
-    return rows(), max(0, lines - 1)
-
-
-CALAMINE_MAX_BYTES = 60 * 1024 * 1024  # larger workbooks are streamed with openpyxl
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether the first sheet holds a formula (<f> element), read as a stream."""
-    with zipfile.ZipFile(path) as archive:
-        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-        if not names:
-            return False
-        tail = b""
-        with archive.open(names[0]) as sheet:
-            for block in iter(lambda: sheet.read(1 << 20), b""):
-                if b"<f>" in tail + block or b"<f " in tail + block:
-                    return True
-                tail = block[-3:]
-    return False
-
-
-def _cell_text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
-    """Rows of the first sheet: read with calamine (fast), or streamed with openpyxl for very
-    large files and for files with formulas (openpyxl shows the formula itself, which the
-    checks refuse; calamine would hand over its last computed value)."""
-    invalid = "文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板"
-    try:
-        small = path.stat().st_size <= CALAMINE_MAX_BYTES
-    except OSError as exc:
-        raise ImportFileError(invalid) from exc
-    if small:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from python_calamine import CalamineWorkbook
-
-        # calamine parses without holding the GIL: the formula scan (unzipping, also without
-        # it) runs beside it rather than before it.
-        with ThreadPoolExecutor(1) as scan:
-            formulas = scan.submit(_has_formulas, path)
-            try:
-                sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            except Exception:  # calamine raises its own errors for broken workbooks
-                sheet = None
-            try:
-                has_formulas = formulas.result()
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise ImportFileError(invalid) from exc
-        if not has_formulas:
-            if sheet is None:
-                raise ImportFileError(invalid)
-            return _calamine_rows(sheet), max(0, sheet.height - 1)
-    return _openpyxl_rows(path)
-
-
-def _calamine_rows(sheet: Any) -> Iterator[list[str]]:
-    # Most cells of a register are text: they pass as they are (a call per cell would cost a
-    # second per hundred thousand rows).
-    for row in sheet.iter_rows():
-        yield [v if v.__class__ is str else _cell_text(v) for v in row]
-
-
-def _openpyxl_rows(path: Path) -> tuple[Iterator[list[str]], int]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
-    sheet = book.worksheets[0]
-    estimate = max(0, (sheet.max_row or 1) - 1)
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield [_cell_text(v) for v in row]
-        finally:
-            book.close()
-
-    return rows(), estimate
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -800,18 +668,6 @@ def _chunks(rows: Iterator[list[str]]) -> Iterator[tuple[list[tuple[int, list[st
     yield chunk, line
 
 
-def _pool_context() -> Any:
-    """Workers are forked from a fork server: a clean process (no threads, no connections, so
-    safe to fork, which this one is not) started with the first import of this process and
-    kept, with Django set up (`import_preload`). Workers then start at once rather than after
-    setting up Django each."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["zongzhi.registry.import_preload"])
-    return context
-
-
 def _workers(estimate: int) -> int:
     """Worker processes for checking and sealing: the cores, for large files (starting them
     costs a second or two); none for small ones."""
@@ -887,7 +743,7 @@ def _import_in_pool(
         for name in ("positions", "codes", "units", "capture", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-    context = _pool_context()
+    context = fork_server()
     from . import import_worker
 
     with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:
