@@ -7,6 +7,7 @@ what cannot be read at all raises ImportFileError with the reason in Chinese.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import zipfile
@@ -22,11 +23,15 @@ class ImportFileError(Exception):
 def _sniff_text(head: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            head.decode(encoding)
+            # Decoded as the start of a stream: a character cut at the end of the sample waits
+            # for its other bytes instead of failing. (Checking the error's position did not
+            # work with a byte-order mark, which Excel's "CSV UTF-8" writes: utf-8-sig counts
+            # positions after it, so such a file was refused, or taken for GBK, whenever the
+            # sample ended inside a character.)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
             return encoding
-        except UnicodeDecodeError as exc:
-            if exc.start > len(head) - 4:  # a character cut at the end of the sample
-                return encoding
+        except UnicodeDecodeError:
+            continue
     raise ImportFileError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 Excel 模板")
 
 

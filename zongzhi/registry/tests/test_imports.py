@@ -108,6 +108,23 @@ def test_a_file_full_of_bad_rows_imports_the_good_ones_and_explains_the_rest(api
     assert Resident.objects.count() == 3
 
 
+def test_a_utf8_csv_with_a_byte_order_mark_is_read_whatever_character_its_sample_cuts(api: Any) -> None:
+    # The encoding is told from the first 64 KB; Excel's "CSV UTF-8" starts with a byte-order mark.
+    rows = [[*good(f"{i:03d}", "王建国", GRID_1)[:9], "南京市浦口区沿江街道冯墙路" * 5] for i in range(100, 800)]
+    for pad in range(40):
+        rows[0][9] = "冯墙路" + "1" * pad
+        content = _csv(rows)
+        try:
+            content[:65536].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            break  # the sample ends inside a character
+    else:
+        raise AssertionError("no sample ends inside a character")
+    job = _run(api, content)
+    assert (job.status, job.imported) == ("done", 700), job.error
+    assert Resident.objects.filter(name="王建国").count() == 700
+
+
 def test_an_xlsx_that_is_not_an_xlsx_fails_cleanly(api: Any) -> None:
     job = _run(api, b"this is not a spreadsheet at all", name="人口.xlsx")
     assert job.status == "failed" and "Excel" in job.error
