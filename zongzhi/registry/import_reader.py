@@ -20,6 +20,16 @@ class ImportFileError(Exception):
     """The file cannot be read at all (not an Excel file, no header, missing columns)."""
 
 
+# The longest column of a register takes 200 characters, so any longer cell is refused on its
+# own row, with its column named; csv's default limit (131,072 characters) would instead fail
+# the whole job on a 300 KB cell. A field of more than a million characters is not a cell but
+# the rest of the file behind an unpaired quote: the job fails with 文件结构异常. A field at
+# the limit holds 4 MB in the reader (4 bytes a character). csv has no per-reader limit, so
+# this is set for the process: `Rejects` reads its own temporary CSV back under it too.
+CSV_FIELD_LIMIT = 1 << 20
+csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
 def _sniff_text(head: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -54,7 +64,16 @@ def open_rows(path: Path, filename: str) -> tuple[Iterator[list[str]], int]:
 
     def rows() -> Iterator[list[str]]:
         with open(path, encoding=encoding, errors="replace", newline="") as text:
-            yield from csv.reader(text)
+            reader = csv.reader(text)
+            try:
+                yield from reader
+            except csv.Error as exc:
+                problem = (
+                    f"有超过{CSV_FIELD_LIMIT:,}个字符的单元格（可能是引号没有配对）"
+                    if "field limit" in str(exc)
+                    else "不是有效的 CSV 格式"
+                )
+                raise ImportFileError(f"文件结构异常：第{reader.line_num}行附近{problem}，无法读取") from exc
 
     return rows(), max(0, lines - 1)
 

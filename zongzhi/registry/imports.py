@@ -110,6 +110,33 @@ FLOATING_ONLY = (
 OVERSEAS_ONLY = ("foreign_name", "nationality_code", "purpose", "arrived_on", "leaves_on")
 
 
+def quoted(raw: str) -> str:
+    """A cell's text as a reason quotes it: “…”, cut short, so a reason stays one line however
+    long the cell (a 300 KB cell is refused for its length, not copied into the reason)."""
+    return f"“{raw[:20]}…”" if len(raw) > 20 else f"“{raw}”"
+
+
+EXCEL_CELL_CHARS = 32_767  # the most text one Excel cell holds
+
+
+def cut_for_excel(text: str) -> str:
+    """Text longer than an Excel cell holds, cut with a note of its length (openpyxl would
+    cut it silently)."""
+    if len(text) <= EXCEL_CELL_CHARS:
+        return text
+    note = f"……（已截断，原文共{len(text):,}字）"
+    return text[: EXCEL_CELL_CHARS - len(note) - 1] + note  # room for the apostrophe of excel_text
+
+
+def excel_text(value: Any) -> Any:
+    """A value of a file handed back to users: text that looks like a formula is written as text
+    (a leading apostrophe), never evaluated; text too long for a cell is cut, saying so."""
+    if not isinstance(value, str):
+        return value
+    value = cut_for_excel(value)
+    return ("'" + value) if value.startswith(("=", "+", "-", "@")) else value
+
+
 def _norm_header(text: str) -> str:
     return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
 
@@ -203,7 +230,7 @@ class RowChecker:
             if codes is not None:
                 code = codes.get(raw)
                 if code is None:
-                    problems.append(f"{c.header}“{raw}”不在代码表中")
+                    problems.append(f"{c.header}{quoted(raw)}不在代码表中")
                     continue
                 values[field] = code
             elif kind == "text":
@@ -214,14 +241,14 @@ class RowChecker:
             elif kind == "kind":
                 resident_kind = KINDS.get(raw)
                 if resident_kind is None:
-                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”")
+                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是{quoted(raw)}")
                     continue
                 values[field] = resident_kind
             else:  # a date
                 try:
                     values[field] = dt.date.fromisoformat(raw.replace("/", "-").replace(".", "-")[:10])
                 except ValueError:
-                    problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
+                    problems.append(f"{c.header}{quoted(raw)}不是日期（如 2026-01-31）")
                     continue
         if problems:
             raise ValueError("；".join(problems))
@@ -245,7 +272,7 @@ class RowChecker:
             raise ValueError("出生日期不能晚于今天")
         phone = values.pop("phone")
         if phone and not PHONE_RE.match(phone):
-            raise ValueError(f"联系电话“{phone}”格式不正确")
+            raise ValueError(f"联系电话{quoted(phone)}格式不正确")
         kind = values["kind"]
         if kind == ResidentKind.OVERSEAS and not values["nationality_code"]:
             raise ValueError("境外人员须填写国籍（地区）")
@@ -534,7 +561,9 @@ def _registered(indexes: list[bytes]) -> set[bytes]:
 
 # --- running ---------------------------------------------------------------------------------
 class Rejects:
-    """The refused rows, kept in a temporary CSV and turned into Excel at the end."""
+    """The refused rows, kept in a temporary CSV and turned into Excel at the end. A cell longer
+    than Excel holds is cut when it comes in (the CSV then never holds a field longer than the
+    reader's limit)."""
 
     def __init__(self, header: list[str]) -> None:
         self.header = header
@@ -546,7 +575,7 @@ class Rejects:
 
     def add(self, line: int, cells: list[str], reason: str) -> None:
         self.count += 1
-        self.writer.writerow([line, reason, *cells])
+        self.writer.writerow([line, cut_for_excel(reason), *(cut_for_excel(c) for c in cells)])
 
     def to_excel(self) -> bytes:
         from openpyxl import Workbook
@@ -554,11 +583,10 @@ class Rejects:
         self.fh.close()
         book = Workbook(write_only=True)
         sheet = book.create_sheet("有误的行")
-        sheet.append(["原行号", "错误原因", *self.header])
+        sheet.append(["原行号", "错误原因", *(excel_text(h) for h in self.header)])
         with open(self.path, encoding="utf-8", newline="") as fh:
             for row in csv.reader(fh):
-                # a cell that looks like a formula is written as text, never evaluated
-                sheet.append([int(row[0]), *(("'" + c) if c.startswith(("=", "+", "-", "@")) else c for c in row[1:])])
+                sheet.append([int(row[0]), *(excel_text(c) for c in row[1:])])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -953,7 +981,7 @@ def _store_report(
         sheet = book.create_sheet(title)
         sheet.append(head)
         for row in rows:
-            sheet.append([("'" + c) if isinstance(c, str) and c.startswith(("=", "+", "-", "@")) else c for c in row])
+            sheet.append([excel_text(c) for c in row])
     out = io.BytesIO()
     book.save(out)
     stem = Path(job.filename).stem[:60]

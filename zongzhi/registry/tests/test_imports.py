@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -56,6 +57,95 @@ def _run(api: Any, content: bytes, name: str = "人口.csv", who: str = "village
 
 def good(seq: str, name: str, grid: str = GRID_1) -> list[str]:
     return [name, "居民身份证", id_number(seq=seq), "户籍人口", "", "", "汉族", "13812345678", grid, "冯墙路1号"]
+
+
+# --- workbooks written part by part (openpyxl would refuse, or cut, what these tests need) --
+PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="实有人口" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        '<Relationship Id="rId2" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        "</Relationships>"
+    ),
+}
+SHARED_STRINGS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>'
+)
+
+
+def _column(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet(rows: list[list[str]], *, header: list[str] = HEADER, dimension: str = "", more: str = "") -> str:
+    """A first sheet of inline strings, the header in row 1; `more` is XML put after the rows."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{_column(i)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for i, v in enumerate(cells, 1) if v
+        )
+        + "</row>"
+        for r, cells in enumerate([header, *rows], start=1)
+    )
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dim}'
+        f"<sheetData>{body}{more}</sheetData></worksheet>"
+    )
+
+
+def _workbook(sheet: str | bytes, shared_strings: str | bytes = SHARED_STRINGS) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", shared_strings)
+    return out.getvalue()
+
+
+def _still_imports(api: Any, seq: str, name: str = "人口.xlsx") -> None:
+    """The process that ran the bad file lives on: the next file it is given is imported."""
+    rows = [good(seq, "后来的人")]
+    job = _run(api, _workbook(_sheet(rows)) if name.endswith(".xlsx") else _csv(rows), name=name)
+    assert (job.status, job.imported) == ("done", 1), job.error
 
 
 def test_the_template_lists_the_columns_and_the_codes(api: Any) -> None:
@@ -368,3 +458,33 @@ def test_review_findings_hold(api: Any, unit: Any) -> None:
         {"group": "care", "category_code": "01", "details": {"allowance_type": "城市低保", "monthly_amount": "nan"}},
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "details.monthly_amount"
+
+
+def test_a_300_kb_cell_refuses_its_row_naming_the_column_and_the_other_rows_import(api: Any) -> None:
+    huge = "长" * 300_000
+    for name, make, first in (("人口.csv", _csv, 800), ("人口.xlsx", lambda rows: _workbook(_sheet(rows)), 810)):
+        rows = [
+            good(f"{first}", "甲"),
+            [*good(f"{first + 1}", "乙")[:9], huge],  # 现住地址, at most 200 characters
+            [*good(f"{first + 2}", "丙")[:6], huge, *good(f"{first + 2}", "丙")[7:]],  # 民族, a code
+            good(f"{first + 3}", "丁"),
+        ]
+        job = _run(api, make(rows), name=name)
+        assert (job.status, job.imported, job.rejected) == ("done", 2, 2), job.error
+        sheet = load_workbook(
+            io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+        ).active
+        refused = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert refused[3][1] == "现住地址不能超过200个字"
+        assert refused[4][1].startswith("民族“长长长") and "不在代码表中" in refused[4][1] and len(refused[4][1]) < 60
+        # the cell handed back is cut to what Excel holds, saying so
+        assert len(refused[3][-1]) <= 32_767 and refused[3][-1].endswith("（已截断，原文共300,000字）")
+    _still_imports(api, "819")
+
+
+def test_a_csv_whose_unpaired_quote_swallows_the_file_fails_at_once_as_malformed(api: Any) -> None:
+    content = _csv([good("820", "甲")]) + b'"' + "长".encode() * 1_100_000
+    job = _run(api, content)
+    assert job.status == "failed" and job.finished_at is not None
+    assert job.error.startswith("文件结构异常") and "引号" in job.error and "重新导入" not in job.error
+    _still_imports(api, "821", name="人口.csv")
