@@ -12,4 +12,7 @@ import django
 
 django.setup()
 
-from zongzhi.registry import crypto, imports  # noqa: E402, F401
+import openpyxl  # noqa: E402, F401  (the xlsx parser process reads with these)
+import python_calamine  # noqa: E402, F401
+
+from zongzhi.registry import crypto, import_reader, imports  # noqa: E402, F401

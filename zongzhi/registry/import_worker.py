@@ -32,8 +32,13 @@ def init(state: dict[str, Any], master: bytes, database: dict[str, Any]) -> None
     _checker = RowChecker(state)
 
 
-def prepare(chunk: list[tuple[int, list[str]]], vendor: str, now: dt.datetime) -> Any:
+def prepare(raw: bytes, line: int, vendor: str, now: dt.datetime) -> Any:
+    """Check and seal a chunk: `raw` is a pickled list of rows, the first on `line` (as the xlsx
+    parser process pickled it, or the importing process for CSV)."""
+    import pickle
+
+    from .imports import numbered
     from .imports import prepare as prepare_rows
 
     assert _checker is not None, "init() did not run"
-    return prepare_rows(chunk, _checker, vendor, now)
+    return prepare_rows(numbered(pickle.loads(raw), line), _checker, vendor, now)

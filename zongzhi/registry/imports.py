@@ -18,9 +18,12 @@ import array
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
+import itertools
 import logging
 import os
+import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -43,7 +46,7 @@ from zongzhi.units.services import PHONE_RE
 from . import crypto
 from .idcard import is_valid_id_number, normalize_id_number, parse_id_number
 from .import_reader import ImportFileError as ImportFileError  # raised by the reader and the checks
-from .import_reader import fork_server, open_rows
+from .import_reader import RowStream, fork_server, open_rows
 from .models import ImportJob, NameToken, Resident, ResidentKind
 from .names import name_tokens
 
@@ -666,7 +669,7 @@ def _local_copy(job: ImportJob) -> Path:
 
 
 def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], RowChecker]:
-    rows, estimate = open_rows(path, job.filename)
+    rows, estimate = open_rows(path, job.filename, batch=BATCH)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
         raise ImportFileError("文件是空的，或第一行不是表头")
@@ -681,19 +684,43 @@ def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]
 POOL_MIN_ROWS = 20_000
 
 
+def _blank(cells: list[str]) -> bool:
+    return not any(c.strip() for c in cells if c)
+
+
 def _chunks(rows: Iterator[list[str]]) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
     """Non-empty rows with their line numbers, BATCH at a time, and the last line read."""
     chunk: list[tuple[int, list[str]]] = []
     line = 1
     for cells in rows:
         line += 1
-        if not any(c.strip() for c in cells if c):
+        if _blank(cells):
             continue
         chunk.append((line, cells))
         if len(chunk) >= BATCH:
             yield chunk, line
             chunk = []
     yield chunk, line
+
+
+def numbered(rows: list[list[str]], line: int) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank with their line numbers, the first row being on `line`."""
+    return [(n, cells) for n, cells in enumerate(rows, line) if not _blank(cells)]
+
+
+def _pickled_chunks(rows: Iterator[list[str]]) -> Iterator[tuple[bytes, int, int]]:
+    """The rows after the header, BATCH at a time, pickled for a worker process: (the pickled
+    rows, the line of the first, the line of the last). An xlsx parser process has pickled
+    them already, and they pass through this process unopened (`RowStream.batches`)."""
+    line = 2
+    if isinstance(rows, RowStream):
+        for raw, count in rows.batches():
+            yield raw, line, line + count - 1
+            line += count
+        return
+    while batch := list(itertools.islice(rows, BATCH)):
+        yield pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), line, line + len(batch) - 1
+        line += len(batch)
 
 
 def _workers(estimate: int) -> int:
@@ -742,7 +769,7 @@ def _import(job: ImportJob, user: User) -> None:
         else:
             for chunk, line in _chunks(rows):
                 prepared, refused = prepare(chunk, checker, vendor, now)
-                _flush(job, chunk, prepared, refused, rejects, seen, line)
+                _flush(job, functools.partial(list, chunk), prepared, refused, rejects, seen, line)
         job.total_rows = job.processed_rows
         _store_rejects(job, rejects)
         _finish(job, ImportJob.Status.DONE)
@@ -763,7 +790,8 @@ def _import_in_pool(
     workers: int,
 ) -> None:
     """Workers check and seal the next chunks while this process writes the current one; at
-    most two chunks per worker wait, so memory stays flat however long the file."""
+    most two chunks per worker wait, so memory stays flat however long the file. A chunk goes
+    to its worker pickled, and is unpickled here only if it holds a duplicate row."""
     from collections import deque
 
     state = {
@@ -775,35 +803,39 @@ def _import_in_pool(
     from . import import_worker
 
     with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:
-        waiting: deque[tuple[Any, list[tuple[int, list[str]]], int]] = deque()
-        chunks = _chunks(rows)
+        waiting: deque[tuple[Any, bytes, int, int]] = deque()
+        chunks = _pickled_chunks(rows)
         exhausted = False
         while True:
             while not exhausted and len(waiting) < workers * 2:
                 try:
-                    chunk, line = next(chunks)
+                    raw, first, last = next(chunks)
                 except StopIteration:
                     exhausted = True
                     break
-                waiting.append((pool.apply_async(import_worker.prepare, (chunk, vendor, now)), chunk, line))
+                waiting.append((pool.apply_async(import_worker.prepare, (raw, first, vendor, now)), raw, first, last))
             if not waiting:
                 break
-            result, chunk, line = waiting.popleft()
+            result, raw, first, last = waiting.popleft()
             prepared, refused = result.get(timeout=600)  # a worker that cannot start must not hang the job
-            _flush(job, chunk, prepared, refused, rejects, seen, line)
+            _flush(job, functools.partial(_unpickled, raw, first), prepared, refused, rejects, seen, last)
+
+
+def _unpickled(raw: bytes, line: int) -> list[tuple[int, list[str]]]:
+    return numbered(pickle.loads(raw), line)
 
 
 def _flush(
     job: ImportJob,
-    chunk: list[tuple[int, list[str]]],
+    chunk: Callable[[], list[tuple[int, list[str]]]],
     prepared: list[Prepared],
     refused: list[tuple[int, list[str], str]],
     rejects: Rejects,
     seen: dict[str, int],
     line: int,
 ) -> None:
-    """Take the duplicates out of one checked chunk and write it (the rows as read are in
-    `chunk`: the prepared ones do not carry them back)."""
+    """Take the duplicates out of one checked chunk and write it (the rows as read come from
+    `chunk()`, asked for only to show a duplicate: the prepared ones do not carry them back)."""
     for bad_line, cells, reason in refused:
         rejects.add(bad_line, cells, reason)
     unique: list[Prepared] = []
@@ -811,7 +843,7 @@ def _flush(
     for row in prepared:
         first = seen.get(row[1])
         if first is not None:
-            cells_of = cells_of or dict(chunk)
+            cells_of = cells_of or dict(chunk())
             rejects.add(row[0], cells_of[row[0]], f"与第{first}行的证件号码重复")
             continue
         seen[row[1]] = row[0]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from zongzhi.registry import imports
@@ -131,14 +134,48 @@ def _sheet(rows: list[list[str]], *, header: list[str] = HEADER, dimension: str 
     )
 
 
-def _workbook(sheet: str | bytes, shared_strings: str | bytes = SHARED_STRINGS) -> bytes:
+def _workbook(sheet: str | Iterable[bytes], shared_strings: str | Iterable[bytes] = SHARED_STRINGS) -> bytes:
+    """An .xlsx of the given sheet and shared strings, each text or blocks of bytes (written as
+    a stream: a part of hundreds of MB never sits in memory)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, text in PARTS.items():
             archive.writestr(name, text)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-        archive.writestr("xl/sharedStrings.xml", shared_strings)
+        for name, content in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared_strings)):
+            if isinstance(content, str):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w") as part:
+                for block in content:
+                    part.write(block)
     return out.getvalue()
+
+
+def _declare_size(workbook: bytes, name: str, size: int) -> bytes:
+    """The workbook with `name` declaring `size` inflated bytes in the zip's directory and in its
+    own header, whatever it really inflates to."""
+    data = bytearray(workbook)
+    encoded = name.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at : at + name_at + len(encoded)] == encoded:
+                data[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def _sheet_head(rows: list[list[str]] = ()) -> str:  # type: ignore[assignment]
+    return _sheet(list(rows)).split("</sheetData>")[0]
+
+
+def _failed_as_malformed(job: ImportJob, *details: str) -> None:
+    """Failed when the job ended, not ten minutes later; why, without advice to run it again."""
+    assert job.status == "failed", (job.status, job.error)
+    assert job.finished_at is not None and job.imported == 0
+    assert job.error.startswith("文件结构异常：") and "重新导入" not in job.error, job.error
+    for detail in details:
+        assert detail in job.error, job.error
 
 
 def _still_imports(api: Any, seq: str, name: str = "人口.xlsx") -> None:
@@ -337,17 +374,24 @@ def test_imports_are_scoped(api: Any, unit: Any) -> None:
     assert r.status_code == 201
 
 
-def test_a_large_file_is_checked_and_sealed_by_worker_processes(api: Any, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("name", ["人口.csv", "人口.xlsx"])
+def test_a_large_file_is_checked_and_sealed_by_worker_processes(api: Any, monkeypatch: Any, name: str) -> None:
     from zongzhi.registry import crypto
 
     monkeypatch.setattr(imports, "POOL_MIN_ROWS", 10)
-    monkeypatch.setattr(imports, "BATCH", 40)
+    monkeypatch.setattr(imports, "BATCH", 40)  # the xlsx parser process sends 40 rows a message
     rows = [good(f"{i:03d}", f"并行{i}", GRID_1 if i % 2 else GRID_2) for i in range(100, 250)]
+    rows.insert(60, [""] * len(HEADER))  # a blank row: skipped, and counted in the lines after it
     rows.append(good("100", "重复"))  # a duplicate of the first row, found across chunks
     rows.append([*good("251", "错")[:2], "123", *good("251", "错")[3:]])
-    job = _run(api, _csv(rows))
+    job = _run(api, _csv(rows) if name.endswith(".csv") else _workbook(_sheet(rows)), name=name)
     assert job.status == "done", job.error
     assert (job.imported, job.rejected) == (150, 2)
+    sheet = load_workbook(
+        io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+    ).active
+    reasons = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert reasons[153] == "与第2行的证件号码重复" and "号码" in reasons[154]
     # sealed in the workers with this process's key: readable here, and findable
     r = Resident.objects.get(name="并行123")
     assert crypto.unseal(bytes(r.id_number_sealed)) == id_number(seq="123")
@@ -369,6 +413,48 @@ def test_formulas_in_an_excel_file_are_refused(api: Any) -> None:
         io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
     ).active
     assert "公式" in next(iter(sheet.iter_rows(min_row=2, values_only=True)))[1]
+
+
+def test_formulas_are_refused_in_the_sheet_that_is_read_even_when_it_is_not_sheet1(api: Any) -> None:
+    # Sheets reordered in Excel: the first sheet (the one read) is kept in sheet2.xml. Its
+    # formula carries a computed value, which calamine would hand over as if typed.
+    formula = (
+        '<row r="3"><c r="A3" t="str"><f>CONCATENATE("王","五")</f><v>王五</v></c>'
+        + "".join(
+            f'<c r="{_column(i)}3" t="inlineStr"><is><t>{v}</t></is></c>'
+            for i, v in enumerate(good("912", "")[1:], 2)
+            if v
+        )
+        + "</row>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            if name == "xl/workbook.xml":
+                text = text.replace(
+                    '<sheet name="实有人口" sheetId="1" r:id="rId1"/>',
+                    '<sheet name="实有人口" sheetId="2" r:id="rId3"/><sheet name="说明" sheetId="1" r:id="rId1"/>',
+                )
+            elif name == "xl/_rels/workbook.xml.rels":
+                text = text.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId3" Target="worksheets/sheet2.xml" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                    "</Relationships>",
+                )
+            elif name == "[Content_Types].xml":
+                text = text.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/worksheets/sheet2.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+                )
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", _sheet([], header=["填写说明"]))
+        archive.writestr("xl/worksheets/sheet2.xml", _sheet([good("911", "甲")], more=formula))
+        archive.writestr("xl/sharedStrings.xml", SHARED_STRINGS)
+    job = _run(api, out.getvalue(), name="人口.xlsx")
+    assert (job.status, job.imported, job.rejected) == ("done", 1, 1), job.error
+    assert not Resident.objects.filter(name="王五").exists()
 
 
 def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_deleted(api: Any, unit: Any) -> None:
@@ -488,3 +574,91 @@ def test_a_csv_whose_unpaired_quote_swallows_the_file_fails_at_once_as_malformed
     assert job.status == "failed" and job.finished_at is not None
     assert job.error.startswith("文件结构异常") and "引号" in job.error and "重新导入" not in job.error
     _still_imports(api, "821", name="人口.csv")
+
+
+def test_a_sheet_with_a_cell_at_xfd1048576_fails_at_once_and_the_worker_survives(api: Any) -> None:
+    # The cell calamine would build a grid of 2**34 cells for (512 GB), beside A1.
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    filler = [good("832", "填充")] * 1600  # more than the first megabyte
+    for sheet, detail in (
+        (_sheet([good("830", "甲")], dimension="A1:XFD1048576", more=far), "声明的范围"),  # as Excel writes it
+        (_sheet([good("830", "甲")], more=far), "引用了第16,384列"),  # no dimension
+        (_sheet(filler, dimension="A1:J1601", more=far), ""),  # a false one, the cell past the first block
+    ):
+        started = time.monotonic()
+        job = _run(api, _workbook(sheet), name="人口.xlsx")
+        _failed_as_malformed(job, detail)
+        assert time.monotonic() - started < 20
+    _still_imports(api, "831")
+
+
+def test_a_zip_bomb_fails_at_once_without_being_inflated(api: Any) -> None:
+    def spaces() -> Iterator[bytes]:
+        yield _sheet_head([good("840", "甲")]).encode()
+        for _ in range(200):
+            yield b" " * (1 << 20)  # 200 MB of blanks between two rows: 200 KB compressed
+        yield b"</sheetData></worksheet>"
+
+    bomb = _workbook(spaces())
+    assert len(bomb) < 300_000
+    # refused from what the zip declares: nothing inflated
+    _failed_as_malformed(_run(api, bomb, name="人口.xlsx"), "倍")
+    # the directory hides the size: reading stops where it says the part ends (2 MB)
+    hidden = _declare_size(bomb, "xl/worksheets/sheet1.xml", 2 << 20)
+    _failed_as_malformed(_run(api, hidden, name="人口.xlsx"), "不符")
+    _still_imports(api, "841")
+
+
+def test_a_huge_shared_string_table_fails_at_once(api: Any) -> None:
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+
+    def strings() -> Iterator[bytes]:
+        yield head.encode()
+        for _ in range(260):
+            yield "<si><t>长</t></si>".encode() * ((1 << 20) // 19)  # 260 MB, 14 million strings
+        yield b"</sst>"
+
+    _failed_as_malformed(_run(api, _workbook(_sheet([good("850", "甲")]), strings()), name="人口.xlsx"), "共享字符串表")
+    # a small table that declares fifty million strings
+    declared = SHARED_STRINGS.replace('uniqueCount="0"', 'uniqueCount="50000000"')
+    job = _run(api, _workbook(_sheet([good("850", "甲")]), declared), name="人口.xlsx")
+    _failed_as_malformed(job, "50,000,000")
+    _still_imports(api, "851")
+
+
+def test_a_parser_that_runs_out_of_memory_fails_the_job_at_once_and_the_worker_survives(api: Any) -> None:
+    # Within every limit of the guard (200,000 rows × 30 columns), but calamine's grid of six
+    # million cells (190 MB) is more than the parser process may take here.
+    wide = '<row r="200000"><c r="AD200000" t="inlineStr"><is><t>x</t></is></c></row>'
+    with override_settings(IMPORT_PARSER_MEMORY_MB=16):
+        job = _run(api, _workbook(_sheet([good("860", "甲")], more=wide)), name="人口.xlsx")
+    _failed_as_malformed(job, "内存")
+    _still_imports(api, "861")
+
+
+def test_a_parser_that_dies_halfway_through_the_file_fails_the_job_at_once_keeping_the_written_batches(
+    api: Any, monkeypatch: Any
+) -> None:
+    # A formula sends the file to openpyxl, which streams: 2,000 rows reach the import before
+    # a cell of 30 million characters (under the size past which the ratio is checked) is more
+    # than the parser may take here.
+    monkeypatch.setattr(imports, "BATCH", 1000)
+    rows = [
+        [
+            *good("870", f"甲{i}")[:2],
+            id_number(birth=f"19{60 + i // 900}0101", seq=f"{100 + i % 900}"),
+            *good("870", "")[3:],
+        ]
+        for i in range(3000)
+    ]
+    more = (
+        '<row r="3500"><c r="B3500"><f>1+1</f><v>2</v></c></row>'
+        '<row r="4000"><c r="A4000" t="inlineStr"><is><t>' + "x" * 30_000_000 + "</t></is></c></row>"
+    )
+    with override_settings(IMPORT_PARSER_MEMORY_MB=48):
+        job = _run(api, _workbook(_sheet(rows, more=more)), name="人口.xlsx")
+    assert job.status == "failed" and job.error.startswith("文件结构异常：") and "内存" in job.error, job.error
+    assert 1000 <= job.imported < 3000 and Resident.objects.count() == job.imported
+    _still_imports(api, "871")
