@@ -26,7 +26,7 @@ from zongzhi.units.models import User
 from . import crypto
 from .categories import CARE, KEY
 from .idcard import normalize_id_number
-from .imports import precision_lost
+from .imports import precision_lost, quoted
 from .models import GROUP_TABLES, Group, ImportJob, PersonCategory, Resident
 
 BATCH = 500
@@ -132,7 +132,7 @@ def _one(
     raw_code = cell(cells, "类别")
     code = codes[str(group.value)].get(raw_code)
     if code is None:
-        raise ValueError(f"类别“{raw_code}”不在{group.label}类别代码表中")
+        raise ValueError(f"类别{quoted(raw_code)}不在{group.label}类别代码表中")
     if PersonCategory.objects.filter(resident=resident, group=group, category_code=code, is_retired=False).exists():
         return "skipped"
     risk_text = cell(cells, "危险性等级").replace("级", "")

@@ -1,6 +1,6 @@
-"""Loaded once by the fork server that starts import workers (see imports._pool_context): Django
-set up and the import's modules imported, but no database connection opened, so each worker
-forked from it is ready at once instead of spending a second or two setting up Django."""
+"""Loaded once by the fork server that starts import workers (see import_reader.fork_server):
+Django set up and the import's modules imported, but no database connection opened, so each
+worker forked from it is ready at once instead of spending a second or two setting up Django."""
 
 from __future__ import annotations
 
@@ -12,4 +12,7 @@ import django
 
 django.setup()
 
-from zongzhi.registry import crypto, imports  # noqa: E402, F401
+import openpyxl  # noqa: E402, F401  (the xlsx parser process reads with these)
+import python_calamine  # noqa: E402, F401
+
+from zongzhi.registry import crypto, import_reader, imports  # noqa: E402, F401

@@ -19,6 +19,7 @@ from django.utils import timezone
 from zongzhi.core.masking import mask_value
 
 from . import normalize
+from .import_reader import RowStream, open_rows
 from .imports import (
     COLUMNS,
     Cancelled,
@@ -27,7 +28,6 @@ from .imports import (
     header_fields,
     local_copy,
     norm_header,
-    open_rows,
 )
 from .models import ImportJob, ImportMapping
 
@@ -71,16 +71,20 @@ def inspect(job: ImportJob) -> None:
     path = local_copy(job)
     try:
         rows, _estimate = open_rows(path, job.filename)
-        fields = header_fields()
-        header, header_line, rest = find_header(rows, fields)
-        if not header or not any(h.strip() for h in header if h):
-            raise ImportFileError("文件是空的，或找不到表头")
-        samples: list[list[str]] = []
-        for cells in rest:
-            if any(c.strip() for c in cells if c):
-                samples.append(cells)
-            if len(samples) >= SAMPLE_ROWS:
-                break
+        try:
+            fields = header_fields()
+            header, header_line, rest = find_header(rows, fields)
+            if not header or not any(h.strip() for h in header if h):
+                raise ImportFileError("文件是空的，或找不到表头")
+            samples: list[list[str]] = []
+            for cells in rest:
+                if any(c.strip() for c in cells if c):
+                    samples.append(cells)
+                if len(samples) >= SAMPLE_ROWS:
+                    break
+        finally:
+            if isinstance(rows, RowStream):  # the xlsx parser stops: the rest is not needed
+                rows.close()
     finally:
         path.unlink(missing_ok=True)
     remembered = _remembered(job, header)

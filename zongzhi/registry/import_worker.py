@@ -1,7 +1,7 @@
 """The entry points of an import's worker processes.
 
-A worker is forked from the import fork server (imports._pool_context), which has set Django
-up already; this module still imports nothing of Django at the top, so unpickling these
+A worker is forked from the import fork server (import_reader.fork_server), which has set
+Django up already; this module still imports nothing of Django at the top, so unpickling these
 functions loads no models in a process that has not set it up.
 """
 
@@ -32,8 +32,13 @@ def init(state: dict[str, Any], master: bytes, database: dict[str, Any]) -> None
     _checker = RowChecker(state)
 
 
-def prepare(chunk: list[tuple[int, list[str]]], vendor: str, now: dt.datetime) -> Any:
+def prepare(raw: bytes, line: int, vendor: str, now: dt.datetime) -> Any:
+    """Check and seal a chunk: `raw` is a pickled list of rows, the first on `line` (as the xlsx
+    parser process pickled it, or the importing process for CSV)."""
+    import pickle
+
+    from .imports import numbered
     from .imports import prepare as prepare_rows
 
     assert _checker is not None, "init() did not run"
-    return prepare_rows(chunk, _checker, vendor, now)
+    return prepare_rows(numbered(pickle.loads(raw), line), _checker, vendor, now)

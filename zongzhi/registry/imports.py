@@ -23,11 +23,11 @@ import io
 import itertools
 import logging
 import os
+import pickle
 import re
 import tempfile
 import threading
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,8 @@ from zongzhi.units.models import Unit, User
 
 from . import crypto, normalize, sealed_files
 from .idcard import is_valid_id_number, normalize_id_number
+from .import_reader import ImportFileError as ImportFileError  # raised by the reader and the checks
+from .import_reader import RowStream, fork_server, open_rows
 from .models import ImportJob, NameToken, Resident
 from .names import name_tokens
 from .validation import CODE_TABLES, ID_CARD, ID_NUMBER_LIMIT, TEXT_LIMITS, Codes, check_resident
@@ -126,8 +128,31 @@ def precision_lost(header: str, raw: str) -> str | None:
     return PRECISION_LOST.format(header=header, raw=raw) if _SCIENTIFIC.match(raw) else None
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (not an Excel file, no header, missing columns)."""
+def quoted(raw: str) -> str:
+    """A cell's text as a reason quotes it: “…”, cut short, so a reason stays one line however
+    long the cell (a 300 KB cell is refused for its length, not copied into the reason)."""
+    return f"“{raw[:20]}…”" if len(raw) > 20 else f"“{raw}”"
+
+
+EXCEL_CELL_CHARS = 32_767  # the most text one Excel cell holds
+
+
+def cut_for_excel(text: str) -> str:
+    """Text longer than an Excel cell holds, cut with a note of its length (openpyxl would
+    cut it silently)."""
+    if len(text) <= EXCEL_CELL_CHARS:
+        return text
+    note = f"……（已截断，原文共{len(text):,}字）"
+    return text[: EXCEL_CELL_CHARS - len(note) - 1] + note  # room for the apostrophe of excel_text
+
+
+def excel_text(value: Any) -> Any:
+    """A value of a file handed back to users: text that looks like a formula is written as text
+    (a leading apostrophe), never evaluated; text too long for a cell is cut, saying so."""
+    if not isinstance(value, str):
+        return value
+    value = cut_for_excel(value)
+    return ("'" + value) if value.startswith(("=", "+", "-", "@")) else value
 
 
 def norm_header(text: str) -> str:
@@ -169,147 +194,13 @@ def find_header(rows: Iterator[list[str]], fields: dict[str, str]) -> tuple[list
         return [], 1, rows
     scores = [len({fields.get(norm_header(cell)) for cell in row if cell} - {None}) for row in head]
     best = scores.index(max(scores)) if max(scores) else 0
+    if isinstance(rows, RowStream):  # stays one, so its rows can pass to the workers unopened
+        rows.put_back(head[best + 1 :])
+        return head[best], best + 1, rows
     return head[best], best + 1, itertools.chain(head[best + 1 :], rows)
 
 
-# --- reading ---------------------------------------------------------------------------------
-def _sniff_text(head: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            head.decode(encoding)
-            return encoding
-        except UnicodeDecodeError as exc:
-            if exc.start > len(head) - 4:  # a character cut at the end of the sample
-                return encoding
-    raise ImportFileError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 Excel 模板")
-
-
-def open_rows(path: Path, filename: str) -> tuple[Iterator[list[str]], int]:
-    """(rows including the header, an estimate of the number of data rows)."""
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-    is_zip = head[:4] == b"PK\x03\x04"
-    if filename.lower().endswith((".xlsx", ".xlsm")) or is_zip:
-        if not is_zip:
-            raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板")
-        return _xlsx_rows(path)
-    if filename.lower().endswith(".xls") or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入")
-    if b"\x00" in head:
-        raise ImportFileError("文件不是 CSV 或 Excel 文件")
-    encoding = _sniff_text(head)
-    with open(path, "rb") as fh:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-
-    def rows() -> Iterator[list[str]]:
-        with open(path, encoding=encoding, errors="replace", newline="") as text:
-            yield from csv.reader(text)
-
-    return rows(), max(0, lines - 1)
-
-
-CALAMINE_MAX_BYTES = 60 * 1024 * 1024  # larger workbooks are streamed with openpyxl
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether the first sheet holds a formula (<f> element), read as a stream."""
-    with zipfile.ZipFile(path) as archive:
-        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-        if not names:
-            return False
-        tail = b""
-        with archive.open(names[0]) as sheet:
-            for block in iter(lambda: sheet.read(1 << 20), b""):
-                if b"<f>" in tail + block or b"<f " in tail + block:
-                    return True
-                tail = block[-3:]
-    return False
-
-
-# Excel keeps 15 significant digits of a number; a double keeps about 16. A number cell of 16
-# digits or more has lost the rest (an 18-digit ID number typed into a number cell is stored as
-# 3.20111198503121E+17). It is passed on in that scientific form, the way Excel shows it, so
-# that the checks refuse it (PRECISION_LOST) instead of taking the digits a double happens to
-# hold, which once gave two people ID numbers that were not theirs.
-_EXACT_LIMIT = 10**15
 _nfkc = functools.partial(unicodedata.normalize, "NFKC")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _EXACT_LIMIT:
-        return format(value, ".15G")
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
-    """Rows of the first sheet: read with calamine (fast), or streamed with openpyxl for very
-    large files and for files with formulas (openpyxl shows the formula itself, which the
-    checks refuse; calamine would hand over its last computed value)."""
-    invalid = "文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板"
-    try:
-        small = path.stat().st_size <= CALAMINE_MAX_BYTES
-    except OSError as exc:
-        raise ImportFileError(invalid) from exc
-    if small:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from python_calamine import CalamineWorkbook
-
-        # calamine parses without holding the GIL: the formula scan (unzipping, also without
-        # it) runs beside it rather than before it.
-        with ThreadPoolExecutor(1) as scan:
-            formulas = scan.submit(_has_formulas, path)
-            try:
-                sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            except Exception:  # calamine raises its own errors for broken workbooks
-                sheet = None
-            try:
-                has_formulas = formulas.result()
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise ImportFileError(invalid) from exc
-        if not has_formulas:
-            if sheet is None:
-                raise ImportFileError(invalid)
-            return _calamine_rows(sheet), max(0, sheet.height - 1)
-    return _openpyxl_rows(path)
-
-
-def _calamine_rows(sheet: Any) -> Iterator[list[str]]:
-    # Most cells of a register are text: they pass as they are (a call per cell would cost a
-    # second per hundred thousand rows).
-    for row in sheet.iter_rows():
-        yield [v if v.__class__ is str else _cell_text(v) for v in row]
-
-
-def _openpyxl_rows(path: Path) -> tuple[Iterator[list[str]], int]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("文件不是有效的 Excel（.xlsx）文件，请使用系统提供的模板") from exc
-    sheet = book.worksheets[0]
-    estimate = max(0, (sheet.max_row or 1) - 1)
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield [_cell_text(v) for v in row]
-        finally:
-            book.close()
-
-    return rows(), estimate
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -441,7 +332,7 @@ class RowChecker:
             if codes is not None:
                 code = codes.get(raw)
                 if code is None:
-                    problems.append(f"{c.header}“{raw}”不在代码表中")
+                    problems.append(f"{c.header}{quoted(raw)}不在代码表中")
                     continue
                 values[field] = code
             elif kind == "text":
@@ -451,14 +342,14 @@ class RowChecker:
             elif kind == "kind":
                 resident_kind = KINDS.get(raw)
                 if resident_kind is None:
-                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是“{raw}”")
+                    problems.append(f"人口类别应为户籍人口、流动人口或境外人员，不能是{quoted(raw)}")
                     continue
                 values[field] = resident_kind
             else:  # a date
                 try:
                     values[field] = normalize.date(raw)
                 except ValueError:
-                    problems.append(f"{c.header}“{raw}”不是日期（如 2026-01-31）")
+                    problems.append(f"{c.header}{quoted(raw)}不是日期（如 2026-01-31）")
                     continue
         if problems:
             raise ValueError("；".join(problems))
@@ -507,7 +398,9 @@ def fixed_value_problem(column: Column, value: str) -> str | None:
 def _reason(error: dict[str, str]) -> str:
     """A rule's message as a row's reason: with the column's header unless it names it."""
     header, message = _HEADERS.get(error["field"], ""), error["message"]
-    return message if not header or message.startswith(header) else f"{header}：{message}"
+    if not header or message.startswith(header):
+        return message
+    return f"{header}{message}" if error.get("code") == "too_long" else f"{header}：{message}"
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -786,7 +679,9 @@ def _registered(indexes: list[bytes]) -> set[bytes]:
 
 # --- running ---------------------------------------------------------------------------------
 class Rejects:
-    """The refused rows, kept in a temporary CSV and turned into Excel at the end."""
+    """The refused rows, kept in a temporary CSV and turned into Excel at the end. A cell longer
+    than Excel holds is cut when it comes in (the CSV then never holds a field longer than the
+    reader's limit)."""
 
     def __init__(self, header: list[str]) -> None:
         self.header = header
@@ -798,7 +693,7 @@ class Rejects:
 
     def add(self, line: int, cells: list[str], reason: str) -> None:
         self.count += 1
-        self.writer.writerow([line, reason, *cells])
+        self.writer.writerow([line, cut_for_excel(reason), *(cut_for_excel(c) for c in cells)])
 
     def to_excel(self) -> bytes:
         from openpyxl import Workbook
@@ -806,11 +701,10 @@ class Rejects:
         self.fh.close()
         book = Workbook(write_only=True)
         sheet = book.create_sheet("有误的行")
-        sheet.append(["原行号", "错误原因", *self.header])
+        sheet.append(["原行号", "错误原因", *(excel_text(h) for h in self.header)])
         with open(self.path, encoding="utf-8", newline="") as fh:
             for row in csv.reader(fh):
-                # a cell that looks like a formula is written as text, never evaluated
-                sheet.append([int(row[0]), *(("'" + c) if c.startswith(("=", "+", "-", "@")) else c for c in row[1:])])
+                sheet.append([int(row[0]), *(excel_text(c) for c in row[1:])])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -896,7 +790,7 @@ def local_copy(job: ImportJob) -> Path:
 
 def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], int, RowChecker]:
     """(the rows after the header, the header, its line number, the checker)."""
-    rows, estimate = open_rows(path, job.filename)
+    rows, estimate = open_rows(path, job.filename, batch=BATCH)
     fields = header_fields()
     header, header_line, rows = find_header(rows, fields)
     if not header or not any(h.strip() for h in header if h):
@@ -912,13 +806,17 @@ def _rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]
 POOL_MIN_ROWS = 20_000
 
 
+def _blank(cells: list[str]) -> bool:
+    return not any(c.strip() for c in cells if c)
+
+
 def _chunks(rows: Iterator[list[str]], line: int = 1) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
     """Non-empty rows with their line numbers (the header is on `line`), BATCH at a time, and
     the last line read."""
     chunk: list[tuple[int, list[str]]] = []
     for cells in rows:
         line += 1
-        if not any(c.strip() for c in cells if c):
+        if _blank(cells):
             continue
         chunk.append((line, cells))
         if len(chunk) >= BATCH:
@@ -927,16 +825,24 @@ def _chunks(rows: Iterator[list[str]], line: int = 1) -> Iterator[tuple[list[tup
     yield chunk, line
 
 
-def _pool_context() -> Any:
-    """Workers are forked from a fork server: a clean process (no threads, no connections, so
-    safe to fork, which this one is not) started with the first import of this process and
-    kept, with Django set up (`import_preload`). Workers then start at once rather than after
-    setting up Django each."""
-    import multiprocessing
+def numbered(rows: list[list[str]], line: int) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank with their line numbers, the first row being on `line`."""
+    return [(n, cells) for n, cells in enumerate(rows, line) if not _blank(cells)]
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["zongzhi.registry.import_preload"])
-    return context
+
+def _pickled_chunks(rows: Iterator[list[str]], line: int) -> Iterator[tuple[bytes, int, int]]:
+    """The rows after the header (the first on `line`), BATCH at a time, pickled for a worker
+    process: (the pickled rows, the line of the first, the line of the last). An xlsx parser
+    process has pickled them already, and they pass through this process unopened
+    (`RowStream.batches`)."""
+    if isinstance(rows, RowStream):
+        for raw, count in rows.batches():
+            yield raw, line, line + count - 1
+            line += count
+        return
+    while batch := list(itertools.islice(rows, BATCH)):
+        yield pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), line, line + len(batch) - 1
+        line += len(batch)
 
 
 def _workers(estimate: int) -> int:
@@ -985,7 +891,7 @@ def _import(job: ImportJob, user: User) -> None:
         else:
             for chunk, line in _chunks(rows, header_line):
                 prepared, refused = prepare(chunk, checker, vendor, now)
-                _flush(job, chunk, prepared, refused, rejects, seen, line - header_line)
+                _flush(job, functools.partial(list, chunk), prepared, refused, rejects, seen, line - header_line)
         job.total_rows = job.processed_rows
         _store_rejects(job, rejects)
         _finish(job, ImportJob.Status.DONE)
@@ -1007,7 +913,8 @@ def _import_in_pool(
     workers: int,
 ) -> None:
     """Workers check and seal the next chunks while this process writes the current one; at
-    most two chunks per worker wait, so memory stays flat however long the file."""
+    most two chunks per worker wait, so memory stays flat however long the file. A chunk goes
+    to its worker pickled, and is unpickled here only if it holds a duplicate row."""
     from collections import deque
 
     state = {
@@ -1015,39 +922,44 @@ def _import_in_pool(
         for name in ("positions", "fixed", "codes", "lookups", "units", "capture", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-    context = _pool_context()
+    context = fork_server()
     from . import import_worker
 
     with context.Pool(workers, initializer=import_worker.init, initargs=(state, crypto.master_key(), database)) as pool:
-        waiting: deque[tuple[Any, list[tuple[int, list[str]]], int]] = deque()
-        chunks = _chunks(rows, header_line)
+        waiting: deque[tuple[Any, bytes, int, int]] = deque()
+        chunks = _pickled_chunks(rows, header_line + 1)
         exhausted = False
         while True:
             while not exhausted and len(waiting) < workers * 2:
                 try:
-                    chunk, line = next(chunks)
+                    raw, first, last = next(chunks)
                 except StopIteration:
                     exhausted = True
                     break
-                waiting.append((pool.apply_async(import_worker.prepare, (chunk, vendor, now)), chunk, line))
+                waiting.append((pool.apply_async(import_worker.prepare, (raw, first, vendor, now)), raw, first, last))
             if not waiting:
                 break
-            result, chunk, line = waiting.popleft()
+            result, raw, first, last = waiting.popleft()
             prepared, refused = result.get(timeout=600)  # a worker that cannot start must not hang the job
-            _flush(job, chunk, prepared, refused, rejects, seen, line - header_line)
+            _flush(job, functools.partial(_unpickled, raw, first), prepared, refused, rejects, seen, last - header_line)
+
+
+def _unpickled(raw: bytes, line: int) -> list[tuple[int, list[str]]]:
+    return numbered(pickle.loads(raw), line)
 
 
 def _flush(
     job: ImportJob,
-    chunk: list[tuple[int, list[str]]],
+    chunk: Callable[[], list[tuple[int, list[str]]]],
     prepared: list[Prepared],
     refused: list[tuple[int, list[str], str]],
     rejects: Rejects,
     seen: dict[str, int],
     read: int,
 ) -> None:
-    """Take the duplicates out of one checked chunk and write it (the rows as read are in
-    `chunk`: the prepared ones do not carry them back); `read` rows below the header are done."""
+    """Take the duplicates out of one checked chunk and write it (the rows as read come from
+    `chunk()`, asked for only to show a duplicate: the prepared ones do not carry them back);
+    `read` rows below the header are done."""
     for bad_line, cells, reason in refused:
         rejects.add(bad_line, cells, reason)
     unique: list[Prepared] = []
@@ -1055,7 +967,7 @@ def _flush(
     for row in prepared:
         first = seen.get(row[1])
         if first is not None:
-            cells_of = cells_of or dict(chunk)
+            cells_of = cells_of or dict(chunk())
             rejects.add(row[0], cells_of[row[0]], f"与第{first}行的证件号码重复")
             continue
         seen[row[1]] = row[0]
@@ -1232,7 +1144,7 @@ def _store_report(
         sheet = book.create_sheet(title)
         sheet.append(head)
         for row in rows:
-            sheet.append([("'" + c) if isinstance(c, str) and c.startswith(("=", "+", "-", "@")) else c for c in row])
+            sheet.append([excel_text(c) for c in row])
     out = io.BytesIO()
     book.save(out)
     stem = Path(job.filename).stem[:60]

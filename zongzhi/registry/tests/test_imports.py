@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from zongzhi.registry import imports
@@ -59,6 +62,129 @@ def good(seq: str, name: str, grid: str = GRID_1) -> list[str]:
     return [name, "居民身份证", id_number(seq=seq), "户籍人口", "", "", "汉族", "13812345678", grid, "冯墙路1号"]
 
 
+# --- workbooks written part by part (openpyxl would refuse, or cut, what these tests need) --
+PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="实有人口" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        '<Relationship Id="rId2" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        "</Relationships>"
+    ),
+}
+SHARED_STRINGS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>'
+)
+
+
+def _column(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet(rows: list[list[str]], *, header: list[str] = HEADER, dimension: str = "", more: str = "") -> str:
+    """A first sheet of inline strings, the header in row 1; `more` is XML put after the rows."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{_column(i)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for i, v in enumerate(cells, 1) if v
+        )
+        + "</row>"
+        for r, cells in enumerate([header, *rows], start=1)
+    )
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dim}'
+        f"<sheetData>{body}{more}</sheetData></worksheet>"
+    )
+
+
+def _workbook(sheet: str | Iterable[bytes], shared_strings: str | Iterable[bytes] = SHARED_STRINGS) -> bytes:
+    """An .xlsx of the given sheet and shared strings, each text or blocks of bytes (written as
+    a stream: a part of hundreds of MB never sits in memory)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in PARTS.items():
+            archive.writestr(name, text)
+        for name, content in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared_strings)):
+            if isinstance(content, str):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w") as part:
+                for block in content:
+                    part.write(block)
+    return out.getvalue()
+
+
+def _declare_size(workbook: bytes, name: str, size: int) -> bytes:
+    """The workbook with `name` declaring `size` inflated bytes in the zip's directory and in its
+    own header, whatever it really inflates to."""
+    data = bytearray(workbook)
+    encoded = name.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at : at + name_at + len(encoded)] == encoded:
+                data[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def _sheet_head(rows: list[list[str]] = ()) -> str:  # type: ignore[assignment]
+    return _sheet(list(rows)).split("</sheetData>")[0]
+
+
+def _failed_as_malformed(job: ImportJob, *details: str) -> None:
+    """Failed when the job ended, not ten minutes later; why, without advice to run it again."""
+    assert job.status == "failed", (job.status, job.error)
+    assert job.finished_at is not None and job.imported == 0
+    assert job.error.startswith("文件结构异常：") and "重新导入" not in job.error, job.error
+    for detail in details:
+        assert detail in job.error, job.error
+
+
+def _still_imports(api: Any, seq: str, name: str = "人口.xlsx") -> None:
+    """The process that ran the bad file lives on: the next file it is given is imported."""
+    rows = [good(seq, "后来的人")]
+    job = _run(api, _workbook(_sheet(rows)) if name.endswith(".xlsx") else _csv(rows), name=name)
+    assert (job.status, job.imported) == ("done", 1), job.error
+
+
 def test_the_template_lists_the_columns_and_the_codes(api: Any) -> None:
     r = api("village_officer").get("/api/registry/imports/template")
     assert r.status_code == 200
@@ -107,6 +233,23 @@ def test_a_file_full_of_bad_rows_imports_the_good_ones_and_explains_the_rest(api
     again = _run(api, _csv(rows))
     assert (again.imported, again.skipped, again.rejected) == (0, 3, 8)
     assert Resident.objects.count() == 3
+
+
+def test_a_utf8_csv_with_a_byte_order_mark_is_read_whatever_character_its_sample_cuts(api: Any) -> None:
+    # The encoding is told from the first 64 KB; Excel's "CSV UTF-8" starts with a byte-order mark.
+    rows = [[*good(f"{i:03d}", "王建国", GRID_1)[:9], "南京市浦口区沿江街道冯墙路" * 5] for i in range(100, 800)]
+    for pad in range(40):
+        rows[0][9] = "冯墙路" + "1" * pad
+        content = _csv(rows)
+        try:
+            content[:65536].decode("utf-8-sig")
+        except UnicodeDecodeError:
+            break  # the sample ends inside a character
+    else:
+        raise AssertionError("no sample ends inside a character")
+    job = _run(api, content)
+    assert (job.status, job.imported) == ("done", 700), job.error
+    assert Resident.objects.filter(name="王建国").count() == 700
 
 
 def test_an_xlsx_that_is_not_an_xlsx_fails_cleanly(api: Any) -> None:
@@ -233,17 +376,24 @@ def test_imports_are_scoped(api: Any, unit: Any) -> None:
     assert r.status_code == 201
 
 
-def test_a_large_file_is_checked_and_sealed_by_worker_processes(api: Any, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("name", ["人口.csv", "人口.xlsx"])
+def test_a_large_file_is_checked_and_sealed_by_worker_processes(api: Any, monkeypatch: Any, name: str) -> None:
     from zongzhi.registry import crypto
 
     monkeypatch.setattr(imports, "POOL_MIN_ROWS", 10)
-    monkeypatch.setattr(imports, "BATCH", 40)
+    monkeypatch.setattr(imports, "BATCH", 40)  # the xlsx parser process sends 40 rows a message
     rows = [good(f"{i:03d}", f"并行{i}", GRID_1 if i % 2 else GRID_2) for i in range(100, 250)]
+    rows.insert(60, [""] * len(HEADER))  # a blank row: skipped, and counted in the lines after it
     rows.append(good("100", "重复"))  # a duplicate of the first row, found across chunks
     rows.append([*good("251", "错")[:2], "123", *good("251", "错")[3:]])
-    job = _run(api, _csv(rows))
+    job = _run(api, _csv(rows) if name.endswith(".csv") else _workbook(_sheet(rows)), name=name)
     assert job.status == "done", job.error
     assert (job.imported, job.rejected) == (150, 2)
+    sheet = load_workbook(
+        io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+    ).active
+    reasons = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert reasons[153] == "与第2行的证件号码重复" and "号码" in reasons[154]
     # sealed in the workers with this process's key: readable here, and findable
     r = Resident.objects.get(name="并行123")
     assert crypto.unseal(bytes(r.id_number_sealed)) == id_number(seq="123")
@@ -265,6 +415,48 @@ def test_formulas_in_an_excel_file_are_refused(api: Any) -> None:
         io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
     ).active
     assert "公式" in next(iter(sheet.iter_rows(min_row=2, values_only=True)))[1]
+
+
+def test_formulas_are_refused_in_the_sheet_that_is_read_even_when_it_is_not_sheet1(api: Any) -> None:
+    # Sheets reordered in Excel: the first sheet (the one read) is kept in sheet2.xml. Its
+    # formula carries a computed value, which calamine would hand over as if typed.
+    formula = (
+        '<row r="3"><c r="A3" t="str"><f>CONCATENATE("王","五")</f><v>王五</v></c>'
+        + "".join(
+            f'<c r="{_column(i)}3" t="inlineStr"><is><t>{v}</t></is></c>'
+            for i, v in enumerate(good("912", "")[1:], 2)
+            if v
+        )
+        + "</row>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            if name == "xl/workbook.xml":
+                text = text.replace(
+                    '<sheet name="实有人口" sheetId="1" r:id="rId1"/>',
+                    '<sheet name="实有人口" sheetId="2" r:id="rId3"/><sheet name="说明" sheetId="1" r:id="rId1"/>',
+                )
+            elif name == "xl/_rels/workbook.xml.rels":
+                text = text.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId3" Target="worksheets/sheet2.xml" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                    "</Relationships>",
+                )
+            elif name == "[Content_Types].xml":
+                text = text.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/worksheets/sheet2.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+                )
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", _sheet([], header=["填写说明"]))
+        archive.writestr("xl/worksheets/sheet2.xml", _sheet([good("911", "甲")], more=formula))
+        archive.writestr("xl/sharedStrings.xml", SHARED_STRINGS)
+    job = _run(api, out.getvalue(), name="人口.xlsx")
+    assert (job.status, job.imported, job.rejected) == ("done", 1, 1), job.error
+    assert not Resident.objects.filter(name="王五").exists()
 
 
 def test_a_job_whose_process_died_is_marked_failed_and_expired_exports_are_deleted(api: Any, unit: Any) -> None:
@@ -558,3 +750,121 @@ def test_a_comparison_report_stored_before_reports_were_sealed_is_not_served(api
     job.report_file.save("旧-比对结果.xlsx", ContentFile(out.getvalue()))
     r = api("township_officer").get(f"/api/registry/imports/{job.pk}/report")
     assert r.status_code == 409 and r.json()["code"] == "old_file"
+
+
+def test_a_300_kb_cell_refuses_its_row_naming_the_column_and_the_other_rows_import(api: Any) -> None:
+    huge = "长" * 300_000
+    for name, make, first in (("人口.csv", _csv, 800), ("人口.xlsx", lambda rows: _workbook(_sheet(rows)), 810)):
+        rows = [
+            good(f"{first}", "甲"),
+            [*good(f"{first + 1}", "乙")[:9], huge],  # 现住地址, at most 200 characters
+            [*good(f"{first + 2}", "丙")[:6], huge, *good(f"{first + 2}", "丙")[7:]],  # 民族, a code
+            good(f"{first + 3}", "丁"),
+        ]
+        job = _run(api, make(rows), name=name)
+        assert (job.status, job.imported, job.rejected) == ("done", 2, 2), job.error
+        sheet = load_workbook(
+            io.BytesIO(api("village_officer").get(f"/api/registry/imports/{job.pk}/rejects").content)
+        ).active
+        refused = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert refused[3][1] == "现住地址不能超过200个字"
+        assert refused[4][1].startswith("民族“长长长") and "不在代码表中" in refused[4][1] and len(refused[4][1]) < 60
+        # the cell handed back is cut to what Excel holds, saying so
+        assert len(refused[3][-1]) <= 32_767 and refused[3][-1].endswith("（已截断，原文共300,000字）")
+    _still_imports(api, "819")
+
+
+def test_a_csv_whose_unpaired_quote_swallows_the_file_fails_at_once_as_malformed(api: Any) -> None:
+    content = _csv([good("820", "甲")]) + b'"' + "长".encode() * 1_100_000
+    job = _run(api, content)
+    assert job.status == "failed" and job.finished_at is not None
+    assert job.error.startswith("文件结构异常") and "引号" in job.error and "重新导入" not in job.error
+    _still_imports(api, "821", name="人口.csv")
+
+
+def test_a_sheet_with_a_cell_at_xfd1048576_fails_at_once_and_the_worker_survives(api: Any) -> None:
+    # The cell calamine would build a grid of 2**34 cells for (512 GB), beside A1.
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    filler = [good("832", "填充")] * 1600  # more than the first megabyte
+    for sheet, detail in (
+        (_sheet([good("830", "甲")], dimension="A1:XFD1048576", more=far), "声明的范围"),  # as Excel writes it
+        (_sheet([good("830", "甲")], more=far), "引用了第16,384列"),  # no dimension
+        (_sheet(filler, dimension="A1:J1601", more=far), ""),  # a false one, the cell past the first block
+    ):
+        started = time.monotonic()
+        job = _run(api, _workbook(sheet), name="人口.xlsx")
+        _failed_as_malformed(job, detail)
+        assert time.monotonic() - started < 20
+    _still_imports(api, "831")
+
+
+def test_a_zip_bomb_fails_at_once_without_being_inflated(api: Any) -> None:
+    def spaces() -> Iterator[bytes]:
+        yield _sheet_head([good("840", "甲")]).encode()
+        for _ in range(200):
+            yield b" " * (1 << 20)  # 200 MB of blanks between two rows: 200 KB compressed
+        yield b"</sheetData></worksheet>"
+
+    bomb = _workbook(spaces())
+    assert len(bomb) < 300_000
+    # refused from what the zip declares: nothing inflated
+    _failed_as_malformed(_run(api, bomb, name="人口.xlsx"), "倍")
+    # the directory hides the size: reading stops where it says the part ends (2 MB)
+    hidden = _declare_size(bomb, "xl/worksheets/sheet1.xml", 2 << 20)
+    _failed_as_malformed(_run(api, hidden, name="人口.xlsx"), "不符")
+    _still_imports(api, "841")
+
+
+def test_a_huge_shared_string_table_fails_at_once(api: Any) -> None:
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+
+    def strings() -> Iterator[bytes]:
+        yield head.encode()
+        for _ in range(260):
+            yield "<si><t>长</t></si>".encode() * ((1 << 20) // 19)  # 260 MB, 14 million strings
+        yield b"</sst>"
+
+    _failed_as_malformed(_run(api, _workbook(_sheet([good("850", "甲")]), strings()), name="人口.xlsx"), "共享字符串表")
+    # a small table that declares fifty million strings
+    declared = SHARED_STRINGS.replace('uniqueCount="0"', 'uniqueCount="50000000"')
+    job = _run(api, _workbook(_sheet([good("850", "甲")]), declared), name="人口.xlsx")
+    _failed_as_malformed(job, "50,000,000")
+    _still_imports(api, "851")
+
+
+def test_a_parser_that_runs_out_of_memory_fails_the_job_at_once_and_the_worker_survives(api: Any) -> None:
+    # Within every limit of the guard (200,000 rows × 30 columns), but calamine's grid of six
+    # million cells (190 MB) is more than the parser process may take here.
+    wide = '<row r="200000"><c r="AD200000" t="inlineStr"><is><t>x</t></is></c></row>'
+    with override_settings(IMPORT_PARSER_MEMORY_MB=16):
+        job = _run(api, _workbook(_sheet([good("860", "甲")], more=wide)), name="人口.xlsx")
+    _failed_as_malformed(job, "内存")
+    _still_imports(api, "861")
+
+
+def test_a_parser_that_dies_halfway_through_the_file_fails_the_job_at_once_keeping_the_written_batches(
+    api: Any, monkeypatch: Any
+) -> None:
+    # A formula sends the file to openpyxl, which streams: 2,000 rows reach the import before
+    # a cell of 30 million characters (under the size past which the ratio is checked) is more
+    # than the parser may take here.
+    monkeypatch.setattr(imports, "BATCH", 1000)
+    rows = [
+        [
+            *good("870", f"甲{i}")[:2],
+            id_number(birth=f"19{60 + i // 900}0101", seq=f"{100 + i % 900}"),
+            *good("870", "")[3:],
+        ]
+        for i in range(3000)
+    ]
+    more = (
+        '<row r="3500"><c r="B3500"><f>1+1</f><v>2</v></c></row>'
+        '<row r="4000"><c r="A4000" t="inlineStr"><is><t>' + "x" * 30_000_000 + "</t></is></c></row>"
+    )
+    with override_settings(IMPORT_PARSER_MEMORY_MB=48):
+        job = _run(api, _workbook(_sheet(rows, more=more)), name="人口.xlsx")
+    assert job.status == "failed" and job.error.startswith("文件结构异常：") and "内存" in job.error, job.error
+    assert 1000 <= job.imported < 3000 and Resident.objects.count() == job.imported
+    _still_imports(api, "871")
