@@ -22,10 +22,11 @@ from django.utils import timezone
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
+from zongzhi.core import crypto
 from zongzhi.core.masking import mask_value
-from zongzhi.registry import crypto
-from zongzhi.registry.idcard import check_digit
-from zongzhi.registry.models import KeyPlace, PersonCategory, Resident
+from zongzhi.people.idcard import check_digit
+from zongzhi.people.models import PersonCategory, Resident
+from zongzhi.places.models import KeyPlace
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User

@@ -24,8 +24,9 @@ from zongzhi.core.api import router as calendar_router
 from zongzhi.core.errors import DomainError
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
-from zongzhi.registry.api import router as registry_router
-from zongzhi.registry.api_places import router as places_router
+from zongzhi.people.api import router as people_router
+from zongzhi.places.api import router as places_router
+from zongzhi.transfers.api import router as transfers_router
 from zongzhi.units.api import (
     auth_router,
     departments_router,
@@ -60,8 +61,9 @@ api.add_router("/audit", audit_router)
 api.add_router("/cases", cases_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/notifications", notify_router)
-api.add_router("/registry", registry_router)
+api.add_router("/registry", people_router)
 api.add_router("/registry", places_router)
+api.add_router("/registry", transfers_router)
 api.add_router("/system", system_router)
 api.add_router("/calendar", calendar_router)
 

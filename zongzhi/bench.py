@@ -126,7 +126,7 @@ def main() -> None:
     _report("api.unit_children_p95", children, "ms", health, "healthz")
 
     if args.only in ("all", "registry"):
-        from zongzhi.registry.bench import run as registry_bench
+        from zongzhi.transfers.bench import run as registry_bench
 
         registry_bench(args.size, health, client_for, _report, _p95)
     if args.only == "registry":

@@ -74,7 +74,10 @@ INSTALLED_APPS = [
     "zongzhi.dictionary",
     "zongzhi.cases",
     "zongzhi.notify",
-    "zongzhi.registry",
+    "zongzhi.registry",  # only its migrations: see its apps.py
+    "zongzhi.people",
+    "zongzhi.places",
+    "zongzhi.transfers",
 ]
 
 MIDDLEWARE = [
@@ -242,7 +245,7 @@ SITE_NAME = env_str("ZONGZHI_SITE_NAME", "综治信息系统")
 MAP_TILE_URL = env_str("ZONGZHI_MAP_TILE_URL") or None
 MAP_TILE_ATTRIBUTION = env_str("ZONGZHI_MAP_TILE_ATTRIBUTION", "")
 AUDIT_RETENTION_DAYS = max(180, env_int("ZONGZHI_AUDIT_RETENTION_DAYS", 180))
-# The process parsing an uploaded .xlsx (registry/import_reader.py) may take this much address
+# The process parsing an uploaded .xlsx (transfers/import_reader.py) may take this much address
 # space beyond what it starts with: a workbook that asks for more ends that process, not the web
 # or Celery worker, and its import fails as 文件结构异常. calamine takes 164 MB more for 100,000
 # rows (a 13 MB workbook) and 900 MB for the largest workbook it reads (60 MB); openpyxl streams.

@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from zongzhi.registry.tests import messy
+from zongzhi.transfers.tests import messy
 from zongzhi.units.demo import GRID_1
 
 from .conftest import ARTIFACTS, BROWSER_MARKS, shot

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zongzhi.core.context import current_actor
 from zongzhi.core.fastinsert import Inserter
+from zongzhi.core.records import record_type
 
 from .models import AuditLog, ChangeLoggedModel
 
@@ -91,7 +92,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, Any]:
     path_getter = getattr(obj, "audit_path", None)
     path = path_getter() if callable(path_getter) else str(getattr(obj, "path", "") or "")
     return {
-        "object_type": obj._meta.label_lower,
+        "object_type": record_type(obj),
         "object_id": str(obj.pk) if obj.pk is not None else "",
         "object_repr": str(obj)[:200],
         "object_path": path,

@@ -295,7 +295,7 @@ class CaseParty(models.Model):
     """A party of a case who is a registered resident: the resident's page lists their cases."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="linked_parties")
-    resident = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="case_parties")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="case_parties")
 
     class Meta:
         verbose_name = "办件当事人"

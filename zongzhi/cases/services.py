@@ -179,7 +179,7 @@ def _end_of_day(d: Any) -> datetime:
 def _clean_parties(user: User, parties: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """The parties: names, roles, and the registered resident a party is, when given (the
     resident must be in the reporter's view scope; the name is then the registered one)."""
-    from zongzhi.registry.models import Resident
+    from zongzhi.people.models import Resident
 
     out: list[dict[str, Any]] = []
     for i, p in enumerate(parties or []):

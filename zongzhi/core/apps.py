@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401  (the deploy check of the data key)
         from .holidays import load_after_migrate
 
         post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="zongzhi_calendar_load")

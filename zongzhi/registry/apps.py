@@ -4,18 +4,13 @@ from django.apps import AppConfig
 
 
 class RegistryConfig(AppConfig):
-    """The registry of people, places and organisations (人、地、物、组织)."""
+    """The registry before it was split into `people`, `places` and `transfers` (December 2026).
+
+    It holds no code, only its migrations: they made the tables those apps now own (the tables
+    keep their `registry_` names), and databases made before the split have them applied. Its
+    last migration hands the models over; fresh databases run the whole history.
+    """
 
     name = "zongzhi.registry"
     label = "registry"
-    verbose_name = "实有人口与场所"
-
-    def ready(self) -> None:
-        from zongzhi.dictionary.services import register_usage
-
-        from . import checks, tasks  # noqa: F401  (the deploy check of the data key; the periodic jobs)
-        from .models import Resident
-        from .validation import CODE_TABLES
-
-        for field, table in CODE_TABLES.items():
-            register_usage(table, Resident, field)
+    verbose_name = "实有人口与场所（迁移记录）"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.masking import mask_value
+from zongzhi.core.records import record_type
 from zongzhi.core.scope import path_upper_bound, path_within, require_capture, scoped_models
 
 from .capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
@@ -30,11 +31,13 @@ PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,50}$")
 
 
-def require_cap(user: User, code: str) -> None:
-    """Refuse (403, audited) an action the user's roles do not allow."""
+def require_cap(user: User, code: str, message: str = "") -> None:
+    """Refuse (403, audited) an action the user's roles do not allow; `message` says what they
+    tried, in place of the capability's name."""
     if not user.has_cap(code):
         raise Forbidden(
-            f"没有“{CAPABILITIES[code].label}”的权限", audit=AuditNote("permission.denied", None, {"capability": code})
+            message or f"没有“{CAPABILITIES[code].label}”的权限",
+            audit=AuditNote("permission.denied", None, {"capability": code}),
         )
 
 
@@ -166,7 +169,7 @@ def move_unit(*, acting_user: User, unit: Unit, new_parent: Unit, new_code: str)
         updates: dict[str, Any] = {"path": Concat(Value(new_path), Substr(F("path"), start))}
         if model is Unit:
             updates["code"] = Concat(Value(new_path), Substr(F("code"), start))
-        counts[model._meta.label_lower] = qs.update(**updates)
+        counts[record_type(model)] = qs.update(**updates)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
     unit.refresh_from_db()
     # Paths changed under everybody's scopes: every process must recompute grants.

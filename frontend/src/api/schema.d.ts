@@ -702,7 +702,7 @@ export interface paths {
          * @description Key persons or care recipients in scope. With `due`, the visits coming due, soonest
          *     first (the grid worker's list); otherwise newest first, keyset pages.
          */
-        get: operations["zongzhi_registry_api_list_categories"];
+        get: operations["zongzhi_people_api_list_categories"];
         put?: never;
         post?: never;
         delete?: never;
@@ -719,9 +719,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Category */
-        get: operations["zongzhi_registry_api_get_category"];
+        get: operations["zongzhi_people_api_get_category"];
         /** Update Category */
-        put: operations["zongzhi_registry_api_update_category"];
+        put: operations["zongzhi_people_api_update_category"];
         post?: never;
         delete?: never;
         options?: never;
@@ -739,7 +739,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire Category */
-        post: operations["zongzhi_registry_api_retire_category"];
+        post: operations["zongzhi_people_api_retire_category"];
         delete?: never;
         options?: never;
         head?: never;
@@ -759,7 +759,7 @@ export interface paths {
          * Reveal Category Field
          * @description A personal field of a listing (a guardian's phone) in full; each look is audited.
          */
-        post: operations["zongzhi_registry_api_reveal_category_field"];
+        post: operations["zongzhi_people_api_reveal_category_field"];
         delete?: never;
         options?: never;
         head?: never;
@@ -779,7 +779,7 @@ export interface paths {
          * Record Visit
          * @description A visit or service record (also from the phone's offline queue: same client_id, one record).
          */
-        post: operations["zongzhi_registry_api_record_visit"];
+        post: operations["zongzhi_people_api_record_visit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -797,7 +797,7 @@ export interface paths {
          * Category Specs
          * @description Every category with its own fields and visit frequency, for the forms.
          */
-        get: operations["zongzhi_registry_api_category_specs"];
+        get: operations["zongzhi_people_api_category_specs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -817,13 +817,13 @@ export interface paths {
          * List Exports
          * @description `mine`: the caller's requests; `approve`: requests the caller's unit decides on.
          */
-        get: operations["zongzhi_registry_api_list_exports"];
+        get: operations["zongzhi_transfers_api_list_exports"];
         put?: never;
         /**
          * Request Export
          * @description Ask to export records of a unit to Excel; the unit above approves or refuses.
          */
-        post: operations["zongzhi_registry_api_request_export"];
+        post: operations["zongzhi_transfers_api_request_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -840,7 +840,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approve Export */
-        post: operations["zongzhi_registry_api_approve_export"];
+        post: operations["zongzhi_transfers_api_approve_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -858,7 +858,7 @@ export interface paths {
          * Download Export
          * @description The approved, watermarked file: the requester only, until it expires; each download is audited.
          */
-        get: operations["zongzhi_registry_api_download_export"];
+        get: operations["zongzhi_transfers_api_download_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -877,7 +877,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Refuse Export */
-        post: operations["zongzhi_registry_api_refuse_export"];
+        post: operations["zongzhi_transfers_api_refuse_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,7 +894,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Withdraw Export */
-        post: operations["zongzhi_registry_api_withdraw_export"];
+        post: operations["zongzhi_transfers_api_withdraw_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -912,7 +912,7 @@ export interface paths {
          * List Imports
          * @description The caller's own imports and comparisons, newest first.
          */
-        get: operations["zongzhi_registry_api_list_imports"];
+        get: operations["zongzhi_transfers_api_list_imports"];
         put?: never;
         /**
          * Start Import
@@ -927,7 +927,7 @@ export interface paths {
          *     reading the head of the file (status `review`, `preview` in the answer) until the columns
          *     are confirmed with `POST /imports/{id}/confirm`: the console's wizard.
          */
-        post: operations["zongzhi_registry_api_start_import"];
+        post: operations["zongzhi_transfers_api_start_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -946,7 +946,7 @@ export interface paths {
          * @description The fields a resident file's columns can go to, for the wizard's choices: which are
          *     required, which may get one value for the whole file, and the values to choose from.
          */
-        get: operations["zongzhi_registry_api_import_fields"];
+        get: operations["zongzhi_transfers_api_import_fields"];
         put?: never;
         post?: never;
         delete?: never;
@@ -967,7 +967,7 @@ export interface paths {
          * @description The Excel template of a kind (residents, key_persons): columns, an example row,
          *     instructions and code lists.
          */
-        get: operations["zongzhi_registry_api_import_template"];
+        get: operations["zongzhi_transfers_api_import_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -984,7 +984,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Import */
-        get: operations["zongzhi_registry_api_get_import"];
+        get: operations["zongzhi_transfers_api_get_import"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1003,7 +1003,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel Import */
-        post: operations["zongzhi_registry_api_cancel_import"];
+        post: operations["zongzhi_transfers_api_cancel_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1024,7 +1024,7 @@ export interface paths {
          * @description Confirm (or correct) the columns of an upload waiting in `review`, give one value to
          *     required columns the file lacks, and start the import or comparison.
          */
-        post: operations["zongzhi_registry_api_confirm_import"];
+        post: operations["zongzhi_transfers_api_confirm_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,7 +1045,7 @@ export interface paths {
          * @description Ask to export the list of the residents a comparison found registered under its unit
          *     but not in the file: an export request like any other, approved by the unit above.
          */
-        post: operations["zongzhi_registry_api_request_missing_list"];
+        post: operations["zongzhi_transfers_api_request_missing_list"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1063,7 +1063,7 @@ export interface paths {
          * Import Rejects
          * @description The rejected rows as Excel, the reason beside each.
          */
-        get: operations["zongzhi_registry_api_import_rejects"];
+        get: operations["zongzhi_transfers_api_import_rejects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1084,7 +1084,7 @@ export interface paths {
          * @description A comparison's result as Excel: the people of the file (new, changed, registered
          *     elsewhere) and the count of the registered people missing from it.
          */
-        get: operations["zongzhi_registry_api_import_report"];
+        get: operations["zongzhi_transfers_api_import_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1105,7 +1105,7 @@ export interface paths {
          * @description The grid a position places a record in, as saving would: a grid of the caller's capture
          *     scope that contains it, or none (then the unit chosen in the form counts).
          */
-        get: operations["zongzhi_registry_api_places_place_grid"];
+        get: operations["zongzhi_places_api_place_grid"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1125,7 +1125,7 @@ export interface paths {
          * Place Specs
          * @description The fields of each kind of place (for `extra`), and the code table of its category.
          */
-        get: operations["zongzhi_registry_api_places_place_specs"];
+        get: operations["zongzhi_places_api_place_specs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1147,7 +1147,7 @@ export interface paths {
          * Inspect Facility
          * @description The monthly inspection of a security facility (巡检).
          */
-        post: operations["zongzhi_registry_api_places_inspect_facility"];
+        post: operations["zongzhi_places_api_inspect_facility"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1167,7 +1167,7 @@ export interface paths {
          * Add Occupant
          * @description Someone lives in the house (a tenant makes it a rental's occupant).
          */
-        post: operations["zongzhi_registry_api_places_add_occupant"];
+        post: operations["zongzhi_places_api_add_occupant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1184,7 +1184,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End Occupancy */
-        post: operations["zongzhi_registry_api_places_end_occupancy"];
+        post: operations["zongzhi_places_api_end_occupancy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1204,7 +1204,7 @@ export interface paths {
          * Add Member
          * @description A member of an organisation or team: a resident, a user, or a name.
          */
-        post: operations["zongzhi_registry_api_places_add_member"];
+        post: operations["zongzhi_places_api_add_member"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1221,7 +1221,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Remove Member */
-        post: operations["zongzhi_registry_api_places_remove_member"];
+        post: operations["zongzhi_places_api_remove_member"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1239,10 +1239,10 @@ export interface paths {
          * List Places
          * @description Places of one kind in scope, newest first. `missing=true`: facilities not inspected this month.
          */
-        get: operations["zongzhi_registry_api_places_list_places"];
+        get: operations["zongzhi_places_api_list_places"];
         put?: never;
         /** Create Place */
-        post: operations["zongzhi_registry_api_places_create_place"];
+        post: operations["zongzhi_places_api_create_place"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1261,7 +1261,7 @@ export interface paths {
          * @description The positions of the places the list's filters select, for a map: the newest MAP_LIMIT
          *     of them (places without a position are left out); `capped` says when there are more.
          */
-        get: operations["zongzhi_registry_api_places_map_places"];
+        get: operations["zongzhi_places_api_map_places"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1278,9 +1278,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Place */
-        get: operations["zongzhi_registry_api_places_get_place"];
+        get: operations["zongzhi_places_api_get_place"];
         /** Update Place */
-        put: operations["zongzhi_registry_api_places_update_place"];
+        put: operations["zongzhi_places_api_update_place"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1298,7 +1298,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire Place */
-        post: operations["zongzhi_registry_api_places_retire_place"];
+        post: operations["zongzhi_places_api_retire_place"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,7 +1318,7 @@ export interface paths {
          * Reveal Place Phone
          * @description A key place's or an organisation's contact phone in full; each look is audited.
          */
-        post: operations["zongzhi_registry_api_places_reveal_place_phone"];
+        post: operations["zongzhi_places_api_reveal_place_phone"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1337,10 +1337,10 @@ export interface paths {
          * @description Residents in the caller's scope, newest first, keyset pages. `q` is a fragment of a name,
          *     or a whole ID number or mobile number (exact match).
          */
-        get: operations["zongzhi_registry_api_list_residents"];
+        get: operations["zongzhi_people_api_list_residents"];
         put?: never;
         /** Create Resident */
-        post: operations["zongzhi_registry_api_create_resident"];
+        post: operations["zongzhi_people_api_create_resident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1355,9 +1355,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Resident */
-        get: operations["zongzhi_registry_api_get_resident"];
+        get: operations["zongzhi_people_api_get_resident"];
         /** Update Resident */
-        put: operations["zongzhi_registry_api_update_resident"];
+        put: operations["zongzhi_people_api_update_resident"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1378,7 +1378,7 @@ export interface paths {
          * List Category
          * @description List a resident as a key person or a care recipient (列管).
          */
-        post: operations["zongzhi_registry_api_list_category"];
+        post: operations["zongzhi_people_api_list_category"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire Resident */
-        post: operations["zongzhi_registry_api_retire_resident"];
+        post: operations["zongzhi_people_api_retire_resident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1415,7 +1415,7 @@ export interface paths {
          * Reveal
          * @description The full ID number or phone of one resident; each look is audited.
          */
-        post: operations["zongzhi_registry_api_reveal"];
+        post: operations["zongzhi_people_api_reveal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1434,7 +1434,7 @@ export interface paths {
          * @description The share of listed people visited on time, for a unit and each unit below it
          *     (the seeds expect 100%).
          */
-        get: operations["zongzhi_registry_api_service_stats"];
+        get: operations["zongzhi_people_api_service_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5522,7 +5522,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_list_categories: {
+    zongzhi_people_api_list_categories: {
         parameters: {
             query?: {
                 group?: string;
@@ -5551,7 +5551,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_get_category: {
+    zongzhi_people_api_get_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -5573,7 +5573,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_update_category: {
+    zongzhi_people_api_update_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -5599,7 +5599,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_retire_category: {
+    zongzhi_people_api_retire_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -5625,7 +5625,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_reveal_category_field: {
+    zongzhi_people_api_reveal_category_field: {
         parameters: {
             query?: never;
             header?: never;
@@ -5651,7 +5651,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_record_visit: {
+    zongzhi_people_api_record_visit: {
         parameters: {
             query?: never;
             header?: never;
@@ -5686,7 +5686,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_category_specs: {
+    zongzhi_people_api_category_specs: {
         parameters: {
             query?: never;
             header?: never;
@@ -5706,7 +5706,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_list_exports: {
+    zongzhi_transfers_api_list_exports: {
         parameters: {
             query?: {
                 box?: string;
@@ -5728,7 +5728,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_request_export: {
+    zongzhi_transfers_api_request_export: {
         parameters: {
             query?: never;
             header?: never;
@@ -5752,7 +5752,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_approve_export: {
+    zongzhi_transfers_api_approve_export: {
         parameters: {
             query?: never;
             header?: never;
@@ -5778,7 +5778,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_download_export: {
+    zongzhi_transfers_api_download_export: {
         parameters: {
             query?: never;
             header?: never;
@@ -5798,7 +5798,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_refuse_export: {
+    zongzhi_transfers_api_refuse_export: {
         parameters: {
             query?: never;
             header?: never;
@@ -5824,7 +5824,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_withdraw_export: {
+    zongzhi_transfers_api_withdraw_export: {
         parameters: {
             query?: never;
             header?: never;
@@ -5846,7 +5846,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_list_imports: {
+    zongzhi_transfers_api_list_imports: {
         parameters: {
             query?: never;
             header?: never;
@@ -5866,7 +5866,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_start_import: {
+    zongzhi_transfers_api_start_import: {
         parameters: {
             query?: never;
             header?: never;
@@ -5923,7 +5923,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_import_fields: {
+    zongzhi_transfers_api_import_fields: {
         parameters: {
             query?: never;
             header?: never;
@@ -5943,7 +5943,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_import_template: {
+    zongzhi_transfers_api_import_template: {
         parameters: {
             query?: {
                 kind?: string;
@@ -5963,7 +5963,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_get_import: {
+    zongzhi_transfers_api_get_import: {
         parameters: {
             query?: never;
             header?: never;
@@ -5985,7 +5985,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_cancel_import: {
+    zongzhi_transfers_api_cancel_import: {
         parameters: {
             query?: never;
             header?: never;
@@ -6007,7 +6007,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_confirm_import: {
+    zongzhi_transfers_api_confirm_import: {
         parameters: {
             query?: never;
             header?: never;
@@ -6033,7 +6033,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_request_missing_list: {
+    zongzhi_transfers_api_request_missing_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -6059,7 +6059,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_import_rejects: {
+    zongzhi_transfers_api_import_rejects: {
         parameters: {
             query?: never;
             header?: never;
@@ -6079,7 +6079,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_import_report: {
+    zongzhi_transfers_api_import_report: {
         parameters: {
             query?: never;
             header?: never;
@@ -6099,7 +6099,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_place_grid: {
+    zongzhi_places_api_place_grid: {
         parameters: {
             query: {
                 latitude: number;
@@ -6122,7 +6122,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_place_specs: {
+    zongzhi_places_api_place_specs: {
         parameters: {
             query?: never;
             header?: never;
@@ -6142,7 +6142,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_inspect_facility: {
+    zongzhi_places_api_inspect_facility: {
         parameters: {
             query?: never;
             header?: never;
@@ -6168,7 +6168,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_add_occupant: {
+    zongzhi_places_api_add_occupant: {
         parameters: {
             query?: never;
             header?: never;
@@ -6194,7 +6194,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_end_occupancy: {
+    zongzhi_places_api_end_occupancy: {
         parameters: {
             query?: never;
             header?: never;
@@ -6217,7 +6217,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_add_member: {
+    zongzhi_places_api_add_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -6243,7 +6243,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_remove_member: {
+    zongzhi_places_api_remove_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -6266,7 +6266,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_list_places: {
+    zongzhi_places_api_list_places: {
         parameters: {
             query?: {
                 q?: string | null;
@@ -6297,7 +6297,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_create_place: {
+    zongzhi_places_api_create_place: {
         parameters: {
             query?: never;
             header?: never;
@@ -6323,7 +6323,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_map_places: {
+    zongzhi_places_api_map_places: {
         parameters: {
             query?: {
                 q?: string | null;
@@ -6352,7 +6352,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_get_place: {
+    zongzhi_places_api_get_place: {
         parameters: {
             query?: never;
             header?: never;
@@ -6375,7 +6375,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_update_place: {
+    zongzhi_places_api_update_place: {
         parameters: {
             query?: never;
             header?: never;
@@ -6402,7 +6402,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_retire_place: {
+    zongzhi_places_api_retire_place: {
         parameters: {
             query?: never;
             header?: never;
@@ -6429,7 +6429,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_places_reveal_place_phone: {
+    zongzhi_places_api_reveal_place_phone: {
         parameters: {
             query?: never;
             header?: never;
@@ -6452,7 +6452,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_list_residents: {
+    zongzhi_people_api_list_residents: {
         parameters: {
             query?: {
                 kind?: ("registered" | "floating" | "overseas") | null;
@@ -6479,7 +6479,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_create_resident: {
+    zongzhi_people_api_create_resident: {
         parameters: {
             query?: never;
             header?: never;
@@ -6503,7 +6503,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_get_resident: {
+    zongzhi_people_api_get_resident: {
         parameters: {
             query?: never;
             header?: never;
@@ -6525,7 +6525,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_update_resident: {
+    zongzhi_people_api_update_resident: {
         parameters: {
             query?: never;
             header?: never;
@@ -6551,7 +6551,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_list_category: {
+    zongzhi_people_api_list_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -6577,7 +6577,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_retire_resident: {
+    zongzhi_people_api_retire_resident: {
         parameters: {
             query?: never;
             header?: never;
@@ -6603,7 +6603,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_reveal: {
+    zongzhi_people_api_reveal: {
         parameters: {
             query?: never;
             header?: never;
@@ -6629,7 +6629,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_registry_api_service_stats: {
+    zongzhi_people_api_service_stats: {
         parameters: {
             query?: {
                 group?: string;

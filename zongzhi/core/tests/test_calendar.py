@@ -13,14 +13,7 @@ from django.db import transaction
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.core import calendar
-from zongzhi.core.calendar import (
-    TZ,
-    add_hours,
-    add_working_days,
-    is_workday,
-    missing_years,
-    working_days_between,
-)
+from zongzhi.core.calendar import TZ, add_hours, add_working_days, is_workday, missing_years, working_days_between
 from zongzhi.core.holidays import load_from_package, package_exceptions
 from zongzhi.core.models import CalendarDay, CalendarYear
 

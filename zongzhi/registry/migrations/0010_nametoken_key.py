@@ -8,7 +8,7 @@ import zongzhi.core.fields
 
 
 def rebuild(apps, schema_editor):
-    from zongzhi.registry.names import name_tokens
+    from zongzhi.people.names import name_tokens
 
     Resident = apps.get_model("registry", "Resident")
     NameToken = apps.get_model("registry", "NameToken")

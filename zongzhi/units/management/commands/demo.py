@@ -30,8 +30,8 @@ class Command(BaseCommand):
         wanted = options["cases"] if explicit else (200 if options["size"] == "small" else 0)
         if wanted and (explicit or not Case.objects.exists()):
             self.stdout.write(f"演示办件：新增 {build_cases(wanted)} 件")
-        from zongzhi.registry.demo import build_residents
-        from zongzhi.registry.models import Resident
+        from zongzhi.people.demo import build_residents
+        from zongzhi.people.models import Resident
 
         explicit = options["residents"] is not None
         wanted = options["residents"] if explicit else (1500 if options["size"] == "small" else 0)
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示实有人口：新增 {added['residents']} 人（重点人员和关怀对象 {added['categories']} 人，走访记录 {added['visits']} 条）"
             )
-            from zongzhi.registry.demo import build_places
+            from zongzhi.places.demo import build_places
 
             self.stdout.write(f"演示房屋、场所和组织：新增 {build_places()['places']} 处")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,565 @@
+"""REST endpoints of people: residents (实有人口), key persons and care recipients, their visits."""
+
+# No `from __future__ import annotations` here: django-ninja reads handler signatures at
+# import time and cannot resolve string annotations such as `Query[Filter]`.
+
+import re
+from dataclasses import fields
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from zongzhi.audit.models import AuditLog
+from zongzhi.audit.services import record_event
+from zongzhi.core import crypto
+from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
+from zongzhi.core.fastinsert import one_round_trip
+from zongzhi.core.masking import mask_value
+from zongzhi.core.records import record_type
+from zongzhi.core.scope import get_visible, path_within, subtree_q, subtree_sql
+from zongzhi.dictionary.services import labels
+from zongzhi.people.models import GROUP_TABLES, Group, NameToken, PersonCategory, Resident, ResidentKind, Visit
+from zongzhi.units.api import acting
+from zongzhi.units.lookup import unit_names
+from zongzhi.units.models import PATH_LENGTH, Unit, User
+
+from . import names, services, stats
+from .categories import describe, spec_for
+from .idcard import age_on
+from .schemas import (
+    CategoryIn,
+    CategoryOut,
+    CategoryPageOut,
+    CategoryRevealIn,
+    CategorySpecOut,
+    ResidentIn,
+    ResidentKindName,
+    ResidentOut,
+    ResidentPageOut,
+    RetireIn,
+    RevealIn,
+    RevealOut,
+    ServiceStatsOut,
+    VisitCreatedOut,
+    VisitIn,
+)
+from .validation import CODE_TABLES
+
+router = Router(tags=["实有人口"])
+
+ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
+PHONE_LIKE = re.compile(r"^1\d{10}$")
+LABEL_TABLES = CODE_TABLES
+
+
+def _require_read(user: User, obj: Any = None) -> None:
+    if not user.has_cap("records.read"):
+        raise Forbidden(
+            "没有查看实有人口的权限", audit=AuditNote("permission.denied", obj, {"capability": "records.read"})
+        )
+
+
+def _require_number_search(user: User, field: str, number: str) -> None:
+    """Finding people by a whole ID number or phone confirms that number: it is allowed to
+    those who may unmask, and each search is audited (a masked number is otherwise a few
+    guesses away from the full one)."""
+    if not user.has_cap("pii.unmask"):
+        raise Forbidden(
+            "按完整证件号码或手机号查找需要查看完整个人信息的权限，请按姓名查找",
+            audit=AuditNote("permission.denied", None, {"capability": "pii.unmask", "search": field}),
+        )
+    record_event("pii.lookup", detail={"field": field, "shown": mask_value(number)})
+
+
+def _unit_names(paths: set[str]) -> dict[str, str]:
+    return unit_names(paths)
+
+
+class _ListRow(NamedTuple):
+    """The columns of a list row, as read by `_search` (no model instance: building twenty-one
+    of them cost more than the query)."""
+
+    id: int
+    kind: str
+    name: str
+    id_number_mask: str
+    sex_code: str
+    birth_date: date | None
+    phone_mask: str
+    current_address: str
+    path: str
+    is_retired: bool
+
+
+_RESIDENT_COLUMNS = {f.name: f.column for f in Resident._meta.concrete_fields}
+_ROW_SELECT = (
+    f"SELECT {', '.join('r.' + _RESIDENT_COLUMNS[f] for f in _ListRow._fields)} FROM {Resident._meta.db_table} r"
+)
+
+
+def _row(r: Resident | _ListRow, unit_names: dict[str, str], today: date, unmask: bool = False) -> dict[str, Any]:
+    """A list row. The birth date is shown only to those who may unmask: with the masked ID
+    number it would give away all but two of its digits (the age is shown to everyone)."""
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "kind_label": ResidentKind(r.kind).label,
+        "name": r.name,
+        "id_number_mask": r.id_number_mask,
+        "sex_code": r.sex_code,
+        "sex_label": labels("sex").get(r.sex_code, ""),
+        "birth_date": r.birth_date if unmask else None,
+        "age": age_on(r.birth_date, today) if r.birth_date else None,
+        "phone_mask": r.phone_mask,
+        "current_address": r.current_address,
+        "path": r.path,
+        "unit_name": unit_names.get(r.path, ""),
+        "is_retired": r.is_retired,
+    }
+
+
+class ResidentFilter(Schema):
+    kind: ResidentKindName | None = None
+    q: str | None = None
+    under: int | None = None
+    include_retired: bool = False
+    cursor: int | None = None
+    limit: int = 20
+
+
+@router.get("/residents", response=ResidentPageOut)
+def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict[str, Any]:
+    """Residents in the caller's scope, newest first, keyset pages. `q` is a fragment of a name,
+    or a whole ID number or mobile number (exact match)."""
+    user = acting(request)
+    root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
+    _require_read(user)
+    text = (filters.q or "").strip()
+    limit = max(1, min(filters.limit, 100))
+    # A search by number writes its audit entry first: on PostgreSQL the entry travels with
+    # the search's query, one round trip for both (written only if the search runs).
+    with one_round_trip():
+        rows = _search(user, filters, text, root, limit)
+    units = _unit_names({r.path for r in rows})
+    today = timezone.localdate()
+    return {
+        "items": [_row(r, units, today, user.has_cap("pii.unmask")) for r in rows[:limit]],
+        "next_cursor": rows[limit - 1].id if len(rows) > limit else None,
+    }
+
+
+def _search(user: User, filters: ResidentFilter, text: str, root: Unit | None, limit: int) -> list[_ListRow]:
+    """One page of the list, `limit` + 1 rows, written as SQL by hand: the registry's busiest
+    query, which the ORM took longer to build than the database to answer."""
+    scope, scope_params = subtree_sql(user.view_paths, "r.path")
+    where: list[str] = [scope]
+    params: list[Any] = [*scope_params]
+    join, order = "", "r.id"
+    if root is not None:
+        under, under_params = subtree_sql([root.path], "r.path")
+        where.append(under)
+        params += under_params
+    if not filters.include_retired:
+        where.append("NOT r.is_retired")
+    if filters.kind:
+        where.append("r.kind = %s")
+        params.append(filters.kind)
+    if text:
+        number = "".join(text.split()).upper()
+        if PHONE_LIKE.match(number) or ID_LIKE.match(number):
+            field = "phone" if PHONE_LIKE.match(number) else "id_number"
+            _require_number_search(user, field, number)
+            where.append(f"r.{field}_index = %s")
+            params.append(crypto.blind_index(number, field))
+        else:
+            by_name, name_params = names.name_sql(text[:20], user.view_paths, "r", "t")
+            if by_name:
+                # Newest first as the name index holds them, so the index gives the order and
+                # the search stops at a page (SQLite would otherwise sort every match of a
+                # common character: 50 ms for "王" at a million residents, 2 ms this way).
+                join, order = f" JOIN {NameToken._meta.db_table} t ON t.resident_id = r.id", "t.resident_id"
+                where += by_name
+                params += name_params
+    if filters.cursor is not None:
+        where.append(f"{order} < %s")
+        params.append(filters.cursor)
+    sql = f"{_ROW_SELECT}{join} WHERE {' AND '.join(where)} ORDER BY {order} DESC LIMIT {limit + 1}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_ListRow._make(row) for row in cursor.fetchall()]
+
+
+def _get(user: User, resident_id: int) -> Resident:
+    """One resident the caller may read: 404 outside the view scope, 403 without the right."""
+    resident: Resident = get_visible(Resident.objects.all(), user, resident_id)
+    _require_read(user, resident)
+    return resident
+
+
+def _detail(r: Resident, user: User) -> dict[str, Any]:
+    prefixes = [r.path[:n] for n in PATH_LENGTH.values() if n <= len(r.path)]
+    place = list(Unit.objects.filter(path__in=prefixes).order_by("path"))
+    row = _row(r, {u.path: u.name for u in place}, timezone.localdate(), user.has_cap("pii.unmask"))
+    for f in fields(services.ResidentData):
+        if f.name not in ("unit", "id_number", "phone") and f.name not in row:
+            row[f.name] = getattr(r, f.name)
+    history = AuditLog.objects.filter(
+        object_type=record_type(Resident), object_id=str(r.pk), layer=AuditLog.Layer.CHANGE
+    ).order_by("-id")[:50]
+    row.update(
+        retired_reason=r.retired_reason,
+        retired_at=r.retired_at,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        labels={
+            name: labels(table).get(getattr(r, name), "") for name, table in LABEL_TABLES.items() if getattr(r, name)
+        },
+        place=place,
+        history=[{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
+        can_edit=user.has_cap("records.write") and path_within(r.path, user.capture_paths) and not r.is_retired,
+        can_unmask=user.has_cap("pii.unmask"),
+        houses=[
+            {
+                "house_id": o.house_id,
+                "name": o.house.name,
+                "address": o.house.address,
+                "relation": o.relation,
+                "relation_label": o.get_relation_display(),
+                "since": o.since,
+                "until": o.until,
+            }
+            for o in r.occupancies.select_related("house").order_by("until", "-id")
+        ],
+        organisations=[
+            {"organisation_id": m.organisation_id, "name": m.organisation.name, "role": m.role, "since": m.since}
+            for m in r.memberships.filter(until__isnull=True).select_related("organisation")
+        ],
+        cases=_cases_of(r, user),
+        categories_hidden=not user.has_cap(services.SENSITIVE),
+        categories=(
+            _category_rows(list(r.categories.order_by("is_retired", "-id").values(*_CATEGORY_LIST_FIELDS)))
+            if user.has_cap(services.SENSITIVE)
+            else []
+        ),
+    )
+    return row
+
+
+def _cases_of(r: Resident, user: User) -> list[dict[str, Any]]:
+    """The cases the resident is a party to, among those the caller may read."""
+    from zongzhi.cases.models import Case
+
+    visible = Case.objects.visible_to(user).filter(linked_parties__resident=r).order_by("-id")[:50]
+    return [
+        {
+            "id": c.pk,
+            "number": c.number,
+            "title": c.title,
+            "kind_label": c.get_kind_display(),
+            "status_label": c.get_status_display(),
+            "created_at": c.created_at,
+        }
+        for c in visible
+    ]
+
+
+def _data(user: User, payload: ResidentIn) -> services.ResidentData:
+    unit = get_visible(Unit.objects.all(), user, payload.unit_id) if payload.unit_id is not None else None
+    values = payload.dict(exclude={"unit_id"})
+    return services.ResidentData(unit=unit, **values)
+
+
+@router.post("/residents", response={201: ResidentOut})
+def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[dict[str, Any]]:
+    user = acting(request)
+    resident = services.create_resident(acting_user=user, data=_data(user, payload))
+    return Status(201, _detail(resident, user))
+
+
+@router.get("/residents/{resident_id}", response=ResidentOut)
+def get_resident(request: HttpRequest, resident_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _detail(_get(user, resident_id), user)
+
+
+@router.put("/residents/{resident_id}", response=ResidentOut)
+def update_resident(request: HttpRequest, resident_id: int, payload: ResidentIn) -> dict[str, Any]:
+    user = acting(request)
+    resident = services.update_resident(acting_user=user, resident=_get(user, resident_id), data=_data(user, payload))
+    return _detail(resident, user)
+
+
+@router.post("/residents/{resident_id}/retire", response=ResidentOut)
+def retire_resident(request: HttpRequest, resident_id: int, payload: RetireIn) -> dict[str, Any]:
+    user = acting(request)
+    resident = services.retire_resident(acting_user=user, resident=_get(user, resident_id), reason=payload.reason)
+    return _detail(resident, user)
+
+
+@router.post("/residents/{resident_id}/reveal", response=RevealOut)
+def reveal(request: HttpRequest, resident_id: int, payload: RevealIn) -> dict[str, str]:
+    """The full ID number or phone of one resident; each look is audited."""
+    user = acting(request)
+    return {"value": services.reveal(acting_user=user, resident=_get(user, resident_id), field=payload.field)}
+
+
+# --- key persons and care recipients -------------------------------------------------------
+def _group_label(group: str) -> str:
+    return str(Group(group).label)
+
+
+def _category_labels(group: str) -> dict[str, str]:
+    return labels(GROUP_TABLES[Group(group)])
+
+
+def _category_row(v: dict[str, Any], unit_names: dict[str, str], today: date) -> dict[str, Any]:
+    """A list row from the values of `_CATEGORY_LIST_FIELDS` (lists read values, not instances)."""
+    return {
+        "id": v["id"],
+        "resident_id": v["resident_id"],
+        "resident_name": v["resident__name"],
+        "id_number_mask": v["resident__id_number_mask"],
+        "group": v["group"],
+        "group_label": _group_label(v["group"]),
+        "category_code": v["category_code"],
+        "category_label": _category_labels(v["group"]).get(v["category_code"], v["category_code"]),
+        "risk_level": v["risk_level"],
+        "listed_on": v["listed_on"],
+        "visit_every_days": v["visit_every_days"],
+        "next_visit_on": v["next_visit_on"],
+        "last_visit_on": v["last_visit_on"],
+        "visit_count": v["visit_count"],
+        "days_left": (v["next_visit_on"] - today).days,
+        "path": v["path"],
+        "unit_name": unit_names.get(v["path"], ""),
+        "is_retired": v["is_retired"],
+    }
+
+
+_CATEGORY_LIST_FIELDS = (
+    "id",
+    "path",
+    "resident_id",
+    "group",
+    "category_code",
+    "risk_level",
+    "listed_on",
+    "visit_every_days",
+    "next_visit_on",
+    "last_visit_on",
+    "visit_count",
+    "is_retired",
+    "resident__name",
+    "resident__id_number_mask",
+)
+
+
+def _category_values(c: PersonCategory) -> dict[str, Any]:
+    """The list values of a category already loaded (with its resident)."""
+    values = {f: getattr(c, f) for f in _CATEGORY_LIST_FIELDS if not f.startswith("resident__")}
+    return {**values, "resident__name": c.resident.name, "resident__id_number_mask": c.resident.id_number_mask}
+
+
+def _category_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    units = _unit_names({v["path"] for v in items})
+    today = timezone.localdate()
+    return [_category_row(v, units, today) for v in items]
+
+
+class CategoryFilter(Schema):
+    group: str = "key"
+    category: str | None = None
+    under: int | None = None
+    due: str | None = None  # "overdue" | "soon" (within 7 days, overdue included)
+    q: str | None = None
+    include_retired: bool = False
+    cursor: int | None = None
+    limit: int = 20
+
+
+@router.get("/categories", response=CategoryPageOut)
+def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dict[str, Any]:
+    """Key persons or care recipients in scope. With `due`, the visits coming due, soonest
+    first (the grid worker's list); otherwise newest first, keyset pages."""
+    user = acting(request)
+    root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
+    _require_read(user)
+    services.require_sensitive(user)
+    if filters.group not in Group.values:
+        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
+    qs = PersonCategory.objects.visible_to(user).filter(group=filters.group)
+    if root is not None:
+        qs = qs.filter(subtree_q([root.path]))
+    if not filters.include_retired:
+        qs = qs.filter(is_retired=False)
+    if filters.category:
+        qs = qs.filter(category_code__startswith=filters.category)
+    text = (filters.q or "").strip()
+    if text:
+        residents = Resident.objects.visible_to(user).filter(names.name_filter(text[:20], user.view_paths))
+        qs = qs.filter(resident__in=residents.values("pk"))
+    limit = max(1, min(filters.limit, 200))
+    if filters.due in ("overdue", "soon"):
+        today = timezone.localdate()
+        edge = today if filters.due == "overdue" else today + timedelta(days=7)
+        cut = edge - timedelta(days=1) if filters.due == "overdue" else edge
+        due = qs.filter(is_retired=False, next_visit_on__lte=cut).order_by("next_visit_on", "id")
+        return {"items": _category_rows(list(due.values(*_CATEGORY_LIST_FIELDS)[:limit])), "next_cursor": None}
+    if filters.cursor is not None:
+        qs = qs.filter(pk__lt=filters.cursor)
+    # Values, not instances: a resident's row is wide, and a list shows two of its columns.
+    rows = list(qs.order_by("-id").values(*_CATEGORY_LIST_FIELDS)[: limit + 1])
+    return {
+        "items": _category_rows(rows[:limit]),
+        "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
+    }
+
+
+@router.get("/category-specs", response=list[CategorySpecOut])
+def category_specs(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every category with its own fields and visit frequency, for the forms."""
+    out = []
+    for group in Group:
+        for code, label in _category_labels(group.value).items():
+            spec = spec_for(group.value, code)
+            out.append(
+                {
+                    "group": group.value,
+                    "code": code,
+                    "label": label,
+                    "visit_every_days": spec.visit_every_days,
+                    "risk_levels": spec.risk_levels,
+                    "fields": describe(group.value, code),
+                }
+            )
+    return out
+
+
+def _get_category(user: User, category_id: int) -> PersonCategory:
+    category: PersonCategory = get_visible(PersonCategory.objects.select_related("resident"), user, category_id)
+    _require_read(user, category)
+    services.require_sensitive(user, category)
+    return category
+
+
+def _category_detail(c: PersonCategory, user: User) -> dict[str, Any]:
+    row = _category_rows([_category_values(c)])[0]
+    spec_fields = describe(c.group, c.category_code)
+    personal = {f["name"] for f in spec_fields if f["personal"]}
+    visits = list(c.visits.all()[:100])
+    row.update(
+        details={k: (v.get("mask", "") if k in personal and isinstance(v, dict) else v) for k, v in c.details.items()},
+        fields=spec_fields,
+        team=c.team,
+        note=c.note,
+        retired_reason=c.retired_reason,
+        retired_at=c.retired_at,
+        visits=[_visit_out(v) for v in visits],
+        can_edit=user.has_cap("records.write") and path_within(c.path, user.capture_paths) and not c.is_retired,
+        can_unmask=user.has_cap("pii.unmask"),
+    )
+    return row
+
+
+def _visit_out(v: Visit) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "visited_on": v.visited_on,
+        "method": v.method,
+        "method_label": v.get_method_display(),
+        "content": v.content,
+        "next_visit_on": v.next_visit_on,
+        "visitor_name": v.visitor_name,
+        "companions": v.companions,
+        "created_at": v.created_at,
+    }
+
+
+def _category_data(payload: CategoryIn) -> services.CategoryData:
+    return services.CategoryData(
+        group=payload.group,
+        category_code=payload.category_code,
+        listed_on=payload.listed_on,
+        risk_level=payload.risk_level,
+        details=payload.details,
+        team=[m.model_dump() for m in payload.team],
+        visit_every_days=payload.visit_every_days,
+        note=payload.note,
+    )
+
+
+@router.post("/residents/{resident_id}/categories", response={201: CategoryOut})
+def list_category(request: HttpRequest, resident_id: int, payload: CategoryIn) -> Status[dict[str, Any]]:
+    """List a resident as a key person or a care recipient (列管)."""
+    user = acting(request)
+    category = services.list_category(acting_user=user, resident=_get(user, resident_id), data=_category_data(payload))
+    return Status(201, _category_detail(category, user))
+
+
+@router.get("/categories/{category_id}", response=CategoryOut)
+def get_category(request: HttpRequest, category_id: int) -> dict[str, Any]:
+    user = acting(request)
+    return _category_detail(_get_category(user, category_id), user)
+
+
+@router.put("/categories/{category_id}", response=CategoryOut)
+def update_category(request: HttpRequest, category_id: int, payload: CategoryIn) -> dict[str, Any]:
+    user = acting(request)
+    category = services.update_category(
+        acting_user=user, category=_get_category(user, category_id), data=_category_data(payload)
+    )
+    return _category_detail(category, user)
+
+
+@router.post("/categories/{category_id}/retire", response=CategoryOut)
+def retire_category(request: HttpRequest, category_id: int, payload: RetireIn) -> dict[str, Any]:
+    user = acting(request)
+    category = services.retire_category(
+        acting_user=user, category=_get_category(user, category_id), reason=payload.reason
+    )
+    return _category_detail(category, user)
+
+
+@router.post("/categories/{category_id}/visits", response={200: VisitCreatedOut, 201: VisitCreatedOut})
+def record_visit(request: HttpRequest, category_id: int, payload: VisitIn) -> Status[dict[str, Any]]:
+    """A visit or service record (also from the phone's offline queue: same client_id, one record)."""
+    user = acting(request)
+    visit, created = services.record_visit(
+        acting_user=user,
+        category=_get_category(user, category_id),
+        data=services.VisitData(**payload.dict()),
+    )
+    next_on = PersonCategory.objects.filter(pk=visit.category_id).values_list("next_visit_on", flat=True).get()
+    return Status(201 if created else 200, {"created": created, "visit": _visit_out(visit), "next_visit_on": next_on})
+
+
+@router.post("/categories/{category_id}/reveal", response=RevealOut)
+def reveal_category_field(request: HttpRequest, category_id: int, payload: CategoryRevealIn) -> dict[str, str]:
+    """A personal field of a listing (a guardian's phone) in full; each look is audited."""
+    user = acting(request)
+    category = _get_category(user, category_id)
+    personal = {f["name"] for f in describe(category.group, category.category_code) if f["personal"]}
+    if payload.field not in personal:
+        raise InvalidInput.field("field", "该字段无需查看", code="invalid_input")
+    return {"value": services.reveal_detail(acting_user=user, category=category, field=payload.field)}
+
+
+@router.get("/service-stats", response=ServiceStatsOut)
+def service_stats(request: HttpRequest, group: str = "key", unit: int | None = None) -> dict[str, Any]:
+    """The share of listed people visited on time, for a unit and each unit below it
+    (the seeds expect 100%)."""
+    user = acting(request)
+    if unit is None:
+        if user.unit is None:
+            raise NotFound("请选择单位")
+        unit = user.unit.pk
+    root = get_visible(Unit.objects.all(), user, unit)
+    _require_read(user, root)
+    services.require_sensitive(user, root)
+    if group not in Group.values:
+        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
+    return stats.service_share(root, group, timezone.localdate())
