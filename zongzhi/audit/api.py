@@ -13,12 +13,11 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from openpyxl import Workbook
 
+from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput
 from zongzhi.core.pagination import LimitOffset
 from zongzhi.core.scope import subtree_q
-from zongzhi.units.api import acting
 from zongzhi.units.models import Unit, User
-from zongzhi.units.services import require_cap
 
 from .models import AuditLog
 from .schemas import AuditFilter, AuditOut

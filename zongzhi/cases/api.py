@@ -14,10 +14,10 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.dictionary.services import labels
-from zongzhi.units.api import acting
 from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
 from . import services, stats

@@ -673,7 +673,7 @@ RULE_LIMITS = {"workdays": 250, "days": 365, "hours": 720}
 @transaction.atomic
 def update_deadline_rule(*, acting_user: User, rule_id: int, amount: int, measure: str, note: str | None) -> Any:
     """Change how long holders have (per kind, category and urgency)."""
-    from zongzhi.units.services import require_cap
+    from zongzhi.core.access import require_cap
 
     from .models import DeadlineRule
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from zongzhi.units.api import acting
+from zongzhi.core.access import acting
 
 from . import calendar, calendar_services
 from .models import CalendarDay, CalendarYear

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import require_cap
 from zongzhi.core.errors import Conflict, InvalidInput, NotFound
-from zongzhi.units.services import require_cap
 
 from . import calendar, holidays
 from .models import CalendarDay, CalendarSource, CalendarYear

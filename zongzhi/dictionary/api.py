@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from zongzhi.core.access import acting
 from zongzhi.core.errors import NotFound
-from zongzhi.units.api import acting
 
 from . import services
 from .models import CodeItem, CodeTable

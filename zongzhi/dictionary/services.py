@@ -9,9 +9,9 @@ from django.db import models, transaction
 from django.db.models import Max
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import require_cap
 from zongzhi.core.errors import Conflict, InvalidInput, NotFound
 from zongzhi.units.models import User
-from zongzhi.units.services import require_cap
 
 from .models import CodeItem, CodeTable
 

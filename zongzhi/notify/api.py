@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
+from zongzhi.core.access import acting
 from zongzhi.core.pagination import LimitOffset
-from zongzhi.units.api import acting
 
 from . import services
 from .models import Notification

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema, Status
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
+from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import one_round_trip
 from zongzhi.core.masking import mask_value
@@ -23,7 +24,6 @@ from zongzhi.core.records import record_type
 from zongzhi.core.scope import get_visible, path_within, subtree_q, subtree_sql
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import GROUP_TABLES, Group, NameToken, PersonCategory, Resident, ResidentKind, Visit
-from zongzhi.units.api import acting
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 

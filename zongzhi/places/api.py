@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
+from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.records import record_type
@@ -22,7 +23,6 @@ from zongzhi.people.models import Resident
 from zongzhi.people.schemas import HistoryOut, RetireIn, RevealOut
 from zongzhi.places import services as places
 from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, PlaceBase
-from zongzhi.units.api import acting
 from zongzhi.units.geo import locate_grid
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User

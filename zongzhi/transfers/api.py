@@ -13,12 +13,12 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.scope import get_visible, path_within
 from zongzhi.people.models import ResidentKind
 from zongzhi.people.validation import CODE_TABLES, Codes
 from zongzhi.transfers.models import ExportRequest, ImportJob
-from zongzhi.units.api import acting
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 

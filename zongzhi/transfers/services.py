@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.scope import path_within
 from zongzhi.people.services import require_sensitive
 from zongzhi.transfers.models import ImportJob, ImportMapping
 from zongzhi.units.models import Unit, User
-from zongzhi.units.services import require_cap
 
 from . import imports
 

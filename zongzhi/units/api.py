@@ -16,12 +16,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zongzhi import __version__
+from zongzhi.core.access import acting, require_cap
+from zongzhi.core.capabilities import CAPABILITIES, KIND_LABELS
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.pagination import LimitOffset
 from zongzhi.core.scope import get_visible, path_within, subtree_q
 
 from . import auth, services
-from .capabilities import CAPABILITIES, KIND_LABELS
 from .models import Department, Level, LoginSession, Role, Unit, User
 from .schemas import (
     CapabilityOut,
@@ -55,13 +56,6 @@ from .schemas import (
     UserOut,
     UserUpdateIn,
 )
-
-
-def acting(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
 
 # --- to-do providers: later apps register a function counting a user's to-do items ----------
 TODO_PROVIDERS: list[Any] = []
@@ -572,7 +566,7 @@ sessions_router = Router(tags=["在线会话"])
 @paginate(LimitOffset)
 def list_sessions(request: HttpRequest, user: int | None = None) -> QuerySet[LoginSession]:
     actor = acting(request)
-    services.require_cap(actor, "sessions.manage")
+    require_cap(actor, "sessions.manage")
     from datetime import timedelta
 
     from django.utils import timezone

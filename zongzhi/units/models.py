@@ -12,10 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from zongzhi.audit.models import ChangeLoggedModel
+from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES
 from zongzhi.core.fields import PathField
 from zongzhi.core.scope import ScopedModel, ScopedQuerySet, minimal_roots
-
-from .capabilities import ADMIN_KINDS, CAPABILITIES
 
 
 class Level(models.TextChoices):

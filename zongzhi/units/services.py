@@ -18,27 +18,18 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.access import require_cap
+from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import path_upper_bound, path_within, require_capture, scoped_models
 
-from .capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
 from .models import CODE_LENGTH, LEVEL_ORDER, PATH_LENGTH, Department, LoginSession, Role, Unit, User, child_level
 
 CODE_RE = re.compile(r"^\d+$")
 PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,50}$")
-
-
-def require_cap(user: User, code: str, message: str = "") -> None:
-    """Refuse (403, audited) an action the user's roles do not allow; `message` says what they
-    tried, in place of the capability's name."""
-    if not user.has_cap(code):
-        raise Forbidden(
-            message or f"没有“{CAPABILITIES[code].label}”的权限",
-            audit=AuditNote("permission.denied", None, {"capability": code}),
-        )
 
 
 # --- the tree --------------------------------------------------------------------------------
