@@ -18,9 +18,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zongzhi import __version__
 from zongzhi.audit.api import router as audit_router
 from zongzhi.audit.services import record_event
+from zongzhi.calendar.api import router as calendar_router
 from zongzhi.cases.api import attachments_router
 from zongzhi.cases.api import router as cases_router
-from zongzhi.core.api import router as calendar_router
 from zongzhi.core.errors import DomainError
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "zongzhi.core",
+    "zongzhi.calendar",
     "zongzhi.audit",
     "zongzhi.units",
     "zongzhi.dictionary",

@@ -10,12 +10,16 @@ PostgreSQL alike (see migration 0002).
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import uuid
 from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
 
 from zongzhi.core.fields import PathField
+from zongzhi.core.masking import mask_value
 
 
 class AuditLog(models.Model):
@@ -62,6 +66,21 @@ class AuditLog(models.Model):
         super().save(*args, **kwargs)
 
 
+def audit_value(value: Any) -> Any:
+    """A JSON-safe copy of a field value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [audit_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): audit_value(v) for k, v in value.items()}
+    return str(value)
+
+
 class ChangeLoggedModel(models.Model):
     """Opt-in for automatic field-level change records.
 
@@ -87,8 +106,6 @@ class ChangeLoggedModel(models.Model):
 
     def audit_state(self, source: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON-safe field values (from the instance, or from `source` keyed by attname)."""
-        from .services import audit_value
-
         state: dict[str, Any] = {}
         for field in self._meta.concrete_fields:
             if field.name in self.audit_exclude:
@@ -103,8 +120,6 @@ class ChangeLoggedModel(models.Model):
                 raw = source[field.attname]
             value = audit_value(raw)
             if field.name in self.audit_mask and value:
-                from zongzhi.core.masking import mask_value
-
                 value = mask_value(str(value))
             state[field.name] = value
         return state

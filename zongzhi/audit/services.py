@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
 from typing import Any
 
 from django.db import models
@@ -14,7 +11,7 @@ from zongzhi.core.context import current_actor
 from zongzhi.core.fastinsert import Inserter
 from zongzhi.core.records import record_type
 
-from .models import AuditLog, ChangeLoggedModel
+from .models import AuditLog, ChangeLoggedModel, audit_value
 
 # Human labels for business actions, shown in the auditor's console and export.
 ACTION_LABELS: dict[str, str] = {
@@ -69,21 +66,6 @@ ACTION_LABELS: dict[str, str] = {
 
 # Every audited action writes one entry: a prepared statement rather than the ORM's create().
 _insert = Inserter(AuditLog)
-
-
-def audit_value(value: Any) -> Any:
-    """A JSON-safe copy of a field value."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [audit_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): audit_value(v) for k, v in value.items()}
-    return str(value)
 
 
 def _object_fields(obj: models.Model | None) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def find_rule(kind: str, category_code: str, urgency: str, stage: str) -> Deadli
 
 
 def add_measure(start: datetime, amount: int, measure: str) -> datetime:
-    from zongzhi.core.calendar import add_hours, add_working_days
+    from zongzhi.calendar.workdays import add_hours, add_working_days
 
     if measure == "hours":
         return add_hours(start, amount)

@@ -127,7 +127,7 @@ def _timeline(cases: list[Due], action: str, level: int, now: datetime) -> None:
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """1. remind holders of deadlines within the lead time; 2. yellow-card the newly overdue
     and tell the holder and the unit above; 3. red-card those still overdue after the grace."""
-    from zongzhi.core.calendar import add_working_days
+    from zongzhi.calendar.workdays import add_working_days
 
     now = now or timezone.now()
     running = Case.objects.filter(status__in=RUNNING_STATUSES, due_at__isnull=False)

@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 from zongzhi.audit.models import AuditLog
-from zongzhi.core import calendar
-from zongzhi.core.calendar import TZ, add_hours, add_working_days, is_workday, missing_years, working_days_between
-from zongzhi.core.holidays import load_from_package, package_exceptions
-from zongzhi.core.models import CalendarDay, CalendarYear
+from zongzhi.calendar import workdays
+from zongzhi.calendar.holidays import load_from_package, package_exceptions
+from zongzhi.calendar.models import CalendarDay, CalendarYear
+from zongzhi.calendar.workdays import TZ, add_hours, add_working_days, is_workday, missing_years, working_days_between
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_every_day_the_package_knows_matches_it() -> None:
     while day.year <= 2026:
         assert is_workday(day) == chinese_calendar.is_workday(day), day
         day += dt.timedelta(days=1)
-    assert calendar.known_years() == list(range(2004, 2027))
+    assert workdays.known_years() == list(range(2004, 2027))
 
 
 def test_only_exceptions_are_stored_with_chinese_names() -> None:
@@ -122,14 +122,14 @@ def test_hours_run_through_holidays() -> None:
 def test_working_days_between_agrees_with_add_working_days() -> None:
     a = dt.date(2026, 9, 24)
     for n in (1, 5, 7, 20):
-        assert working_days_between(a, calendar.local_date(add_working_days(at(2026, 9, 24), n))) == n
+        assert working_days_between(a, workdays.local_date(add_working_days(at(2026, 9, 24), n))) == n
     assert working_days_between(a, a) == 0
     assert working_days_between(dt.date(2026, 10, 9), a) == -5
 
 
 def test_lookups_do_no_query(django_assert_num_queries: Any, monkeypatch: Any) -> None:
     # Within one check interval (a loaded machine can take longer than the real 2 s for this loop).
-    monkeypatch.setattr(calendar, "CHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(workdays, "CHECK_SECONDS", 3600.0)
     is_workday(dt.date(2026, 1, 1))  # warm the process copy
     with django_assert_num_queries(0):
         for _ in range(100):
@@ -149,12 +149,12 @@ def test_2027_counts_weekends_only_and_the_console_warns(api: Any, monkeypatch: 
     assert add_working_days(at(2027, 1, 1), 1) == end_of(2027, 1, 4)
 
     warning = "尚未录入2027年的节假日安排，截止日期将只按周末计算，请尽快录入"
-    assert calendar.status(dt.date(2026, 11, 23)).warning == warning
-    assert calendar.status(dt.date(2026, 12, 31)).warning == warning
-    assert calendar.status(dt.date(2026, 6, 1)).warning is None  # too early to expect 2027
-    assert "2027年" in (calendar.status(dt.date(2027, 3, 1)).warning or "")  # the current year
+    assert workdays.status(dt.date(2026, 11, 23)).warning == warning
+    assert workdays.status(dt.date(2026, 12, 31)).warning == warning
+    assert workdays.status(dt.date(2026, 6, 1)).warning is None  # too early to expect 2027
+    assert "2027年" in (workdays.status(dt.date(2027, 3, 1)).warning or "")  # the current year
 
-    monkeypatch.setattr(calendar, "today", lambda: dt.date(2026, 11, 23))
+    monkeypatch.setattr(workdays, "today", lambda: dt.date(2026, 11, 23))
     r = api("county_officer").get("/api/calendar/status")
     assert r.status_code == 200
     body = r.json()
@@ -181,7 +181,7 @@ def test_admin_enters_2027_and_deadlines_change_at_once(api: Any, monkeypatch: A
     r = admin.post("/api/calendar/years/2027/complete")
     assert r.status_code == 200 and r.json() == {"year": 2027, "known": True, "source": "admin"}
     assert missing_years([2027]) == []
-    assert calendar.status(dt.date(2026, 11, 23)).warning is None
+    assert workdays.status(dt.date(2026, 11, 23)).warning is None
     assert admin.post("/api/calendar/years/2027/complete").json()["code"] == "calendar_year_known"
 
     events = list(AuditLog.objects.filter(username="sysadmin", action__startswith="calendar.").order_by("id"))
@@ -198,17 +198,17 @@ def test_admin_enters_2027_and_deadlines_change_at_once(api: Any, monkeypatch: A
 
 
 def test_a_committed_change_reaches_every_process(django_capture_on_commit_callbacks: Any) -> None:
-    from zongzhi.core import calendar_services
+    from zongzhi.calendar import services as calendar_services
     from zongzhi.units.models import User
 
     is_workday(dt.date(2027, 1, 1))
-    version = cache.get(calendar.VERSION_KEY)
+    version = cache.get(workdays.VERSION_KEY)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         calendar_services.set_day(
             acting_user=User.objects.get(username="sysadmin"), day=dt.date(2027, 1, 1), is_workday=False, name="元旦"
         )
-    assert callbacks and cache.get(calendar.VERSION_KEY) != version
-    assert calendar._snapshot is None  # this process reloads on the next lookup
+    assert callbacks and cache.get(workdays.VERSION_KEY) != version
+    assert workdays._snapshot is None  # this process reloads on the next lookup
 
 
 def test_a_change_committed_by_another_worker_is_seen(monkeypatch: Any) -> None:
@@ -218,18 +218,18 @@ def test_a_change_committed_by_another_worker_is_seen(monkeypatch: Any) -> None:
 
     if not isinstance(caches["default"], LocMemCache):
         pytest.skip("a shared cache carries the version token")
-    monkeypatch.setattr(calendar, "CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(workdays, "CHECK_SECONDS", 0.0)
     assert is_workday(dt.date(2027, 1, 1)) is True
     try:
         # Written as another worker would have: committed there, no change hook here.
         CalendarDay.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦", source="admin")
         assert is_workday(dt.date(2027, 1, 1)) is False
     finally:
-        calendar.invalidate()  # the row is rolled back with the test: drop the copy holding it
+        workdays.invalidate()  # the row is rolled back with the test: drop the copy holding it
 
 
 def test_a_rolled_back_change_does_not_stick(api: Any) -> None:
-    from zongzhi.core import calendar_services
+    from zongzhi.calendar import services as calendar_services
     from zongzhi.units.models import User
 
     sysadmin = User.objects.get(username="sysadmin")

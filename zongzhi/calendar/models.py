@@ -1,9 +1,9 @@
 """The working-day calendar (工作日历): the exceptions to the Monday–Friday rule.
 
 Case deadlines are counted in working days on the Chinese holiday calendar, 调休 included. The
-`chinese-calendar` package seeds the table (zongzhi/core/holidays.py); administrators enter the
+`chinese-calendar` package seeds the table (zongzhi/calendar/holidays.py); administrators enter the
 years the package does not know yet and correct single days. Reading it goes through
-zongzhi/core/calendar.py, which caches the whole table in process memory.
+zongzhi/calendar/workdays.py, which caches the whole table in process memory.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class CalendarDay(ChangeLoggedModel):
     updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间")
 
     class Meta:
+        db_table = "core_calendarday"  # the table keeps the name of the app it was made in
         verbose_name = "工作日历例外日"
         verbose_name_plural = "工作日历例外日"
         ordering: ClassVar[list[str]] = ["date"]
@@ -50,6 +51,7 @@ class CalendarYear(ChangeLoggedModel):
     loaded_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
 
     class Meta:
+        db_table = "core_calendaryear"
         verbose_name = "已录入节假日的年份"
         verbose_name_plural = "已录入节假日的年份"
         ordering: ClassVar[list[str]] = ["year"]

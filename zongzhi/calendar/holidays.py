@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import calendar
+from . import workdays
 
 # The package's English holiday names (chinese_calendar.Holiday values) in Chinese.
 HOLIDAY_NAMES = {
@@ -121,7 +121,7 @@ def load_from_package() -> LoadResult:
 
     result = LoadResult(len(new_rows), updated, deleted, len(new_years))
     if result.changed:
-        calendar.calendar_changed()
+        workdays.calendar_changed()
     return result
 
 

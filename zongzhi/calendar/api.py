@@ -12,7 +12,7 @@ from ninja import Router
 
 from zongzhi.core.access import acting
 
-from . import calendar, calendar_services
+from . import services, workdays
 from .models import CalendarDay, CalendarYear
 from .schemas import CalendarDayIn, CalendarDayOut, CalendarStatusOut, CalendarYearOut, CalendarYearStatusOut
 
@@ -26,7 +26,7 @@ def _day_out(row: CalendarDay) -> dict[str, Any]:
 @router.get("", response=CalendarYearOut)
 def get_year(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     """The exceptions to the Monday–Friday rule in `year` (default: this year)."""
-    year = calendar_services.check_year(year if year is not None else calendar.today().year)
+    year = services.check_year(year if year is not None else workdays.today().year)
     known = CalendarYear.objects.filter(year=year).first()
     days = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)).order_by("date")
     return {
@@ -38,22 +38,20 @@ def get_year(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
 
 
 @router.get("/status", response=CalendarStatusOut)
-def get_status(request: HttpRequest) -> calendar.CalendarStatus:
-    return calendar.status()
+def get_status(request: HttpRequest) -> workdays.CalendarStatus:
+    return workdays.status()
 
 
 @router.put("/days/{date}", response=CalendarDayOut)
 def set_day(request: HttpRequest, date: dt.date, payload: CalendarDayIn) -> dict[str, Any]:
-    row = calendar_services.set_day(
-        acting_user=acting(request), day=date, is_workday=payload.is_workday, name=payload.name
-    )
+    row = services.set_day(acting_user=acting(request), day=date, is_workday=payload.is_workday, name=payload.name)
     return _day_out(row)
 
 
 @router.delete("/days/{date}", response=CalendarDayOut)
 def clear_day(request: HttpRequest, date: dt.date) -> dict[str, Any]:
     """Remove an administrator's setting; answers what the day is now."""
-    row = calendar_services.clear_day(acting_user=acting(request), day=date)
+    row = services.clear_day(acting_user=acting(request), day=date)
     if row is not None:
         return _day_out(row)
     return {"date": date, "is_workday": date.weekday() < 5, "name": "", "source": "rule"}
@@ -61,5 +59,5 @@ def clear_day(request: HttpRequest, date: dt.date) -> dict[str, Any]:
 
 @router.post("/years/{year}/complete", response=CalendarYearStatusOut)
 def complete_year(request: HttpRequest, year: int) -> dict[str, Any]:
-    row = calendar_services.complete_year(acting_user=acting(request), year=year)
+    row = services.complete_year(acting_user=acting(request), year=year)
     return {"year": row.year, "known": True, "source": row.source}

@@ -16,7 +16,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import Conflict, InvalidInput, NotFound
 
-from . import calendar, holidays
+from . import holidays, workdays
 from .models import CalendarDay, CalendarSource, CalendarYear
 
 if TYPE_CHECKING:
@@ -27,9 +27,9 @@ NAME_MAX = 40
 
 def check_year(year: int, *, field: str = "year") -> int:
     """Refuse a year outside the range the calendar is kept for."""
-    if not calendar.MIN_YEAR <= year <= calendar.MAX_YEAR:
+    if not workdays.MIN_YEAR <= year <= workdays.MAX_YEAR:
         raise InvalidInput.field(
-            field, f"年份应在{calendar.MIN_YEAR}年到{calendar.MAX_YEAR}年之间", code="calendar_year_out_of_range"
+            field, f"年份应在{workdays.MIN_YEAR}年到{workdays.MAX_YEAR}年之间", code="calendar_year_out_of_range"
         )
     return year
 
@@ -66,7 +66,7 @@ def set_day(*, acting_user: User, day: dt.date, is_workday: bool, name: str) -> 
         obj=row,
         detail={"date": day.isoformat(), "before": before, "after": _state(row)},
     )
-    calendar.calendar_changed()
+    workdays.calendar_changed()
     return row
 
 
@@ -98,7 +98,7 @@ def clear_day(*, acting_user: User, day: dt.date) -> CalendarDay | None:
         record_event("calendar.day_cleared", obj=row, detail=detail)
         row.delete()
         result = None
-    calendar.calendar_changed()
+    workdays.calendar_changed()
     return result
 
 
@@ -113,5 +113,5 @@ def complete_year(*, acting_user: User, year: int) -> CalendarYear:
     row = CalendarYear.objects.create(year=year, source=CalendarSource.ADMIN)
     entered = CalendarDay.objects.filter(date__year=year).count()
     record_event("calendar.year_completed", obj=row, detail={"year": year, "days": entered})
-    calendar.calendar_changed()
+    workdays.calendar_changed()
     return row
