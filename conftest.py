@@ -108,12 +108,9 @@ def password() -> str:
 def _plain_http(settings: Any) -> None:
     """Production settings redirect to HTTPS; the test client speaks plain HTTP."""
     settings.SECURE_SSL_REDIRECT = False
-    # Each test starts with an empty grants cache: ids are reused after a test's rollback.
-    from zongzhi.units import grants
+    # Each test starts with empty process caches: ids are reused after a test's rollback.
+    from zongzhi.core.cache import clear_all
 
-    grants.clear()
-    from zongzhi.units import lookup
-
-    lookup._state["at"] = 0.0
+    clear_all()
     # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
     settings.DATA_KEY = "5a" * 32

@@ -6,17 +6,12 @@ weekends. A year that has no `CalendarYear` row has no known schedule and counts
 `missing_years` and `status` tell the console to ask administrators to enter it.
 
 These functions run inside request handling and in sweeps over many cases, so the whole table
-(a few hundred rows) is held in process memory. It is keyed by a version token kept in Django's
-cache: every committed change sets a new token, and each process compares its copy's token with
-the shared one at most every `CHECK_SECONDS`, so a lookup normally touches neither the database
-nor the cache. The process that made a change drops its copy at once, and while a transaction
-holds an uncommitted change the functions read the table directly, so the change is visible
-inside that transaction and never leaks out of it if the transaction rolls back.
-
-When the cache is private to each process (the embedded default's LocMemCache, under several
-gunicorn workers) a token there cannot reach the other workers, so the version is instead a
-fingerprint of the tables (row counts and latest change times): one small query per process
-every `CHECK_SECONDS`.
+(a few hundred rows) is held in process memory: `CALENDAR`, a `core.cache.ProcessCache`. Every
+change goes through `calendar_changed()` in its transaction; a process checks its copy every
+`CHECK_SECONDS`. Where Django's cache is private to each process (the embedded default's
+LocMemCache, under several gunicorn workers) the check compares a fingerprint of the tables (row
+counts and latest change times) instead of a shared token: one small query per process every
+`CHECK_SECONDS`.
 
 All times are Asia/Shanghai: a deadline is the end (23:59:59.999999) of a local day.
 """
@@ -24,21 +19,15 @@ All times are Asia/Shanghai: a deadline is the end (23:59:59.999999) of a local 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
 from django.db.models import Count, Max
 
+from zongzhi.core.cache import ProcessCache
+
 TZ = ZoneInfo("Asia/Shanghai")
-VERSION_KEY = "zongzhi:calendar:version"
 # How long a process trusts its copy before comparing versions again. Changes made by this
 # process apply at once; changes made by another process apply within this many seconds.
 CHECK_SECONDS = 2.0
@@ -50,26 +39,19 @@ _ONE_DAY = dt.timedelta(days=1)
 
 
 class _Snapshot:
-    """The calendar table as of one version."""
+    """The calendar table as loaded."""
 
-    __slots__ = ("checked_at", "days", "version", "years")
+    __slots__ = ("days", "years")
 
-    def __init__(self, version: str, days: dict[dt.date, bool], years: frozenset[int]) -> None:
-        self.version = version
+    def __init__(self, days: dict[dt.date, bool], years: frozenset[int]) -> None:
         self.days = days
         self.years = years
-        self.checked_at = time.monotonic()
 
     def is_workday(self, day: dt.date) -> bool:
         exception = self.days.get(day)
         if exception is not None:
             return exception
         return day.weekday() < 5
-
-
-_snapshot: _Snapshot | None = None
-_generation = 0
-_lock = threading.Lock()
 
 
 def _database_fingerprint() -> str:
@@ -80,74 +62,32 @@ def _database_fingerprint() -> str:
     return f"db:{days['n']}:{days['at']}:{years['n']}:{years['at']}"
 
 
-def _shared_version() -> str:
-    if isinstance(caches["default"], (LocMemCache, DummyCache)):
-        return _database_fingerprint()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # First process after a cache flush or eviction: any new token makes every copy reload.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
-    return str(version)
-
-
-def _load(version: str) -> _Snapshot:
+def _load(_: None) -> _Snapshot:
     from .models import CalendarDay, CalendarYear
 
     days = dict(CalendarDay.objects.values_list("date", "is_workday"))
     years = frozenset(CalendarYear.objects.values_list("year", flat=True))
-    return _Snapshot(version, days, years)
+    return _Snapshot(days, years)
 
 
-def _publish_change() -> None:
-    """Run on commit of a change: new shared version, and this process drops its copy."""
-    invalidate()
-
-
-def _has_pending_change() -> bool:
-    """True while this connection's transaction holds a calendar change not yet committed."""
-    if not connection.in_atomic_block:
-        return False
-    # Entries are (savepoint ids, callback, robust); a rolled-back savepoint drops its own.
-    return any(entry[1] is _publish_change for entry in connection.run_on_commit)
+CALENDAR: ProcessCache[None, _Snapshot] = ProcessCache(
+    "calendar", _load, check_seconds=CHECK_SECONDS, fingerprint=_database_fingerprint
+)
 
 
 def _current() -> _Snapshot:
-    global _snapshot
-    if _has_pending_change():
-        return _load("")
-    snap = _snapshot
-    now = time.monotonic()
-    if snap is not None and now - snap.checked_at < CHECK_SECONDS:
-        return snap
-    version = _shared_version()
-    if snap is not None and snap.version == version:
-        snap.checked_at = now
-        return snap
-    generation = _generation
-    fresh = _load(version)
-    with _lock:
-        # A change committed while we were loading: keep our copy out of the cache.
-        if generation == _generation:
-            _snapshot = fresh
-    return fresh
+    return CALENDAR.get(None)
 
 
 def invalidate() -> None:
-    """Make every process reload the calendar (the loader and the services call this)."""
-    global _snapshot, _generation
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    with _lock:
-        _snapshot = None
-        _generation += 1
+    """Make every process reload the calendar now (the loader calls this)."""
+    CALENDAR.invalidate()
 
 
 def calendar_changed() -> None:
-    """Record that the current transaction changed the calendar: invalidate on commit.
-
-    Until then, lookups on this connection read the table directly and see the change.
-    """
-    transaction.on_commit(_publish_change)
+    """Record that the current transaction changed the calendar: every process reloads once it
+    commits; until then, lookups on this connection read the table and see the change."""
+    CALENDAR.changed()
 
 
 def _require_aware(value: dt.datetime, name: str) -> None:

@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+
+from zongzhi.core.cache import ProcessCache
 
 from .models import Case, DeadlineRule, Kind
 
 # The default rules are loaded by migrations/0002_defaults.py; administrators change them there.
 
 
-_RULES_TTL = 30.0
-_rules_cache: tuple[float, list[DeadlineRule]] | None = None
+_RULES_SECONDS = 30.0
+
+
+def _load(_: None) -> list[DeadlineRule]:
+    return list(DeadlineRule.objects.all())
+
+
+# The rules change a few times a year and every report reads them: kept in process (core.cache).
+RULES: ProcessCache[None, list[DeadlineRule]] = ProcessCache(
+    "deadline_rules", _load, check_seconds=_RULES_SECONDS, max_age=_RULES_SECONDS
+)
 
 
 def _all_rules() -> list[DeadlineRule]:
-    """The rules, read at most every 30 seconds per process (they change a few times a year)."""
-    global _rules_cache
-    now = time.monotonic()
-    if _rules_cache is None or now - _rules_cache[0] > _RULES_TTL:
-        _rules_cache = (now, list(DeadlineRule.objects.all()))
-    return _rules_cache[1]
+    return RULES.get(None)
 
 
 def forget_rules() -> None:
-    global _rules_cache
-    _rules_cache = None
+    """The rules changed: this transaction reads them anew, every process once it commits."""
+    RULES.changed()
 
 
 def find_rule(kind: str, category_code: str, urgency: str, stage: str) -> DeadlineRule | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 from django.db import models, transaction
 from django.db.models import Max
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
+from zongzhi.core.cache import ProcessCache
 from zongzhi.core.errors import Conflict, InvalidInput, NotFound
 from zongzhi.units.models import User
 
@@ -40,32 +40,36 @@ def is_in_use(item: CodeItem) -> bool:
     )
 
 
-_LABELS_TTL = 30.0
-_labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
-_retired_cache: dict[str, tuple[float, frozenset[str]]] = {}
+_LABELS_SECONDS = 30.0
+
+
+def _load_labels(table_code: str) -> dict[str, str]:
+    return dict(CodeItem.objects.filter(table__code=table_code).values_list("code", "label"))
+
+
+def _load_retired(table_code: str) -> frozenset[str]:
+    return frozenset(CodeItem.objects.filter(table__code=table_code, is_retired=True).values_list("code", flat=True))
+
+
+# Lists ask for labels on every row: kept in process (core.cache), read again after a change.
+LABELS: ProcessCache[str, dict[str, str]] = ProcessCache(
+    "dictionary_labels", _load_labels, check_seconds=_LABELS_SECONDS, max_age=_LABELS_SECONDS
+)
+RETIRED: ProcessCache[str, frozenset[str]] = ProcessCache(
+    "dictionary_retired", _load_retired, check_seconds=_LABELS_SECONDS, max_age=_LABELS_SECONDS
+)
 
 
 def labels(table_code: str) -> dict[str, str]:
-    """code → label of a table, kept in process for a few seconds (lists ask on every row)."""
-    now = time.monotonic()
-    hit = _labels_cache.get(table_code)
-    if hit is not None and now - hit[0] < _LABELS_TTL:
-        return hit[1]
-    found = dict(CodeItem.objects.filter(table__code=table_code).values_list("code", "label"))
-    _labels_cache[table_code] = (now, found)
-    return found
+    """code → label of a table."""
+    return LABELS.get(table_code)
 
 
 def _forget_labels() -> None:
-    """Drop this process's cached labels once the change is committed (other processes see
-    it within the TTL)."""
-
-    def clear() -> None:
-        _labels_cache.clear()
-        _retired_cache.clear()
-
-    clear()  # this transaction reads its own change at once …
-    transaction.on_commit(clear)  # … and what others cached meanwhile is dropped on commit
+    """The current transaction changed the dictionary: it reads its own change at once, and
+    every process reads the tables again once it commits."""
+    LABELS.changed()
+    RETIRED.changed()
 
 
 def get_table(code: str) -> CodeTable:
@@ -86,13 +90,7 @@ def require_active_code(table_code: str, code: str, *, field: str) -> None:
 
 def retired_codes(table_code: str) -> frozenset[str]:
     """The codes of a table that are retired (停用): kept for old records, refused for new ones."""
-    now = time.monotonic()
-    hit = _retired_cache.get(table_code)
-    if hit is not None and now - hit[0] < _LABELS_TTL:
-        return hit[1]
-    found = frozenset(CodeItem.objects.filter(table__code=table_code, is_retired=True).values_list("code", flat=True))
-    _retired_cache[table_code] = (now, found)
-    return found
+    return RETIRED.get(table_code)
 
 
 def _clean_label(label: str) -> str:

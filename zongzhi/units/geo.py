@@ -2,54 +2,48 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 import shapely
-from django.db import connection
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from shapely.geometry import shape
 
+from zongzhi.core.cache import ProcessCache
 from zongzhi.core.scope import subtree_q
 
 from .models import Unit
 
-_CACHE_SECONDS = 60
-# Per unit path: the active grids under it, as (id, prepared boundary). Ids, not paths: a grid
-# moved to another street keeps its id, and its path is read when it is found.
-_cache: dict[str, tuple[float, list[tuple[int, shapely.Geometry]]]] = {}
-_lock = threading.Lock()
+_CACHE_SECONDS = 60.0
 
 
-def _grids_under(path: str) -> list[tuple[int, shapely.Geometry]]:
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(path)
-        if hit is not None and now - hit[0] < _CACHE_SECONDS:
-            return hit[1]
+def _load_grids(path: str) -> list[tuple[int, shapely.Geometry]]:
+    """The active grids under a unit path, as (id, prepared boundary). Ids, not paths: a grid
+    moved to another street keeps its id, and its path is read when it is found."""
     rows = Unit.objects.filter(subtree_q([path]), level="grid", is_retired=False, boundary__isnull=False)
     shapes = []
     for grid_id, boundary in rows.values_list("id", "boundary"):
         geometry = shape(boundary)
         shapely.prepare(geometry)
         shapes.append((grid_id, geometry))
-    with _lock:
-        _cache[path] = (now, shapes)
     return shapes
 
 
+GRIDS: ProcessCache[str, list[tuple[int, shapely.Geometry]]] = ProcessCache(
+    "grid_boundaries", _load_grids, check_seconds=_CACHE_SECONDS, max_age=_CACHE_SECONDS
+)
+
+
 def forget_grids() -> None:
-    """Drop cached boundaries (after grids change)."""
-    with _lock:
-        _cache.clear()
+    """Read the grids again (after grids change): this process at once, the others within
+    _CACHE_SECONDS."""
+    GRIDS.changed()
 
 
 def _grid_at(latitude: float, longitude: float, within: list[str]) -> int | None:
     """The id of a cached grid under one of `within` (unit paths) that contains the point."""
     for path in within:
-        for grid_id, geometry in _grids_under(path):
+        for grid_id, geometry in GRIDS.get(path):
             if shapely.contains_xy(geometry, longitude, latitude):
                 return grid_id
     return None
@@ -61,14 +55,7 @@ def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> st
     grid_id = _grid_at(latitude, longitude, within)
     if grid_id is None:
         return None
-    # A plain query: this runs on every report, and the ORM would compile it each time.
-    with connection.cursor() as cursor:
-        cursor.execute(_PATH_SQL, [grid_id])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-_PATH_SQL = f"SELECT path FROM {Unit._meta.db_table} WHERE id = %s AND NOT is_retired"
+    return Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
 
 
 def locate_grid(latitude: float, longitude: float, within: list[str]) -> Unit | None:

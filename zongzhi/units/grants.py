@@ -7,12 +7,12 @@ renewed by `User.save` and by the receivers below whenever a user's roles or sco
 capabilities, a unit (its name, path, retirement) or a department change. The stamp is read with
 the login session on every request, so a change made in another process is seen at once.
 Entries also expire after GRANTS_CACHE_SECONDS, a safety net for changes written past the ORM.
+Both are `core.cache.ProcessCache`s used with a stamp.
 """
 
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,28 +20,39 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
+from zongzhi.core.cache import ProcessCache
+
 from .models import Department, Role, Unit, User, new_grants_stamp
 
-_entries: dict[int, tuple[str, float, frozenset[str], tuple[str, ...], tuple[str, ...]]] = {}
-_users: dict[int, tuple[str, float, User]] = {}
+_SECONDS = float(getattr(settings, "GRANTS_CACHE_SECONDS", 300))
 
 
-def _ttl() -> float:
-    return float(getattr(settings, "GRANTS_CACHE_SECONDS", 300))
+def _load_user(user_id: int) -> User | None:
+    user = User.objects.select_related("unit", "department").defer("unit__boundary").filter(pk=user_id).first()
+    if user is not None:
+        prime(user)
+    return user
+
+
+# user id → the user (unit and department loaded, grants primed), and user id → the grants;
+# both used with the user's grants_stamp.
+USERS: ProcessCache[int, User | None] = ProcessCache("users", _load_user, check_seconds=_SECONDS, max_age=_SECONDS)
+GRANTS: ProcessCache[int, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]] = ProcessCache(
+    "grants", lambda user_id: _grants_of(User.objects.get(pk=user_id)), check_seconds=_SECONDS, max_age=_SECONDS
+)
+
+
+def _grants_of(user: User) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    user.forget_cached_grants()  # a copy of a cached user carries the old values: read them anew
+    return user.capabilities, tuple(user.view_paths), tuple(user.capture_paths)
 
 
 def cached_user(user_id: int, stamp: str) -> User | None:
     """The user (unit and department loaded, grants primed) as of `stamp`: a private copy."""
-    now = time.monotonic()
-    entry = _users.get(user_id)
-    if entry is None or entry[0] != stamp or entry[1] <= now:
-        user = User.objects.select_related("unit", "department").defer("unit__boundary").filter(pk=user_id).first()
-        if user is None:
-            return None
-        prime(user)
-        entry = (user.grants_stamp, now + _ttl(), user)
-        _users[user_id] = entry
-    mine = copy.copy(entry[2])  # callers may change their copy; the cached one stays as read
+    cached = USERS.get(user_id, stamp)
+    if cached is None:
+        return None
+    mine = copy.copy(cached)  # callers may change their copy; the cached one stays as read
     prime(mine)
     return mine
 
@@ -50,14 +61,8 @@ def prime(user: User) -> None:
     """Fill the user's grants from the cache, or compute them once and remember them."""
     if not user.is_active:
         return
-    now = time.monotonic()
-    entry = _entries.get(user.pk)
-    if entry is not None and entry[0] == user.grants_stamp and entry[1] > now:
-        user.__dict__.update(capabilities=entry[2], view_paths=list(entry[3]), capture_paths=list(entry[4]))
-        return
-    user.forget_cached_grants()  # a copy of a cached user carries the old values: read them anew
-    caps, view, capture = user.capabilities, user.view_paths, user.capture_paths
-    _entries[user.pk] = (user.grants_stamp, now + _ttl(), caps, tuple(view), tuple(capture))
+    caps, view, capture = GRANTS.get(user.pk, user.grants_stamp, load=lambda: _grants_of(user))
+    user.__dict__.update(capabilities=caps, view_paths=list(view), capture_paths=list(capture))
 
 
 def renew(user_ids: Iterable[int] | None = None) -> None:
@@ -67,8 +72,8 @@ def renew(user_ids: Iterable[int] | None = None) -> None:
 
 
 def clear() -> None:
-    _entries.clear()
-    _users.clear()
+    USERS.clear()
+    GRANTS.clear()
 
 
 def _on_scope_or_roles(
