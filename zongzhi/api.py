@@ -27,15 +27,9 @@ from zongzhi.notify.api import router as notify_router
 from zongzhi.people.api import router as people_router
 from zongzhi.places.api import router as places_router
 from zongzhi.transfers.api import router as transfers_router
-from zongzhi.units.api import (
-    auth_router,
-    departments_router,
-    roles_router,
-    sessions_router,
-    system_router,
-    units_router,
-    users_router,
-)
+from zongzhi.units.api import departments_router, units_router
+from zongzhi.units.api_auth import auth_router, sessions_router, system_router
+from zongzhi.units.api_users import roles_router, users_router
 from zongzhi.units.auth import api_auth
 
 logger = logging.getLogger("zongzhi.api")

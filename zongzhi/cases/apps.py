@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from zongzhi.dictionary.services import register_usage
-        from zongzhi.units.api import TODO_PROVIDERS
+        from zongzhi.units.api_auth import TODO_PROVIDERS
 
         from .models import Case
         from .services import todo_count

@@ -114,7 +114,7 @@ def _department_kind_labels() -> dict[str, str]:
 
 
 def _locked_usernames() -> set[str]:
-    from .services import locked_usernames
+    from .accounts import locked_usernames
 
     return locked_usernames()
 

@@ -106,7 +106,7 @@ export interface paths {
          * Csrf
          * @description Sets the CSRF cookie the console sends back on every change.
          */
-        get: operations["zongzhi_units_api_csrf"];
+        get: operations["zongzhi_units_api_auth_csrf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -125,7 +125,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Login */
-        post: operations["zongzhi_units_api_login"];
+        post: operations["zongzhi_units_api_auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -142,7 +142,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Logout */
-        post: operations["zongzhi_units_api_logout"];
+        post: operations["zongzhi_units_api_auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -157,7 +157,7 @@ export interface paths {
             cookie?: never;
         };
         /** Me */
-        get: operations["zongzhi_units_api_me"];
+        get: operations["zongzhi_units_api_auth_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -176,7 +176,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Otp Confirm */
-        post: operations["zongzhi_units_api_otp_confirm"];
+        post: operations["zongzhi_units_api_auth_otp_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -191,12 +191,12 @@ export interface paths {
             cookie?: never;
         };
         /** Otp Status */
-        get: operations["zongzhi_units_api_otp_status"];
+        get: operations["zongzhi_units_api_auth_otp_status"];
         put?: never;
         /** Otp Start */
-        post: operations["zongzhi_units_api_otp_start"];
+        post: operations["zongzhi_units_api_auth_otp_start"];
         /** Otp Disable */
-        delete: operations["zongzhi_units_api_otp_disable"];
+        delete: operations["zongzhi_units_api_auth_otp_disable"];
         options?: never;
         head?: never;
         patch?: never;
@@ -212,7 +212,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Otp Device Confirm */
-        post: operations["zongzhi_units_api_otp_device_confirm"];
+        post: operations["zongzhi_units_api_auth_otp_device_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -229,7 +229,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Otp Setup */
-        post: operations["zongzhi_units_api_otp_setup"];
+        post: operations["zongzhi_units_api_auth_otp_setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -246,7 +246,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Otp Verify */
-        post: operations["zongzhi_units_api_otp_verify"];
+        post: operations["zongzhi_units_api_auth_otp_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -263,7 +263,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change Password */
-        post: operations["zongzhi_units_api_change_password"];
+        post: operations["zongzhi_units_api_auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -281,7 +281,7 @@ export interface paths {
          * Get Year
          * @description The exceptions to the Monday–Friday rule in `year` (default: this year).
          */
-        get: operations["zongzhi_core_api_get_year"];
+        get: operations["zongzhi_calendar_api_get_year"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,13 +299,13 @@ export interface paths {
         };
         get?: never;
         /** Set Day */
-        put: operations["zongzhi_core_api_set_day"];
+        put: operations["zongzhi_calendar_api_set_day"];
         post?: never;
         /**
          * Clear Day
          * @description Remove an administrator's setting; answers what the day is now.
          */
-        delete: operations["zongzhi_core_api_clear_day"];
+        delete: operations["zongzhi_calendar_api_clear_day"];
         options?: never;
         head?: never;
         patch?: never;
@@ -319,7 +319,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Status */
-        get: operations["zongzhi_core_api_get_status"];
+        get: operations["zongzhi_calendar_api_get_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -338,7 +338,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Complete Year */
-        post: operations["zongzhi_core_api_complete_year"];
+        post: operations["zongzhi_calendar_api_complete_year"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1451,10 +1451,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Roles */
-        get: operations["zongzhi_units_api_list_roles"];
+        get: operations["zongzhi_units_api_users_list_roles"];
         put?: never;
         /** Create Role */
-        post: operations["zongzhi_units_api_create_role"];
+        post: operations["zongzhi_units_api_users_create_role"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1469,7 +1469,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Capabilities */
-        get: operations["zongzhi_units_api_list_capabilities"];
+        get: operations["zongzhi_units_api_users_list_capabilities"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1492,7 +1492,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Update Role */
-        patch: operations["zongzhi_units_api_update_role"];
+        patch: operations["zongzhi_units_api_users_update_role"];
         trace?: never;
     };
     "/api/sessions": {
@@ -1503,7 +1503,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Sessions */
-        get: operations["zongzhi_units_api_list_sessions"];
+        get: operations["zongzhi_units_api_auth_list_sessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1522,7 +1522,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End Session */
-        post: operations["zongzhi_units_api_end_session"];
+        post: operations["zongzhi_units_api_auth_end_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1537,7 +1537,7 @@ export interface paths {
             cookie?: never;
         };
         /** System Config */
-        get: operations["zongzhi_units_api_system_config"];
+        get: operations["zongzhi_units_api_auth_system_config"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1732,10 +1732,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Users */
-        get: operations["zongzhi_units_api_list_users"];
+        get: operations["zongzhi_units_api_users_list_users"];
         put?: never;
         /** Create User */
-        post: operations["zongzhi_units_api_create_user"];
+        post: operations["zongzhi_units_api_users_create_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1750,14 +1750,14 @@ export interface paths {
             cookie?: never;
         };
         /** Get User */
-        get: operations["zongzhi_units_api_get_user"];
+        get: operations["zongzhi_units_api_users_get_user"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update User */
-        patch: operations["zongzhi_units_api_update_user"];
+        patch: operations["zongzhi_units_api_users_update_user"];
         trace?: never;
     };
     "/api/users/{user_id}/activate": {
@@ -1770,7 +1770,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Activate User */
-        post: operations["zongzhi_units_api_activate_user"];
+        post: operations["zongzhi_units_api_users_activate_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1787,7 +1787,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Deactivate User */
-        post: operations["zongzhi_units_api_deactivate_user"];
+        post: operations["zongzhi_units_api_users_deactivate_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1803,7 +1803,7 @@ export interface paths {
         };
         get?: never;
         /** Set Grants */
-        put: operations["zongzhi_units_api_set_grants"];
+        put: operations["zongzhi_units_api_users_set_grants"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1819,7 +1819,7 @@ export interface paths {
             cookie?: never;
         };
         /** Reveal Phone */
-        get: operations["zongzhi_units_api_reveal_phone"];
+        get: operations["zongzhi_units_api_users_reveal_phone"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1838,7 +1838,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reset Password */
-        post: operations["zongzhi_units_api_reset_password"];
+        post: operations["zongzhi_units_api_users_reset_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1855,7 +1855,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Unlock User */
-        post: operations["zongzhi_units_api_unlock_user"];
+        post: operations["zongzhi_units_api_users_unlock_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4599,7 +4599,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_csrf: {
+    zongzhi_units_api_auth_csrf: {
         parameters: {
             query?: never;
             header?: never;
@@ -4617,7 +4617,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_login: {
+    zongzhi_units_api_auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -4641,7 +4641,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_logout: {
+    zongzhi_units_api_auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -4659,7 +4659,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_me: {
+    zongzhi_units_api_auth_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -4679,7 +4679,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_confirm: {
+    zongzhi_units_api_auth_otp_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -4703,7 +4703,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_status: {
+    zongzhi_units_api_auth_otp_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -4723,7 +4723,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_start: {
+    zongzhi_units_api_auth_otp_start: {
         parameters: {
             query?: never;
             header?: never;
@@ -4743,7 +4743,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_disable: {
+    zongzhi_units_api_auth_otp_disable: {
         parameters: {
             query?: never;
             header?: never;
@@ -4761,7 +4761,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_device_confirm: {
+    zongzhi_units_api_auth_otp_device_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -4785,7 +4785,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_setup: {
+    zongzhi_units_api_auth_otp_setup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4809,7 +4809,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_otp_verify: {
+    zongzhi_units_api_auth_otp_verify: {
         parameters: {
             query?: never;
             header?: never;
@@ -4833,7 +4833,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_change_password: {
+    zongzhi_units_api_auth_change_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -4857,7 +4857,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_core_api_get_year: {
+    zongzhi_calendar_api_get_year: {
         parameters: {
             query?: {
                 year?: number | null;
@@ -4879,7 +4879,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_core_api_set_day: {
+    zongzhi_calendar_api_set_day: {
         parameters: {
             query?: never;
             header?: never;
@@ -4905,7 +4905,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_core_api_clear_day: {
+    zongzhi_calendar_api_clear_day: {
         parameters: {
             query?: never;
             header?: never;
@@ -4927,7 +4927,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_core_api_get_status: {
+    zongzhi_calendar_api_get_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -4947,7 +4947,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_core_api_complete_year: {
+    zongzhi_calendar_api_complete_year: {
         parameters: {
             query?: never;
             header?: never;
@@ -6652,7 +6652,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_list_roles: {
+    zongzhi_units_api_users_list_roles: {
         parameters: {
             query?: never;
             header?: never;
@@ -6672,7 +6672,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_create_role: {
+    zongzhi_units_api_users_create_role: {
         parameters: {
             query?: never;
             header?: never;
@@ -6696,7 +6696,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_list_capabilities: {
+    zongzhi_units_api_users_list_capabilities: {
         parameters: {
             query?: never;
             header?: never;
@@ -6716,7 +6716,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_update_role: {
+    zongzhi_units_api_users_update_role: {
         parameters: {
             query?: never;
             header?: never;
@@ -6742,7 +6742,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_list_sessions: {
+    zongzhi_units_api_auth_list_sessions: {
         parameters: {
             query?: {
                 user?: number | null;
@@ -6768,7 +6768,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_end_session: {
+    zongzhi_units_api_auth_end_session: {
         parameters: {
             query?: never;
             header?: never;
@@ -6788,7 +6788,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_system_config: {
+    zongzhi_units_api_auth_system_config: {
         parameters: {
             query?: never;
             header?: never;
@@ -7094,7 +7094,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_list_users: {
+    zongzhi_units_api_users_list_users: {
         parameters: {
             query?: {
                 unit?: number | null;
@@ -7123,7 +7123,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_create_user: {
+    zongzhi_units_api_users_create_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -7147,7 +7147,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_get_user: {
+    zongzhi_units_api_users_get_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -7169,7 +7169,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_update_user: {
+    zongzhi_units_api_users_update_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -7195,7 +7195,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_activate_user: {
+    zongzhi_units_api_users_activate_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -7217,7 +7217,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_deactivate_user: {
+    zongzhi_units_api_users_deactivate_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -7239,7 +7239,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_set_grants: {
+    zongzhi_units_api_users_set_grants: {
         parameters: {
             query?: never;
             header?: never;
@@ -7265,7 +7265,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_reveal_phone: {
+    zongzhi_units_api_users_reveal_phone: {
         parameters: {
             query?: never;
             header?: never;
@@ -7287,7 +7287,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_reset_password: {
+    zongzhi_units_api_users_reset_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -7313,7 +7313,7 @@ export interface operations {
             };
         };
     };
-    zongzhi_units_api_unlock_user: {
+    zongzhi_units_api_users_unlock_user: {
         parameters: {
             query?: never;
             header?: never;
