@@ -13,6 +13,7 @@ from zongzhi.core.cache import ProcessCache
 from zongzhi.core.scope import subtree_q
 
 from .models import Unit
+from .queries import active_unit_path
 
 _CACHE_SECONDS = 60.0
 
@@ -55,7 +56,7 @@ def locate_grid_path(latitude: float, longitude: float, within: list[str]) -> st
     grid_id = _grid_at(latitude, longitude, within)
     if grid_id is None:
         return None
-    return Unit.objects.filter(pk=grid_id, is_retired=False).values_list("path", flat=True).first()
+    return active_unit_path(grid_id)
 
 
 def locate_grid(latitude: float, longitude: float, within: list[str]) -> Unit | None:
