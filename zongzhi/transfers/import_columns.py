@@ -14,7 +14,7 @@ from typing import Any
 
 from zongzhi.dictionary.services import labels
 from zongzhi.people import normalize
-from zongzhi.people.validation import ID_NUMBER_LIMIT, TEXT_LIMITS
+from zongzhi.people.validation import ID_NUMBER_LIMIT, PHONE_LIMIT, TEXT_LIMITS
 
 from .import_reader import ImportFileError as ImportFileError  # raised by the reader and the checks
 from .import_reader import RowStream
@@ -41,7 +41,7 @@ class Column:
         return TEXT_LIMITS.get(self.field) or _OTHER_LIMITS.get(self.field, 20)
 
 
-_OTHER_LIMITS = {"id_number": ID_NUMBER_LIMIT, "phone": 20, "unit_code": 15}
+_OTHER_LIMITS = {"id_number": ID_NUMBER_LIMIT, "phone": PHONE_LIMIT, "unit_code": 15}
 COLUMNS: list[Column] = [
     Column("姓名", "name", required=True, example="王建国"),
     Column("证件类型", "id_type_code", table="id_type", example="居民身份证"),
