@@ -3,32 +3,30 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
-import re
 from dataclasses import fields
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
-from zongzhi.core import crypto
 from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import one_round_trip
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
-from zongzhi.core.scope import get_visible, path_within, subtree_q, subtree_sql
+from zongzhi.core.scope import get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
-from zongzhi.people.models import GROUP_TABLES, Group, NameToken, PersonCategory, Resident, ResidentKind, Visit
+from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Resident, ResidentKind, Visit
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
 
-from . import names, services, stats
+from . import names, queries, services, stats
 from .categories import describe, spec_for
+from .filters import NAME_FRAGMENT_LIMIT, ROW_FIELDS, ResidentFilter, search_of
 from .idcard import age_on
 from .schemas import (
     CategoryIn,
@@ -37,7 +35,6 @@ from .schemas import (
     CategoryRevealIn,
     CategorySpecOut,
     ResidentIn,
-    ResidentKindName,
     ResidentOut,
     ResidentPageOut,
     RetireIn,
@@ -51,8 +48,6 @@ from .validation import CODE_TABLES
 
 router = Router(tags=["实有人口"])
 
-ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
-PHONE_LIKE = re.compile(r"^1\d{10}$")
 LABEL_TABLES = CODE_TABLES
 
 
@@ -79,56 +74,19 @@ def _unit_names(paths: set[str]) -> dict[str, str]:
     return unit_names(paths)
 
 
-class _ListRow(NamedTuple):
-    """The columns of a list row, as read by `_search` (no model instance: building twenty-one
-    of them cost more than the query)."""
-
-    id: int
-    kind: str
-    name: str
-    id_number_mask: str
-    sex_code: str
-    birth_date: date | None
-    phone_mask: str
-    current_address: str
-    path: str
-    is_retired: bool
-
-
-_RESIDENT_COLUMNS = {f.name: f.column for f in Resident._meta.concrete_fields}
-_ROW_SELECT = (
-    f"SELECT {', '.join('r.' + _RESIDENT_COLUMNS[f] for f in _ListRow._fields)} FROM {Resident._meta.db_table} r"
-)
-
-
-def _row(r: Resident | _ListRow, unit_names: dict[str, str], today: date, unmask: bool = False) -> dict[str, Any]:
-    """A list row. The birth date is shown only to those who may unmask: with the masked ID
-    number it would give away all but two of its digits (the age is shown to everyone)."""
+def _row(r: dict[str, Any], unit_names: dict[str, str], today: date, unmask: bool = False) -> dict[str, Any]:
+    """A list row from the values of `filters.ROW_FIELDS`. The birth date is shown only to those
+    who may unmask: with the masked ID number it would give away all but two of its digits (the
+    age is shown to everyone)."""
+    born = r["birth_date"]
     return {
-        "id": r.id,
-        "kind": r.kind,
-        "kind_label": ResidentKind(r.kind).label,
-        "name": r.name,
-        "id_number_mask": r.id_number_mask,
-        "sex_code": r.sex_code,
-        "sex_label": labels("sex").get(r.sex_code, ""),
-        "birth_date": r.birth_date if unmask else None,
-        "age": age_on(r.birth_date, today) if r.birth_date else None,
-        "phone_mask": r.phone_mask,
-        "current_address": r.current_address,
-        "path": r.path,
-        "unit_name": unit_names.get(r.path, ""),
-        "is_retired": r.is_retired,
+        **r,
+        "kind_label": ResidentKind(r["kind"]).label,
+        "sex_label": labels("sex").get(r["sex_code"], ""),
+        "birth_date": born if unmask else None,
+        "age": age_on(born, today) if born else None,
+        "unit_name": unit_names.get(r["path"], ""),
     }
-
-
-class ResidentFilter(Schema):
-    kind: ResidentKindName | None = None
-    q: str | None = None
-    under: int | None = None
-    include_retired: bool = False
-    cursor: int | None = None
-    limit: int = 20
 
 
 @router.get("/residents", response=ResidentPageOut)
@@ -138,59 +96,20 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     user = acting(request)
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     _require_read(user)
-    text = (filters.q or "").strip()
-    limit = max(1, min(filters.limit, 100))
+    search = search_of(user.view_paths, filters, root.path if root else None, max(1, min(filters.limit, 100)))
     # A search by number writes its audit entry first: on PostgreSQL the entry travels with
     # the search's query, one round trip for both (written only if the search runs).
     with one_round_trip():
-        rows = _search(user, filters, text, root, limit)
-    units = _unit_names({r.path for r in rows})
+        if search.number_field:
+            _require_number_search(user, search.number_field, search.number)
+        rows = queries.resident_page(search)
+    units = _unit_names({r["path"] for r in rows})
     today = timezone.localdate()
+    limit = search.limit
     return {
         "items": [_row(r, units, today, user.has_cap("pii.unmask")) for r in rows[:limit]],
-        "next_cursor": rows[limit - 1].id if len(rows) > limit else None,
+        "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
     }
-
-
-def _search(user: User, filters: ResidentFilter, text: str, root: Unit | None, limit: int) -> list[_ListRow]:
-    """One page of the list, `limit` + 1 rows, written as SQL by hand: the registry's busiest
-    query, which the ORM took longer to build than the database to answer."""
-    scope, scope_params = subtree_sql(user.view_paths, "r.path")
-    where: list[str] = [scope]
-    params: list[Any] = [*scope_params]
-    join, order = "", "r.id"
-    if root is not None:
-        under, under_params = subtree_sql([root.path], "r.path")
-        where.append(under)
-        params += under_params
-    if not filters.include_retired:
-        where.append("NOT r.is_retired")
-    if filters.kind:
-        where.append("r.kind = %s")
-        params.append(filters.kind)
-    if text:
-        number = "".join(text.split()).upper()
-        if PHONE_LIKE.match(number) or ID_LIKE.match(number):
-            field = "phone" if PHONE_LIKE.match(number) else "id_number"
-            _require_number_search(user, field, number)
-            where.append(f"r.{field}_index = %s")
-            params.append(crypto.blind_index(number, field))
-        else:
-            by_name, name_params = names.name_sql(text[:20], user.view_paths, "r", "t")
-            if by_name:
-                # Newest first as the name index holds them, so the index gives the order and
-                # the search stops at a page (SQLite would otherwise sort every match of a
-                # common character: 50 ms for "王" at a million residents, 2 ms this way).
-                join, order = f" JOIN {NameToken._meta.db_table} t ON t.resident_id = r.id", "t.resident_id"
-                where += by_name
-                params += name_params
-    if filters.cursor is not None:
-        where.append(f"{order} < %s")
-        params.append(filters.cursor)
-    sql = f"{_ROW_SELECT}{join} WHERE {' AND '.join(where)} ORDER BY {order} DESC LIMIT {limit + 1}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [_ListRow._make(row) for row in cursor.fetchall()]
 
 
 def _get(user: User, resident_id: int) -> Resident:
@@ -203,7 +122,8 @@ def _get(user: User, resident_id: int) -> Resident:
 def _detail(r: Resident, user: User) -> dict[str, Any]:
     prefixes = [r.path[:n] for n in PATH_LENGTH.values() if n <= len(r.path)]
     place = list(Unit.objects.filter(path__in=prefixes).order_by("path"))
-    row = _row(r, {u.path: u.name for u in place}, timezone.localdate(), user.has_cap("pii.unmask"))
+    values = {f: getattr(r, f) for f in ROW_FIELDS}
+    row = _row(values, {u.path: u.name for u in place}, timezone.localdate(), user.has_cap("pii.unmask"))
     for f in fields(services.ResidentData):
         if f.name not in ("unit", "id_number", "phone") and f.name not in row:
             row[f.name] = getattr(r, f.name)
@@ -400,7 +320,9 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
         qs = qs.filter(category_code__startswith=filters.category)
     text = (filters.q or "").strip()
     if text:
-        residents = Resident.objects.visible_to(user).filter(names.name_filter(text[:20], user.view_paths))
+        residents = Resident.objects.visible_to(user).filter(
+            names.name_filter(text[:NAME_FRAGMENT_LIMIT], user.view_paths)
+        )
         qs = qs.filter(resident__in=residents.values("pk"))
     limit = max(1, min(filters.limit, 200))
     if filters.due in ("overdue", "soon"):

@@ -119,7 +119,7 @@ class NameToken(ScopedModel):
     token = models.BigIntegerField()
     # No database foreign key: an FK check per row (a trigger) would make the token rows of a
     # million-resident import cost more than the residents. Rows are written and deleted only
-    # with their resident (names.reindex, imports.write_residents).
+    # with their resident (names.reindex, import_writer.write_residents).
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="name_tokens", db_index=False, db_constraint=False
     )

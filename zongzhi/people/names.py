@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import pairwise
-from typing import Any
 
-from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from zongzhi.core.scope import subtree_q, subtree_sql
+from zongzhi.core.scope import subtree_q
 from zongzhi.people.models import NameToken, Resident
 
 _SHIFT = 21
@@ -59,10 +57,11 @@ def reindex(resident: Resident, old_names: tuple[str, ...] = ()) -> None:
     NameToken.objects.bulk_create(index_rows(resident.pk, resident.path, [resident.name, resident.former_name]))
 
 
-def _search_terms(fragment: str) -> tuple[int | None, int | None, str]:
+def search_terms(fragment: str) -> tuple[int | None, int | None, str]:
     """What a search for `fragment` looks up: its token, the token of its last pair when it has
     three characters or more (None otherwise), and the text the name must then contain ("" when
-    the token decides alone: a one-character fragment)."""
+    the token decides alone: a one-character fragment). The ORM form (`name_filter`) and the
+    resident list's SQL (`queries.resident_page`) both take their terms from here."""
     text, normalized = fragment.strip(), normalize(fragment)
     last_pair = query_token(normalized[-2:]) if len(normalized) > 2 else None
     return query_token(fragment), last_pair, (text if len(normalize(text)) > 1 else "")
@@ -71,38 +70,17 @@ def _search_terms(fragment: str) -> tuple[int | None, int | None, str]:
 def name_filter(fragment: str, view_paths: Iterable[str]) -> Q:
     """A filter on residents: the name or former name contains `fragment`, through the index.
 
-    The token rows carry the path, so the scope is tested inside the index as well.
+    The token rows carry the path, so the scope is tested inside the index as well. A longer
+    fragment's last pair is a token of every name that holds it: probing the index for it drops
+    most candidates of a common first pair before their rows are read (罗秀斌: 308 residents
+    have 罗秀, five of them also 秀斌).
     """
-    token, _, text = _search_terms(fragment)
+    token, last_pair, text = search_terms(fragment)
     if token is None:
         return Q()
-    scope = subtree_q(view_paths, "name_tokens__path")
-    exact = Q()
-    if text:  # the pair found candidates; the name decides
-        exact = Q(name__contains=text) | Q(former_name__contains=text)
-    return Q(name_tokens__token=token) & scope & exact
-
-
-def name_sql(fragment: str, view_paths: Iterable[str], resident: str, tokens: str) -> tuple[list[str], list[Any]]:
-    """`name_filter` as SQL conditions on a resident table aliased `resident` joined to its
-    token rows aliased `tokens` (the resident list, written by hand), with their parameters."""
-    token, last_pair, text = _search_terms(fragment)
-    if token is None:
-        return [], []
-    scope, scope_params = subtree_sql(view_paths, f"{tokens}.path")
-    where = [f"{tokens}.token = %s", scope]
-    params: list[Any] = [token, *scope_params]
+    found = Q(name_tokens__token=token) & subtree_q(view_paths, "name_tokens__path")
     if last_pair is not None:
-        # A longer fragment's last pair is a token of every name that holds it: probing the
-        # index for it drops most candidates of a common first pair before their rows are read
-        # (罗秀斌: 308 residents have 罗秀, five of them also 秀斌).
-        where.append(
-            f"EXISTS (SELECT 1 FROM {NameToken._meta.db_table} t2"
-            f" WHERE t2.token = %s AND t2.resident_id = {tokens}.resident_id)"
-        )
-        params.append(last_pair)
-    if text:
-        pattern = f"%{connection.ops.prep_for_like_query(text)}%"
-        where.append(f"({resident}.name LIKE %s ESCAPE '\\' OR {resident}.former_name LIKE %s ESCAPE '\\')")
-        params += [pattern, pattern]
-    return where, params
+        found &= Q(Exists(NameToken.objects.filter(token=last_pair, resident_id=OuterRef("pk"))))
+    if text:  # the pairs found candidates; the name decides
+        found &= Q(name__contains=text) | Q(former_name__contains=text)
+    return found

@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from zongzhi.core.outputs import OutSchema
+from zongzhi.people.models import PersonCategory, Resident, Visit
+from zongzhi.people.validation import LIMITS, limit_of
 from zongzhi.units.schemas import UnitBrief
 
 ResidentKindName = Literal["registered", "floating", "overseas"]
@@ -16,34 +18,34 @@ ResidentKindName = Literal["registered", "floating", "overseas"]
 
 class ResidentIn(Schema):
     kind: ResidentKindName
-    name: str = Field(..., max_length=50)
-    id_type_code: str = Field("111", max_length=3)
-    id_number: str = Field(..., max_length=40)
+    name: str = Field(..., max_length=LIMITS["name"])
+    id_type_code: str = Field("111", max_length=LIMITS["id_type_code"])
+    id_number: str = Field(..., max_length=LIMITS["id_number"])
     unit_id: int | None = Field(None, description="所在网格或辖区；有定位时按定位落入网格")
-    sex_code: str = Field("", max_length=1, description="证件为居民身份证时由号码推出")
+    sex_code: str = Field("", max_length=LIMITS["sex_code"], description="证件为居民身份证时由号码推出")
     birth_date: date | None = None
-    former_name: str = Field("", max_length=50)
-    ethnicity_code: str = Field("", max_length=2)
-    native_place: str = Field("", max_length=100)
-    marital_code: str = Field("", max_length=2)
-    political_code: str = Field("", max_length=2)
-    education_code: str = Field("", max_length=2)
-    religion_code: str = Field("", max_length=2)
-    occupation: str = Field("", max_length=60)
-    household_address: str = Field("", max_length=200)
-    current_address: str = Field("", max_length=200)
-    household_number: str = Field("", max_length=30)
-    relation_code: str = Field("", max_length=2)
-    phone: str = Field("", max_length=20)
-    permit_type: str = Field("", max_length=20)
-    permit_number: str = Field("", max_length=40)
+    former_name: str = Field("", max_length=LIMITS["former_name"])
+    ethnicity_code: str = Field("", max_length=LIMITS["ethnicity_code"])
+    native_place: str = Field("", max_length=LIMITS["native_place"])
+    marital_code: str = Field("", max_length=LIMITS["marital_code"])
+    political_code: str = Field("", max_length=LIMITS["political_code"])
+    education_code: str = Field("", max_length=LIMITS["education_code"])
+    religion_code: str = Field("", max_length=LIMITS["religion_code"])
+    occupation: str = Field("", max_length=LIMITS["occupation"])
+    household_address: str = Field("", max_length=LIMITS["household_address"])
+    current_address: str = Field("", max_length=LIMITS["current_address"])
+    household_number: str = Field("", max_length=LIMITS["household_number"])
+    relation_code: str = Field("", max_length=LIMITS["relation_code"])
+    phone: str = Field("", max_length=LIMITS["phone"])
+    permit_type: str = Field("", max_length=LIMITS["permit_type"])
+    permit_number: str = Field("", max_length=LIMITS["permit_number"])
     permit_issued_on: date | None = None
     permit_expires_on: date | None = None
-    residence_type: str = Field("", max_length=20)
-    reason_for_moving: str = Field("", max_length=100)
-    foreign_name: str = Field("", max_length=100)
-    nationality_code: str = Field("", max_length=3)
-    purpose: str = Field("", max_length=100)
+    residence_type: str = Field("", max_length=LIMITS["residence_type"])
+    reason_for_moving: str = Field("", max_length=LIMITS["reason_for_moving"])
+    foreign_name: str = Field("", max_length=LIMITS["foreign_name"])
+    nationality_code: str = Field("", max_length=LIMITS["nationality_code"])
+    purpose: str = Field("", max_length=LIMITS["purpose"])
     arrived_on: date | None = None
     leaves_on: date | None = None
     latitude: float | None = None
@@ -122,7 +124,7 @@ class ResidentPageOut(OutSchema):
 
 
 class RetireIn(Schema):
-    reason: str = Field(..., max_length=100)
+    reason: str = Field(..., max_length=limit_of(Resident, "retired_reason"))
 
 
 class RevealIn(Schema):
@@ -149,7 +151,7 @@ class CategoryIn(Schema):
     details: dict[str, Any] = Field(default_factory=dict)
     team: list[TeamMember] = Field(default_factory=list, max_length=20)
     visit_every_days: int | None = Field(None, ge=1, le=365)
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=limit_of(PersonCategory, "note"))
 
 
 class CategoryRowOut(OutSchema):
@@ -176,9 +178,9 @@ class CategoryRowOut(OutSchema):
 class VisitIn(Schema):
     visited_on: date
     method: Literal["home", "phone", "talk", "service", "other"]
-    content: str = Field(..., max_length=2000)
+    content: str = Field(..., max_length=limit_of(Visit, "content"))
     next_visit_on: date | None = None
-    companions: str = Field("", max_length=200)
+    companions: str = Field("", max_length=limit_of(Visit, "companions"))
     latitude: float | None = None
     longitude: float | None = None
     client_id: UUID | None = None

@@ -52,15 +52,25 @@ TEXT_FIELDS = (
 )
 
 
-def _max_length(name: str) -> int:
-    field = Resident._meta.get_field(name)
+def limit_of(model: type[models.Model], name: str) -> int:
+    """The longest text a model's column holds: the one declaration of a field's limit, which
+    the API schemas (and through the OpenAPI the front end), the validator and the import read."""
+    field = model._meta.get_field(name)
     assert isinstance(field, models.CharField) and field.max_length, name
     return field.max_length
 
 
 # Declared once, on the model's columns.
-TEXT_LIMITS: dict[str, int] = {name: _max_length(name) for name in TEXT_FIELDS}
-ID_NUMBER_LIMIT = 40
+TEXT_LIMITS: dict[str, int] = {name: limit_of(Resident, name) for name in TEXT_FIELDS}
+ID_NUMBER_LIMIT = limit_of(Resident, "id_number_mask")  # the mask keeps the number's length
+PHONE_LIMIT = limit_of(Resident, "phone_mask")
+# Every text field of a resident's form: the texts, the codes, the ID number and the phone.
+LIMITS: dict[str, int] = {
+    **TEXT_LIMITS,
+    **{name: limit_of(Resident, name) for name in (*CODE_TABLES, "sex_code")},
+    "id_number": ID_NUMBER_LIMIT,
+    "phone": PHONE_LIMIT,
+}
 FLOATING_ONLY = (
     "permit_type",
     "permit_number",

@@ -21,8 +21,9 @@ from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Resident
 from zongzhi.people.schemas import HistoryOut, RetireIn, RevealOut
+from zongzhi.people.validation import limit_of
 from zongzhi.places import services as places
-from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, PlaceBase
+from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, OrgMember, PlaceBase
 from zongzhi.units.geo import locate_grid
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import PATH_LENGTH, Unit, User
@@ -40,13 +41,15 @@ HISTORY_LIMIT = 50
 
 
 class PlaceIn(Schema):
-    name: str = Field(..., max_length=100)
-    address: str = Field("", max_length=200)
+    name: str = Field(..., max_length=limit_of(PlaceBase, "name"))
+    address: str = Field("", max_length=limit_of(PlaceBase, "address"))
     unit_id: int | None = None
     latitude: float | None = None
     longitude: float | None = None
-    note: str = Field("", max_length=500)
-    contact_phone: str = Field("", max_length=20, description="重点场所、组织的联系电话（加密保存）")
+    note: str = Field("", max_length=limit_of(PlaceBase, "note"))
+    contact_phone: str = Field(
+        "", max_length=limit_of(Organisation, "contact_phone_mask"), description="重点场所、组织的联系电话（加密保存）"
+    )
     extra: dict[str, Any] = Field(default_factory=dict, description="该类别的字段，见 /registry/place-specs")
 
 
@@ -510,7 +513,7 @@ def end_occupancy(request: HttpRequest, place_id: int, occupant_id: int) -> dict
 class InspectionIn(Schema):
     inspected_on: date
     result: Literal["normal", "fault", "repaired"]
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=limit_of(Inspection, "note"))
 
 
 @router.post("/places/facilities/{place_id}/inspections", response={201: PlaceOut})
@@ -530,8 +533,8 @@ def inspect_facility(request: HttpRequest, place_id: int, payload: InspectionIn)
 
 
 class MemberIn(Schema):
-    name: str = Field("", max_length=50)
-    role: str = Field("", max_length=30)
+    name: str = Field("", max_length=limit_of(OrgMember, "name"))
+    role: str = Field("", max_length=limit_of(OrgMember, "role"))
     resident_id: int | None = None
     user_id: int | None = None
 

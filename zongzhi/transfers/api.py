@@ -22,7 +22,7 @@ from zongzhi.transfers.models import ExportRequest, ImportJob
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 
-from . import exports, imports, sealed_files, services
+from . import exports, import_columns, sealed_files, services
 from .schemas import (
     DecisionIn,
     ExportIn,
@@ -97,7 +97,7 @@ def import_template(request: HttpRequest, kind: str = "residents") -> HttpRespon
         raise InvalidInput.field("kind", "数据类别不正确", code="invalid_input")
     from . import import_listings
 
-    body = import_listings.template() if kind == "key_persons" else imports.template()
+    body = import_listings.template() if kind == "key_persons" else import_columns.template()
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"{services.IMPORT_KINDS[kind]}导入模板.xlsx")
     return response
@@ -159,7 +159,7 @@ def import_fields(request: HttpRequest) -> list[dict[str, Any]]:
     acting(request)
     codes = Codes.load()
     out = []
-    for c in imports.COLUMNS:
+    for c in import_columns.COLUMNS:
         if c.kind == "kind":
             choices = [str(label) for label in ResidentKind.labels]
         elif c.field in CODE_TABLES:

@@ -8,7 +8,7 @@ import random
 
 from zongzhi.people.demo import REGIONS, STREETS, id_number, person_name
 
-from .imports import COLUMNS
+from .import_columns import COLUMNS
 
 
 def write_csv(path: str, count: int, grid_codes: list[str], seed: int = 2026) -> None:

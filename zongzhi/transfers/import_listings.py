@@ -29,7 +29,7 @@ from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Resident
 from zongzhi.transfers.models import ImportJob
 from zongzhi.units.models import User
 
-from .imports import precision_lost, quoted
+from .import_columns import precision_lost, quoted
 
 BATCH = 500
 GROUPS = {"重点人员": Group.KEY, "特殊人群": Group.KEY, "关怀对象": Group.CARE, "key": Group.KEY, "care": Group.CARE}

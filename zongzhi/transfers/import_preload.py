@@ -16,4 +16,4 @@ import openpyxl  # noqa: E402, F401  (the xlsx parser process reads with these)
 import python_calamine  # noqa: E402, F401
 
 from zongzhi.core import crypto  # noqa: E402, F401
-from zongzhi.transfers import import_reader, imports  # noqa: E402, F401
+from zongzhi.transfers import import_reader, imports  # noqa: E402, F401  (and the modules it runs)

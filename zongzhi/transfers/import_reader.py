@@ -506,7 +506,7 @@ def _limit_memory(memory_mb: int) -> None:
 # Excel keeps 15 significant digits of a number; a double keeps about 16. A number cell of 16
 # digits or more has lost the rest (an 18-digit ID number typed into a number cell is stored as
 # 3.20111198503121E+17). It is passed on in that scientific form, the way Excel shows it, so
-# that the checks refuse it (imports.PRECISION_LOST) instead of taking the digits a double
+# that the checks refuse it (import_columns.PRECISION_LOST) instead of taking the digits a double
 # happens to hold, which once gave two people ID numbers that were not theirs.
 _EXACT_LIMIT = 10**15
 

@@ -26,7 +26,7 @@ def init(state: dict[str, Any], master: bytes, database: dict[str, Any]) -> None
     connection.settings_dict.update(database)
     from zongzhi.core import crypto
 
-    from .imports import RowChecker
+    from .import_checker import RowChecker
 
     crypto.use_master_key(master)
     global _checker
@@ -38,8 +38,8 @@ def prepare(raw: bytes, line: int, vendor: str, now: dt.datetime) -> Any:
     parser process pickled it, or the importing process for CSV)."""
     import pickle
 
+    from .import_writer import prepare as prepare_rows
     from .imports import numbered
-    from .imports import prepare as prepare_rows
 
     assert _checker is not None, "init() did not run"
     return prepare_rows(numbered(pickle.loads(raw), line), _checker, vendor, now)

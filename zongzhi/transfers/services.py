@@ -20,6 +20,7 @@ from zongzhi.transfers.models import ImportJob, ImportMapping
 from zongzhi.units.models import Unit, User
 
 from . import imports
+from .import_columns import COLUMNS
 
 MAX_IMPORT_BYTES = 300 * 1024 * 1024
 
@@ -45,7 +46,6 @@ NEVER_FIXED = {
 
 def _checked_fields(columns: dict[str, str]) -> list[dict[str, str]]:
     """Problems of a column choice: a field that does not exist, one field for two columns."""
-    from .imports import COLUMNS
 
     known = {c.field for c in COLUMNS}
     errors = [
@@ -62,7 +62,7 @@ def _checked_fields(columns: dict[str, str]) -> list[dict[str, str]]:
 def _checked_fixed(fixed: dict[str, str]) -> list[dict[str, str]]:
     """Problems of the values given to a whole file: a field that may not have one, an empty
     value, a value its column would refuse (told once here, not on every row)."""
-    from .imports import COLUMNS, fixed_value_problem
+    from .import_checker import fixed_value_problem
 
     by_field = {c.field: c for c in COLUMNS}
     errors: list[dict[str, str]] = []
@@ -182,11 +182,11 @@ def confirm_import(
     _raise(_checked_fields(by_index) + _checked_fixed(fixed))
     values = {k: v.strip() for k, v in fixed.items()}
     chosen = {f for f in by_index.values() if f}
-    header_of = {c.field: c.header for c in imports.COLUMNS}
+    header_of = {c.field: c.header for c in COLUMNS}
     both = [header_of[f] for f in values if f in chosen]
     if both:
         raise InvalidInput.field("fixed", f"“{both[0]}”已对应文件中的列，不能再指定统一的值", code="duplicate_field")
-    missing = [c.header for c in imports.COLUMNS if c.required and c.field not in chosen | set(values)]
+    missing = [c.header for c in COLUMNS if c.required and c.field not in chosen | set(values)]
     if missing:
         raise InvalidInput.field(
             "fixed", f"请为“{'、'.join(missing)}”选择文件中的列，或为整个文件指定一个值", code="missing_column"
