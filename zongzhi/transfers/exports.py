@@ -226,7 +226,7 @@ def _notify_requester(req: ExportRequest, title: str, body: str) -> None:
 
 
 def _start(req_id: int) -> None:
-    from .imports import start_background
+    from .jobs import start_background
 
     start_background("registry.build_export", build, req_id)
 

@@ -20,9 +20,10 @@ from zongzhi.units.models import Unit, User
 
 from . import queries, sealed_files
 from .import_columns import excel_text
+from .jobs import Cancelled, finish, local_copy, rows_of
 
 
-def compare(job: ImportJob, user: User) -> None:
+def compare(job: ImportJob, user: User, *, batch: int) -> None:
     """New people (in the file, not registered anywhere), changed (name, address or phone
     differ), missing (registered under the unit, not in the file), and people of the file
     registered in another jurisdiction. A new person whose row an import would refuse is
@@ -32,11 +33,9 @@ def compare(job: ImportJob, user: User) -> None:
     listing them would hand out the unit's registry for a one-row file, so their ids are kept
     apart (`missing_file`) and their list is an export the unit above approves
     (exports.request_missing_list)."""
-    from .imports import BATCH, Cancelled, finish, local_copy, rows_of  # the job runner runs this
-
     path = local_copy(job)
     try:
-        rows, _header, header_line, checker = rows_of(job, user, path)
+        rows, _header, header_line, checker = rows_of(job, user, path, batch=batch)
         line = header_line
         pos = checker.positions
         in_file: dict[bytes, tuple[int, str, str, str, str, str]] = {}
@@ -63,7 +62,7 @@ def compare(job: ImportJob, user: User) -> None:
                 bad += 1
                 continue
             in_file[crypto.blind_index(number, "id_number")] = (line, mask_value(number), name, address, phone, refusal)
-            if line % BATCH == 0:
+            if line % batch == 0:
                 job.processed_rows, job.heartbeat_at = line - header_line, timezone.now()
                 job.save(update_fields=["processed_rows", "heartbeat_at"])
                 if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
@@ -95,8 +94,8 @@ def compare(job: ImportJob, user: User) -> None:
                 changed.append([masked, name, units.get(rpath, ""), "；".join(diffs)])
         unmatched = [key for key in in_file if key not in matched]
         elsewhere_keys: set[bytes] = set()
-        for i in range(0, len(unmatched), BATCH):  # registered, but not under this unit
-            elsewhere_keys |= queries.registered(unmatched[i : i + BATCH])
+        for i in range(0, len(unmatched), batch):  # registered, but not under this unit
+            elsewhere_keys |= queries.registered(unmatched[i : i + batch])
         elsewhere: list[list[Any]] = []
         new_invalid = 0
         for key in unmatched:

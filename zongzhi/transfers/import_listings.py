@@ -30,6 +30,8 @@ from zongzhi.transfers.models import ImportJob
 from zongzhi.units.models import User
 
 from .import_columns import precision_lost, quoted
+from .import_reader import ImportFileError
+from .jobs import Cancelled
 
 BATCH = 500
 GROUPS = {"重点人员": Group.KEY, "特殊人群": Group.KEY, "关怀对象": Group.CARE, "key": Group.KEY, "care": Group.CARE}
@@ -51,13 +53,10 @@ def _norm(text: str) -> str:
 
 
 def run(job: ImportJob, user: User, rows: Any, header: list[str], rejects: Any) -> None:
-    from .imports import Cancelled
 
     positions = {_norm(h): i for i, h in enumerate(header)}
     for required in ("证件号码", "类别"):
         if required not in positions:
-            from .imports import ImportFileError
-
             raise ImportFileError(f"缺少必填列：{required}（请使用系统提供的模板）")
     fields = {name: positions[label] for label, name in _field_labels().items() if label in positions}
     codes: dict[str, dict[str, str]] = {

@@ -21,8 +21,8 @@ from zongzhi.people import normalize
 from zongzhi.transfers.models import ImportJob, ImportMapping
 
 from .import_columns import COLUMNS, find_header, header_fields, norm_header
-from .import_reader import RowStream, open_rows
-from .imports import Cancelled, ImportFileError, local_copy
+from .import_reader import ImportFileError, RowStream, open_rows
+from .jobs import Cancelled, local_copy
 
 SAMPLE_ROWS = 5
 _LONG_NUMBER = re.compile(r"\d{7,}")  # an ID number, a phone, an account: masked in samples

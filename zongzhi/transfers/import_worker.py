@@ -39,7 +39,7 @@ def prepare(raw: bytes, line: int, vendor: str, now: dt.datetime) -> Any:
     import pickle
 
     from .import_writer import prepare as prepare_rows
-    from .imports import numbered
+    from .jobs import numbered
 
     assert _checker is not None, "init() did not run"
     return prepare_rows(numbered(pickle.loads(raw), line), _checker, vendor, now)

@@ -29,16 +29,14 @@ import logging
 import os
 import pickle
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
 from zongzhi.transfers.models import ImportJob
 from zongzhi.units.models import User
@@ -46,17 +44,17 @@ from zongzhi.units.models import User
 from . import queries, sealed_files
 from .import_checker import RowChecker
 from .import_columns import ALIAS_TABLE as ALIAS_TABLE  # the tests read it here
-from .import_columns import cut_for_excel, excel_text, find_header, header_fields
+from .import_columns import cut_for_excel, excel_text
 from .import_compare import MISSING_NOTE as MISSING_NOTE  # the tests read it here
 from .import_compare import compare
 from .import_reader import ImportFileError as ImportFileError  # raised by the reader and the checks
 from .import_reader import RowStream, fork_server, open_rows
 from .import_writer import Prepared, prepare, write_residents
+from .jobs import Cancelled, finish, is_blank, local_copy, numbered, rows_of, start_background
 
 logger = logging.getLogger("zongzhi.transfers.imports")
 
 BATCH = 5000
-MAX_ROWS = 2_000_000
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -97,10 +95,6 @@ class Rejects:
         self.path.unlink(missing_ok=True)
 
 
-class Cancelled(Exception):
-    pass
-
-
 def run_job(job_id: int) -> ImportJob:
     """Run one import or comparison to its end (called by the worker or a thread)."""
     now = timezone.now()
@@ -123,7 +117,7 @@ def run_job(job_id: int) -> ImportJob:
 
             inspect(job)
         elif job.mode == ImportJob.Mode.COMPARE:
-            compare(job, user)
+            compare(job, user, batch=BATCH)
         elif job.kind == "key_persons":
             _import_listings(job, user)
         else:
@@ -140,56 +134,7 @@ def run_job(job_id: int) -> ImportJob:
     return job
 
 
-def finish(job: ImportJob, status: str, *, error: str = "") -> None:
-    job.status, job.error, job.finished_at = status, error[:300], timezone.now()
-    job.preview = {}  # its samples are people's data
-    # The upload holds ID numbers and phones in clear: it goes once read (its digest stays).
-    if job.file:
-        job.file.delete(save=False)
-    job.save()
-    record_event(
-        "registry.import_finished" if job.mode == ImportJob.Mode.IMPORT else "registry.compare_finished",
-        obj=job,
-        detail={
-            "status": status,
-            "file": job.filename,
-            "sha256": job.file_sha256,
-            "imported": job.imported,
-            "skipped": job.skipped,
-            "rejected": job.rejected,
-        },
-    )
-
-
-def local_copy(job: ImportJob) -> Path:
-    suffix = ".xlsx" if job.filename.lower().endswith(".xlsx") else ".csv"
-    fd, name = tempfile.mkstemp(prefix="zongzhi-import-", suffix=suffix)
-    with os.fdopen(fd, "wb") as out, job.file.open("rb") as src:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            out.write(chunk)
-    return Path(name)
-
-
-def rows_of(job: ImportJob, user: User, path: Path) -> tuple[Iterator[list[str]], list[str], int, RowChecker]:
-    """(the rows after the header, the header, its line number, the checker)."""
-    rows, estimate = open_rows(path, job.filename, batch=BATCH)
-    fields = header_fields()
-    header, header_line, rows = find_header(rows, fields)
-    if not header or not any(h.strip() for h in header if h):
-        raise ImportFileError("文件是空的，或找不到表头")
-    checker = RowChecker(RowChecker.state(header, user, job, fields))
-    if estimate > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入{MAX_ROWS:,}行，请拆分文件")
-    job.total_rows = max(0, estimate - header_line + 1)
-    job.save(update_fields=["total_rows"])
-    return rows, header, header_line, checker
-
-
 POOL_MIN_ROWS = 20_000
-
-
-def _blank(cells: list[str]) -> bool:
-    return not any(c.strip() for c in cells if c)
 
 
 def _chunks(rows: Iterator[list[str]], line: int = 1) -> Iterator[tuple[list[tuple[int, list[str]]], int]]:
@@ -198,18 +143,13 @@ def _chunks(rows: Iterator[list[str]], line: int = 1) -> Iterator[tuple[list[tup
     chunk: list[tuple[int, list[str]]] = []
     for cells in rows:
         line += 1
-        if _blank(cells):
+        if is_blank(cells):
             continue
         chunk.append((line, cells))
         if len(chunk) >= BATCH:
             yield chunk, line
             chunk = []
     yield chunk, line
-
-
-def numbered(rows: list[list[str]], line: int) -> list[tuple[int, list[str]]]:
-    """The rows that are not blank with their line numbers, the first row being on `line`."""
-    return [(n, cells) for n, cells in enumerate(rows, line) if not _blank(cells)]
 
 
 def _pickled_chunks(rows: Iterator[list[str]], line: int) -> Iterator[tuple[bytes, int, int]]:
@@ -262,7 +202,7 @@ def _import(job: ImportJob, user: User) -> None:
     path = local_copy(job)
     rejects: Rejects | None = None
     try:
-        rows, header, header_line, checker = rows_of(job, user, path)
+        rows, header, header_line, checker = rows_of(job, user, path, batch=BATCH)
         rejects = Rejects(header)
         seen: dict[str, int] = {}
         vendor = connection.vendor
@@ -406,31 +346,6 @@ def _store_rejects(job: ImportJob, rejects: Rejects) -> None:
 def start(job: ImportJob) -> None:
     """Queue the job once the upload is committed."""
     start_background("registry.run_import", run_job, job.pk)
-
-
-def start_background(task: str, work: Callable[[int], Any], object_id: int) -> None:
-    """Run `work(object_id)` in the background after the current transaction commits: on
-    the worker (production, by task name), or in a thread of the web process (the embedded
-    default, which has no worker)."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: _thread(work, object_id))
-    else:
-        from celery import current_app
-
-        transaction.on_commit(lambda: current_app.send_task(task, args=[object_id]))
-
-
-def _thread(work: Callable[[int], Any], object_id: int) -> None:
-    def run() -> None:
-        try:
-            work(object_id)
-        except Exception:
-            logger.exception("background work %s(%s) failed", getattr(work, "__name__", work), object_id)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threading.Thread(target=run, name=f"background-{object_id}", daemon=True).start()
 
 
 STALLED_AFTER = dt.timedelta(minutes=10)
