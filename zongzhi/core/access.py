@@ -3,7 +3,7 @@ check every service makes. Scope (where they may do it) is in scope.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -21,11 +21,14 @@ def acting(request: HttpRequest) -> User:
     return user
 
 
-def require_cap(user: User, code: str, message: str = "") -> None:
-    """Refuse (403, audited) an action the user's roles do not allow; `message` says what they
-    tried, in place of the capability's name."""
+def require_cap(user: User, code: str, message: str = "", obj: Any = None) -> None:
+    """Refuse (403, audited, naming `obj` if given) an action the user's roles do not allow;
+    `message` says what they tried, in place of the capability's name.
+
+    Scope and permission together: `Model.objects.restrict(user, code)` for lists and
+    `get_visible(queryset, user, pk, capability=code)` for one record (core/scope.py)."""
     if not user.has_cap(code):
         raise Forbidden(
             message or f"没有“{CAPABILITIES[code].label}”的权限",
-            audit=AuditNote("permission.denied", None, {"capability": code}),
+            audit=AuditNote("permission.denied", obj, {"capability": code}),
         )

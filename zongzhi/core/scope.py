@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.db import models
 from django.db.models import Q
 
+from .access import require_cap
 from .errors import AuditNote, NotFound, OutOfScope
 from .fields import PathField
 
@@ -88,6 +89,12 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def visible_to(self, user: ScopedUser) -> ScopedQuerySet:
         return self.filter(subtree_q(user.view_paths))
 
+    def restrict(self, user: Any, capability: str, message: str = "") -> ScopedQuerySet:
+        """What `user` may see of these records for work needing `capability`: refused (403,
+        audited) without it, else the records under their view scope (NetBox's `restrict`)."""
+        require_cap(user, capability, message)
+        return self.visible_to(user)
+
     def capturable_by(self, user: ScopedUser) -> ScopedQuerySet:
         return self.filter(subtree_q(user.capture_paths))
 
@@ -122,8 +129,9 @@ def _denial(user: ScopedUser, obj: models.Model, mode: str) -> AuditNote:
     return AuditNote("scope.denied", obj, {"mode": mode, "user_id": user.pk})
 
 
-def get_visible(queryset: QuerySet[M], user: ScopedUser, pk: Any) -> M:
-    """Fetch one object the user may read: 404 if missing or outside the view scope.
+def get_visible(queryset: QuerySet[M], user: Any, pk: Any, capability: str = "", message: str = "") -> M:
+    """Fetch one object the user may read: 404 if missing or outside the view scope, then, with
+    `capability`, 403 if their roles do not allow it (`access.require_cap`).
 
     An out-of-scope attempt is answered like a missing object (it reveals nothing) and is
     written to the audit log.
@@ -134,6 +142,8 @@ def get_visible(queryset: QuerySet[M], user: ScopedUser, pk: Any) -> M:
     path = getattr(obj, "path", None)
     if path is None or not path_within(path, user.view_paths):
         raise NotFound(audit=_denial(user, obj, "read"))
+    if capability:
+        require_cap(user, capability, message, obj)
     return obj
 
 

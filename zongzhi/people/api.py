@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
-from zongzhi.core.access import acting
+from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import one_round_trip
 from zongzhi.core.masking import mask_value
@@ -51,11 +51,7 @@ router = Router(tags=["实有人口"])
 LABEL_TABLES = CODE_TABLES
 
 
-def _require_read(user: User, obj: Any = None) -> None:
-    if not user.has_cap("records.read"):
-        raise Forbidden(
-            "没有查看实有人口的权限", audit=AuditNote("permission.denied", obj, {"capability": "records.read"})
-        )
+READ_DENIED = "没有查看实有人口的权限"
 
 
 def _require_number_search(user: User, field: str, number: str) -> None:
@@ -95,7 +91,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     or a whole ID number or mobile number (exact match)."""
     user = acting(request)
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
-    _require_read(user)
+    require_cap(user, "records.read", READ_DENIED)
     search = search_of(user.view_paths, filters, root.path if root else None, max(1, min(filters.limit, 100)))
     # A search by number writes its audit entry first: on PostgreSQL the entry travels with
     # the search's query, one round trip for both (written only if the search runs).
@@ -114,8 +110,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
 
 def _get(user: User, resident_id: int) -> Resident:
     """One resident the caller may read: 404 outside the view scope, 403 without the right."""
-    resident: Resident = get_visible(Resident.objects.all(), user, resident_id)
-    _require_read(user, resident)
+    resident: Resident = get_visible(Resident.objects.all(), user, resident_id, "records.read", READ_DENIED)
     return resident
 
 
@@ -307,11 +302,11 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
     first (the grid worker's list); otherwise newest first, keyset pages."""
     user = acting(request)
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
-    _require_read(user)
+    qs = PersonCategory.objects.restrict(user, "records.read", READ_DENIED)
     services.require_sensitive(user)
     if filters.group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
-    qs = PersonCategory.objects.visible_to(user).filter(group=filters.group)
+    qs = qs.filter(group=filters.group)
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
     if not filters.include_retired:
@@ -362,8 +357,9 @@ def category_specs(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _get_category(user: User, category_id: int) -> PersonCategory:
-    category: PersonCategory = get_visible(PersonCategory.objects.select_related("resident"), user, category_id)
-    _require_read(user, category)
+    category: PersonCategory = get_visible(
+        PersonCategory.objects.select_related("resident"), user, category_id, "records.read", READ_DENIED
+    )
     services.require_sensitive(user, category)
     return category
 
@@ -479,8 +475,7 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
         if user.unit is None:
             raise NotFound("请选择单位")
         unit = user.unit.pk
-    root = get_visible(Unit.objects.all(), user, unit)
-    _require_read(user, root)
+    root = get_visible(Unit.objects.all(), user, unit, "records.read", READ_DENIED)
     services.require_sensitive(user, root)
     if group not in Group.values:
         raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")

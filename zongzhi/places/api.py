@@ -13,8 +13,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zongzhi.audit.models import AuditLog
-from zongzhi.core.access import acting
-from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
+from zongzhi.core.access import acting, require_cap
+from zongzhi.core.errors import InvalidInput, NotFound
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree_q
@@ -170,11 +170,7 @@ class GridOut(OutSchema):
     unit: UnitBrief | None = Field(None, description="位置所在的网格（本人可登记的范围内）；没有则按所选辖区")
 
 
-def _require_read(user: User) -> None:
-    if not user.has_cap("records.read"):
-        raise Forbidden(
-            "没有查看场所和组织的权限", audit=AuditNote("permission.denied", None, {"capability": "records.read"})
-        )
+READ_DENIED = "没有查看场所和组织的权限"
 
 
 def _extra(kind: str, obj: PlaceBase) -> dict[str, Any]:
@@ -300,8 +296,7 @@ def _inspection_months(facility: Facility, today: date) -> list[dict[str, Any]]:
 
 
 def _get(user: User, kind: str, place_id: int) -> PlaceBase:
-    obj: PlaceBase = get_visible(places.KINDS[kind].model.objects.all(), user, place_id)
-    _require_read(user)
+    obj: PlaceBase = get_visible(places.KINDS[kind].model.objects.all(), user, place_id, "records.read", READ_DENIED)
     return obj
 
 
@@ -335,8 +330,7 @@ def place_specs(request: HttpRequest) -> list[dict[str, Any]]:
 def _filtered(user: User, kind: str, filters: PlaceQuery) -> ScopedQuerySet:
     """The places of one kind in the caller's view scope that the filters select."""
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
-    _require_read(user)
-    qs = places.KINDS[kind].model.objects.visible_to(user)
+    qs = places.KINDS[kind].model.objects.restrict(user, "records.read", READ_DENIED)
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
     if not filters.include_retired:
@@ -421,7 +415,7 @@ def place_grid(request: HttpRequest, latitude: float, longitude: float) -> dict[
     """The grid a position places a record in, as saving would: a grid of the caller's capture
     scope that contains it, or none (then the unit chosen in the form counts)."""
     user = acting(request)
-    _require_read(user)
+    require_cap(user, "records.read", READ_DENIED)
     return {"unit": locate_grid(latitude, longitude, list(user.capture_paths))}
 
 
