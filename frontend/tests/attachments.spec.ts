@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { apiPath, upload } from '@/api/attachments'
+import { attachmentsApi, upload } from '@/api/attachments'
 import { ApiError, configureHttp } from '@/api/http'
 import { MAX_FILES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, attachmentsOf, checkFile, fileKind, pickFiles } from '@/shared/attachments'
 import { t } from '@/shared/i18n'
+import { useNodeBodies } from './fixtures'
 
 const MB = 1024 * 1024
 
@@ -48,7 +49,8 @@ describe('file checks before upload', () => {
 
 describe('upload', () => {
   const fetchMock = vi.fn<typeof fetch>()
-  beforeEach(() => {
+  beforeEach(async () => {
+    await useNodeBodies()
     fetchMock.mockReset()
     vi.stubGlobal('fetch', fetchMock)
   })
@@ -66,24 +68,21 @@ describe('upload', () => {
     fetchMock.mockResolvedValue(ok())
     const out = await upload(new File(['x'], 'a.jpg', { type: 'image/jpeg' }))
     expect(out.id).toBe(4)
-    const [url, init] = fetchMock.mock.calls[0] ?? []
-    expect(url).toBe('/api/attachments')
-    expect(init?.method).toBe('POST')
-    const headers = init?.headers as Record<string, string>
-    expect(headers['X-CSRFToken']).toBe('abc123')
-    expect(headers['Content-Type']).toBeUndefined()
-    expect(init?.body).toBeInstanceOf(FormData)
-    const file = (init?.body as FormData).get('file') as File
-    expect(file.name).toBe('a.jpg')
+    const request = fetchMock.mock.calls[0]?.[0] as Request
+    expect(new URL(request.url).pathname).toBe('/api/attachments')
+    expect(request.method).toBe('POST')
+    expect(request.headers.get('X-CSRFToken')).toBe('abc123')
+    expect(request.headers.get('Content-Type')).toMatch(/^multipart\/form-data; boundary=/)
+    expect(await request.text()).toMatch(/name="file"; filename="a\.jpg"/)
   })
 
   it('sends the bearer token on the phone', async () => {
     configureHttp({ mode: 'token', getToken: () => 'tok' })
     fetchMock.mockResolvedValue(ok())
     await upload(new Blob(['x'], { type: 'image/jpeg' }), 'queued.jpg')
-    const headers = fetchMock.mock.calls[0]?.[1]?.headers as Record<string, string>
-    expect(headers.Authorization).toBe('Bearer tok')
-    expect(((fetchMock.mock.calls[0]?.[1]?.body as FormData).get('file') as File).name).toBe('queued.jpg')
+    const request = fetchMock.mock.calls[0]?.[0] as Request
+    expect(request.headers.get('Authorization')).toBe('Bearer tok')
+    expect(await request.text()).toMatch(/name="file"; filename="queued\.jpg"/)
   })
 
   it("shows the server's message when it refuses the file", async () => {
@@ -95,7 +94,13 @@ describe('upload', () => {
     expect(notify).toHaveBeenCalledWith(message)
   })
 
-  it('turns the URLs the server gives into paths under the http base', () => {
-    expect(apiPath('/api/attachments/4/thumbnail')).toBe('/attachments/4/thumbnail')
+  it('fetches the file or thumbnail at a URL the server gives, with the token', async () => {
+    configureHttp({ mode: 'token', getToken: () => 'tok' })
+    fetchMock.mockImplementation(() => Promise.resolve(new Response('jpeg', { status: 200 })))
+    expect(await (await attachmentsApi.blob('/api/attachments/4/thumbnail')).text()).toBe('jpeg')
+    await attachmentsApi.blob('/api/attachments/4/file')
+    const urls = fetchMock.mock.calls.map((c) => new URL((c[0] as Request).url).pathname)
+    expect(urls).toEqual(['/api/attachments/4/thumbnail', '/api/attachments/4/file'])
+    expect((fetchMock.mock.calls[0]?.[0] as Request).headers.get('Authorization')).toBe('Bearer tok')
   })
 })

@@ -48,3 +48,17 @@ export function makeUnit(id: number, name: string, overrides: Partial<UnitOut> =
     ...overrides,
   }
 }
+
+/**
+ * jsdom's Blob, File and FormData are not the ones Node's fetch (undici) knows: a jsdom File in
+ * a Request body loses its name and a response's Blob is not a jsdom Blob. Tests of what goes
+ * over the wire use Node's own, as a browser has one set of them.
+ */
+export async function useNodeBodies(): Promise<void> {
+  const { vi } = await import('vitest')
+  const { Blob: NodeBlob, File: NodeFile } = await import('node:buffer')
+  const form = await new Response(new URLSearchParams()).formData()
+  vi.stubGlobal('Blob', NodeBlob)
+  vi.stubGlobal('File', NodeFile)
+  vi.stubGlobal('FormData', form.constructor)
+}

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildQuery, configureHttp, http, parseError, readCookie } from '@/api/http'
+import { useNodeBodies } from './fixtures'
+import { ApiError, api, buildQuery, configureHttp, parseError, readCookie, send } from '@/api/http'
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -13,19 +14,26 @@ const notify = vi.fn<(m: string) => void>()
 const onUnauthorized = vi.fn<(e: ApiError) => void>()
 const onPasswordChangeRequired = vi.fn<(e: ApiError) => void>()
 
-function headersOf(call: number): Record<string, string> {
-  const init = fetchMock.mock.calls[call]?.[1]
-  return (init?.headers ?? {}) as Record<string, string>
+/** The request the client handed to fetch (openapi-fetch passes a Request). */
+function requestOf(call: number): Request {
+  const input = fetchMock.mock.calls[call]?.[0]
+  if (!(input instanceof Request)) throw new Error(`call ${call} was not made with a Request`)
+  return input
 }
 
-beforeEach(() => {
+function headersOf(call: number): Record<string, string> {
+  return Object.fromEntries(requestOf(call).headers.entries())
+}
+
+beforeEach(async () => {
+  await useNodeBodies()
   fetchMock.mockReset()
   notify.mockReset()
   onUnauthorized.mockReset()
   onPasswordChangeRequired.mockReset()
   vi.stubGlobal('fetch', fetchMock)
   document.cookie = 'csrftoken=abc123; path=/'
-  configureHttp({ mode: 'session', baseUrl: '/api', getToken: () => null, notify, onUnauthorized, onPasswordChangeRequired })
+  configureHttp({ mode: 'session', getToken: () => null, notify, onUnauthorized, onPasswordChangeRequired })
 })
 
 afterEach(() => {
@@ -36,33 +44,37 @@ afterEach(() => {
 describe('console (session) mode', () => {
   it('sends X-CSRFToken from the csrftoken cookie on unsafe methods', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { id: 1 }))
-    await http.post('/units', { name: 'x' })
-    expect(headersOf(0)['X-CSRFToken']).toBe('abc123')
-    const init = fetchMock.mock.calls[0]?.[1]
-    expect(init?.credentials).toBe('same-origin')
-    expect(init?.method).toBe('POST')
-    expect(init?.body).toBe(JSON.stringify({ name: 'x' }))
-    expect(headersOf(0).Authorization).toBeUndefined()
+    await send(api.POST('/api/units', { body: { code: 'x', name: 'x', parent_id: 1 } }))
+    expect(headersOf(0)['x-csrftoken']).toBe('abc123')
+    const request = requestOf(0)
+    expect(request.credentials).toBe('same-origin')
+    expect(request.method).toBe('POST')
+    expect(headersOf(0)['content-type']).toBe('application/json')
+    expect(await request.text()).toBe(JSON.stringify({ code: 'x', name: 'x', parent_id: 1 }))
+    expect(headersOf(0).authorization).toBeUndefined()
   })
 
   it('does not send the CSRF header on GET', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, []))
-    await http.get('/units/roots')
-    expect(headersOf(0)['X-CSRFToken']).toBeUndefined()
-    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/units/roots')
+    await send(api.GET('/api/units/roots'))
+    expect(headersOf(0)['x-csrftoken']).toBeUndefined()
+    expect(new URL(requestOf(0).url).pathname).toBe('/api/units/roots')
+    expect(new URL(requestOf(0).url).origin).toBe(location.origin)
+    expect(headersOf(0).accept).toBe('application/json')
   })
 
   it('sends CSRF on PATCH, PUT and DELETE', async () => {
     fetchMock.mockImplementation(() => Promise.resolve(new Response(null, { status: 204 })))
-    await http.patch('/units/1', { name: 'y' })
-    await http.put('/users/1/grants', {})
-    await http.delete('/dictionary/items/1')
-    for (const i of [0, 1, 2]) expect(headersOf(i)['X-CSRFToken']).toBe('abc123')
+    await send(api.PATCH('/api/units/{unit_id}', { params: { path: { unit_id: 1 } }, body: { name: 'y' } }))
+    await send(api.PUT('/api/users/{user_id}/grants', { params: { path: { user_id: 1 } }, body: {} }))
+    await send(api.DELETE('/api/dictionary/items/{item_id}', { params: { path: { item_id: 1 } } }))
+    for (const i of [0, 1, 2]) expect(headersOf(i)['x-csrftoken']).toBe('abc123')
+    expect(requestOf(0).url).toMatch(/\/api\/units\/1$/)
   })
 
   it('returns undefined for 204', async () => {
     fetchMock.mockResolvedValue(new Response(null, { status: 204 }))
-    await expect(http.post('/auth/logout')).resolves.toBeUndefined()
+    await expect(send(api.POST('/api/auth/logout'))).resolves.toBeUndefined()
   })
 })
 
@@ -70,9 +82,9 @@ describe('mobile (token) mode', () => {
   it('sends the bearer token and no CSRF header', async () => {
     configureHttp({ mode: 'token', getToken: () => 'tok-1' })
     fetchMock.mockResolvedValue(jsonResponse(200, {}))
-    await http.post('/auth/logout')
-    expect(headersOf(0).Authorization).toBe('Bearer tok-1')
-    expect(headersOf(0)['X-CSRFToken']).toBeUndefined()
+    await send(api.POST('/api/auth/logout'))
+    expect(headersOf(0).authorization).toBe('Bearer tok-1')
+    expect(headersOf(0)['x-csrftoken']).toBeUndefined()
   })
 })
 
@@ -81,7 +93,7 @@ describe('errors', () => {
     fetchMock.mockResolvedValue(
       jsonResponse(400, { code: 'validation_error', message: '代码已存在', errors: [{ field: 'code', message: '代码已存在' }] }),
     )
-    const err = await http.post('/units', {}).catch((e: unknown) => e)
+    const err = await send(api.POST('/api/units', { body: { code: '', name: '', parent_id: 1 } })).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
     const e = err as ApiError
     expect(e.status).toBe(400)
@@ -93,34 +105,34 @@ describe('errors', () => {
 
   it('does not show the message when silent', async () => {
     fetchMock.mockResolvedValue(jsonResponse(409, { code: 'conflict', message: '冲突' }))
-    await expect(http.post('/units', {}, { silent: true })).rejects.toBeInstanceOf(ApiError)
+    await expect(send(api.POST('/api/units', { body: { code: '', name: '', parent_id: 1 } }), { silent: true })).rejects.toBeInstanceOf(ApiError)
     expect(notify).not.toHaveBeenCalled()
   })
 
   it('goes to login on 401', async () => {
     fetchMock.mockResolvedValue(jsonResponse(401, { code: 'not_authenticated', message: '登录已超时' }))
-    await expect(http.get('/units/roots')).rejects.toMatchObject({ status: 401, code: 'not_authenticated' })
+    await expect(send(api.GET('/api/units/roots'))).rejects.toMatchObject({ status: 401, code: 'not_authenticated' })
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
     expect(onUnauthorized.mock.calls[0]?.[0].message).toBe('登录已超时')
   })
 
   it('goes to the password page on 403 password_change_required', async () => {
     fetchMock.mockResolvedValue(jsonResponse(403, { code: 'password_change_required', message: '请先修改密码' }))
-    await expect(http.get('/units/roots')).rejects.toMatchObject({ code: 'password_change_required' })
+    await expect(send(api.GET('/api/units/roots'))).rejects.toMatchObject({ code: 'password_change_required' })
     expect(onPasswordChangeRequired).toHaveBeenCalledTimes(1)
     expect(onUnauthorized).not.toHaveBeenCalled()
   })
 
   it('shows an ordinary 403 as a message', async () => {
     fetchMock.mockResolvedValue(jsonResponse(403, { code: 'forbidden', message: '无权操作' }))
-    await expect(http.post('/units', {})).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(send(api.POST('/api/units', { body: { code: '', name: '', parent_id: 1 } }))).rejects.toMatchObject({ code: 'forbidden' })
     expect(onPasswordChangeRequired).not.toHaveBeenCalled()
     expect(notify).toHaveBeenCalledWith('无权操作')
   })
 
   it('skips redirects with noRedirect', async () => {
     fetchMock.mockResolvedValue(jsonResponse(401, { code: 'not_authenticated', message: 'x' }))
-    await expect(http.get('/auth/me', { noRedirect: true, silent: true })).rejects.toBeInstanceOf(ApiError)
+    await expect(send(api.GET('/api/auth/me'), { noRedirect: true, silent: true })).rejects.toBeInstanceOf(ApiError)
     expect(onUnauthorized).not.toHaveBeenCalled()
   })
 
@@ -138,8 +150,65 @@ describe('errors', () => {
 
   it('reports a network failure', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
-    await expect(http.get('/units/roots')).rejects.toMatchObject({ code: 'network_error', status: 0 })
+    await expect(send(api.GET('/api/units/roots'))).rejects.toMatchObject({ code: 'network_error', status: 0 })
     expect(notify).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('the client', () => {
+  it('leaves empty filter values out of the query', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { items: [], next_cursor: null }))
+    await send(api.GET('/api/registry/residents', { params: { query: { q: '', kind: undefined, under: null, include_retired: false, limit: 20 } } }))
+    expect(new URL(requestOf(0).url).search).toBe('?include_retired=false&limit=20')
+  })
+
+  it('fills path parameters, encoded', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, []))
+    await send(api.GET('/api/dictionary/tables/{code}/items', { params: { path: { code: 'a b' } } }))
+    expect(new URL(requestOf(0).url).pathname).toBe('/api/dictionary/tables/a%20b/items')
+  })
+
+  it('answers a file as a Blob', async () => {
+    fetchMock.mockResolvedValue(new Response('xlsx bytes', { status: 200, headers: { 'Content-Type': 'application/octet-stream' } }))
+    const blob = await send(api.GET('/api/registry/imports/template', { parseAs: 'blob' }))
+    expect(blob).toBeInstanceOf(Blob)
+    expect(await blob.text()).toBe('xlsx bytes')
+  })
+
+  it('sends a body holding a file as multipart, without a JSON content type', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 1 }))
+    await send(api.POST('/api/registry/imports', { body: { file: new File(['a,b'], 'people.csv'), mode: 'compare', review: true, unit_id: null } }))
+    const request = requestOf(0)
+    expect(request.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/)
+    expect(request.headers.get('x-csrftoken')).toBe('abc123')
+    const form = await request.formData()
+    expect(form.get('mode')).toBe('compare')
+    expect(form.get('review')).toBe('true')
+    expect(form.has('unit_id')).toBe(false)
+    expect(await (form.get('file') as Blob).text()).toBe('a,b')
+  })
+
+  it('lets an aborted request end as an AbortError, without a message', async () => {
+    fetchMock.mockRejectedValue(new DOMException('aborted', 'AbortError'))
+    await expect(send(api.GET('/api/units/roots'))).rejects.toMatchObject({ name: 'AbortError' })
+    expect(notify).not.toHaveBeenCalled()
+  })
+
+  it('rejects a wrong path, method, query or body at type-check time', () => {
+    // Never called: `npm run typecheck` fails if any of these lines stops being an error.
+    const unused = () => {
+      // @ts-expect-error no such path
+      void api.GET('/api/unit/roots')
+      // @ts-expect-error no PATCH on this path
+      void api.PATCH('/api/units/roots')
+      // @ts-expect-error no such query parameter
+      void api.GET('/api/registry/residents', { params: { query: { name: 'x' } } })
+      // @ts-expect-error the body lacks its required fields
+      void api.POST('/api/units', { body: { name: 'x' } })
+      // @ts-expect-error the path parameter is missing
+      void api.GET('/api/units/{unit_id}', {})
+    }
+    expect(typeof unused).toBe('function')
   })
 })
 

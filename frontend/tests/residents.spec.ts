@@ -27,7 +27,8 @@ import type { DictItemOut, ResidentOut } from '@/api/types'
 import { codeOptions } from '@/shared/codeTables'
 import { formatDateTime } from '@/shared/format'
 import { checkDigit } from '@/shared/idcard'
-import { classifyQuery, historyLines } from '@/shared/residents'
+import { MAX_LENGTH } from '@/api/limits'
+import { RESIDENT_FORM, RESIDENT_SECTIONS, classifyQuery, historyLines, residentMaxLength, sectionOfKind } from '@/shared/residents'
 import {
   blankFields,
   buildResidentBody,
@@ -405,5 +406,28 @@ describe('code options', () => {
       ['21', 1],
       ['31', 0],
     ])
+  })
+})
+
+describe('the form declared once', () => {
+  it('has a field for every field of ResidentIn but the kind and the position', () => {
+    const declared = new Set<string>(RESIDENT_FORM.map((f) => f.name))
+    const body = buildResidentBody(blankFields())
+    const missing = Object.keys(body).filter((k) => !declared.has(k) && !['kind', 'latitude', 'longitude'].includes(k))
+    expect(missing).toEqual([])
+    expect(Object.keys(body).sort()).toEqual(Object.keys(blankFields()).sort())
+  })
+
+  it("limits every typed text to the server schema's maxLength", () => {
+    for (const f of RESIDENT_FORM.filter((x) => x.input === 'text' || x.input === 'suggest')) {
+      expect(residentMaxLength(f.name), f.name).toBe((MAX_LENGTH.ResidentIn as Record<string, number>)[f.name])
+      expect(residentMaxLength(f.name), f.name).toBeGreaterThan(0)
+    }
+  })
+
+  it('shows the floating and overseas sections only for their kind', () => {
+    expect(RESIDENT_SECTIONS.filter((s) => sectionOfKind(s, 'registered'))).toEqual(['basic', 'household'])
+    expect(RESIDENT_SECTIONS.filter((s) => sectionOfKind(s, 'floating'))).toEqual(['basic', 'household', 'floating'])
+    expect(RESIDENT_SECTIONS.filter((s) => sectionOfKind(s, 'overseas'))).toEqual(['basic', 'household', 'overseas'])
   })
 })

@@ -1,8 +1,7 @@
-import { http } from './http'
-import type { AuditFilter, AuditOut, Paged } from './types'
+import { api, send } from './http'
+import type { AuditFilter } from './types'
 
 export const auditApi = {
-  list: (filter: AuditFilter & { limit: number; offset: number }) =>
-    http.get<Paged<AuditOut>>('/audit', { query: { ...filter } }),
-  export: (filter: AuditFilter) => http.get<Blob>('/audit/export', { query: { ...filter }, responseType: 'blob' }),
+  list: (filter: AuditFilter & { limit: number; offset: number }) => send(api.GET('/api/audit', { params: { query: filter } })),
+  export: (filter: AuditFilter) => send(api.GET('/api/audit/export', { params: { query: filter }, parseAs: 'blob' })),
 }

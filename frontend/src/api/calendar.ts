@@ -1,13 +1,13 @@
-import { http, type RequestOptions } from './http'
-import type { CalendarDay, CalendarDayIn, CalendarStatus, CalendarYear, CalendarYearStatus } from './types'
+import { api, send, type CallOptions } from './http'
+import type { CalendarDayIn } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
 /** The working-day calendar: dates are `YYYY-MM-DD`. */
 export const calendarApi = {
-  year: (year: number) => http.get<CalendarYear>('/calendar', { query: { year } }),
-  status: (opts?: Opts) => http.get<CalendarStatus>('/calendar/status', opts),
-  setDay: (date: string, body: CalendarDayIn, opts?: Opts) => http.put<CalendarDay>(`/calendar/days/${date}`, body, opts),
-  clearDay: (date: string) => http.delete<CalendarDay>(`/calendar/days/${date}`),
-  completeYear: (year: number) => http.post<CalendarYearStatus>(`/calendar/years/${year}/complete`),
+  year: (year: number) => send(api.GET('/api/calendar', { params: { query: { year } } })),
+  status: (opts?: Opts) => send(api.GET('/api/calendar/status'), opts),
+  setDay: (date: string, body: CalendarDayIn, opts?: Opts) => send(api.PUT('/api/calendar/days/{date}', { params: { path: { date } }, body }), opts),
+  clearDay: (date: string) => send(api.DELETE('/api/calendar/days/{date}', { params: { path: { date } } })),
+  completeYear: (year: number) => send(api.POST('/api/calendar/years/{year}/complete', { params: { path: { year } } })),
 }

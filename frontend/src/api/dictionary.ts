@@ -1,18 +1,16 @@
-import { http, type RequestOptions } from './http'
-import type { DictItemCreateIn, DictItemOut, DictItemUpdateIn, DictTableOut } from './types'
+import { api, send, type CallOptions } from './http'
+import type { DictItemCreateIn, DictItemUpdateIn } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
 export const dictionaryApi = {
-  tables: () => http.get<DictTableOut[]>('/dictionary/tables'),
+  tables: () => send(api.GET('/api/dictionary/tables')),
   items: (table: string, includeRetired = false) =>
-    http.get<DictItemOut[]>(`/dictionary/tables/${encodeURIComponent(table)}/items`, {
-      query: { include_retired: includeRetired || undefined },
-    }),
+    send(api.GET('/api/dictionary/tables/{code}/items', { params: { path: { code: table }, query: { include_retired: includeRetired || undefined } } })),
   create: (table: string, body: DictItemCreateIn, opts?: Opts) =>
-    http.post<DictItemOut>(`/dictionary/tables/${encodeURIComponent(table)}/items`, body, opts),
-  update: (id: number, body: DictItemUpdateIn, opts?: Opts) => http.patch<DictItemOut>(`/dictionary/items/${id}`, body, opts),
-  retire: (id: number) => http.post<DictItemOut>(`/dictionary/items/${id}/retire`),
-  restore: (id: number) => http.post<DictItemOut>(`/dictionary/items/${id}/restore`),
-  remove: (id: number) => http.delete(`/dictionary/items/${id}`),
+    send(api.POST('/api/dictionary/tables/{code}/items', { params: { path: { code: table } }, body }), opts),
+  update: (id: number, body: DictItemUpdateIn, opts?: Opts) => send(api.PATCH('/api/dictionary/items/{item_id}', { params: { path: { item_id: id } }, body }), opts),
+  retire: (id: number) => send(api.POST('/api/dictionary/items/{item_id}/retire', { params: { path: { item_id: id } } })),
+  restore: (id: number) => send(api.POST('/api/dictionary/items/{item_id}/restore', { params: { path: { item_id: id } } })),
+  remove: (id: number): Promise<void> => send(api.DELETE('/api/dictionary/items/{item_id}', { params: { path: { item_id: id } } })),
 }

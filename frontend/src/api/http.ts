@@ -1,9 +1,17 @@
 /**
- * The one fetch wrapper for both the console (session cookie + CSRF) and the mobile app
- * (bearer token). Each app calls `configureHttp` once at start-up with its own way of showing
+ * The one API client for both the console (session cookie + CSRF) and the mobile app (bearer
+ * token): openapi-fetch over the generated `paths`, so a wrong path, method, query or body is a
+ * type error. Each app calls `configureHttp` once at start-up with its own way of showing
  * messages and of reacting to an expired login.
+ *
+ * The client's middleware signs every request (CSRF header or bearer token) and turns every
+ * failure into an `ApiError` (`{code, message, errors}` as the server sends it, or made from the
+ * status). `send` unwraps a call's data and applies the caller's choices: the message is shown
+ * unless `silent`, a 401 or a required password change redirects unless `noRedirect`.
  */
+import createClient, { type Middleware } from 'openapi-fetch'
 import { t } from '@/shared/i18n'
+import type { paths } from './schema'
 
 export interface FieldError {
   field: string
@@ -50,7 +58,6 @@ export type ClientMode = 'session' | 'token'
 
 export interface HttpConfig {
   mode: ClientMode
-  baseUrl: string
   getToken: () => string | null
   notify: (message: string) => void
   onUnauthorized: (error: ApiError) => void
@@ -59,7 +66,6 @@ export interface HttpConfig {
 
 const config: HttpConfig = {
   mode: 'session',
-  baseUrl: '/api',
   getToken: () => null,
   notify: () => undefined,
   onUnauthorized: () => undefined,
@@ -70,23 +76,13 @@ export function configureHttp(partial: Partial<HttpConfig>): void {
   Object.assign(config, partial)
 }
 
-export function getHttpConfig(): Readonly<HttpConfig> {
-  return config
-}
-
-export type QueryValue = string | number | boolean | null | undefined
-export type Query = Record<string, QueryValue | QueryValue[]>
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  query?: Query
-  /** JSON-encoded, except FormData which is sent as multipart. */
-  body?: unknown
+/** What a caller chooses about a failed call. */
+export interface CallOptions {
   /** Do not show the error message; the caller shows it (e.g. next to a form field). */
   silent?: boolean
   /** Do not run the 401 / password-change redirects (used while probing the login state). */
   noRedirect?: boolean
-  responseType?: 'json' | 'blob'
+  /** Cancels the request (passed to the client call, not to `send`). */
   signal?: AbortSignal
 }
 
@@ -100,6 +96,9 @@ export function readCookie(name: string): string | null {
   }
   return null
 }
+
+export type QueryValue = string | number | boolean | null | undefined
+export type Query = Record<string, QueryValue | QueryValue[]>
 
 /** `?a=1&b=x` from a query object; empty, null and undefined values are left out. */
 export function buildQuery(query: Query | undefined): string {
@@ -151,71 +150,94 @@ export async function parseError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, { code: `http_${res.status}`, message: t('errors.server', { status: res.status }) })
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET'
-  const headers: Record<string, string> = { Accept: 'application/json' }
-  let body: BodyInit | undefined
-  if (typeof FormData !== 'undefined' && options.body instanceof FormData) {
-    body = options.body // the browser sets the multipart Content-Type with its boundary
-  } else if (options.body !== undefined) {
-    headers['Content-Type'] = 'application/json'
-    body = JSON.stringify(options.body)
-  }
-  if (config.mode === 'session') {
-    if (!SAFE_METHODS.has(method)) {
-      const csrf = readCookie('csrftoken')
-      if (csrf) headers['X-CSRFToken'] = csrf
+/** A JSON body as JSON; a multipart body (an upload) as FormData, files as themselves, empty values left out. */
+function serializeBody(body: unknown): BodyInit {
+  if (typeof FormData !== 'undefined' && body instanceof FormData) return body
+  if (typeof body === 'object' && body !== null && Object.values(body).some((v) => typeof Blob !== 'undefined' && v instanceof Blob)) {
+    const form = new FormData()
+    for (const [key, v] of Object.entries(body)) {
+      if (v === undefined || v === null) continue
+      if (v instanceof Blob) form.append(key, v, v instanceof File ? v.name : 'file')
+      else form.append(key, String(v))
     }
-  } else {
-    const token = config.getToken()
-    if (token) headers.Authorization = `Bearer ${token}`
+    return form
   }
-
-  const url = `${config.baseUrl}${path}${buildQuery(options.query)}`
-  let res: Response
-  try {
-    res = await fetch(url, {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: options.signal,
-    })
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e
-    const err = new ApiError(0, { code: 'network_error', message: t('errors.network') })
-    if (!options.silent) config.notify(err.message)
-    throw err
-  }
-
-  if (!res.ok) {
-    const err = await parseError(res)
-    if (!options.noRedirect && err.status === 401) {
-      config.onUnauthorized(err)
-      throw err
-    }
-    if (!options.noRedirect && err.status === 403 && err.code === 'password_change_required') {
-      config.onPasswordChangeRequired(err)
-      throw err
-    }
-    if (!options.silent) config.notify(err.message)
-    throw err
-  }
-
-  if (options.responseType === 'blob') return (await res.blob()) as T
-  if (res.status === 204) return undefined as T
-  const text = await res.text()
-  return (text ? JSON.parse(text) : undefined) as T
+  return JSON.stringify(body)
 }
 
-type Opts = Omit<RequestOptions, 'method' | 'body'>
+/** The console signs unsafe requests with the CSRF cookie, the phone every request with its token. */
+const signRequest: Middleware = {
+  onRequest({ request }) {
+    if (config.mode === 'session') {
+      if (!SAFE_METHODS.has(request.method)) {
+        const csrf = readCookie('csrftoken')
+        if (csrf) request.headers.set('X-CSRFToken', csrf)
+      }
+    } else {
+      const token = config.getToken()
+      if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    }
+    return request
+  },
+}
 
-export const http = {
-  get: <T>(path: string, opts?: Opts) => request<T>(path, { ...opts, method: 'GET' }),
-  post: <T>(path: string, body?: unknown, opts?: Opts) => request<T>(path, { ...opts, method: 'POST', body }),
-  put: <T>(path: string, body?: unknown, opts?: Opts) => request<T>(path, { ...opts, method: 'PUT', body }),
-  patch: <T>(path: string, body?: unknown, opts?: Opts) => request<T>(path, { ...opts, method: 'PATCH', body }),
-  delete: <T = void>(path: string, opts?: Opts) => request<T>(path, { ...opts, method: 'DELETE' }),
+/** Every failure leaves the client as an ApiError; an aborted request stays an AbortError. */
+const raiseErrors: Middleware = {
+  async onResponse({ response }) {
+    if (!response.ok) throw await parseError(response)
+    return undefined
+  },
+  onError({ error }) {
+    if (error instanceof DOMException && error.name === 'AbortError') return undefined
+    if (error instanceof ApiError) return error
+    return new ApiError(0, { code: 'network_error', message: t('errors.network') })
+  },
+}
+
+/** The page's own origin: openapi-fetch builds a `Request`, which needs an absolute URL outside a browser. */
+function pageOrigin(): string {
+  return typeof location === 'undefined' ? '' : location.origin
+}
+
+/** The paths of `paths` start with `/api`; the client adds the page's origin. */
+export const api = createClient<paths>({
+  baseUrl: pageOrigin(),
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+  querySerializer: (query) => buildQuery(query as Query),
+  bodySerializer: serializeBody,
+  // the global at call time (tests replace it)
+  fetch: (request) => globalThis.fetch(request),
+})
+api.use(signRequest, raiseErrors)
+
+/** A file the server sends is served under `/api`: the path the client calls (`/api/attachments/1/file`). */
+export const API_PREFIX = '/api'
+
+function report(err: ApiError, opts: CallOptions): void {
+  if (!opts.noRedirect && err.status === 401) {
+    config.onUnauthorized(err)
+    return
+  }
+  if (!opts.noRedirect && err.status === 403 && err.code === 'password_change_required') {
+    config.onPasswordChangeRequired(err)
+    return
+  }
+  if (!opts.silent) config.notify(err.message)
+}
+
+/**
+ * The data of a client call; a failure is reported as the caller chose (see CallOptions) and
+ * rethrown as the ApiError. An empty answer (204) is `undefined`.
+ */
+export async function send<T>(call: Promise<{ data?: T }>, opts: CallOptions = {}): Promise<T> {
+  try {
+    const { data } = await call
+    return data as T
+  } catch (e) {
+    if (e instanceof ApiError) report(e, opts)
+    throw e
+  }
 }
 
 /** Save a Blob as a file (used for exports). */

@@ -1,11 +1,10 @@
-import { http } from './http'
-import type { NotificationPage, UnreadOut } from './types'
+import { api, send } from './http'
+import type { QueryOf } from './types'
 
 export const notificationsApi = {
-  list: (page: { limit: number; offset?: number; unread?: boolean }) =>
-    http.get<NotificationPage>('/notifications', { query: { ...page } }),
+  list: (page: QueryOf<'/api/notifications'> & { limit: number }) => send(api.GET('/api/notifications', { params: { query: page } })),
   /** Polled: never shows an error toast (a dropped poll is not worth interrupting anyone). */
-  unread: () => http.get<UnreadOut>('/notifications/unread', { silent: true }),
+  unread: () => send(api.GET('/api/notifications/unread'), { silent: true }),
   /** Mark the given notifications read; no ids marks them all. */
-  markRead: (ids?: number[]) => http.post<UnreadOut>('/notifications/read', { ids: ids ?? null }),
+  markRead: (ids?: number[]) => send(api.POST('/api/notifications/read', { body: { ids: ids ?? null } })),
 }

@@ -1,150 +1,135 @@
-import { http, type RequestOptions } from './http'
+import { api, send, type CallOptions } from './http'
 import type {
   CategoryGroup,
   CategoryIn,
-  CategoryOut,
-  CategoryPage,
-  CategorySpec,
   ExportIn,
-  ExportOut,
   ImportConfirmIn,
-  ImportField,
-  ImportJob,
   ImportMode,
   InspectionIn,
-  MissingListIn,
   MemberIn,
+  MissingListIn,
   OccupantIn,
-  PlaceGrid,
   PlaceIn,
   PlaceKind,
-  PlaceMap,
-  PlaceOut,
-  PlacePage,
-  PlaceSpec,
-  ResidentFilter,
+  QueryOf,
   ResidentIn,
   ResidentKind,
-  ResidentOut,
-  ResidentPage,
   RevealField,
-  RevealOut,
-  ServiceStats,
-  VisitCreatedOut,
   VisitIn,
 } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
 /** List filter as the page holds it: every field optional, `kind` one of the three kinds. */
-export type ResidentListFilter = Partial<Omit<ResidentFilter, 'kind'>> & { kind?: ResidentKind }
+export interface ResidentListFilter extends QueryOf<'/api/registry/residents'> {
+  kind?: ResidentKind
+}
 
 export const residentsApi = {
   /** Residents in the caller's scope, newest first; pass `next_cursor` back as `cursor`. */
-  list: (filter: ResidentListFilter) => http.get<ResidentPage>('/registry/residents', { query: { ...filter } }),
-  get: (id: number) => http.get<ResidentOut>(`/registry/residents/${id}`),
-  create: (body: ResidentIn, opts?: Opts) => http.post<ResidentOut>('/registry/residents', body, opts),
-  update: (id: number, body: ResidentIn, opts?: Opts) => http.put<ResidentOut>(`/registry/residents/${id}`, body, opts),
-  retire: (id: number, reason: string, opts?: Opts) => http.post<ResidentOut>(`/registry/residents/${id}/retire`, { reason }, opts),
+  list: (filter: ResidentListFilter) => send(api.GET('/api/registry/residents', { params: { query: filter } })),
+  get: (id: number) => send(api.GET('/api/registry/residents/{resident_id}', { params: { path: { resident_id: id } } })),
+  create: (body: ResidentIn, opts?: Opts) => send(api.POST('/api/registry/residents', { body }), opts),
+  update: (id: number, body: ResidentIn, opts?: Opts) =>
+    send(api.PUT('/api/registry/residents/{resident_id}', { params: { path: { resident_id: id } }, body }), opts),
+  retire: (id: number, reason: string, opts?: Opts) =>
+    send(api.POST('/api/registry/residents/{resident_id}/retire', { params: { path: { resident_id: id } }, body: { reason } }), opts),
   /** The full ID number or phone; the server writes every look to the audit log. */
-  reveal: (id: number, field: RevealField, opts?: Opts) => http.post<RevealOut>(`/registry/residents/${id}/reveal`, { field }, opts),
+  reveal: (id: number, field: RevealField, opts?: Opts) =>
+    send(api.POST('/api/registry/residents/{resident_id}/reveal', { params: { path: { resident_id: id } }, body: { field } }), opts),
 }
 
 /** The list filter of key persons / care recipients; `due` gives the visits coming due, soonest first. */
-export interface CategoryListFilter {
+export interface CategoryListFilter extends QueryOf<'/api/registry/categories'> {
   group: CategoryGroup
-  category?: string
-  under?: number
   due?: 'soon' | 'overdue'
-  q?: string
-  include_retired?: boolean
-  cursor?: number
-  limit?: number
 }
 
 /** Key persons and care recipients (listing), their visits, and the on-time visit statistics. */
 export const categoriesApi = {
-  list: (filter: CategoryListFilter, opts?: Opts) => http.get<CategoryPage>('/registry/categories', { ...opts, query: { ...filter } }),
-  get: (id: number, opts?: Opts) => http.get<CategoryOut>(`/registry/categories/${id}`, opts),
+  list: (filter: CategoryListFilter, opts?: Opts) => send(api.GET('/api/registry/categories', { params: { query: filter } }), opts),
+  get: (id: number, opts?: Opts) => send(api.GET('/api/registry/categories/{category_id}', { params: { path: { category_id: id } } }), opts),
   /** Every category code with its own fields, risk levels and default visit frequency. */
-  specs: () => http.get<CategorySpec[]>('/registry/category-specs'),
-  create: (residentId: number, body: CategoryIn, opts?: Opts) => http.post<CategoryOut>(`/registry/residents/${residentId}/categories`, body, opts),
-  update: (id: number, body: CategoryIn, opts?: Opts) => http.put<CategoryOut>(`/registry/categories/${id}`, body, opts),
-  retire: (id: number, reason: string, opts?: Opts) => http.post<CategoryOut>(`/registry/categories/${id}/retire`, { reason }, opts),
+  specs: () => send(api.GET('/api/registry/category-specs')),
+  create: (residentId: number, body: CategoryIn, opts?: Opts) =>
+    send(api.POST('/api/registry/residents/{resident_id}/categories', { params: { path: { resident_id: residentId } }, body }), opts),
+  update: (id: number, body: CategoryIn, opts?: Opts) =>
+    send(api.PUT('/api/registry/categories/{category_id}', { params: { path: { category_id: id } }, body }), opts),
+  retire: (id: number, reason: string, opts?: Opts) =>
+    send(api.POST('/api/registry/categories/{category_id}/retire', { params: { path: { category_id: id } }, body: { reason } }), opts),
   /** A personal field (a guardian's phone) in full; audited. */
-  reveal: (id: number, field: string, opts?: Opts) => http.post<RevealOut>(`/registry/categories/${id}/reveal`, { field }, opts),
+  reveal: (id: number, field: string, opts?: Opts) =>
+    send(api.POST('/api/registry/categories/{category_id}/reveal', { params: { path: { category_id: id } }, body: { field } }), opts),
   /** 201 for a new visit, 200 with created=false when the same client_id was sent before. */
-  visit: (id: number, body: VisitIn, opts?: Opts) => http.post<VisitCreatedOut>(`/registry/categories/${id}/visits`, body, opts),
-  serviceStats: (group: CategoryGroup, unit?: number | null) => http.get<ServiceStats>('/registry/service-stats', { query: { group, unit } }),
+  visit: (id: number, body: VisitIn, opts?: Opts) =>
+    send(api.POST('/api/registry/categories/{category_id}/visits', { params: { path: { category_id: id } }, body }), opts),
+  serviceStats: (group: CategoryGroup, unit?: number | null) => send(api.GET('/api/registry/service-stats', { params: { query: { group, unit } } })),
 }
 
 /** Imports and comparisons of resident spreadsheets; each job is its uploader's. */
 export const importsApi = {
-  template: () => http.get<Blob>('/registry/imports/template', { responseType: 'blob' }),
+  template: () => send(api.GET('/api/registry/imports/template', { parseAs: 'blob' })),
   /** Upload a file; with `review` the job stops after reading the file's head, for the columns to be confirmed. */
-  start: (file: File, mode: ImportMode, unitId: number | null, review: boolean, opts?: Opts) => {
-    const form = new FormData()
-    form.append('file', file)
-    form.append('mode', mode)
-    form.append('review', String(review))
-    if (unitId !== null) form.append('unit_id', String(unitId))
-    return http.post<ImportJob>('/registry/imports', form, opts)
-  },
+  start: (file: File, mode: ImportMode, unitId: number | null, review: boolean, opts?: Opts) =>
+    send(api.POST('/api/registry/imports', { body: { file, mode, review, unit_id: unitId } }), opts),
   /** The fields a file's columns can go to, with the values to choose from. */
-  fields: () => http.get<ImportField[]>('/registry/imports/fields'),
+  fields: () => send(api.GET('/api/registry/imports/fields')),
   /** Confirm or correct an upload's columns, give values to missing required columns, and start. */
-  confirm: (id: number, body: ImportConfirmIn, opts?: Opts) => http.post<ImportJob>(`/registry/imports/${id}/confirm`, body, opts),
-  list: () => http.get<ImportJob[]>('/registry/imports'),
-  get: (id: number, opts?: Opts) => http.get<ImportJob>(`/registry/imports/${id}`, opts),
-  cancel: (id: number) => http.post<ImportJob>(`/registry/imports/${id}/cancel`),
-  rejects: (id: number) => http.get<Blob>(`/registry/imports/${id}/rejects`, { responseType: 'blob' }),
-  report: (id: number) => http.get<Blob>(`/registry/imports/${id}/report`, { responseType: 'blob' }),
+  confirm: (id: number, body: ImportConfirmIn, opts?: Opts) =>
+    send(api.POST('/api/registry/imports/{job_id}/confirm', { params: { path: { job_id: id } }, body }), opts),
+  list: () => send(api.GET('/api/registry/imports')),
+  get: (id: number, opts?: Opts) => send(api.GET('/api/registry/imports/{job_id}', { params: { path: { job_id: id } } }), opts),
+  cancel: (id: number) => send(api.POST('/api/registry/imports/{job_id}/cancel', { params: { path: { job_id: id } } })),
+  rejects: (id: number) => send(api.GET('/api/registry/imports/{job_id}/rejects', { params: { path: { job_id: id } }, parseAs: 'blob' })),
+  report: (id: number) => send(api.GET('/api/registry/imports/{job_id}/report', { params: { path: { job_id: id } }, parseAs: 'blob' })),
   /** Ask the unit above for the list of a comparison's registered people missing from the file (an export request). */
-  missingList: (id: number, body: MissingListIn, opts?: Opts) => http.post<ExportOut>(`/registry/imports/${id}/missing-list`, body, opts),
+  missingList: (id: number, body: MissingListIn, opts?: Opts) =>
+    send(api.POST('/api/registry/imports/{job_id}/missing-list', { params: { path: { job_id: id } }, body }), opts),
 }
 
 /** Export requests: asked for by one unit, approved or refused by the unit above. */
 export const exportsApi = {
-  request: (body: ExportIn, opts?: Opts) => http.post<ExportOut>('/registry/exports', body, opts),
-  list: (box: 'mine' | 'approve') => http.get<ExportOut[]>('/registry/exports', { query: { box } }),
-  approve: (id: number, note: string, opts?: Opts) => http.post<ExportOut>(`/registry/exports/${id}/approve`, { note }, opts),
-  refuse: (id: number, note: string, opts?: Opts) => http.post<ExportOut>(`/registry/exports/${id}/refuse`, { note }, opts),
-  withdraw: (id: number) => http.post<ExportOut>(`/registry/exports/${id}/withdraw`),
-  file: (id: number) => http.get<Blob>(`/registry/exports/${id}/file`, { responseType: 'blob' }),
+  request: (body: ExportIn, opts?: Opts) => send(api.POST('/api/registry/exports', { body }), opts),
+  list: (box: 'mine' | 'approve') => send(api.GET('/api/registry/exports', { params: { query: { box } } })),
+  approve: (id: number, note: string, opts?: Opts) =>
+    send(api.POST('/api/registry/exports/{request_id}/approve', { params: { path: { request_id: id } }, body: { note } }), opts),
+  refuse: (id: number, note: string, opts?: Opts) =>
+    send(api.POST('/api/registry/exports/{request_id}/refuse', { params: { path: { request_id: id } }, body: { note } }), opts),
+  withdraw: (id: number) => send(api.POST('/api/registry/exports/{request_id}/withdraw', { params: { path: { request_id: id } } })),
+  file: (id: number) => send(api.GET('/api/registry/exports/{request_id}/file', { params: { path: { request_id: id } }, parseAs: 'blob' })),
 }
 
 /** What selects places, in the list and on the map alike. */
-export interface PlaceMapFilter {
-  q?: string
-  category?: string
-  under?: number
-  use?: string
-  missing?: boolean
-  include_retired?: boolean
-}
+export type PlaceMapFilter = QueryOf<'/api/registry/places/{kind}/map'>
 
-export interface PlaceListFilter extends PlaceMapFilter {
-  cursor?: number
-  limit?: number
-}
+export type PlaceListFilter = QueryOf<'/api/registry/places/{kind}'>
 
 /** Compounds, houses, key places, security facilities and organisations: one API for the five kinds. */
 export const placesApi = {
-  specs: () => http.get<PlaceSpec[]>('/registry/place-specs'),
-  list: (kind: PlaceKind, filter: PlaceListFilter, opts?: Opts) => http.get<PlacePage>(`/registry/places/${kind}`, { ...opts, query: { ...filter } }),
+  specs: () => send(api.GET('/api/registry/place-specs')),
+  list: (kind: PlaceKind, filter: PlaceListFilter, opts?: Opts) =>
+    send(api.GET('/api/registry/places/{kind}', { params: { path: { kind }, query: filter } }), opts),
   /** The positions of the places the filter selects (the newest ones when `capped`). */
-  map: (kind: PlaceKind, filter: PlaceMapFilter) => http.get<PlaceMap>(`/registry/places/${kind}/map`, { query: { ...filter } }),
+  map: (kind: PlaceKind, filter: PlaceMapFilter) => send(api.GET('/api/registry/places/{kind}/map', { params: { path: { kind }, query: filter } })),
   /** The grid a position would place a record in (within the caller's capture scope), or none. */
-  grid: (latitude: number, longitude: number) => http.get<PlaceGrid>('/registry/place-grid', { silent: true, query: { latitude, longitude } }),
-  get: (kind: PlaceKind, id: number, opts?: Opts) => http.get<PlaceOut>(`/registry/places/${kind}/${id}`, opts),
-  create: (kind: PlaceKind, body: PlaceIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/${kind}`, body, opts),
-  update: (kind: PlaceKind, id: number, body: PlaceIn, opts?: Opts) => http.put<PlaceOut>(`/registry/places/${kind}/${id}`, body, opts),
-  retire: (kind: PlaceKind, id: number, reason: string, opts?: Opts) => http.post<PlaceOut>(`/registry/places/${kind}/${id}/retire`, { reason }, opts),
-  reveal: (kind: PlaceKind, id: number) => http.post<RevealOut>(`/registry/places/${kind}/${id}/reveal`),
-  inspect: (id: number, body: InspectionIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/facilities/${id}/inspections`, body, opts),
-  addOccupant: (houseId: number, body: OccupantIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/houses/${houseId}/occupants`, body, opts),
+  grid: (latitude: number, longitude: number) => send(api.GET('/api/registry/place-grid', { params: { query: { latitude, longitude } } }), { silent: true }),
+  get: (kind: PlaceKind, id: number, opts?: Opts) =>
+    send(api.GET('/api/registry/places/{kind}/{place_id}', { params: { path: { kind, place_id: id } } }), opts),
+  create: (kind: PlaceKind, body: PlaceIn, opts?: Opts) => send(api.POST('/api/registry/places/{kind}', { params: { path: { kind } }, body }), opts),
+  update: (kind: PlaceKind, id: number, body: PlaceIn, opts?: Opts) =>
+    send(api.PUT('/api/registry/places/{kind}/{place_id}', { params: { path: { kind, place_id: id } }, body }), opts),
+  retire: (kind: PlaceKind, id: number, reason: string, opts?: Opts) =>
+    send(api.POST('/api/registry/places/{kind}/{place_id}/retire', { params: { path: { kind, place_id: id } }, body: { reason } }), opts),
+  reveal: (kind: PlaceKind, id: number) => send(api.POST('/api/registry/places/{kind}/{place_id}/reveal', { params: { path: { kind, place_id: id } } })),
+  inspect: (id: number, body: InspectionIn, opts?: Opts) =>
+    send(api.POST('/api/registry/places/facilities/{place_id}/inspections', { params: { path: { place_id: id } }, body }), opts),
+  addOccupant: (houseId: number, body: OccupantIn, opts?: Opts) =>
+    send(api.POST('/api/registry/places/houses/{place_id}/occupants', { params: { path: { place_id: houseId } }, body }), opts),
   /** The occupant moved out today. */
-  endOccupancy: (houseId: number, occupantId: number) => http.post<PlaceOut>(`/registry/places/houses/${houseId}/occupants/${occupantId}/end`),
-  addMember: (orgId: number, body: MemberIn, opts?: Opts) => http.post<PlaceOut>(`/registry/places/organisations/${orgId}/members`, body, opts),
-  removeMember: (orgId: number, memberId: number) => http.post<PlaceOut>(`/registry/places/organisations/${orgId}/members/${memberId}/remove`),
+  endOccupancy: (houseId: number, occupantId: number) =>
+    send(api.POST('/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end', { params: { path: { place_id: houseId, occupant_id: occupantId } } })),
+  addMember: (orgId: number, body: MemberIn, opts?: Opts) =>
+    send(api.POST('/api/registry/places/organisations/{place_id}/members', { params: { path: { place_id: orgId } }, body }), opts),
+  removeMember: (orgId: number, memberId: number) =>
+    send(api.POST('/api/registry/places/organisations/{place_id}/members/{member_id}/remove', { params: { path: { place_id: orgId, member_id: memberId } } })),
 }

@@ -1,11 +1,11 @@
-import { http, type RequestOptions } from './http'
-import type { CapabilityOut, RoleIn, RoleOut, RoleUpdateIn } from './types'
+import { api, send, type CallOptions } from './http'
+import type { RoleIn, RoleUpdateIn } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
 export const rolesApi = {
-  list: () => http.get<RoleOut[]>('/roles'),
-  capabilities: () => http.get<CapabilityOut[]>('/roles/capabilities'),
-  create: (body: RoleIn, opts?: Opts) => http.post<RoleOut>('/roles', body, opts),
-  update: (id: number, body: RoleUpdateIn, opts?: Opts) => http.patch<RoleOut>(`/roles/${id}`, body, opts),
+  list: () => send(api.GET('/api/roles')),
+  capabilities: () => send(api.GET('/api/roles/capabilities')),
+  create: (body: RoleIn, opts?: Opts) => send(api.POST('/api/roles', { body }), opts),
+  update: (id: number, body: RoleUpdateIn, opts?: Opts) => send(api.PATCH('/api/roles/{role_id}', { params: { path: { role_id: id } }, body }), opts),
 }

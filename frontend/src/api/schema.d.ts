@@ -4483,7 +4483,7 @@ export interface operations {
                      * File
                      * Format: binary
                      */
-                    file: string;
+                    file: Blob;
                 };
             };
         };
@@ -5885,7 +5885,7 @@ export interface operations {
                      * File
                      * Format: binary
                      */
-                    file: string;
+                    file: Blob;
                     /**
                      * Fixed
                      * @default

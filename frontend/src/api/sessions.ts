@@ -1,13 +1,9 @@
-import { http } from './http'
-import type { Paged, SessionOut } from './types'
+import { api, send } from './http'
+import type { QueryOf, SessionOut } from './types'
 
-export interface SessionFilter {
-  user?: number
-  limit?: number
-  offset?: number
-}
+export type SessionFilter = QueryOf<'/api/sessions'>
 
 export const sessionsApi = {
-  list: (filter: SessionFilter) => http.get<Paged<SessionOut>>('/sessions', { query: { ...filter } }),
-  end: (id: SessionOut['id']) => http.post<void>(`/sessions/${id}/end`),
+  list: (filter: SessionFilter) => send(api.GET('/api/sessions', { params: { query: filter } })),
+  end: (id: SessionOut['id']): Promise<void> => send(api.POST('/api/sessions/{session_id}/end', { params: { path: { session_id: id } } })),
 }

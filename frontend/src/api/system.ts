@@ -1,6 +1,5 @@
-import { http } from './http'
-import type { SystemConfig } from './types'
+import { api, send } from './http'
 
 export const systemApi = {
-  config: () => http.get<SystemConfig>('/system/config', { silent: true, noRedirect: true }),
+  config: () => send(api.GET('/api/system/config'), { silent: true, noRedirect: true }),
 }

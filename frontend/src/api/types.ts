@@ -4,9 +4,12 @@
  * Pages and API modules import from this one file. Only the generic page wrapper is written
  * here by hand.
  */
-import type { components } from './schema'
+import type { components, paths } from './schema'
 
 type S = components['schemas']
+
+/** The query parameters of a GET endpoint, as the schema declares them (list filters extend these). */
+export type QueryOf<P extends keyof paths> = NonNullable<paths[P]['get'] extends { parameters: { query?: infer Q } } ? Q : never>
 
 export type UnitLevel = S['Level']
 export type UnitBrief = S['UnitBrief']

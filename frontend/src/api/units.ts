@@ -1,49 +1,32 @@
-import { http, type RequestOptions } from './http'
-import type {
-  DepartmentCreateIn,
-  DepartmentOut,
-  FeatureCollection,
-  Paged,
-  UnitCreateIn,
-  UnitLevel,
-  UnitMoveIn,
-  UnitOut,
-  UnitStats,
-  UserOut,
-} from './types'
+import { api, send, type CallOptions } from './http'
+import type { DepartmentCreateIn, QueryOf, UnitCreateIn, UnitMoveIn } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
-export interface UnitListFilter {
-  q?: string
-  level?: UnitLevel
-  under?: number
-  include_retired?: boolean
-  limit?: number
-  offset?: number
-}
+export type UnitListFilter = QueryOf<'/api/units'>
 
 export const unitsApi = {
-  roots: () => http.get<UnitOut[]>('/units/roots'),
+  roots: () => send(api.GET('/api/units/roots')),
   children: (id: number, includeRetired = false) =>
-    http.get<UnitOut[]>(`/units/${id}/children`, { query: { include_retired: includeRetired || undefined } }),
-  get: (id: number) => http.get<UnitOut>(`/units/${id}`),
-  list: (filter: UnitListFilter) => http.get<Paged<UnitOut>>('/units', { query: { ...filter } }),
-  create: (body: UnitCreateIn, opts?: Opts) => http.post<UnitOut>('/units', body, opts),
-  rename: (id: number, name: string, opts?: Opts) => http.patch<UnitOut>(`/units/${id}`, { name }, opts),
-  move: (id: number, body: UnitMoveIn, opts?: Opts) => http.post<UnitOut>(`/units/${id}/move`, body, opts),
-  retire: (id: number) => http.post<UnitOut>(`/units/${id}/retire`),
-  restore: (id: number) => http.post<UnitOut>(`/units/${id}/restore`),
+    send(api.GET('/api/units/{unit_id}/children', { params: { path: { unit_id: id }, query: { include_retired: includeRetired || undefined } } })),
+  get: (id: number) => send(api.GET('/api/units/{unit_id}', { params: { path: { unit_id: id } } })),
+  list: (filter: UnitListFilter) => send(api.GET('/api/units', { params: { query: filter } })),
+  create: (body: UnitCreateIn, opts?: Opts) => send(api.POST('/api/units', { body }), opts),
+  rename: (id: number, name: string, opts?: Opts) => send(api.PATCH('/api/units/{unit_id}', { params: { path: { unit_id: id } }, body: { name } }), opts),
+  move: (id: number, body: UnitMoveIn, opts?: Opts) => send(api.POST('/api/units/{unit_id}/move', { params: { path: { unit_id: id } }, body }), opts),
+  retire: (id: number) => send(api.POST('/api/units/{unit_id}/retire', { params: { path: { unit_id: id } } })),
+  restore: (id: number) => send(api.POST('/api/units/{unit_id}/restore', { params: { path: { unit_id: id } } })),
   staff: (id: number, page: { limit: number; offset: number }) =>
-    http.get<Paged<UserOut>>(`/units/${id}/staff`, { query: page }),
-  map: (id: number) => http.get<FeatureCollection>(`/units/${id}/map`),
-  stats: (under?: number) => http.get<UnitStats>('/units/stats', { query: { under } }),
+    send(api.GET('/api/units/{unit_id}/staff', { params: { path: { unit_id: id }, query: page } })),
+  map: (id: number) => send(api.GET('/api/units/{unit_id}/map', { params: { path: { unit_id: id } } })),
+  stats: (under?: number) => send(api.GET('/api/units/stats', { params: { query: { under } } })),
 }
 
 export const departmentsApi = {
   list: (unit: number, page: { limit: number; offset: number } = { limit: 100, offset: 0 }) =>
-    http.get<Paged<DepartmentOut>>('/departments', { query: { unit, ...page } }),
-  create: (body: DepartmentCreateIn, opts?: Opts) => http.post<DepartmentOut>('/departments', body, opts),
-  rename: (id: number, name: string, opts?: Opts) => http.patch<DepartmentOut>(`/departments/${id}`, { name }, opts),
-  retire: (id: number) => http.post<DepartmentOut>(`/departments/${id}/retire`),
+    send(api.GET('/api/departments', { params: { query: { unit, ...page } } })),
+  create: (body: DepartmentCreateIn, opts?: Opts) => send(api.POST('/api/departments', { body }), opts),
+  rename: (id: number, name: string, opts?: Opts) =>
+    send(api.PATCH('/api/departments/{department_id}', { params: { path: { department_id: id } }, body: { name } }), opts),
+  retire: (id: number) => send(api.POST('/api/departments/{department_id}/retire', { params: { path: { department_id: id } } })),
 }

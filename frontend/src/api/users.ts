@@ -1,27 +1,20 @@
-import { http, type RequestOptions } from './http'
-import type { GrantsIn, Paged, PhoneOut, UserCreateIn, UserOut, UserUpdateIn } from './types'
+import { api, send, type CallOptions } from './http'
+import type { GrantsIn, QueryOf, UserCreateIn, UserUpdateIn } from './types'
 
-type Opts = Pick<RequestOptions, 'silent'>
+type Opts = Pick<CallOptions, 'silent'>
 
-export interface UserListFilter {
-  unit?: number
-  role?: string
-  q?: string
-  is_active?: boolean
-  limit?: number
-  offset?: number
-}
+export type UserListFilter = QueryOf<'/api/users'>
 
 export const usersApi = {
-  list: (filter: UserListFilter) => http.get<Paged<UserOut>>('/users', { query: { ...filter } }),
-  create: (body: UserCreateIn, opts?: Opts) => http.post<UserOut>('/users', body, opts),
-  update: (id: number, body: UserUpdateIn, opts?: Opts) => http.patch<UserOut>(`/users/${id}`, body, opts),
-  grants: (id: number, body: GrantsIn, opts?: Opts) => http.put<UserOut>(`/users/${id}/grants`, body, opts),
+  list: (filter: UserListFilter) => send(api.GET('/api/users', { params: { query: filter } })),
+  create: (body: UserCreateIn, opts?: Opts) => send(api.POST('/api/users', { body }), opts),
+  update: (id: number, body: UserUpdateIn, opts?: Opts) => send(api.PATCH('/api/users/{user_id}', { params: { path: { user_id: id } }, body }), opts),
+  grants: (id: number, body: GrantsIn, opts?: Opts) => send(api.PUT('/api/users/{user_id}/grants', { params: { path: { user_id: id } }, body }), opts),
   resetPassword: (id: number, newPassword: string, opts?: Opts) =>
-    http.post<void>(`/users/${id}/reset-password`, { new_password: newPassword }, opts),
-  deactivate: (id: number) => http.post<UserOut>(`/users/${id}/deactivate`),
-  activate: (id: number) => http.post<UserOut>(`/users/${id}/activate`),
-  unlock: (id: number) => http.post<UserOut>(`/users/${id}/unlock`),
+    send(api.POST('/api/users/{user_id}/reset-password', { params: { path: { user_id: id } }, body: { new_password: newPassword } }), opts),
+  deactivate: (id: number) => send(api.POST('/api/users/{user_id}/deactivate', { params: { path: { user_id: id } } })),
+  activate: (id: number) => send(api.POST('/api/users/{user_id}/activate', { params: { path: { user_id: id } } })),
+  unlock: (id: number) => send(api.POST('/api/users/{user_id}/unlock', { params: { path: { user_id: id } } })),
   /** Reveals the full number; the server writes an audit record. */
-  phone: (id: number) => http.get<PhoneOut>(`/users/${id}/phone`),
+  phone: (id: number) => send(api.GET('/api/users/{user_id}/phone', { params: { path: { user_id: id } } })),
 }

@@ -5,6 +5,7 @@
  * pages compute from a place (occupants now and before, the months without an inspection, who
  * a member is, the change log in words), so it is tested without a browser.
  */
+import { MAX_LENGTH } from '@/api/limits'
 import type {
   HistoryEntry,
   InspectionMonth,
@@ -56,11 +57,16 @@ export const EXTRA_FIELDS: Readonly<Record<string, ExtraKind>> = {
 export const HOUSE_USES = ['self', 'rental', 'vacant', 'business', 'other'] as const
 export const INSPECTION_RESULTS = ['normal', 'fault', 'repaired'] as const
 export const OCCUPANT_RELATIONS: readonly OccupantRelation[] = ['owner', 'family', 'tenant', 'other']
-/** The longest text of each free field, as the server takes it. */
+/**
+ * The longest text of each free field, as the server takes it: the common fields from the
+ * OpenAPI schema; the kinds' own fields (in `extra`, which the schema leaves open) as the
+ * server's place specs check them.
+ */
 export const TEXT_MAX: Readonly<Record<string, number>> = {
-  name: 100,
-  address: 200,
-  note: 500,
+  name: MAX_LENGTH.PlaceIn.name,
+  address: MAX_LENGTH.PlaceIn.address,
+  note: MAX_LENGTH.PlaceIn.note,
+  contact_phone: MAX_LENGTH.PlaceIn.contact_phone,
   property_company: 100,
   owner_name: 50,
   legal_person: 50,
@@ -293,8 +299,8 @@ export interface MemberFields {
   role: string
 }
 
-export const MEMBER_ROLE_MAX = 30
-export const MEMBER_NAME_MAX = 50
+export const MEMBER_ROLE_MAX = MAX_LENGTH.MemberIn.role
+export const MEMBER_NAME_MAX = MAX_LENGTH.MemberIn.name
 
 export function validateMember(f: MemberFields): Record<string, string> {
   const errors: Record<string, string> = {}

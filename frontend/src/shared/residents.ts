@@ -2,7 +2,8 @@
  * Residents (the registry's people): the kinds, the code tables behind the coded fields, how the search box
  * reads what was typed, and how a change-log entry is shown.
  */
-import type { ResidentHistoryEntry, ResidentKind } from '@/api/types'
+import { MAX_LENGTH } from '@/api/limits'
+import type { ResidentHistoryEntry, ResidentIn, ResidentKind } from '@/api/types'
 import { formatDateTime } from './format'
 import { t, i18n } from './i18n'
 
@@ -53,6 +54,91 @@ export const SUGGESTIONS = {
 
 export function suggestions(field: keyof typeof SUGGESTIONS): string[] {
   return SUGGESTIONS[field].map((k) => t(`residents.suggest.${field}.${k}`))
+}
+
+/**
+ * How each field of the resident form is edited, declared once, in the order and section the
+ * dialog shows them; the dialog, which fields are shown and which are sent are built from it.
+ *   text     a free text, at most the server's maxLength (from the OpenAPI schema)
+ *   code     a value of the field's code table (CODE_TABLES)
+ *   date     a day; `past` ones cannot lie in the future
+ *   choice   one of the field's SUGGESTIONS, picked
+ *   suggest  free text with the field's SUGGESTIONS offered
+ *   idNumber the document number (checked as it is typed when it is a resident ID card)
+ *   unit     the grid or village, picked in the unit tree
+ */
+export type ResidentInput = 'text' | 'code' | 'date' | 'choice' | 'suggest' | 'idNumber' | 'unit'
+
+/** The dialog's sections: the floating and overseas ones show, and are sent, only for their kind. */
+export type ResidentSection = 'basic' | 'household' | 'floating' | 'overseas'
+
+export interface ResidentFieldSpec {
+  name: Exclude<keyof ResidentIn, 'kind' | 'latitude' | 'longitude'>
+  section: ResidentSection
+  input: ResidentInput
+  required?: boolean
+  /** A whole row rather than half of one. */
+  wide?: boolean
+  /** Shown in a monospace font (numbers read digit by digit). */
+  mono?: boolean
+  /** A date that cannot lie in the future. */
+  past?: boolean
+  /** Only for documents other than the resident ID card, whose number gives these. */
+  notIdCard?: boolean
+  /** The code cannot be cleared (it always has a value). */
+  notClearable?: boolean
+  /** An empty half row after it (the next field starts a row). */
+  gapAfter?: boolean
+}
+
+export const RESIDENT_FORM: readonly ResidentFieldSpec[] = [
+  { name: 'name', section: 'basic', input: 'text', required: true },
+  { name: 'former_name', section: 'basic', input: 'text' },
+  { name: 'id_type_code', section: 'basic', input: 'code', required: true, notClearable: true },
+  { name: 'id_number', section: 'basic', input: 'idNumber', required: true, mono: true },
+  { name: 'sex_code', section: 'basic', input: 'code', required: true, notIdCard: true },
+  { name: 'birth_date', section: 'basic', input: 'date', required: true, past: true, notIdCard: true },
+  { name: 'ethnicity_code', section: 'basic', input: 'code' },
+  { name: 'native_place', section: 'basic', input: 'text' },
+  { name: 'marital_code', section: 'basic', input: 'code' },
+  { name: 'political_code', section: 'basic', input: 'code' },
+  { name: 'education_code', section: 'basic', input: 'code' },
+  { name: 'religion_code', section: 'basic', input: 'code' },
+  { name: 'occupation', section: 'basic', input: 'text' },
+  { name: 'phone', section: 'basic', input: 'text', mono: true },
+  { name: 'unit_id', section: 'household', input: 'unit' },
+  { name: 'relation_code', section: 'household', input: 'code' },
+  { name: 'household_address', section: 'household', input: 'text', wide: true },
+  { name: 'current_address', section: 'household', input: 'text', wide: true },
+  { name: 'household_number', section: 'household', input: 'text' },
+  { name: 'permit_type', section: 'floating', input: 'choice' },
+  { name: 'permit_number', section: 'floating', input: 'text' },
+  { name: 'permit_issued_on', section: 'floating', input: 'date' },
+  { name: 'permit_expires_on', section: 'floating', input: 'date' },
+  { name: 'residence_type', section: 'floating', input: 'suggest' },
+  { name: 'reason_for_moving', section: 'floating', input: 'suggest' },
+  { name: 'foreign_name', section: 'overseas', input: 'text' },
+  { name: 'nationality_code', section: 'overseas', input: 'code', required: true },
+  { name: 'purpose', section: 'overseas', input: 'suggest', gapAfter: true },
+  { name: 'arrived_on', section: 'overseas', input: 'date' },
+  { name: 'leaves_on', section: 'overseas', input: 'date' },
+]
+
+export const RESIDENT_SECTIONS: readonly ResidentSection[] = ['basic', 'household', 'floating', 'overseas']
+
+/** Whether a section belongs to a kind (the basic and household ones to all three). */
+export function sectionOfKind(section: ResidentSection, kind: ResidentKind): boolean {
+  return section === 'basic' || section === 'household' || section === kind
+}
+
+/** The longest text a field takes, as the server's schema says (undefined: no limit given). */
+export function residentMaxLength(field: string): number | undefined {
+  return (MAX_LENGTH.ResidentIn as Readonly<Record<string, number>>)[field]
+}
+
+/** The code table of a coded field. */
+export function codeTableOf(field: string): string {
+  return (CODE_TABLES as Readonly<Record<string, string>>)[field] ?? field
 }
 
 /**

@@ -2,11 +2,12 @@
  * State of the case list: the box tabs with their counts, the filters, keyset pages
  * ("load more" follows next_cursor), and the event-category code table for the cascader.
  */
-import { reactive, ref, shallowRef } from 'vue'
+import { ref, shallowRef } from 'vue'
 import { casesApi, type CaseListFilter } from '@/api/cases'
 import { dictionaryApi } from '@/api/dictionary'
 import type { CaseBox, CaseCounts, CaseKind, CaseListItem, CaseStatus, DictItemOut } from '@/api/types'
 import { buildCategoryTree, type CategoryOption } from '@/shared/cases'
+import { useKeysetList } from '../../useKeysetList'
 
 export const BOXES: readonly CaseBox[] = ['todo', 'done', 'mine', 'supervised', 'overdue', 'all']
 export const KINDS: readonly CaseKind[] = ['event', 'task', 'request', 'rectification', 'petition']
@@ -59,15 +60,13 @@ export function toFilter(box: CaseBox, s: CaseSearch, cursor: number | null): Ca
 
 export function useCases(defaultUnder: () => number | null) {
   const box = ref<CaseBox>('todo')
-  const search = reactive<CaseSearch>(emptySearch(defaultUnder()))
-  const rows = ref<CaseListItem[]>([])
-  const nextCursor = ref<number | null>(null)
-  const loading = ref(false)
-  const loadingMore = ref(false)
+  const list = useKeysetList<CaseSearch, CaseListItem>({
+    emptySearch: () => emptySearch(defaultUnder()),
+    fetchPage: (search, cursor) => casesApi.list(toFilter(box.value, search, cursor)),
+  })
   const counts = ref<CaseCounts | null>(null)
   const categoryItems = shallowRef<DictItemOut[]>([])
   const categoryTree = shallowRef<CategoryOption[]>([])
-  let generation = 0
 
   async function loadCategories(): Promise<void> {
     if (categoryItems.value.length) return
@@ -88,37 +87,5 @@ export function useCases(defaultUnder: () => number | null) {
     return counts.value
   }
 
-  /** First page for the current box and filters (a newer call wins over an older one). */
-  async function reload(): Promise<void> {
-    const mine = ++generation
-    loading.value = true
-    try {
-      const page = await casesApi.list(toFilter(box.value, search, null))
-      if (mine !== generation) return
-      rows.value = page.items
-      nextCursor.value = page.next_cursor ?? null
-    } finally {
-      if (mine === generation) loading.value = false
-    }
-  }
-
-  async function loadMore(): Promise<void> {
-    if (nextCursor.value === null) return
-    const mine = generation
-    loadingMore.value = true
-    try {
-      const page = await casesApi.list(toFilter(box.value, search, nextCursor.value))
-      if (mine !== generation) return
-      rows.value = [...rows.value, ...page.items]
-      nextCursor.value = page.next_cursor ?? null
-    } finally {
-      loadingMore.value = false
-    }
-  }
-
-  function reset(): void {
-    Object.assign(search, emptySearch(defaultUnder()))
-  }
-
-  return { box, search, rows, nextCursor, loading, loadingMore, counts, categoryItems, categoryTree, loadCategories, loadCounts, reload, loadMore, reset }
+  return { box, ...list, counts, categoryItems, categoryTree, loadCategories, loadCounts }
 }

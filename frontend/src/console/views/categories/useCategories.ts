@@ -3,9 +3,9 @@
  * and pages. With a due filter the server answers the visits coming due, soonest first, in one
  * page; otherwise newest first with "load more".
  */
-import { reactive, ref } from 'vue'
 import { categoriesApi, type CategoryListFilter } from '@/api/registry'
 import type { CategoryGroup, CategoryRow, CategorySpec } from '@/api/types'
+import { useKeysetList } from '../../useKeysetList'
 
 export const PAGE_SIZE = 20
 /** The due lists come in one page. */
@@ -52,45 +52,8 @@ export function loadCategorySpecs(): Promise<CategorySpec[]> {
 }
 
 export function useCategories(group: () => CategoryGroup, defaultUnder: () => number | null) {
-  const search = reactive<CategorySearch>(emptyCategorySearch(defaultUnder()))
-  const rows = ref<CategoryRow[]>([])
-  const nextCursor = ref<number | null>(null)
-  const loading = ref(false)
-  const loadingMore = ref(false)
-  const loaded = ref(false)
-  let generation = 0
-
-  async function reload(): Promise<void> {
-    const mine = ++generation
-    loading.value = true
-    try {
-      const page = await categoriesApi.list(toCategoryFilter(group(), search, null))
-      if (mine !== generation) return
-      rows.value = page.items
-      nextCursor.value = page.next_cursor ?? null
-      loaded.value = true
-    } finally {
-      if (mine === generation) loading.value = false
-    }
-  }
-
-  async function loadMore(): Promise<void> {
-    if (nextCursor.value === null) return
-    const mine = generation
-    loadingMore.value = true
-    try {
-      const page = await categoriesApi.list(toCategoryFilter(group(), search, nextCursor.value))
-      if (mine !== generation) return
-      rows.value = [...rows.value, ...page.items]
-      nextCursor.value = page.next_cursor ?? null
-    } finally {
-      loadingMore.value = false
-    }
-  }
-
-  function reset(): void {
-    Object.assign(search, emptyCategorySearch(defaultUnder()))
-  }
-
-  return { search, rows, nextCursor, loading, loadingMore, loaded, reload, loadMore, reset }
+  return useKeysetList<CategorySearch, CategoryRow>({
+    emptySearch: () => emptyCategorySearch(defaultUnder()),
+    fetchPage: (search, cursor) => categoriesApi.list(toCategoryFilter(group(), search, cursor)),
+  })
 }

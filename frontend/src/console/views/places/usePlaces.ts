@@ -3,10 +3,11 @@
  * facilities not inspected this month, retired too), keyset pages ("load more"), and the same
  * filters on a map (the newest places with a position, the server says when there are more).
  */
-import { reactive, ref, shallowRef } from 'vue'
+import { ref, shallowRef } from 'vue'
 import { placesApi, type PlaceListFilter, type PlaceMapFilter } from '@/api/registry'
 import { unitsApi } from '@/api/units'
 import type { FeatureCollection, PlaceKind, PlaceMap, PlaceOut, PlaceSpec } from '@/api/types'
+import { useKeysetList } from '../../useKeysetList'
 
 export const PAGE_SIZE = 20
 
@@ -61,47 +62,15 @@ export async function specOf(kind: PlaceKind): Promise<PlaceSpec | null> {
 }
 
 export function usePlaces(kind: () => PlaceKind, defaultUnder: () => number | null) {
-  const search = reactive<PlaceSearch>(emptySearch(defaultUnder()))
-  const rows = ref<PlaceOut[]>([])
-  const nextCursor = ref<number | null>(null)
-  const loading = ref(false)
-  const loadingMore = ref(false)
-  /** The first page was answered at least once (so an empty table means "none found"). */
-  const loaded = ref(false)
   const spec = shallowRef<PlaceSpec | null>(null)
-  let generation = 0
+  const list = useKeysetList<PlaceSearch, PlaceOut>({
+    emptySearch: () => emptySearch(defaultUnder()),
+    fetchPage: (search, cursor) => placesApi.list(kind(), toListFilter(kind(), search, spec.value, cursor)),
+  })
+  const search = list.search
 
   async function loadSpec(): Promise<void> {
     spec.value = await specOf(kind())
-  }
-
-  /** First page for the current filters (a newer call wins over an older one). */
-  async function reload(): Promise<void> {
-    const mine = ++generation
-    loading.value = true
-    try {
-      const page = await placesApi.list(kind(), toListFilter(kind(), search, spec.value, null))
-      if (mine !== generation) return
-      rows.value = page.items
-      nextCursor.value = page.next_cursor ?? null
-      loaded.value = true
-    } finally {
-      if (mine === generation) loading.value = false
-    }
-  }
-
-  async function loadMore(): Promise<void> {
-    if (nextCursor.value === null) return
-    const mine = generation
-    loadingMore.value = true
-    try {
-      const page = await placesApi.list(kind(), toListFilter(kind(), search, spec.value, nextCursor.value))
-      if (mine !== generation) return
-      rows.value = [...rows.value, ...page.items]
-      nextCursor.value = page.next_cursor ?? null
-    } finally {
-      loadingMore.value = false
-    }
   }
 
   // ---- the map ----
@@ -139,9 +108,5 @@ export function usePlaces(kind: () => PlaceKind, defaultUnder: () => number | nu
     }
   }
 
-  function reset(): void {
-    Object.assign(search, emptySearch(defaultUnder()))
-  }
-
-  return { search, rows, nextCursor, loading, loadingMore, loaded, spec, loadSpec, reload, loadMore, reset, map, mapLoading, boundaries, loadMap }
+  return { ...list, spec, loadSpec, map, mapLoading, boundaries, loadMap }
 }

@@ -16,47 +16,20 @@ import type { ResidentIn, ResidentKind, ResidentOut, UnitBrief } from '@/api/typ
 import { normalizeIdNumber, parseIdNumber } from '@/shared/idcard'
 import { t } from '@/shared/i18n'
 import { isMasked } from '@/shared/mask'
-import { ID_CARD } from '@/shared/residents'
+import { ID_CARD, RESIDENT_FORM, sectionOfKind } from '@/shared/residents'
 import { saveForm } from '../../saveForm'
 
-/** What the form edits, named as the API names it so server errors find their field. */
-export interface ResidentFields {
-  kind: ResidentKind
-  name: string
-  former_name: string
-  id_type_code: string
-  id_number: string
-  sex_code: string
-  /** `YYYY-MM-DD` or empty; the same for every date below. */
-  birth_date: string
-  ethnicity_code: string
-  native_place: string
-  marital_code: string
-  political_code: string
-  education_code: string
-  religion_code: string
-  occupation: string
-  phone: string
-  unit_id: number | null
-  household_address: string
-  current_address: string
-  household_number: string
-  relation_code: string
-  permit_type: string
-  permit_number: string
-  permit_issued_on: string
-  permit_expires_on: string
-  residence_type: string
-  reason_for_moving: string
-  foreign_name: string
-  nationality_code: string
-  purpose: string
-  arrived_on: string
-  leaves_on: string
-  /** Not edited here; kept so an edit does not drop a position set elsewhere. */
-  latitude: number | null
-  longitude: number | null
-}
+type FormValue<K extends keyof ResidentIn> = K extends 'kind' ? ResidentKind : K extends 'unit_id' | 'latitude' | 'longitude' ? number | null : string
+
+/**
+ * What the form edits: every field of ResidentIn, named as the API names it so server errors find
+ * their field. Texts, codes and dates (`YYYY-MM-DD`) are strings, empty when not filled in. The
+ * position is not edited here; it is kept so an edit does not drop a position set elsewhere.
+ */
+export type ResidentFields = { [K in keyof ResidentIn]-?: FormValue<K> }
+
+/** The fields of RESIDENT_FORM held as text (all but the unit). */
+const TEXT_FIELDS = RESIDENT_FORM.filter((f) => f.input !== 'unit').map((f) => f.name)
 
 export interface ResidentFormState extends ResidentFields {
   visible: boolean
@@ -69,160 +42,51 @@ export interface ResidentFormState extends ResidentFields {
 }
 
 export function blankFields(kind: ResidentKind = 'registered', unitId: number | null = null): ResidentFields {
-  return {
-    kind,
-    name: '',
-    former_name: '',
-    id_type_code: ID_CARD,
-    id_number: '',
-    sex_code: '',
-    birth_date: '',
-    ethnicity_code: '',
-    native_place: '',
-    marital_code: '',
-    political_code: '',
-    education_code: '',
-    religion_code: '',
-    occupation: '',
-    phone: '',
-    unit_id: unitId,
-    household_address: '',
-    current_address: '',
-    household_number: '',
-    relation_code: '',
-    permit_type: '',
-    permit_number: '',
-    permit_issued_on: '',
-    permit_expires_on: '',
-    residence_type: '',
-    reason_for_moving: '',
-    foreign_name: '',
-    nationality_code: '',
-    purpose: '',
-    arrived_on: '',
-    leaves_on: '',
-    latitude: null,
-    longitude: null,
-  }
+  const text = Object.fromEntries(TEXT_FIELDS.map((name) => [name, '']))
+  return { ...text, kind, id_type_code: ID_CARD, unit_id: unitId, latitude: null, longitude: null } as ResidentFields
 }
 
 /** The form filled from a resident; the sealed numbers as their masks (sent back = unchanged). */
 export function fieldsFrom(r: ResidentOut): ResidentFields {
-  const last = r.place[r.place.length - 1]
+  const stored = r as unknown as Readonly<Record<string, unknown>>
+  const text = Object.fromEntries(TEXT_FIELDS.map((name) => [name, stored[name] ?? '']))
   return {
+    ...text,
     kind: r.kind,
-    name: r.name,
-    former_name: r.former_name,
     id_type_code: r.id_type_code || ID_CARD,
     id_number: r.id_number_mask,
-    sex_code: r.sex_code,
-    birth_date: r.birth_date ?? '',
-    ethnicity_code: r.ethnicity_code,
-    native_place: r.native_place,
-    marital_code: r.marital_code,
-    political_code: r.political_code,
-    education_code: r.education_code,
-    religion_code: r.religion_code,
-    occupation: r.occupation,
     phone: r.phone_mask,
-    unit_id: last?.id ?? null,
-    household_address: r.household_address,
-    current_address: r.current_address,
-    household_number: r.household_number,
-    relation_code: r.relation_code,
-    permit_type: r.permit_type,
-    permit_number: r.permit_number,
-    permit_issued_on: r.permit_issued_on ?? '',
-    permit_expires_on: r.permit_expires_on ?? '',
-    residence_type: r.residence_type,
-    reason_for_moving: r.reason_for_moving,
-    foreign_name: r.foreign_name,
-    nationality_code: r.nationality_code,
-    purpose: r.purpose,
-    arrived_on: r.arrived_on ?? '',
-    leaves_on: r.leaves_on ?? '',
+    unit_id: r.place[r.place.length - 1]?.id ?? null,
     latitude: r.latitude,
     longitude: r.longitude,
-  }
+  } as ResidentFields
 }
-
-const orNull = (s: string): string | null => (s ? s : null)
 
 /**
  * The request body. Sex and birth date are left to the server when the document is a resident
  * ID card, code 111 (it reads them from the number); the floating and overseas fields go only
- * with their kind.
+ * with their kind (empty otherwise). Texts are trimmed, empty dates sent as null.
  */
 export function buildResidentBody(f: ResidentFields): ResidentIn {
   const idCard = f.id_type_code === ID_CARD
-  const idNumber = isMasked(f.id_number) ? f.id_number.trim() : idCard ? normalizeIdNumber(f.id_number) : f.id_number.trim()
-  const floating = f.kind === 'floating'
-  const overseas = f.kind === 'overseas'
-  const text = (s: string, keep = true): string => (keep ? s.trim() : '')
-  const day = (s: string, keep = true): string | null => (keep ? orNull(s) : null)
-  return {
-    kind: f.kind,
-    name: text(f.name),
-    former_name: text(f.former_name),
-    id_type_code: f.id_type_code,
-    id_number: idNumber,
-    sex_code: idCard ? '' : f.sex_code,
-    birth_date: idCard ? null : orNull(f.birth_date),
-    ethnicity_code: f.ethnicity_code,
-    native_place: text(f.native_place),
-    marital_code: f.marital_code,
-    political_code: f.political_code,
-    education_code: f.education_code,
-    religion_code: f.religion_code,
-    occupation: text(f.occupation),
-    phone: text(f.phone),
-    unit_id: f.unit_id,
-    household_address: text(f.household_address),
-    current_address: text(f.current_address),
-    household_number: text(f.household_number),
-    relation_code: f.relation_code,
-    permit_type: text(f.permit_type, floating),
-    permit_number: text(f.permit_number, floating),
-    permit_issued_on: day(f.permit_issued_on, floating),
-    permit_expires_on: day(f.permit_expires_on, floating),
-    residence_type: text(f.residence_type, floating),
-    reason_for_moving: text(f.reason_for_moving, floating),
-    foreign_name: text(f.foreign_name, overseas),
-    nationality_code: overseas ? f.nationality_code : '',
-    purpose: text(f.purpose, overseas),
-    arrived_on: day(f.arrived_on, overseas),
-    leaves_on: day(f.leaves_on, overseas),
-    latitude: f.latitude,
-    longitude: f.longitude,
+  const body: Record<string, unknown> = { kind: f.kind, unit_id: f.unit_id, latitude: f.latitude, longitude: f.longitude }
+  for (const spec of RESIDENT_FORM) {
+    if (spec.input === 'unit') continue
+    const keep = sectionOfKind(spec.section, f.kind) && !(spec.notIdCard && idCard)
+    const v = f[spec.name] as string
+    if (spec.input === 'date') body[spec.name] = keep && v ? v : null
+    else if (spec.input === 'code') body[spec.name] = keep ? v : ''
+    else if (spec.input === 'idNumber') body[spec.name] = isMasked(v) || !idCard ? v.trim() : normalizeIdNumber(v)
+    else body[spec.name] = keep ? v.trim() : ''
   }
+  return body as ResidentIn
 }
 
 /** The form's fields on screen for this kind and ID type (errors for others are shown as a message). */
 export function visibleFields(f: Pick<ResidentFields, 'kind' | 'id_type_code'>): Set<string> {
-  const names = [
-    'kind',
-    'name',
-    'former_name',
-    'id_type_code',
-    'id_number',
-    'ethnicity_code',
-    'native_place',
-    'marital_code',
-    'political_code',
-    'education_code',
-    'religion_code',
-    'occupation',
-    'phone',
-    'unit_id',
-    'household_address',
-    'current_address',
-    'household_number',
-    'relation_code',
-  ]
-  if (f.id_type_code !== ID_CARD) names.push('sex_code', 'birth_date')
-  if (f.kind === 'floating') names.push('permit_type', 'permit_number', 'permit_issued_on', 'permit_expires_on', 'residence_type', 'reason_for_moving')
-  if (f.kind === 'overseas') names.push('foreign_name', 'nationality_code', 'purpose', 'arrived_on', 'leaves_on')
-  return new Set(names)
+  const idCard = f.id_type_code === ID_CARD
+  const shown = RESIDENT_FORM.filter((spec) => sectionOfKind(spec.section, f.kind) && !(spec.notIdCard && idCard))
+  return new Set(['kind', ...shown.map((spec) => spec.name)])
 }
 
 const PHONE = /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/
