@@ -88,3 +88,14 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     message = "数据已被他人修改，请刷新后重试"
+
+
+def required_text(value: str | None, *, field: str, limit: int, what: str = "名称") -> str:
+    """`value` trimmed, refused when empty (`required`) or longer than `limit` characters
+    (`too_long`): the check of a name or label typed into a form."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput.field(field, f"{what}不能为空", code="required")
+    if len(text) > limit:
+        raise InvalidInput.field(field, f"{what}不能超过{limit}个字", code="too_long")
+    return text

@@ -10,7 +10,7 @@ from django.db.models import Max
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.cache import ProcessCache
-from zongzhi.core.errors import Conflict, InvalidInput, NotFound
+from zongzhi.core.errors import Conflict, InvalidInput, NotFound, required_text
 from zongzhi.units.models import User
 
 from .models import CodeItem, CodeTable
@@ -93,15 +93,6 @@ def retired_codes(table_code: str) -> frozenset[str]:
     return RETIRED.get(table_code)
 
 
-def _clean_label(label: str) -> str:
-    label = (label or "").strip()
-    if not label:
-        raise InvalidInput.field("label", "名称不能为空", code="required")
-    if len(label) > 100:
-        raise InvalidInput.field("label", "名称不能超过100个字", code="too_long")
-    return label
-
-
 @transaction.atomic
 def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, parent_code: str | None) -> CodeItem:
     """Add a local code (本地扩展代码) to a table."""
@@ -120,7 +111,12 @@ def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, pare
             raise InvalidInput.field("parent_code", "上级代码不存在", code="code_unknown")
     top = CodeItem.objects.filter(table=table).aggregate(m=Max("sort"))["m"] or 0
     item = CodeItem.objects.create(
-        table=table, code=code, label=_clean_label(label), parent=parent, sort=top + 10, is_local=True
+        table=table,
+        code=code,
+        label=required_text(label, field="label", limit=100),
+        parent=parent,
+        sort=top + 10,
+        is_local=True,
     )
     _forget_labels()
     record_event("dictionary.item_added", obj=item, detail={"table": table.code})
@@ -131,7 +127,7 @@ def add_item(*, acting_user: User, table: CodeTable, code: str, label: str, pare
 def update_item(*, acting_user: User, item: CodeItem, label: str | None, sort: int | None) -> CodeItem:
     require_cap(acting_user, "dictionary.manage")
     if label is not None:
-        item.label = _clean_label(label)
+        item.label = required_text(label, field="label", limit=100)
     if sort is not None:
         item.sort = sort
     item.save()

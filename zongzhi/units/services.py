@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import Conflict, InvalidInput, NotFound
+from zongzhi.core.errors import Conflict, InvalidInput, NotFound, required_text
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import path_upper_bound, path_within, require_capture, scoped_models
 
@@ -91,12 +91,7 @@ def create_unit(
 
 
 def clean_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput.field("name", "名称不能为空", code="required")
-    if len(name) > 100:
-        raise InvalidInput.field("name", "名称不能超过100个字", code="too_long")
-    return name
+    return required_text(name, field="name", limit=100)
 
 
 @transaction.atomic
