@@ -20,7 +20,7 @@ from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
-from . import services, stats
+from . import actions, services, stats
 from .attachments import store_upload
 from .models import Attachment, Case, CaseAction, DeadlineRule, Kind
 from .models import Status as CaseStatus
@@ -164,7 +164,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
                 {
                     "id": a.pk,
                     "action": a.action,
-                    "action_label": services.ACTION_LABELS.get(a.action, a.action),
+                    "action_label": actions.ACTION_LABELS.get(a.action, a.action),
                     "actor_name": a.actor_name,
                     "actor_unit": a.actor_unit.name if a.actor_unit else None,
                     "from_status": a.from_status,
@@ -177,7 +177,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
                 }
                 for a in timeline
             ],
-            "allowed_actions": services.allowed_actions(case, user),
+            "allowed_actions": actions.allowed_actions(case, user),
         }
     )
     return row
@@ -225,7 +225,7 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
     row.update(
         occurred_at=case.occurred_at,
         people_count=case.people_count,
-        allowed_actions=services.allowed_actions(case, user),
+        allowed_actions=actions.allowed_actions(case, user),
     )
     return Status(201 if created else 200, {"created": created, "case": row})
 
@@ -383,7 +383,7 @@ def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn) -> d
     user = acting(request)
     _get_case(user, case_id)
     unit, dept = _target(user, payload.target_unit_id, payload.target_department_id)
-    inp = services.ActionInput(
+    inp = actions.ActionInput(
         comment=payload.comment,
         target_unit=unit,
         target_department=dept,
@@ -393,7 +393,7 @@ def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn) -> d
         result=payload.result,
         attachment_ids=payload.attachment_ids,
     )
-    case = services.act(acting_user=user, case_id=case_id, action=action, version=payload.version, inp=inp)
+    case = actions.act(acting_user=user, case_id=case_id, action=action, version=payload.version, inp=inp)
     return _detail(_get_case(user, case.pk), user)
 
 

@@ -17,8 +17,8 @@ from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
 from zongzhi.core.access import acting
+from zongzhi.core.db import atomic_writes
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
-from zongzhi.core.fastinsert import one_round_trip
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import get_visible, path_within, subtree_q, subtree_sql
@@ -142,7 +142,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     limit = max(1, min(filters.limit, 100))
     # A search by number writes its audit entry first: on PostgreSQL the entry travels with
     # the search's query, one round trip for both (written only if the search runs).
-    with one_round_trip():
+    with atomic_writes():
         rows = _search(user, filters, text, root, limit)
     units = _unit_names({r.path for r in rows})
     today = timezone.localdate()
