@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
+import contextlib
 import re
 from dataclasses import fields
 from datetime import date, timedelta
@@ -142,7 +143,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     limit = max(1, min(filters.limit, 100))
     # A search by number writes its audit entry first: on PostgreSQL the entry travels with
     # the search's query, one round trip for both (written only if the search runs).
-    with atomic_writes():
+    with atomic_writes() if text[:1].isdigit() else contextlib.nullcontext():  # numbers start with a digit
         rows = _search(user, filters, text, root, limit)
     units = _unit_names({r.path for r in rows})
     today = timezone.localdate()
