@@ -126,8 +126,8 @@ def _create(user: User, data: NewCase) -> Case:
 
     Every report reads what it needs first and then writes: the case, its creation record,
     its first timeline step, the `case.created` event and the holder's notice. On PostgreSQL
-    those writes go in one round trip with the transaction's end (psycopg's pipeline), so a
-    report costs the login check, the grid's path, the case's id and its writes.
+    those writes are pipelined (their answers collected in one round trip, then COMMIT), so a
+    report costs the login check, the grid's path, the case's id, its writes and COMMIT.
     """
     with atomic_writes():
         return _check_and_write(user, data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -161,7 +162,7 @@ def deliver_notices(batch: int = 2000) -> int:
 
 
 def _send_later(phones: list[str], text: str) -> None:
-    transaction.on_commit(lambda: send_sms_task.delay(phones, text))
+    transaction.on_commit(partial(send_sms_task.delay, phones, text))
 
 
 def unread_count(user: User) -> int:
