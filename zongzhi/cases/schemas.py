@@ -80,8 +80,8 @@ class HolderOut(OutSchema):
 
 # One row of the case lists, also the head of a case's page and of a report's answer. Its
 # fields are the list query's columns (`api.LIST_COLUMNS`): the case's own columns, the names in
-# `JOINED` (read through a join: the first of those set), and the labels in `LABELS` (added
-# here from the code they name, not read). (A comment, not a docstring: that would change the
+# `JOINED` (the first set of the values read through those joins), and the labels in `LABELS`
+# (added here from the code they name, not read). (A comment, not a docstring: that would change the
 # API's schema.)
 class CaseListOut(OutSchema):
     JOINED: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -117,8 +117,11 @@ class CaseListOut(OutSchema):
 
     @model_validator(mode="before")
     @classmethod
-    def _add_labels(cls, row: Any) -> Any:
+    def _derive(cls, row: Any) -> Any:
+        """The joined names and the labels, from a row of the list query's values."""
         if isinstance(row, dict) and "kind_label" not in row:
+            for name, paths in cls.JOINED.items():
+                row[name] = next((row[p] for p in paths if row[p]), None)
             categories = labels("event_category")
             row["kind_label"] = _KIND_LABELS.get(row["kind"], row["kind"])
             row["category_label"] = categories.get(row["category_code"], "")
