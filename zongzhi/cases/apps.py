@@ -21,7 +21,7 @@ class CasesConfig(AppConfig):
         from zongzhi.audit.services import ACTION_LABELS
 
         from . import tasks  # noqa: F401  (registers the periodic sweep with Celery, also in process)
-        from .services import ACTION_LABELS as CASE_ACTIONS
+        from .actions import ACTION_LABELS as CASE_ACTIONS
 
         ACTION_LABELS.update({f"case.{code}": f"办件{label}" for code, label in CASE_ACTIONS.items()})
         TODO_PROVIDERS.append(todo_count)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from zongzhi.core.outputs import OutSchema
+from zongzhi.dictionary.services import labels
 from zongzhi.units.schemas import UnitBrief
 
 from .models import Kind, Status, Urgency
@@ -76,7 +78,22 @@ class HolderOut(OutSchema):
     department: str | None
 
 
+# One row of the case lists, also the head of a case's page and of a report's answer. Its
+# fields are the list query's columns (`api.LIST_COLUMNS`): the case's own columns, the names in
+# `JOINED` (the first set of the values read through those joins), and the labels in `LABELS`
+# (added here from the code they name, not read). (A comment, not a docstring: that would change the
+# API's schema.)
 class CaseListOut(OutSchema):
+    JOINED: ClassVar[dict[str, tuple[str, ...]]] = {
+        "holder_name": ("holder_department__name", "holder_unit__name"),
+        "initiator_name": ("initiator_department__name", "initiator_unit__name"),
+    }
+    LABELS: ClassVar[dict[str, str]] = {
+        "kind_label": "kind",
+        "category_label": "category_code",
+        "status_label": "status",
+    }
+
     id: int
     number: str | None
     kind: Kind
@@ -97,6 +114,23 @@ class CaseListOut(OutSchema):
     due_at: datetime | None
     created_at: datetime
     version: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, row: Any) -> Any:
+        """The joined names and the labels, from a row of the list query's values."""
+        if isinstance(row, dict) and "kind_label" not in row:
+            for name, paths in cls.JOINED.items():
+                row[name] = next((row[p] for p in paths if row[p]), None)
+            categories = labels("event_category")
+            row["kind_label"] = _KIND_LABELS.get(row["kind"], row["kind"])
+            row["category_label"] = categories.get(row["category_code"], "")
+            row["status_label"] = _STATUS_LABELS.get(row["status"], row["status"])
+        return row
+
+
+_KIND_LABELS: dict[str, str] = dict(Kind.choices)
+_STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 
 class TimelineOut(OutSchema):

@@ -1,96 +1,36 @@
-"""The case engine: creating cases and every action on them.
+"""The case engine's services: creating cases, the to-do count, the deadline rules.
 
-One state machine serves every kind. `allowed_actions` is the single place that decides what
-a user may do to a case (the UI shows exactly that list); `act` re-checks it under a row lock
-and a version check, so of two people acting at once exactly one succeeds.
+What can be done to a case once it exists is the state machine in `actions.py`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_created, record_event
+from zongzhi.core.db import atomic_writes
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
-from zongzhi.core.fastinsert import Inserter, one_round_trip
-from zongzhi.core.scope import path_within
+from zongzhi.core.fastinsert import Inserter
 from zongzhi.dictionary.services import require_active_code
 from zongzhi.units.geo import locate_grid_path
 from zongzhi.units.models import Department, Unit, User
 
-from . import kinds, rules
+from . import kinds, queries, rules
+from .actions import require_below, timeline_step
 from .attachments import attach
-from .models import OPEN_STATUSES, Case, CaseAction, CaseParty, Kind, Status, Supervision, Urgency
-
-ACTION_LABELS: dict[str, str] = {
-    "report": "上报事件",
-    "create": "发起",
-    "approve": "同意录入",
-    "disapprove": "不同意录入",
-    "accept": "受理",
-    "return": "退回",
-    "resubmit": "重新提交",
-    "dispatch": "分流交办",
-    "escalate": "上报上级",
-    "progress": "办理",
-    "request_extension": "申请延期",
-    "approve_extension": "批准延期",
-    "reject_extension": "不批准延期",
-    "complete": "办结",
-    "confirm": "确认办结",
-    "reject": "驳回",
-    "supervise": "督办",
-    "follow_up": "回访",
-    "archive": "归档",
-    "cancel": "撤销",
-    "overdue_yellow": "超期黄牌",
-    "overdue_red": "超期红牌",
-}
-SATISFACTION = ("满意", "基本满意", "不满意")
+from .models import Case, CaseParty, Kind, Status, Urgency
+from .notices import tell_holder
 
 
-# --- who is who on a case ----------------------------------------------------------------------
-def _holds(user: User, case: Case) -> bool:
-    if case.holder_department_id:
-        return user.department_id == case.holder_department_id
-    return user.department_id is None and user.unit_id == case.holder_unit_id
-
-
-def _initiates(user: User, case: Case) -> bool:
-    if case.initiator_department_id:
-        return user.department_id == case.initiator_department_id
-    return user.department_id is None and user.unit_id == case.initiator_unit_id
-
-
-def _holder_path(case: Case) -> str:
-    if case.holder_department_id and case.holder_department is not None:
-        return str(case.holder_department.path)
-    return str(case.holder_unit.path)
-
-
-def _is_above_holder(user: User, case: Case) -> bool:
-    """The user's unit is above the holder (a department counts as under its own unit)."""
-    if user.unit is None or user.department_id:
-        return False
-    mine, theirs = user.unit.path, _holder_path(case)
-    if case.holder_department_id:
-        return theirs.startswith(mine)
-    return theirs.startswith(mine) and theirs != mine
-
-
-def _extension_approver(case: Case) -> Unit | None:
-    if case.holder_department_id and case.holder_department is not None:
-        return case.holder_department.unit
-    return case.holder_unit.parent
-
-
+# --- creating ----------------------------------------------------------------------------------
 def office_of(unit: Unit) -> Unit:
     """The office that handles what happens in a unit: a grid's village, else the unit itself."""
     if unit.level == "grid" and unit.parent is not None:
@@ -98,58 +38,6 @@ def office_of(unit: Unit) -> Unit:
     return unit
 
 
-def allowed_actions(case: Case, user: User) -> list[str]:
-    """Everything this user may do to this case now, from (state, holder, actor's unit, role)."""
-    out: list[str] = []
-    if not user.is_active:
-        return out
-    handle = user.has_cap("cases.handle")
-    holds = handle and _holds(user, case)
-    initiates = handle and _initiates(user, case)
-    s = case.status
-    if holds and s == Status.AWAITING_APPROVAL:
-        out += ["approve", "disapprove"]
-    if holds and s == Status.PENDING:
-        out.append("accept")
-        if case.sender_unit_id:
-            out.append("return")
-        if case.holder_department_id is None and case.holder_unit.parent_id:
-            out.append("escalate")
-    if holds and s == Status.IN_PROGRESS:
-        out += ["progress"]
-        if case.holder_department_id is None:
-            out.append("dispatch")
-            if case.holder_unit.parent_id:
-                out.append("escalate")
-        if case.extension_days is None and case.due_at is not None:
-            out.append("request_extension")
-        out.append("complete")
-        if case.sender_unit_id:
-            out.append("return")
-    if initiates and s == Status.AWAITING_CONFIRMATION:
-        out += ["confirm", "reject"]
-    if initiates and s == Status.RETURNED:
-        out += ["resubmit", "cancel"]
-    if initiates and s == Status.PENDING and not holds:
-        out.append("cancel")
-    if initiates and s == Status.COMPLETED:
-        if not case.satisfaction:
-            out.append("follow_up")
-        out.append("archive")
-    if (
-        handle
-        and case.extension_days is not None
-        and s == Status.IN_PROGRESS
-        and user.department_id is None
-        and user.unit_id == getattr(_extension_approver(case), "pk", None)
-    ):
-        out += ["approve_extension", "reject_extension"]
-    if user.has_cap("cases.supervise") and s in OPEN_STATUSES and _is_above_holder(user, case):
-        out.append("supervise")
-    return out
-
-
-# --- creating ----------------------------------------------------------------------------------
 @dataclass
 class NewCase:
     kind: str
@@ -213,21 +101,6 @@ def _place(user: User, data: NewCase, office: Unit) -> tuple[str, bool]:
     return (user.unit.path if user.unit else office.path), False
 
 
-def _require_below(user: User, unit: Unit | None, department: Department | None) -> tuple[Unit, Department | None]:
-    """A target for tasks and notices: a unit below the sender's, or a department there."""
-    mine = user.unit
-    assert mine is not None
-    if department is not None:
-        if department.is_retired or not path_within(department.path, [mine.path]):
-            raise InvalidInput.field("target_department_id", "只能向本级或下级的成员单位交办", code="target_invalid")
-        return department.unit, department
-    if unit is None:
-        raise InvalidInput.field("target_unit_id", "请选择承办单位", code="target_required")
-    if unit.is_retired or unit.pk == mine.pk or not path_within(unit.path, [mine.path]):
-        raise InvalidInput.field("target_unit_id", "只能向下级单位或网格分派", code="target_invalid")
-    return unit, None
-
-
 def create_case(*, acting_user: User, data: NewCase) -> tuple[Case, bool]:
     """Report an event or start a task, request, notice or petition. Returns (case, created).
 
@@ -249,24 +122,14 @@ def create_case(*, acting_user: User, data: NewCase) -> tuple[Case, bool]:
 
 
 def _create(user: User, data: NewCase) -> Case:
-    """Check and write a new case.
+    """Check and write a new case, in one transaction (`core.db.atomic_writes`).
 
     Every report reads what it needs first and then writes: the case, its creation record,
     its first timeline step, the `case.created` event and the holder's notice. On PostgreSQL
-    those writes wait and go in one message (`one_round_trip`): outside a transaction that
-    message is one implicit transaction, so a report costs two round trips after the
-    login check and the grid's path (its id, its writes) instead of nine with BEGIN and COMMIT. A report whose
-    notices are written at once (no broker), or made inside a caller's transaction, runs in a
-    transaction of its own; so does one with attachments, which are taken under a lock and
-    tied to the first step by its id.
+    those writes are pipelined (their answers collected in one round trip, then COMMIT), so a
+    report costs the login check, the grid's path, the case's id, its writes and COMMIT.
     """
-    if data.attachment_ids:
-        with transaction.atomic():
-            return _check_and_write(user, data)
-    single_message = (
-        connection.vendor == "postgresql" and not connection.in_atomic_block and not settings.CELERY_TASK_ALWAYS_EAGER
-    )
-    with contextlib.nullcontext() if single_message else transaction.atomic(), one_round_trip():
+    with atomic_writes():
         return _check_and_write(user, data)
 
 
@@ -333,7 +196,7 @@ def _check_and_write(user: User, data: NewCase) -> Case:
             raise InvalidInput.field("due_date", "请填写完成时限", code="required")
         if data.due_date < timezone.localdate():
             raise InvalidInput.field("due_date", "完成时限不能早于今天", code="due_in_past")
-        holder, dept = _require_below(user, data.target_unit, data.target_department)
+        holder, dept = require_below(user, data.target_unit, data.target_department)
         case.holder_unit, case.holder_department = holder, dept
         case.path = dept.path if dept is not None else holder.path
         case.status = Status.PENDING
@@ -372,279 +235,25 @@ def _check_and_write(user: User, data: NewCase) -> Case:
             case.due_at = case.final_due_at
     elif case.status == Status.IN_PROGRESS:
         case.due_at = rules.deadline(case, "handle", now)
-    if connection.vendor == "postgresql":
-        # The id first, so the number goes in with the row: writing it afterwards would write
-        # every index of the table a second time (an UPDATE of an indexed column).
-        with connection.cursor() as cursor:
-            cursor.execute(_NEXT_CASE_ID)
-            case.pk = cursor.fetchone()[0]
-        case.number = _case_number(case, now)
-        _insert_case.insert(case)
-    else:
-        _insert_case.insert(case)
-        case.number = _case_number(case, now)
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
+    queries.insert_case(case, partial(_case_number, now=now))
     record_created(case)
     for rid in dict.fromkeys(p["resident_id"] for p in case.parties if p.get("resident_id")):
         _insert_party.insert(CaseParty(case=case, resident_id=rid))
-    entry = _timeline(case, user, "report" if case.kind == Kind.EVENT else "create", "", case.status, to_holder=case)
+    first = "report" if case.kind == Kind.EVENT else "create"
+    # The step's id only matters to tie attachments to it: without any, no answer is waited for.
+    entry = timeline_step(case, user, first, "", case.status, to_holder=case, read_pk=bool(data.attachment_ids))
     attach(acting_user=user, ids=data.attachment_ids or [], case=case, action=entry)
     flags = {"is_major": case.is_major, "urgency": case.urgency, "is_mass_incident": case.is_mass_incident}
     record_event("case.created", obj=case, detail={"kind": case.kind, **flags})
-    _notify_holder(case, "new")
+    tell_holder(case, "new")
     return case
 
 
-# The row is written without the ORM's save (its creation record is written by hand), so
-# that its statement can wait for the others (`one_round_trip`).
-_insert_case = Inserter(Case)
 _insert_party = Inserter(CaseParty)
-_NEXT_CASE_ID = f"SELECT nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))"
 
 
-def _case_number(case: Case, now: datetime) -> str:
+def _case_number(case: Case, *, now: datetime) -> str:
     return f"{kinds.NUMBER_PREFIX[case.kind]}{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
-
-
-# --- acting ------------------------------------------------------------------------------------
-@dataclass
-class ActionInput:
-    comment: str = ""
-    target_unit: Unit | None = None
-    target_department: Department | None = None
-    days: int | None = None
-    level: int | None = None
-    satisfaction: str = ""
-    result: str = ""
-    attachment_ids: list[int] | None = None
-
-
-def _timeline(
-    case: Case,
-    user: User | None,
-    action: str,
-    from_status: str,
-    to_status: str,
-    *,
-    comment: str = "",
-    data: dict[str, Any] | None = None,
-    to_holder: Case | None = None,
-) -> CaseAction:
-    return _insert_action.insert(
-        CaseAction(
-            case=case,
-            action=action,
-            actor=user,
-            actor_name=(user.full_name or user.username) if user else "系统",
-            actor_unit=user.unit if user else None,
-            actor_department=user.department if user else None,
-            from_status=from_status,
-            to_status=to_status,
-            to_unit=to_holder.holder_unit if to_holder else None,
-            to_department=to_holder.holder_department if to_holder else None,
-            comment=comment,
-            data=data or {},
-        )
-    )
-
-
-# Every step of every case writes one: a prepared statement rather than the ORM's create().
-_insert_action = Inserter(CaseAction)
-
-
-def _require_comment(inp: ActionInput, what: str) -> str:
-    text = inp.comment.strip()
-    if not text:
-        raise InvalidInput.field("comment", f"请填写{what}", code="comment_required")
-    if len(text) > 2000:
-        raise InvalidInput.field("comment", "说明不能超过2000字", code="too_long")
-    return text
-
-
-def _hand_to(case: Case, unit: Unit, department: Department | None, status: str, now: datetime) -> None:
-    case.sender_unit, case.sender_department = case.holder_unit, case.holder_department
-    case.holder_unit, case.holder_department = unit, department
-    case.status = status
-    case.overdue_level, case.overdue_since, case.due_soon_notified = 0, None, False
-    case.extension_days = None  # a request for more time was the previous holder's
-    if status == Status.PENDING:
-        due = rules.deadline(case, "accept", now)
-        case.due_at = min(d for d in (due, case.final_due_at) if d) if (due or case.final_due_at) else None
-
-
-def act(*, acting_user: User, case_id: int, action: str, version: int, inp: ActionInput) -> Case:
-    """Do one action on a case: locked, version-checked, one transaction, one timeline entry."""
-    with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("holder_unit", "holder_department__unit", "initiator_unit")
-            .filter(pk=case_id)
-            .first()
-        )
-        if case is None:
-            raise NotFound("办件不存在")
-        if case.version != version:
-            raise Conflict("案件已被他人处理，请刷新后查看最新状态", code="case_changed")
-        if action not in ACTION_LABELS or action not in allowed_actions(case, acting_user):
-            raise Forbidden(
-                f"当前状态下不能执行“{ACTION_LABELS.get(action, action)}”",
-                code="action_not_allowed",
-                audit=AuditNote("permission.denied", case, {"action": action}),
-            )
-        before_status = case.status
-        data = _apply(case, acting_user, action, inp)
-        case.version += 1
-        case.save()
-        entry = _timeline(
-            case,
-            acting_user,
-            action,
-            before_status,
-            case.status,
-            comment=inp.comment.strip(),
-            data=data,
-            to_holder=case
-            if action in {"dispatch", "escalate", "return", "resubmit", "complete", "reject", "approve"}
-            else None,
-        )
-        attach(acting_user=acting_user, ids=inp.attachment_ids or [], case=case, action=entry)
-        record_event(f"case.{action}", obj=case, detail={"from": before_status, "to": case.status, **data})
-    return case
-
-
-def _apply(case: Case, user: User, action: str, inp: ActionInput) -> dict[str, Any]:
-    now = timezone.now()
-    data: dict[str, Any] = {}
-    if action == "approve":
-        office = case.sender_unit or case.initiator_unit
-        case.holder_unit, case.holder_department, case.status = office, None, Status.PENDING
-        case.sender_unit = user.unit
-        case.due_at = rules.deadline(case, "accept", now)
-    elif action == "disapprove":
-        _require_comment(inp, "不同意的理由")
-        case.status, case.closed_at = Status.CANCELLED, now
-    elif action == "accept":
-        case.status, case.accepted_at = Status.IN_PROGRESS, case.accepted_at or now
-        case.overdue_level, case.overdue_since, case.due_soon_notified = 0, None, False
-        if case.final_due_at is not None:
-            case.due_at = case.final_due_at
-        else:
-            case.due_at = rules.deadline(case, "handle", now)
-            if case.kind == Kind.PETITION:
-                case.final_due_at = case.due_at
-    elif action == "return":
-        _require_comment(inp, "退回理由")
-        if case.sender_unit is None:
-            raise InvalidInput("没有可以退回的单位", code="no_sender")
-        to_unit, to_dept = case.sender_unit, case.sender_department
-        back_to_initiator = to_unit.pk == case.initiator_unit_id and to_dept == case.initiator_department
-        # A report goes back to its author (已退回); a case the sender had dispatched goes back
-        # into the sender's own hands (办理中).
-        last_transfer = (
-            case.actions.filter(action__in=["report", "create", "resubmit", "dispatch", "escalate", "approve"])
-            .order_by("-id")
-            .values_list("action", flat=True)
-            .first()
-        )
-        returned = back_to_initiator and last_transfer != "dispatch"
-        _hand_to(case, to_unit, to_dept, Status.RETURNED if returned else Status.IN_PROGRESS, now)
-        if not returned:
-            case.due_at = rules.deadline(case, "handle", now) if case.final_due_at is None else case.final_due_at
-        _notify_holder(case, "returned")
-    elif action == "resubmit":
-        if case.sender_unit is None:
-            raise InvalidInput("没有可以重新提交的单位", code="no_sender")
-        _hand_to(case, case.sender_unit, case.sender_department, Status.PENDING, now)
-        _notify_holder(case, "new")
-    elif action == "dispatch":
-        target_unit, target_dept = _require_below(user, inp.target_unit, inp.target_department)
-        data["to"] = str(target_dept or target_unit)
-        _hand_to(case, target_unit, target_dept, Status.PENDING, now)
-        _notify_holder(case, "new")
-    elif action == "escalate":
-        _require_comment(inp, "上报理由")
-        parent = case.holder_unit.parent
-        assert parent is not None
-        data["to"] = parent.name
-        _hand_to(case, parent, None, Status.PENDING, now)
-        _notify_holder(case, "new")
-    elif action == "progress":
-        _require_comment(inp, "办理情况")
-    elif action == "request_extension":
-        _require_comment(inp, "延期理由")
-        days = inp.days or 0
-        cap = kinds.MAX_EXTENSION_DAYS.get(case.kind, 30)
-        if not 1 <= days <= cap - case.extension_granted_days:
-            raise InvalidInput.field(
-                "days", f"延期天数须在1到{cap - case.extension_granted_days}天之间", code="extension_invalid"
-            )
-        case.extension_days = days
-        data["days"] = days
-    elif action in ("approve_extension", "reject_extension"):
-        data["days"] = case.extension_days
-        if action == "approve_extension":
-            days = case.extension_days or 0
-            case.due_at = rules.extension_deadline(case, days)
-            if case.final_due_at is not None:
-                measure = "days" if case.kind == Kind.PETITION else "workdays"
-                case.final_due_at = rules.add_measure(case.final_due_at, days, measure)
-            case.extension_granted_days += days
-            if case.due_at and case.due_at > now:
-                case.overdue_level, case.overdue_since, case.due_soon_notified = 0, None, False
-        case.extension_days = None
-    elif action == "complete":
-        result = (inp.result or inp.comment).strip()
-        if not result:
-            raise InvalidInput.field("result", "请填写办理结果", code="result_required")
-        case.result = result[:5000]
-        case.completed_by_unit, case.completed_by_department = case.holder_unit, case.holder_department
-        case.completed_at = now
-        if _initiates(user, case):
-            case.status, case.due_at = Status.COMPLETED, None
-        else:
-            _hand_to(case, case.initiator_unit, case.initiator_department, Status.AWAITING_CONFIRMATION, now)
-            case.due_at = None
-            _notify_holder(case, "completed")
-    elif action == "confirm":
-        case.status = Status.COMPLETED
-    elif action == "reject":
-        _require_comment(inp, "驳回理由")
-        assert case.completed_by_unit is not None
-        _hand_to(case, case.completed_by_unit, case.completed_by_department, Status.IN_PROGRESS, now)
-        case.due_at = case.final_due_at or rules.deadline(case, "handle", now)
-        case.completed_at = None
-        _notify_holder(case, "returned")
-    elif action == "supervise":
-        level = inp.level or Supervision.NORMAL
-        if level not in (Supervision.NORMAL, Supervision.YELLOW, Supervision.RED):
-            raise InvalidInput.field("level", "督办级别为普通、黄牌或红牌", code="invalid_input")
-        _require_comment(inp, "督办意见")
-        case.supervision = max(case.supervision, level)
-        data["level"] = level
-        _notify_holder(case, "supervised")
-    elif action == "follow_up":
-        if inp.satisfaction not in SATISFACTION:
-            raise InvalidInput.field("satisfaction", "满意度为满意、基本满意或不满意", code="invalid_input")
-        case.satisfaction = inp.satisfaction
-        data["satisfaction"] = inp.satisfaction
-    elif action == "archive":
-        if case.kind in (Kind.EVENT, Kind.PETITION) and not case.satisfaction:
-            raise InvalidInput("请先回访当事人，再归档", code="follow_up_required")
-        case.status, case.closed_at = Status.ARCHIVED, now
-    elif action == "cancel":
-        _require_comment(inp, "撤销理由")
-        case.status, case.closed_at, case.due_at = Status.CANCELLED, now, None
-    return data
-
-
-# --- notifications ---------------------------------------------------------------------------
-def _notify_holder(case: Case, reason: str) -> None:
-    """Tell the current holder: a new case, a return, supervision, completion. The in-app
-    notification is part of the action's transaction; SMS goes out after it commits."""
-    from zongzhi.notify.services import notify_case_holder
-
-    notify_case_holder(case, reason)
 
 
 def todo_count(user: User) -> int:

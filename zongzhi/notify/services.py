@@ -1,56 +1,63 @@
-"""Who is told what: new cases, returns, supervision, approaching deadlines, overdue."""
+"""Who is told what: messages to users, or to the staff of a unit or department.
+
+Callers say whom to tell (users, or a `Staff` to resolve: a unit's own officers or a
+department's, those who may handle cases) and what; notify knows nothing of what the message is
+about. Messages to a `Staff` go through the outbox (`PendingNotice`), written in the caller's
+transaction: with a broker (production) the delivery job writes them within seconds; the
+embedded default delivers them at once, with the same code.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zongzhi.core.fastinsert import write
+from zongzhi.core.fastinsert import Inserter
 from zongzhi.units.models import User
 
 from .models import Notification, PendingNotice
 from .tasks import send_sms_task
 
-REASONS = {
-    "new": ("新的待办", "{number}「{title}」已送达，请及时受理"),
-    "returned": ("办件被退回", "{number}「{title}」被退回，请查看"),
-    "supervised": ("办件被督办", "{number}「{title}」被上级督办，请抓紧办理"),
-    "completed": ("办件待确认", "{number}「{title}」已办结，请确认"),
-    "due_soon": ("办件即将到期", "{number}「{title}」即将到期，请抓紧办理"),
-    "overdue": ("办件已超期", "{number}「{title}」已超期"),
-    "overdue_parent": ("下级办件超期", "{holder}的{number}「{title}」已超期，请督促"),
-}
-# Reasons that also go out by SMS (the seeds: the system sends a phone reminder). The text names
-# no case: titles carry parties' names, and SMS passes through the operator's platform.
-SMS_REASONS = {"new", "supervised", "overdue"}
+# Kinds of message that also go out by SMS (the seeds: the system sends a phone reminder), with
+# their text: it names no case (titles carry parties' names, and SMS passes through the
+# operator's platform); `{count}` is how many such messages the person has in the batch.
 SMS_TEXTS = {
     "new": "您有新的待办办件，请登录综治信息系统查看",
     "supervised": "您办理的办件被上级督办，请登录综治信息系统查看",
-    "overdue": "您有办件已超期，请登录综治信息系统查看",
+    "overdue": "您有{count}件办件已超期，请登录综治信息系统查看",
 }
 
 
-HolderKey = tuple[int, int | None]  # (unit id, department id or None)
+@dataclass(frozen=True)
+class Staff:
+    """Those who handle cases for a unit (its own officers, not its departments') or, when
+    `department_id` is given, for that department."""
+
+    unit_id: int
+    department_id: int | None = None
 
 
-def holder_key(case: Any, *, parent: bool = False) -> HolderKey | None:
-    """Who acts for the case now (or, with parent, the unit above the holder)."""
-    if not parent:
-        return (case.holder_unit_id, case.holder_department_id)
-    if case.holder_department_id:
-        return (case.holder_department.unit_id, None)
-    parent_id = case.holder_unit.parent_id
-    return (parent_id, None) if parent_id else None
+@dataclass(frozen=True)
+class Notice:
+    """One message to a `Staff`: `kind` names the message (and its SMS, `SMS_TEXTS`)."""
+
+    to: Staff
+    kind: str
+    title: str
+    body: str
+    case_id: int | None = None
 
 
-def staff_for(keys: set[HolderKey]) -> dict[HolderKey, list[User]]:
-    """Active users who handle cases for each holder, in one query however many holders."""
-    unit_ids = {u for u, d in keys if d is None}
-    dept_ids = {d for _u, d in keys if d is not None}
+def staff_for(staffs: set[Staff]) -> dict[Staff, list[User]]:
+    """Active users who handle cases for each staff, in one query however many."""
+    unit_ids = {s.unit_id for s in staffs if s.department_id is None}
+    dept_ids = {s.department_id for s in staffs if s.department_id is not None}
     users = (
         User.objects.filter(is_active=True)
         .filter(Q(unit_id__in=unit_ids, department__isnull=True) | Q(department_id__in=dept_ids))
@@ -65,43 +72,77 @@ def staff_for(keys: set[HolderKey]) -> dict[HolderKey, list[User]]:
             by_unit.setdefault(user.unit_id, []).append(user)  # type: ignore[arg-type]
         else:
             by_dept.setdefault(user.department_id, []).append(user)
-    return {key: (by_dept.get(key[1], []) if key[1] is not None else by_unit.get(key[0], [])) for key in keys}
+    return {
+        s: (by_dept.get(s.department_id, []) if s.department_id is not None else by_unit.get(s.unit_id, []))
+        for s in staffs
+    }
 
 
 def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id: int | None, sms: bool) -> int:
+    """Tell these users now (in the caller's transaction; SMS after it commits)."""
     Notification.objects.bulk_create(
         [Notification(user=u, kind=kind, title=title, body=body, case_id=case_id) for u in users]
     )
     phones = [u.phone for u in users if u.phone]
     if sms and phones:
-        # SMS leaves only once the change that caused it is committed.
-        _send_later(phones, SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看"))
+        _send_later(phones, SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看").format(count=1))
     return len(users)
 
 
-def notify_case_holder(case: Any, reason: str, *, parent: bool = False) -> None:
-    """Tell the staff of the case's current holder (or of the unit above it).
+_insert_pending = Inserter(PendingNotice)
 
-    The holder and the text are fixed now, in the action's transaction. With a broker
-    (production) they go to the outbox and the delivery job writes the notices within seconds;
-    the embedded default writes them at once.
-    """
-    key = holder_key(case, parent=parent)
-    if key is None:
+
+def notify_staff(notices: Sequence[Notice]) -> None:
+    """Tell each notice's staff, through the outbox (see the module); whom it reaches is fixed
+    when the notice is delivered."""
+    if not notices:
         return
-    title, template = REASONS[reason]
-    holder = str(case.holder_department or case.holder_unit.name)
-    body = template.format(number=case.number or case.pk, title=case.title, holder=holder)
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        notify_users(staff_for({key})[key], reason, title, body, case_id=case.pk, sms=reason in SMS_REASONS)
+        _deliver(notices)
         return
-    # A plain insert: this runs inside every report and action (and waits with the report's
-    # other writes, `fastinsert.one_round_trip`).
-    write(
-        f'INSERT INTO {PendingNotice._meta.db_table} (unit, department, reason, title, body, "case", created_at)'
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [*key, reason, title, body, case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+    now = timezone.now()
+    if len(notices) == 1:
+        # One plain insert (statement built once): every report and most actions write one.
+        _insert_pending.insert_values(_pending_values(notices[0], now))
+        return
+    PendingNotice.objects.bulk_create([PendingNotice(**_pending_values(n, now)) for n in notices], batch_size=2000)
+
+
+def _pending_values(n: Notice, now: object) -> dict[str, object]:
+    return {
+        "unit": n.to.unit_id,
+        "department": n.to.department_id,
+        "reason": n.kind,
+        "title": n.title,
+        "body": n.body,
+        "case": n.case_id,
+        "created_at": now,
+    }
+
+
+def _deliver(notices: Iterable[Notice]) -> None:
+    """Write the notices' notifications (one staff query for all) and send their SMS after
+    commit: one per person and kind, however many notices of that kind they have."""
+    notices = list(notices)
+    staff = staff_for({n.to for n in notices})
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, kind=n.kind, title=n.title, body=n.body, case_id=n.case_id)
+            for n in notices
+            for u in staff[n.to]
+        ],
+        batch_size=2000,
     )
+    counts: dict[tuple[str, str], int] = {}
+    for n in notices:
+        if n.kind in SMS_TEXTS:
+            for phone in {u.phone for u in staff[n.to] if u.phone}:
+                counts[(n.kind, phone)] = counts.get((n.kind, phone), 0) + 1
+    by_text: dict[str, list[str]] = {}
+    for (kind, phone), count in sorted(counts.items()):
+        by_text.setdefault(SMS_TEXTS[kind].format(count=count), []).append(phone)
+    for text, phones in by_text.items():
+        _send_later(phones, text)
 
 
 def deliver_notices(batch: int = 2000) -> int:
@@ -115,28 +156,13 @@ def deliver_notices(batch: int = 2000) -> int:
             rows = list(PendingNotice.objects.select_for_update(skip_locked=True).order_by("id")[:batch])
             if not rows:
                 return done
-            staff = staff_for({(r.unit, r.department) for r in rows})
-            Notification.objects.bulk_create(
-                [
-                    Notification(user=u, kind=r.reason, title=r.title, body=r.body, case_id=r.case)
-                    for r in rows
-                    for u in staff[(r.unit, r.department)]
-                ]
-            )
-            # One SMS per person and reason in a batch, not one per case.
-            phones: dict[str, set[str]] = {}
-            for r in rows:
-                if r.reason in SMS_REASONS:
-                    phones.setdefault(r.reason, set()).update(u.phone for u in staff[(r.unit, r.department)] if u.phone)
-            for reason, numbers in phones.items():
-                if numbers:
-                    _send_later(sorted(numbers), SMS_TEXTS[reason])
+            _deliver(Notice(Staff(r.unit, r.department), r.reason, r.title, r.body, r.case) for r in rows)
             PendingNotice.objects.filter(pk__in=[r.pk for r in rows]).delete()
             done += len(rows)
 
 
 def _send_later(phones: list[str], text: str) -> None:
-    transaction.on_commit(lambda: send_sms_task.delay(phones, text))
+    transaction.on_commit(partial(send_sms_task.delay, phones, text))
 
 
 def unread_count(user: User) -> int:

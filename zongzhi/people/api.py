@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
+import contextlib
 from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
@@ -14,8 +15,8 @@ from ninja import Query, Router, Schema, Status
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting, require_cap
+from zongzhi.core.db import atomic_writes
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
-from zongzhi.core.fastinsert import one_round_trip
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import get_visible, path_within, subtree_q
@@ -93,9 +94,9 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     require_cap(user, "records.read", READ_DENIED)
     search = search_of(user.view_paths, filters, root.path if root else None, max(1, min(filters.limit, 100)))
-    # A search by number writes its audit entry first: on PostgreSQL the entry travels with
-    # the search's query, one round trip for both (written only if the search runs).
-    with one_round_trip():
+    # A search by number writes its audit entry first, in one transaction with the search (on
+    # PostgreSQL one pipeline: written only if the search runs). Other lists open none.
+    with atomic_writes() if search.number_field else contextlib.nullcontext():
         if search.number_field:
             _require_number_search(user, search.number_field, search.number)
         rows = queries.resident_page(search)

@@ -1,5 +1,6 @@
-"""What a report writes, and on PostgreSQL how: the case, its creation record, its first
-timeline step, the `case.created` event and the holder's notice, all or nothing, in one message."""
+"""What a report writes: the case, its creation record, its first timeline step, the
+`case.created` event and the holder's notice, all or nothing, also on the server's path (no
+transaction around the request, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import connection, connections
-from django.test.utils import CaptureQueriesContext
+from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
 from zongzhi.audit.models import AuditLog
@@ -21,7 +21,7 @@ from zongzhi.units.demo import GRID_1
 from zongzhi.units.models import User
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's messages")
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the server's path, on PostgreSQL")
 
 
 def _body(**extra: Any) -> dict[str, Any]:
@@ -52,59 +52,92 @@ def test_a_report_leaves_its_creation_record_timeline_event_and_notice(api: Any,
     assert notice.unit == case.holder_unit_id and case.number in notice.body
 
 
-@postgres_only
-def test_a_report_writes_in_one_message(api: Any, settings: Any) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    client = api("village_officer")
-    with CaptureQueriesContext(connection) as queries:
-        assert client.post("/api/cases", _body()).status_code == 201
-    writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
-    assert len(writes) == 1
-    for table in ("cases_case", "cases_caseaction", "audit_auditlog", "notify_pendingnotice"):
-        assert f"INSERT INTO {connection.ops.quote_name(table)}" in writes[0] or f"INSERT INTO {table}" in writes[0]
-
-
-@postgres_only
-def test_outside_a_transaction_a_resent_report_adds_nothing(settings: Any) -> None:
-    """The path the server takes: no transaction around the report, one implicit one for its
-    message. A resent report is refused by the database as a whole and answered with the case."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def _in_own_connection(work: Any) -> dict[str, Any]:
+    """Run `work(outcome)` in a thread with its own connection: outside the test's transaction,
+    as the server runs a request (no transaction around it)."""
     outcome: dict[str, Any] = {}
 
-    def report_twice() -> None:  # its own connection: not inside the test's transaction
+    def run() -> None:
         try:
-            user = User.objects.get(username="village_officer")
-            data = services.NewCase(
-                kind="event",
-                title="王某某与黄某某的劳资纠纷",
-                category_code="0108",
-                occurred_at=timezone.now() - dt.timedelta(hours=1),
-                people_count=2,
-                client_id=uuid.uuid4(),
-            )
             assert not connection.in_atomic_block
-            first, created = services.create_case(acting_user=user, data=data)
-            again, created_again = services.create_case(acting_user=user, data=data)
-            outcome.update(
-                created=(created, created_again),
-                same=first.pk == again.pk,
-                cases=Case.objects.filter(client_id=data.client_id).count(),
-                steps=CaseAction.objects.filter(case=first).count(),
-                events=AuditLog.objects.filter(action="case.created", object_id=str(first.pk)).count(),
-                notices=PendingNotice.objects.filter(case=first.pk).count(),
-            )
-            CaseAction.objects.filter(case=first).delete()
-            PendingNotice.objects.filter(case=first.pk).delete()
-            Case.objects.filter(pk=first.pk).delete()
+            work(outcome)
         except Exception as exc:  # reported in the test's thread
             outcome["error"] = exc
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=report_twice)
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
     assert "error" not in outcome, outcome.get("error")
+    return outcome
+
+
+def _new_case(title: str = "王某某与黄某某的劳资纠纷") -> services.NewCase:
+    return services.NewCase(
+        kind="event",
+        title=title,
+        category_code="0108",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        people_count=2,
+        client_id=uuid.uuid4(),
+    )
+
+
+@postgres_only
+def test_outside_a_transaction_a_report_refused_at_its_last_write_leaves_nothing(settings: Any) -> None:
+    """All or nothing on the server's path: the database refuses the holder's notice (the
+    report's last write), and the case, its creation record, its step and its event are not
+    written either. The error is the notice's own."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    table = PendingNotice._meta.db_table
+
+    def work(outcome: dict[str, Any]) -> None:
+        user = User.objects.get(username="village_officer")
+        data = _new_case(title="拒收通知的测试纠纷")
+        before = (Case.objects.count(), CaseAction.objects.count(), AuditLog.objects.count())
+        with connection.cursor() as cursor:  # a database that refuses this report's notice
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT refuse_test CHECK (body NOT LIKE '%%拒收通知%%')")
+        try:
+            services.create_case(acting_user=user, data=data)
+        except IntegrityError as exc:
+            outcome["cause"] = (type(exc.__cause__).__name__, exc.__cause__.diag.constraint_name)  # type: ignore[union-attr]
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT refuse_test")
+        outcome["after"] = (Case.objects.count(), CaseAction.objects.count(), AuditLog.objects.count())
+        outcome["before"] = before
+        outcome["case"] = Case.objects.filter(client_id=data.client_id).exists()
+
+    outcome = _in_own_connection(work)
+    assert outcome["cause"] == ("CheckViolation", "refuse_test")
+    assert not outcome["case"] and outcome["after"] == outcome["before"]
+
+
+@postgres_only
+def test_outside_a_transaction_a_resent_report_adds_nothing(settings: Any) -> None:
+    """The path the server takes: no transaction around the request, one of the report's own.
+    A resent report is refused by the database as a whole and answered with the case."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def report_twice(outcome: dict[str, Any]) -> None:
+        user = User.objects.get(username="village_officer")
+        data = _new_case()
+        first, created = services.create_case(acting_user=user, data=data)
+        again, created_again = services.create_case(acting_user=user, data=data)
+        outcome.update(
+            created=(created, created_again),
+            same=first.pk == again.pk,
+            cases=Case.objects.filter(client_id=data.client_id).count(),
+            steps=CaseAction.objects.filter(case=first).count(),
+            events=AuditLog.objects.filter(action="case.created", object_id=str(first.pk)).count(),
+            notices=PendingNotice.objects.filter(case=first.pk).count(),
+        )
+        CaseAction.objects.filter(case=first).delete()
+        PendingNotice.objects.filter(case=first.pk).delete()
+        Case.objects.filter(pk=first.pk).delete()
+
+    outcome = _in_own_connection(report_twice)
     assert outcome["created"] == (True, False) and outcome["same"]
     assert (outcome["cases"], outcome["steps"], outcome["events"], outcome["notices"]) == (1, 1, 1, 1)
 

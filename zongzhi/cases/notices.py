@@ -1,0 +1,31 @@
+"""What the case engine tells people, and whom: the current holder, or the unit above it."""
+
+from __future__ import annotations
+
+from zongzhi.notify.services import Notice, Staff, notify_staff
+
+from .models import Case
+
+# reason → (title, body); the body names the case and, for the unit above, its holder.
+REASONS = {
+    "new": ("新的待办", "{number}「{title}」已送达，请及时受理"),
+    "returned": ("办件被退回", "{number}「{title}」被退回，请查看"),
+    "supervised": ("办件被督办", "{number}「{title}」被上级督办，请抓紧办理"),
+    "completed": ("办件待确认", "{number}「{title}」已办结，请确认"),
+    "due_soon": ("办件即将到期", "{number}「{title}」即将到期，请抓紧办理"),
+    "overdue": ("办件已超期", "{number}「{title}」已超期"),
+    "overdue_parent": ("下级办件超期", "{holder}的{number}「{title}」已超期，请督促"),
+}
+
+
+def notice(to: Staff, reason: str, *, case_id: int, number: str, title: str, holder: str = "") -> Notice:
+    """The message for `reason` about one case (its notify kind is the reason)."""
+    heading, template = REASONS[reason]
+    return Notice(to, reason, heading, template.format(number=number, title=title, holder=holder), case_id)
+
+
+def tell_holder(case: Case, reason: str) -> None:
+    """Tell the staff of the case's current holder: a new case, a return, supervision,
+    completion. Written in the action's transaction (the outbox); SMS after it commits."""
+    to = Staff(case.holder_unit_id, case.holder_department_id)
+    notify_staff([notice(to, reason, case_id=case.pk, number=case.number or str(case.pk), title=case.title)])
