@@ -11,4 +11,4 @@ class NotifyConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the SMS task with Celery)
+        from . import tasks  # noqa: F401  (registers the SMS and outbox tasks with Celery)

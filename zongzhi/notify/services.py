@@ -22,7 +22,7 @@ from zongzhi.core.fastinsert import Inserter
 from zongzhi.units.models import User
 
 from .models import Notification, PendingNotice
-from .tasks import send_sms_task
+from .sms import send_sms_task
 
 # Kinds of message that also go out by SMS (the seeds: the system sends a phone reminder), with
 # their text: it names no case (titles carry parties' names, and SMS passes through the

@@ -13,6 +13,7 @@ import logging
 import urllib.parse
 import urllib.request
 
+from celery import shared_task
 from django.conf import settings
 
 from zongzhi.core.masking import mask_value
@@ -52,3 +53,9 @@ def send_sms(phone: str, text: str) -> SmsMessage:
         logger.warning("SMS to %s failed: %s", mask_value(phone), exc)
     record.save()
     return record
+
+
+@shared_task(name="notify.send_sms")  # type: ignore[untyped-decorator]
+def send_sms_task(phones: list[str], text: str) -> int:
+    """Send one text to several phones (run by the worker, after the commit that asked)."""
+    return sum(send_sms(phone, text).status == "sent" for phone in phones)

@@ -1,19 +1,16 @@
-"""Background work of notify: SMS goes through the gateway outside the request."""
+"""Background work of notify: SMS goes through the gateway outside the request (the task is
+defined beside the gateway, sms.py), and the outbox of notices is delivered in batches."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from .services import deliver_notices
+from .sms import send_sms_task
 
-@shared_task(name="notify.send_sms")  # type: ignore[untyped-decorator]
-def send_sms_task(phones: list[str], text: str) -> int:
-    from .sms import send_sms
-
-    return sum(send_sms(phone, text).status == "sent" for phone in phones)
+__all__ = ["deliver_notices_task", "send_sms_task"]
 
 
 @shared_task(name="notify.deliver")  # type: ignore[untyped-decorator]
 def deliver_notices_task() -> int:
-    from .services import deliver_notices
-
     return deliver_notices()
