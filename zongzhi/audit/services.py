@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from zongzhi.core.context import current_actor
-from zongzhi.core.fastinsert import Inserter
+from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.core.records import record_type
 
 from .models import AuditLog, ChangeLoggedModel, audit_value
@@ -99,8 +99,10 @@ def record_event(
     detail: dict[str, Any] | None = None,
     username: str | None = None,
     user_id: int | None = None,
+    batch: Batch | None = None,
 ) -> None:
-    """Write a business event. `username`/`user_id` override the context (failed logins)."""
+    """Write a business event. `username`/`user_id` override the context (failed logins);
+    with a `batch` the entry waits in it (`core.fastinsert.Batch`)."""
     fields = _actor_fields()
     if username is not None:
         fields["username"] = username
@@ -114,11 +116,12 @@ def record_event(
             "at": timezone.now(),
             **fields,
             **_object_fields(obj),
-        }
+        },
+        batch=batch,
     )
 
 
-def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]]) -> None:
+def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]], batch: Batch | None = None) -> None:
     """Write a field-level change record (called by the post_save/post_delete receivers)."""
     _insert.insert_values(
         {
@@ -128,17 +131,18 @@ def record_change(action: str, obj: models.Model, changes: dict[str, list[Any]])
             "at": timezone.now(),
             **_actor_fields(),
             **_object_fields(obj),
-        }
+        },
+        batch=batch,
     )
 
 
-def record_created(instance: ChangeLoggedModel) -> None:
+def record_created(instance: ChangeLoggedModel, batch: Batch | None = None) -> None:
     """The creation record of a new object: its filled-in fields. Sent by the post_save
     receiver, and by code that writes a row without the ORM's save (`core.fastinsert`)."""
     after = instance.audit_state()
     instance._audit_saved = after
     changes = {name: [None, value] for name, value in after.items() if value not in (None, "", [], {})}
-    record_change("create", instance, changes)
+    record_change("create", instance, changes, batch)
 
 
 def action_label(action: str) -> str:

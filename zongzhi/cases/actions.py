@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
-from zongzhi.core.fastinsert import Inserter
+from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.core.scope import path_within
 from zongzhi.units.models import Department, Unit, User
 
@@ -108,8 +108,10 @@ def timeline_step(
     data: dict[str, Any] | None = None,
     to_holder: Case | None = None,
     read_pk: bool = True,
+    batch: Batch | None = None,
 ) -> CaseAction:
-    """Write one immutable timeline entry (`read_pk=False`: its id is not needed)."""
+    """Write one immutable timeline entry (`read_pk=False`: its id is not needed, and the entry
+    may wait in `batch`)."""
     return _insert_action.insert(
         CaseAction(
             case=case,
@@ -126,6 +128,7 @@ def timeline_step(
             data=data or {},
         ),
         read_pk=read_pk,
+        batch=batch,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zongzhi.core.fastinsert import Batch
 from zongzhi.notify.services import Notice, Staff, notify_staff
 
 from .models import Case
@@ -24,8 +25,8 @@ def notice(to: Staff, reason: str, *, case_id: int, number: str, title: str, hol
     return Notice(to, reason, heading, template.format(number=number, title=title, holder=holder), case_id)
 
 
-def tell_holder(case: Case, reason: str) -> None:
+def tell_holder(case: Case, reason: str, batch: Batch | None = None) -> None:
     """Tell the staff of the case's current holder: a new case, a return, supervision,
     completion. Written in the action's transaction (the outbox); SMS after it commits."""
     to = Staff(case.holder_unit_id, case.holder_department_id)
-    notify_staff([notice(to, reason, case_id=case.pk, number=case.number or str(case.pk), title=case.title)])
+    notify_staff([notice(to, reason, case_id=case.pk, number=case.number or str(case.pk), title=case.title)], batch)

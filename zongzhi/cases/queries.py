@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, QuerySet
 
-from zongzhi.core.fastinsert import Inserter
+from zongzhi.core.fastinsert import Batch, Inserter
 
 from .models import Case, CaseAction
 
@@ -22,21 +22,21 @@ from .models import Case, CaseAction
 _insert_case = Inserter(Case)
 
 
-def insert_case(case: Case, number: Callable[[Case], str]) -> None:
+def insert_case(case: Case, number: Callable[[Case], str], batch: Batch | None = None) -> None:
     """Write a new case with its number, which is made from its id (`number(case)`).
 
     On PostgreSQL the id is drawn first (`nextval`) so that the number goes in with the row:
     the ORM form (insert, then save the number) is an UPDATE of an indexed column, which writes
     a new version of the row and an entry in every index of the table a second time, and its
     INSERT … RETURNING waits for an answer as the `nextval` does. SQLite has no sequence to
-    draw from: the row is written, then its number.
+    draw from: the row is written, then its number. On PostgreSQL the row may wait in `batch`.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))")
             case.pk = cursor.fetchone()[0]
         case.number = number(case)
-        _insert_case.insert(case)
+        _insert_case.insert(case, batch=batch)
         return
     _insert_case.insert(case)
     case.number = number(case)

@@ -5,6 +5,7 @@ What can be done to a case once it exists is the state machine in `actions.py`.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_created, record_event
-from zongzhi.core.db import atomic_writes
+from zongzhi.core.db import atomic_writes, writes_together
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Inserter
 from zongzhi.dictionary.services import require_active_code
@@ -125,11 +126,12 @@ def _create(user: User, data: NewCase) -> Case:
     """Check and write a new case, in one transaction (`core.db.atomic_writes`).
 
     Every report reads what it needs first and then writes: the case, its creation record,
-    its first timeline step, the `case.created` event and the holder's notice. On PostgreSQL
-    those writes are pipelined (their answers collected in one round trip, then COMMIT), so a
-    report costs the login check, the grid's path, the case's id, its writes and COMMIT.
+    its first timeline step, the `case.created` event and the holder's notice, together
+    (`core.db.writes_together`: on PostgreSQL one statement, all or nothing by itself). So a
+    report costs the login check, the grid's path, the case's id and that statement. A report
+    with attachments writes its step first (they name it) and runs in one transaction.
     """
-    with atomic_writes():
+    with atomic_writes() if data.attachment_ids else contextlib.nullcontext():
         return _check_and_write(user, data)
 
 
@@ -235,17 +237,21 @@ def _check_and_write(user: User, data: NewCase) -> Case:
             case.due_at = case.final_due_at
     elif case.status == Status.IN_PROGRESS:
         case.due_at = rules.deadline(case, "handle", now)
-    queries.insert_case(case, partial(_case_number, now=now))
-    record_created(case)
-    for rid in dict.fromkeys(p["resident_id"] for p in case.parties if p.get("resident_id")):
-        _insert_party.insert(CaseParty(case=case, resident_id=rid))
-    first = "report" if case.kind == Kind.EVENT else "create"
-    # The step's id only matters to tie attachments to it: without any, no answer is waited for.
-    entry = timeline_step(case, user, first, "", case.status, to_holder=case, read_pk=bool(data.attachment_ids))
-    attach(acting_user=user, ids=data.attachment_ids or [], case=case, action=entry)
-    flags = {"is_major": case.is_major, "urgency": case.urgency, "is_mass_incident": case.is_mass_incident}
-    record_event("case.created", obj=case, detail={"kind": case.kind, **flags})
-    tell_holder(case, "new")
+    with writes_together() as writes:
+        queries.insert_case(case, partial(_case_number, now=now), writes)
+        record_created(case, writes)
+        for rid in dict.fromkeys(p["resident_id"] for p in case.parties if p.get("resident_id")):
+            _insert_party.insert(CaseParty(case=case, resident_id=rid), read_pk=False, batch=writes)
+        first = "report" if case.kind == Kind.EVENT else "create"
+        if data.attachment_ids:  # the attachments name the step: it is written now, with the case
+            writes.send()
+            entry = timeline_step(case, user, first, "", case.status, to_holder=case)
+            attach(acting_user=user, ids=data.attachment_ids, case=case, action=entry)
+        else:
+            timeline_step(case, user, first, "", case.status, to_holder=case, read_pk=False, batch=writes)
+        flags = {"is_major": case.is_major, "urgency": case.urgency, "is_mass_incident": case.is_mass_incident}
+        record_event("case.created", obj=case, detail={"kind": case.kind, **flags}, batch=writes)
+        tell_holder(case, "new", writes)
     return case
 
 

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
+from .fastinsert import Batch
+
 
 @contextlib.contextmanager
 def atomic_writes() -> Iterator[None]:
@@ -35,11 +37,32 @@ def atomic_writes() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def writes_together() -> Iterator[Batch]:
+    """A block whose writes wait in one `core.fastinsert.Batch`, written at its end.
+
+    On PostgreSQL the batch is one statement, all or nothing by itself: no transaction is
+    opened (a report's BEGIN and COMMIT cost more of the web process's time than its writes:
+    2.42 ms CPU and 3.6 ms per report without, 2.7 ms and 4.05 ms with, measured here). On
+    SQLite the batch is several statements (and a case's number an UPDATE after its INSERT):
+    the block is `transaction.atomic()`, as it is inside a caller's transaction (a savepoint,
+    so that a refused batch leaves the caller's transaction usable). Writes made in the block
+    outside the batch need a transaction of the caller's (`atomic_writes`).
+    """
+    batch = Batch()
+    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with contextlib.nullcontext() if alone else transaction.atomic():
+        yield batch
+        batch.send()
+
+
+@contextlib.contextmanager
 def pipelined() -> Iterator[None]:
     """psycopg's pipeline mode for this block, on PostgreSQL (nested blocks join the outer one).
 
-    Use it inside a transaction (`atomic_writes`): the pipeline ends, and every error is raised,
-    before the transaction commits or rolls back.
+    Inside a transaction (`atomic_writes`) the pipeline ends, and every error is raised, before
+    the transaction commits or rolls back. Outside one each statement is its own transaction,
+    still sent without waiting: a resident number search sends its audit entry with its query
+    (one round trip), and if the entry is refused the query after it is not run.
     """
     if connection.vendor != "postgresql":
         yield

@@ -8,13 +8,17 @@ listeners would have written yourself (`audit.services.record_created`).
 
 A row written without RETURNING (its primary key given, or `insert_values`) needs no answer:
 inside `core.db.atomic_writes()` on PostgreSQL it is sent without waiting for one.
+
+Rows that are written together, and that nothing reads before they are all written, can be
+handed to a `Batch` (the `batch` argument) and go in one statement (`Batch.send`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,32 +44,41 @@ class Inserter(Generic[M]):
             return f"{sql} RETURNING {connection.ops.quote_name(self.pk.column)}"
         return sql
 
-    def insert(self, obj: M, *, read_pk: bool = True) -> M:
+    def insert(self, obj: M, *, read_pk: bool = True, batch: Batch | None = None) -> M:
         """Write `obj` (a new instance; its primary key may be given) and set its primary key.
 
         With `read_pk=False` a row without a given primary key is written without RETURNING
-        (no answer to wait for in a pipeline) and the object keeps no primary key.
+        (no answer to wait for in a pipeline) and the object keeps no primary key; such a row,
+        or one whose key is given, goes into `batch` when there is one.
         """
         with_pk = obj.pk is not None
         params: list[Any] = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields]
         if with_pk:
             params.insert(0, self.pk.get_db_prep_save(obj.pk, connection))
         returning = not with_pk and read_pk
-        pk = self._write(params, with_pk=with_pk, returning=returning)
+        if batch is not None and not returning:
+            batch.add(self, params, with_pk=with_pk)
+            pk = None
+        else:
+            pk = self._write(params, with_pk=with_pk, returning=returning)
         if returning:
             obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
         return obj
 
-    def insert_values(self, values: dict[str, Any]) -> None:
+    def insert_values(self, values: dict[str, Any], *, batch: Batch | None = None) -> None:
         """Write one row from values by field attname (a missing one takes the field's default)
-        without making an instance: for rows nothing reads back as they are written (audit)."""
+        without making an instance: for rows nothing reads back as they are written (audit).
+        With a `batch`, the row waits in it."""
         params = [
             f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection)
             for f in self.fields
         ]
-        self._write(params, with_pk=False, returning=False)
+        if batch is not None:
+            batch.add(self, params, with_pk=False)
+        else:
+            self._write(params, with_pk=False, returning=False)
 
     def _write(self, params: list[Any], *, with_pk: bool, returning: bool) -> Any:
         with connection.cursor() as cursor:
@@ -73,3 +86,67 @@ class Inserter(Generic[M]):
             if not returning:
                 return None
             return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+
+
+class Batch:
+    """Rows written together in one statement: `send()`.
+
+    A report writes its case, the case's creation record, its first timeline step, its
+    `case.created` event and the holder's notice. Sent as one statement they cost what one
+    INSERT costs, where five statements cost four times as much of the web process's time
+    (measured on PostgreSQL here: five rows as one statement 0.11 ms CPU and 0.41 ms wall; as
+    five statements in a pipelined transaction 0.40–0.45 ms CPU and 0.72–0.76 ms wall; a
+    report's whole time is about 2.3 ms CPU).
+
+    On PostgreSQL the statement is one INSERT with the other tables' rows in data-modifying
+    WITH clauses (rows of one table share one VALUES list): one statement, so all of it or
+    nothing, and a refusal raises that INSERT's own error (its table and constraint in
+    `__cause__.diag`). SQLite has no INSERT in WITH: there each table's rows are one INSERT,
+    in the order they were added. Nothing of a batch is in the database before `send()`: put
+    in it only rows nothing reads before then; work that needs them waits for it (`after`).
+    `core.db.writes_together()` opens one and sends it.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[int, bool], tuple[Inserter[Any], bool, list[list[Any]]]] = {}
+        self._after: list[Callable[[], Any]] = []
+
+    def after(self, work: Callable[[], Any]) -> None:
+        """Run `work` once the batch is written (writes that refer to its rows)."""
+        self._after.append(work)
+
+    def add(self, inserter: Inserter[Any], params: list[Any], *, with_pk: bool) -> None:
+        key = (id(inserter), with_pk)
+        if key not in self._groups:
+            self._groups[key] = (inserter, with_pk, [])
+        self._groups[key][2].append(params)
+
+    def send(self) -> None:
+        """Write the rows waiting in the batch (nothing when it is empty) and empty it; then the
+        work waiting for them."""
+        groups, self._groups = list(self._groups.values()), {}
+        after, self._after = self._after, []
+        statements = []
+        for inserter, with_pk, rows in groups:
+            sql = inserter._statement(with_pk, returning=False)
+            if len(rows) > 1:
+                values = sql[sql.index(" VALUES ") + 8 :]
+                sql = sql + ", " + ", ".join([values] * (len(rows) - 1))
+            statements.append((sql, [p for row in rows for p in row]))
+        if statements:
+            self._execute(statements)
+        for work in after:
+            work()
+
+    @staticmethod
+    def _execute(statements: list[tuple[str, list[Any]]]) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                *first, (last_sql, last_params) = statements
+                ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+                sql = f"WITH {ctes} {last_sql}" if first else last_sql
+                cursor.execute(sql, [p for _, params in first for p in params] + last_params)
+            else:
+                with transaction.atomic():
+                    for sql, params in statements:
+                        cursor.execute(sql, params)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zongzhi.core.fastinsert import Inserter
+from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.units.models import User
 
 from .models import Notification, PendingNotice
@@ -92,18 +92,21 @@ def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id
 _insert_pending = Inserter(PendingNotice)
 
 
-def notify_staff(notices: Sequence[Notice]) -> None:
+def notify_staff(notices: Sequence[Notice], batch: Batch | None = None) -> None:
     """Tell each notice's staff, through the outbox (see the module); whom it reaches is fixed
-    when the notice is delivered."""
+    when the notice is delivered. With a `batch`, one notice for the outbox waits in it."""
     if not notices:
         return
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        _deliver(notices)
+        if batch is not None:  # the notifications name the case: written once the case is
+            batch.after(lambda: _deliver(notices))
+        else:
+            _deliver(notices)
         return
     now = timezone.now()
     if len(notices) == 1:
         # One plain insert (statement built once): every report and most actions write one.
-        _insert_pending.insert_values(_pending_values(notices[0], now))
+        _insert_pending.insert_values(_pending_values(notices[0], now), batch=batch)
         return
     PendingNotice.objects.bulk_create([PendingNotice(**_pending_values(n, now)) for n in notices], batch_size=2000)
 

@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting, require_cap
-from zongzhi.core.db import atomic_writes
+from zongzhi.core.db import pipelined
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
@@ -94,9 +94,10 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     require_cap(user, "records.read", READ_DENIED)
     search = search_of(user.view_paths, filters, root.path if root else None, max(1, min(filters.limit, 100)))
-    # A search by number writes its audit entry first, in one transaction with the search (on
-    # PostgreSQL one pipeline: written only if the search runs). Other lists open none.
-    with atomic_writes() if search.number_field else contextlib.nullcontext():
+    # A search by number writes its audit entry first, sent with the search's query (on
+    # PostgreSQL one round trip, `core.db.pipelined`): no transaction, for the entry records the
+    # attempt and stays whatever the search does; if the entry is refused, the search is not run.
+    with pipelined() if search.number_field else contextlib.nullcontext():
         if search.number_field:
             _require_number_search(user, search.number_field, search.number)
         rows = queries.resident_page(search)
