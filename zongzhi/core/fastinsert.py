@@ -124,6 +124,41 @@ class Batch:
     def send(self) -> None:
         """Write the rows waiting in the batch (nothing when it is empty) and empty it; then the
         work waiting for them."""
+        statements, after = self._take()
+        if statements:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    *first, (last_sql, last_params) = statements
+                    cursor.execute(*_with(first, last_sql, last_params))
+                else:
+                    with transaction.atomic(savepoint=False):
+                        for sql, params in statements:
+                            cursor.execute(sql, params)
+        for work in after:
+            work()
+
+    def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Write the waiting rows and run the query `sql` (a SELECT) after them, returning its
+        rows: on PostgreSQL one statement, the rows in WITH clauses in front of the query (if
+        they are refused the query does not run); on SQLite the rows, then the query, in one
+        transaction."""
+        statements, after = self._take()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(*_with(statements, sql, params))
+            else:
+                with transaction.atomic(savepoint=False):
+                    for insert, values in statements:
+                        cursor.execute(insert, values)
+                    cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for work in after:
+            work()
+        return rows
+
+    def _take(self) -> tuple[list[tuple[str, list[Any]]], list[Callable[[], Any]]]:
+        """The waiting rows as INSERT statements (one per table), and the work waiting for
+        them; the batch is empty afterwards."""
         groups, self._groups = list(self._groups.values()), {}
         after, self._after = self._after, []
         statements = []
@@ -133,20 +168,12 @@ class Batch:
                 values = sql[sql.index(" VALUES ") + 8 :]
                 sql = sql + ", " + ", ".join([values] * (len(rows) - 1))
             statements.append((sql, [p for row in rows for p in row]))
-        if statements:
-            self._execute(statements)
-        for work in after:
-            work()
+        return statements, after
 
-    @staticmethod
-    def _execute(statements: list[tuple[str, list[Any]]]) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                *first, (last_sql, last_params) = statements
-                ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
-                sql = f"WITH {ctes} {last_sql}" if first else last_sql
-                cursor.execute(sql, [p for _, params in first for p in params] + last_params)
-            else:
-                with transaction.atomic():
-                    for sql, params in statements:
-                        cursor.execute(sql, params)
+
+def _with(writes: list[tuple[str, list[Any]]], sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """`sql` with the `writes` as data-modifying WITH clauses in front of it (PostgreSQL)."""
+    if not writes:
+        return sql, list(params)
+    ctes = ", ".join(f"w{i} AS ({insert})" for i, (insert, _) in enumerate(writes))
+    return f"WITH {ctes} {sql}", [p for _, values in writes for p in values] + list(params)

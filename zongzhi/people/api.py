@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
-import contextlib
 from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
@@ -15,8 +14,9 @@ from ninja import Query, Router, Schema, Status
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting, require_cap
-from zongzhi.core.db import pipelined
+from zongzhi.core.db import writes_together
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
+from zongzhi.core.fastinsert import Batch
 from zongzhi.core.masking import mask_value
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import get_visible, path_within, subtree_q
@@ -55,7 +55,7 @@ LABEL_TABLES = CODE_TABLES
 READ_DENIED = "没有查看实有人口的权限"
 
 
-def _require_number_search(user: User, field: str, number: str) -> None:
+def _require_number_search(user: User, field: str, number: str, batch: Batch) -> None:
     """Finding people by a whole ID number or phone confirms that number: it is allowed to
     those who may unmask, and each search is audited (a masked number is otherwise a few
     guesses away from the full one)."""
@@ -64,7 +64,7 @@ def _require_number_search(user: User, field: str, number: str) -> None:
             "按完整证件号码或手机号查找需要查看完整个人信息的权限，请按姓名查找",
             audit=AuditNote("permission.denied", None, {"capability": "pii.unmask", "search": field}),
         )
-    record_event("pii.lookup", detail={"field": field, "shown": mask_value(number)})
+    record_event("pii.lookup", detail={"field": field, "shown": mask_value(number)}, batch=batch)
 
 
 def _unit_names(paths: set[str]) -> dict[str, str]:
@@ -94,12 +94,13 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     require_cap(user, "records.read", READ_DENIED)
     search = search_of(user.view_paths, filters, root.path if root else None, max(1, min(filters.limit, 100)))
-    # A search by number writes its audit entry first, sent with the search's query (on
-    # PostgreSQL one round trip, `core.db.pipelined`): no transaction, for the entry records the
-    # attempt and stays whatever the search does; if the entry is refused, the search is not run.
-    with pipelined() if search.number_field else contextlib.nullcontext():
-        if search.number_field:
-            _require_number_search(user, search.number_field, search.number)
+    if search.number_field:
+        # The search's audit entry goes with its query (`core.db.writes_together`: on PostgreSQL
+        # one statement): if the entry is refused, nobody is found.
+        with writes_together() as writes:
+            _require_number_search(user, search.number_field, search.number, writes)
+            rows = queries.resident_page(search, writes)
+    else:
         rows = queries.resident_page(search)
     units = _unit_names({r["path"] for r in rows})
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from psycopg import errors as pg_errors
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
-from zongzhi.core.db import atomic_writes
+from zongzhi.core.db import atomic_writes, writes_together
 from zongzhi.core.fastinsert import Inserter
 from zongzhi.dictionary.models import CodeTable
 
@@ -46,3 +46,42 @@ def test_a_block_in_a_block_joins_it() -> None:
         with atomic_writes():
             record_event("bench.inner")
         assert AuditLog.objects.filter(action__in=["bench.outer", "bench.inner"]).count() == 2
+
+
+def test_rows_written_together_go_in_one_statement_all_or_nothing(django_assert_num_queries: object) -> None:
+    existing = CodeTable.objects.first()
+    assert existing is not None
+    with writes_together() as writes:
+        record_event("bench.zero", batch=writes)
+        assert not AuditLog.objects.filter(action="bench.zero").exists()  # nothing before the end
+    # Inside the test's transaction the batch takes a savepoint: on PostgreSQL the rows are one
+    # statement between it and its release; on SQLite one INSERT per table.
+    statements = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(statements + 2), writes_together() as writes:
+        record_event("bench.one", batch=writes)
+        record_event("bench.two", batch=writes)
+        Inserter(CodeTable).insert(CodeTable(code="bench_batch", name="一起写的代码表"), read_pk=False, batch=writes)
+    assert AuditLog.objects.filter(action__in=["bench.one", "bench.two"]).count() == 2
+    assert CodeTable.objects.filter(code="bench_batch").exists()
+
+    with pytest.raises(IntegrityError) as refused, writes_together() as writes:
+        record_event("bench.refused", batch=writes)
+        Inserter(CodeTable).insert(CodeTable(code=existing.code, name="重复的代码表"), read_pk=False, batch=writes)
+    if connection.vendor == "postgresql":
+        assert isinstance(refused.value.__cause__, pg_errors.UniqueViolation)
+        assert refused.value.__cause__.diag.table_name == CodeTable._meta.db_table
+    assert not AuditLog.objects.filter(action="bench.refused").exists()
+    assert CodeTable.objects.filter(code=existing.code).count() == 1  # the test's transaction goes on
+
+
+def test_a_query_carries_the_waiting_rows_and_runs_only_if_they_are_written() -> None:
+    existing = CodeTable.objects.first()
+    assert existing is not None
+    with writes_together() as writes:
+        record_event("bench.lookup", batch=writes)
+        rows = writes.fetch("SELECT code FROM dictionary_codetable WHERE code = %s", [existing.code])
+    assert rows == [(existing.code,)] and AuditLog.objects.filter(action="bench.lookup").count() == 1
+
+    with pytest.raises(IntegrityError), writes_together() as writes:
+        Inserter(CodeTable).insert(CodeTable(code=existing.code, name="重复的代码表"), read_pk=False, batch=writes)
+        writes.fetch("SELECT code FROM dictionary_codetable", [])
