@@ -111,19 +111,23 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     )
 
 
-@api.exception_handler(AuthenticationError)
-def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, {"code": "not_authenticated", "message": "请先登录，或登录已超时"})
+# Errors answered with a fixed status, code and message.
+_FIXED: dict[type[Exception], tuple[int, str, str]] = {
+    AuthenticationError: (401, "not_authenticated", "请先登录，或登录已超时"),
+    Http404: (404, "not_found", "数据不存在或已被撤销"),
+    PermissionDenied: (403, "forbidden", "没有执行此操作的权限"),
+    OverflowError: (400, "invalid_input", "数值超出范围"),
+    DataError: (400, "invalid_input", "数值超出范围或格式不正确"),
+}
 
 
-@api.exception_handler(Http404)
-def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, {"code": "not_found", "message": "数据不存在或已被撤销"})
+def _fixed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    status, code, message = next(v for t, v in _FIXED.items() if isinstance(exc, t))
+    return _error(request, status, {"code": code, "message": message})
 
 
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, {"code": "forbidden", "message": "没有执行此操作的权限"})
+for _kind in _FIXED:
+    api.add_exception_handler(_kind, _fixed)
 
 
 @api.exception_handler(HttpError)
@@ -135,16 +139,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     messages = {401: "请先登录", 403: "没有执行此操作的权限", 404: "数据不存在", 405: "不支持的请求方法"}
     message = messages.get(exc.status_code, "请求无法处理")
     return _error(request, exc.status_code, {"code": "http_error", "message": message})
-
-
-@api.exception_handler(OverflowError)
-def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
-    return _error(request, 400, {"code": "invalid_input", "message": "数值超出范围"})
-
-
-@api.exception_handler(DataError)
-def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
-    return _error(request, 400, {"code": "invalid_input", "message": "数值超出范围或格式不正确"})
 
 
 @api.exception_handler(Exception)

@@ -124,34 +124,32 @@ class Batch:
     def send(self) -> None:
         """Write the rows waiting in the batch (nothing when it is empty) and empty it; then the
         work waiting for them."""
-        statements, after = self._take()
-        if statements:
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    *first, (last_sql, last_params) = statements
-                    cursor.execute(*_with(first, last_sql, last_params))
-                else:
-                    with transaction.atomic(savepoint=False):
-                        for sql, params in statements:
-                            cursor.execute(sql, params)
-        for work in after:
-            work()
+        self._run(None, [])
 
     def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Write the waiting rows and run the query `sql` (a SELECT) after them, returning its
         rows: on PostgreSQL one statement, the rows in WITH clauses in front of the query (if
         they are refused the query does not run); on SQLite the rows, then the query, in one
         transaction."""
+        return self._run(sql, params)
+
+    def _run(self, query: str | None, params: list[Any]) -> list[tuple[Any, ...]]:
         statements, after = self._take()
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(*_with(statements, sql, params))
-            else:
-                with transaction.atomic(savepoint=False):
-                    for insert, values in statements:
-                        cursor.execute(insert, values)
-                    cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows: list[tuple[Any, ...]] = []
+        if statements or query is not None:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    if query is None:  # the last INSERT is the statement, the others its WITH clauses
+                        *statements, (query, params) = statements
+                    cursor.execute(*_with(statements, query, params))
+                else:
+                    with transaction.atomic(savepoint=False):
+                        for insert, values in statements:
+                            cursor.execute(insert, values)
+                        if query is not None:
+                            cursor.execute(query, params)
+                if cursor.description is not None:
+                    rows = cursor.fetchall()
         for work in after:
             work()
         return rows

@@ -350,11 +350,7 @@ def list_category(*, acting_user: User, resident: Resident, data: CategoryData) 
     """List a resident as a key person or a care recipient (列管)."""
     from zongzhi.people.models import PersonCategory
 
-    _require(acting_user, "records.write", "没有列管人员的权限")
-    require_sensitive(acting_user, resident)
-    require_capture(acting_user, resident)
-    if resident.is_retired:
-        raise Conflict("该人员已注销", code="retired")
+    _may_change(acting_user, resident, "没有列管人员的权限", "该人员已注销")
     values = _clean_category(data)
     if PersonCategory.objects.filter(
         resident=resident, group=values["group"], category_code=values["category_code"], is_retired=False
@@ -372,11 +368,7 @@ def list_category(*, acting_user: User, resident: Resident, data: CategoryData) 
 
 
 def update_category(*, acting_user: User, category: Any, data: CategoryData) -> Any:
-    _require(acting_user, "records.write", "没有修改列管信息的权限")
-    require_sensitive(acting_user, category)
-    require_capture(acting_user, category)
-    if category.is_retired:
-        raise Conflict("已解除列管，不能修改", code="retired")
+    _may_change(acting_user, category, "没有修改列管信息的权限", "已解除列管，不能修改")
     data.group, data.category_code = category.group, category.category_code  # fixed once listed
     values = _clean_category(data, category.details)
     for name, value in values.items():
@@ -392,15 +384,31 @@ def retire_category(*, acting_user: User, category: Any, reason: str) -> Any:
     _require(acting_user, "records.write", "没有解除列管的权限")
     require_sensitive(acting_user, category)
     require_capture(acting_user, category)
+    return retire_with_reason(category, reason, word="解除", retired="已解除列管", event="category.retired")
+
+
+def retire_with_reason(obj: Any, reason: str, *, word: str, retired: str, event: str) -> Any:
+    """Retire (soft) a listing, place or organisation the caller may change, with a reason of
+    at most 100 characters; `word` names the act in the message (解除, 注销)."""
     reason = (reason or "").strip()
     if not reason or len(reason) > 100:
-        raise InvalidInput.field("reason", "请填写解除原因（100字以内）", code="required")
-    if category.is_retired:
-        raise Conflict("已解除列管", code="retired")
-    category.is_retired, category.retired_reason, category.retired_at = True, reason, timezone.now()
-    category.save()
-    record_event("category.retired", obj=category, detail={"reason": reason})
-    return category
+        raise InvalidInput.field("reason", f"请填写{word}原因（100字以内）", code="required")
+    if obj.is_retired:
+        raise Conflict(retired, code="retired")
+    obj.is_retired, obj.retired_reason, obj.retired_at = True, reason, timezone.now()
+    obj.save()
+    record_event(event, obj=obj, detail={"reason": reason})
+    return obj
+
+
+def _may_change(acting_user: User, obj: Any, denied: str, retired: str) -> None:
+    """The checks before a listing is made or changed: the right, the sensitive data, the
+    capture scope, and a record not retired."""
+    _require(acting_user, "records.write", denied)
+    require_sensitive(acting_user, obj)
+    require_capture(acting_user, obj)
+    if obj.is_retired:
+        raise Conflict(retired, code="retired")
 
 
 @dataclass

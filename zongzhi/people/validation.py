@@ -122,6 +122,11 @@ class Checked:
     errors: list[Error]
 
 
+def _before(values: dict[str, Any], later: str, earlier: str) -> bool:
+    """Both dates given, and `later` before `earlier`."""
+    return bool(values[later] and values[earlier] and values[later] < values[earlier])
+
+
 def check_resident(
     values: dict[str, Any], id_number: str, phone: str, codes: Codes, *, today: dt.date, file_values: bool = False
 ) -> Checked:
@@ -191,8 +196,7 @@ def check_resident(
 
     kind = values["kind"]
     if kind == _FLOATING:
-        issued, expires = values["permit_issued_on"], values["permit_expires_on"]
-        if issued and expires and expires < issued:
+        if _before(values, "permit_expires_on", "permit_issued_on"):
             fail("permit_expires_on", "有效期至不能早于发证日期")
     else:
         for name in FLOATING_ONLY:
@@ -202,8 +206,7 @@ def check_resident(
             fail("nationality_code", "境外人员须填写国籍（地区）", "required")
         elif problem := codes.problem("nationality_code", values["nationality_code"]):
             errors.append(problem)
-        arrived, leaves = values["arrived_on"], values["leaves_on"]
-        if arrived and leaves and leaves < arrived:
+        if _before(values, "leaves_on", "arrived_on"):
             fail("leaves_on", "预计离开日期不能早于抵达日期")
     else:
         for name in OVERSEAS_ONLY:

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -25,7 +25,7 @@ from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_capture
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Resident
-from zongzhi.people.services import place_path, reveal_sealed
+from zongzhi.people.services import place_path, retire_with_reason, reveal_sealed
 from zongzhi.places.models import (
     Compound,
     Facility,
@@ -289,15 +289,7 @@ def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: Place
 def retire_place(*, acting_user: User, obj: PlaceBase, reason: str) -> PlaceBase:
     _require_write(acting_user, obj)
     require_capture(acting_user, obj)
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 100:
-        raise InvalidInput.field("reason", "请填写注销原因（100字以内）", code="required")
-    if obj.is_retired:
-        raise Conflict("已注销", code="retired")
-    obj.is_retired, obj.retired_reason, obj.retired_at = True, reason, timezone.now()
-    obj.save()
-    record_event("place.retired", obj=obj, detail={"reason": reason})
-    return obj
+    return cast(PlaceBase, retire_with_reason(obj, reason, word="注销", retired="已注销", event="place.retired"))
 
 
 def reveal_phone(*, acting_user: User, obj: Any) -> str:
@@ -323,14 +315,21 @@ def add_occupant(
     return occupant
 
 
+def _end(acting_user: User, place: PlaceBase, rows: Any, field: str, gone: str) -> Any:
+    """End one current row of a place (an occupant moving out, a member leaving): `until` today."""
+    _require_write(acting_user, place)
+    require_capture(acting_user, place)
+    row = rows.filter(until__isnull=True).first()
+    if row is None:
+        raise InvalidInput.field(field, gone, code="not_found")
+    row.until = timezone.localdate()
+    row.save(update_fields=["until"])
+    return row
+
+
 def end_occupancy(*, acting_user: User, house: House, occupant_id: int) -> None:
-    _require_write(acting_user, house)
-    require_capture(acting_user, house)
-    occupant = HouseOccupant.objects.filter(pk=occupant_id, house=house, until__isnull=True).first()
-    if occupant is None:
-        raise InvalidInput.field("occupant_id", "该居住记录不存在或已迁出", code="not_found")
-    occupant.until = timezone.localdate()
-    occupant.save(update_fields=["until"])
+    rows = HouseOccupant.objects.filter(pk=occupant_id, house=house)
+    occupant = _end(acting_user, house, rows, "occupant_id", "该居住记录不存在或已迁出")
     record_event("house.occupant_left", obj=house, detail={"resident": occupant.resident_id})
 
 
@@ -381,13 +380,8 @@ def add_member(
 
 
 def remove_member(*, acting_user: User, org: Organisation, member_id: int) -> None:
-    _require_write(acting_user, org)
-    require_capture(acting_user, org)
-    member = OrgMember.objects.filter(pk=member_id, organisation=org, until__isnull=True).first()
-    if member is None:
-        raise InvalidInput.field("member_id", "该成员不存在或已退出", code="not_found")
-    member.until = timezone.localdate()
-    member.save(update_fields=["until"])
+    rows = OrgMember.objects.filter(pk=member_id, organisation=org)
+    member = _end(acting_user, org, rows, "member_id", "该成员不存在或已退出")
     record_event("organisation.member_removed", obj=org, detail={"name": member.name})
 
 

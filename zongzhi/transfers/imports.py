@@ -20,6 +20,7 @@ parts it runs are modules of their own: `import_reader` (reading files), `import
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -178,9 +179,7 @@ def _workers(estimate: int) -> int:
 def _import_listings(job: ImportJob, user: User) -> None:
     from . import import_listings
 
-    path = local_copy(job)
-    rejects: Rejects | None = None
-    try:
+    with _job_file(job) as (path, held):
         rows, estimate = open_rows(path, job.filename)
         header = next(rows, None)
         if not header or not any(h.strip() for h in header):
@@ -188,22 +187,32 @@ def _import_listings(job: ImportJob, user: User) -> None:
         job.total_rows = estimate
         job.save(update_fields=["total_rows"])
         rejects = Rejects(header)
+        held.append(rejects)
         import_listings.run(job, user, rows, header, rejects)
+
+
+@contextlib.contextmanager
+def _job_file(job: ImportJob) -> Iterator[tuple[Path, list[Rejects]]]:
+    """The job's upload as a local file, and a list to hold its rejects: when the block ends
+    without an error the rejects are stored and the job is done; the file goes either way."""
+    path = local_copy(job)
+    held: list[Rejects] = []
+    try:
+        yield path, held
         job.total_rows = job.processed_rows
-        _store_rejects(job, rejects)
+        _store_rejects(job, held[0])
         finish(job, ImportJob.Status.DONE)
     finally:
-        if rejects is not None:
+        for rejects in held:
             rejects.close()
         path.unlink(missing_ok=True)
 
 
 def _import(job: ImportJob, user: User) -> None:
-    path = local_copy(job)
-    rejects: Rejects | None = None
-    try:
+    with _job_file(job) as (path, held):
         rows, header, header_line, checker = rows_of(job, user, path, batch=BATCH)
         rejects = Rejects(header)
+        held.append(rejects)
         seen: dict[str, int] = {}
         vendor = connection.vendor
         now = timezone.now()
@@ -214,13 +223,6 @@ def _import(job: ImportJob, user: User) -> None:
             for chunk, line in _chunks(rows, header_line):
                 prepared, refused = prepare(chunk, checker, vendor, now)
                 _flush(job, functools.partial(list, chunk), prepared, refused, rejects, seen, line - header_line)
-        job.total_rows = job.processed_rows
-        _store_rejects(job, rejects)
-        finish(job, ImportJob.Status.DONE)
-    finally:
-        if rejects is not None:
-            rejects.close()
-        path.unlink(missing_ok=True)
 
 
 def _import_in_pool(

@@ -36,6 +36,15 @@ def _check_password(password: str, user: User) -> None:
         ) from exc
 
 
+def _set_password(user: User, password: str, *, must_change: bool) -> None:
+    """Check and set a new password (reset by an administrator: to be changed at next login)."""
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now()
+    user.save()
+
+
 def _clean_phone(phone: str) -> str:
     phone = (phone or "").strip()
     if phone and not PHONE_RE.match(phone):
@@ -198,11 +207,7 @@ def set_grants(
 def reset_password(*, acting_user: User, user: User, new_password: str) -> User:
     require_cap(acting_user, "users.manage")
     _require_user_in_capture(acting_user, user)
-    _check_password(new_password, user)
-    user.set_password(new_password)
-    user.must_change_password = True
-    user.password_changed_at = timezone.now()
-    user.save()
+    _set_password(user, new_password, must_change=True)
     record_event("user.password_reset", obj=user)
     return user
 
@@ -214,11 +219,7 @@ def change_own_password(*, acting_user: User, old_password: str, new_password: s
         raise InvalidInput.field("old_password", "原密码不正确", code="old_password_wrong")
     if old_password == new_password:
         raise InvalidInput.field("new_password", "新密码不能与原密码相同", code="password_reused")
-    _check_password(new_password, user)
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save()
+    _set_password(user, new_password, must_change=False)
     record_event("auth.password_changed", obj=user)
     return user
 

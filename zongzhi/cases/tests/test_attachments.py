@@ -75,20 +75,17 @@ def test_short_video_is_accepted_by_its_magic_bytes(api: Any) -> None:
     assert r.status_code == 201 and r.json()["kind"] == "video" and r.json()["content_type"] == "video/mp4"
 
 
+def _report_with(api: Any, attachment_ids: list[int]) -> Any:
+    occurred = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    body = {"kind": "event", "title": "王某某与黄某某的邻里纠纷", "category_code": "0102", "occurred_at": occurred}
+    return api("grid_worker").post("/api/cases", {**body, "attachment_ids": attachment_ids})
+
+
 def test_report_carries_photos_and_only_the_case_readers_see_them(api: Any) -> None:
     photo = _upload(api, "grid_worker", "现场.jpg", _photo_with_gps()).json()
     # nobody else can fetch an upload that is not attached yet
     assert api("village_officer").get(photo["url"]).status_code == 404
-    r = api("grid_worker").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "王某某与黄某某的邻里纠纷",
-            "category_code": "0102",
-            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-            "attachment_ids": [photo["id"]],
-        },
-    )
+    r = _report_with(api, [photo["id"]])
     assert r.status_code == 201, r.json()
     case = api("grid_worker").get(f"/api/cases/{r.json()['case']['id']}").json()
     assert [a["id"] for a in case["attachments"]] == [photo["id"]]
@@ -96,14 +93,5 @@ def test_report_carries_photos_and_only_the_case_readers_see_them(api: Any) -> N
     assert api("village_officer").get(photo["url"]).status_code == 200
     assert api("township2_officer").get(photo["url"]).status_code == 404
     # an attachment is used once
-    r = api("grid_worker").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "王某某与黄某某的邻里纠纷",
-            "category_code": "0102",
-            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-            "attachment_ids": [photo["id"]],
-        },
-    )
+    r = _report_with(api, [photo["id"]])
     assert r.status_code == 400 and r.json()["code"] == "attachment_invalid"

@@ -48,6 +48,13 @@ def _report(api: Any, who: str = "grid_worker", **extra: Any) -> Any:
     return api(who).post("/api/cases", body)
 
 
+def _event_without_position(api: Any, who: str, title: str, category_code: str) -> Any:
+    """An event reported an hour after it happened, with no position (it lands at the office)."""
+    occurred = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    body = {"kind": "event", "title": title, "category_code": category_code, "occurred_at": occurred}
+    return api(who).post("/api/cases", body)
+
+
 def _do(api: Any, who: str, case: dict[str, Any], action: str, **body: Any) -> Any:
     return api(who).post(f"/api/cases/{case['id']}/actions/{action}", {"version": case["version"], **body})
 
@@ -408,15 +415,7 @@ def test_administrator_changes_a_deadline_rule_and_it_applies_at_once(api: Any) 
 
 
 def test_the_unit_a_case_is_dispatched_to_sees_and_handles_it(api: Any, unit: Any) -> None:
-    r = api("township_officer").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "某路段井盖缺失",
-            "category_code": "0301",
-            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        },
-    )
+    r = _event_without_position(api, "township_officer", "某路段井盖缺失", "0301")
     case = r.json()["case"]
     assert case["path"] == "320111003"  # no position: the township's own path
     case = _do(api, "township_officer", case, "dispatch", target_unit_id=unit("320111003001").pk).json()
@@ -426,15 +425,7 @@ def test_the_unit_a_case_is_dispatched_to_sees_and_handles_it(api: Any, unit: An
 
 
 def test_a_grid_returning_a_dispatched_case_hands_it_back_to_the_village(api: Any, unit: Any) -> None:
-    r = api("village_officer").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "张某某与李某某的邻里纠纷",
-            "category_code": "0102",
-            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        },
-    )
+    r = _event_without_position(api, "village_officer", "张某某与李某某的邻里纠纷", "0102")
     case = r.json()["case"]
     assert case["status"] == "in_progress" and "return" not in case["allowed_actions"]
     case = _do(api, "village_officer", case, "dispatch", target_unit_id=unit("320111003001001").pk).json()

@@ -256,27 +256,20 @@ def test_floating_and_overseas_people_have_their_own_fields(api: Any, unit: Any)
         permit_expires_on="2025-01-01",
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "permit_expires_on"
-    r = _register(
-        api,
-        unit,
-        kind="overseas",
-        name="陈美玲",
-        id_type_code="511",
-        id_number="T12345678",
-        sex_code="2",
-        birth_date="1990-05-01",
-        nationality_code="",
-    )
+    overseas = {
+        "kind": "overseas",
+        "name": "陈美玲",
+        "id_type_code": "511",
+        "id_number": "T12345678",
+        "sex_code": "2",
+        "birth_date": "1990-05-01",
+    }
+    r = _register(api, unit, **overseas, nationality_code="")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "nationality_code"
     r = _register(
         api,
         unit,
-        kind="overseas",
-        name="陈美玲",
-        id_type_code="511",
-        id_number="T12345678",
-        sex_code="2",
-        birth_date="1990-05-01",
+        **overseas,
         nationality_code="158",
         purpose="探亲",
         arrived_on="2026-10-01",
@@ -325,16 +318,15 @@ def test_an_edit_may_send_the_masked_numbers_back_unchanged(api: Any, unit: Any,
 def test_the_cases_a_resident_is_a_party_to(api: Any, unit: Any) -> None:
     from django.utils import timezone
 
+    def report(who: str, title: str, parties: list[dict[str, Any]]) -> Any:
+        event = {"kind": "event", "category_code": "0102", "occurred_at": timezone.now().isoformat()}
+        return api(who).post("/api/cases", {**event, "title": title, "parties": parties})
+
     rid = _register(api, unit).json()["id"]
-    r = api("village_officer").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "王建国与李某的邻里纠纷",
-            "category_code": "0102",
-            "occurred_at": timezone.now().isoformat(),
-            "parties": [{"resident_id": rid, "role": "申请人"}, {"name": "李某", "role": "被申请人"}],
-        },
+    r = report(
+        "village_officer",
+        "王建国与李某的邻里纠纷",
+        [{"resident_id": rid, "role": "申请人"}, {"name": "李某", "role": "被申请人"}],
     )
     assert r.status_code == 201, r.json()
     case_id = r.json()["case"]["id"]
@@ -343,16 +335,7 @@ def test_the_cases_a_resident_is_a_party_to(api: Any, unit: Any) -> None:
     cases = api("village_officer").get(f"/api/registry/residents/{rid}").json()["cases"]
     assert [c["id"] for c in cases] == [case_id]
     # a party must be a resident the reporter can see
-    r = api("township2_officer").post(
-        "/api/cases",
-        {
-            "kind": "event",
-            "title": "某某与某某的纠纷",
-            "category_code": "0102",
-            "occurred_at": timezone.now().isoformat(),
-            "parties": [{"resident_id": rid}],
-        },
-    )
+    r = report("township2_officer", "某某与某某的纠纷", [{"resident_id": rid}])
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "parties.0.resident_id"
 
 

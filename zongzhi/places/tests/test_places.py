@@ -24,6 +24,13 @@ def _center(code: str) -> tuple[float, float]:
     return sum(p[1] for p in ring[:4]) / 4, sum(p[0] for p in ring[:4]) / 4
 
 
+def _resident(api: Any, unit: Any, name: str, number: str, kind: str = "registered") -> int:
+    body = {"kind": kind, "name": name, "id_number": number, "unit_id": unit(GRID_1).pk}
+    r = api("village_officer").post("/api/registry/residents", body)
+    assert r.status_code == 201, r.json()
+    return int(r.json()["id"])
+
+
 def _create(api: Any, kind: str, who: str = "village_officer", **body: Any) -> Any:
     return api(who).post(f"{BASE}/{kind}", body)
 
@@ -79,14 +86,7 @@ def test_enterprises_need_a_credit_code_and_teams_have_members(api: Any, unit: A
     r = _create(api, "organisations", name="冯墙社区治安巡防队", unit_id=unit(GRID_1).pk, extra={"kind_code": "0401"})
     assert r.status_code == 201, r.json()
     team = r.json()["id"]
-    resident = (
-        api("village_officer")
-        .post(
-            "/api/registry/residents",
-            {"kind": "registered", "name": "陈队员", "id_number": id_number(seq="801"), "unit_id": unit(GRID_1).pk},
-        )
-        .json()["id"]
-    )
+    resident = _resident(api, unit, "陈队员", id_number(seq="801"))
     r = api("village_officer").post(f"{BASE}/organisations/{team}/members", {"resident_id": resident, "role": "队长"})
     assert r.status_code == 201, r.json()
     r = api("village_officer").post(f"{BASE}/organisations/{team}/members", {"name": "志愿者甲", "role": "队员"})
@@ -99,27 +99,8 @@ def test_enterprises_need_a_credit_code_and_teams_have_members(api: Any, unit: A
 def test_a_house_with_owner_and_tenants(api: Any, unit: Any) -> None:
     r = _create(api, "houses", name="3栋2单元501", unit_id=unit(GRID_1).pk, extra={"use": "rental"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "owner"
-    owner = (
-        api("village_officer")
-        .post(
-            "/api/registry/residents",
-            {"kind": "registered", "name": "房东", "id_number": id_number(seq="811"), "unit_id": unit(GRID_1).pk},
-        )
-        .json()["id"]
-    )
-    tenant = (
-        api("village_officer")
-        .post(
-            "/api/registry/residents",
-            {
-                "kind": "floating",
-                "name": "租客",
-                "id_number": id_number(seq="812", region="510104"),
-                "unit_id": unit(GRID_1).pk,
-            },
-        )
-        .json()["id"]
-    )
+    owner = _resident(api, unit, "房东", id_number(seq="811"))
+    tenant = _resident(api, unit, "租客", id_number(seq="812", region="510104"), kind="floating")
     r = _create(
         api,
         "houses",
