@@ -8,7 +8,8 @@ class RegistryConfig(AppConfig):
 
     It holds no code, only its migrations: they made the tables those apps now own (the tables
     keep their `registry_` names), and databases made before the split have them applied. Its
-    last migration hands the models over; fresh databases run the whole history.
+    migration history goes on in those apps' first migrations (`core.migration_ops.MoveModels`);
+    fresh databases run the whole history.
     """
 
     name = "zongzhi.registry"
