@@ -11,6 +11,10 @@ inside `core.db.atomic_writes()` on PostgreSQL it is sent without waiting for on
 
 Rows that are written together, and that nothing reads before they are all written, can be
 handed to a `Batch` (the `batch` argument) and go in one statement (`Batch.send`).
+
+This is the one place outside the apps' `queries.py` that writes SQL by hand: it serves every
+app's audit entries, timeline steps and notices, for any model. core/tests/test_db.py checks
+that its rows equal what `create()` stores, and pins its statements.
 """
 
 from __future__ import annotations

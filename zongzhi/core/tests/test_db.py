@@ -85,3 +85,38 @@ def test_a_query_carries_the_waiting_rows_and_runs_only_if_they_are_written() ->
     with pytest.raises(IntegrityError), writes_together() as writes:
         Inserter(CodeTable).insert(CodeTable(code=existing.code, name="重复的代码表"), read_pk=False, batch=writes)
         writes.fetch("SELECT code FROM dictionary_codetable", [])
+
+
+def test_inserted_rows_store_what_the_orms_create_stores(django_assert_num_queries: object) -> None:
+    """`Inserter` and `Batch` write by hand what `Model.objects.create()` would write."""
+    from django.utils import timezone
+
+    from zongzhi.notify.models import PendingNotice
+
+    at = timezone.now()
+    event = {"layer": "event", "action": "bench.same", "username": "甲", "detail": {"字段": [1, "二"]}, "at": at}
+    notice = {
+        "unit": 7,
+        "department": None,
+        "reason": "new",
+        "title": "新的待办",
+        "body": "正文",
+        "case": 9,
+        "created_at": at,
+    }
+    by_orm = [AuditLog.objects.create(**event).pk, PendingNotice.objects.create(**notice).pk]
+    with django_assert_num_queries(1):
+        Inserter(AuditLog).insert_values(event)
+    with django_assert_num_queries(1):
+        Inserter(PendingNotice).insert(PendingNotice(**notice), read_pk=False)
+    with writes_together() as writes:
+        Inserter(AuditLog).insert_values(event, batch=writes)
+        Inserter(PendingNotice).insert(PendingNotice(**notice), read_pk=False, batch=writes)
+
+    def rows(model: type, first_pk: int) -> list[dict[str, object]]:
+        found = model.objects.filter(pk__gte=first_pk).order_by("pk").values()
+        return [{k: v for k, v in row.items() if k != "id"} for row in found]
+
+    audit, notices = rows(AuditLog, by_orm[0]), rows(PendingNotice, by_orm[1])
+    assert len(audit) == 3 and audit[1:] == [audit[0], audit[0]]
+    assert len(notices) == 3 and notices[1:] == [notices[0], notices[0]]
