@@ -14,7 +14,7 @@ if missing and emptied first: give it a scratch database, never a real one).
 - registry.*: imports against a bare COPY, lists and name search (zongzhi/registry/bench.py).
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
-  from inside one of the village's grids, so the grid lookup finds its grid.
+  by the grid worker from inside their grid, so the grid lookup finds its grid.
 - notify.deliver_rate: those reports' notices delivered by the outbox job, per second.
 """
 
@@ -203,12 +203,11 @@ def _report_rate(size: dict[str, int], list_client: object) -> None:
     from zongzhi.units.auth import complete_login
     from zongzhi.units.models import Unit, User
 
-    officer = User.objects.get(username="village_officer")
-    token = complete_login(RequestFactory().post("/"), officer, client="token").token
-    # Reported from inside one of the village's grids, as a grid worker on the street would:
-    # the grid lookup finds it (point in polygon).
-    assert officer.unit is not None
-    grid = Unit.objects.filter(path__startswith=officer.unit.path, level="grid", boundary__isnull=False).first()
+    worker = User.objects.get(username="grid_worker")
+    token = complete_login(RequestFactory().post("/"), worker, client="token").token
+    # Reported by a grid worker on the street, from inside their grid: the grid lookup finds it
+    # (point in polygon), and the village is told of a new case (a notice in the outbox).
+    grid = Unit.objects.filter(path__in=worker.capture_paths, level="grid", boundary__isnull=False).first()
     assert grid is not None
     ring = grid.boundary["coordinates"][0][:4]
     longitude, latitude = sum(p[0] for p in ring) / 4, sum(p[1] for p in ring) / 4

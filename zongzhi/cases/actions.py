@@ -22,6 +22,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.core.scope import path_within
+from zongzhi.notify.services import mark_read
 from zongzhi.units.models import Department, Unit, User
 
 from . import kinds, rules
@@ -323,7 +324,7 @@ def _supervise(s: Step) -> None:
     _require_comment(s.inp, "督办意见")
     s.case.supervision = max(s.case.supervision, level)
     s.data["level"] = level
-    tell_holder(s.case, "supervised")
+    tell_holder(s.case, "supervised", level=Supervision(level).label)
 
 
 def _follow_up(s: Step) -> None:
@@ -489,4 +490,5 @@ def act(*, acting_user: User, case_id: int, action: str, version: int, inp: Acti
         )
         attach(acting_user=acting_user, ids=inp.attachment_ids or [], case=case, action=entry)
         record_event(f"case.{action}", obj=case, detail={"from": before_status, "to": case.status, **step.data})
+        mark_read(acting_user, case_id=case.pk)  # the notices that asked them to act are done
     return case

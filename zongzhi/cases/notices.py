@@ -11,7 +11,7 @@ from .models import Case
 REASONS = {
     "new": ("新的待办", "{number}「{title}」已送达，请及时受理"),
     "returned": ("办件被退回", "{number}「{title}」被退回，请查看"),
-    "supervised": ("办件被督办", "{number}「{title}」被上级督办，请抓紧办理"),
+    "supervised": ("办件被{level}", "{number}「{title}」被上级{level}，请抓紧办理"),
     "completed": ("办件待确认", "{number}「{title}」已办结，请确认"),
     "due_soon": ("办件即将到期", "{number}「{title}」即将到期，请抓紧办理"),
     "overdue": ("办件已超期", "{number}「{title}」已超期"),
@@ -19,14 +19,19 @@ REASONS = {
 }
 
 
-def notice(to: Staff, reason: str, *, case_id: int, number: str, title: str, holder: str = "") -> Notice:
-    """The message for `reason` about one case (its notify kind is the reason)."""
+def notice(
+    to: Staff, reason: str, *, case_id: int, number: str, title: str, holder: str = "", level: str = ""
+) -> Notice:
+    """The message for `reason` about one case (its notify kind is the reason); `level` names a
+    supervision's card (黄牌督办…)."""
     heading, template = REASONS[reason]
-    return Notice(to, reason, heading, template.format(number=number, title=title, holder=holder), case_id)
+    values = {"number": number, "title": title, "holder": holder, "level": level or "督办"}
+    return Notice(to, reason, heading.format(**values), template.format(**values), case_id)
 
 
-def tell_holder(case: Case, reason: str, batch: Batch | None = None) -> None:
+def tell_holder(case: Case, reason: str, batch: Batch | None = None, *, level: str = "") -> None:
     """Tell the staff of the case's current holder: a new case, a return, supervision,
     completion. Written in the action's transaction (the outbox); SMS after it commits."""
     to = Staff(case.holder_unit_id, case.holder_department_id)
-    notify_staff([notice(to, reason, case_id=case.pk, number=case.number or str(case.pk), title=case.title)], batch)
+    number = case.number or str(case.pk)
+    notify_staff([notice(to, reason, case_id=case.pk, number=number, title=case.title, level=level)], batch)

@@ -251,7 +251,8 @@ def _check_and_write(user: User, data: NewCase) -> Case:
             timeline_step(case, user, first, "", case.status, to_holder=case, read_pk=False, batch=writes)
         flags = {"is_major": case.is_major, "urgency": case.urgency, "is_mass_incident": case.is_mass_incident}
         record_event("case.created", obj=case, detail={"kind": case.kind, **flags}, batch=writes)
-        tell_holder(case, "new", writes)
+        if case.status != Status.IN_PROGRESS:  # an office handling its own report needs no 新的待办
+            tell_holder(case, "new", writes)
     return case
 
 

@@ -172,8 +172,12 @@ def unread_count(user: User) -> int:
     return int(Notification.objects.filter(user=user, read_at__isnull=True).count())
 
 
-def mark_read(user: User, ids: list[int] | None = None) -> int:
+def mark_read(user: User, ids: list[int] | None = None, *, case_id: int | None = None) -> int:
+    """Mark `user`'s unread notifications read: those of `ids`, or those about `case_id` (they
+    acted on the case: its notices have done their work), or all of them."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(Q(pk__in=ids))
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
     return int(qs.update(read_at=timezone.now()))

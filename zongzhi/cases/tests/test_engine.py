@@ -115,7 +115,8 @@ def test_a_dispute_walks_up_and_down_and_closes_where_it_started(api: Any) -> No
     # the leader supervises; the holder sees it
     case = _do(api, "leader", case, "supervise", level=2, comment="请尽快办理").json()
     assert case["supervision"] == 2
-    assert Notification.objects.filter(user__username="dept_police", kind="supervised").exists()
+    told = Notification.objects.get(user__username="dept_police", kind="supervised")
+    assert told.title == "办件被黄牌督办" and "被上级黄牌督办" in told.body  # the card is named
     case = _do(api, "dept_police", case, "accept").json()
     case = _do(api, "dept_police", case, "progress", comment="已约谈双方").json()
     case = _do(api, "dept_police", case, "complete", result="双方达成调解协议，工资已支付").json()
@@ -359,6 +360,30 @@ def test_notifications_bell(api: Any) -> None:
     assert items[0]["title"] == "新的待办"
     assert client.post("/api/notifications/read", {"ids": [items[0]["id"]]}).json()["unread"] == 0
     assert User.objects.get(username="village_officer").notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_acting_on_a_case_settles_the_notices_that_asked_for_it(api: Any) -> None:
+    """The village accepts the new case: its 新的待办 notice is read, other notices stay unread."""
+    first = _report(api).json()["case"]
+    _report(api, title="李某某与赵某某的邻里纠纷", category_code="0102")
+    client = api("village_officer")
+    assert client.get("/api/notifications/unread").json()["unread"] == 2
+    accepted = _do(api, "village_officer", first, "accept")
+    assert accepted.status_code == 200, accepted.json()
+    assert client.get("/api/notifications/unread").json()["unread"] == 1
+    unread = client.get("/api/notifications", {"unread": True}).json()["items"]
+    assert [n["case_id"] for n in unread] != [first["id"]]
+
+
+def test_an_office_reporting_what_it_handles_gets_no_new_case_notice(api: Any) -> None:
+    """The county reports an event it handles itself: it is in progress at once, and nobody is
+    told 新的待办 about their own report; the village's report still tells the village."""
+    own = _event_without_position(api, "county_officer", "区综治中心发现的道路积水", "0102")
+    assert own.status_code == 201, own.json()
+    assert own.json()["case"]["status"] == "in_progress"
+    assert api("county_officer").get("/api/notifications/unread").json()["unread"] == 0
+    _report(api)
+    assert api("village_officer").get("/api/notifications/unread").json()["unread"] == 1
 
 
 def test_empty_required_detail_says_required(api: Any, unit: Any) -> None:

@@ -38,14 +38,14 @@ def _body(**extra: Any) -> dict[str, Any]:
 
 def test_a_report_leaves_its_creation_record_timeline_event_and_notice(api: Any, settings: Any) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = False  # production: notices through the outbox
-    r = api("village_officer").post("/api/cases", _body())
+    r = api("grid_worker").post("/api/cases", _body())
     assert r.status_code == 201
     case = Case.objects.get(pk=r.json()["case"]["id"])
     assert case.number == r.json()["case"]["number"] and case.number.startswith("SJ")
     created = AuditLog.objects.get(object_type="cases.case", object_id=str(case.pk), action="create")
     # The change log shows the case as written, number included.
     assert created.changes["number"] == [None, case.number] and created.changes["title"][1] == case.title
-    assert created.username == "village_officer"
+    assert created.username == "grid_worker"
     assert AuditLog.objects.filter(action="case.created", object_id=str(case.pk)).count() == 1
     assert list(CaseAction.objects.filter(case=case).values_list("action", flat=True)) == ["report"]
     notice = PendingNotice.objects.get(case=case.pk)
@@ -93,7 +93,7 @@ def test_outside_a_transaction_a_report_refused_at_its_last_write_leaves_nothing
     table = PendingNotice._meta.db_table
 
     def work(outcome: dict[str, Any]) -> None:
-        user = User.objects.get(username="village_officer")
+        user = User.objects.get(username="grid_worker")
         data = _new_case(title="拒收通知的测试纠纷")
         before = (Case.objects.count(), CaseAction.objects.count(), AuditLog.objects.count())
         with connection.cursor() as cursor:  # a database that refuses this report's notice
@@ -121,7 +121,7 @@ def test_outside_a_transaction_a_resent_report_adds_nothing(settings: Any) -> No
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
     def report_twice(outcome: dict[str, Any]) -> None:
-        user = User.objects.get(username="village_officer")
+        user = User.objects.get(username="grid_worker")
         data = _new_case()
         first, created = services.create_case(acting_user=user, data=data)
         again, created_again = services.create_case(acting_user=user, data=data)
