@@ -12,6 +12,7 @@ from zongzhi.core import views
 urlpatterns = [
     path("api/", api.urls),
     path("healthz", views.healthz),
+    path("m/sw.js", views.mobile_service_worker),
     re_path(r"^m(?:/.*)?$", views.mobile_app),
     re_path(r"^(?!api/|static/|media/).*$", views.console_app),
 ]

@@ -22,11 +22,17 @@ def _read(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def _page(relative: str) -> HttpResponse:
-    html = _read(Path(settings.FRONTEND_DIST) / relative) if not settings.DEBUG else None
-    if html is None:
+def _dist_text(relative: str) -> str | None:
+    """A file of the built front end (read once per process, except in development)."""
+    text = _read(Path(settings.FRONTEND_DIST) / relative) if not settings.DEBUG else None
+    if text is None:
         file = Path(settings.FRONTEND_DIST) / relative
-        html = file.read_text(encoding="utf-8") if file.exists() else None
+        text = file.read_text(encoding="utf-8") if file.exists() else None
+    return text
+
+
+def _page(relative: str) -> HttpResponse:
+    html = _dist_text(relative)
     if html is None:
         return HttpResponse(_NOT_BUILT, status=503)
     response = HttpResponse(html)
@@ -42,6 +48,18 @@ def console_app(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 def mobile_app(request: HttpRequest) -> HttpResponse:
     return _page("m/index.html")
+
+
+def mobile_service_worker(request: HttpRequest) -> HttpResponse:
+    """The phone's offline shell (built by vite-plugin-pwa into dist/m/sw.js), served under /m/
+    so that its scope is the phone app. Never cached by the browser: a new build reaches the
+    phones at their next start."""
+    script = _dist_text("m/sw.js")
+    if script is None:
+        return HttpResponse("// the front end is not built", status=404, content_type="text/javascript")
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -5,8 +5,8 @@ type Opts = Pick<CallOptions, 'silent'>
 
 export const dictionaryApi = {
   tables: () => send(api.GET('/api/dictionary/tables')),
-  items: (table: string, includeRetired = false) =>
-    send(api.GET('/api/dictionary/tables/{code}/items', { params: { path: { code: table }, query: { include_retired: includeRetired || undefined } } })),
+  items: (table: string, includeRetired = false, opts?: Opts) =>
+    send(api.GET('/api/dictionary/tables/{code}/items', { params: { path: { code: table }, query: { include_retired: includeRetired || undefined } } }), opts),
   create: (table: string, body: DictItemCreateIn, opts?: Opts) =>
     send(api.POST('/api/dictionary/tables/{code}/items', { params: { path: { code: table } }, body }), opts),
   update: (id: number, body: DictItemUpdateIn, opts?: Opts) => send(api.PATCH('/api/dictionary/items/{item_id}', { params: { path: { item_id: id } }, body }), opts),

@@ -899,6 +899,14 @@ const zhCN = {
     unread: '{n} 条未读',
     todoButton: '待办',
   },
+  mobileNotices: {
+    title: '消息',
+    unread: '{n} 条未读',
+    readAll: '全部已读',
+    allRead: '已全部标为已读',
+    empty: '暂无消息',
+    loadFailed: '加载失败，点此重试',
+  },
   mobileCases: {
     todo: '待办',
     mine: '我上报的',

@@ -34,6 +34,11 @@ configureHttp({
 
 document.title = t('app.mobileName')
 app.mount('#app')
+// The offline shell: the phone app's files from the service worker, so that it opens and its
+// forms work without a signal (built by vite-plugin-pwa; not in development).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/m/sw.js', { scope: '/m/' }).catch(() => undefined)
+}
 // Reports and visits saved while offline go out when the app opens and whenever the network comes back.
 reportQueue.start()
 visitQueue.start()

@@ -2,6 +2,7 @@
 import { computed, ref } from 'vue'
 import { authApi } from '@/api/auth'
 import type { Me, UnitBrief } from '@/api/types'
+import { forget, isOffline, keep, kept } from './lastSeen'
 
 const TOKEN_KEY = 'zongzhi.m.token'
 
@@ -30,17 +31,29 @@ export function setToken(value: string | null): void {
   }
 }
 
+/** The user as last seen, with the token it was seen with (another login's is never used). */
+const ME_KEY = 'me'
+type SeenMe = { token: string; me: Me }
+
 export function clearSession(): void {
   setToken(null)
   me.value = null
+  forget(ME_KEY)
 }
 
+/**
+ * The current user from the server; without a network, as last seen with this token, so that
+ * the app opens and its forms queue without a signal. A refusal (401) ends the login.
+ */
 export async function loadMe(): Promise<Me | null> {
-  if (!token.value) return null
+  const current = token.value
+  if (!current) return null
   try {
     me.value = await authApi.me({ silent: true, noRedirect: true })
-  } catch {
-    me.value = null
+    keep(ME_KEY, { token: current, me: me.value } satisfies SeenMe)
+  } catch (e) {
+    const seen = isOffline(e) ? kept<SeenMe>(ME_KEY) : undefined
+    me.value = seen && seen.token === current ? seen.me : null
   }
   return me.value
 }
@@ -62,4 +75,5 @@ export function useSession() {
 
 export function setMe(value: Me | null): void {
   me.value = value
+  if (value && token.value) keep(ME_KEY, { token: token.value, me: value } satisfies SeenMe)
 }

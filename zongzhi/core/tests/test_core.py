@@ -76,3 +76,19 @@ def test_path_columns_use_the_c_collation_on_postgresql() -> None:
             " WHERE table_name = 'units_unit' AND column_name = 'path'"
         )
         assert cursor.fetchone() == ("C",)
+
+
+def test_the_phones_offline_shell_is_served_for_the_phone_app(settings: Any, tmp_path: Any) -> None:
+    """The service worker answers at /m/sw.js (its scope is the phone app), as JavaScript that
+    browsers check again at every start, and lists the phone app's files for precaching."""
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "sw.js").write_text('precacheAndRoute([{url:"/static/m/index.html"}])', encoding="utf-8")
+    settings.FRONTEND_DIST = tmp_path
+    settings.DEBUG = True  # read from the folder now, not from the process's copy
+    response = Client().get("/m/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert b"/static/m/index.html" in response.content
+    (tmp_path / "m" / "sw.js").unlink()
+    assert Client().get("/m/sw.js").status_code == 404
