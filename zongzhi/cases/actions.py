@@ -22,7 +22,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.core.scope import path_within
-from zongzhi.notify.services import mark_read
+from zongzhi.notify.services import Staff, mark_read, staff_for
 from zongzhi.units.models import Department, Unit, User
 
 from . import kinds, rules
@@ -351,7 +351,13 @@ def _always(case: Case, user: User) -> bool:
 
 
 def _unit_holds_with_parent(case: Case, user: User) -> bool:
-    return case.holder_department_id is None and case.holder_unit.parent_id is not None
+    """A unit holds the case and the unit above it has someone who can accept it: a case sent
+    up to a level where nobody works (a city above the deployment's county) would sit there
+    unanswered. One query, for the one case being shown or acted on."""
+    parent_id = case.holder_unit.parent_id
+    if case.holder_department_id is not None or parent_id is None:
+        return False
+    return bool(staff_for({Staff(parent_id)})[Staff(parent_id)])
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,9 @@ def _get_case(user: User, case_id: int) -> Case:
 def _detail(case: Case, user: User) -> dict[str, Any]:
     row = _list_row(case)
     prefixes = [case.path[:n] for n in PATH_LENGTH.values() if n <= len(case.path)]
-    timeline = CaseAction.objects.filter(case=case).select_related("actor_unit", "to_unit", "to_department")
+    timeline = CaseAction.objects.filter(case=case).select_related(
+        "actor_unit", "actor_department", "to_unit", "to_department"
+    )
     attachments = list(Attachment.objects.filter(case=case))
     by_action: dict[int, list[int]] = {}
     for a in attachments:
@@ -122,7 +124,10 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
                     "action": a.action,
                     "action_label": actions.ACTION_LABELS.get(a.action, a.action),
                     "actor_name": a.actor_name,
-                    "actor_unit": a.actor_unit.name if a.actor_unit else None,
+                    # a department's officer acts for the department (浦口公安分局), not its unit
+                    "actor_unit": (
+                        a.actor_department.name if a.actor_department else a.actor_unit.name if a.actor_unit else None
+                    ),
                     "from_status": a.from_status,
                     "to_status": a.to_status,
                     "to_holder": (a.to_department.name if a.to_department else a.to_unit.name if a.to_unit else None),

@@ -109,6 +109,10 @@ def test_a_dispute_walks_up_and_down_and_closes_where_it_started(api: Any) -> No
     case = _do(api, "township_officer", case, "accept").json()
     case = _do(api, "township_officer", case, "escalate", comment="需区级部门处理").json()
     case = _do(api, "county_officer", case, "accept").json()
+    # 南京市 above the county has nobody to accept it: not offered, and refused if tried
+    assert "escalate" not in case["allowed_actions"] and "dispatch" in case["allowed_actions"]
+    r = _do(api, "county_officer", case, "escalate", comment="上报市里")
+    assert r.status_code == 403 and r.json()["code"] == "action_not_allowed"
     police = Department.objects.get(name="浦口公安分局")
     case = _do(api, "county_officer", case, "dispatch", target_department_id=police.pk, comment="请公安分局处理").json()
     assert case["holder_name"] == "浦口公安分局"
@@ -119,6 +123,8 @@ def test_a_dispute_walks_up_and_down_and_closes_where_it_started(api: Any) -> No
     assert told.title == "办件被黄牌督办" and "被上级黄牌督办" in told.body  # the card is named
     case = _do(api, "dept_police", case, "accept").json()
     case = _do(api, "dept_police", case, "progress", comment="已约谈双方").json()
+    steps = api("county_officer").get(f"/api/cases/{case['id']}").json()["timeline"]
+    assert [s["actor_unit"] for s in steps if s["action"] == "progress"] == ["浦口公安分局"]  # not 浦口区
     case = _do(api, "dept_police", case, "complete", result="双方达成调解协议，工资已支付").json()
     # 谁发起、谁办结: back to the grid worker who reported it
     assert case["status"] == "awaiting_confirmation" and case["holder_name"] == "冯墙社区第1网格"
