@@ -10,6 +10,7 @@ test-artifacts/.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from typing import Any
@@ -116,6 +117,9 @@ def test_a_dispute_from_the_phone_to_the_archive(server: str, browser: Any) -> N
     page.goto(f"{server}/cases/{case_id}")
     page.wait_for_selector(".zz-actions")
     _act(page, "受理")
+    # nobody works at 南京市 above the county: 上报上级 is not offered there
+    expect(page.locator(".zz-actions").get_by_role("button", name="分流交办", exact=True)).to_be_visible()
+    expect(page.locator(".zz-actions").get_by_role("button", name="上报上级", exact=True)).to_have_count(0)
 
     def pick_police(dialog: Any) -> None:
         dialog.get_by_text("成员单位", exact=True).click()
@@ -170,6 +174,8 @@ def test_a_dispute_from_the_phone_to_the_archive(server: str, browser: Any) -> N
     page.wait_for_selector("text=已归档", timeout=15000)
     page.wait_for_timeout(800)
     shot(page, "walk-6-case-page")
+    # the police officer's steps are under 浦口公安分局, not the county
+    expect(page.get_by_text(re.compile(r"（浦口公安分局）")).first).to_be_visible()
     ctx.close()
     final = _api(server, f"/api/cases/{case_id}", token)
     assert final["status"] == "archived" and final["supervision"] == 2
