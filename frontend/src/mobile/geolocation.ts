@@ -41,3 +41,23 @@ export function usePhonePosition(
 
   return { locating, locateMessage, locate }
 }
+
+/**
+ * Where a photo was taken, from its EXIF GPS block (exifr reads it in the browser, so this
+ * works offline, before the photo is sent); null when no photo says.
+ */
+export async function photoPosition(files: File[]): Promise<{ latitude: number; longitude: number } | null> {
+  const { gps } = await import('exifr')
+  for (const file of files) {
+    if (!file.type.startsWith('image/')) continue
+    try {
+      const found = await gps(file)
+      if (found && Number.isFinite(found.latitude) && Number.isFinite(found.longitude)) {
+        return { latitude: Number(found.latitude.toFixed(6)), longitude: Number(found.longitude.toFixed(6)) }
+      }
+    } catch {
+      /* no EXIF, or not a JPEG/HEIC the reader knows */
+    }
+  }
+  return null
+}

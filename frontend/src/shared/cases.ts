@@ -249,3 +249,21 @@ export function localIso(d: Date = new Date()): string {
     `${sign}${p(Math.trunc(off / 60))}:${p(off % 60)}`
   )
 }
+
+/** A position shown beside a case's own on its map (where a photo was taken). */
+export interface MapPoint {
+  latitude: number
+  longitude: number
+  label: string
+}
+
+/** The positions found in the photos' EXIF, for the case map. */
+export function photoPoints(attachments: { name: string; position: Record<string, number> | null }[], label: (name: string) => string): MapPoint[] {
+  const out: MapPoint[] = []
+  for (const a of attachments) {
+    const lat = a.position?.latitude
+    const lng = a.position?.longitude
+    if (typeof lat === 'number' && typeof lng === 'number') out.push({ latitude: lat, longitude: lng, label: label(a.name) })
+  }
+  return out
+}

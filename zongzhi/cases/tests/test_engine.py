@@ -392,6 +392,23 @@ def test_an_office_reporting_what_it_handles_gets_no_new_case_notice(api: Any) -
     assert api("village_officer").get("/api/notifications/unread").json()["unread"] == 1
 
 
+def test_a_report_from_outside_the_workers_grids_is_flagged_to_the_village(api: Any) -> None:
+    """The position lies in another township's grid: the case stays with the reporter's village
+    (not moved into a unit they do not work for), marked, and the village is told to check."""
+    elsewhere = Unit.objects.filter(level="grid", boundary__isnull=False).exclude(path__startswith=GRID_1[:9]).first()
+    assert elsewhere is not None
+    lat, lng = _center(elsewhere.code)
+    case = _report(api, latitude=lat, longitude=lng).json()["case"]
+    assert case["holder_name"] == "冯墙社区居委会" and not case["path"].startswith(elsewhere.path)
+    detail = api("village_officer").get(f"/api/cases/{case['id']}").json()
+    assert detail["details"]["located_in_grid"] is False
+    told = Notification.objects.get(user__username="village_officer", case_id=case["id"])
+    assert "上报位置不在上报人负责的网格内" in told.body
+    inside = _report(api, title="郑某某与王某某的邻里纠纷", category_code="0102").json()["case"]
+    told = Notification.objects.get(user__username="village_officer", case_id=inside["id"])
+    assert "网格内" not in told.body
+
+
 def test_empty_required_detail_says_required(api: Any, unit: Any) -> None:
     body = {
         "kind": "rectification",
