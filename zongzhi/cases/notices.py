@@ -44,6 +44,4 @@ def tell_holder(case: Case, reason: str, batch: Batch | None = None, *, level: s
     to = Staff(case.holder_unit_id, case.holder_department_id)
     number = case.number or str(case.pk)
     note = "（上报位置不在上报人负责的网格内，请核实）" if case.details.get("located_in_grid") is False else ""
-    notify_staff(
-        [notice(to, reason, case_id=case.pk, number=number, title=case.title, level=level, note=note)], batch
-    )
+    notify_staff([notice(to, reason, case_id=case.pk, number=number, title=case.title, level=level, note=note)], batch)
