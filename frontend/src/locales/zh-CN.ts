@@ -657,6 +657,7 @@ const zhCN = {
       timelineActor: '{actor}（{unit}）',
       outsideGrids: '上报位置不在上报人负责的网格内，已由上报人所在单位受理，请核实位置',
       photoAt: '照片「{name}」拍摄位置',
+      photoPointAt: '{label}：{lat}, {lng}',
       noPositionPhotos: '上报时未定位；蓝点为照片中记录的拍摄位置',
       listSeparator: '、',
       noHeader: '文件前10行中没有识别出表头，已把第1行当作表头（其中的长号码已遮蔽）。如果第1行是人员信息，请在文件中加上表头后重新上传。',
