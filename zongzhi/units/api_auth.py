@@ -17,6 +17,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from zongzhi import __version__
+from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import NotFound
 from zongzhi.core.pagination import LimitOffset
@@ -33,6 +34,7 @@ from .schemas import (
     OtpSetupOut,
     OtpStatusOut,
     OtpVerifyIn,
+    PageDeniedIn,
     PasswordChangeIn,
     SessionOut,
     SystemConfigOut,
@@ -153,6 +155,15 @@ def otp_disable(request: HttpRequest) -> Status[None]:
 
 
 # === units ==================================================================================
+
+
+@auth_router.post("/denied", response={204: None})
+def page_denied(request: HttpRequest, payload: PageDeniedIn) -> Status[None]:
+    """The console refused to open a page the user's roles do not allow (its router checks the
+    capabilities before any data is asked for): written to the audit log as a refused attempt,
+    like the server's own refusals, so the auditor sees who tried to open what."""
+    record_event("permission.denied", detail={"page": payload.path})
+    return Status(204, None)
 
 
 sessions_router = Router(tags=["在线会话"])

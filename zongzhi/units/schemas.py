@@ -319,3 +319,9 @@ class SystemConfigOut(OutSchema):
 
 
 __all__ = ["LoginSession"]
+
+
+class PageDeniedIn(Schema):
+    """A console page the user's roles do not open (the console's router refused it)."""
+
+    path: str = Field(..., min_length=1, max_length=300, description="被拒绝打开的页面地址")

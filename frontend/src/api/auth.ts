@@ -17,6 +17,8 @@ export const authApi = {
   otpEnable: () => send(api.POST('/api/auth/otp/devices')),
   otpEnableConfirm: (code: string, opts?: Opts) => send(api.POST('/api/auth/otp/devices/confirm', { body: { code } }), opts),
   otpDisable: (): Promise<void> => send(api.DELETE('/api/auth/otp/devices')),
+  /** The console refused to open `path` (the user's roles do not allow it): audited by the server. */
+  denied: (path: string): Promise<void> => send(api.POST('/api/auth/denied', { body: { path: path.slice(0, 300) } }), { silent: true, noRedirect: true }),
 }
 
 export type { LoginClient }

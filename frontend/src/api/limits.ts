@@ -26,6 +26,7 @@ export const MAX_LENGTH = {
   OtpChallengeIn: { challenge: 500 },
   OtpCodeIn: { code: 8 },
   OtpVerifyIn: { challenge: 500, code: 8 },
+  PageDeniedIn: { path: 300 },
   PartyIn: { name: 30, role: 20 },
   PasswordChangeIn: { new_password: 128, old_password: 128 },
   PasswordResetIn: { new_password: 128 },

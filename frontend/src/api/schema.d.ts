@@ -115,6 +115,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Page Denied
+         * @description The console refused to open a page the user's roles do not allow (its router checks the
+         *     capabilities before any data is asked for): written to the audit log as a refused attempt,
+         *     like the server's own refusals, so the auditor sees who tried to open what.
+         */
+        post: operations["zongzhi_units_api_auth_page_denied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -3330,6 +3352,17 @@ export interface components {
             /** Code */
             code: string;
         };
+        /**
+         * PageDeniedIn
+         * @description A console page the user's roles do not open (the console's router refused it).
+         */
+        PageDeniedIn: {
+            /**
+             * Path
+             * @description 被拒绝打开的页面地址
+             */
+            path: string;
+        };
         /** PagedAuditOut */
         PagedAuditOut: {
             /** Count */
@@ -4607,6 +4640,28 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    zongzhi_units_api_auth_page_denied: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageDeniedIn"];
+            };
+        };
         responses: {
             /** @description No Content */
             204: {

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from 'vue-router'
 import { ApiError, isApiError } from '@/api/http'
+import { authApi } from '@/api/auth'
 import { CAP, hasAny } from '@/shared/capabilities'
 import { useAuthStore } from './stores/auth'
 import MainLayout from './layout/MainLayout.vue'
@@ -168,9 +169,10 @@ export function createConsoleRouter(): Router {
           },
           { path: 'account/profile', name: 'profile', component: () => import('./views/account/profile.vue'), meta: { title: 'menu.profile' } },
           { path: 'account/otp', name: 'otp', component: () => import('./views/account/otp.vue'), meta: { title: 'menu.otp' } },
+          { path: 'forbidden', name: 'forbidden', component: () => import('./views/errors/forbidden.vue'), meta: { title: 'errors.page.forbiddenTitle' } },
+          { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/errors/notFound.vue'), meta: { title: 'errors.page.notFoundTitle' } },
         ],
       },
-      { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })
 
@@ -190,7 +192,11 @@ export function createConsoleRouter(): Router {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
     if (auth.passwordChangeRequired && to.name !== 'password') return { name: 'password' }
-    if (!hasAny(auth.capabilities, to.meta.capabilities)) return { name: 'home' }
+    if (!hasAny(auth.capabilities, to.meta.capabilities)) {
+      // told to the server, which writes the refused attempt to the audit log
+      void authApi.denied(to.fullPath).catch(() => undefined)
+      return { name: 'forbidden', query: { from: to.fullPath } }
+    }
     return true
   })
 

@@ -59,6 +59,13 @@ const zhCN = {
     sessionExpired: '登录已失效，请重新登录',
     forbidden: '没有权限访问该页面',
     unknown: '发生未知错误',
+    page: {
+      forbiddenTitle: '无权访问',
+      forbiddenText: '您的角色没有打开这个页面的权限；这次访问已记入审计日志。如需使用，请联系安全管理员授权。',
+      notFoundTitle: '页面不存在',
+      notFoundText: '没有找到这个地址对应的页面，请检查地址，或从左侧菜单进入。',
+      home: '返回工作台',
+    },
   },
   level: {
     province: '省',

@@ -257,3 +257,14 @@ def test_no_superuser_in_production_settings() -> None:
     with pytest.raises(RuntimeError):
         User.objects.create_superuser("root", password="Whatever#2026")
     assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_a_page_the_console_refuses_is_written_to_the_audit_log(api: Any, audit_since: Any) -> None:
+    """The system administrator opens the audit page: the console shows 无权访问 and tells the
+    server, which writes the refused attempt for the auditor."""
+    r = api("sysadmin").post("/api/auth/denied", {"path": "/audit"})
+    assert r.status_code == 204
+    [entry] = audit_since("permission.denied")
+    assert entry.username == "sysadmin" and entry.detail == {"page": "/audit"}
+    r = api("sysadmin").post("/api/auth/denied", {"path": "x" * 301})
+    assert r.status_code in (400, 422) and r.json()["code"]
