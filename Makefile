@@ -41,7 +41,7 @@ lint: setup
 	$(VENV)/bin/ruff check zongzhi tests conftest.py
 	$(VENV)/bin/ruff format --check zongzhi tests conftest.py
 	$(PY) manage.py makemigrations --check --dry-run
-	ZONGZHI_SECRET_KEY=deploy-check-x9K2mQ7vL4pR8tW1zB5nC3hF6jD0gS2aE7yU4iO ZONGZHI_DATA_KEY=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd DATABASE_URL=$(PG_TEST_URL) $(PY) manage.py check --deploy --fail-level WARNING
+	ZONGZHI_SECRET_KEY=deploy-check-x9K2mQ7vL4pR8tW1zB5nC3hF6jD0gS2aE7yU4iO ZONGZHI_DATA_KEY=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd ZONGZHI_AUDIT_KEY=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa DATABASE_URL=$(PG_TEST_URL) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: setup
 	$(VENV)/bin/mypy zongzhi
