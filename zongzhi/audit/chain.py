@@ -17,12 +17,16 @@ the embedded default) chains committed entries in id order, `SEAL_PER_RUN` per r
 
 Which entries may be sealed. On PostgreSQL ids come from a sequence when a row is written,
 not when it commits: entry 100 may commit after entry 101 has been sealed, and would then look
-forged. So each run (1) remembers the highest committed id it sees together with its snapshot's
-xmax (`AuditSealState.mark_*`), and (2) a later run seals up to that id once no transaction
-that was running at the mark is still running (no xid below the mark's xmax in the current
-snapshot, apart from the job's own). The sealed horizon therefore lags one period (60 s).
-A statement that drew its id but had not yet been given a transaction id when the mark was
-taken escapes this test; that window lies inside one INSERT, and the mark waits a full period.
+forged. So each run (1) remembers the highest committed id it sees (`mark_id`) and a
+transaction id taken just after that look (`mark_xid`, its own), and (2) a later run seals up
+to `mark_id` once no other transaction with an id below `mark_xid` is still running: those are
+all the transactions that held an id when the mark was taken. The sealed horizon therefore
+lags one period (60 s). A snapshot's xmax is not the bound: a transaction that has an id but
+began after the last commit is at or above xmax and not listed in the snapshot. Running ids
+below the current xmax come from the snapshot (`pg_snapshot_xip`); the rest of the range, which
+exists only while the marking transaction is still open (tests), from `pg_xact_status`.
+A statement that drew its entry id but had not yet been given a transaction id when the mark
+was taken escapes this test; that window lies inside one INSERT, and the mark waits a period.
 On SQLite there is one writer at a time: every committed id is below any uncommitted one.
 
 Verifying (`verify`) walks entries and links of an id range together, streamed in chunks of
@@ -159,28 +163,49 @@ def _advance_target() -> int:
     """Move the sealing horizon (see the module's docstring) and return it."""
     with transaction.atomic():
         _lock()
+        if connection.vendor == "postgresql":
+            # Before this transaction writes anything: its own id, taken after the look at the
+            # highest committed id, must be above every id already handed out.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT max(id) FROM audit_auditlog")
+                newest = cursor.fetchone()[0] or 0
+                cursor.execute("SELECT pg_current_xact_id()::text")
+                own_xid = int(cursor.fetchone()[0])
         state = AuditSealState.objects.select_for_update().filter(pk=1).first()
         if state is None:
             state = AuditSealState.objects.create(pk=1)
         if connection.vendor != "postgresql":
             state.target_id = AuditLog.objects.aggregate(m=Max("id"))["m"] or 0
         else:
-            with connection.cursor() as cursor:
-                # One statement, so the highest id and the snapshot are of the same moment.
-                cursor.execute(
-                    "SELECT (SELECT max(id) FROM audit_auditlog), pg_snapshot_xmax(s)::text,"
-                    " ARRAY(SELECT x::text FROM pg_snapshot_xip(s) AS x),"
-                    " pg_current_xact_id_if_assigned()::text FROM pg_current_snapshot() AS s"
-                )
-                newest, xmax, running, own = cursor.fetchone()
-            others = {int(x) for x in running} - {int(own or 0)}
-            if state.mark_id is not None and state.mark_xmax is not None and all(x >= state.mark_xmax for x in others):
+            if state.mark_id is not None and state.mark_xid is not None and not _running_below(state.mark_xid):
                 state.target_id = max(state.target_id, state.mark_id)
-                state.mark_id = state.mark_xmax = None
-            if state.mark_id is None and (newest or 0) > state.target_id:
-                state.mark_id, state.mark_xmax = newest, int(xmax)
+                state.mark_id = state.mark_xid = None
+            if state.mark_id is None and newest > state.target_id:
+                state.mark_id, state.mark_xid = newest, own_xid
         state.save()
         return state.target_id
+
+
+def _running_below(bound: int) -> bool:
+    """Whether a transaction other than this one, with an id below `bound`, is running."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmax(s)::text, ARRAY(SELECT x::text FROM pg_snapshot_xip(s) AS x),"
+            " pg_current_xact_id()::text FROM pg_current_snapshot() AS s"
+        )
+        xmax_text, running, own_text = cursor.fetchone()
+        xmax, own = int(xmax_text), int(own_text)
+        if any(int(x) < bound and int(x) != own for x in running):
+            return True
+        if bound <= xmax:
+            return False
+        # Ids at or above xmax are not listed in the snapshot.
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM generate_series(%s::bigint, %s::bigint) AS g"
+            " WHERE g <> %s AND pg_xact_status(g::text::xid8) = 'in progress')",
+            [xmax, bound - 1, own],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def _seal_chunk(key: bytes, target: int, size: int) -> int:

@@ -167,15 +167,15 @@ class AuditSealState(models.Model):
 
     `target_id` is the highest entry id that may be sealed: no entry with a lower id can still
     commit. On PostgreSQL a run remembers `mark_id` (the highest committed id it saw) and
-    `mark_xmax` (its snapshot's xmax); a later run moves `target_id` up to `mark_id` once every
-    transaction that was running then has ended. Changing this row can at worst delay sealing
+    `mark_xid` (a transaction id taken just after that look); a later run moves `target_id` up
+    to `mark_id` once every other transaction with a lower id has ended. Changing this row can at worst delay sealing
     or make a late entry look forged; it cannot make a forged chain verify.
     """
 
     id = models.SmallIntegerField(primary_key=True, default=1)
     target_id = models.BigIntegerField(default=0)
     mark_id = models.BigIntegerField(null=True, blank=True)
-    mark_xmax = models.BigIntegerField(null=True, blank=True)
+    mark_xid = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "审计日志封存进度"

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('id', models.SmallIntegerField(default=1, primary_key=True, serialize=False)),
                 ('target_id', models.BigIntegerField(default=0)),
                 ('mark_id', models.BigIntegerField(blank=True, null=True)),
-                ('mark_xmax', models.BigIntegerField(blank=True, null=True)),
+                ('mark_xid', models.BigIntegerField(blank=True, null=True)),
             ],
             options={
                 'verbose_name': '审计日志封存进度',
