@@ -21,7 +21,7 @@ from zongzhi.units.models import Unit, User
 
 from .chain import Verdict, id_range, verify
 from .models import AuditLog
-from .schemas import AuditFilter, AuditOut, VerifyIn, VerifyOut
+from .schemas import AuditFilter, AuditOut, AuditVerifyIn, AuditVerifyOut
 from .services import action_label, record_event
 
 router = Router(tags=["审计日志"])
@@ -130,8 +130,8 @@ def export(request: HttpRequest, filters: Query[AuditFilter]) -> HttpResponse:
     return response
 
 
-@router.post("/verify", response=VerifyOut)
-def verify_chain(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
+@router.post("/verify", response=AuditVerifyOut)
+def verify_chain(request: HttpRequest, payload: AuditVerifyIn) -> dict[str, Any]:
     """完整性校验: recompute the audit chain over a range and name the first broken link.
 
     The whole log, not the auditor's view scope: a break names only an entry's id, time and

@@ -48,7 +48,7 @@ class AuditFilter(Schema):
     layer: AuditLog.Layer | None = None
 
 
-class VerifyIn(Schema):
+class AuditVerifyIn(Schema):
     """The range to verify: entry ids (inclusive) and/or times (since inclusive, until
     exclusive); nothing given verifies the whole chain."""
 
@@ -58,7 +58,7 @@ class VerifyIn(Schema):
     until: datetime | None = None
 
 
-class BreakOut(Schema):
+class AuditBreakOut(Schema):
     kind: str  # changed | deleted | forged
     kind_label: str
     entry_id: int
@@ -66,7 +66,7 @@ class BreakOut(Schema):
     message: str
 
 
-class VerifyOut(Schema):
+class AuditVerifyOut(Schema):
     ok: bool
     from_id: int | None
     to_id: int | None
@@ -74,4 +74,4 @@ class VerifyOut(Schema):
     purged: int
     unsealed: int
     sealed_to: int
-    broken: BreakOut | None
+    broken: AuditBreakOut | None
