@@ -258,3 +258,21 @@ def test_the_sealing_job_is_scheduled() -> None:
     while not AuditSeal.objects.filter(entry_id=entry).exists():  # two runs on PostgreSQL
         assert time.monotonic() < deadline
         current_app.tasks["audit.seal"]()
+
+
+def test_the_verify_command_fails_at_the_first_broken_link(audit_since: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError
+
+    ids = _record(3)
+    call_command("seal_audit", stdout=StringIO())
+    _seal_all()
+    out = StringIO()
+    call_command("verify_audit", "--from-id", str(ids[0]), "--to-id", str(ids[-1]), stdout=out)
+    assert "verified: 3 entries" in out.getvalue()
+    with _triggers_disabled() as cursor:
+        cursor.execute("UPDATE audit_auditlog SET object_repr = 'x' WHERE id = %s", [ids[0]])
+    with pytest.raises(CommandError, match=f"第 {ids[0]} 条记录"):
+        call_command("verify_audit", "--from-id", str(ids[0]))
+    assert [e.detail["ok"] for e in audit_since("audit.verified")] == [True, False]

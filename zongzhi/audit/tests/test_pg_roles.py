@@ -5,7 +5,6 @@ transaction that may still commit a lower id."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +27,7 @@ pytestmark = [
 ]
 
 APP_ROLE = "zongzhi_app_test"
+APP_PASSWORD = "zongzhi-app-test"  # ignored where the server trusts local connections
 INSERT_SQL = (
     "INSERT INTO audit_auditlog (at, layer, action, username, actor_path, object_type, object_id,"
     " object_repr, object_path, detail, request_id) VALUES (%s, 'event', 'auth.login', %s, '', '', '', '', '',"
@@ -43,7 +43,7 @@ def _connect(user: str | None = None, autocommit: bool = True) -> psycopg.Connec
         user=user or s["USER"] or "postgres",
         host=s["HOST"] or "127.0.0.1",
         port=s["PORT"] or 5432,
-        password=s["PASSWORD"] if user is None else None,
+        password=s["PASSWORD"] if user is None else APP_PASSWORD,
         autocommit=autocommit,
     )
 
@@ -53,8 +53,10 @@ def app_role() -> Iterator[str]:
     """The limited role, created if missing and granted its privileges by the owner (committed:
     the role's own connection must see them)."""
     with _connect() as owner:
-        with contextlib.suppress(errors.DuplicateObject):
-            owner.execute(f"CREATE ROLE {APP_ROLE} LOGIN")
+        try:
+            owner.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'")
+        except errors.DuplicateObject:
+            owner.execute(f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'")
         with owner.transaction(), owner.cursor() as cursor:
             grant(cursor, APP_ROLE)
     yield APP_ROLE
