@@ -129,7 +129,7 @@ def canonical(values: tuple[Any, ...]) -> bytes:
     PostgreSQL's jsonb key order and the time zone of the connection do not matter."""
     row = list(values)
     row[1] = row[1].astimezone(UTC).isoformat(timespec="microseconds")
-    return json.dumps(row, sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def link(key: bytes, prev_mac: bytes, values: tuple[Any, ...]) -> bytes:
