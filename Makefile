@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: run test setup frontend lint typecheck test-python test-frontend openapi demo bench bench-pg clean
+.PHONY: run test setup frontend lint typecheck test-python test-frontend test-pg-roles openapi demo bench bench-pg clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ lint: setup
 	$(VENV)/bin/ruff check zongzhi tests conftest.py
 	$(VENV)/bin/ruff format --check zongzhi tests conftest.py
 	$(PY) manage.py makemigrations --check --dry-run
-	ZONGZHI_SECRET_KEY=deploy-check-x9K2mQ7vL4pR8tW1zB5nC3hF6jD0gS2aE7yU4iO ZONGZHI_DATA_KEY=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd DATABASE_URL=$(PG_TEST_URL) $(PY) manage.py check --deploy --fail-level WARNING
+	ZONGZHI_SECRET_KEY=deploy-check-x9K2mQ7vL4pR8tW1zB5nC3hF6jD0gS2aE7yU4iO ZONGZHI_DATA_KEY=dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd ZONGZHI_AUDIT_KEY=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa DATABASE_URL=$(PG_TEST_URL) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: setup
 	$(VENV)/bin/mypy zongzhi
@@ -53,9 +53,15 @@ test-python: setup frontend
 	$(VENV)/bin/pytest
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL =="; \
-		DATABASE_URL=$(PG_TEST_URL) ZONGZHI_SECRET_KEY=test $(VENV)/bin/pytest -m "not browser"; \
+		DATABASE_URL=$(PG_TEST_URL) ZONGZHI_SECRET_KEY=test $(VENV)/bin/pytest -m "not browser" && \
+		PG_TEST_URL=$(PG_TEST_URL) $(PY) .ci/pg_roles_check.py; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is required in CI"; exit 1; \
 	else echo "!! PostgreSQL at $(PG_TEST_URL) not reachable: the PostgreSQL run was skipped"; fi
+
+## PostgreSQL under a production deployment's two roles: the owner migrates, the application
+## role (INSERT and SELECT only on the audit tables) runs the demo and seals and verifies the chain.
+test-pg-roles: setup
+	PG_TEST_URL=$(PG_TEST_URL) $(PY) .ci/pg_roles_check.py
 
 demo: setup
 	$(PY) manage.py migrate --noinput

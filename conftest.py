@@ -114,3 +114,5 @@ def _plain_http(settings: Any) -> None:
     clear_all()
     # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
     settings.DATA_KEY = "5a" * 32
+    # And for the audit chain (audit/chain.py).
+    settings.AUDIT_KEY = "6b" * 32

@@ -620,6 +620,7 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("DELETE", "/api/dictionary/items/{item_id}", None, frozenset({"dictionary.manage"})),
     ("GET", "/api/audit", None, frozenset({"audit.read"})),
     ("GET", "/api/audit/export", None, frozenset({"audit.export"})),
+    ("POST", "/api/audit/verify", {}, frozenset({"audit.read"})),
     ("GET", "/api/sessions", None, frozenset({"sessions.manage"})),
     ("GET", "/api/units/roots", None, frozenset()),
     ("GET", "/api/registry/category-specs", None, frozenset()),

@@ -51,6 +51,10 @@ SECRET_KEY = env_str("ZONGZHI_SECRET_KEY", _DEV_SECRET if (EMBEDDED or DEBUG) el
 # 64 hex digits. Required in production; the embedded default keeps one in DATA_DIR/data.key,
 # made on first use. Losing it loses those fields: back it up apart from the database.
 DATA_KEY = env_str("ZONGZHI_DATA_KEY")
+# The key of the audit log's chain (HMAC-SM3, audit/chain.py): 64 hex digits, kept apart from
+# the database and from DATA_KEY. Required in production; the embedded default keeps one in
+# DATA_DIR/audit.key, made on first use. Without it the chain cannot be sealed or verified.
+AUDIT_KEY = env_str("ZONGZHI_AUDIT_KEY")
 if not SECRET_KEY:
     raise RuntimeError("ZONGZHI_SECRET_KEY must be set when DATABASE_URL is set (production).")
 
@@ -292,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox of case notices (notify.PendingNotice): empty in the embedded default.
     "deliver-notices": {"task": "notify.deliver", "schedule": 2.0},
     "registry-housekeeping": {"task": "registry.housekeeping", "schedule": 300.0},
+    # Chains committed audit entries into audit_auditseal (audit/chain.py).
+    "seal-audit": {"task": "audit.seal", "schedule": 60.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

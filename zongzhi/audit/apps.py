@@ -11,4 +11,7 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the change-record receivers)
+        from . import signals, tasks  # noqa: F401  (change-record receivers; the sealing job)
+        from .chain import require_sm3
+
+        require_sm3()

@@ -135,3 +135,51 @@ class ChangeLoggedModel(models.Model):
     def audit_path(self) -> str:
         """The unit path this object belongs to, for searching the log by unit."""
         return str(getattr(self, "path", "") or "")
+
+
+class AuditSeal(models.Model):
+    """The chain link of one audit entry, written by the sealing job (`audit/chain.py`).
+
+    `mac` is HMAC-SM3(ZONGZHI_AUDIT_KEY, previous link's mac || the entry's canonical bytes),
+    so nobody without the key (kept apart from the database) can forge, change or drop an
+    entry without breaking the chain. `prev_id` names the previous sealed entry, so a link
+    removed together with its entry shows as a gap. `at` copies the entry's time, to tell an
+    entry purged after the retention period from one deleted. Append-only like the log itself
+    (migration 0004): UPDATE, DELETE and TRUNCATE are refused.
+    """
+
+    entry_id = models.BigIntegerField(primary_key=True, verbose_name="审计记录ID")
+    prev_id = models.BigIntegerField(null=True, blank=True, verbose_name="前一条记录ID")
+    at = models.DateTimeField(db_index=True, verbose_name="记录时间")
+    mac = models.BinaryField(max_length=32, verbose_name="校验码")
+    sealed_at = models.DateTimeField(default=timezone.now, verbose_name="封存时间")
+
+    class Meta:
+        verbose_name = "审计日志封存"
+        verbose_name_plural = "审计日志封存"
+
+    def __str__(self) -> str:
+        return f"seal {self.entry_id}"
+
+
+class AuditSealState(models.Model):
+    """The sealing job's bookkeeping: one row (pk 1), the only audit table that is updated.
+
+    `target_id` is the highest entry id that may be sealed: no entry with a lower id can still
+    commit. On PostgreSQL a run remembers `mark_id` (the highest committed id it saw) and
+    `mark_xid` (a transaction id taken just after that look); a later run moves `target_id` up
+    to `mark_id` once every other transaction with a lower id has ended. Changing this row can at worst delay sealing
+    or make a late entry look forged; it cannot make a forged chain verify.
+    """
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    target_id = models.BigIntegerField(default=0)
+    mark_id = models.BigIntegerField(null=True, blank=True)
+    mark_xid = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志封存进度"
+        verbose_name_plural = "审计日志封存进度"
+
+    def __str__(self) -> str:
+        return f"sealing up to {self.target_id}"

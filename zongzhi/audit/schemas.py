@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from .models import AuditLog
 from .services import action_label
@@ -46,3 +46,32 @@ class AuditFilter(Schema):
     object_type: str | None = None
     object_id: str | None = None
     layer: AuditLog.Layer | None = None
+
+
+class AuditVerifyIn(Schema):
+    """The range to verify: entry ids (inclusive) and/or times (since inclusive, until
+    exclusive); nothing given verifies the whole chain."""
+
+    from_id: int | None = Field(None, ge=1)
+    to_id: int | None = Field(None, ge=1)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditBreakOut(Schema):
+    kind: str  # changed | deleted | forged
+    kind_label: str
+    entry_id: int
+    at: datetime | None
+    message: str
+
+
+class AuditVerifyOut(Schema):
+    ok: bool
+    from_id: int | None
+    to_id: int | None
+    checked: int
+    purged: int
+    unsealed: int
+    sealed_to: int
+    broken: AuditBreakOut | None

@@ -95,6 +95,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Chain
+         * @description 完整性校验: recompute the audit chain over a range and name the first broken link.
+         *
+         *     The whole log, not the auditor's view scope: a break names only an entry's id, time and
+         *     kind. Reads the range in chunks (audit/chain.py). Each verification is audited.
+         */
+        post: operations["zongzhi_audit_api_verify_chain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/csrf": {
         parameters: {
             query?: never;
@@ -1951,6 +1974,19 @@ export interface components {
             /** Width */
             width: number | null;
         };
+        /** AuditBreakOut */
+        AuditBreakOut: {
+            /** At */
+            at: string | null;
+            /** Entry Id */
+            entry_id: number;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Message */
+            message: string;
+        };
         /** AuditFilter */
         AuditFilter: {
             /** Action */
@@ -2008,6 +2044,39 @@ export interface components {
             unit_path: string;
             /** Username */
             username: string;
+        };
+        /**
+         * AuditVerifyIn
+         * @description The range to verify: entry ids (inclusive) and/or times (since inclusive, until
+         *     exclusive); nothing given verifies the whole chain.
+         */
+        AuditVerifyIn: {
+            /** From Id */
+            from_id?: number | null;
+            /** Since */
+            since?: string | null;
+            /** To Id */
+            to_id?: number | null;
+            /** Until */
+            until?: string | null;
+        };
+        /** AuditVerifyOut */
+        AuditVerifyOut: {
+            broken: components["schemas"]["AuditBreakOut"] | null;
+            /** Checked */
+            checked: number;
+            /** From Id */
+            from_id: number | null;
+            /** Ok */
+            ok: boolean;
+            /** Purged */
+            purged: number;
+            /** Sealed To */
+            sealed_to: number;
+            /** To Id */
+            to_id: number | null;
+            /** Unsealed */
+            unsealed: number;
         };
         /** CalendarDayIn */
         CalendarDayIn: {
@@ -4629,6 +4698,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    zongzhi_audit_api_verify_chain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditVerifyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyOut"];
+                };
             };
         };
     };

@@ -63,6 +63,8 @@ export type AuditLayer = S['Layer']
 export type AuditOut = S['AuditOut']
 /** Audit search; `unit` is a unit path (administrative code or a prefix of one). */
 export type AuditFilter = S['AuditFilter']
+export type AuditVerifyIn = S['AuditVerifyIn']
+export type AuditVerifyOut = S['AuditVerifyOut']
 
 export type SystemConfig = S['SystemConfigOut']
 
