@@ -680,6 +680,7 @@ EXEMPT = {
     ("POST", "/api/auth/otp/setup"): "before login",
     ("POST", "/api/auth/otp/confirm"): "before login",
     ("POST", "/api/auth/logout"): "acts on the caller only",
+    ("POST", "/api/auth/denied"): "records the caller's own refused page in the audit log",
     ("POST", "/api/auth/password"): "acts on the caller only",
     ("GET", "/api/auth/otp/devices"): "acts on the caller only",
     ("POST", "/api/auth/otp/devices"): "acts on the caller only",
