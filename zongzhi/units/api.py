@@ -77,8 +77,11 @@ def unit_stats(request: HttpRequest, under: int | None = None) -> dict[str, Any]
     staff = User.objects.filter(is_active=True).filter(subtree_q(user.view_paths, "unit__path"))
     if under is not None:
         root = get_visible(Unit.objects.all(), user, under)
-        qs = qs.filter(subtree_q([root.path]))
+        qs = qs.filter(subtree_q([root.path])).exclude(pk=root.pk)
         staff = staff.filter(subtree_q([root.path], "unit__path"))
+    else:
+        qs = qs.exclude(path__in=user.view_paths)
+    # the units below (a village counts its grids, not itself)
     by_level = {row["level"]: row["n"] for row in qs.values("level").annotate(n=Count("id"))}
     return {"by_level": by_level, "staff": staff.count()}
 

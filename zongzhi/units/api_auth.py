@@ -56,6 +56,11 @@ def me_payload(user: User) -> dict[str, Any]:
         "password_change_required": user.must_change_password or user.password_expired(),
         "otp_required": user.admin_kind is not None,
         "todo_count": sum(int(p(user)) for p in TODO_PROVIDERS),
+        # the login before this one (`last_login` is this one): what the home page shows
+        "previous_login": LoginSession.objects.filter(user=user)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[1:2]
+        .first(),
     }
 
 

@@ -266,6 +266,7 @@ class MeOut(OutSchema):
     password_change_required: bool
     otp_required: bool
     todo_count: int
+    previous_login: datetime | None = Field(None, description="上次登录时间（本次登录之前的一次）")
 
 
 class LoginIn(Schema):

@@ -3248,6 +3248,11 @@ export interface components {
             otp_required: boolean;
             /** Password Change Required */
             password_change_required: boolean;
+            /**
+             * Previous Login
+             * @description 上次登录时间（本次登录之前的一次）
+             */
+            previous_login?: string | null;
             /** Todo Count */
             todo_count: number;
             user: components["schemas"]["UserOut"];

@@ -186,6 +186,7 @@ const zhCN = {
     otpOn: '已启用动态口令',
     otpOff: '未启用动态口令',
     lastLogin: '上次登录',
+    firstLogin: '这是首次登录',
     securityTitle: '账号安全',
   },
   units: {

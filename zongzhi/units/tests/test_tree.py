@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 
-from zongzhi.units.models import Department, Unit
+from zongzhi.units.models import Department, LoginSession, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +153,31 @@ def test_unit_list_filters_by_subtree_level_and_name(api: Any, unit: Any) -> Non
     assert {u["code"] for u in r["items"]} >= {"320111003001"}
 
 
-def test_stats_count_units_by_level_in_scope(api: Any) -> None:
+def test_stats_count_the_units_below_by_level(api: Any) -> None:
     stats = api("township_officer").get("/api/units/stats").json()
-    assert stats["by_level"]["township"] == 1
+    assert "township" not in stats["by_level"]  # its own unit is not counted as one below it
     assert stats["by_level"]["grid"] == 2 * stats["by_level"]["village"]
     assert stats["staff"] >= 3  # township officer, village officer, grid worker
+    village = api("village_officer").get("/api/units/stats").json()
+    assert village["by_level"] == {"grid": 2}  # not "1 村（社区）"
+
+
+def test_the_home_page_shows_the_login_before_this_one(api: Any, password: str) -> None:
+    first = Client().post(
+        "/api/auth/login", {"username": "village_officer", "password": password}, content_type="application/json"
+    )
+    assert first.status_code == 200
+    second = (
+        Client()
+        .post(
+            "/api/auth/login",
+            {"username": "village_officer", "password": password, "client": "token"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    me = Client(headers={"Authorization": f"Bearer {second['token']}"}).get("/api/auth/me").json()
+    previous = LoginSession.objects.filter(user__username="village_officer").order_by("-created_at")[1]
+    assert me["previous_login"] is not None
+    assert abs(datetime.fromisoformat(me["previous_login"]) - previous.created_at).total_seconds() < 0.001
+    assert me["previous_login"] != me["user"]["last_login"]
