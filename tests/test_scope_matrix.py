@@ -3,7 +3,10 @@
 The expected outcome comes from an oracle written independently of the product's scope code:
 the personas' scopes as the demo defines them (unit codes) and the capabilities of the
 built-in roles as the migration defines them. Out-of-scope requests must get 403/404 with no
-data, and leave an audit event.
+data, and leave an audit event. Registry writes follow the write rule (`Oracle.writes`): the
+township and the county read the target village's records but their changes are refused;
+tests/test_scope_upper_levels.py covers the rest of the registry's writes and the correction
+capability.
 """
 
 from __future__ import annotations
@@ -63,7 +66,15 @@ class Oracle:
         return any(path.startswith(p) for p in self.view)
 
     def captures(self, path: str) -> bool:
+        """Administering units and accounts: the whole subtree of a capture unit."""
         return any(path.startswith(p) for p in self.capture)
+
+    def writes(self, path: str) -> bool:
+        """Registry records (seed 003 第九条, 上级可以调阅查看下级数据但不得修改): a capture unit's
+        own records, a village's (12-digit path) including its grids'; anything in sight with
+        the correction capability."""
+        own = any(path == p or (len(p) >= 12 and path.startswith(p)) for p in self.capture)
+        return own or ("registry.correct" in self.caps and self.sees(path))
 
 
 def oracle(username: str) -> Oracle:
@@ -558,6 +569,8 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if spec.cap & o.caps else "denied"
     if not (spec.cap & o.caps):
         return "denied"
+    if "records.write" in spec.cap:
+        return "ok" if o.writes(path) else "denied"
     return "ok" if o.captures(path) else "denied"
 
 
