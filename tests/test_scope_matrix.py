@@ -685,6 +685,9 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
 
 
 # Endpoints outside the matrix, and why.
+UPPER = (
+    "same check as PUT; every registry write by upper levels, with and without correction: test_scope_upper_levels.py"
+)
 EXEMPT = {
     ("GET", "/api/auth/csrf"): "sets a cookie, no data",
     ("POST", "/api/auth/login"): "before login: tested in units/tests/test_auth.py",
@@ -709,18 +712,18 @@ EXEMPT = {
         "GET",
         "/api/attachments/{attachment_id}/thumbnail",
     ): "follows the case's visibility: cases/tests/test_attachments.py",
-    ("POST", "/api/registry/imports"): "multipart upload, unit in scope: registry/tests/test_imports.py",
+    ("POST", "/api/registry/imports"): "multipart upload: test_imports.py; upper levels: test_scope_upper_levels.py",
     ("GET", "/api/registry/imports/{job_id}"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/cancel"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/confirm"): "the uploader's own: registry/tests/test_import_wizard.py",
     ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/missing-list"): "the uploader's own: registry/tests/test_imports.py",
-    ("POST", "/api/registry/places/houses/{place_id}/occupants"): "same scope check as PUT: test_places.py",
-    ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/organisations/{place_id}/members"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): "same check as PUT",
+    ("POST", "/api/registry/places/houses/{place_id}/occupants"): UPPER,
+    ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): UPPER,
+    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): UPPER,
+    ("POST", "/api/registry/places/organisations/{place_id}/members"): UPPER,
+    ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): UPPER,
     ("GET", "/api/registry/place-grid"): "a position, answered from the caller's capture scope: test_places.py",
     ("POST", "/api/registry/exports"): "unit in view scope, approver above: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/approve"): "the unit above only: registry/tests/test_exports.py",
