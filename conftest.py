@@ -79,12 +79,11 @@ def api(db: Any) -> Callable[[str], Api]:
 def officer(db: Any, api: Callable[[str], Api]) -> Callable[..., Api]:
     """`officer("village2_officer", "320111003002")` → a client for a new account at that unit,
     opened by the system administrator and granted by the security administrator (the real
-    services), with the unit as view and capture scope and `role`'s capabilities; `extra_roles`
-    adds roles such as one holding the correction capability."""
+    services), with the unit as view and capture scope and `role`'s capabilities."""
     from zongzhi.units import accounts
     from zongzhi.units.models import Role
 
-    def make(username: str, code: str, role: str = "village_officer", extra_roles: tuple[str, ...] = ()) -> Api:
+    def make(username: str, code: str, role: str = "village_officer") -> Api:
         home = Unit.objects.get(code=code if len(code) >= 12 else code.ljust(12, "0"))
         user = accounts.create_user(
             acting_user=User.objects.get(username="sysadmin"),
@@ -98,7 +97,7 @@ def officer(db: Any, api: Callable[[str], Api]) -> Callable[..., Api]:
         accounts.set_grants(
             acting_user=User.objects.get(username="secadmin"),
             user=user,
-            roles=Role.objects.filter(code__in=[role, *extra_roles]),
+            roles=Role.objects.filter(code=role),
             view_scope=[home],
             capture_scope=[home],
         )
