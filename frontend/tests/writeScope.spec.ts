@@ -4,6 +4,7 @@ import ElementPlus from 'element-plus'
 import { i18n } from '@/shared/i18n'
 import ChangeTimeline from '@/console/components/ChangeTimeline.vue'
 import WriteScopeNote from '@/console/components/WriteScopeNote.vue'
+import { writeModeOf } from '@/shared/writeScope'
 
 const plugins = { global: { plugins: [ElementPlus, i18n] } }
 
@@ -27,5 +28,30 @@ describe("a lower level's record seen from above", () => {
     const wrapper = mount(ChangeTimeline, { props: { entries, lines: () => [], empty: '' }, ...plugins })
     const items = wrapper.findAll('.zz-hl-head').map((h) => h.text())
     expect(items).toEqual(['修改wangqiang上级更正 · 沿江街道', '修改lina', '上级更正wangqiang上级更正 · 沿江街道'])
+  })
+})
+
+describe('which units a list offers to add records in', () => {
+  const unit = (path: string) => ({ id: path.length, code: path.padEnd(12, '0'), name: path, level: 'village' as const, path })
+  const county = [unit('320111')]
+  const township = [unit('320111003')]
+  const village = [unit('320111003001')]
+  const grids = [unit('320111003001001'), unit('320111003001002')]
+
+  it('keeps each unit to its own records, a village with its grids', () => {
+    expect(writeModeOf('320111003001', village, village, false)).toBe('own')
+    expect(writeModeOf('320111003001002', village, village, false)).toBe('own')
+    expect(writeModeOf('320111003001002', grids, village, false)).toBe('own')
+    expect(writeModeOf('320111003001', grids, village, false)).toBe('none')
+    expect(writeModeOf('320111003', township, township, false)).toBe('own')
+    expect(writeModeOf('320111003001', township, township, false)).toBe('lower_level')
+    expect(writeModeOf('320111003001001', county, county, false)).toBe('lower_level')
+    expect(writeModeOf('320111004001', township, township, false)).toBe('none')
+  })
+
+  it('lets a corrector add in any unit they see', () => {
+    expect(writeModeOf('320111003001', county, county, true)).toBe('correction')
+    expect(writeModeOf('320111', county, county, true)).toBe('own')
+    expect(writeModeOf('3201', county, county, true)).toBe('none')
   })
 })
