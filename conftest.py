@@ -76,6 +76,38 @@ def api(db: Any) -> Callable[[str], Api]:
 
 
 @pytest.fixture
+def officer(db: Any, api: Callable[[str], Api]) -> Callable[..., Api]:
+    """`officer("village2_officer", "320111003002")` → a client for a new account at that unit,
+    opened by the system administrator and granted by the security administrator (the real
+    services), with the unit as view and capture scope and `role`'s capabilities."""
+    from zongzhi.units import accounts
+    from zongzhi.units.models import Role
+
+    def make(username: str, code: str, role: str = "village_officer") -> Api:
+        home = Unit.objects.get(code=code if len(code) >= 12 else code.ljust(12, "0"))
+        user = accounts.create_user(
+            acting_user=User.objects.get(username="sysadmin"),
+            username=username,
+            full_name=username,
+            phone="",
+            unit=home,
+            department=None,
+            password=DEMO_PASSWORD,
+        )
+        accounts.set_grants(
+            acting_user=User.objects.get(username="secadmin"),
+            user=user,
+            roles=Role.objects.filter(code=role),
+            view_scope=[home],
+            capture_scope=[home],
+        )
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        return api(username)
+
+    return make
+
+
+@pytest.fixture
 def unit(db: Any) -> Callable[[str], Unit]:
     """`unit("320111003001")` → the unit with that code (short codes are padded to 12)."""
 

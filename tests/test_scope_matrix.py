@@ -3,7 +3,10 @@
 The expected outcome comes from an oracle written independently of the product's scope code:
 the personas' scopes as the demo defines them (unit codes) and the capabilities of the
 built-in roles as the migration defines them. Out-of-scope requests must get 403/404 with no
-data, and leave an audit event.
+data, and leave an audit event. Registry writes follow the write rule (`Oracle.writes`): the
+township and the county read the target village's records but their changes are refused;
+tests/test_scope_upper_levels.py covers the rest of the registry's writes and the correction
+capability.
 """
 
 from __future__ import annotations
@@ -63,7 +66,15 @@ class Oracle:
         return any(path.startswith(p) for p in self.view)
 
     def captures(self, path: str) -> bool:
+        """Administering units and accounts: the whole subtree of a capture unit."""
         return any(path.startswith(p) for p in self.capture)
+
+    def writes(self, path: str) -> bool:
+        """Registry records (seed 003 第九条, 上级可以调阅查看下级数据但不得修改): a capture unit's
+        own records, a village's (12-digit path) including its grids'; anything in sight with
+        the correction capability."""
+        own = any(path == p or (len(p) >= 12 and path.startswith(p)) for p in self.capture)
+        return own or ("registry.correct" in self.caps and self.sees(path))
 
 
 def oracle(username: str) -> Oracle:
@@ -558,6 +569,8 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if spec.cap & o.caps else "denied"
     if not (spec.cap & o.caps):
         return "denied"
+    if "records.write" in spec.cap:
+        return "ok" if o.writes(path) else "denied"
     return "ok" if o.captures(path) else "denied"
 
 
@@ -673,6 +686,9 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
 
 
 # Endpoints outside the matrix, and why.
+UPPER = (
+    "same check as PUT; every registry write by upper levels, with and without correction: test_scope_upper_levels.py"
+)
 EXEMPT = {
     ("GET", "/api/auth/csrf"): "sets a cookie, no data",
     ("POST", "/api/auth/login"): "before login: tested in units/tests/test_auth.py",
@@ -698,18 +714,18 @@ EXEMPT = {
         "GET",
         "/api/attachments/{attachment_id}/thumbnail",
     ): "follows the case's visibility: cases/tests/test_attachments.py",
-    ("POST", "/api/registry/imports"): "multipart upload, unit in scope: registry/tests/test_imports.py",
+    ("POST", "/api/registry/imports"): "multipart upload: test_imports.py; upper levels: test_scope_upper_levels.py",
     ("GET", "/api/registry/imports/{job_id}"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/cancel"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/confirm"): "the uploader's own: registry/tests/test_import_wizard.py",
     ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/missing-list"): "the uploader's own: registry/tests/test_imports.py",
-    ("POST", "/api/registry/places/houses/{place_id}/occupants"): "same scope check as PUT: test_places.py",
-    ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/organisations/{place_id}/members"): "same check as PUT: test_places.py",
-    ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): "same check as PUT",
+    ("POST", "/api/registry/places/houses/{place_id}/occupants"): UPPER,
+    ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): UPPER,
+    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): UPPER,
+    ("POST", "/api/registry/places/organisations/{place_id}/members"): UPPER,
+    ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): UPPER,
     ("GET", "/api/registry/place-grid"): "a position, answered from the caller's capture scope: test_places.py",
     ("POST", "/api/registry/exports"): "unit in view scope, approver above: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/approve"): "the unit above only: registry/tests/test_exports.py",

@@ -77,6 +77,7 @@ function place(over: Partial<PlaceOut> = {}): PlaceOut {
     members: [],
     history: [],
     can_edit: true,
+    write_mode: 'own',
     can_unmask: true,
     ...over,
   }

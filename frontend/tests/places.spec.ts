@@ -49,6 +49,7 @@ function house(over: Partial<PlaceOut> = {}): PlaceOut {
     members: [],
     history: [],
     can_edit: true,
+    write_mode: 'own',
     can_unmask: false,
     ...over,
   }
@@ -214,6 +215,7 @@ describe('change log of a place', () => {
     const entry: HistoryEntry = {
       at: '2026-05-01T08:00:00+08:00',
       username: 'lina',
+      corrected_by: '',
       action: 'update',
       changes: { path: ['320111003001001', '320111003001002'], use: ['self', 'rental'], owner: [null, 21], compound: [5, 9], updated_at: ['a', 'b'] },
     }
@@ -230,7 +232,7 @@ describe('change log of a place', () => {
   })
 
   it('lists what a creation filled in, without the id and the flags still off, categories by label', () => {
-    const entry: HistoryEntry = { at: '2026-05-01T08:00:00+08:00', username: 'lina', action: 'create', changes: { id: [null, 4], name: [null, 'Gas'], is_retired: [null, false], kind_code: [null, '9902'] } }
+    const entry: HistoryEntry = { at: '2026-05-01T08:00:00+08:00', username: 'lina', action: 'create', corrected_by: '', changes: { id: [null, 4], name: [null, 'Gas'], is_retired: [null, false], kind_code: [null, '9902'] } }
     const lines = placeHistoryLines(entry, 'key-places', { code: (c) => (c === '9902' ? 'Gas station' : undefined) })
     expect(lines.map((l) => [l.field, l.after])).toEqual([
       ['name', 'Gas'],

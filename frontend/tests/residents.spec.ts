@@ -117,6 +117,7 @@ function resident(over: Partial<ResidentOut> = {}): ResidentOut {
     ],
     history: [],
     can_edit: true,
+    write_mode: 'own',
     can_unmask: true,
     categories: [],
     categories_hidden: false,
@@ -351,6 +352,7 @@ describe('change log', () => {
       {
         at: '2026-05-01T08:00:00Z',
         username: 'village_officer',
+        corrected_by: '',
         action: 'update',
         changes: {
           ethnicity_code: ['01', '03'],
@@ -382,7 +384,7 @@ describe('change log', () => {
     expect(lines.at(-1)?.after).toMatch(/^2026-05-01 \d{2}:30$/)
   })
   it('lists what a creation filled in, without the id and the flags still off', () => {
-    const lines = historyLines({ at: '2026-05-01T08:00:00Z', username: 'u', action: 'create', changes: { id: [null, 5], name: [null, '王'], is_retired: [null, false] } })
+    const lines = historyLines({ at: '2026-05-01T08:00:00Z', username: 'u', action: 'create', corrected_by: '', changes: { id: [null, 5], name: [null, '王'], is_retired: [null, false] } })
     expect(lines.map((l) => [l.field, l.after])).toEqual([['name', '王']])
   })
 })

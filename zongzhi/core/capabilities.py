@@ -28,6 +28,8 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("records.write", "录入和维护辖区数据", "business"),
         Capability("pii.unmask", "查看完整身份证号和手机号", "business"),
         Capability("records.sensitive", "查看和维护重点人员、关怀对象信息", "business"),
+        # Not in any built-in role: a security administrator grants it explicitly (units.accounts).
+        Capability("registry.correct", "上级更正下级数据", "business"),
         Capability("cases.report", "上报事件、发起办件", "business"),
         Capability("cases.handle", "受理、办理、分流、上报办件", "business"),
         Capability("cases.supervise", "督办下级办件", "business"),

@@ -11,15 +11,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from zongzhi.audit.models import AuditLog
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.db import writes_together
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Batch
 from zongzhi.core.masking import mask_value
-from zongzhi.core.records import record_type
-from zongzhi.core.scope import get_visible, path_within, subtree_q
+from zongzhi.core.scope import edit_fields, get_visible, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Resident, ResidentKind, Visit
 from zongzhi.units.lookup import unit_names
@@ -28,6 +26,7 @@ from zongzhi.units.models import PATH_LENGTH, Unit, User
 from . import names, queries, services, stats
 from .categories import describe, spec_for
 from .filters import NAME_FRAGMENT_LIMIT, ROW_FIELDS, ResidentFilter, search_of
+from .history import history_of
 from .idcard import age_on
 from .schemas import (
     CategoryIn,
@@ -125,9 +124,6 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
     for f in fields(services.ResidentData):
         if f.name not in ("unit", "id_number", "phone") and f.name not in row:
             row[f.name] = getattr(r, f.name)
-    history = AuditLog.objects.filter(
-        object_type=record_type(Resident), object_id=str(r.pk), layer=AuditLog.Layer.CHANGE
-    ).order_by("-id")[:50]
     row.update(
         retired_reason=r.retired_reason,
         retired_at=r.retired_at,
@@ -137,8 +133,8 @@ def _detail(r: Resident, user: User) -> dict[str, Any]:
             name: labels(table).get(getattr(r, name), "") for name, table in LABEL_TABLES.items() if getattr(r, name)
         },
         place=place,
-        history=[{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
-        can_edit=user.has_cap("records.write") and path_within(r.path, user.capture_paths) and not r.is_retired,
+        history=history_of(r),
+        **edit_fields(user, r.path, r.is_retired),
         can_unmask=user.has_cap("pii.unmask"),
         houses=[
             {
@@ -380,7 +376,7 @@ def _category_detail(c: PersonCategory, user: User) -> dict[str, Any]:
         retired_reason=c.retired_reason,
         retired_at=c.retired_at,
         visits=[_visit_out(v) for v in visits],
-        can_edit=user.has_cap("records.write") and path_within(c.path, user.capture_paths) and not c.is_retired,
+        **edit_fields(user, c.path, c.is_retired),
         can_unmask=user.has_cap("pii.unmask"),
     )
     return row

@@ -74,6 +74,14 @@ class HistoryOut(OutSchema):
     username: str
     action: str
     changes: dict[str, Any]
+    corrected_by: str = Field("", description="上级更正时为更正单位的名称；本级修改为空")
+
+
+WriteMode = Literal["own", "correction", "lower_level", "none"]
+WRITE_MODE_DESCRIPTION = (
+    "当前用户对该记录的修改权：own 本级数据；correction 以“上级更正下级数据”权限更正（留痕）；"
+    "lower_level 下级数据，上级单位只能查看；none 不在录入范围内"
+)
 
 
 class ResidentOut(ResidentRowOut):
@@ -110,6 +118,7 @@ class ResidentOut(ResidentRowOut):
     place: list[UnitBrief]
     history: list[HistoryOut]
     can_edit: bool
+    write_mode: WriteMode = Field(..., description=WRITE_MODE_DESCRIPTION)
     can_unmask: bool
     categories: list["CategoryRowOut"] = Field(..., description="列管类别；无 records.sensitive 权限时为空")
     categories_hidden: bool
@@ -223,6 +232,7 @@ class CategoryOut(CategoryRowOut):
     retired_at: datetime | None
     visits: list[VisitOut]
     can_edit: bool
+    write_mode: WriteMode = Field(..., description=WRITE_MODE_DESCRIPTION)
     can_unmask: bool
 
 

@@ -20,7 +20,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
-from zongzhi.core.scope import path_within, require_capture
+from zongzhi.core.scope import path_within, require_write
 from zongzhi.dictionary.services import require_active_code
 from zongzhi.people.models import Resident
 from zongzhi.units.geo import locate_grid_path
@@ -69,6 +69,18 @@ class ResidentData:
     leaves_on: date | None = None
     latitude: float | None = None
     longitude: float | None = None
+
+
+def record_correction(acting_user: User, obj: Any, what: str) -> None:
+    """Audit a change an upper level made to a lower level's record with the correction
+    capability (`core.scope.CORRECT`): its own action, naming the unit that made it, which the
+    record's change history shows as 上级更正 (`people.history`)."""
+    unit = acting_user.unit
+    record_event(
+        "registry.corrected",
+        obj=obj,
+        detail={"what": what, "unit": unit.name if unit else "", "unit_path": unit.path if unit else ""},
+    )
 
 
 def _require(user: User, capability: str, message: str) -> None:
@@ -165,13 +177,15 @@ def create_resident(*, acting_user: User, data: ResidentData) -> Resident:
     cleaned = clean(data)
     path = place_path(acting_user, data, None)
     resident = Resident(path=path)
-    require_capture(acting_user, resident, path)
+    corrected = require_write(acting_user, resident, path)
     _refuse_duplicate(acting_user, cleaned.id_number)
     _apply(resident, cleaned)
     try:
         with transaction.atomic():
             resident.save()
             names.reindex(resident)
+            if corrected:
+                record_correction(acting_user, resident, "create")
     except IntegrityError:  # registered by someone else a moment ago
         _refuse_duplicate(acting_user, cleaned.id_number)
         raise
@@ -180,7 +194,7 @@ def create_resident(*, acting_user: User, data: ResidentData) -> Resident:
 
 def update_resident(*, acting_user: User, resident: Resident, data: ResidentData) -> Resident:
     _require(acting_user, "records.write", "没有修改实有人口的权限")
-    require_capture(acting_user, resident)
+    corrected = require_write(acting_user, resident)
     if resident.is_retired:
         raise Conflict("该人员已注销，不能修改", code="retired")
     # An edit form shows the numbers masked and may send them back so: that means unchanged
@@ -191,7 +205,7 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
         data.phone = crypto.unseal(bytes(resident.phone_sealed))
     cleaned = clean(data)
     path = place_path(acting_user, data, resident.path)
-    require_capture(acting_user, resident, path)  # moving them out of one's scope is not allowed
+    corrected = require_write(acting_user, resident, path) or corrected  # nor moving them out of it
     _refuse_duplicate(acting_user, cleaned.id_number, exclude=resident.pk)
     moved = path != resident.path
     old_names = (resident.name, resident.former_name)
@@ -207,13 +221,15 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
             PersonCategory.objects.filter(resident=resident).update(path=path)
             Visit.objects.filter(category__resident=resident).update(path=path)
             record_event("resident.moved", obj=resident, detail={"to": path})
+        if corrected:
+            record_correction(acting_user, resident, "update")
     return resident
 
 
 def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Resident:
     """A soft, audited retire (死亡、迁出、重复登记 …): the record stays, out of the lists."""
     _require(acting_user, "records.write", "没有注销实有人口的权限")
-    require_capture(acting_user, resident)
+    corrected = require_write(acting_user, resident)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput.field("reason", "请填写注销原因", code="required")
@@ -225,6 +241,8 @@ def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Re
     with transaction.atomic():
         resident.save()
         record_event("resident.retired", obj=resident, detail={"reason": reason})
+        if corrected:
+            record_correction(acting_user, resident, "retire")
     return resident
 
 
@@ -350,7 +368,7 @@ def list_category(*, acting_user: User, resident: Resident, data: CategoryData) 
     """List a resident as a key person or a care recipient (列管)."""
     from zongzhi.people.models import PersonCategory
 
-    _may_change(acting_user, resident, "没有列管人员的权限", "该人员已注销")
+    corrected = _may_change(acting_user, resident, "没有列管人员的权限", "该人员已注销")
     values = _clean_category(data)
     if PersonCategory.objects.filter(
         resident=resident, group=values["group"], category_code=values["category_code"], is_retired=False
@@ -362,13 +380,16 @@ def list_category(*, acting_user: User, resident: Resident, data: CategoryData) 
     try:
         with transaction.atomic():
             category.save()
+            if corrected:
+                record_correction(acting_user, category, "list")
     except IntegrityError:
         raise Conflict("该人员已列入此类别", code="already_listed") from None
     return category
 
 
+@transaction.atomic
 def update_category(*, acting_user: User, category: Any, data: CategoryData) -> Any:
-    _may_change(acting_user, category, "没有修改列管信息的权限", "已解除列管，不能修改")
+    corrected = _may_change(acting_user, category, "没有修改列管信息的权限", "已解除列管，不能修改")
     data.group, data.category_code = category.group, category.category_code  # fixed once listed
     values = _clean_category(data, category.details)
     for name, value in values.items():
@@ -376,6 +397,8 @@ def update_category(*, acting_user: User, category: Any, data: CategoryData) -> 
     last = category.last_visit_on or category.listed_on
     category.next_visit_on = max(timezone.localdate(), last + timedelta(days=category.visit_every_days))
     category.save()
+    if corrected:
+        record_correction(acting_user, category, "update")
     return category
 
 
@@ -383,13 +406,24 @@ def retire_category(*, acting_user: User, category: Any, reason: str) -> Any:
     """解除列管: the listing stays with its visits, out of the lists."""
     _require(acting_user, "records.write", "没有解除列管的权限")
     require_sensitive(acting_user, category)
-    require_capture(acting_user, category)
-    return retire_with_reason(category, reason, word="解除", retired="已解除列管", event="category.retired")
+    corrected = require_write(acting_user, category)
+    return retire_with_reason(
+        category,
+        reason,
+        word="解除",
+        retired="已解除列管",
+        event="category.retired",
+        corrected_by=acting_user if corrected else None,
+    )
 
 
-def retire_with_reason(obj: Any, reason: str, *, word: str, retired: str, event: str) -> Any:
+@transaction.atomic
+def retire_with_reason(
+    obj: Any, reason: str, *, word: str, retired: str, event: str, corrected_by: User | None = None
+) -> Any:
     """Retire (soft) a listing, place or organisation the caller may change, with a reason of
-    at most 100 characters; `word` names the act in the message (解除, 注销)."""
+    at most 100 characters; `word` names the act in the message (解除, 注销). With
+    `corrected_by` the retirement is an upper level's correction, audited as one."""
     reason = (reason or "").strip()
     if not reason or len(reason) > 100:
         raise InvalidInput.field("reason", f"请填写{word}原因（100字以内）", code="required")
@@ -398,17 +432,21 @@ def retire_with_reason(obj: Any, reason: str, *, word: str, retired: str, event:
     obj.is_retired, obj.retired_reason, obj.retired_at = True, reason, timezone.now()
     obj.save()
     record_event(event, obj=obj, detail={"reason": reason})
+    if corrected_by is not None:
+        record_correction(corrected_by, obj, "retire")
     return obj
 
 
-def _may_change(acting_user: User, obj: Any, denied: str, retired: str) -> None:
+def _may_change(acting_user: User, obj: Any, denied: str, retired: str) -> bool:
     """The checks before a listing is made or changed: the right, the sensitive data, the
-    capture scope, and a record not retired."""
+    write scope, and a record not retired. True when the change is an upper level's
+    correction."""
     _require(acting_user, "records.write", denied)
     require_sensitive(acting_user, obj)
-    require_capture(acting_user, obj)
+    corrected = require_write(acting_user, obj)
     if obj.is_retired:
         raise Conflict(retired, code="retired")
+    return corrected
 
 
 @dataclass
@@ -430,7 +468,7 @@ def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[
 
     _require(acting_user, "records.write", "没有填写走访记录的权限")
     require_sensitive(acting_user, category)
-    require_capture(acting_user, category)
+    corrected = require_write(acting_user, category)
 
     def resent() -> Any:
         existing = Visit.objects.filter(client_id=data.client_id).first() if data.client_id else None
@@ -480,6 +518,8 @@ def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[
     try:
         with transaction.atomic():
             _save_visit(visit, category, data, next_on)
+            if corrected:
+                record_correction(acting_user, category, "visit")
     except IntegrityError:  # the same offline visit arrived twice at once: the other one won
         first = resent()
         if first is None:

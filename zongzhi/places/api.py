@@ -12,15 +12,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from zongzhi.audit.models import AuditLog
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
 from zongzhi.core.outputs import OutSchema
-from zongzhi.core.records import record_type
-from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree_q
+from zongzhi.core.scope import ScopedQuerySet, edit_fields, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
+from zongzhi.people.history import history_of
 from zongzhi.people.models import Resident
-from zongzhi.people.schemas import HistoryOut, RetireIn, RevealOut
+from zongzhi.people.schemas import WRITE_MODE_DESCRIPTION, HistoryOut, RetireIn, RevealOut, WriteMode
 from zongzhi.people.validation import limit_of
 from zongzhi.places import services as places
 from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, OrgMember, PlaceBase
@@ -37,7 +36,6 @@ CODE_TABLES = {"key-places": "place_kind", "facilities": "facility_kind", "organ
 MAP_LIMIT = 2000
 # A facility's page shows its inspections month by month over this many months.
 INSPECTION_MONTHS = 12
-HISTORY_LIMIT = 50
 
 
 class PlaceIn(Schema):
@@ -117,6 +115,7 @@ class PlaceOut(OutSchema):
     )
     members: list[MemberOut] = Field(default_factory=list, description="组织：现有成员")
     can_edit: bool = False
+    write_mode: WriteMode = Field("none", description=WRITE_MODE_DESCRIPTION)
     can_unmask: bool = False
 
 
@@ -224,17 +223,14 @@ def _detail_parts(kind: str, obj: PlaceBase, today: date, user: User) -> dict[st
     """What only a place's own page shows: rights, where it is, its change log, and its
     occupants, inspections or members."""
     prefixes = [obj.path[:n] for n in sorted(set(PATH_LENGTH.values())) if n <= len(obj.path)]
-    history = AuditLog.objects.filter(
-        object_type=record_type(obj), object_id=str(obj.pk), layer=AuditLog.Layer.CHANGE
-    ).order_by("-id")[:HISTORY_LIMIT]
     parts: dict[str, Any] = {
-        "can_edit": user.has_cap("records.write") and path_within(obj.path, user.capture_paths) and not obj.is_retired,
+        **edit_fields(user, obj.path, obj.is_retired),
         "can_unmask": user.has_cap("pii.unmask") and places.KINDS[kind].sealed_phone,
         "created_at": obj.created_at,
         "updated_at": obj.updated_at,
         "retired_at": obj.retired_at,
         "place": list(Unit.objects.filter(path__in=prefixes).order_by("path")),
-        "history": [{"at": h.at, "username": h.username, "action": h.action, "changes": h.changes} for h in history],
+        "history": history_of(obj),
     }
     if isinstance(obj, House):
         parts["occupants"] = [
@@ -360,8 +356,11 @@ def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilte
     rows = list(qs.order_by("-id")[: limit + 1])
     names = unit_names({r.path for r in rows})
     today = timezone.localdate()
+    items = []
+    for r in rows[:limit]:  # the rights of a row come from the caller's grants: no query per row
+        items.append({**_out(kind, r, names, today), **edit_fields(user, r.path, r.is_retired)})
     return {
-        "items": [_out(kind, r, names, today) for r in rows[:limit]],
+        "items": items,
         "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
     }
 

@@ -22,10 +22,10 @@ from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
-from zongzhi.core.scope import path_within, require_capture
+from zongzhi.core.scope import path_within, require_write
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Resident
-from zongzhi.people.services import place_path, retire_with_reason, reveal_sealed
+from zongzhi.people.services import place_path, record_correction, retire_with_reason, reveal_sealed
 from zongzhi.places.models import (
     Compound,
     Facility,
@@ -218,6 +218,13 @@ def _require_write(user: User, obj: Any = None) -> None:
         )
 
 
+def _may_write(user: User, obj: PlaceBase) -> bool:
+    """The right to keep places, and `obj` in the user's write scope (`core.scope.require_write`);
+    True when the change is an upper level's correction."""
+    _require_write(user, obj)
+    return require_write(user, obj)
+
+
 def _clean(kind: Kind, data: PlaceData, user: User, current: PlaceBase | None) -> dict[str, Any]:
     errors: list[dict[str, str]] = []
     values: dict[str, Any] = {}
@@ -269,27 +276,40 @@ def _apply_phone(obj: Any, kind: Kind, phone: str) -> None:
 def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: PlaceBase | None = None) -> PlaceBase:
     kind = KINDS[kind_name]
     _require_write(acting_user, obj)
+    corrected = False
     if obj is not None:
-        require_capture(acting_user, obj)
+        corrected = require_write(acting_user, obj)
         if obj.is_retired:
             raise Conflict("已注销，不能修改", code="retired")
     values = _clean(kind, data, acting_user, obj)
     path = place_path(acting_user, data, obj.path if obj is not None else None)
     target = obj if obj is not None else kind.model(path=path)
-    require_capture(acting_user, target, path)
+    corrected = require_write(acting_user, target, path) or corrected
     for name, value in values.items():
         setattr(target, name, value)
     target.path = path
     target.updated_at = timezone.now()
     _apply_phone(target, kind, data.contact_phone)
-    target.save()
+    with transaction.atomic():
+        target.save()
+        if corrected:
+            record_correction(acting_user, target, "update" if obj is not None else "create")
     return target
 
 
 def retire_place(*, acting_user: User, obj: PlaceBase, reason: str) -> PlaceBase:
-    _require_write(acting_user, obj)
-    require_capture(acting_user, obj)
-    return cast(PlaceBase, retire_with_reason(obj, reason, word="注销", retired="已注销", event="place.retired"))
+    corrected = _may_write(acting_user, obj)
+    return cast(
+        PlaceBase,
+        retire_with_reason(
+            obj,
+            reason,
+            word="注销",
+            retired="已注销",
+            event="place.retired",
+            corrected_by=acting_user if corrected else None,
+        ),
+    )
 
 
 def reveal_phone(*, acting_user: User, obj: Any) -> str:
@@ -297,11 +317,11 @@ def reveal_phone(*, acting_user: User, obj: Any) -> str:
 
 
 # --- occupants, inspections, members -----------------------------------------------------------
+@transaction.atomic
 def add_occupant(
     *, acting_user: User, house: House, resident: Resident, relation: str, since: dt.date | None
 ) -> HouseOccupant:
-    _require_write(acting_user, house)
-    require_capture(acting_user, house)
+    corrected = _may_write(acting_user, house)
     if relation not in Occupancy.values:
         raise InvalidInput.field("relation", "请选择居住关系", code="invalid_input")
     if resident.is_retired:
@@ -312,21 +332,25 @@ def add_occupant(
     except IntegrityError:
         raise Conflict("该人员已登记在此房屋", code="already_listed") from None
     record_event("house.occupant_added", obj=house, detail={"resident": resident.pk, "relation": relation})
+    if corrected:
+        record_correction(acting_user, house, "occupant_added")
     return occupant
 
 
 def _end(acting_user: User, place: PlaceBase, rows: Any, field: str, gone: str) -> Any:
     """End one current row of a place (an occupant moving out, a member leaving): `until` today."""
-    _require_write(acting_user, place)
-    require_capture(acting_user, place)
+    corrected = _may_write(acting_user, place)
     row = rows.filter(until__isnull=True).first()
     if row is None:
         raise InvalidInput.field(field, gone, code="not_found")
     row.until = timezone.localdate()
     row.save(update_fields=["until"])
+    if corrected:
+        record_correction(acting_user, place, f"{field.removesuffix('_id')}_ended")
     return row
 
 
+@transaction.atomic
 def end_occupancy(*, acting_user: User, house: House, occupant_id: int) -> None:
     rows = HouseOccupant.objects.filter(pk=occupant_id, house=house)
     occupant = _end(acting_user, house, rows, "occupant_id", "该居住记录不存在或已迁出")
@@ -334,8 +358,7 @@ def end_occupancy(*, acting_user: User, house: House, occupant_id: int) -> None:
 
 
 def inspect(*, acting_user: User, facility: Facility, inspected_on: dt.date, result: str, note: str) -> Inspection:
-    _require_write(acting_user, facility)
-    require_capture(acting_user, facility)
+    corrected = _may_write(acting_user, facility)
     if facility.is_retired:
         raise Conflict("设施已注销", code="retired")
     if inspected_on > timezone.localdate():
@@ -356,14 +379,16 @@ def inspect(*, acting_user: User, facility: Facility, inspected_on: dt.date, res
         )
         if facility.last_inspected_on is None or inspected_on >= facility.last_inspected_on:
             Facility.objects.filter(pk=facility.pk).update(last_inspected_on=inspected_on, last_result=result)
+        if corrected:
+            record_correction(acting_user, facility, "inspection")
     return inspection
 
 
+@transaction.atomic
 def add_member(
     *, acting_user: User, org: Organisation, name: str, role: str, resident: Resident | None, user: User | None
 ) -> OrgMember:
-    _require_write(acting_user, org)
-    require_capture(acting_user, org)
+    corrected = _may_write(acting_user, org)
     name = (name or "").strip() or (resident.name if resident else (user.full_name if user else ""))
     if not name or len(name) > 50:
         raise InvalidInput.field("name", "请填写成员姓名", code="required")
@@ -376,9 +401,12 @@ def add_member(
         since=timezone.localdate(),
     )
     record_event("organisation.member_added", obj=org, detail={"name": name, "role": member.role})
+    if corrected:
+        record_correction(acting_user, org, "member_added")
     return member
 
 
+@transaction.atomic
 def remove_member(*, acting_user: User, org: Organisation, member_id: int) -> None:
     rows = OrgMember.objects.filter(pk=member_id, organisation=org)
     member = _end(acting_user, org, rows, "member_id", "该成员不存在或已退出")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zongzhi.core.scope import path_within
+from zongzhi.core.scope import WriteScope, write_scope
 from zongzhi.dictionary.services import labels
 from zongzhi.people import normalize
 from zongzhi.people.idcard import normalize_id_number
@@ -41,7 +41,7 @@ class RowChecker:
         self.codes: dict[str, dict[str, str]] = state["codes"]
         self.lookups: Codes = state["lookups"]
         self.units: dict[str, tuple[str, bool]] = state["units"]
-        self.capture: list[str] = state["capture"]
+        self.write: WriteScope = state["write"]
         self.default_path: str | None = state["default_path"]
         self.root: str = state["root"]
         self.today: dt.date = state["today"]
@@ -111,7 +111,7 @@ class RowChecker:
             "codes": codes,
             "lookups": Codes.load(),
             "units": units,
-            "capture": list(user.capture_paths),
+            "write": write_scope(user),
             "default_path": job.default_unit.path if job.default_unit else None,
             "root": job.path,
             "today": timezone.localdate(),
@@ -128,7 +128,13 @@ class RowChecker:
         path, retired = unit
         if retired:
             raise ValueError(f"所属网格 {code} 已撤销")
-        if not path_within(path, self.capture) or not path.startswith(self.root):
+        # A row lands in one of the uploader's own units, or, in an import into a lower unit
+        # started with the correction capability (audited once for the job), in that unit.
+        mode = self.write.mode(path)
+        allowed = mode == "own" or (mode == "correction" and self.write.mode(self.root) == "correction")
+        if path.startswith(self.root) and not allowed and mode in ("lower_level", "correction"):
+            raise ValueError(f"所属网格 {code} 属于下级单位：上级单位只能查看下级数据，不能导入")
+        if not allowed or not path.startswith(self.root):
             raise ValueError(f"所属网格 {code} 不在您的录入范围内")
         return path
 

@@ -243,7 +243,7 @@ def _import_in_pool(
 
     state = {
         name: getattr(checker, name)
-        for name in ("positions", "fixed", "codes", "lookups", "units", "capture", "default_path", "root", "today")
+        for name in ("positions", "fixed", "codes", "lookups", "units", "write", "default_path", "root", "today")
     }
     database = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
     context = fork_server()

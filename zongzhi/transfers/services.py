@@ -14,8 +14,8 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
-from zongzhi.core.scope import path_within
-from zongzhi.people.services import require_sensitive
+from zongzhi.core.scope import path_within, require_write
+from zongzhi.people.services import record_correction, require_sensitive
 from zongzhi.transfers.models import ImportJob, ImportMapping
 from zongzhi.units.models import Unit, User
 
@@ -127,8 +127,12 @@ def start_import(
     root = unit or acting_user.unit
     if root is None:
         raise InvalidInput.field("unit_id", "请选择辖区", code="required")
-    paths = acting_user.capture_paths if mode == ImportJob.Mode.IMPORT else acting_user.view_paths
-    if not path_within(root.path, paths):
+    corrected = False
+    if mode == ImportJob.Mode.IMPORT:
+        # Rows are written into `root`: it must be the uploader's own unit, or a lower one
+        # corrected with the correction capability (core.scope.require_write).
+        corrected = require_write(acting_user, root)
+    elif not path_within(root.path, acting_user.view_paths):
         raise Forbidden("所选辖区不在您的范围内", audit=AuditNote("scope.denied", root, {"mode": f"import:{mode}"}))
     name = (getattr(upload, "name", "") or "").strip()[-200:]
     if not name.lower().endswith((".xlsx", ".csv")):
@@ -157,6 +161,8 @@ def start_import(
         job.file.save(f"{job.file_sha256[:16]}{Path(name).suffix.lower()}", upload, save=False)
         job.save()
         record_event(f"registry.{mode}_started", obj=job, detail={"file": name, "sha256": job.file_sha256})
+        if corrected:
+            record_correction(acting_user, job, "import")
         imports.start(job)
     return job
 

@@ -18,7 +18,7 @@ from zongzhi.core.access import require_cap
 from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
-from zongzhi.core.scope import path_within, require_capture
+from zongzhi.core.scope import CORRECT, path_within, require_capture
 
 from .models import Department, LoginSession, Role, Unit, User
 from .services import PHONE_RE, USERNAME_RE, clean_name
@@ -168,6 +168,10 @@ def set_grants(
         raise InvalidInput.field(
             "role_codes", "三员分立：系统、安全、审计管理员的权限不能授予同一账号", code="separation_of_duties"
         )
+    if CORRECT in caps and acting_user.admin_kind != "security":
+        # Changing lower levels' records is the exception to 上级不得修改下级数据: only the
+        # security administrator opens it, and the grant is written to the audit log below.
+        raise Forbidden("“上级更正下级数据”权限只能由安全管理员授予", code="grant_requires_security_admin")
     admin_caps = {c for c in caps if c in CAPABILITIES and CAPABILITIES[c].kind in ADMIN_KINDS}
     missing = admin_caps - set(acting_user.capabilities)
     if missing:

@@ -215,9 +215,12 @@ class User(AbstractUser, ChangeLoggedModel):
 
     @functools.cached_property
     def capture_paths(self) -> list[str]:
+        """Paths of every capture unit, a unit under another one included: registry records
+        are written per unit (`core.scope.WriteScope`), so a village granted beside its
+        township keeps its own records writable."""
         if not self.is_active:
             return []
-        return minimal_roots(self.capture_scope.filter(is_retired=False).values_list("path", flat=True))
+        return sorted(set(self.capture_scope.filter(is_retired=False).values_list("path", flat=True)))
 
     def forget_cached_grants(self) -> None:
         for name in ("capabilities", "view_paths", "capture_paths"):

@@ -2566,6 +2566,12 @@ export interface components {
             visit_every_days: number;
             /** Visits */
             visits: components["schemas"]["VisitOut"][];
+            /**
+             * Write Mode
+             * @description 当前用户对该记录的修改权：own 本级数据；correction 以“上级更正下级数据”权限更正（留痕）；lower_level 下级数据，上级单位只能查看；none 不在录入范围内
+             * @enum {string}
+             */
+            write_mode: "own" | "correction" | "lower_level" | "none";
         };
         /** CategoryPageOut */
         CategoryPageOut: {
@@ -2914,6 +2920,12 @@ export interface components {
             changes: {
                 [key: string]: unknown;
             };
+            /**
+             * Corrected By
+             * @description 上级更正时为更正单位的名称；本级修改为空
+             * @default
+             */
+            corrected_by: string;
             /** Username */
             username: string;
         };
@@ -3689,6 +3701,13 @@ export interface components {
             unit_name: string;
             /** Updated At */
             updated_at?: string | null;
+            /**
+             * Write Mode
+             * @description 当前用户对该记录的修改权：own 本级数据；correction 以“上级更正下级数据”权限更正（留痕）；lower_level 下级数据，上级单位只能查看；none 不在录入范围内
+             * @default none
+             * @enum {string}
+             */
+            write_mode: "own" | "correction" | "lower_level" | "none";
         };
         /** PlacePageOut */
         PlacePageOut: {
@@ -4056,6 +4075,12 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Write Mode
+             * @description 当前用户对该记录的修改权：own 本级数据；correction 以“上级更正下级数据”权限更正（留痕）；lower_level 下级数据，上级单位只能查看；none 不在录入范围内
+             * @enum {string}
+             */
+            write_mode: "own" | "correction" | "lower_level" | "none";
         };
         /** ResidentPageOut */
         ResidentPageOut: {

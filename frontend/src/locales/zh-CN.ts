@@ -864,10 +864,18 @@ const zhCN = {
         create: '登记',
         update: '修改',
         delete: '删除',
+        registry: { corrected: '上级更正' },
       },
+      corrected: '上级更正 · {unit}',
       showAll: '展开全部 {n} 项',
       showLess: '收起',
     },
+  },
+  writeScope: {
+    lowerLevel: '上级单位只能查看下级数据',
+    lowerLevelHint: '下级单位的数据由其本级录入和维护；确需更正的，请由安全管理员授予“上级更正下级数据”权限。',
+    correction: '您正在以“上级更正下级数据”权限修改下级单位的数据',
+    correctionHint: '每次修改都会记入审计日志，并在变更记录中标明“上级更正”和您的单位。',
   },
   caseStats: {
     unit: '统计单位',
@@ -1328,6 +1336,7 @@ const zhCN = {
       map: '地图',
     },
     list: {
+      readOnly: '仅查看',
       loadMore: '加载更多',
       loadedCount: '已显示 {n} 条',
       noMore: '没有更多了',

@@ -17,6 +17,7 @@ export const CAP = {
   casesConfigure: 'cases.configure',
   piiUnmask: 'pii.unmask',
   recordsSensitive: 'records.sensitive',
+  registryCorrect: 'registry.correct',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]

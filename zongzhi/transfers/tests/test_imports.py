@@ -345,9 +345,12 @@ def test_comparison_mode_reports_new_changed_and_missing_people(api: Any) -> Non
     assert id_number(seq="504") not in str(list(book["新增人员"].iter_rows(values_only=True)))  # masked
 
 
-def test_comparison_tells_new_people_an_import_would_refuse_and_people_registered_elsewhere(api: Any) -> None:
+def test_comparison_tells_new_people_an_import_would_refuse_and_people_registered_elsewhere(
+    api: Any, officer: Any
+) -> None:
     other_village = "320111003002001"
-    assert _run(api, _csv([good("511", "外村人", other_village)]), who="county_officer").imported == 1
+    officer("village2_officer", "320111003002")  # the other village keeps its own residents
+    assert _run(api, _csv([good("511", "外村人", other_village)]), who="village2_officer").imported == 1
     bad_code = good("512", "代码错")
     bad_code[6] = "火星族"
     department = [good("510", "新人"), bad_code, good("511", "外村人")]

@@ -2,8 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { authApi } from '@/api/auth'
 import { isApiError } from '@/api/http'
-import type { Me } from '@/api/types'
-import { hasAny } from '@/shared/capabilities'
+import type { Me, WriteMode } from '@/api/types'
+import { CAP, hasAny } from '@/shared/capabilities'
+import { writeModeOf } from '@/shared/writeScope'
 
 /** Who is logged in to the console, and what they may do. */
 export const useAuthStore = defineStore('auth', () => {
@@ -17,6 +18,12 @@ export const useAuthStore = defineStore('auth', () => {
 
   function can(...caps: string[]): boolean {
     return hasAny(capabilities.value, caps)
+  }
+
+  /** How the user may change the registry records of the unit at `path` (hides buttons only). */
+  function writeModeAt(path: string): WriteMode {
+    const u = user.value
+    return u ? writeModeOf(path, u.capture_scope, u.view_scope, can(CAP.registryCorrect)) : 'none'
   }
 
   function setMe(value: Me | null): void {
@@ -47,5 +54,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { me, checked, user, capabilities, passwordChangeRequired, can, setMe, fetchMe, logout }
+  return { me, checked, user, capabilities, passwordChangeRequired, can, writeModeAt, setMe, fetchMe, logout }
 })
