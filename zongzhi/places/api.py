@@ -15,13 +15,13 @@ from ninja import Field, Query, Router, Schema, Status
 from zongzhi.audit.models import AuditLog
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.records import record_type
 from zongzhi.core.scope import ScopedQuerySet, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Resident
 from zongzhi.people.schemas import HistoryOut, RetireIn, RevealOut
-from zongzhi.people.validation import limit_of
 from zongzhi.places import services as places
 from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, OrgMember, PlaceBase
 from zongzhi.units.geo import locate_grid

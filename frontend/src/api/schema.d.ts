@@ -2696,6 +2696,8 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** EventDetails */
+        EventDetails: Record<string, never>;
         /** ExportIn */
         ExportIn: {
             /**
@@ -3402,6 +3404,25 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /**
+         * PetitionDetails
+         * @description 信访件: the 信访工作条例's time limits apply (decide in 15 days, handle in 60, extend ≤ 30).
+         */
+        PetitionDetails: {
+            /**
+             * Form
+             * @default 来访
+             * @enum {string}
+             */
+            form: "来信" | "来访" | "网上信访" | "电话";
+            /**
+             * Petitioner Count
+             * @default 1
+             */
+            petitioner_count: number;
+            /** Petitioner Name */
+            petitioner_name: string;
+        };
         /** PhoneOut */
         PhoneOut: {
             /** Phone */
@@ -3645,6 +3666,42 @@ export interface components {
             label: string;
             /** Sealed Phone */
             sealed_phone: boolean;
+        };
+        /**
+         * RectificationDetails
+         * @description 整改通知书 (seed 002): the hazard, the measures, funds, deadline and a contingency plan.
+         */
+        RectificationDetails: {
+            /**
+             * Contingency Plan
+             * @description 应急预案
+             */
+            contingency_plan: string;
+            /**
+             * Funds
+             * @description 整改资金
+             * @default
+             */
+            funds: string;
+            /**
+             * Hazard
+             * @description 隐患情况
+             */
+            hazard: string;
+            /**
+             * Measures
+             * @description 整改措施
+             */
+            measures: string;
+        };
+        /** RequestDetails */
+        RequestDetails: {
+            /**
+             * Request Type
+             * @default 请示
+             * @enum {string}
+             */
+            request_type: "请示" | "求助";
         };
         /** ResidentFilter */
         ResidentFilter: {
@@ -4154,6 +4211,15 @@ export interface components {
             tile_url: string | null;
             /** Version */
             version: string;
+        };
+        /** TaskDetails */
+        TaskDetails: {
+            /**
+             * Requirements
+             * @description 任务要求
+             * @default
+             */
+            requirements: string;
         };
         /** TeamMember */
         TeamMember: {
