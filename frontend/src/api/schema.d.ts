@@ -1947,7 +1947,10 @@ export interface components {
             /** Username */
             username?: string | null;
         };
-        /** AuditOut */
+        /**
+         * AuditOut
+         * @description One entry of the auditor's list, its codes named in Chinese (`labels.describe`).
+         */
         AuditOut: {
             /** Action */
             action: string;
@@ -1966,6 +1969,13 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+            /**
+             * Field Labels
+             * @description 字段变更中每个字段的中文名称
+             */
+            field_labels: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Ip */
@@ -1974,15 +1984,41 @@ export interface components {
             layer: string;
             /** Object Id */
             object_id: string;
+            /**
+             * Object Label
+             * @description 对象的可读名称，如 重点人员「张*」（姓名遮蔽）
+             */
+            object_label: string;
             /** Object Path */
             object_path: string;
-            /** Object Repr */
+            /**
+             * Object Repr
+             * @description 写入时的对象名称
+             */
             object_repr: string;
             /** Object Type */
             object_type: string;
+            /**
+             * Object Type Label
+             * @description 对象类型的中文名称
+             */
+            object_type_label: string;
+            /**
+             * Object Unit Name
+             * @description 对象所属辖区的名称
+             */
+            object_unit_name: string;
             /** Request Id */
             request_id: string;
-            /** Unit Path */
+            /**
+             * Unit Name
+             * @description 操作人所属辖区的名称
+             */
+            unit_name: string;
+            /**
+             * Unit Path
+             * @description 操作人所属辖区的路径
+             */
             unit_path: string;
             /** Username */
             username: string;
