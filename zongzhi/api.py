@@ -14,6 +14,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from zongzhi import __version__
 from zongzhi.audit.api import router as audit_router
@@ -21,6 +22,7 @@ from zongzhi.audit.services import record_event
 from zongzhi.calendar.api import router as calendar_router
 from zongzhi.cases.api import attachments_router
 from zongzhi.cases.api import router as cases_router
+from zongzhi.cases.kinds import DETAILS
 from zongzhi.core.errors import DomainError
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
@@ -34,7 +36,21 @@ from zongzhi.units.auth import api_auth
 
 logger = logging.getLogger("zongzhi.api")
 
-api = NinjaAPI(
+
+class ZongzhiAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI schema also describes each case kind's own fields (the
+    `details` of a case, validated by `cases.kinds`, typed `dict` in the request): the front
+    end reads their types and text limits from the schema like every other field's."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in DETAILS.values():
+            components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        return schema
+
+
+api = ZongzhiAPI(
     title="综治信息系统 API",
     version=__version__,
     description="Zongzhi REST API. Errors: `{code, message, errors?}` with Chinese messages.",

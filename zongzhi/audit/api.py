@@ -20,6 +20,7 @@ from zongzhi.core.scope import subtree_q
 from zongzhi.units.models import Unit, User
 
 from .chain import Verdict, id_range, verify
+from .labels import describe
 from .models import AuditLog
 from .schemas import AuditFilter, AuditOut, AuditVerifyIn, AuditVerifyOut
 from .services import action_label, record_event
@@ -62,8 +63,20 @@ def _filtered(filters: AuditFilter, auditor: User) -> QuerySet[AuditLog]:
     return qs.order_by("-at", "-id")
 
 
+class AuditPages(LimitOffset):
+    """Limit/offset pages whose entries are named in Chinese (`labels.describe`): the page's
+    units from the name cache, its objects in one query per kind that names its own."""
+
+    def paginate_queryset(  # type: ignore[override]  # as LimitOffset's
+        self, queryset: QuerySet[Any], pagination: LimitOffset.Input, **params: Any
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, **params)
+        page["items"] = describe(page["items"])
+        return page
+
+
 @router.get("", response=list[AuditOut])
-@paginate(LimitOffset)
+@paginate(AuditPages)
 def search(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[AuditLog]:
     auditor = acting(request)
     require_cap(auditor, "audit.read")

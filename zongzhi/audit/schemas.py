@@ -7,34 +7,34 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zongzhi.core.outputs import OutSchema
+
 from .models import AuditLog
-from .services import action_label
 
 
-class AuditOut(Schema):
+class AuditOut(OutSchema):
+    """One entry of the auditor's list, its codes named in Chinese (`labels.describe`)."""
+
     id: int
     at: datetime
     layer: str
     action: str
     action_label: str
     username: str
-    unit_path: str
+    unit_path: str = Field(description="操作人所属辖区的路径")
+    unit_name: str = Field(description="操作人所属辖区的名称")
     object_type: str
+    object_type_label: str = Field(description="对象类型的中文名称")
     object_id: str
-    object_repr: str
+    object_repr: str = Field(description="写入时的对象名称")
+    object_label: str = Field(description="对象的可读名称，如 重点人员「张*」（姓名遮蔽）")
     object_path: str
+    object_unit_name: str = Field(description="对象所属辖区的名称")
     ip: str | None
     request_id: str
     changes: dict[str, Any] | None
+    field_labels: dict[str, str] = Field(description="字段变更中每个字段的中文名称")
     detail: dict[str, Any]
-
-    @staticmethod
-    def resolve_action_label(obj: AuditLog) -> str:
-        return action_label(obj.action)
-
-    @staticmethod
-    def resolve_unit_path(obj: AuditLog) -> str:
-        return str(obj.actor_path)
 
 
 class AuditFilter(Schema):

@@ -7,7 +7,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
+
+from .models import CalendarDay
 
 
 class CalendarDayOut(OutSchema):
@@ -41,4 +44,4 @@ class CalendarStatusOut(OutSchema):
 
 class CalendarDayIn(Schema):
     is_workday: bool
-    name: str = Field("", max_length=40)
+    name: str = Field("", max_length=limit_of(CalendarDay, "name"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zongzhi.audit.models import ChangeLoggedModel
 from zongzhi.core.fields import PathField
-from zongzhi.core.scope import ScopedModel, ScopedQuerySet, subtree_q
+from zongzhi.core.scope import ScopedModel, ScopedQuerySet, path_within, subtree_q
 
 
 class Kind(models.TextChoices):
@@ -71,6 +71,17 @@ class CaseQuerySet(ScopedQuerySet):
             # Whoever holds a case, or started it, sees it, wherever it happened.
             q |= Q(holder_unit_id=user.unit_id, holder_department__isnull=True) | Q(initiator_unit_id=user.unit_id)
         return self.filter(q)
+
+    def shows(self, user: Any, obj: Any) -> bool:
+        """`visible_to` for one loaded case, without a query (`core.scope.get_visible`)."""
+        if path_within(obj.path, user.view_paths):
+            return True
+        if getattr(user, "department_id", None):
+            return bool(obj.holder_department_id == user.department_id)
+        if getattr(user, "unit_id", None):
+            held = obj.holder_unit_id == user.unit_id and obj.holder_department_id is None
+            return bool(held or obj.initiator_unit_id == user.unit_id)
+        return False
 
     def held_by(self, user: Any) -> CaseQuerySet:
         if getattr(user, "department_id", None):
@@ -289,6 +300,10 @@ class DeadlineRule(models.Model):
         return (
             f"{self.kind}/{self.category_prefix or '*'}/{self.urgency or '*'} {self.stage} {self.amount}{self.measure}"
         )
+
+    def audit_label(self) -> str:
+        """How the auditor's list names it: 办理时限规则「事件 受理」."""
+        return f"办理时限规则「{self.get_kind_display()} {self.get_stage_display()}」"
 
 
 class CaseParty(models.Model):

@@ -9,11 +9,12 @@ from typing import Any, ClassVar, Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.dictionary.services import labels
 from zongzhi.units.schemas import UnitBrief
 
-from .models import Kind, Status, Urgency
+from .models import Case, DeadlineRule, Kind, Status, Urgency
 
 Box = Literal["todo", "done", "mine", "supervised", "overdue", "all"]
 
@@ -26,15 +27,15 @@ class PartyIn(Schema):
 
 class CaseCreateIn(Schema):
     kind: Kind
-    title: str = Field(..., max_length=100)
+    title: str = Field(..., max_length=limit_of(Case, "title"))
     description: str = Field("", max_length=5000)
-    category_code: str = Field("", max_length=20)
+    category_code: str = Field("", max_length=limit_of(Case, "category_code"))
     occurred_at: datetime | None = None
     people_count: int = Field(0, ge=0, le=100000)
     parties: list[PartyIn] = Field(default_factory=list, max_length=50)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=200)
+    address: str = Field("", max_length=limit_of(Case, "address"))
     urgency: Urgency = Urgency.NORMAL
     is_major: bool = False
     target_unit_id: int | None = None
@@ -231,4 +232,4 @@ class DeadlineRuleOut(OutSchema):
 class DeadlineRuleIn(Schema):
     amount: int = Field(..., ge=1, le=720)
     measure: Literal["workdays", "days", "hours"]
-    note: str | None = Field(None, max_length=100)
+    note: str | None = Field(None, max_length=limit_of(DeadlineRule, "note"))

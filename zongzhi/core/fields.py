@@ -35,3 +35,12 @@ class PathField(models.CharField):  # type: ignore[type-arg]
         if connection.vendor == "postgresql":
             params["collation"] = "C"
         return params
+
+
+def limit_of(model: type[models.Model], name: str) -> int:
+    """The longest text a model's column holds: the one declaration of a field's limit, which
+    the API schemas (`Field(max_length=limit_of(Model, "name"))`), and through the OpenAPI the
+    front end's `src/api/limits.ts`, the validators and the import read."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length, name
+    return field.max_length

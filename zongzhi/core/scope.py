@@ -106,11 +106,21 @@ def path_within(path: str, roots: Iterable[str]) -> bool:
     return any(path.startswith(root) for root in roots if root)
 
 
+def _on_view_path(user: Any, obj: Any) -> bool:
+    path = getattr(obj, "path", None)
+    return path is not None and path_within(path, user.view_paths)
+
+
 class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """QuerySet of a model with a `path`: the scope filters every list goes through."""
 
     def visible_to(self, user: ScopedUser) -> ScopedQuerySet:
         return self.filter(subtree_q(user.view_paths))
+
+    def shows(self, user: Any, obj: Any) -> bool:
+        """Whether `visible_to(user)` holds this loaded object, answered without a query (a
+        queryset that widens `visible_to` widens this alike)."""
+        return _on_view_path(user, obj)
 
     def restrict(self, user: Any, capability: str, message: str = "") -> ScopedQuerySet:
         """What `user` may see of these records for work needing `capability`: refused (403,
@@ -161,19 +171,21 @@ def _denial(user: ScopedUser, obj: models.Model, mode: str) -> AuditNote:
     return AuditNote("scope.denied", obj, {"mode": mode, "user_id": user.pk})
 
 
-def get_visible(queryset: QuerySet[M], user: Any, pk: Any, capability: str = "", message: str = "") -> M:
-    """Fetch one object the user may read: 404 if missing or outside the view scope, then, with
-    `capability`, 403 if their roles do not allow it (`access.require_cap`).
+def get_visible(
+    queryset: QuerySet[M], user: Any, pk: Any, capability: str = "", message: str = "", *, missing: str = ""
+) -> M:
+    """Fetch one object the user may read: 404 if missing or outside the view scope (the
+    queryset's own `visible_to`, through `shows`), then, with `capability`, 403 if their roles do
+    not allow it (`access.require_cap`). `missing` is the 404's message.
 
     An out-of-scope attempt is answered like a missing object (it reveals nothing) and is
     written to the audit log.
     """
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise NotFound()
-    path = getattr(obj, "path", None)
-    if path is None or not path_within(path, user.view_paths):
-        raise NotFound(audit=_denial(user, obj, "read"))
+        raise NotFound(missing or None)
+    if not (queryset.shows(user, obj) if isinstance(queryset, ScopedQuerySet) else _on_view_path(user, obj)):
+        raise NotFound(missing or None, audit=_denial(user, obj, "read"))
     if capability:
         require_cap(user, capability, message, obj)
     return obj

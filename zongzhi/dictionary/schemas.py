@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
+
+from .models import CodeItem
 
 
 class CodeTableOut(OutSchema):
@@ -29,11 +32,11 @@ class CodeItemOut(OutSchema):
 
 
 class CodeItemIn(Schema):
-    code: str = Field(..., max_length=20)
-    label: str = Field(..., max_length=100)
-    parent_code: str | None = Field(None, max_length=20)
+    code: str = Field(..., max_length=limit_of(CodeItem, "code"))
+    label: str = Field(..., max_length=limit_of(CodeItem, "label"))
+    parent_code: str | None = Field(None, max_length=limit_of(CodeItem, "code"))
 
 
 class CodeItemUpdateIn(Schema):
-    label: str | None = Field(None, max_length=100)
+    label: str | None = Field(None, max_length=limit_of(CodeItem, "label"))
     sort: int | None = Field(None, ge=0, le=1_000_000)

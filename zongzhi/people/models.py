@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zongzhi.audit.models import ChangeLoggedModel
 from zongzhi.core.fields import PathField
+from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import ScopedModel
 
 
@@ -103,6 +104,10 @@ class Resident(ScopedModel, ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number_mask}）"
 
+    def audit_label(self) -> str:
+        """How the auditor's list names it: 实有人口「张*」 (the name masked)."""
+        return f"实有人口「{mask_value(self.name)}」"
+
 
 class NameToken(ScopedModel):
     """The name index: one row per character and per pair of adjacent characters of a
@@ -188,6 +193,13 @@ class PersonCategory(ScopedModel, ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.group}:{self.category_code}"
+
+    # The auditor's list names it by its resident, loaded with it (audit.labels).
+    audit_label_related: ClassVar[tuple[str, ...]] = ("resident",)
+
+    def audit_label(self) -> str:
+        """重点人员「张*」 or 关怀对象「张*」 (the name masked)."""
+        return f"{self.get_group_display()}「{mask_value(self.resident.name)}」"
 
 
 class VisitMethod(models.TextChoices):

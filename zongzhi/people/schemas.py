@@ -8,9 +8,10 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.people.models import PersonCategory, Resident, Visit
-from zongzhi.people.validation import LIMITS, limit_of
+from zongzhi.people.validation import LIMITS
 from zongzhi.units.schemas import UnitBrief
 
 ResidentKindName = Literal["registered", "floating", "overseas"]

@@ -15,9 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
-
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.fields import limit_of
 from zongzhi.dictionary.services import labels, retired_codes
 from zongzhi.people.models import Resident, ResidentKind
 from zongzhi.units.services import PHONE_RE
@@ -50,14 +49,6 @@ TEXT_FIELDS = (
     "foreign_name",
     "purpose",
 )
-
-
-def limit_of(model: type[models.Model], name: str) -> int:
-    """The longest text a model's column holds: the one declaration of a field's limit, which
-    the API schemas (and through the OpenAPI the front end), the validator and the import read."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.CharField) and field.max_length, name
-    return field.max_length
 
 
 # Declared once, on the model's columns.

@@ -14,13 +14,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.scope import ScopedQuerySet, edit_fields, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.history import history_of
 from zongzhi.people.models import Resident
 from zongzhi.people.schemas import WRITE_MODE_DESCRIPTION, HistoryOut, RetireIn, RevealOut, WriteMode
-from zongzhi.people.validation import limit_of
 from zongzhi.places import services as places
 from zongzhi.places.models import Facility, House, HouseUse, Inspection, Organisation, OrgMember, PlaceBase
 from zongzhi.units.geo import locate_grid

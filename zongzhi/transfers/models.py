@@ -72,6 +72,10 @@ class ImportJob(ScopedModel):
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
 
+    def audit_label(self) -> str:
+        """How the auditor's list names it: 导入文件「名单.xlsx」."""
+        return f"{self.get_mode_display()}文件「{self.filename}」"
+
 
 class ImportMapping(ScopedModel):
     """The columns a unit chose once for files of one shape (a department's export): the next
@@ -144,3 +148,9 @@ class ExportRequest(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+    def audit_label(self) -> str:
+        """How the auditor's list names it: 导出申请「实有人口」."""
+        from .exports import KINDS
+
+        return f"导出申请「{KINDS.get(self.kind, self.kind)}」"

@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
+
+from .models import ExportRequest
 
 
 class ExportIn(Schema):
@@ -15,11 +18,11 @@ class ExportIn(Schema):
     unit_id: int
     resident_kind: str = Field("", max_length=12)
     full_id_numbers: bool = False
-    reason: str = Field(..., max_length=200)
+    reason: str = Field(..., max_length=limit_of(ExportRequest, "reason"))
 
 
 class DecisionIn(Schema):
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=limit_of(ExportRequest, "decision_note"))
 
 
 class ExportOut(OutSchema):
@@ -49,7 +52,7 @@ class ExportOut(OutSchema):
 
 
 class MissingListIn(Schema):
-    reason: str = Field(..., max_length=200)
+    reason: str = Field(..., max_length=limit_of(ExportRequest, "reason"))
     full_id_numbers: bool = False
 
 

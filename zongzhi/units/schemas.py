@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from zongzhi.core.fields import limit_of
 from zongzhi.core.masking import mask_value
 from zongzhi.core.outputs import OutSchema
 
-from .models import Department, LoginSession, User
+from .models import Department, LoginSession, Role, Unit, User
 
 LevelName = Literal["province", "city", "county", "township", "village", "grid"]
 
@@ -39,17 +40,17 @@ class UnitOut(OutSchema):
 
 class UnitCreateIn(Schema):
     parent_id: int
-    code: str = Field(..., max_length=15, description="区划代码：12位，网格15位")
-    name: str = Field(..., max_length=100)
+    code: str = Field(..., max_length=limit_of(Unit, "code"), description="区划代码：12位，网格15位")
+    name: str = Field(..., max_length=limit_of(Unit, "name"))
 
 
 class UnitRenameIn(Schema):
-    name: str = Field(..., max_length=100)
+    name: str = Field(..., max_length=limit_of(Unit, "name"))
 
 
 class UnitMoveIn(Schema):
     parent_id: int
-    code: str = Field(..., max_length=15)
+    code: str = Field(..., max_length=limit_of(Unit, "code"))
 
 
 class MapFeatureProperties(OutSchema):
@@ -121,12 +122,12 @@ def _locked_usernames() -> set[str]:
 
 class DepartmentIn(Schema):
     unit_id: int
-    kind_code: str = Field(..., max_length=20)
-    name: str = Field(..., max_length=100)
+    kind_code: str = Field(..., max_length=limit_of(Department, "kind_code"))
+    name: str = Field(..., max_length=limit_of(Department, "name"))
 
 
 class DepartmentRenameIn(Schema):
-    name: str = Field(..., max_length=100)
+    name: str = Field(..., max_length=limit_of(Department, "name"))
 
 
 class RoleBrief(OutSchema):
@@ -184,16 +185,16 @@ class UserOut(Schema):
 
 class UserCreateIn(Schema):
     username: str = Field(..., max_length=50)
-    full_name: str = Field(..., max_length=60)
-    phone: str = Field("", max_length=20)
+    full_name: str = Field(..., max_length=limit_of(User, "full_name"))
+    phone: str = Field("", max_length=limit_of(User, "phone"))
     unit_id: int
     department_id: int | None = None
     password: str = Field(..., max_length=128)
 
 
 class UserUpdateIn(Schema):
-    full_name: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=20)
+    full_name: str | None = Field(None, max_length=limit_of(User, "full_name"))
+    phone: str | None = Field(None, max_length=limit_of(User, "phone"))
     unit_id: int | None = None
     department_id: int | None = None
     clear_department: bool = False
@@ -224,15 +225,15 @@ class RoleOut(OutSchema):
 
 
 class RoleIn(Schema):
-    code: str = Field(..., max_length=40)
-    name: str = Field(..., max_length=60)
-    description: str = Field("", max_length=200)
+    code: str = Field(..., max_length=limit_of(Role, "code"))
+    name: str = Field(..., max_length=limit_of(Role, "name"))
+    description: str = Field("", max_length=limit_of(Role, "description"))
     capabilities: list[str] = Field(default_factory=list, max_length=50)
 
 
 class RoleUpdateIn(Schema):
-    name: str | None = Field(None, max_length=60)
-    description: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=limit_of(Role, "name"))
+    description: str | None = Field(None, max_length=limit_of(Role, "description"))
     capabilities: list[str] | None = Field(None, max_length=50)
 
 

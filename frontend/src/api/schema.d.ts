@@ -2005,7 +2005,10 @@ export interface components {
             /** Username */
             username?: string | null;
         };
-        /** AuditOut */
+        /**
+         * AuditOut
+         * @description One entry of the auditor's list, its codes named in Chinese (`labels.describe`).
+         */
         AuditOut: {
             /** Action */
             action: string;
@@ -2024,6 +2027,13 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+            /**
+             * Field Labels
+             * @description 字段变更中每个字段的中文名称
+             */
+            field_labels: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Ip */
@@ -2032,15 +2042,41 @@ export interface components {
             layer: string;
             /** Object Id */
             object_id: string;
+            /**
+             * Object Label
+             * @description 对象的可读名称，如 重点人员「张*」（姓名遮蔽）
+             */
+            object_label: string;
             /** Object Path */
             object_path: string;
-            /** Object Repr */
+            /**
+             * Object Repr
+             * @description 写入时的对象名称
+             */
             object_repr: string;
             /** Object Type */
             object_type: string;
+            /**
+             * Object Type Label
+             * @description 对象类型的中文名称
+             */
+            object_type_label: string;
+            /**
+             * Object Unit Name
+             * @description 对象所属辖区的名称
+             */
+            object_unit_name: string;
             /** Request Id */
             request_id: string;
-            /** Unit Path */
+            /**
+             * Unit Name
+             * @description 操作人所属辖区的名称
+             */
+            unit_name: string;
+            /**
+             * Unit Path
+             * @description 操作人所属辖区的路径
+             */
             unit_path: string;
             /** Username */
             username: string;
@@ -2793,6 +2829,8 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** EventDetails */
+        EventDetails: Record<string, never>;
         /** ExportIn */
         ExportIn: {
             /**
@@ -3521,6 +3559,25 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /**
+         * PetitionDetails
+         * @description 信访件: the 信访工作条例's time limits apply (decide in 15 days, handle in 60, extend ≤ 30).
+         */
+        PetitionDetails: {
+            /**
+             * Form
+             * @default 来访
+             * @enum {string}
+             */
+            form: "来信" | "来访" | "网上信访" | "电话";
+            /**
+             * Petitioner Count
+             * @default 1
+             */
+            petitioner_count: number;
+            /** Petitioner Name */
+            petitioner_name: string;
+        };
         /** PhoneOut */
         PhoneOut: {
             /** Phone */
@@ -3771,6 +3828,42 @@ export interface components {
             label: string;
             /** Sealed Phone */
             sealed_phone: boolean;
+        };
+        /**
+         * RectificationDetails
+         * @description 整改通知书 (seed 002): the hazard, the measures, funds, deadline and a contingency plan.
+         */
+        RectificationDetails: {
+            /**
+             * Contingency Plan
+             * @description 应急预案
+             */
+            contingency_plan: string;
+            /**
+             * Funds
+             * @description 整改资金
+             * @default
+             */
+            funds: string;
+            /**
+             * Hazard
+             * @description 隐患情况
+             */
+            hazard: string;
+            /**
+             * Measures
+             * @description 整改措施
+             */
+            measures: string;
+        };
+        /** RequestDetails */
+        RequestDetails: {
+            /**
+             * Request Type
+             * @default 请示
+             * @enum {string}
+             */
+            request_type: "请示" | "求助";
         };
         /** ResidentFilter */
         ResidentFilter: {
@@ -4286,6 +4379,15 @@ export interface components {
             tile_url: string | null;
             /** Version */
             version: string;
+        };
+        /** TaskDetails */
+        TaskDetails: {
+            /**
+             * Requirements
+             * @description 任务要求
+             * @default
+             */
+            requirements: string;
         };
         /** TeamMember */
         TeamMember: {

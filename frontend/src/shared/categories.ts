@@ -4,6 +4,7 @@
  * declares each category's own fields once and the console and the phone render them from it.
  */
 import type { CategoryGroup, CategoryIn, CategorySpec, FieldSpec, TeamMember, VisitIn, VisitMethod } from '@/api/types'
+import { MAX_LENGTH } from '@/api/limits'
 import { t } from './i18n'
 
 export const CATEGORY_GROUPS: readonly CategoryGroup[] = ['key', 'care']
@@ -84,8 +85,8 @@ export function mergeDue<T extends { id: number; days_left: number; next_visit_o
 
 export const VISIT_METHODS: readonly VisitMethod[] = ['home', 'phone', 'talk', 'service', 'other']
 export const VISIT_CONTENT_MIN = 5
-export const VISIT_CONTENT_MAX = 2000
-export const COMPANIONS_MAX = 200
+export const VISIT_CONTENT_MAX = MAX_LENGTH.VisitIn.content
+export const COMPANIONS_MAX = MAX_LENGTH.VisitIn.companions
 
 export interface VisitFields {
   visited_on: string

@@ -7,6 +7,9 @@
  * for men) and one ISO 7064 MOD 11-2 check character (0-9 or X).
  */
 
+/** The length of a resident ID number (the format, not a storage limit). */
+export const ID_CARD_LENGTH = 18
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const
 /** Indexed by (weighted sum mod 11). */
 const CHECK_CHARS = '10X98765432'

@@ -41,7 +41,9 @@ export function stepFromLoginOut(out: LoginOut, me: Me | null | undefined = out.
   }
 }
 
-export const OTP_CODE_RE = /^\d{6}$/
+/** The digits of a one-time code from the authenticator app (TOTP's format, RFC 6238). */
+export const OTP_CODE_LENGTH = 6
+export const OTP_CODE_RE = new RegExp(`^\\d{${OTP_CODE_LENGTH}}$`)
 
 export interface LoginFlow {
   step: Ref<LoginStep>

@@ -5,14 +5,15 @@
 import { reactive, ref } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { saveBlob } from '@/api/http'
+import { MAX_LENGTH } from '@/api/limits'
 import { exportsApi } from '@/api/registry'
 import type { ExportIn, ExportKind, ExportOut, ResidentKind } from '@/api/types'
 import { t } from '@/shared/i18n'
 import { saveForm } from '../../saveForm'
 
 export const EXPORT_KINDS: readonly ExportKind[] = ['residents', 'key_persons', 'care']
-export const REASON_MAX = 200
-export const NOTE_MAX = 200
+export const REASON_MAX = MAX_LENGTH.ExportIn.reason
+export const NOTE_MAX = MAX_LENGTH.DecisionIn.note
 export const GENERATING_POLL_MS = 2000
 
 export interface ExportFields {

@@ -7,6 +7,7 @@
 import { onBeforeUnmount, reactive, ref } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { saveBlob } from '@/api/http'
+import { MAX_LENGTH } from '@/api/limits'
 import { exportsApi, importsApi } from '@/api/registry'
 import type { ImportJob, ImportMode, ImportStatus } from '@/api/types'
 import { t } from '@/shared/i18n'
@@ -93,7 +94,7 @@ export function needsPolling(job: Pick<ImportJob, 'status' | 'missing_export'>):
 }
 
 export const MISSING_REASON_MIN = 4
-export const MISSING_REASON_MAX = 200
+export const MISSING_REASON_MAX = MAX_LENGTH.MissingListIn.reason
 
 /** The prompt's check of the purpose given for the missing list (the server checks it too). */
 export function missingReasonCheck(reason: string): true | string {

@@ -4,6 +4,7 @@
  */
 import { reactive } from 'vue'
 import { ElMessage } from 'element-plus'
+import { MAX_LENGTH } from '@/api/limits'
 import { placesApi } from '@/api/registry'
 import type { InspectionIn, InspectionResult, PlaceOut } from '@/api/types'
 import { dayKey } from '@/shared/categories'
@@ -20,7 +21,7 @@ export interface InspectionState {
   note: string
 }
 
-export const INSPECTION_NOTE_MAX = 500
+export const INSPECTION_NOTE_MAX = MAX_LENGTH.InspectionIn.note
 
 export function validateInspection(f: Pick<InspectionState, 'inspected_on' | 'result' | 'note'>, today: string): Record<string, string> {
   const errors: Record<string, string> = {}

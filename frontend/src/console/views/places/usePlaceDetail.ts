@@ -5,6 +5,7 @@
  */
 import { computed, ref, shallowRef } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
+import { MAX_LENGTH } from '@/api/limits'
 import { isApiError } from '@/api/http'
 import { placesApi } from '@/api/registry'
 import { unitsApi } from '@/api/units'
@@ -15,7 +16,7 @@ import type { PlaceHistoryNames } from '@/shared/places'
 import { isRefField } from '@/shared/places'
 import { specOf } from './usePlaces'
 
-export const RETIRE_REASON_MAX = 100
+export const RETIRE_REASON_MAX = MAX_LENGTH.RetireIn.reason
 
 export function usePlaceDetail(kindOf: () => PlaceKind, idOf: () => number) {
   const item = ref<PlaceOut | null>(null)

@@ -4,6 +4,7 @@
  */
 import { computed, reactive, ref, shallowRef } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
+import { MAX_LENGTH } from '@/api/limits'
 import { isApiError } from '@/api/http'
 import { residentsApi } from '@/api/registry'
 import type { ResidentOut, RevealField } from '@/api/types'
@@ -11,7 +12,7 @@ import { codeLabels, loadCodeTable } from '@/shared/codeTables'
 import { t } from '@/shared/i18n'
 import { CODE_TABLES, type CodeField, type HistoryNames } from '@/shared/residents'
 
-export const RETIRE_REASON_MAX = 100
+export const RETIRE_REASON_MAX = MAX_LENGTH.RetireIn.reason
 
 export function useResidentDetail(id: number) {
   const item = ref<ResidentOut | null>(null)
