@@ -24,10 +24,27 @@ function mobileHistoryFallback(): Plugin {
   }
 }
 
+/**
+ * Vant's icon font lists a copy on the internet after its own data: URL. The intranet has no
+ * internet and the server's CSP (font-src 'self' data:) refuses it, which the browser reports as
+ * a violation on every phone page: drop that fallback from Vant's CSS.
+ */
+function noRemoteFonts(): Plugin {
+  return {
+    name: 'zongzhi-no-remote-fonts',
+    enforce: 'pre',
+    transform(code, id) {
+      const file = id.split('?')[0] ?? ''
+      if (!file.includes('/node_modules/vant/') || !file.endsWith('.css')) return null
+      return { code: code.replace(/,\s*url\((?:https?:)?\/\/[^)]*\)\s*format\("woff"\)/g, ''), map: null }
+    },
+  }
+}
+
 export default defineConfig(({ command }) => ({
   // Django serves the built assets under /static/; the dev server serves them at the root.
   base: command === 'build' ? '/static/' : '/',
-  plugins: [vue(), mobileHistoryFallback()],
+  plugins: [vue(), mobileHistoryFallback(), noRemoteFonts()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

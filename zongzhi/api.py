@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -22,6 +22,7 @@ from zongzhi.calendar.api import router as calendar_router
 from zongzhi.cases.api import attachments_router
 from zongzhi.cases.api import router as cases_router
 from zongzhi.core.errors import DomainError
+from zongzhi.core.middleware import body_too_large_message
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
 from zongzhi.people.api import router as people_router
@@ -128,6 +129,19 @@ def _fixed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpRespon
 
 for _kind in _FIXED:
     api.add_exception_handler(_kind, _fixed)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body without a declared length that turned out longer than the limit (BodySizeMiddleware
+    refuses declared ones before they are read)."""
+    return _error(request, 413, {"code": "too_large", "message": body_too_large_message()})
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_parts(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 413, {"code": "too_large", "message": "提交的字段或文件过多"})
 
 
 @api.exception_handler(HttpError)
