@@ -31,7 +31,7 @@ from zongzhi.transfers.api import router as transfers_router
 from zongzhi.units.api import departments_router, units_router
 from zongzhi.units.api_auth import auth_router, sessions_router, system_router
 from zongzhi.units.api_users import roles_router, users_router
-from zongzhi.units.auth import api_auth
+from zongzhi.units.auth import api_auth, session_end_message
 
 logger = logging.getLogger("zongzhi.api")
 
@@ -129,6 +129,16 @@ def _fixed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpRespon
 
 for _kind in _FIXED:
     api.add_exception_handler(_kind, _fixed)
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401; when the caller's session was ended for them (roles changed, ended by an administrator),
+    the message says so."""
+    ended = session_end_message(request)
+    if ended is not None:
+        return _error(request, 401, {"code": "session_ended", "message": ended})
+    return _fixed(request, exc)
 
 
 @api.exception_handler(RequestDataTooBig)
