@@ -11,17 +11,21 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import DEMO_PASSWORD, build_jurisdiction, build_personas
 from zongzhi.units.models import Unit, User
 
+# A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/); the
+# personas' phones are sealed with it too.
+TEST_DATA_KEY = "5a" * 32
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(DATA_KEY=TEST_DATA_KEY):
         build_jurisdiction("small")
         build_personas()
 
@@ -112,5 +116,4 @@ def _plain_http(settings: Any) -> None:
     from zongzhi.core.cache import clear_all
 
     clear_all()
-    # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
-    settings.DATA_KEY = "5a" * 32
+    settings.DATA_KEY = TEST_DATA_KEY

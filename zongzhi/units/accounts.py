@@ -17,7 +17,6 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
-from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_capture
 
 from .models import Department, LoginSession, Role, Unit, User
@@ -90,11 +89,11 @@ def create_user(
     user = User(
         username=username,
         full_name=full_name[:60],
-        phone=_clean_phone(phone),
         unit=unit,
         department=department,
         must_change_password=True,
     )
+    user.phone = _clean_phone(phone)  # sealed, with its mask (a property, not a field)
     _check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -295,7 +294,7 @@ def reveal_phone(*, acting_user: User, user: User) -> str:
         raise Forbidden(
             "没有查看完整手机号的权限", audit=AuditNote("permission.denied", user, {"capability": "pii.unmask"})
         )
-    record_event("pii.unmask", obj=user, detail={"field": "phone", "shown": mask_value(user.phone)})
+    record_event("pii.unmask", obj=user, detail={"field": "phone", "shown": user.phone_mask})
     return user.phone
 
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from zongzhi.core.masking import mask_value
 from zongzhi.core.outputs import OutSchema
 
 from .models import Department, LoginSession, User
@@ -154,7 +153,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_phone_masked(obj: User) -> str:
-        return mask_value(obj.phone)
+        return obj.phone_mask  # stored masked: a list decrypts nothing
 
     @staticmethod
     def resolve_roles(obj: User) -> list[Any]:
