@@ -14,6 +14,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from zongzhi import __version__
 from zongzhi.audit.api import router as audit_router
@@ -23,6 +24,7 @@ from zongzhi.cases.api import attachments_router
 from zongzhi.cases.api import router as cases_router
 from zongzhi.core.errors import DomainError
 from zongzhi.core.middleware import body_too_large_message
+from zongzhi.core.openapi import add_error_responses
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
 from zongzhi.people.api import router as people_router
@@ -35,7 +37,17 @@ from zongzhi.units.auth import api_auth, session_end_message
 
 logger = logging.getLogger("zongzhi.api")
 
-api = NinjaAPI(
+
+class ZongzhiAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI schema declares the error answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        add_error_responses(schema)
+        return schema
+
+
+api = ZongzhiAPI(
     title="综治信息系统 API",
     version=__version__,
     description="Zongzhi REST API. Errors: `{code, message, errors?}` with Chinese messages.",
