@@ -11,17 +11,21 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 
 from zongzhi.audit.models import AuditLog
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import DEMO_PASSWORD, build_jurisdiction, build_personas
 from zongzhi.units.models import Unit, User
 
+# A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/); the
+# personas' phones are sealed with it too.
+TEST_DATA_KEY = "5a" * 32
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(DATA_KEY=TEST_DATA_KEY):
         build_jurisdiction("small")
         build_personas()
 
@@ -64,11 +68,12 @@ class Api:
 
 @pytest.fixture
 def api(db: Any) -> Callable[[str], Api]:
-    """`api("county_officer")` → a client logged in as that demo persona."""
+    """`api("county_officer")` → a client logged in as that demo persona; `fresh=True` logs in
+    again (a change of the user's roles ends their sessions)."""
     cache: dict[str, Api] = {}
 
-    def make(username: str) -> Api:
-        if username not in cache:
+    def make(username: str, fresh: bool = False) -> Api:
+        if fresh or username not in cache:
             cache[username] = Api(User.objects.get(username=username))
         return cache[username]
 
@@ -145,6 +150,6 @@ def _plain_http(settings: Any) -> None:
 
     clear_all()
     # A fixed key for personal data, on SQLite and PostgreSQL alike (no key file in var/).
-    settings.DATA_KEY = "5a" * 32
+    settings.DATA_KEY = TEST_DATA_KEY
     # And for the audit chain (audit/chain.py).
     settings.AUDIT_KEY = "6b" * 32

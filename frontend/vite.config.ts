@@ -26,6 +26,23 @@ function mobileHistoryFallback(): Plugin {
 }
 
 /**
+ * Vant's icon font lists a copy on the internet after its own data: URL. The intranet has no
+ * internet and the server's CSP (font-src 'self' data:) refuses it, which the browser reports as
+ * a violation on every phone page: drop that fallback from Vant's CSS.
+ */
+function noRemoteFonts(): Plugin {
+  return {
+    name: 'zongzhi-no-remote-fonts',
+    enforce: 'pre',
+    transform(code, id) {
+      const file = id.split('?')[0] ?? ''
+      if (!file.includes('/node_modules/vant/') || !file.endsWith('.css')) return null
+      return { code: code.replace(/,\s*url\((?:https?:)?\/\/[^)]*\)\s*format\("woff"\)/g, ''), map: null }
+    },
+  }
+}
+
+/**
  * The files the phone app needs, found from its entry through every import (lazy views
  * included) and their CSS. Filled while the bundle is written; the service worker precaches
  * only these (about a third of the build: the console's Element Plus stays out of the phone).
@@ -91,7 +108,7 @@ function mobileShell(): Plugin[] {
 export default defineConfig(({ command }) => ({
   // Django serves the built assets under /static/; the dev server serves them at the root.
   base: command === 'build' ? '/static/' : '/',
-  plugins: [vue(), mobileHistoryFallback(), collectMobileFiles(), ...mobileShell()],
+  plugins: [vue(), mobileHistoryFallback(), noRemoteFonts(), collectMobileFiles(), ...mobileShell()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

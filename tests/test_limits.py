@@ -26,7 +26,7 @@ FROM_MODELS: list[tuple[str, str, type[models.Model], str]] = [
     ("UnitCreateIn", "code", Unit, "code"),
     ("DepartmentIn", "name", Department, "name"),
     ("UserCreateIn", "full_name", User, "full_name"),
-    ("UserUpdateIn", "phone", User, "phone"),
+    ("UserUpdateIn", "phone", User, "phone_mask"),
     ("RoleIn", "code", Role, "code"),
     ("RoleUpdateIn", "name", Role, "name"),
     ("CodeItemIn", "code", CodeItem, "code"),

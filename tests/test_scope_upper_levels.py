@@ -184,6 +184,7 @@ def grant_correction(api: Callable[[str], Any], username: str) -> None:
         "capture_scope_ids": list(user.capture_scope.values_list("pk", flat=True)),
     }
     _ok(secadmin.put(f"/api/users/{user.pk}/grants", body))
+    api(username, fresh=True)  # the change of roles ended their sessions: they log in again
 
 
 @pytest.mark.parametrize("username", UPPER)
@@ -301,6 +302,7 @@ def test_only_the_security_administrator_grants_the_correction_capability(api: A
     assert api("sysadmin").put(f"/api/users/{user.pk}/grants", body).status_code == 403
     assert api("county_officer").put(url, change).json()["code"] == "lower_level_read_only"
     _ok(api("secadmin").put(f"/api/users/{user.pk}/grants", body))
+    api("county_officer", fresh=True)  # their sessions ended with the change
     event = AuditLog.objects.filter(action="user.grants_changed", username="secadmin").latest("id")
     assert event.detail["after"]["roles"] == sorted(roles)
     _ok(api("county_officer").put(url, change))

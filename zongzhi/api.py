@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -24,6 +24,8 @@ from zongzhi.cases.api import attachments_router
 from zongzhi.cases.api import router as cases_router
 from zongzhi.cases.kinds import DETAILS
 from zongzhi.core.errors import DomainError
+from zongzhi.core.middleware import body_too_large_message
+from zongzhi.core.openapi import add_error_responses
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
 from zongzhi.people.api import router as people_router
@@ -32,18 +34,20 @@ from zongzhi.transfers.api import router as transfers_router
 from zongzhi.units.api import departments_router, units_router
 from zongzhi.units.api_auth import auth_router, sessions_router, system_router
 from zongzhi.units.api_users import roles_router, users_router
-from zongzhi.units.auth import api_auth
+from zongzhi.units.auth import api_auth, session_end_message
 
 logger = logging.getLogger("zongzhi.api")
 
 
 class ZongzhiAPI(NinjaAPI):
-    """The NinjaAPI whose OpenAPI schema also describes each case kind's own fields (the
-    `details` of a case, validated by `cases.kinds`, typed `dict` in the request): the front
-    end reads their types and text limits from the schema like every other field's."""
+    """The NinjaAPI whose OpenAPI schema declares the error answers of every operation, and
+    also describes each case kind's own fields (the `details` of a case, validated by
+    `cases.kinds`, typed `dict` in the request): the front end reads their types and text
+    limits from the schema like every other field's."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        add_error_responses(schema)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in DETAILS.values():
             components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -144,6 +148,29 @@ def _fixed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpRespon
 
 for _kind in _FIXED:
     api.add_exception_handler(_kind, _fixed)
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401; when the caller's session was ended for them (roles changed, ended by an administrator),
+    the message says so."""
+    ended = session_end_message(request)
+    if ended is not None:
+        return _error(request, 401, {"code": "session_ended", "message": ended})
+    return _fixed(request, exc)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body without a declared length that turned out longer than the limit (BodySizeMiddleware
+    refuses declared ones before they are read)."""
+    return _error(request, 413, {"code": "too_large", "message": body_too_large_message()})
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_parts(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 413, {"code": "too_large", "message": "提交的字段或文件过多"})
 
 
 @api.exception_handler(HttpError)

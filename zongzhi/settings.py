@@ -8,11 +8,13 @@ from environment variables through the small typed helpers below.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "zongzhi.core",
     "zongzhi.calendar",
     "zongzhi.audit",
@@ -87,6 +90,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # A body larger than any endpoint takes is refused before anything reads it (413).
+    "zongzhi.core.middleware.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +221,73 @@ if not (EMBEDDED or DEBUG):
     SECURE_SSL_REDIRECT = env_bool("ZONGZHI_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ZONGZHI_HSTS_SECONDS", 31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# --- Content-Security-Policy and Permissions-Policy --------------------------------------------
+def tile_origin(url: str | None) -> str | None:
+    """The origin of a Leaflet tile URL template, for the CSP: "http://{s}.tiles.lan/{z}/{x}/{y}.png"
+    gives "http://*.tiles.lan"; a path on this server ("/tiles/...") needs none."""
+    if not url or "://" not in url:
+        return None
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://" + re.sub(r"\{[a-z]+\}", "*", host)
+
+
+_TILES = [o for o in [tile_origin(env_str("ZONGZHI_MAP_TILE_URL"))] if o]
+# More origins the pages may load images or styles from (an intranet style or icon server).
+_EXTRA_IMG = env_list("ZONGZHI_CSP_IMG_ORIGINS", [])
+_EXTRA_STYLE = env_list("ZONGZHI_CSP_STYLE_ORIGINS", [])
+# Scripts only from this server, never inline, never eval (vue-i18n compiles messages without it).
+# Styles: the built CSS files; inline style *attributes* are allowed because Element Plus, Vant and
+# Leaflet position things with them. style-src keeps 'unsafe-inline' only for browsers that do not
+# know style-src-elem/-attr (the Chromium 6x-8x cores of some domestic browsers); browsers that
+# do know them refuse inline <style> elements.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE, *_EXTRA_STYLE],
+        "style-src-elem": [SELF, *_EXTRA_STYLE],
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: for Swagger UI's and Element Plus' inline SVG icons, blob: for photos shown before
+        # they are uploaded and for files fetched with the token (the phone).
+        "img-src": [SELF, "data:", "blob:", *_TILES, *_EXTRA_IMG],
+        "font-src": [SELF, "data:"],  # Vant's icon font is a data: URL
+        "connect-src": [SELF, *_TILES],
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF],  # the phone's offline shell
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The phone uses its position (reports, visits) and its camera (photos); nothing else may, and no
+# framed page may use either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "geolocation": ["self"],
+    "camera": ["self"],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "midi": [],
+    "display-capture": [],
+    "browsing-topics": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+}
+
+# --- Request bodies ---------------------------------------------------------------------------
+# A JSON or form body (not a file) may be this large; the largest real one is a unit's GeoJSON
+# boundary. Uploads have their own limits (attachments 15/60 MB, imports 300 MB); a body larger
+# than MAX_UPLOAD_BYTES is refused by BodySizeMiddleware before it is read. Both answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ZONGZHI_MAX_BODY_BYTES", 5 * 1024 * 1024)
+MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 
 # --- Locale -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

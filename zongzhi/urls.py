@@ -17,5 +17,7 @@ urlpatterns = [
     re_path(r"^(?!api/|static/|media/).*$", views.console_app),
 ]
 
+handler400 = "zongzhi.core.views.bad_request"
+
 if settings.DEBUG:
     urlpatterns.insert(0, path("django-admin/", admin.site.urls))

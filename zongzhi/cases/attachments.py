@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from zongzhi.core.errors import InvalidInput
+from zongzhi.core.errors import InvalidInput, TooLarge
 from zongzhi.units.models import User
 
 from .models import Attachment, Case, CaseAction
@@ -78,6 +78,10 @@ def _jpeg(image: Image.Image, edge: int) -> bytes:
     return out.getvalue()
 
 
+def _file_error(message: str) -> list[dict[str, str]]:
+    return [{"field": "file", "message": message}]
+
+
 def store_upload(*, acting_user: User, upload: UploadedFile) -> Attachment:
     """Check and store one uploaded file; it is attached when a report or action names it."""
     head = upload.read(16)
@@ -89,7 +93,9 @@ def store_upload(*, acting_user: User, upload: UploadedFile) -> Attachment:
     size = upload.size or 0
     if kind in VIDEO_TYPES:
         if size > MAX_VIDEO_BYTES:
-            raise InvalidInput.field("file", "视频不能超过60MB，请拍摄短视频", code="file_too_large")
+            raise TooLarge(
+                "视频不能超过60MB，请拍摄短视频", code="file_too_large", errors=_file_error("视频不能超过60MB")
+            )
         attachment = Attachment(
             uploaded_by=acting_user, kind="video", name=name, content_type=VIDEO_TYPES[kind], size=size
         )
@@ -97,7 +103,7 @@ def store_upload(*, acting_user: User, upload: UploadedFile) -> Attachment:
         attachment.save()
         return attachment
     if size > MAX_IMAGE_BYTES:
-        raise InvalidInput.field("file", "图片不能超过15MB", code="file_too_large")
+        raise TooLarge("图片不能超过15MB", code="file_too_large", errors=_file_error("图片不能超过15MB"))
     try:
         image: Image.Image = Image.open(upload)
         image.load()

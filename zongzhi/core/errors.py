@@ -90,6 +90,14 @@ class Conflict(DomainError):
     message = "数据已被他人修改，请刷新后重试"
 
 
+class TooLarge(DomainError):
+    """A body or file larger than its endpoint takes (413)."""
+
+    status = 413
+    code = "too_large"
+    message = "提交的内容过大"
+
+
 def required_text(value: str | None, *, field: str, limit: int, what: str = "名称") -> str:
     """`value` trimmed, refused when empty (`required`) or longer than `limit` characters
     (`too_long`): the check of a name or label typed into a form."""

@@ -6,9 +6,12 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import ensure_csrf_cookie
+
+from .middleware import body_too_large_message, too_large
 
 _NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>综治信息系统</title>
 <body style="font-family:sans-serif;padding:3em"><h1>前端页面尚未构建</h1>
@@ -60,6 +63,16 @@ def mobile_service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 page (handler400) for requests outside the API, in the API's error shape; a body
+    read past its limit (a form posted to a page, say) is 413 like everywhere else."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(body_too_large_message())
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return too_large("提交的字段或文件过多")
+    return JsonResponse({"code": "bad_request", "message": "请求无法处理"}, status=400)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

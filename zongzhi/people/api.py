@@ -5,7 +5,7 @@
 
 from dataclasses import fields
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -284,11 +284,15 @@ def _category_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [_category_row(v, units, today) for v in items]
 
 
+# The groups of PersonCategory (models.Group), as the schema's enum.
+GroupName = Literal["key", "care"]
+
+
 class CategoryFilter(Schema):
-    group: str = "key"
+    group: GroupName = "key"
     category: str | None = None
     under: int | None = None
-    due: str | None = None  # "overdue" | "soon" (within 7 days, overdue included)
+    due: Literal["overdue", "soon"] | None = None  # soon: within 7 days, overdue included
     q: str | None = None
     include_retired: bool = False
     cursor: int | None = None
@@ -303,8 +307,6 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     qs = PersonCategory.objects.restrict(user, "records.read", READ_DENIED)
     services.require_sensitive(user)
-    if filters.group not in Group.values:
-        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
     qs = qs.filter(group=filters.group)
     if root is not None:
         qs = qs.filter(subtree_q([root.path]))
@@ -319,7 +321,7 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
         )
         qs = qs.filter(resident__in=residents.values("pk"))
     limit = max(1, min(filters.limit, 200))
-    if filters.due in ("overdue", "soon"):
+    if filters.due is not None:
         today = timezone.localdate()
         edge = today if filters.due == "overdue" else today + timedelta(days=7)
         cut = edge - timedelta(days=1) if filters.due == "overdue" else edge
@@ -466,7 +468,7 @@ def reveal_category_field(request: HttpRequest, category_id: int, payload: Categ
 
 
 @router.get("/service-stats", response=ServiceStatsOut)
-def service_stats(request: HttpRequest, group: str = "key", unit: int | None = None) -> dict[str, Any]:
+def service_stats(request: HttpRequest, group: GroupName = "key", unit: int | None = None) -> dict[str, Any]:
     """The share of listed people visited on time, for a unit and each unit below it
     (the seeds expect 100%)."""
     user = acting(request)
@@ -476,6 +478,4 @@ def service_stats(request: HttpRequest, group: str = "key", unit: int | None = N
         unit = user.unit.pk
     root = get_visible(Unit.objects.all(), user, unit, "records.read", READ_DENIED)
     services.require_sensitive(user, root)
-    if group not in Group.values:
-        raise InvalidInput.field("group", "类别组应为 key 或 care", code="invalid_input")
     return stats.service_share(root, group, timezone.localdate())

@@ -5,7 +5,7 @@
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
@@ -89,12 +89,10 @@ def _my_job(user: User, job_id: int) -> ImportJob:
 
 
 @router.get("/imports/template")
-def import_template(request: HttpRequest, kind: str = "residents") -> HttpResponse:
+def import_template(request: HttpRequest, kind: Literal["residents", "key_persons"] = "residents") -> HttpResponse:
     """The Excel template of a kind (residents, key_persons): columns, an example row,
     instructions and code lists."""
     acting(request)
-    if kind not in services.IMPORT_KINDS:
-        raise InvalidInput.field("kind", "数据类别不正确", code="invalid_input")
     from . import import_listings
 
     body = import_listings.template() if kind == "key_persons" else import_columns.template()
@@ -321,7 +319,7 @@ def request_export(request: HttpRequest, payload: ExportIn) -> Status[dict[str, 
 
 
 @router.get("/exports", response=list[ExportOut])
-def list_exports(request: HttpRequest, box: str = "mine") -> list[dict[str, Any]]:
+def list_exports(request: HttpRequest, box: Literal["mine", "approve"] = "mine") -> list[dict[str, Any]]:
     """`mine`: the caller's requests; `approve`: requests the caller's unit decides on."""
     user = acting(request)
     qs = ExportRequest.objects.select_related("requested_by", "decided_by", "import_job")

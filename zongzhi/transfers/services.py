@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, TooLarge
 from zongzhi.core.scope import path_within, require_write
 from zongzhi.people.services import record_correction, require_sensitive
 from zongzhi.transfers.models import ImportJob, ImportMapping
@@ -141,7 +141,8 @@ def start_import(
     if size == 0:
         raise InvalidInput.field("file", "文件是空的", code="file_empty")
     if size > MAX_IMPORT_BYTES:
-        raise InvalidInput.field("file", "文件不能超过300MB，请拆分后导入", code="file_too_large")
+        message = "文件不能超过300MB，请拆分后导入"
+        raise TooLarge(message, code="file_too_large", errors=[{"field": "file", "message": message}])
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

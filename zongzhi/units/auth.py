@@ -262,6 +262,25 @@ def complete_login(request: HttpRequest, user: User, *, client: str) -> LoginRes
     return LoginResult("ok", user, token=token)
 
 
+# What the user reads at the next request after a session was ended for them, by ended_reason.
+SESSION_END_MESSAGES = {
+    "grants_changed": "登录状态已失效：您的权限已变更，请重新登录",
+    "ended_by_admin": "登录状态已失效：管理员已结束您的会话，请重新登录",
+    "deactivated": "登录状态已失效：账号已停用",
+}
+SESSION_END_ATTR = "zz_session_end_reason"
+
+
+def session_end_message(request: HttpRequest) -> str | None:
+    """The Chinese reason a request's session was ended for its user, if it was (see the auths)."""
+    return SESSION_END_MESSAGES.get(getattr(request, SESSION_END_ATTR, ""))
+
+
+def _note_ended(request: HttpRequest, login_session: LoginSession | None) -> None:
+    if login_session is not None and login_session.ended_at is not None:
+        setattr(request, SESSION_END_ATTR, login_session.ended_reason)
+
+
 def end_login_session(login_session: LoginSession, reason: str) -> None:
     """End a session or token; a cookie session is also removed from the session store."""
     if login_session.ended_at is not None:
@@ -317,6 +336,7 @@ def session_login_session(request: HttpRequest) -> LoginSession | None:
     if ls_id is None:
         return None
     ls = LoginSession.objects.select_related("user").filter(pk=ls_id).first()
+    _note_ended(request, ls)
     return _check_live(request, ls)
 
 
@@ -338,6 +358,11 @@ class ConsoleSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if not user.is_authenticated or not isinstance(user, User) or not user.is_active:
+            if key:
+                # The session store forgot an ended session: its LoginSession says why.
+                _note_ended(
+                    request, LoginSession.objects.filter(key_hash=_hash(key)).only("ended_at", "ended_reason").first()
+                )
             return None
         login_session = session_login_session(request)
         if login_session is None:
@@ -367,6 +392,7 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         found.user = user
+        _note_ended(request, found)
         ls = _check_live(request, found)
         if ls is None or not user.is_active:
             return None

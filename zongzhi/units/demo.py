@@ -230,12 +230,12 @@ def build_personas(password: str = DEMO_PASSWORD) -> list[tuple[Persona, User]]:
             user = User(
                 username=p.username,
                 full_name=p.full_name,
-                phone=p.phone,
                 unit=home,
                 department=dept,
                 must_change_password=False,
                 password_changed_at=timezone.now(),
             )
+            user.phone = p.phone
             user.set_password(password)
             user.save()
             user.roles.set([roles[p.role]])

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from zongzhi.audit.models import ChangeLoggedModel
 from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES
+from zongzhi.core.crypto import seal_optional, unseal
 from zongzhi.core.fields import PathField
+from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import ScopedModel, ScopedQuerySet, minimal_roots
 
 
@@ -147,7 +149,10 @@ class User(AbstractUser, ChangeLoggedModel):
     read and change is their view scope and capture scope, what they may do their roles."""
 
     full_name = models.CharField(max_length=60, blank=True, verbose_name="姓名")
-    phone = models.CharField(max_length=20, blank=True, verbose_name="手机号")
+    # The phone is personal information: sealed like a resident's (core.crypto), its masked form
+    # kept beside it for lists; `phone` (below) reads and sets both. SMS reminders need the number.
+    phone_sealed = models.BinaryField(null=True, blank=True, verbose_name="手机号（密文）")
+    phone_mask = models.CharField(max_length=20, blank=True, verbose_name="手机号")
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name="所属单位"
     )
@@ -165,8 +170,7 @@ class User(AbstractUser, ChangeLoggedModel):
 
     objects: ClassVar[ZongzhiUserManager] = ZongzhiUserManager()
 
-    audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login", "grants_stamp"})
-    audit_mask: ClassVar[frozenset[str]] = frozenset({"phone"})
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"password", "last_login", "grants_stamp", "phone_sealed"})
 
     class Meta:
         verbose_name = "用户"
@@ -175,6 +179,16 @@ class User(AbstractUser, ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name or self.username}（{self.username}）"
+
+    @property
+    def phone(self) -> str:
+        """The full number (decrypted): for the SMS gateway and an audited reveal only."""
+        return unseal(self.phone_sealed) if self.phone_sealed else ""
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_sealed = seal_optional(value)
+        self.phone_mask = mask_value(value) if value else ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_superuser and not settings.ALLOW_SUPERUSER:

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from zongzhi.core.fields import limit_of
-from zongzhi.core.masking import mask_value
 from zongzhi.core.outputs import OutSchema
 
 from .models import Department, LoginSession, Role, Unit, User
@@ -155,7 +154,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_phone_masked(obj: User) -> str:
-        return mask_value(obj.phone)
+        return obj.phone_mask  # stored masked: a list decrypts nothing
 
     @staticmethod
     def resolve_roles(obj: User) -> list[Any]:
@@ -186,7 +185,7 @@ class UserOut(Schema):
 class UserCreateIn(Schema):
     username: str = Field(..., max_length=50)
     full_name: str = Field(..., max_length=limit_of(User, "full_name"))
-    phone: str = Field("", max_length=limit_of(User, "phone"))
+    phone: str = Field("", max_length=limit_of(User, "phone_mask"))  # the mask keeps the number's length
     unit_id: int
     department_id: int | None = None
     password: str = Field(..., max_length=128)
@@ -194,7 +193,7 @@ class UserCreateIn(Schema):
 
 class UserUpdateIn(Schema):
     full_name: str | None = Field(None, max_length=limit_of(User, "full_name"))
-    phone: str | None = Field(None, max_length=limit_of(User, "phone"))
+    phone: str | None = Field(None, max_length=limit_of(User, "phone_mask"))  # the mask keeps the number's length
     unit_id: int | None = None
     department_id: int | None = None
     clear_department: bool = False

@@ -275,9 +275,10 @@ def test_phone_numbers_are_masked_and_password_hashes_never_logged(api: Any, uni
 
     changes = audit_since(layer="change", object_type="units.user", object_id=str(user_id))
     assert [c.action for c in changes] == ["create", "update", "update"]
-    assert changes[0].changes["phone"] == [None, "139****5678"]
+    assert changes[0].changes["phone_mask"] == [None, "139****5678"]
+    assert all("phone_sealed" not in c.changes for c in changes)
     assert changes[0].changes["username"] == [None, "wang_wu"]
-    assert changes[1].changes["phone"] == ["139****5678", "137****4321"]
+    assert changes[1].changes["phone_mask"] == ["139****5678", "137****4321"]
     assert all("password" not in c.changes for c in changes)
     assert "password_changed_at" in changes[2].changes  # the reset is visible, its hash is not
 
