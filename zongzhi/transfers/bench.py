@@ -5,8 +5,9 @@ the people lists and searches on what they imported.
   index), against a bare COPY (PostgreSQL) or a bare executemany (SQLite) of the same rows
   into the same table; the peak memory while importing.
 - registry.import_xlsx_*: the same from an .xlsx file.
-- registry.*_p95: a township's filtered list, an exact ID number, name fragments (one to three
-  characters), the key-person list; server time in process, against /healthz.
+- registry.*_p95: a township's filtered list, the first page of the county, a township and a
+  village, an exact ID number, name fragments (one to three characters), the key-person list;
+  server time in process, against /healthz.
 """
 
 from __future__ import annotations
@@ -233,6 +234,11 @@ def run(
     county = client_for("county_officer")
     kind_list = p95(partial(township.get, "/api/registry/residents", {"kind": "floating"}), 200)
     report(f"registry.list_township_{label}_p95", kind_list, "ms", health, "healthz")
+    # Each persona's first page as the console opens it (no filter): on SQLite the county and a
+    # township fill it from the newest rows, a village reads the list index (people/queries.py).
+    for who in ("county", "township", "village"):
+        first_page = p95(partial(client_for(f"{who}_officer").get, "/api/registry/residents"), 200)
+        report(f"registry.list_{who}_first_page_{label}_p95", first_page, "ms", health, "healthz")
     it = iter(numbers * 2)
     lookup = p95(lambda: county.get("/api/registry/residents", {"q": next(it)}), 300)
     report(f"registry.id_lookup_{label}_p95", lookup, "ms", health, "healthz")
