@@ -55,6 +55,8 @@ def _searches(people: list[int], unit: Any) -> list[filters.ResidentFilter]:
     out += [F(q=t, include_retired=True) for t in texts]
     out += [F(kind="floating"), F(kind="registered", q="建"), F(under=unit(GRID_2).pk, q="罗秀")]
     out += [F(cursor=people[5]), F(q="建", cursor=people[3]), F(q="罗秀", limit=1), F(limit=2)]
+    out += [F(under=unit(GRID_2).pk), F(under=unit(GRID_2).pk, limit=1), F(include_retired=True, kind="registered")]
+    out += [F(kind="overseas", cursor=people[5]), F(include_retired=True, limit=1, cursor=people[2])]
     return out
 
 
