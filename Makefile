@@ -6,6 +6,8 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
+# `make bench ONLY=registry`: the registry's figures alone (zongzhi/bench.py --only).
+ONLY ?= all
 
 .PHONY: run test setup frontend lint typecheck test-python test-frontend test-pg-roles openapi demo bench bench-pg clean
 
@@ -68,11 +70,11 @@ demo: setup
 	$(PY) manage.py demo --size $(SIZE)
 
 bench: setup
-	$(PY) -m zongzhi.bench --size $(SIZE)
+	$(PY) -m zongzhi.bench --size $(SIZE) --only $(ONLY)
 
 ## The same figures on PostgreSQL (a scratch database, dropped and recreated).
 bench-pg: setup
-	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zongzhi_bench} $(PY) -m zongzhi.bench --size $(SIZE)
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zongzhi_bench} $(PY) -m zongzhi.bench --size $(SIZE) --only $(ONLY)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist build var

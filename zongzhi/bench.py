@@ -11,7 +11,7 @@ if missing and emptied first: give it a scratch database, never a real one).
   deep keyset page), server time in process, against /healthz.
 - cases.sweep: the deadline sweep over every case open with 10,000 due, against a bare count
   of the due rows.
-- registry.*: imports against a bare COPY, lists and name search (zongzhi/registry/bench.py).
+- registry.*: imports against a bare COPY, lists and name search (zongzhi/transfers/bench.py).
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.

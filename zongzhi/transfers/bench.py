@@ -5,8 +5,9 @@ the people lists and searches on what they imported.
   index), against a bare COPY (PostgreSQL) or a bare executemany (SQLite) of the same rows
   into the same table; the peak memory while importing.
 - registry.import_xlsx_*: the same from an .xlsx file.
-- registry.*_p95: a township's filtered list, an exact ID number, name fragments (one to three
-  characters), the key-person list; server time in process, against /healthz.
+- registry.*_p95: a township's filtered list, the first page of the county, a township and a
+  village, an exact ID number, name fragments (one to three characters), the key-person list;
+  server time in process, against /healthz.
 """
 
 from __future__ import annotations
@@ -229,10 +230,9 @@ def run(
         length = rng.choice((1, 2, 2, 3))
         start = rng.randrange(0, max(1, len(name) - length + 1))
         fragments.append(name[start : start + length])
+    lists(label, health, client_for, report, p95)
     township = client_for("township_officer")
     county = client_for("county_officer")
-    kind_list = p95(partial(township.get, "/api/registry/residents", {"kind": "floating"}), 200)
-    report(f"registry.list_township_{label}_p95", kind_list, "ms", health, "healthz")
     it = iter(numbers * 2)
     lookup = p95(lambda: county.get("/api/registry/residents", {"q": next(it)}), 300)
     report(f"registry.id_lookup_{label}_p95", lookup, "ms", health, "healthz")
@@ -242,3 +242,21 @@ def run(
         report(f"registry.name_search_{who}_{label}_p95", search, "ms", health, "healthz")
     keys = p95(partial(township.get, "/api/registry/categories", {"group": "key"}), 200)
     report(f"registry.key_persons_township_{size['key'] // 1000}k_p95", keys, "ms", health, "healthz")
+
+
+def lists(
+    label: str,
+    health: float,
+    client_for: Callable[[str], Any],
+    report: Callable[..., None],
+    p95: Callable[..., float],
+) -> None:
+    """The resident list: a township's floating population, and each persona's first page as
+    the console opens it (no filter). On SQLite the county and a township fill it from the
+    newest rows, a village reads the list index (people/queries.py)."""
+    township = client_for("township_officer")
+    kind_list = p95(partial(township.get, "/api/registry/residents", {"kind": "floating"}), 200)
+    report(f"registry.list_township_{label}_p95", kind_list, "ms", health, "healthz")
+    for who in ("county", "township", "village"):
+        first_page = p95(partial(client_for(f"{who}_officer").get, "/api/registry/residents"), 200)
+        report(f"registry.list_{who}_first_page_{label}_p95", first_page, "ms", health, "healthz")
