@@ -12,9 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max, Min
+from django.test import override_settings
 from django.utils import timezone
 
 from zongzhi.cases.models import Case, CaseAction, Kind, Status
+from zongzhi.core.cache import clear_all
 from zongzhi.notify.models import Notification
 from zongzhi.people.models import PersonCategory, Visit
 
@@ -24,10 +26,13 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """The demo built once for this module's tests (each runs inside it and is rolled back),
     and undone after them."""
     out = StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
+    clear_all()
+    # the personal-data key every test uses (conftest._plain_http)
+    with override_settings(DATA_KEY="5a" * 32), django_db_blocker.unblock(), transaction.atomic():
         call_command("demo", "--size", "small", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
+    clear_all()  # the ids of the rolled-back rows are used again
 
 
 def test_demo_cases_cover_the_last_twelve_months_up_to_today(demo: str, db: Any) -> None:
@@ -86,7 +91,7 @@ def test_each_persona_sees_this_month_and_something_to_do(demo: str, api: Callab
     assert not notes.filter(read_at__isnull=True, created_at__lt=timezone.now() - dt.timedelta(days=4)).exists()
 
 
-def test_visits_have_gaps_and_some_are_due(demo: str, api: Callable[[str], Any]) -> None:
+def test_visits_and_inspections_have_gaps_and_some_are_due(demo: str, api: Callable[[str], Any]) -> None:
     today = timezone.localdate()
     overdue = api("village_officer").get("/api/registry/categories", {"due": "overdue"}).json()["items"]
     assert overdue, "the 逾期 list shows someone"
@@ -100,3 +105,14 @@ def test_visits_have_gaps_and_some_are_due(demo: str, api: Callable[[str], Any])
         if any((b - a).days > category.visit_every_days + 3 for a, b in itertools.pairwise(days)):
             late_once += 1
     assert late_once > 0, "some visits came later than due"
+    # the cameras are inspected month by month; a month was missed, some wait for this month's
+    from zongzhi.places.models import Facility
+
+    missed = 0
+    for camera in Facility.objects.all():
+        months = {(d.year, d.month) for d in camera.inspections.values_list("inspected_on", flat=True)}
+        wanted = {((today.month - k - 1) // 12 + today.year, (today.month - k - 1) % 12 + 1) for k in range(1, 12)}
+        missed += len(wanted - months)
+    assert missed > 0
+    listed = api("village_officer").get("/api/registry/places/facilities", {"limit": 50}).json()["items"]
+    assert any(f["missing_inspection"] for f in listed) and not all(f["missing_inspection"] for f in listed)
