@@ -1,6 +1,7 @@
-"""Demo cases spread over the district, in realistic states (for the demo and benchmarks).
+"""Many cases spread over the district in realistic states, for the benchmark.
 
-Bulk-inserted without timeline entries or change records: this is sample data, not history.
+Bulk-inserted without timeline entries or change records: sample rows, not history. The demo
+command's cases go through the engine instead (`demo_flow.py`).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,8 @@ from zongzhi.units.models import Unit, User
 from .categories import KEY, validate_details, visit_every_days
 from .idcard import check_digit
 from .names import index_rows
+
+TZ = ZoneInfo("Asia/Shanghai")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国玉兰萍红梅鹏飞志强海燕雪梅春生晓东文斌丹婷宇浩然子涵欣怡雨轩梓萱俊杰佳怡思远家豪"
@@ -125,9 +128,27 @@ CARE_DETAILS: dict[str, dict[str, Any]] = {
 }
 
 
+def _visit_days(rng: random.Random, listed: dt.date, today: dt.date, every: int, *, late: bool) -> list[dt.date]:
+    """The days someone listed on `listed` was visited over the last year: about every `every`
+    days, now and then later than due (a gap); the `late` ones are overdue today."""
+    days: list[dt.date] = []
+    day = max(listed, today - dt.timedelta(days=365)) + dt.timedelta(days=rng.randrange(0, min(every, 30)))
+    while day <= today:
+        days.append(day)
+        gap = rng.randrange(5, max(6, every // 2 + 5)) if rng.random() < 0.1 else rng.randrange(-2, 3)
+        day += dt.timedelta(days=max(1, every + gap))
+    if late:  # the last visits did not happen: due some days ago
+        cut = today - dt.timedelta(days=every + rng.randrange(1, 15))
+        days = [d for d in days if d <= cut]
+    elif days and days[-1] + dt.timedelta(days=every) < today:
+        days.append(today - dt.timedelta(days=rng.randrange(0, min(every, 5))))
+    return days
+
+
 def _listings(rng: random.Random, residents: list[Resident], today: dt.date) -> tuple[int, int]:
     visitor = User.objects.filter(username="grid_worker").first()
     rows: list[PersonCategory] = []
+    schedule: list[list[dt.date]] = []
     for r in residents:
         roll = rng.random()
         if roll < 0.04:
@@ -141,46 +162,44 @@ def _listings(rng: random.Random, residents: list[Resident], today: dt.date) -> 
         risk = rng.randrange(0, 4) if group == Group.KEY and code == "03" else None
         every = visit_every_days(group, code, risk)
         listed = today - dt.timedelta(days=rng.randrange(20, 400))
-        # most are visited on time; some are a few days late (the on-time share is not 100%)
-        next_on = (
-            today + dt.timedelta(days=rng.randrange(-10, every))
-            if rng.random() < 0.15
-            else today + dt.timedelta(days=rng.randrange(1, every + 1))
+        days = _visit_days(rng, listed, today, every, late=rng.random() < 0.15)
+        last = days[-1] if days else None
+        category = PersonCategory(
+            resident=r,
+            path=r.path,
+            group=group,
+            category_code=code,
+            risk_level=risk,
+            details=validate_details(group, code, details),
+            team=[{"name": "张伟", "role": "网格员"}],
+            listed_on=listed,
+            visit_every_days=every,
+            next_visit_on=(last or listed) + dt.timedelta(days=every),
+            last_visit_on=last,
+            visit_count=len(days),
         )
-        rows.append(
-            PersonCategory(
-                resident=r,
-                path=r.path,
-                group=group,
-                category_code=code,
-                risk_level=risk,
-                details=validate_details(group, code, details),
-                team=[{"name": "张伟", "role": "网格员"}],
-                listed_on=listed,
-                visit_every_days=every,
-                next_visit_on=next_on,
-                last_visit_on=next_on - dt.timedelta(days=every)
-                if next_on - dt.timedelta(days=every) > listed
-                else None,
-                visit_count=1 if next_on - dt.timedelta(days=every) > listed else 0,
-            )
-        )
+        rows.append(category)
+        schedule.append(days)
     created = PersonCategory.objects.bulk_create(rows, batch_size=2000)
-    visits = [
-        Visit(
-            category=c,
-            path=c.path,
-            visited_on=c.last_visit_on,
-            method=rng.choice([VisitMethod.HOME, VisitMethod.HOME, VisitMethod.PHONE]),
-            content=rng.choice(
-                ["上门走访，情况稳定。", "电话联系，本人及家属情况正常。", "入户了解生活情况，宣传政策。"]
-            ),
-            next_visit_on=c.next_visit_on,
-            visitor=visitor,
-            visitor_name=visitor.full_name,
-        )
-        for c in created
-        if c.last_visit_on is not None and visitor is not None
-    ]
+    visits = []
+    for c, days in zip(created, schedule, strict=True):
+        for day in days:
+            visits.append(
+                Visit(
+                    category=c,
+                    path=c.path,
+                    visited_on=day,
+                    method=rng.choice([VisitMethod.HOME, VisitMethod.HOME, VisitMethod.PHONE]),
+                    content=rng.choice(
+                        ["上门走访，情况稳定。", "电话联系，本人及家属情况正常。", "入户了解生活情况，宣传政策。"]
+                    ),
+                    next_visit_on=day + dt.timedelta(days=c.visit_every_days),
+                    visitor=visitor,
+                    visitor_name=visitor.full_name if visitor else "",
+                    created_at=dt.datetime.combine(day, dt.time(16, 30), tzinfo=TZ),
+                )
+            )
+    if visitor is None:
+        visits = []
     Visit.objects.bulk_create(visits, batch_size=2000)
     return len(created), len(visits)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,8 @@ from zongzhi.units.demo import GRID_1, GRID_2
 from zongzhi.units.models import Unit, User
 
 from .uscc import uscc_check_char
+
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _credit_code(rng: random.Random) -> str:
@@ -36,6 +39,11 @@ def _spot(rng: random.Random, path: str) -> tuple[float | None, float | None]:
     lng = west + (east - west) * rng.uniform(0.15, 0.85)
     lat = south + (north - south) * rng.uniform(0.15, 0.85)
     return round(lat, 6), round(lng, 6)
+
+
+def _written(day: dt.date) -> dt.datetime:
+    """When an inspection of `day` was entered: that afternoon, or now if that is still to come."""
+    return min(dt.datetime.combine(day, dt.time(15, 0), tzinfo=TZ), timezone.now())
 
 
 def _past_inspections(rng: random.Random, camera: Any, worker: User, today: dt.date, skip: set[int]) -> None:
@@ -60,6 +68,7 @@ def _past_inspections(rng: random.Random, camera: Any, worker: User, today: dt.d
             note=note,
             inspector=worker,
             inspector_name=worker.full_name,
+            created_at=_written(day),
         )
         last = day, result
     if last is not None:
@@ -169,6 +178,7 @@ def build_places(seed: int = 2026) -> dict[str, int]:
                 note="画面清晰",
                 inspector=worker,
                 inspector_name=worker.full_name,
+                created_at=_written(day),
             )
             Facility.objects.filter(pk=camera.pk).update(last_inspected_on=day, last_result="normal")
     lat, lng = _spot(rng, GRID_1)

@@ -23,13 +23,13 @@ class Command(BaseCommand):
         counts = build_jurisdiction(options["size"])
         personas = build_personas()
         self.stdout.write(f"演示辖区：南京市浦口区（新建单位 {counts['units']} 个，网格 {counts['grids']} 个）")
-        from zongzhi.cases.demo import build_cases
+        from zongzhi.cases.demo_flow import build_flow_cases
         from zongzhi.cases.models import Case
 
         explicit = options["cases"] is not None
         wanted = options["cases"] if explicit else (200 if options["size"] == "small" else 0)
         if wanted and (explicit or not Case.objects.exists()):
-            self.stdout.write(f"演示办件：新增 {build_cases(wanted)} 件")
+            self.stdout.write(f"演示办件：新增 {build_flow_cases(wanted)} 件（近12个月，经受理、办理、督办等流程）")
         from zongzhi.people.demo import build_residents
         from zongzhi.people.models import Resident
 
