@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,22 @@ class InvalidInput(DomainError):
     @classmethod
     def field(cls, field: str, message: str, *, code: str = "invalid_input") -> InvalidInput:
         return cls(message, code=code, errors=[{"field": field, "message": message}])
+
+
+def check_all(*checks: Callable[[], object]) -> None:
+    """Run every check, then raise one `InvalidInput` with all their field errors: a form shows
+    every mistake at once, not one per save. A single failure keeps its own code."""
+    failed: list[InvalidInput] = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as exc:
+            failed.append(exc)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        errors = [e for exc in failed for e in (exc.errors or [{"field": "", "message": exc.message}])]
+        raise InvalidInput("；".join(exc.message for exc in failed), errors=errors)
 
 
 class NotAuthenticated(DomainError):

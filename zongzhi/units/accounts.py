@@ -16,7 +16,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.capabilities import ADMIN_KINDS, CAPABILITIES, admin_kinds_of
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, check_all
 from zongzhi.core.scope import CORRECT, path_within, require_capture
 
 from .models import Department, LoginSession, Role, Unit, User
@@ -78,23 +78,30 @@ def create_user(
     the new user must change the password at first login."""
     require_cap(acting_user, "users.manage")
     username = (username or "").strip()
-    if not USERNAME_RE.match(username):
-        raise InvalidInput.field("username", "用户名为3-50位字母、数字或 _ . @ -", code="username_invalid")
-    if User.objects.filter(username__iexact=username).exists():
-        raise InvalidInput.field("username", "用户名已存在", code="username_taken")
     full_name = (full_name or "").strip()
-    if not full_name:
-        raise InvalidInput.field("full_name", "姓名不能为空", code="required")
-    _check_user_placement(acting_user, unit, department)
     user = User(
-        username=username,
-        full_name=full_name[:60],
-        unit=unit,
-        department=department,
-        must_change_password=True,
+        username=username, full_name=full_name[:60], unit=unit, department=department, must_change_password=True
+    )
+
+    def check_username() -> None:
+        if not USERNAME_RE.match(username):
+            raise InvalidInput.field("username", "用户名为3-50位字母、数字或 _ . @ -", code="username_invalid")
+        if User.objects.filter(username__iexact=username).exists():
+            raise InvalidInput.field("username", "用户名已存在", code="username_taken")
+
+    def check_full_name() -> None:
+        if not full_name:
+            raise InvalidInput.field("full_name", "姓名不能为空", code="required")
+
+    # every mistake of the form at once (the console shows each beside its field)
+    check_all(
+        check_username,
+        check_full_name,
+        lambda: _clean_phone(phone),
+        lambda: _check_user_placement(acting_user, unit, department),
+        lambda: _check_password(password, user),
     )
     user.phone = _clean_phone(phone)  # sealed, with its mask (a property, not a field)
-    _check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()

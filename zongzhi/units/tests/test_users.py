@@ -139,6 +139,15 @@ def test_bad_account_input_is_refused_clearly(api: Any, unit: Any) -> None:
     assert not User.objects.filter(username="li_si").exists()
 
 
+def test_every_mistake_of_the_account_form_is_told_at_once(api: Any, unit: Any) -> None:
+    body = {"username": "a b", "full_name": " ", "phone": "12345", "unit_id": unit("320111003").pk, "password": "weak"}
+    r = api("sysadmin").post("/api/users", body)
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"username", "full_name", "phone", "password"} <= fields
+    assert not User.objects.filter(username="a b").exists()
+
+
 def test_user_list_filters_and_stays_in_scope(api: Any, unit: Any) -> None:
     r = api("township_officer").get("/api/users", {"limit": 100}).json()
     assert {u["username"] for u in r["items"]} == {"township_officer", "village_officer", "grid_worker"}
