@@ -375,6 +375,13 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "GET",
+        "/api/registry/residents/total",
+        "read",
+        lambda t: f"/api/registry/residents/total?under={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
         "/api/registry/residents/{resident_id}",
         "read",
         lambda t: f"/api/registry/residents/{t.resident.pk}",
@@ -706,6 +713,7 @@ EXEMPT = {
     ("GET", "/api/notifications/unread"): "the caller's own notifications",
     ("POST", "/api/notifications/read"): "the caller's own notifications",
     ("GET", "/api/cases/counts"): "counts of the caller's own boxes; lists are in SPECS",
+    ("GET", "/api/cases/total"): "the list's own filters and visibility (_filtered): cases/tests/test_list.py",
     ("POST", "/api/cases"): "creates in the caller's own unit: cases/tests/test_engine.py (targets below only)",
     ("POST", "/api/cases/{case_id}/actions/{action}"): "holder-based rules: cases/tests/test_engine.py",
     ("POST", "/api/attachments"): "uploads are the caller's own until attached",

@@ -139,3 +139,24 @@ describe('a keyset list', () => {
     expect(list.loading.value).toBe(false)
   })
 })
+
+describe('a keyset list with a total', () => {
+  it('counts itself when one page holds everything, and asks the server otherwise', async () => {
+    const fetchTotal = vi.fn((search: Search) => (search.q === 'id' ? null : Promise.resolve({ count: 1000, capped: true })))
+    let next: KeysetPage<Row> = page([3, 2, 1])
+    const list = useKeysetList<Search, Row>({ emptySearch: () => ({ q: '', under: 7 }), fetchPage: () => Promise.resolve(next), fetchTotal })
+    await list.reload()
+    expect(list.total.value).toEqual({ count: 3, capped: false })
+    expect(fetchTotal).not.toHaveBeenCalled()
+
+    next = page([30, 29], 29)
+    await list.reload()
+    await Promise.resolve()
+    expect(fetchTotal).toHaveBeenCalledTimes(1)
+    expect(list.total.value).toEqual({ count: 1000, capped: true })
+
+    list.search.q = 'id' // a search that is not counted
+    await list.reload()
+    expect(list.total.value).toBeNull()
+  })
+})

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
+from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
@@ -224,10 +225,8 @@ def _box(qs: QuerySet[Case], user: User, box: str) -> QuerySet[Case]:
     return qs
 
 
-@router.get("", response=CasePageOut)
-def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
-    """The lists users live in (待办/已办/我发起的/督办/超期/全部), newest first, keyset pages."""
-    user = acting(request)
+def _filtered(user: User, filters: CaseFilter) -> QuerySet[Case]:
+    """The cases a list's filters select (its box, kind, category, place, dates, text)."""
     qs = _box(_base(user), user, filters.box)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -247,6 +246,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
     if filters.q:
         text = filters.q.strip()
         qs = qs.filter(Q(title__contains=text) | Q(number=text))
+    return qs
+
+
+@router.get("", response=CasePageOut)
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """The lists users live in (待办/已办/我发起的/督办/超期/全部), newest first, keyset pages."""
+    qs = _filtered(acting(request), filters)
     if filters.cursor is not None:
         qs = qs.filter(pk__lt=filters.cursor)
     limit = max(1, min(filters.limit, 100))
@@ -255,6 +261,12 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
         "items": rows[:limit],
         "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
     }
+
+
+@router.get("/total", response=TotalOut)
+def case_total(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """How many cases the list's filters select (up to 1000: 共 N 条 or 1000 条以上)."""
+    return capped_total(_filtered(acting(request), filters))
 
 
 @router.get("/counts", response=CaseCountsOut)

@@ -1,5 +1,5 @@
-"""Pagination for list endpoints: `{items, count}` with limit/offset (keyset for long lists
-comes with the record apps that need it)."""
+"""Pagination for list endpoints: `{items, count}` with limit/offset for short lists; the long
+lists (cases, residents…) page by keyset and tell their size apart (`capped_total`)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,23 @@ class LimitOffset(PaginationBase):
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, **params: Any) -> dict[str, Any]:  # type: ignore[override]
         offset, limit = pagination.offset, pagination.limit
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+
+
+TOTAL_CAP = 1000
+
+
+class TotalOut(Schema):
+    """How many rows a keyset list's filters select, counted up to `TOTAL_CAP` (the page shows
+    共 N 条, or 1000 条以上 when `capped`)."""
+
+    count: int
+    capped: bool
+
+
+def capped_total(queryset: QuerySet[Any], cap: int | None = None) -> dict[str, Any]:
+    """Count at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`): bounded work
+    however large the scope, where a full COUNT of a county's million residents is not. Asked
+    by the page beside its first page, so the list's own query stays as fast as it was."""
+    cap = TOTAL_CAP if cap is None else cap
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return {"count": min(n, cap), "capped": n > cap}

@@ -17,6 +17,7 @@ from zongzhi.core.db import writes_together
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Batch
 from zongzhi.core.masking import mask_value
+from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import edit_fields, get_visible, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Resident, ResidentKind, Visit
@@ -25,7 +26,7 @@ from zongzhi.units.models import PATH_LENGTH, Unit, User
 
 from . import names, queries, services, stats
 from .categories import describe, spec_for
-from .filters import NAME_FRAGMENT_LIMIT, ROW_FIELDS, ResidentFilter, search_of
+from .filters import NAME_FRAGMENT_LIMIT, ROW_FIELDS, ResidentFilter, search_of, selected
 from .history import history_of
 from .idcard import age_on
 from .schemas import (
@@ -108,6 +109,19 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> dict
         "items": [_row(r, units, today, user.has_cap("pii.unmask")) for r in rows[:limit]],
         "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
     }
+
+
+@router.get("/residents/total", response=TotalOut)
+def resident_total(request: HttpRequest, filters: Query[ResidentFilter]) -> dict[str, Any]:
+    """How many residents the list's filters select (up to 1000: 共 N 条 or 1000 条以上). Not for
+    a whole ID number or phone: that search is audited, and its page already holds every match."""
+    user = acting(request)
+    root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
+    require_cap(user, "records.read", READ_DENIED)
+    search = search_of(user.view_paths, filters, root.path if root else None, 1)
+    if search.number_field:
+        raise InvalidInput("按证件号码或手机号查询时不统计总数", code="total_not_counted")
+    return capped_total(selected(search))
 
 
 def _get(user: User, resident_id: int) -> Resident:

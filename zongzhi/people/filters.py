@@ -82,6 +82,15 @@ def search_of(view_paths: Sequence[str], filters: ResidentFilter, under: str | N
 
 def resident_rows(search: ResidentSearch) -> QuerySet[Resident, dict[str, Any]]:
     """The ORM form of one page: `limit` + 1 rows of `ROW_FIELDS`, newest first."""
+    qs = selected(search)
+    if search.cursor is not None:
+        qs = qs.filter(pk__lt=search.cursor)
+    rows: QuerySet[Resident, dict[str, Any]] = qs.order_by("-pk").values(*ROW_FIELDS)[: search.limit + 1]
+    return rows
+
+
+def selected(search: ResidentSearch) -> QuerySet[Resident]:
+    """Every resident the search's filters select (no cursor, no order)."""
     qs = Resident.objects.filter(subtree_q(search.view_paths))
     if search.under is not None:
         qs = qs.filter(subtree_q([search.under]))
@@ -93,6 +102,4 @@ def resident_rows(search: ResidentSearch) -> QuerySet[Resident, dict[str, Any]]:
         qs = qs.filter(**{f"{search.number_field}_index": search.number_index})
     elif search.name:
         qs = qs.filter(names.name_filter(search.name, search.view_paths))
-    if search.cursor is not None:
-        qs = qs.filter(pk__lt=search.cursor)
-    return qs.order_by("-pk").values(*ROW_FIELDS)[: search.limit + 1]
+    return qs

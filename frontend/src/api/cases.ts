@@ -11,6 +11,7 @@ export interface CaseListFilter extends QueryOf<'/api/cases'> {
 export const casesApi = {
   list: (filter: CaseListFilter) => send(api.GET('/api/cases', { params: { query: filter } })),
   counts: (opts?: Opts) => send(api.GET('/api/cases/counts'), opts),
+  total: (filter: CaseListFilter) => send(api.GET('/api/cases/total', { params: { query: filter } }), { silent: true }),
   get: (id: number) => send(api.GET('/api/cases/{case_id}', { params: { path: { case_id: id } } })),
   create: (body: CaseCreateIn, opts?: Opts) => send(api.POST('/api/cases', { body }), opts),
   act: (id: number, action: string, body: CaseActionIn, opts?: Opts) =>

@@ -28,6 +28,7 @@ export interface ResidentListFilter extends QueryOf<'/api/registry/residents'> {
 export const residentsApi = {
   /** Residents in the caller's scope, newest first; pass `next_cursor` back as `cursor`. */
   list: (filter: ResidentListFilter) => send(api.GET('/api/registry/residents', { params: { query: filter } })),
+  total: (filter: ResidentListFilter) => send(api.GET('/api/registry/residents/total', { params: { query: filter } }), { silent: true }),
   get: (id: number) => send(api.GET('/api/registry/residents/{resident_id}', { params: { path: { resident_id: id } } })),
   create: (body: ResidentIn, opts?: Opts) => send(api.POST('/api/registry/residents', { body }), opts),
   update: (id: number, body: ResidentIn, opts?: Opts) =>

@@ -8,6 +8,8 @@
  * 2. `loadMore()` appends the next page, unless a reload started meanwhile (its rows would belong
  *    to other filters).
  * 3. `reset()` puts the filters back to their defaults; the page then reloads.
+ * 4. With `fetchTotal`, a first page that is not the whole list is followed by a count of what
+ *    the filters select (`total`: 共 N 条, or 1000 条以上); a list that fits one page counts itself.
  * A failed request leaves the rows as they were, sets `error`, and rejects (the API client has
  * already shown its message).
  */
@@ -19,11 +21,19 @@ export interface KeysetPage<T> {
   next_cursor?: number | null
 }
 
+/** How many rows the filters select, counted by the server up to its cap. */
+export interface ListTotal {
+  count: number
+  capped: boolean
+}
+
 export interface KeysetListOptions<S extends object, T> {
   /** The filters at their defaults (called again by `reset`). */
   emptySearch: () => S
   /** One page for the filters, from `cursor` on (null: the first page). */
   fetchPage: (search: UnwrapNestedRefs<S>, cursor: number | null) => Promise<KeysetPage<T>>
+  /** The count for the filters (null: this search is not counted, e.g. a whole ID number). */
+  fetchTotal?: (search: UnwrapNestedRefs<S>) => Promise<ListTotal> | null
 }
 
 export function useKeysetList<S extends object, T>(options: KeysetListOptions<S, T>) {
@@ -36,19 +46,37 @@ export function useKeysetList<S extends object, T>(options: KeysetListOptions<S,
   const loaded = ref(false)
   /** The last request's failure, cleared by the next reload. */
   const error = ref<unknown>(null)
+  /** How many rows the filters select (null while unknown or not counted). */
+  const total = ref<ListTotal | null>(null)
   let generation = 0
+
+  function count(mine: number): void {
+    if (nextCursor.value === null) {
+      total.value = { count: rows.value.length, capped: false }
+      return
+    }
+    const asked = options.fetchTotal?.(search)
+    if (!asked) return
+    asked
+      .then((t) => {
+        if (mine === generation) total.value = t
+      })
+      .catch(() => undefined)
+  }
 
   /** First page for the current filters (a newer call wins over an older one). */
   async function reload(): Promise<void> {
     const mine = ++generation
     loading.value = true
     error.value = null
+    total.value = null
     try {
       const page = await options.fetchPage(search, null)
       if (mine !== generation) return
       rows.value = page.items
       nextCursor.value = page.next_cursor ?? null
       loaded.value = true
+      count(mine)
     } catch (e) {
       if (mine === generation) error.value = e
       throw e
@@ -79,5 +107,5 @@ export function useKeysetList<S extends object, T>(options: KeysetListOptions<S,
     Object.assign(search, options.emptySearch())
   }
 
-  return { search, rows, nextCursor, loading, loadingMore, loaded, error, reload, loadMore, reset }
+  return { search, rows, nextCursor, loading, loadingMore, loaded, error, total, reload, loadMore, reset }
 }

@@ -42,6 +42,7 @@ const zhCN = {
     done: '操作成功',
     confirmTitle: '请确认',
     total: '共 {n} 条',
+    totalCapped: '超过 {n} 条',
     comingSoon: '即将上线',
     view: '查看',
     more: '更多',

@@ -57,3 +57,22 @@ def test_the_todo_list_takes_the_same_queries_for_one_case_or_many(api: Any) -> 
         assert len(village.get("/api/cases", {"box": "todo"}).json()["items"]) == 4
     # the login check and the page
     assert len(one.captured_queries) == len(many.captured_queries) == 2
+
+
+def test_a_list_says_how_many_cases_its_filters_select(api: Any, monkeypatch: Any) -> None:
+    """共 N 条 beside a keyset list: the same filters as the list, counted up to a cap."""
+    for i in range(4):
+        _report(api, f"甲某某与乙某某的第{i}起劳资纠纷")
+    village = api("village_officer")
+    filters = {"box": "todo", "q": "劳资纠纷"}
+    pages, cursor = [], None
+    while True:
+        page = village.get("/api/cases", {**filters, "limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+        pages += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert village.get("/api/cases/total", filters).json() == {"count": len(pages), "capped": False}
+    assert api("grid_worker").get("/api/cases/total", filters).json()["count"] == 0  # not in his to-do box
+    monkeypatch.setattr("zongzhi.core.pagination.TOTAL_CAP", 2)
+    assert village.get("/api/cases/total", filters).json() == {"count": 2, "capped": True}

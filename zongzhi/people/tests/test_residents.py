@@ -115,6 +115,21 @@ def test_name_search_finds_any_fragment_anywhere(api: Any, unit: Any) -> None:
     assert r.json()["items"] == []
 
 
+def test_the_list_says_how_many_residents_its_filters_select(api: Any, unit: Any) -> None:
+    for i in range(3):
+        assert _register(api, unit, name=f"计数{i}", id_number=id_number(seq=f"{400 + i}"), phone="").status_code == 201
+    village = api("village_officer")
+    assert village.get("/api/registry/residents/total", {"q": "计数"}).json() == {"count": 3, "capped": False}
+    everyone = village.get("/api/registry/residents/total").json()["count"]
+    assert (
+        everyone >= 3
+        and api("township2_officer").get("/api/registry/residents/total", {"q": "计数"}).json()["count"] == 0
+    )
+    # a whole ID number is an audited search: its page holds every match, no count is made
+    r = village.get("/api/registry/residents/total", {"q": id_number(seq="400")})
+    assert r.status_code == 400 and r.json()["code"] == "total_not_counted"
+
+
 def test_a_name_search_pages_newest_first_without_repeats(api: Any, unit: Any) -> None:
     ids = [
         _register(api, unit, name=f"翻页{i:02d}", id_number=id_number(seq=f"{300 + i}"), phone="").json()["id"]

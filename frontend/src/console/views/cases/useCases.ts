@@ -63,6 +63,7 @@ export function useCases(defaultUnder: () => number | null) {
   const list = useKeysetList<CaseSearch, CaseListItem>({
     emptySearch: () => emptySearch(defaultUnder()),
     fetchPage: (search, cursor) => casesApi.list(toFilter(box.value, search, cursor)),
+    fetchTotal: (search) => casesApi.total(toFilter(box.value, search, null)),
   })
   const counts = ref<CaseCounts | null>(null)
   const categoryItems = shallowRef<DictItemOut[]>([])

@@ -35,5 +35,7 @@ export function useResidents(defaultUnder: () => number | null) {
   return useKeysetList<ResidentSearch, ResidentRow>({
     emptySearch: () => emptySearch(defaultUnder()),
     fetchPage: (search, cursor) => residentsApi.list(toFilter(search, cursor)),
+    // a whole ID number or phone is an audited search whose page holds every match: not counted
+    fetchTotal: (search) => (/^[0-9Xx\s]{11,}$/.test(search.q.trim()) ? null : residentsApi.total(toFilter(search, null))),
   })
 }
