@@ -9,7 +9,7 @@
  *    to other filters).
  * 3. `reset()` puts the filters back to their defaults; the page then reloads.
  * 4. With `fetchTotal`, a first page that is not the whole list is followed by a count of what
- *    the filters select (`total`: 共 N 条, or 1000 条以上); a list that fits one page counts itself.
+ *    the filters select (`total`: "N rows", or "over 1000"); a list that fits one page counts itself.
  * A failed request leaves the rows as they were, sets `error`, and rejects (the API client has
  * already shown its message).
  */
