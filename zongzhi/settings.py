@@ -255,7 +255,14 @@ IMPORT_PARSER_MEMORY_MB = env_int("ZONGZHI_IMPORT_PARSER_MEMORY_MB", 2048)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Lines look like gunicorn's error log, in the same zone (+0800): see core/logs.py.
+    "formatters": {
+        "plain": {
+            "()": "zongzhi.core.logs.LocalTimeFormatter",
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("ZONGZHI_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
