@@ -65,7 +65,7 @@ test-python: setup frontend
 		if [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is required in CI: $$why"; exit 1; fi; \
 		pg="skipped ($(PG_TEST_URL): $$why; set PG_TEST_URL=...)"; \
 	fi; \
-	echo "== Tests: SQLite passed (browser tests $$browser); PostgreSQL $$pg"
+	echo "== Tests: SQLite passed; browser tests $$browser; PostgreSQL $$pg"
 
 demo: setup
 	$(PY) manage.py migrate --noinput

@@ -225,6 +225,8 @@ if EMBEDDED:
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
 WHITENOISE_USE_FINDERS = True
+# Served at the site's root: /favicon.ico (browsers ask for it whatever the page says).
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "public"
 MEDIA_ROOT = Path(env_str("ZONGZHI_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {

@@ -18,6 +18,6 @@ DATEFMT = "%Y-%m-%d %H:%M:%S %z"  # as gunicorn's error log writes it
 class LocalTimeFormatter(logging.Formatter):
     """A formatter whose %(asctime)s is in settings.TIME_ZONE, not the process's local zone."""
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         moment = dt.datetime.fromtimestamp(record.created, ZoneInfo(settings.TIME_ZONE))
         return moment.strftime(datefmt or DATEFMT)
