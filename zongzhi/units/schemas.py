@@ -319,3 +319,31 @@ class SystemConfigOut(OutSchema):
 
 
 __all__ = ["LoginSession"]
+
+
+class DivisionChangeOut(Schema):
+    """One difference between an uploaded division list and the tree."""
+
+    kind: Literal["new", "renamed", "recoded", "restored", "unlisted"]
+    code: str
+    name: str
+    level: LevelName
+    parent_code: str | None
+    unit_id: int | None
+    old_code: str | None
+    old_name: str | None
+    records: int
+    staff: int
+    grids: int
+    problem: str | None
+
+
+class DivisionPlanOut(Schema):
+    """The preview (or, after apply, the applied result) of a division list."""
+
+    applied: bool
+    rows: int
+    unchanged: int
+    digest: str
+    counts: dict[str, int]
+    changes: list[DivisionChangeOut]
