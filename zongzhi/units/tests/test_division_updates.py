@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from zongzhi.units import services
 from zongzhi.units.models import Department, Unit, User
 
 JIANGBEI = Path(__file__).parent / "data" / "divisions_2023_jiangbei.csv"
@@ -102,6 +103,10 @@ def test_renamed_and_no_longer_listed_units_show_what_is_under_them(api: Any) ->
     assert (renamed["old_name"], renamed["name"]) == ("沿江街道", "沿江新城街道")
     home = next(c for c in body["changes"] if c["code"] == "320111003001000"[:12])
     assert home["kind"] == "unlisted" and home["staff"] == 2 and home["grids"] == 2  # 李娜, 张伟
+    # A record added under an unlisted village since the preview does not make it stale.
+    services.create_department(
+        acting_user=admin.user, unit=Unit.objects.get(code="320111003003"), kind_code="01", name="新派出所"
+    )
     # Applied without retiring: renamed, and every village still active.
     r = _send(admin, "apply", _yanjiang_file("320111003002"), digest=body["digest"])
     assert r.status_code == 200, r.content
