@@ -187,7 +187,9 @@ def test_xlsx_lists_are_read_too(city_admin: Any) -> None:
     assert r.json()["counts"]["recoded"] == 4
 
 
-@pytest.mark.parametrize("username", ["county_officer", "secadmin", "auditor"])
+@pytest.mark.parametrize(
+    "username", ["grid_worker", "township_officer", "county_officer", "leader", "secadmin", "auditor"]
+)
 def test_only_a_system_administrator_loads_divisions(api: Any, username: str) -> None:
     for action in ("preview", "apply"):
         r = _send(api(username), action, _jiangbei())
