@@ -32,7 +32,7 @@ run: setup frontend
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --size $(SIZE)
 	@echo "综治信息系统: http://$(HOST):$(PORT)/  (手机端 http://$(HOST):$(PORT)/m/ , 接口文档 /api/docs)"
-	@echo "数据在 var/ (重置: 停止后 rm -rf var, 再 make run); 选项: make run PORT=8080 HOST=0.0.0.0 SIZE=large"
+	@echo "数据在 var/ (重置: 停止后 rm -rf var, 再 make run); 选项: make run PORT=8080 SIZE=large"
 	$(VENV)/bin/gunicorn -c python:zongzhi.gunicorn_config zongzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 ## Every check CI runs: lint, types, migrations, front end, tests on SQLite and on PostgreSQL.
