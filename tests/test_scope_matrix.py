@@ -740,6 +740,10 @@ EXEMPT = {
     ("POST", "/api/registry/exports/{request_id}/refuse"): "the unit above only: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/withdraw"): "the requester's own: registry/tests/test_exports.py",
     ("GET", "/api/registry/exports/{request_id}/file"): "the requester's own: registry/tests/test_exports.py",
+    ("POST", "/api/units/divisions/preview"): "multipart upload, units.manage, every change in capture scope: "
+    "units/tests/test_division_updates.py",
+    ("POST", "/api/units/divisions/apply"): "multipart upload, units.manage, every change in capture scope: "
+    "units/tests/test_division_updates.py",
 }
 
 

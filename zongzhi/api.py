@@ -33,6 +33,7 @@ from zongzhi.places.api import router as places_router
 from zongzhi.transfers.api import router as transfers_router
 from zongzhi.units.api import departments_router, units_router
 from zongzhi.units.api_auth import auth_router, sessions_router, system_router
+from zongzhi.units.api_divisions import divisions_router
 from zongzhi.units.api_users import roles_router, users_router
 from zongzhi.units.auth import api_auth, session_end_message
 
@@ -65,6 +66,7 @@ api = ZongzhiAPI(
 )
 
 api.add_router("/auth", auth_router)
+api.add_router("/units/divisions", divisions_router)
 api.add_router("/units", units_router)
 api.add_router("/departments", departments_router)
 api.add_router("/users", users_router)

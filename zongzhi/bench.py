@@ -218,6 +218,8 @@ def _report_rate(size: dict[str, int], list_client: object) -> None:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "python:zongzhi.gunicorn_config",
             "zongzhi.wsgi",
             "--bind",
             f"127.0.0.1:{port}",

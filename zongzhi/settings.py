@@ -303,6 +303,8 @@ if EMBEDDED:
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
 WHITENOISE_USE_FINDERS = True
+# Served at the site's root: /favicon.ico (browsers ask for it whatever the page says).
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "public"
 MEDIA_ROOT = Path(env_str("ZONGZHI_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {
@@ -333,7 +335,14 @@ IMPORT_PARSER_MEMORY_MB = env_int("ZONGZHI_IMPORT_PARSER_MEMORY_MB", 2048)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Lines look like gunicorn's error log, in the same zone (+0800): see core/logs.py.
+    "formatters": {
+        "plain": {
+            "()": "zongzhi.core.logs.LocalTimeFormatter",
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("ZONGZHI_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }

@@ -13,8 +13,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", views.healthz),
     path("m/sw.js", views.mobile_service_worker),
-    re_path(r"^m(?:/.*)?$", views.mobile_app),
-    re_path(r"^(?!api/|static/|media/).*$", views.console_app),
+    re_path(r"^m(?:/(?!(?:.*/)?[^/]*\.[A-Za-z0-9]+/?$).*)?$", views.mobile_app),
+    # Every other path is a page of the console, except a file's (a name with an extension):
+    # a missing /robots.txt or /static/x.js answers 404, not the console's HTML.
+    re_path(r"^(?!api/|static/|media/)(?!(?:.*/)?[^/]*\.[A-Za-z0-9]+/?$).*$", views.console_app),
 ]
 
 handler400 = "zongzhi.core.views.bad_request"

@@ -48,7 +48,18 @@ def server(tmp_path_factory: Any) -> Iterator[str]:
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "zongzhi.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
+        [
+            str(gunicorn),
+            "-c",
+            "python:zongzhi.gunicorn_config",
+            "zongzhi.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

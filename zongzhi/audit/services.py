@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "unit.moved": "辖区迁移",
     "unit.retired": "撤销辖区",
     "unit.restored": "恢复辖区",
+    "unit.divisions_loaded": "更新区划代码",
     "department.created": "新增成员单位",
     "department.retired": "撤销成员单位",
     "user.created": "新增用户",

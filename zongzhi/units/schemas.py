@@ -326,3 +326,31 @@ class PageDeniedIn(Schema):
     """A console page the user's roles do not open (the console's router refused it)."""
 
     path: str = Field(..., min_length=1, max_length=300, description="被拒绝打开的页面地址")
+
+
+class DivisionChangeOut(Schema):
+    """One difference between an uploaded division list and the tree."""
+
+    kind: Literal["new", "renamed", "recoded", "restored", "unlisted"]
+    code: str
+    name: str
+    level: LevelName
+    parent_code: str | None
+    unit_id: int | None
+    old_code: str | None
+    old_name: str | None
+    records: int
+    staff: int
+    grids: int
+    problem: str | None
+
+
+class DivisionPlanOut(Schema):
+    """The preview (or, after apply, the applied result) of a division list."""
+
+    applied: bool
+    rows: int
+    unchanged: int
+    digest: str
+    counts: dict[str, int]
+    changes: list[DivisionChangeOut]

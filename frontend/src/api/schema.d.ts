@@ -1650,6 +1650,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/units/divisions/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Divisions
+         * @description Apply the same file, all or nothing. With `retire`, units no longer listed are retired
+         *     (with their grids); refused (409) when the tree changed since the preview of `digest`.
+         */
+        post: operations["zongzhi_units_api_divisions_apply_divisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/divisions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Divisions
+         * @description Compare an uploaded division list (CSV or .xlsx: 代码, 名称, optionally 上级代码 and
+         *     层级) with the tree; nothing is changed. `digest` goes back with the apply.
+         */
+        post: operations["zongzhi_units_api_divisions_preview_divisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/units/roots": {
         parameters: {
             query?: never;
@@ -2870,6 +2912,62 @@ export interface components {
         DepartmentRenameIn: {
             /** Name */
             name: string;
+        };
+        /**
+         * DivisionChangeOut
+         * @description One difference between an uploaded division list and the tree.
+         */
+        DivisionChangeOut: {
+            /** Code */
+            code: string;
+            /** Grids */
+            grids: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "new" | "renamed" | "recoded" | "restored" | "unlisted";
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "province" | "city" | "county" | "township" | "village" | "grid";
+            /** Name */
+            name: string;
+            /** Old Code */
+            old_code: string | null;
+            /** Old Name */
+            old_name: string | null;
+            /** Parent Code */
+            parent_code: string | null;
+            /** Problem */
+            problem: string | null;
+            /** Records */
+            records: number;
+            /** Staff */
+            staff: number;
+            /** Unit Id */
+            unit_id: number | null;
+        };
+        /**
+         * DivisionPlanOut
+         * @description The preview (or, after apply, the applied result) of a division list.
+         */
+        DivisionPlanOut: {
+            /** Applied */
+            applied: boolean;
+            /** Changes */
+            changes: components["schemas"]["DivisionChangeOut"][];
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Digest */
+            digest: string;
+            /** Rows */
+            rows: number;
+            /** Unchanged */
+            unchanged: number;
         };
         /**
          * ErrorOut
@@ -13656,6 +13754,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_units_api_divisions_apply_divisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Digest
+                     * @default
+                     */
+                    digest?: string;
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: Blob;
+                    /**
+                     * Retire
+                     * @default false
+                     */
+                    retire?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivisionPlanOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_units_api_divisions_preview_divisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivisionPlanOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

@@ -18,6 +18,8 @@ export type UnitCreateIn = S['UnitCreateIn']
 export type UnitRenameIn = S['UnitRenameIn']
 export type UnitMoveIn = S['UnitMoveIn']
 export type UnitStats = S['UnitStatsOut']
+export type DivisionPlanOut = S['DivisionPlanOut']
+export type DivisionChangeOut = S['DivisionChangeOut']
 
 export type DepartmentOut = S['DepartmentOut']
 export type DepartmentCreateIn = S['DepartmentIn']

@@ -22,6 +22,14 @@ export const unitsApi = {
   stats: (under?: number) => send(api.GET('/api/units/stats', { params: { query: { under } } })),
 }
 
+/** A newer division list (CSV or .xlsx): the differences with the tree, then their application. */
+export const divisionsApi = {
+  preview: (file: File, opts?: Opts) => send(api.POST('/api/units/divisions/preview', { body: { file } }), opts),
+  /** The same file again, with the preview's digest; all or nothing. */
+  apply: (file: File, digest: string, retire: boolean, opts?: Opts) =>
+    send(api.POST('/api/units/divisions/apply', { body: { file, digest, retire } }), opts),
+}
+
 export const departmentsApi = {
   list: (unit: number, page: { limit: number; offset: number } = { limit: 100, offset: 0 }) =>
     send(api.GET('/api/departments', { params: { query: { unit, ...page } } })),

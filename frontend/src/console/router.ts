@@ -34,6 +34,12 @@ export function createConsoleRouter(): Router {
           { path: '', name: 'home', component: () => import('./views/home/index.vue'), meta: { title: 'menu.home' } },
           { path: 'units', name: 'units', component: () => import('./views/units/index.vue'), meta: { title: 'menu.units' } },
           {
+            path: 'units/divisions',
+            name: 'unitDivisions',
+            component: () => import('./views/units/divisions.vue'),
+            meta: { title: 'divisions.title', capabilities: [CAP.unitsManage] },
+          },
+          {
             path: 'system/users',
             name: 'users',
             component: () => import('./views/users/index.vue'),
