@@ -28,7 +28,8 @@ def test_console_login_layout_and_unit_map(server: str, browser: Any) -> None:
     shot(page, "console-layout")
     page.goto(server + "/units")
     page.wait_for_selector("text=浦口区", timeout=15000)
-    page.locator(".el-tree-node__content", has_text="浦口区").first.click()
+    # the header's unit picker holds a hidden copy of the tree: the page's own one is clicked
+    page.locator(".el-tree-node__content:visible", has_text="浦口区").first.click()
     page.locator(".el-tabs__item", has_text="地图").first.click()
     page.wait_for_selector(".leaflet-interactive", timeout=15000)
     assert page.locator(".leaflet-interactive").count() >= 15  # the county and its townships
