@@ -420,6 +420,13 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "GET",
+        "/api/registry/categories/total",
+        "read",
+        lambda t: f"/api/registry/categories/total?group=key&under={_u(t)}",
+        needs=frozenset({"records.sensitive"}),
+    ),
+    Spec(
+        "GET",
         "/api/registry/categories/{category_id}",
         "read",
         lambda t: f"/api/registry/categories/{t.category.pk}",
@@ -488,6 +495,13 @@ SPECS: list[Spec] = [
         "/api/registry/places/{kind}",
         "read",
         lambda t: f"/api/registry/places/key-places?under={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/registry/places/{kind}/total",
+        "read",
+        lambda t: f"/api/registry/places/key-places/total?under={_u(t)}",
         cap=frozenset({"records.read"}),
     ),
     Spec(

@@ -313,11 +313,8 @@ class CategoryFilter(Schema):
     limit: int = 20
 
 
-@router.get("/categories", response=CategoryPageOut)
-def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dict[str, Any]:
-    """Key persons or care recipients in scope. With `due`, the visits coming due, soonest
-    first (the grid worker's list); otherwise newest first, keyset pages."""
-    user = acting(request)
+def _categories(user: User, filters: CategoryFilter) -> Any:
+    """The listings a list's filters select (group, place, category, name), in scope."""
     root = get_visible(Unit.objects.all(), user, filters.under) if filters.under is not None else None
     qs = PersonCategory.objects.restrict(user, "records.read", READ_DENIED)
     services.require_sensitive(user)
@@ -334,12 +331,32 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dic
             names.name_filter(text[:NAME_FRAGMENT_LIMIT], user.view_paths)
         )
         qs = qs.filter(resident__in=residents.values("pk"))
+    return qs
+
+
+def _due(qs: Any, due: str) -> Any:
+    """Those whose next visit falls due within the week, or is overdue."""
+    today = timezone.localdate()
+    edge = today if due == "overdue" else today + timedelta(days=7)
+    cut = edge - timedelta(days=1) if due == "overdue" else edge
+    return qs.filter(is_retired=False, next_visit_on__lte=cut)
+
+
+@router.get("/categories/total", response=TotalOut)
+def category_total(request: HttpRequest, filters: Query[CategoryFilter]) -> dict[str, Any]:
+    """How many listings the list's filters select (up to 1000: 共 N 条 or 1000 条以上)."""
+    qs = _categories(acting(request), filters)
+    return capped_total(_due(qs, filters.due) if filters.due is not None else qs)
+
+
+@router.get("/categories", response=CategoryPageOut)
+def list_categories(request: HttpRequest, filters: Query[CategoryFilter]) -> dict[str, Any]:
+    """Key persons or care recipients in scope. With `due`, the visits coming due, soonest
+    first (the grid worker's list); otherwise newest first, keyset pages."""
+    qs = _categories(acting(request), filters)
     limit = max(1, min(filters.limit, 200))
     if filters.due is not None:
-        today = timezone.localdate()
-        edge = today if filters.due == "overdue" else today + timedelta(days=7)
-        cut = edge - timedelta(days=1) if filters.due == "overdue" else edge
-        due = qs.filter(is_retired=False, next_visit_on__lte=cut).order_by("next_visit_on", "id")
+        due = _due(qs, filters.due).order_by("next_visit_on", "id")
         return {"items": _category_rows(list(due.values(*_CATEGORY_LIST_FIELDS)[:limit])), "next_cursor": None}
     if filters.cursor is not None:
         qs = qs.filter(pk__lt=filters.cursor)

@@ -16,6 +16,7 @@ from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
 from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
+from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import ScopedQuerySet, edit_fields, get_visible, path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.history import history_of
@@ -363,6 +364,12 @@ def list_places(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceFilte
         "items": items,
         "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
     }
+
+
+@router.get("/places/{kind}/total", response=TotalOut)
+def place_total(request: HttpRequest, kind: PlaceKind, filters: Query[PlaceQuery]) -> dict[str, Any]:
+    """How many places the list's filters select (up to 1000: 共 N 条 or 1000 条以上)."""
+    return capped_total(_filtered(acting(request), kind, filters))
 
 
 @router.get("/places/{kind}/map", response=PlaceMapOut)

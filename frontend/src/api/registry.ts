@@ -49,6 +49,7 @@ export interface CategoryListFilter extends QueryOf<'/api/registry/categories'> 
 /** Key persons and care recipients (listing), their visits, and the on-time visit statistics. */
 export const categoriesApi = {
   list: (filter: CategoryListFilter, opts?: Opts) => send(api.GET('/api/registry/categories', { params: { query: filter } }), opts),
+  total: (filter: CategoryListFilter) => send(api.GET('/api/registry/categories/total', { params: { query: filter } }), { silent: true }),
   get: (id: number, opts?: Opts) => send(api.GET('/api/registry/categories/{category_id}', { params: { path: { category_id: id } } }), opts),
   /** Every category code with its own fields, risk levels and default visit frequency. */
   specs: () => send(api.GET('/api/registry/category-specs')),
@@ -112,6 +113,8 @@ export const placesApi = {
     send(api.GET('/api/registry/places/{kind}', { params: { path: { kind }, query: filter } }), opts),
   /** The positions of the places the filter selects (the newest ones when `capped`). */
   map: (kind: PlaceKind, filter: PlaceMapFilter) => send(api.GET('/api/registry/places/{kind}/map', { params: { path: { kind }, query: filter } })),
+  total: (kind: PlaceKind, filter: PlaceMapFilter) =>
+    send(api.GET('/api/registry/places/{kind}/total', { params: { path: { kind }, query: filter } }), { silent: true }),
   /** The grid a position would place a record in (within the caller's capture scope), or none. */
   grid: (latitude: number, longitude: number) => send(api.GET('/api/registry/place-grid', { params: { query: { latitude, longitude } } }), { silent: true }),
   get: (kind: PlaceKind, id: number, opts?: Opts) =>

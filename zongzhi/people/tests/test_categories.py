@@ -97,6 +97,10 @@ def test_the_grid_worker_records_a_visit_and_the_due_list_moves_on(api: Any, uni
     worker = api("grid_worker")
     due = worker.get("/api/registry/categories", {"group": "key", "due": "overdue"}).json()["items"]
     assert [(c["id"], c["days_left"]) for c in due] == [(cid, -3)]
+    assert worker.get("/api/registry/categories/total", {"group": "key", "due": "overdue"}).json() == {
+        "count": 1,
+        "capped": False,
+    }
 
     bad = worker.post(
         f"/api/registry/categories/{cid}/visits",
@@ -118,6 +122,8 @@ def test_the_grid_worker_records_a_visit_and_the_due_list_moves_on(api: Any, uni
     assert again.status_code == 200 and again.json()["visit"]["id"] == r.json()["visit"]["id"]
     assert Visit.objects.filter(category_id=cid).count() == 1
     assert worker.get("/api/registry/categories", {"group": "key", "due": "overdue"}).json()["items"] == []
+    assert worker.get("/api/registry/categories/total", {"group": "key", "due": "overdue"}).json()["count"] == 0
+    assert worker.get("/api/registry/categories/total", {"group": "key"}).json()["count"] >= 1
     detail = worker.get(f"/api/registry/categories/{cid}").json()
     assert detail["visit_count"] == 1 and detail["visits"][0]["visitor_name"] == "张伟"
 

@@ -196,6 +196,10 @@ def test_demo_places(api: Any) -> None:
     assert is_valid_uscc(enterprise.credit_code)
     facilities = api("village_officer").get(f"{BASE}/facilities", {"limit": 50}).json()["items"]
     assert 0 < sum(f["missing_inspection"] for f in facilities) < len(facilities)
+    total = api("village_officer").get(f"{BASE}/facilities/total").json()
+    assert total == {"count": len(facilities), "capped": False}  # the list's 共 N 条
+    missing = api("village_officer").get(f"{BASE}/facilities/total", {"missing": True}).json()["count"]
+    assert missing == sum(f["missing_inspection"] for f in facilities)
     # on the map: all but one camera; a year of inspections with a month or two missed
     assert api("village_officer").get(f"{BASE}/facilities/map").json()["total"] == len(facilities) - 1
     months = api("village_officer").get(f"{BASE}/facilities/{facilities[0]['id']}").json()["inspection_months"]

@@ -55,5 +55,6 @@ export function useCategories(group: () => CategoryGroup, defaultUnder: () => nu
   return useKeysetList<CategorySearch, CategoryRow>({
     emptySearch: () => emptyCategorySearch(defaultUnder()),
     fetchPage: (search, cursor) => categoriesApi.list(toCategoryFilter(group(), search, cursor)),
+    fetchTotal: (search) => categoriesApi.total(toCategoryFilter(group(), search, null)),
   })
 }

@@ -66,6 +66,7 @@ export function usePlaces(kind: () => PlaceKind, defaultUnder: () => number | nu
   const list = useKeysetList<PlaceSearch, PlaceOut>({
     emptySearch: () => emptySearch(defaultUnder()),
     fetchPage: (search, cursor) => placesApi.list(kind(), toListFilter(kind(), search, spec.value, cursor)),
+    fetchTotal: (search) => placesApi.total(kind(), toFilter(kind(), search, spec.value)),
   })
   const search = list.search
 
