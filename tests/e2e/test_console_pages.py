@@ -37,3 +37,15 @@ def test_a_refused_page_says_so_and_is_audited_and_an_unknown_one_says_not_found
             "SELECT username, detail FROM audit_auditlog WHERE action = 'permission.denied' ORDER BY id DESC"
         ).fetchall()
     assert any(user == "village_officer" and json.loads(detail).get("page") == "/audit" for user, detail in rows)
+
+
+def test_the_village_home_page_counts_the_grids_below_not_itself(server: str, browser: Any) -> None:
+    ctx, page = _console(browser, server, "village_officer")
+    page.goto(server + "/")
+    stats = page.locator(".zz-stats")
+    expect(stats).to_be_visible(timeout=15000)
+    expect(stats.get_by_text("网格数")).to_be_visible()
+    expect(stats.get_by_text("村（社区）数")).to_have_count(0)  # not "1 村（社区）数" for itself
+    expect(page.locator(".el-descriptions").get_by_text("上次登录")).to_be_visible()
+    shot(page, "pages-3-village-home")
+    ctx.close()
