@@ -65,6 +65,7 @@ from django.utils import timezone
 
 from zongzhi.core.crypto import _decode_key, _embedded_key
 
+from . import queries
 from .models import AuditLog, AuditSeal, AuditSealState
 
 KEY_FILE_NAME = "audit.key"
@@ -93,7 +94,6 @@ SEAL_CHUNK = 5000
 SEAL_PER_RUN = 50_000
 # Entries older than this may be deleted by purge_audit (the floor of migration 0002's trigger).
 PURGE_FLOOR_DAYS = 180
-_LOCK_KEY = 0x7A7A_A0D1_7C4A_0001  # pg_advisory_xact_lock: one sealing run at a time
 
 KIND_LABELS = {"changed": "记录被修改", "deleted": "记录被删除", "forged": "伪造记录"}
 
@@ -153,31 +153,25 @@ def seal_pending(max_rows: int = SEAL_PER_RUN) -> int:
     return sealed
 
 
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-
-
 def _advance_target() -> int:
     """Move the sealing horizon (see the module's docstring) and return it."""
     with transaction.atomic():
-        _lock()
+        queries.take_sealing_lock()
         if connection.vendor == "postgresql":
             # Before this transaction writes anything: its own id, taken after the look at the
             # highest committed id, must be above every id already handed out.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT max(id) FROM audit_auditlog")
-                newest = cursor.fetchone()[0] or 0
-                cursor.execute("SELECT pg_current_xact_id()::text")
-                own_xid = int(cursor.fetchone()[0])
+            newest, own_xid = queries.newest_entry_and_own_xid()
         state = AuditSealState.objects.select_for_update().filter(pk=1).first()
         if state is None:
             state = AuditSealState.objects.create(pk=1)
         if connection.vendor != "postgresql":
             state.target_id = AuditLog.objects.aggregate(m=Max("id"))["m"] or 0
         else:
-            if state.mark_id is not None and state.mark_xid is not None and not _running_below(state.mark_xid):
+            if (
+                state.mark_id is not None
+                and state.mark_xid is not None
+                and not queries.transaction_running_below(state.mark_xid)
+            ):
                 state.target_id = max(state.target_id, state.mark_id)
                 state.mark_id = state.mark_xid = None
             if state.mark_id is None and newest > state.target_id:
@@ -186,31 +180,9 @@ def _advance_target() -> int:
         return state.target_id
 
 
-def _running_below(bound: int) -> bool:
-    """Whether a transaction other than this one, with an id below `bound`, is running."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_snapshot_xmax(s)::text, ARRAY(SELECT x::text FROM pg_snapshot_xip(s) AS x),"
-            " pg_current_xact_id()::text FROM pg_current_snapshot() AS s"
-        )
-        xmax_text, running, own_text = cursor.fetchone()
-        xmax, own = int(xmax_text), int(own_text)
-        if any(int(x) < bound and int(x) != own for x in running):
-            return True
-        if bound <= xmax:
-            return False
-        # Ids at or above xmax are not listed in the snapshot.
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM generate_series(%s::bigint, %s::bigint) AS g"
-            " WHERE g <> %s AND pg_xact_status(g::text::xid8) = 'in progress')",
-            [xmax, bound - 1, own],
-        )
-        return bool(cursor.fetchone()[0])
-
-
 def _seal_chunk(key: bytes, target: int, size: int) -> int:
     with transaction.atomic():
-        _lock()
+        queries.take_sealing_lock()
         last = AuditSeal.objects.order_by("-entry_id").values_list("entry_id", "mac").first()
         prev_id, prev_mac = (last[0], bytes(last[1])) if last else (None, GENESIS)
         rows = AuditLog.objects.filter(id__gt=prev_id or 0, id__lte=target).order_by("id").values_list(*FIELDS)[:size]

@@ -151,7 +151,9 @@ MAX_SHEET_ROWS = 1_048_576
 MAX_SHEET_COLUMNS = 1_000
 MAX_SHEET_CELLS = 40_000_000
 BLOCK = 1 << 20  # the sheet is read this much at a time; the first block is checked before parsing
-_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)  # reading a part's content
+# What reading a part's content raises on a broken file; zipfile raises NotImplementedError for
+# a compression method it does not support (a hostile or exotic workbook), not as a stub.
+_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 UNREADABLE = "压缩内容与文件目录不符、已损坏，或使用了不支持的压缩方式"
 
 _DIMENSION = re.compile(rb"""<dimension\s+ref\s*=\s*["']([^"']{1,40})["']""")
