@@ -54,7 +54,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +62,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from zongzhi.core.crypto import _decode_key, _embedded_key
+from zongzhi.core.crypto import configured_key
 
 from . import queries
 from .models import AuditLog, AuditSeal, AuditSealState
@@ -111,15 +110,13 @@ def require_sm3() -> None:
 
 def audit_key() -> bytes:
     """The chain key: configured, or the embedded default's key file, or an error."""
-    configured: str = settings.AUDIT_KEY
-    if configured:
-        return _decode_key(configured, "ZONGZHI_AUDIT_KEY (settings.AUDIT_KEY)")
-    if settings.EMBEDDED:
-        return _embedded_key(Path(settings.DATA_DIR) / KEY_FILE_NAME)
-    raise ImproperlyConfigured(
+    return configured_key(
+        settings.AUDIT_KEY,
+        "ZONGZHI_AUDIT_KEY (settings.AUDIT_KEY)",
+        KEY_FILE_NAME,
         "ZONGZHI_AUDIT_KEY must be set to 64 hex digits when DATABASE_URL is set (production); "
         "generate one with `python -c 'import secrets; print(secrets.token_hex(32))'`, keep it out of "
-        "the database and apart from ZONGZHI_DATA_KEY: it seals the audit log against tampering."
+        "the database and apart from ZONGZHI_DATA_KEY: it seals the audit log against tampering.",
     )
 
 

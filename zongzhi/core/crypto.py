@@ -134,16 +134,25 @@ def _decode_key(text: str, source: str) -> bytes:
         raise ImproperlyConfigured(f"{source} must be 64 hex digits (32 bytes); it is not hex.") from None
 
 
-def _master_key() -> bytes:
-    configured: str = settings.DATA_KEY
+def configured_key(configured: str, source: str, file_name: str, missing: str) -> bytes:
+    """A 32-byte key: the configured hex (`source` names the setting in errors), or in the
+    embedded default a key file `file_name` in the data folder, made on first use; in
+    production without one, `missing` is the error."""
     if configured:
-        return _decode_key(configured, "ZONGZHI_DATA_KEY (settings.DATA_KEY)")
+        return _decode_key(configured, source)
     if settings.EMBEDDED:
-        return _embedded_key(Path(settings.DATA_DIR) / KEY_FILE_NAME)
-    raise ImproperlyConfigured(
+        return _embedded_key(Path(settings.DATA_DIR) / file_name)
+    raise ImproperlyConfigured(missing)
+
+
+def _master_key() -> bytes:
+    return configured_key(
+        settings.DATA_KEY,
+        "ZONGZHI_DATA_KEY (settings.DATA_KEY)",
+        KEY_FILE_NAME,
         "ZONGZHI_DATA_KEY must be set to 64 hex digits when DATABASE_URL is set (production); "
         "generate one with `python -c 'import secrets; print(secrets.token_hex(32))'` and back it up "
-        "apart from the database: without it the sealed ID numbers and phones cannot be read."
+        "apart from the database: without it the sealed ID numbers and phones cannot be read.",
     )
 
 
