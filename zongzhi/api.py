@@ -17,6 +17,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from zongzhi import __version__
+from zongzhi.alerts.api_duty import router as duty_router
+from zongzhi.alerts.api_reports import router as info_reports_router
+from zongzhi.alerts.api_warnings import router as warnings_router
+from zongzhi.alerts.api_zero import router as zero_reports_router
 from zongzhi.audit.api import router as audit_router
 from zongzhi.audit.services import record_event
 from zongzhi.calendar.api import router as calendar_router
@@ -82,6 +86,10 @@ api.add_router("/registry", places_router)
 api.add_router("/registry", transfers_router)
 api.add_router("/system", system_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/alerts/reports", info_reports_router)
+api.add_router("/alerts/warnings", warnings_router)
+api.add_router("/alerts/zero", zero_reports_router)
+api.add_router("/alerts/duty", duty_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

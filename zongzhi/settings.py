@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "zongzhi.people",
     "zongzhi.places",
     "zongzhi.transfers",
+    "zongzhi.alerts",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,9 @@ class Notification(models.Model):
     title = models.CharField(max_length=120, verbose_name="标题")
     body = models.CharField(max_length=500, blank=True, verbose_name="内容")
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Where the notice leads when it is not about a case: the console path of the record
+    # (e.g. "/alerts/warnings/12"); the phone maps it to its own page.
+    link = models.CharField(max_length=200, blank=True, verbose_name="链接")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -1599,6 +1599,35 @@ const zhCN = {
     none: '暂无照片或视频',
     count: '{n} 个附件',
   },
+  // alerts: the sections below belong to one part each (reports, warnings, zero reports and
+  // informants, duty), so that parts written side by side merge without conflicts.
+  alerts: {
+    title: '预警管理',
+  },
+
+  infoReports: {
+    title: '维稳信息',
+  },
+
+  warnings: {
+    title: '预警',
+  },
+
+  zeroReports: {
+    title: '零报告',
+  },
+
+  informants: {
+    title: '信息员网络',
+  },
+
+  sensitivePeriods: {
+    title: '敏感期',
+  },
+
+  duty: {
+    title: '值班',
+  },
 } as const
 
 export type MessageSchema = DeepString<typeof zhCN>

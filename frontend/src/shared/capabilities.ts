@@ -18,6 +18,13 @@ export const CAP = {
   piiUnmask: 'pii.unmask',
   recordsSensitive: 'records.sensitive',
   registryCorrect: 'registry.correct',
+  alertsReport: 'alerts.report',
+  alertsScreen: 'alerts.screen',
+  alertsWarn: 'alerts.warn',
+  alertsSecret: 'alerts.secret',
+  alertsDuty: 'alerts.duty',
+  alertsNetwork: 'alerts.network',
+  alertsConfigure: 'alerts.configure',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    """Stability information, warnings, zero reports, sensitive periods, informants and duty."""
+
+    name = "zongzhi.alerts"
+    label = "alerts"
+    verbose_name = "预警与信息报送"
+
+    def ready(self) -> None:
+        from zongzhi.dictionary.services import register_usage
+
+        from .models import Informant, InformationReport
+
+        register_usage("info_category", InformationReport, "category_code")
+        register_usage("informant_role", Informant, "role_code")
