@@ -77,6 +77,7 @@ def test_the_auditor_reads_the_log_in_chinese(server: str, browser: Any) -> None
     page.get_by_role("button", name="查询").click()
     expect(rows.filter(has_not_text="grid_worker")).to_have_count(0, timeout=15000)  # the search applied
     expect(rows.filter(has_text="记录走访服务")).to_have_count(1)
+    page.wait_for_timeout(600)  # the loading veil and the tags fade
     shot(page, "admin-views-3-audit-rows")
     texts = rows.all_inner_texts()
     assert len(texts) >= 2  # the event and its field change at least
