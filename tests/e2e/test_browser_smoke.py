@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import BROWSER_MARKS, shot
+from .conftest import BROWSER_MARKS, TOTP_SECRETS, fresh_code, shot
 
 pytestmark = BROWSER_MARKS
 
@@ -53,15 +53,6 @@ def test_mobile_login_lists_the_grid_workers_grids(server: str, browser: Any) ->
     context.close()
 
 
-def _totp_now(secret: str) -> str:
-    import base64
-
-    from django_otp.oath import totp
-
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return str(totp(key)).zfill(6)
-
-
 def test_auditor_binds_totp_at_first_login_and_searches_the_log(server: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page.goto(server + "/login")
@@ -71,8 +62,8 @@ def test_auditor_binds_totp_at_first_login_and_searches_the_log(server: str, bro
     page.wait_for_selector(".zz-secret .zz-mono", timeout=15000)
     page.wait_for_selector(".zz-qr-svg svg")
     shot(page, "console-otp-setup")
-    secret = page.inner_text(".zz-secret .zz-mono").strip()
-    page.fill("input[autocomplete=one-time-code]", _totp_now(secret))
+    TOTP_SECRETS["auditor"] = page.inner_text(".zz-secret .zz-mono").strip()  # later logins use it
+    page.fill("input[autocomplete=one-time-code]", fresh_code("auditor"))
     page.click("button[type=submit]")
     page.wait_for_selector("text=郑丽", timeout=15000)
     page.goto(server + "/audit")

@@ -3,11 +3,12 @@ each list says how many rows it holds."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
 
-from .conftest import BROWSER_MARKS, shot
+from .conftest import BROWSER_MARKS, admin_console, shot
 from .test_case_walk import _console
 
 pytestmark = BROWSER_MARKS
@@ -37,5 +38,23 @@ def test_the_case_and_facility_tables_fit_1440_px_and_count_their_rows(server: s
     page.goto(server + "/places/facilities")
     expect(page.locator(".el-table__row").first).to_be_visible(timeout=15000)
     shot(page, "tables-2-facilities-1440")
+    _fits(page)
+    ctx.close()
+
+
+def test_the_users_table_fits_1440_px_with_the_last_login_in_view(server: str, browser: Any) -> None:
+    ctx, page = admin_console(browser, server, "sysadmin")
+    page.goto(server + "/system/users")
+    expect(page.locator(".el-table__row").first).to_be_visible(timeout=15000)
+    expect(page.locator(".el-table__row", has_text="sysadmin").get_by_text("系统管理员")).to_be_visible()
+    page.wait_for_timeout(500)  # the tags fade in
+    shot(page, "tables-3-users-1440")
+    for label in ("最近登录", "操作"):
+        expect(page.locator(".el-table__header").get_by_text(label, exact=True).first).to_be_in_viewport()
+    # sysadmin has just logged in: the row's 最近登录 shows in full, not cut at the edge
+    minute = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+    stamp = page.locator(".el-table__row", has_text="sysadmin").get_by_text(minute)
+    expect(stamp).to_be_in_viewport(ratio=1)
+    expect(page.locator(".el-pagination__total")).to_have_text(re.compile(r"共 \d+ 条"))
     _fits(page)
     ctx.close()

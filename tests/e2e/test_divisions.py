@@ -10,8 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .conftest import BROWSER_MARKS, shot
-from .test_browser_smoke import _totp_now
+from .conftest import BROWSER_MARKS, admin_console, shot
 
 pytestmark = BROWSER_MARKS
 
@@ -26,19 +25,9 @@ def _upload(page: Any, name: str, content: bytes) -> None:
 
 
 def test_sysadmin_previews_a_newer_list_and_applies_a_rename(server: str, browser: Any) -> None:
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = ctx.new_page()
+    ctx, page = admin_console(browser, server, "sysadmin")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "/login")
-    page.fill("input[autocomplete=username]", "sysadmin")
-    page.fill("input[type=password]", "Zongzhi@2026")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".zz-secret .zz-mono", timeout=15000)
-    secret = page.inner_text(".zz-secret .zz-mono").strip()
-    page.fill("input[autocomplete=one-time-code]", _totp_now(secret))
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda u: "/login" not in u, timeout=15000)
 
     page.goto(server + "/units")
     page.get_by_role("button", name="更新区划代码").click()

@@ -55,6 +55,7 @@ def me_payload(user: User) -> dict[str, Any]:
         "capabilities": sorted(user.capabilities),
         "password_change_required": user.must_change_password or user.password_expired(),
         "otp_required": user.admin_kind is not None,
+        "admin_kind": user.admin_kind,
         "todo_count": sum(int(p(user)) for p in TODO_PROVIDERS),
         # the login before this one (`last_login` is this one): what the home page shows
         "previous_login": LoginSession.objects.filter(user=user)

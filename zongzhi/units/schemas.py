@@ -265,6 +265,9 @@ class MeOut(OutSchema):
     capabilities: list[str]
     password_change_required: bool
     otp_required: bool
+    admin_kind: Literal["system", "security", "audit"] | None = Field(
+        None, description="管理员类别（系统、安全、审计管理员）；业务用户为空。界面只向管理员显示路径、代码等技术字段"
+    )
     todo_count: int
     previous_login: datetime | None = Field(None, description="上次登录时间（本次登录之前的一次）")
 

@@ -3507,6 +3507,11 @@ export interface components {
         };
         /** MeOut */
         MeOut: {
+            /**
+             * Admin Kind
+             * @description 管理员类别（系统、安全、审计管理员）；业务用户为空。界面只向管理员显示路径、代码等技术字段
+             */
+            admin_kind?: ("system" | "security" | "audit") | null;
             /** Capabilities */
             capabilities: string[];
             /** Otp Required */

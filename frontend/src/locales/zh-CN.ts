@@ -436,6 +436,8 @@ const zhCN = {
     object: '对象',
     ip: 'IP 地址',
     requestId: '请求编号',
+    actionCode: '操作代码',
+    unitPath: '单位路径',
     changes: '字段变更',
     field: '字段',
     before: '修改前',

@@ -181,3 +181,10 @@ def test_the_home_page_shows_the_login_before_this_one(api: Any, password: str) 
     assert me["previous_login"] is not None
     assert abs(datetime.fromisoformat(me["previous_login"]) - previous.created_at).total_seconds() < 0.001
     assert me["previous_login"] != me["user"]["last_login"]
+
+
+def test_me_says_which_administrator_the_user_is(api: Any) -> None:
+    # the console shows paths and code keys to administrators only, from this field
+    assert api("sysadmin").get("/api/auth/me").json()["admin_kind"] == "system"
+    assert api("auditor").get("/api/auth/me").json()["admin_kind"] == "audit"
+    assert api("township_officer").get("/api/auth/me").json()["admin_kind"] is None

@@ -15,6 +15,8 @@ export const useAuthStore = defineStore('auth', () => {
   const user = computed(() => me.value?.user ?? null)
   const capabilities = computed(() => me.value?.capabilities ?? [])
   const passwordChangeRequired = computed(() => me.value?.password_change_required ?? false)
+  /** One of the three administrators: only they are shown technical fields (unit paths and codes, code keys). */
+  const isAdmin = computed(() => (me.value?.admin_kind ?? null) !== null)
 
   function can(...caps: string[]): boolean {
     return hasAny(capabilities.value, caps)
@@ -54,5 +56,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { me, checked, user, capabilities, passwordChangeRequired, can, writeModeAt, setMe, fetchMe, logout }
+  return { me, checked, user, capabilities, passwordChangeRequired, isAdmin, can, writeModeAt, setMe, fetchMe, logout }
 })
