@@ -294,15 +294,9 @@ def _check_new(user: User, data: NewReport, now: datetime) -> dict[str, Any]:
     def links() -> None:
         out["links"] = _clean_links(user, data.links or [])
 
-    def place() -> None:
-        unit = data.unit or user.unit
-        if unit is None or not path_within(unit.path, user.capture_paths):
-            raise InvalidInput.field("unit_id", "只能报送本人负责辖区内的信息", code="unit_out_of_scope")
-        out["unit"] = unit
-
     check_all(
         title, description, category, source, classification, urgency, people, involved, learned, occurred,
-        position, links, place,
+        position, links,
     )  # fmt: skip
     return out
 
@@ -331,12 +325,20 @@ def _resent(user: User, report: InformationReport) -> InformationReport:
 
 @transaction.atomic
 def _create(user: User, data: NewReport) -> InformationReport:
+    if data.unit is not None and not path_within(data.unit.path, user.view_paths):
+        raise NotFound("单位不存在", audit=AuditNote("scope.denied", data.unit, {"mode": "read", "user_id": user.pk}))
     require_cap(user, "alerts.report", "没有报送维稳信息的权限")
     if user.unit is None:
         raise Forbidden("账号没有所属单位，不能报送信息", code="no_unit")
+    if data.unit is not None and not path_within(data.unit.path, user.capture_paths):
+        raise OutOfScope(
+            "只能报送本人负责辖区内的信息",
+            code="unit_out_of_scope",
+            audit=AuditNote("scope.denied", data.unit, {"mode": "write", "user_id": user.pk}),
+        )
     now = timezone.now()
     clean = _check_new(user, data, now)
-    unit: Unit = clean["unit"]
+    unit: Unit = data.unit or user.unit
     holder = office_of(unit)
     report = InformationReport(
         path=unit.path,
@@ -478,8 +480,8 @@ def _notify(users: list[User], kind: str, title: str, body: str, link: str, *, s
 def _locked_for_holder(user: User, report_id: int, version: int | None) -> InformationReport:
     """Lock the report for an action of its holder: refused when the user's unit does not hold
     it, it is no longer open, or someone acted since the page was loaded (`version`)."""
-    require_cap(user, "alerts.screen", "没有研判、上报维稳信息的权限")
     report = get_report(user, report_id, lock=True)
+    require_cap(user, "alerts.screen", "没有研判、上报维稳信息的权限", report)
     if version is not None and version != report.version:
         raise Conflict("该信息已被他人处理，请刷新后重试", code="version_conflict")
     if report.status not in OPEN_INFO_STATUSES:
@@ -668,9 +670,9 @@ def follow_up(
 ) -> InformationReport:
     """续报: news or a correction, by the reporter's unit or a unit the report passed through,
     until it is closed. The report itself is not changed; the holder is told."""
-    if not (acting_user.has_cap("alerts.report") or acting_user.has_cap("alerts.screen")):
-        require_cap(acting_user, "alerts.report", "没有报送维稳信息的权限")
     report = get_report(acting_user, report_id, lock=True)
+    if not (acting_user.has_cap("alerts.report") or acting_user.has_cap("alerts.screen")):
+        require_cap(acting_user, "alerts.report", "没有报送维稳信息的权限", report)
     if report.status == InfoStatus.CLOSED:
         raise InvalidInput("该信息已办结，不能再续报", code="report_closed")
     if acting_user.unit_id not in passed_units(report):
@@ -710,10 +712,12 @@ def record_lapse(
     case_id: int | None = None,
 ) -> InfoLapse:
     """漏报 or 瞒报 of a unit below, recorded by the unit above with a reason."""
-    require_cap(acting_user, "alerts.screen", "没有登记漏报瞒报的权限")
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise NotFound("单位不存在")
+    if not path_within(unit.path, acting_user.view_paths):
+        raise NotFound("单位不存在", audit=AuditNote("scope.denied", unit, {"mode": "read", "user_id": acting_user.pk}))
+    require_cap(acting_user, "alerts.screen", "没有登记漏报瞒报的权限")
     if not _below(acting_user, unit):
         raise OutOfScope(
             "只能登记本单位下级单位的漏报、瞒报",
@@ -772,11 +776,11 @@ def record_lapse(
 @transaction.atomic
 def withdraw_lapse(*, acting_user: User, lapse_id: int, reason: str) -> InfoLapse:
     """A wrong lapse is withdrawn with a reason, never deleted."""
-    require_cap(acting_user, "alerts.screen", "没有撤销漏报瞒报的权限")
     lapse: InfoLapse | None = InfoLapse.objects.select_for_update().select_related("unit").filter(pk=lapse_id).first()
     if lapse is None or not path_within(lapse.path, acting_user.view_paths):
         audit = AuditNote("scope.denied", lapse, {"mode": "read", "user_id": acting_user.pk}) if lapse else None
         raise NotFound("记录不存在", audit=audit)
+    require_cap(acting_user, "alerts.screen", "没有撤销漏报瞒报的权限")
     if not _below(acting_user, lapse.unit):
         raise OutOfScope(
             "只有上级单位可以撤销",

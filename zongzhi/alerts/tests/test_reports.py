@@ -105,7 +105,11 @@ def test_links_name_visible_records_with_a_label_and_never_one_outside(api: Any)
 
 def test_a_unit_outside_the_reporters_capture_scope_is_refused(api: Any, unit: Any) -> None:
     r = api("grid_worker").post(URL, body(unit_id=unit("320111004001").pk))
-    assert r.status_code == 400 and r.json()["code"] == "unit_out_of_scope"
+    assert r.status_code == 404
+    village = api("grid_worker").post(URL, body(unit_id=unit("320111003001").pk))  # seen, not his
+    assert village.status_code == 403 and village.json()["code"] == "unit_out_of_scope"
+    grid = api("grid_worker").post(URL, body(unit_id=unit("320111003001002").pk))  # his second grid
+    assert grid.status_code == 201 and grid.json()["report"]["path"] == unit("320111003001002").path
 
 
 def test_resending_the_same_client_id_returns_the_same_report(api: Any) -> None:
@@ -286,7 +290,7 @@ def test_missing_and_concealed_lapses_by_the_unit_above_withdrawn_never_deleted(
     own = api("village_officer").post(f"{URL}/lapses", {"unit_id": village.pk, "kind": "missing", "reason": "x"})
     assert own.status_code == 403
     far = api("township2_officer").post(f"{URL}/lapses", {"unit_id": village.pk, "kind": "missing", "reason": "x"})
-    assert far.status_code == 403
+    assert far.status_code == 404  # another township's village: not even seen
     lid = r.json()["id"]
     w = api("township_officer").post(f"{URL}/lapses/{lid}/withdraw", {"reason": "经核实已按时报告"})
     assert w.status_code == 200 and w.json()["withdrawn_at"]
