@@ -131,7 +131,10 @@ def _screen(rng: random.Random) -> dict[str, Any]:
 def _plan(cast: Cast, now: dt.datetime, rng: random.Random) -> Plan:
     plan = Plan()
     g, v, t, t2, c = cast.grid, cast.village, cast.township, cast.township2, cast.county
-    day = lambda n, h: (now - n * DAY).replace(hour=h, minute=rng.randint(0, 50))  # noqa: E731
+
+    def day(n: int, hour: int) -> dt.datetime:
+        return timezone.localtime(now - n * DAY).replace(hour=hour, minute=rng.randint(0, 50))
+
     # forwarded all the way to the county in time, closed there
     for n in (27, 19, 9):
         key, at = f"up{n}", day(n, 9)
