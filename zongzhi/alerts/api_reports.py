@@ -34,21 +34,21 @@ from .models import (
 )
 from .schemas_reports import (
     Box,
-    CaseSourceOut,
-    CommentIn,
-    FollowUpIn,
-    LapseIn,
-    LapseOut,
-    LapsePageOut,
-    LimitIn,
-    LimitOut,
-    ReportCountsOut,
-    ReportCreatedOut,
-    ReportCreateIn,
-    ReportOut,
-    ReportPageOut,
-    ScreenIn,
-    WithdrawIn,
+    InfoCaseSourceOut,
+    InfoCommentIn,
+    InfoFollowUpIn,
+    InfoLapseIn,
+    InfoLapseOut,
+    InfoLapsePageOut,
+    InfoLimitIn,
+    InfoLimitOut,
+    InfoReportCountsOut,
+    InfoReportCreatedOut,
+    InfoReportCreateIn,
+    InfoReportOut,
+    InfoReportPageOut,
+    InfoScreenIn,
+    InfoWithdrawIn,
 )
 
 router = Router(tags=["预警与信息报送"])
@@ -194,8 +194,8 @@ def _fresh(user: User, report_id: int) -> dict[str, Any]:
     return _detail(services.get_report(user, report_id), user)
 
 
-@router.post("", response={200: ReportCreatedOut, 201: ReportCreatedOut})
-def create_report(request: HttpRequest, payload: ReportCreateIn) -> Status[dict[str, Any]]:
+@router.post("", response={200: InfoReportCreatedOut, 201: InfoReportCreatedOut})
+def create_report(request: HttpRequest, payload: InfoReportCreateIn) -> Status[dict[str, Any]]:
     """Report a piece of stability information (also from the phone's offline queue: the same
     client_id returns the same report)."""
     user = acting(request)
@@ -267,7 +267,7 @@ def _filtered(user: User, f: ReportFilter) -> QuerySet[InformationReport]:
     return qs
 
 
-@router.get("", response=ReportPageOut)
+@router.get("", response=InfoReportPageOut)
 def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> dict[str, Any]:
     """待研判 (todo) / 已上报 (sent) / 我的报送 (mine) / 全部 (all), newest first, keyset pages;
     秘密 rows masked for users not cleared for them."""
@@ -289,7 +289,7 @@ def report_total(request: HttpRequest, filters: Query[ReportFilter]) -> dict[str
     return capped_total(_filtered(acting(request), filters))
 
 
-@router.get("/counts", response=ReportCountsOut)
+@router.get("/counts", response=InfoReportCountsOut)
 def report_counts(request: HttpRequest) -> dict[str, int]:
     user = acting(request)
     todo = services.box(user, "todo")
@@ -310,7 +310,7 @@ def _limit_out(row: InfoLimit) -> dict[str, Any]:
     }
 
 
-@router.get("/limits", response=list[LimitOut])
+@router.get("/limits", response=list[InfoLimitOut])
 def list_limits(request: HttpRequest) -> list[dict[str, Any]]:
     """报送时限: hours per urgency (一般 has none)."""
     acting(request)
@@ -318,13 +318,13 @@ def list_limits(request: HttpRequest) -> list[dict[str, Any]]:
     return [_limit_out(r) for r in sorted(InfoLimit.objects.all(), key=lambda r: rank.get(r.urgency, 9))]
 
 
-@router.put("/limits/{urgency}", response=LimitOut)
-def update_limit(request: HttpRequest, urgency: str, payload: LimitIn) -> dict[str, Any]:
+@router.put("/limits/{urgency}", response=InfoLimitOut)
+def update_limit(request: HttpRequest, urgency: str, payload: InfoLimitIn) -> dict[str, Any]:
     row = services.update_limit(acting_user=acting(request), urgency=urgency, hours=payload.hours, note=payload.note)
     return _limit_out(row)
 
 
-@router.get("/lapses", response=LapsePageOut)
+@router.get("/lapses", response=InfoLapsePageOut)
 def list_lapses(
     request: HttpRequest,
     unit: int | None = None,
@@ -350,8 +350,8 @@ def list_lapses(
     return {"items": [_lapse_out(x) for x in qs.order_by("-id")[offset : offset + limit]], "count": qs.count()}
 
 
-@router.post("/lapses", response={201: LapseOut})
-def record_lapse(request: HttpRequest, payload: LapseIn) -> Status[dict[str, Any]]:
+@router.post("/lapses", response={201: InfoLapseOut})
+def record_lapse(request: HttpRequest, payload: InfoLapseIn) -> Status[dict[str, Any]]:
     lapse = services.record_lapse(
         acting_user=acting(request),
         unit_id=payload.unit_id,
@@ -364,13 +364,13 @@ def record_lapse(request: HttpRequest, payload: LapseIn) -> Status[dict[str, Any
     return Status(201, _lapse_out(lapse))
 
 
-@router.post("/lapses/{lapse_id}/withdraw", response=LapseOut)
-def withdraw_lapse(request: HttpRequest, lapse_id: int, payload: WithdrawIn) -> dict[str, Any]:
+@router.post("/lapses/{lapse_id}/withdraw", response=InfoLapseOut)
+def withdraw_lapse(request: HttpRequest, lapse_id: int, payload: InfoWithdrawIn) -> dict[str, Any]:
     lapse = services.withdraw_lapse(acting_user=acting(request), lapse_id=lapse_id, reason=payload.reason)
     return _lapse_out(lapse)
 
 
-@router.get("/by-case/{case_id}", response=CaseSourceOut)
+@router.get("/by-case/{case_id}", response=InfoCaseSourceOut)
 def source_of_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     """The report a case was made from (for the case's page), masked like a list row."""
     user = acting(request)
@@ -381,15 +381,15 @@ def source_of_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return {"report": _row(report, user) if report else None}
 
 
-@router.get("/{report_id}", response=ReportOut)
+@router.get("/{report_id}", response=InfoReportOut)
 def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     """One report with its timeline; opening a 秘密 one is audited."""
     user = acting(request)
     return _detail(services.open_report(user, report_id), user)
 
 
-@router.post("/{report_id}/screen", response=ReportOut)
-def screen(request: HttpRequest, report_id: int, payload: ScreenIn) -> dict[str, Any]:
+@router.post("/{report_id}/screen", response=InfoReportOut)
+def screen(request: HttpRequest, report_id: int, payload: InfoScreenIn) -> dict[str, Any]:
     user = acting(request)
     services.screen(
         acting_user=user,
@@ -402,36 +402,36 @@ def screen(request: HttpRequest, report_id: int, payload: ScreenIn) -> dict[str,
     return _fresh(user, report_id)
 
 
-@router.post("/{report_id}/forward", response=ReportOut)
-def forward(request: HttpRequest, report_id: int, payload: CommentIn) -> dict[str, Any]:
+@router.post("/{report_id}/forward", response=InfoReportOut)
+def forward(request: HttpRequest, report_id: int, payload: InfoCommentIn) -> dict[str, Any]:
     user = acting(request)
     services.forward(acting_user=user, report_id=report_id, comment=payload.comment, version=payload.version)
     return _fresh(user, report_id)
 
 
-@router.post("/{report_id}/return", response=ReportOut)
-def return_down(request: HttpRequest, report_id: int, payload: CommentIn) -> dict[str, Any]:
+@router.post("/{report_id}/return", response=InfoReportOut)
+def return_down(request: HttpRequest, report_id: int, payload: InfoCommentIn) -> dict[str, Any]:
     user = acting(request)
     services.return_down(acting_user=user, report_id=report_id, comment=payload.comment, version=payload.version)
     return _fresh(user, report_id)
 
 
-@router.post("/{report_id}/convert", response=ReportOut)
-def convert(request: HttpRequest, report_id: int, payload: CommentIn) -> dict[str, Any]:
+@router.post("/{report_id}/convert", response=InfoReportOut)
+def convert(request: HttpRequest, report_id: int, payload: InfoCommentIn) -> dict[str, Any]:
     user = acting(request)
     services.convert(acting_user=user, report_id=report_id, comment=payload.comment, version=payload.version)
     return _fresh(user, report_id)
 
 
-@router.post("/{report_id}/close", response=ReportOut)
-def close(request: HttpRequest, report_id: int, payload: CommentIn) -> dict[str, Any]:
+@router.post("/{report_id}/close", response=InfoReportOut)
+def close(request: HttpRequest, report_id: int, payload: InfoCommentIn) -> dict[str, Any]:
     user = acting(request)
     services.close(acting_user=user, report_id=report_id, comment=payload.comment, version=payload.version)
     return _fresh(user, report_id)
 
 
-@router.post("/{report_id}/follow-ups", response=ReportOut)
-def follow_up(request: HttpRequest, report_id: int, payload: FollowUpIn) -> dict[str, Any]:
+@router.post("/{report_id}/follow-ups", response=InfoReportOut)
+def follow_up(request: HttpRequest, report_id: int, payload: InfoFollowUpIn) -> dict[str, Any]:
     user = acting(request)
     services.follow_up(
         acting_user=user,

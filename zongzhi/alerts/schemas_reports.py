@@ -19,12 +19,12 @@ Box = Literal["todo", "sent", "mine", "all"]
 TEXT_MAX = 5000
 
 
-class LinkIn(Schema):
+class InfoLinkIn(Schema):
     type: Literal["resident", "place", "organisation"]
     id: int
 
 
-class ReportCreateIn(Schema):
+class InfoReportCreateIn(Schema):
     title: str = Field(..., max_length=limit_of(InformationReport, "title"))
     description: str = Field("", max_length=TEXT_MAX)
     category_code: str = Field("", max_length=20)
@@ -33,7 +33,7 @@ class ReportCreateIn(Schema):
     urgency: InfoUrgency = InfoUrgency.NORMAL
     people_count: int = Field(0, ge=0, le=1_000_000)
     involved: str = Field("", max_length=TEXT_MAX)
-    links: list[LinkIn] = Field(default_factory=list, max_length=20)
+    links: list[InfoLinkIn] = Field(default_factory=list, max_length=20)
     occurred_at: datetime | None = None
     learned_at: datetime | None = Field(None, description="获知时间; default now, never in the future")
     latitude: float | None = Field(None, ge=-90, le=90)
@@ -44,27 +44,27 @@ class ReportCreateIn(Schema):
     client_id: uuid.UUID | None = Field(None, description="client-generated id: a resend returns the same report")
 
 
-class VersionIn(Schema):
+class InfoVersionIn(Schema):
     version: int | None = Field(None, ge=1, description="the report version the user saw")
 
 
-class ScreenIn(VersionIn):
+class InfoScreenIn(InfoVersionIn):
     verified: bool | None = None
     nature: str = Field("", max_length=limit_of(InformationReport, "nature"))
     measures: str = Field("", max_length=TEXT_MAX)
 
 
-class CommentIn(VersionIn):
+class InfoCommentIn(InfoVersionIn):
     comment: str = Field("", max_length=TEXT_MAX)
 
 
-class FollowUpIn(Schema):
+class InfoFollowUpIn(Schema):
     comment: str = Field("", max_length=TEXT_MAX)
     people_count: int | None = Field(None, ge=0, le=1_000_000)
     attachment_ids: list[int] = Field(default_factory=list, max_length=9)
 
 
-class ReportRowOut(OutSchema):
+class InfoReportRowOut(OutSchema):
     id: int
     number: str | None
     title: str
@@ -93,12 +93,12 @@ class ReportRowOut(OutSchema):
     created_at: datetime
 
 
-class ReportPageOut(Schema):
-    items: list[ReportRowOut]
+class InfoReportPageOut(Schema):
+    items: list[InfoReportRowOut]
     next_cursor: int | None
 
 
-class ReportCountsOut(Schema):
+class InfoReportCountsOut(Schema):
     todo: int
     sent: int
     mine: int
@@ -115,7 +115,7 @@ class InfoAttachmentOut(OutSchema):
     action_id: int | None
 
 
-class TimelineOut(OutSchema):
+class InfoTimelineOut(OutSchema):
     id: int
     kind: str
     kind_label: str
@@ -129,13 +129,13 @@ class TimelineOut(OutSchema):
     created_at: datetime
 
 
-class LinkOut(OutSchema):
+class InfoLinkOut(OutSchema):
     type: str
     id: int
     label: str
 
 
-class LapseOut(OutSchema):
+class InfoLapseOut(OutSchema):
     id: int
     unit: UnitBrief
     kind: str
@@ -152,10 +152,10 @@ class LapseOut(OutSchema):
     withdrawn_reason: str
 
 
-class ReportOut(ReportRowOut):
+class InfoReportOut(InfoReportRowOut):
     description: str
     involved: str
-    links: list[LinkOut]
+    links: list[InfoLinkOut]
     source_label: str
     occurred_at: datetime | None
     latitude: float | None
@@ -168,29 +168,29 @@ class ReportOut(ReportRowOut):
     closed_at: datetime | None
     version: int
     attachments: list[InfoAttachmentOut]
-    timeline: list[TimelineOut]
-    lapses: list[LapseOut]
+    timeline: list[InfoTimelineOut]
+    lapses: list[InfoLapseOut]
     allowed_actions: list[str]
 
 
-class ReportCreatedOut(Schema):
+class InfoReportCreatedOut(Schema):
     created: bool
-    report: ReportOut
+    report: InfoReportOut
 
 
-class LimitOut(OutSchema):
+class InfoLimitOut(OutSchema):
     urgency: InfoUrgency
     urgency_label: str
     hours: Decimal
     note: str
 
 
-class LimitIn(Schema):
+class InfoLimitIn(Schema):
     hours: Decimal = Field(..., gt=0, le=72, decimal_places=2)
     note: str | None = Field(None, max_length=limit_of(InfoLimit, "note"))
 
 
-class LapseIn(Schema):
+class InfoLapseIn(Schema):
     unit_id: int
     kind: Literal["missing", "concealed"]
     reason: str = Field("", max_length=limit_of(InfoLapse, "reason"))
@@ -199,14 +199,14 @@ class LapseIn(Schema):
     case_id: int | None = None
 
 
-class WithdrawIn(Schema):
+class InfoWithdrawIn(Schema):
     reason: str = Field("", max_length=limit_of(InfoLapse, "withdrawn_reason"))
 
 
-class LapsePageOut(Schema):
-    items: list[LapseOut]
+class InfoLapsePageOut(Schema):
+    items: list[InfoLapseOut]
     count: int
 
 
-class CaseSourceOut(Schema):
-    report: ReportRowOut | None
+class InfoCaseSourceOut(Schema):
+    report: InfoReportRowOut | None

@@ -415,7 +415,7 @@ def _attach(user: User, report: InformationReport, step: InfoAction, ids: list[i
     if len(ids) > MAX_PER_SUBMISSION:
         raise InvalidInput.field("attachment_ids", f"每次最多{MAX_PER_SUBMISSION}个附件", code="too_many_files")
     rows = list(
-        Attachment.objects.select_for_update()
+        Attachment.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, uploaded_by=user, case__isnull=True)
         .filter(info_use__isnull=True)
     )
