@@ -13,6 +13,7 @@ export type InfoBox = 'todo' | 'sent' | 'mine' | 'all'
 export type InfoReportRow = S['InfoReportRowOut']
 export type InfoReport = S['InfoReportOut']
 export type InfoReportCreateIn = S['InfoReportCreateIn']
+export type InfoReportCreated = S['InfoReportCreatedOut']
 export type InfoReportCounts = S['InfoReportCountsOut']
 export type InfoTimelineStep = S['InfoTimelineOut']
 export type InfoLimit = S['InfoLimitOut']
