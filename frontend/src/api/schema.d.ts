@@ -4365,6 +4365,11 @@ export interface components {
             id: number;
             /** Kind */
             kind: string;
+            /**
+             * Link
+             * @default
+             */
+            link: string;
             /** Read At */
             read_at: string | null;
             /** Title */

@@ -64,6 +64,8 @@ def test_grid_workers_report_goes_to_the_village_with_a_number_and_due(api: Any,
     officer_notices = Notification.objects.filter(user__username="village_officer", kind="info_new")
     assert officer_notices.count() == 1
     assert officer_notices.get().link == f"/alerts/reports/{r['id']}"
+    listed = api("village_officer").get("/api/notifications").json()["items"]
+    assert any(n["link"] == f"/alerts/reports/{r['id']}" and n["case_id"] is None for n in listed)
 
 
 def test_a_village_officers_own_report_stays_with_the_village(api: Any, unit: Any) -> None:
