@@ -22,6 +22,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from zongzhi.alerts.models import InfoAction, InfoLapse, InformationReport
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
@@ -48,6 +49,8 @@ for _migration in (
 ):
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
+for _code, _caps in importlib.import_module("zongzhi.alerts.migrations.0002_defaults").ROLE_CAPS.items():
+    ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
 
 
@@ -61,6 +64,7 @@ class Oracle:
     caps: set[str]
     view: list[str]
     capture: list[str]
+    home: str = ""  # the path of the persona's own unit
 
     def sees(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.view)
@@ -76,10 +80,20 @@ class Oracle:
         own = any(path == p or (len(p) >= 12 and path.startswith(p)) for p in self.capture)
         return own or ("registry.correct" in self.caps and self.sees(path))
 
+    def above(self, path: str) -> bool:
+        """Strictly below one of the capture units (the unit above records 漏报/瞒报)."""
+        return any(path.startswith(p) and path != p for p in self.capture)
+
 
 def oracle(username: str) -> Oracle:
     p = next(p for p in PERSONAS if p.username == username)
-    return Oracle(username, ROLE_CAPS[p.role], [_unit_path(c) for c in p.view], [_unit_path(c) for c in p.capture])
+    return Oracle(
+        username,
+        ROLE_CAPS[p.role],
+        [_unit_path(c) for c in p.view],
+        [_unit_path(c) for c in p.capture],
+        _unit_path(p.unit),
+    )
 
 
 @dataclass
@@ -97,6 +111,8 @@ class Target:
     resident: Resident
     category: PersonCategory
     place: KeyPlace
+    info: dict[str, InformationReport]  # screen/forward, return, convert, close
+    lapse: InfoLapse
     path: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -163,7 +179,25 @@ def _make_target(name: str, village: Unit) -> Target:
         contact_phone_sealed=crypto.seal("13912345678"),
         contact_phone_mask="139****5678",
     )
-    return Target(name, village, spare, retired, dept, user, session, case, resident, category, place)
+    info = {k: _info_report(village, f"{name}{k}") for k in ("flow", "return", "convert", "close")}
+    InfoAction.objects.create(report=info["return"], kind="forward", actor_unit=spare, to_unit=village)
+    lapse = InfoLapse.objects.create(path=village.path, unit=village, kind="missing", month=timezone.localdate())
+    return Target(name, village, spare, retired, dept, user, session, case, resident, category, place, info, lapse)
+
+
+def _info_report(village: Unit, title: str) -> InformationReport:
+    return InformationReport.objects.create(
+        path=village.path,
+        title=f"{title}的维稳信息",
+        description="测试",
+        category_code="07",
+        source="public",
+        urgency="major",
+        learned_at=timezone.now(),
+        occurred_at=timezone.now(),
+        reporter_unit=village,
+        holder_unit=village,
+    )
 
 
 def _id_number(seed: int) -> str:
@@ -559,6 +593,89 @@ SPECS: list[Spec] = [
         lambda t: {"reason": "迁出"},
         frozenset({"records.write"}),
     ),
+    Spec("GET", "/api/alerts/reports", "read", lambda t: f"/api/alerts/reports?box=all&under={_u(t)}"),
+    Spec("GET", "/api/alerts/reports/total", "read", lambda t: f"/api/alerts/reports/total?box=all&under={_u(t)}"),
+    Spec("GET", "/api/alerts/reports/lapses", "read", lambda t: f"/api/alerts/reports/lapses?unit={_u(t)}"),
+    Spec("GET", "/api/alerts/reports/by-case/{case_id}", "read", lambda t: f"/api/alerts/reports/by-case/{t.case.pk}"),
+    Spec("GET", "/api/alerts/reports/{report_id}", "read", lambda t: f"/api/alerts/reports/{t.info['flow'].pk}"),
+    Spec(
+        "POST",
+        "/api/alerts/reports",
+        "write",
+        lambda t: "/api/alerts/reports",
+        lambda t: {
+            "title": "矩阵测试信息",
+            "description": "内容",
+            "category_code": "07",
+            "source": "public",
+            "unit_id": _u(t),
+        },
+        frozenset({"alerts.report"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/screen",
+        "holder",
+        lambda t: f"/api/alerts/reports/{t.info['flow'].pk}/screen",
+        lambda t: {"verified": True, "nature": "聚集"},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/follow-ups",
+        "involved",
+        lambda t: f"/api/alerts/reports/{t.info['flow'].pk}/follow-ups",
+        lambda t: {"comment": "续报内容"},
+        frozenset({"alerts.report", "alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/forward",
+        "holder",
+        lambda t: f"/api/alerts/reports/{t.info['flow'].pk}/forward",
+        lambda t: {},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/return",
+        "holder",
+        lambda t: f"/api/alerts/reports/{t.info['return'].pk}/return",
+        lambda t: {"comment": "请核实"},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/convert",
+        "holder",
+        lambda t: f"/api/alerts/reports/{t.info['convert'].pk}/convert",
+        lambda t: {},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/{report_id}/close",
+        "holder",
+        lambda t: f"/api/alerts/reports/{t.info['close'].pk}/close",
+        lambda t: {"comment": "已办结"},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/lapses",
+        "above",
+        lambda t: "/api/alerts/reports/lapses",
+        lambda t: {"unit_id": _u(t), "kind": "concealed", "reason": "矩阵测试"},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/reports/lapses/{lapse_id}/withdraw",
+        "above",
+        lambda t: f"/api/alerts/reports/lapses/{t.lapse.pk}/withdraw",
+        lambda t: {"reason": "登记有误"},
+        frozenset({"alerts.screen"}),
+    ),
     Spec(
         "GET",
         "/api/users/{user_id}/phone",
@@ -588,6 +705,12 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if not spec.cap or spec.cap & o.caps else "denied"
     if spec.kind == "reveal":
         return "ok" if spec.cap & o.caps else "denied"
+    if spec.kind == "holder":  # the officers of the unit holding an information report
+        return "ok" if spec.cap & o.caps and o.home == path else "denied"
+    if spec.kind == "involved":  # the reporter's unit and the units a report passed through
+        return "ok" if spec.cap & o.caps and o.home == path else "denied"
+    if spec.kind == "above":
+        return "ok" if spec.cap & o.caps and o.above(path) else "denied"
     if not (spec.cap & o.caps):
         return "denied"
     if "records.write" in spec.cap:
@@ -619,10 +742,11 @@ def test_scope_matrix(api: Any, targets: dict[str, Target], username: str, where
                 "/api/departments",
                 "/api/cases",
                 "/api/registry/residents",
+                "/api/alerts/reports",
             ):
                 paths = [i["path"] if "path" in i else (i["unit"] or {}).get("path", "") for i in body["items"]]
                 assert all(o.sees(p) for p in paths), f"{label}: list leaks out-of-scope rows"
-            if spec.kind in ("write", "session"):
+            if spec.kind in ("write", "session", "holder", "involved", "above"):
                 written = AuditLog.objects.filter(id__gt=before, username=username)
                 assert written.exists(), f"{label}: the write left no audit record"
         else:
@@ -670,6 +794,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
         {"amount": 2, "measure": "workdays"},
         frozenset({"cases.configure"}),
     ),
+    ("GET", "/api/alerts/reports/limits", None, frozenset()),
+    ("PUT", "/api/alerts/reports/limits/{urgency}", {"hours": 3}, frozenset({"alerts.configure"})),
     ("GET", "/api/auth/me", None, frozenset()),
     ("GET", "/api/system/config", None, frozenset()),
     ("GET", "/api/calendar", None, frozenset()),
@@ -695,7 +821,13 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
     for method, route, body, cap in GLOBAL_SPECS:
         item = retired if route.endswith("/restore") else local
         url = route.format(
-            role_id=role.pk, code=table.code, item_id=item.pk, date="2027-01-04", year=2027, rule_id=rule.pk
+            role_id=role.pk,
+            code=table.code,
+            item_id=item.pk,
+            date="2027-01-04",
+            year=2027,
+            rule_id=rule.pk,
+            urgency="important",
         )
         r = client.get(url) if method == "GET" else client.send(method, url, body or {})
         label = f"{username} {method} {route}"
@@ -731,6 +863,7 @@ EXEMPT = {
     ("POST", "/api/cases"): "creates in the caller's own unit: cases/tests/test_engine.py (targets below only)",
     ("POST", "/api/cases/{case_id}/actions/{action}"): "holder-based rules: cases/tests/test_engine.py",
     ("POST", "/api/attachments"): "uploads are the caller's own until attached",
+    ("GET", "/api/alerts/reports/counts"): "counts of the caller's own boxes; the lists are in SPECS",
     ("GET", "/api/attachments/{attachment_id}/file"): "follows the case's visibility: cases/tests/test_attachments.py",
     (
         "GET",

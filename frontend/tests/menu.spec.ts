@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MENU, filterMenu, type MenuItem } from '@/console/layout/menu'
+import { MENU, filterMenu, menuLabelKey, type MenuItem } from '@/console/layout/menu'
 import { hasAny } from '@/shared/capabilities'
 
 const keys = (items: MenuItem[]): string[] => items.flatMap((i) => [i.key, ...(i.children ? keys(i.children) : [])])
@@ -12,10 +12,19 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const alerts = items.find((i) => i.key === 'alerts')
-    expect(alerts?.soon).toBe(true)
-    expect(alerts?.path).toBeUndefined()
+    const office = items.find((i) => i.key === 'office')
+    expect(office?.soon).toBe(true)
+    expect(office?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the stability information under the alerts group to those who report or screen', () => {
+    const alerts = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
+    expect(alerts?.children?.map((c) => [c.key, c.path])).toEqual([['infoReports', '/alerts/reports']])
+    expect(alerts?.children?.map(menuLabelKey)).toEqual(['alerts.menu.reports'])
+    const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
+    expect(admin?.children?.map((c) => c.key)).toEqual(['infoReportLimits'])
+    expect(keys(filterMenu(MENU, ['records.read']))).not.toContain('alerts')
   })
 
   it('opens the places and organisations pages with records.read', () => {

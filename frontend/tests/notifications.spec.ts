@@ -62,7 +62,7 @@ describe('notification bell store', () => {
   })
 
   it('marks one and all read, updating the count and the list', async () => {
-    const note = (id: number) => ({ id, kind: 'new', title: 't', body: 'b', case_id: id * 10, created_at: '2026-01-01T00:00:00Z', read_at: null })
+    const note = (id: number) => ({ id, kind: 'new', title: 't', body: 'b', case_id: id * 10, link: '', created_at: '2026-01-01T00:00:00Z', read_at: null })
     vi.spyOn(notificationsApi, 'list').mockResolvedValue({ items: [note(1), note(2)], count: 2 })
     const mark = vi.spyOn(notificationsApi, 'markRead').mockResolvedValueOnce({ unread: 1 }).mockResolvedValueOnce({ unread: 0 })
     const store = useNotificationStore()

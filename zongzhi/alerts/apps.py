@@ -17,3 +17,10 @@ class AlertsConfig(AppConfig):
 
         register_usage("info_category", InformationReport, "category_code")
         register_usage("informant_role", Informant, "role_code")
+
+        from zongzhi.audit.services import ACTION_LABELS
+
+        from . import tasks_reports  # noqa: F401  (registers the report sweep with Celery, also in process)
+        from .services_reports import AUDIT_LABELS as REPORT_LABELS
+
+        ACTION_LABELS.update(REPORT_LABELS)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from zongzhi.alerts import services_reports as info_reports
+from zongzhi.alerts.models import InfoAttachment
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
@@ -395,7 +397,10 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("附件不存在")
-    if attachment.case_id is None:
+    info_use = InfoAttachment.objects.filter(attachment=attachment).values_list("report_id", flat=True).first()
+    if info_use is not None:  # a photo of an information report follows the report's visibility
+        info_reports.get_report(user, info_use)
+    elif attachment.case_id is None:
         if attachment.uploaded_by_id != user.pk:
             raise NotFound("附件不存在", audit=AuditNote("scope.denied", attachment, {"mode": "read"}))
     else:

@@ -15,6 +15,8 @@ class NotificationOut(OutSchema):
     title: str
     body: str
     case_id: int | None
+    # The console path of a notice not about a case (an information report, a warning…).
+    link: str = ""
     created_at: datetime
     read_at: datetime | None
 

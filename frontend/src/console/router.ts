@@ -88,6 +88,25 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.deadlineRules', capabilities: [CAP.casesConfigure] },
           },
           {
+            path: 'alerts/reports',
+            name: 'info-reports',
+            component: () => import('./views/alerts/reports/index.vue'),
+            meta: { title: 'infoReports.title', capabilities: [CAP.alertsReport, CAP.alertsScreen] },
+          },
+          {
+            path: 'alerts/reports/:id(\\d+)',
+            name: 'info-report-detail',
+            component: () => import('./views/alerts/reports/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'infoReports.detailTitle', capabilities: [CAP.alertsReport, CAP.alertsScreen] },
+          },
+          {
+            path: 'alerts/report-limits',
+            name: 'info-report-limits',
+            component: () => import('./views/alerts/reports/limits.vue'),
+            meta: { title: 'infoReports.limitsTitle', capabilities: [CAP.alertsConfigure] },
+          },
+          {
             path: 'cases/:id(\\d+)',
             name: 'case-detail',
             component: () => import('./views/cases/detail.vue'),

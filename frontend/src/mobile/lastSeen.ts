@@ -65,9 +65,11 @@ export async function lastSeen<T>(key: string, load: () => Promise<T>, store: St
 
 export const eventCategories = () => lastSeen('event_category', () => dictionaryApi.items('event_category', false, { silent: true }))
 export const systemConfig = () => lastSeen('config', () => systemApi.config())
+export const infoCategories = () => lastSeen('info_category', () => dictionaryApi.items('info_category', false, { silent: true }))
 
 /** Fetch now, while there is a signal, what the forms need later without one. */
 export function warmOfflineData(): void {
   void eventCategories().catch(() => undefined)
   void systemConfig().catch(() => undefined)
+  void infoCategories().catch(() => undefined)
 }

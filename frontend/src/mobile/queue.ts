@@ -1,6 +1,7 @@
 /** The app's offline queues (reports, visits), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
 import { upload } from '@/api/attachments'
 import { casesApi } from '@/api/cases'
+import { infoReportsApi, type InfoReportCreateIn, type InfoReportCreated } from '@/api/infoReports'
 import { categoriesApi } from '@/api/registry'
 import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
@@ -28,6 +29,17 @@ const storage = {
 export const reportQueue = createReportQueue({
   storage,
   send: (body) => casesApi.create(body, { silent: true }),
+  upload: (file, name) => upload(file, name, { silent: true }),
+  blobs: indexedDbBlobStore(typeof indexedDB === 'undefined' ? undefined : indexedDB),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})
+
+/** Stability information reported on the phone: the same queue, its own keys. */
+export const infoQueue = createReportQueue<InfoReportCreateIn, InfoReportCreated>({
+  storage,
+  send: (body) => infoReportsApi.create(body, { silent: true }),
+  keys: { queue: 'zongzhi.m.infoQueue', rejected: 'zongzhi.m.infoRejected' },
   upload: (file, name) => upload(file, name, { silent: true }),
   blobs: indexedDbBlobStore(typeof indexedDB === 'undefined' ? undefined : indexedDB),
   canSend: () => getToken() !== null,

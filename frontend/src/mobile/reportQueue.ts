@@ -33,9 +33,16 @@ export interface QueuedFile {
   attachmentId: number | null
 }
 
-export interface QueuedReport {
+/** What a queued report's body needs: a title for the rejected list, and room for the client id and the files' ids. */
+export interface QueueBody {
+  title: string
+  client_id?: string | null
+  attachment_ids?: number[]
+}
+
+export interface QueuedReport<B extends QueueBody = CaseCreateIn> {
   clientId: string
-  body: CaseCreateIn
+  body: B
   queuedAt: string
   attempts: number
   files?: QueuedFile[]
@@ -71,14 +78,16 @@ export interface RejectedReport {
   at: string
 }
 
-export type EnqueueResult =
-  | { status: 'sent'; result: CaseCreatedOut }
+export type EnqueueResult<R = CaseCreatedOut> =
+  | { status: 'sent'; result: R }
   | { status: 'queued' }
   | { status: 'rejected'; error: ApiError }
 
-export interface QueueDeps {
+export interface QueueDeps<B extends QueueBody = CaseCreateIn, R = CaseCreatedOut> {
   storage: Pick<Storage, 'getItem' | 'setItem'>
-  send: (body: CaseCreateIn) => Promise<CaseCreatedOut>
+  send: (body: B) => Promise<R>
+  /** The localStorage keys of the queue and of its rejected list (default: the case reports'). */
+  keys?: { queue: string; rejected: string }
   /** Upload one file; needed only for reports with files. */
   upload?: (file: Blob, name: string) => Promise<{ id: number }>
   /** Where the files wait; defaults to memory (lost when the page closes). */
@@ -101,24 +110,26 @@ export function isRetryable(e: unknown): boolean {
   return e.status === 0 || e.status === 401 || e.status === 408 || e.status === 429 || e.status >= 500
 }
 
-interface SendOutcome {
+interface SendOutcome<R> {
   done: boolean
-  result?: CaseCreatedOut
+  result?: R
   error?: ApiError
 }
 
-export interface ReportQueue {
-  items: Ref<QueuedReport[]>
+export interface ReportQueue<B extends QueueBody = CaseCreateIn, R = CaseCreatedOut> {
+  items: Ref<QueuedReport<B>[]>
   rejected: Ref<RejectedReport[]>
   sending: Ref<boolean>
-  enqueue: (body: CaseCreateIn, files?: File[]) => Promise<EnqueueResult>
+  enqueue: (body: B, files?: File[]) => Promise<EnqueueResult<R>>
   flush: () => Promise<number>
   dismissRejected: (clientId: string) => void
   start: () => void
   stop: () => void
 }
 
-export function createReportQueue(deps: QueueDeps): ReportQueue {
+export function createReportQueue<B extends QueueBody = CaseCreateIn, R = CaseCreatedOut>(deps: QueueDeps<B, R>): ReportQueue<B, R> {
+  const queueKey = deps.keys?.queue ?? QUEUE_KEY
+  const rejectedKey = deps.keys?.rejected ?? REJECTED_KEY
   const newId = deps.newId ?? uuid4
   const canSend = deps.canSend ?? (() => true)
   const blobs = deps.blobs ?? memoryBlobStore()
@@ -126,12 +137,12 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
   const read = <T>(key: string): T[] => readList<T>(deps.storage, key)
   const write = (key: string, value: unknown[]): void => writeList(deps.storage, key, value)
 
-  const items = ref<QueuedReport[]>(read<QueuedReport>(QUEUE_KEY))
-  const rejected = ref<RejectedReport[]>(read<RejectedReport>(REJECTED_KEY))
+  const items = ref(read<QueuedReport<B>>(queueKey)) as Ref<QueuedReport<B>[]>
+  const rejected = ref<RejectedReport[]>(read<RejectedReport>(rejectedKey))
   const sending = ref(false)
 
   function save(): void {
-    write(QUEUE_KEY, items.value)
+    write(queueKey, items.value)
   }
 
   function remove(clientId: string): void {
@@ -139,18 +150,18 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     save()
   }
 
-  function dropFiles(report: QueuedReport): void {
+  function dropFiles(report: QueuedReport<B>): void {
     if (report.files?.length) void blobs.delete(report.clientId).catch(() => undefined)
   }
 
-  function reject(report: QueuedReport, error: ApiError): void {
+  function reject(report: QueuedReport<B>, error: ApiError): void {
     remove(report.clientId)
     dropFiles(report)
     rejected.value = [
       ...rejected.value,
       { clientId: report.clientId, title: report.body.title, message: error.message, at: new Date().toISOString() },
     ]
-    write(REJECTED_KEY, rejected.value)
+    write(rejectedKey, rejected.value)
   }
 
   /**
@@ -158,7 +169,7 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
    * all uploaded files. A file whose Blob is gone (storage cleared by the browser) is left out:
    * the report matters more than its photos.
    */
-  async function uploadFiles(report: QueuedReport): Promise<number[]> {
+  async function uploadFiles(report: QueuedReport<B>): Promise<number[]> {
     const files = report.files ?? []
     if (files.some((f) => f.attachmentId === null)) {
       if (!deps.upload) throw new Error('reportQueue: upload is not configured')
@@ -176,13 +187,13 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
   }
 
   /** Send one queued report (never twice at the same time); done when it left the queue (sent or rejected). */
-  const sendOne = oneAtATime((report: QueuedReport) => doSend(report))
+  const sendOne = oneAtATime((report: QueuedReport<B>) => doSend(report))
 
-  async function doSend(report: QueuedReport): Promise<SendOutcome> {
+  async function doSend(report: QueuedReport<B>): Promise<SendOutcome<R>> {
     report.attempts += 1
     save()
     try {
-      const body: CaseCreateIn = { ...report.body, client_id: report.clientId }
+      const body: B = { ...report.body, client_id: report.clientId }
       if (report.files?.length) body.attachment_ids = await uploadFiles(report)
       const result = await deps.send(body)
       remove(report.clientId)
@@ -197,8 +208,8 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
   }
 
   /** Store the report (and its files), then try to send it now. */
-  async function enqueue(body: CaseCreateIn, files: File[] = []): Promise<EnqueueResult> {
-    const report: QueuedReport = { clientId: newId(), body: { ...body }, queuedAt: new Date().toISOString(), attempts: 0 }
+  async function enqueue(body: B, files: File[] = []): Promise<EnqueueResult<R>> {
+    const report: QueuedReport<B> = { clientId: newId(), body: { ...body }, queuedAt: new Date().toISOString(), attempts: 0 }
     if (files.length) {
       report.files = files.map((f) => ({ name: f.name, type: f.type, size: f.size, attachmentId: null }))
       await blobs.put(report.clientId, files.map((f) => ({ name: f.name, blob: f })))
@@ -212,7 +223,7 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
     if (out.error) {
       // The user is looking at the form: show the errors there rather than in the rejected list.
       rejected.value = rejected.value.filter((r) => r.clientId !== report.clientId)
-      write(REJECTED_KEY, rejected.value)
+      write(rejectedKey, rejected.value)
       return { status: 'rejected', error: out.error }
     }
     return { status: 'queued' }
@@ -223,7 +234,7 @@ export function createReportQueue(deps: QueueDeps): ReportQueue {
 
   function dismissRejected(clientId: string): void {
     rejected.value = rejected.value.filter((r) => r.clientId !== clientId)
-    write(REJECTED_KEY, rejected.value)
+    write(rejectedKey, rejected.value)
   }
 
   return { items, rejected, sending, enqueue, flush, dismissRejected, ...onlineRetry(deps.events, flush) }

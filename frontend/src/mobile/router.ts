@@ -20,6 +20,8 @@ export function createMobileRouter(): Router {
       { path: '/visits', name: 'm-visits', component: () => import('./views/visits.vue') },
       { path: '/visits/:id(\\d+)', name: 'm-visit', component: () => import('./views/visit.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
+      { path: '/info', name: 'm-info', component: () => import('./views/info.vue') },
+      { path: '/info/mine', name: 'm-info-mine', component: () => import('./views/infoMine.vue') },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],

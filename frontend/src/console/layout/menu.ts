@@ -26,6 +26,8 @@ export interface MenuItem {
   key: string
   /** Key under `menu.` in the locale file. */
   label: string
+  /** The full locale key instead (areas whose texts live in their own locale section). */
+  labelKey?: string
   path?: string
   icon?: Component
   /** Any one of these capabilities shows the item; none means every logged-in user. */
@@ -84,7 +86,27 @@ export const MENU: readonly MenuItem[] = [
       { key: 'casesStats', label: 'casesStats', path: '/cases/stats', capabilities: CASE_CAPS },
     ],
   },
-  { key: 'alerts', label: 'alerts', icon: icon(Warning), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'alerts',
+    label: 'alerts',
+    icon: icon(Warning),
+    children: [
+      {
+        key: 'infoReports',
+        label: 'infoReports',
+        labelKey: 'alerts.menu.reports',
+        path: '/alerts/reports',
+        capabilities: [CAP.alertsReport, CAP.alertsScreen],
+      },
+      {
+        key: 'infoReportLimits',
+        label: 'infoReportLimits',
+        labelKey: 'alerts.menu.limits',
+        path: '/alerts/report-limits',
+        capabilities: [CAP.alertsConfigure],
+      },
+    ],
+  },
   { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
@@ -104,6 +126,11 @@ export const MENU: readonly MenuItem[] = [
   },
   { key: 'audit', label: 'audit', path: '/audit', icon: icon(Document), capabilities: [CAP.auditRead] },
 ]
+
+/** The locale key of an item's label. */
+export function menuLabelKey(item: MenuItem): string {
+  return item.labelKey ?? `menu.${item.label}`
+}
 
 /** The menu as one user sees it. */
 export function filterMenu(items: readonly MenuItem[], capabilities: readonly string[]): MenuItem[] {
