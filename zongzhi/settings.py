@@ -377,6 +377,8 @@ SMS_TEMPLATE = env_str("ZONGZHI_SMS_TEMPLATE", '{"phone": "{phone}", "text": "{t
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.sweep_deadlines", "schedule": 60.0},
+    # Warnings' recipients past their acknowledgement limit (alerts/services_warnings.sweep).
+    "sweep-warnings": {"task": "alerts.sweep_warnings", "schedule": 60.0},
     # The outbox of case notices (notify.PendingNotice): empty in the embedded default.
     "deliver-notices": {"task": "notify.deliver", "schedule": 2.0},
     "registry-housekeeping": {"task": "registry.housekeeping", "schedule": 300.0},
