@@ -78,14 +78,14 @@ def _box(user: User, box: str) -> QuerySet[EarlyWarning]:
 
 
 def _filtered(user: User, f: WarningFilter) -> QuerySet[EarlyWarning]:
+    root = get_visible(Unit.objects.all(), user, f.under) if f.under is not None else None
     services.require_reader(user)
     qs = _box(user, f.box)
     if f.level:
         qs = qs.filter(level=f.level)
     if f.status:
         qs = qs.filter(status=f.status)
-    if f.under is not None:
-        root = get_visible(Unit.objects.all(), user, f.under)
+    if root is not None:
         below = WarningRecipient.objects.filter(subtree_q([root.path])).values("warning_id")
         qs = qs.filter(subtree_q([root.path]) | Q(pk__in=below))
     if f.overdue:
