@@ -12,10 +12,18 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const alerts = items.find((i) => i.key === 'alerts')
-    expect(alerts?.soon).toBe(true)
-    expect(alerts?.path).toBeUndefined()
+    const office = items.find((i) => i.key === 'office')
+    expect(office?.soon).toBe(true)
+    expect(office?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the warnings under the alerts group to those who report or warn', () => {
+    expect(keys(filterMenu(MENU, ['records.read']))).not.toContain('alerts')
+    const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
+    expect(reporter?.children?.map((c) => c.path)).toEqual(['/alerts/warnings'])
+    const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
+    expect(admin?.children?.map((c) => c.path)).toEqual(['/alerts/warnings/settings'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

@@ -32,23 +32,23 @@ from .models import (
     WarningStatus,
 )
 from .schemas_warnings import (
-    CommentIn,
-    DocumentIn,
-    DocumentOut,
-    LevelIn,
-    LiftIn,
-    LimitIn,
-    LimitOut,
-    MeasureIn,
-    RecipientOptionsOut,
-    RecipientsIn,
-    SentIn,
-    TemplateOut,
+    WarningCommentIn,
     WarningCountsOut,
+    WarningDocumentIn,
+    WarningDocumentOut,
     WarningFilter,
     WarningIn,
+    WarningLevelIn,
+    WarningLiftIn,
+    WarningLimitIn,
+    WarningLimitOut,
+    WarningMeasureIn,
     WarningOut,
     WarningPageOut,
+    WarningRecipientOptionsOut,
+    WarningRecipientsIn,
+    WarningSentIn,
+    WarningTemplateOut,
 )
 
 router = Router(tags=["预警与信息报送"])
@@ -214,19 +214,19 @@ def _limits() -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/limits", response=list[LimitOut])
+@router.get("/limits", response=list[WarningLimitOut])
 def limits(request: HttpRequest) -> list[dict[str, Any]]:
     """Hours to acknowledge per level, with seed 001's definition of each level."""
     return _limits()
 
 
-@router.put("/limits/{level}", response=list[LimitOut])
-def update_limit(request: HttpRequest, level: WarningLevel, payload: LimitIn) -> list[dict[str, Any]]:
+@router.put("/limits/{level}", response=list[WarningLimitOut])
+def update_limit(request: HttpRequest, level: WarningLevel, payload: WarningLimitIn) -> list[dict[str, Any]]:
     services.update_limit(acting_user=acting(request), level=level, hours=payload.ack_hours)
     return _limits()
 
 
-@router.get("/recipient-options", response=RecipientOptionsOut)
+@router.get("/recipient-options", response=WarningRecipientOptionsOut)
 def recipient_options(request: HttpRequest) -> dict[str, Any]:
     """What the new-warning form offers: units below the caller's in their scope (not grids),
     the departments of units in their scope, and the levels."""
@@ -256,7 +256,7 @@ def _template_out() -> dict[str, Any]:
     }
 
 
-@router.get("/template", response=TemplateOut)
+@router.get("/template", response=WarningTemplateOut)
 def template_info(request: HttpRequest) -> dict[str, Any]:
     require_cap(acting(request), "alerts.configure", "没有管理文书模板的权限")
     return _template_out()
@@ -270,7 +270,7 @@ def template_file(request: HttpRequest) -> HttpResponse:
     return _docx_response(data, "warning-report-template.docx")
 
 
-@router.post("/template", response=TemplateOut)
+@router.post("/template", response=WarningTemplateOut)
 def upload_template(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     user = acting(request)
     require_cap(user, "alerts.configure", "没有管理文书模板的权限")
@@ -293,8 +293,8 @@ def document_file(request: HttpRequest, document_id: int) -> HttpResponse:
     return _docx_response(data, f"warning-report-{doc.warning_id}-{doc.pk}.docx")
 
 
-@router.post("/documents/{document_id}/sent", response=DocumentOut)
-def document_sent(request: HttpRequest, document_id: int, payload: SentIn) -> dict[str, Any]:
+@router.post("/documents/{document_id}/sent", response=WarningDocumentOut)
+def document_sent(request: HttpRequest, document_id: int, payload: WarningSentIn) -> dict[str, Any]:
     doc = docx.mark_sent(
         acting_user=acting(request), document_id=document_id, sent_to=payload.sent_to, sent_at=payload.sent_at
     )
@@ -435,7 +435,7 @@ def get_warning(request: HttpRequest, warning_id: int) -> dict[str, Any]:
 
 
 @router.post("/{warning_id}/acknowledge", response=WarningOut)
-def acknowledge(request: HttpRequest, warning_id: int, payload: CommentIn) -> dict[str, Any]:
+def acknowledge(request: HttpRequest, warning_id: int, payload: WarningCommentIn) -> dict[str, Any]:
     """签收, by the recipient unit or department (once)."""
     user = acting(request)
     services.acknowledge(acting_user=user, warning_id=warning_id, comment=payload.comment)
@@ -443,7 +443,7 @@ def acknowledge(request: HttpRequest, warning_id: int, payload: CommentIn) -> di
 
 
 @router.post("/{warning_id}/measures", response=WarningOut)
-def report_measure(request: HttpRequest, warning_id: int, payload: MeasureIn) -> dict[str, Any]:
+def report_measure(request: HttpRequest, warning_id: int, payload: WarningMeasureIn) -> dict[str, Any]:
     """落实情况, by a recipient that has acknowledged; repeatable until lifted."""
     user = acting(request)
     services.report_measure(acting_user=user, warning_id=warning_id, text=payload.text)
@@ -451,7 +451,7 @@ def report_measure(request: HttpRequest, warning_id: int, payload: MeasureIn) ->
 
 
 @router.post("/{warning_id}/level", response=WarningOut)
-def change_level(request: HttpRequest, warning_id: int, payload: LevelIn) -> dict[str, Any]:
+def change_level(request: HttpRequest, warning_id: int, payload: WarningLevelIn) -> dict[str, Any]:
     user = acting(request)
     services.change_level(
         acting_user=user, warning_id=warning_id, level=payload.level, comment=payload.comment, version=payload.version
@@ -460,7 +460,7 @@ def change_level(request: HttpRequest, warning_id: int, payload: LevelIn) -> dic
 
 
 @router.post("/{warning_id}/recipients", response=WarningOut)
-def add_recipients(request: HttpRequest, warning_id: int, payload: RecipientsIn) -> dict[str, Any]:
+def add_recipients(request: HttpRequest, warning_id: int, payload: WarningRecipientsIn) -> dict[str, Any]:
     user = acting(request)
     services.add_recipients(
         acting_user=user, warning_id=warning_id, unit_ids=payload.unit_ids, department_ids=payload.department_ids
@@ -469,7 +469,7 @@ def add_recipients(request: HttpRequest, warning_id: int, payload: RecipientsIn)
 
 
 @router.post("/{warning_id}/remind", response=WarningOut)
-def remind(request: HttpRequest, warning_id: int, payload: CommentIn) -> dict[str, Any]:
+def remind(request: HttpRequest, warning_id: int, payload: WarningCommentIn) -> dict[str, Any]:
     """催办 the recipients still to acknowledge."""
     user = acting(request)
     services.remind(acting_user=user, warning_id=warning_id, comment=payload.comment)
@@ -477,14 +477,14 @@ def remind(request: HttpRequest, warning_id: int, payload: CommentIn) -> dict[st
 
 
 @router.post("/{warning_id}/lift", response=WarningOut)
-def lift(request: HttpRequest, warning_id: int, payload: LiftIn) -> dict[str, Any]:
+def lift(request: HttpRequest, warning_id: int, payload: WarningLiftIn) -> dict[str, Any]:
     user = acting(request)
     services.lift(acting_user=user, warning_id=warning_id, note=payload.note, version=payload.version)
     return _detail(user, _get(user, warning_id))
 
 
-@router.post("/{warning_id}/documents", response={201: DocumentOut})
-def generate_document(request: HttpRequest, warning_id: int, payload: DocumentIn) -> Status[dict[str, Any]]:
+@router.post("/{warning_id}/documents", response={201: WarningDocumentOut})
+def generate_document(request: HttpRequest, warning_id: int, payload: WarningDocumentIn) -> Status[dict[str, Any]]:
     """Make the 预警报告 (.docx) from the current template."""
     doc = docx.generate(acting_user=acting(request), warning_id=warning_id, addressee=payload.addressee)
     return Status(201, _document_out(WarningDocument.objects.select_related("generated_by").get(pk=doc.pk)))

@@ -28,51 +28,51 @@ class WarningIn(Schema):
     addressee: str = Field("", max_length=limit_of(EarlyWarning, "addressee"))
 
 
-class CommentIn(Schema):
+class WarningCommentIn(Schema):
     comment: str = Field("", max_length=COMMENT_LIMIT)
 
 
-class MeasureIn(Schema):
+class WarningMeasureIn(Schema):
     text: str = Field(..., max_length=COMMENT_LIMIT)
 
 
-class LevelIn(Schema):
+class WarningLevelIn(Schema):
     level: WarningLevel
     comment: str = Field("", max_length=COMMENT_LIMIT)
     version: int | None = Field(None, ge=1)
 
 
-class RecipientsIn(Schema):
+class WarningRecipientsIn(Schema):
     unit_ids: list[int] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
     department_ids: list[int] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
 
 
-class LiftIn(Schema):
+class WarningLiftIn(Schema):
     note: str = Field(..., max_length=limit_of(EarlyWarning, "lift_note"))
     version: int | None = Field(None, ge=1)
 
 
-class DocumentIn(Schema):
+class WarningDocumentIn(Schema):
     addressee: str = Field("", max_length=limit_of(EarlyWarning, "addressee"))
 
 
-class SentIn(Schema):
+class WarningSentIn(Schema):
     sent_to: str = Field(..., max_length=limit_of(WarningDocument, "sent_to"))
     sent_at: datetime | None = None
 
 
-class LimitIn(Schema):
+class WarningLimitIn(Schema):
     ack_hours: Decimal = Field(..., ge=Decimal("0.25"), le=Decimal("720"), decimal_places=2)
 
 
-class LimitOut(Schema):
+class WarningLimitOut(Schema):
     level: WarningLevel
     level_label: str
     ack_hours: Decimal
     help: str
 
 
-class Named(Schema):
+class WarningNamed(Schema):
     id: int
     name: str
 
@@ -86,7 +86,7 @@ class WarningRowOut(Schema):
     status: WarningStatus
     status_label: str
     path: str
-    sender_unit: Named
+    sender_unit: WarningNamed
     created_at: datetime
     lifted_at: datetime | None
     recipients: int
@@ -109,10 +109,10 @@ class WarningCountsOut(Schema):
     overdue: int
 
 
-class RecipientOut(Schema):
+class WarningRecipientOut(Schema):
     id: int
-    unit: Named
-    department: Named | None
+    unit: WarningNamed
+    department: WarningNamed | None
     name: str
     status: str
     status_label: str
@@ -125,7 +125,7 @@ class RecipientOut(Schema):
     last_measure_at: datetime | None
 
 
-class TimelineOut(Schema):
+class WarningTimelineOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -138,7 +138,7 @@ class TimelineOut(Schema):
     created_at: datetime
 
 
-class DocumentOut(Schema):
+class WarningDocumentOut(Schema):
     id: int
     generated_at: datetime
     generated_by: str
@@ -158,9 +158,9 @@ class WarningOut(WarningRowOut):
     sender_user: str
     lift_note: str
     version: int
-    recipient_list: list[RecipientOut]
-    timeline: list[TimelineOut]
-    documents: list[DocumentOut]
+    recipient_list: list[WarningRecipientOut]
+    timeline: list[WarningTimelineOut]
+    documents: list[WarningDocumentOut]
     allowed_actions: list[str]
     level_help: str
 
@@ -178,7 +178,7 @@ class WarningFilter(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class OptionOut(Schema):
+class WarningOptionOut(Schema):
     id: int
     name: str
     level: str
@@ -186,20 +186,20 @@ class OptionOut(Schema):
     parent_id: int | None = None
 
 
-class DeptOptionOut(Schema):
+class WarningDeptOptionOut(Schema):
     id: int
     name: str
     unit_id: int
     unit_name: str
 
 
-class RecipientOptionsOut(Schema):
-    units: list[OptionOut]
-    departments: list[DeptOptionOut]
-    levels: list[LimitOut]
+class WarningRecipientOptionsOut(Schema):
+    units: list[WarningOptionOut]
+    departments: list[WarningDeptOptionOut]
+    levels: list[WarningLimitOut]
 
 
-class TemplateOut(Schema):
+class WarningTemplateOut(Schema):
     code: str
     name: str
     custom: bool

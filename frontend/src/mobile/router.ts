@@ -20,6 +20,8 @@ export function createMobileRouter(): Router {
       { path: '/visits', name: 'm-visits', component: () => import('./views/visits.vue') },
       { path: '/visits/:id(\\d+)', name: 'm-visit', component: () => import('./views/visit.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
+      { path: '/warnings', name: 'm-warnings', component: () => import('./views/warnings.vue') },
+      { path: '/warnings/:id(\\d+)', name: 'm-warning', component: () => import('./views/warning.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
