@@ -1645,7 +1645,7 @@ const zhCN = {
       measures: '落实情况',
       liftNote: '解除说明',
       liftedAt: '解除时间',
-      units: '责任单位（下级单位）',
+      units: '责任单位',
       departments: '责任部门',
       unitsHint: '可选择您管辖范围内本单位以下的单位，以及管辖范围内各单位的部门',
     },
@@ -1741,6 +1741,7 @@ const zhCN = {
       submit: '提交',
       history: '落实情况记录',
       lifted: '该预警已解除',
+      myStatus: '本单位签收',
     },
   },
 
