@@ -163,14 +163,38 @@ def _rows(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _inbox_ids(user: User, f: WarningFilter) -> list[int] | None:
+    """A page of the caller's own 待签收 / 已签收 read from the recipients' inbox index alone
+    (unit, department, status, -warning): the warning's level and status are copied on the
+    recipient row. None when a filter needs the warning itself (the list's general query)."""
+    if f.box not in ("pending", "acknowledged") or f.under or f.overdue or f.since or f.until or f.q:
+        return None
+    services.require_reader(user)
+    rows = services.my_recipient_rows(user).filter(status=f.box)
+    if f.box == "pending":
+        rows = rows.filter(warning_status=WarningStatus.ACTIVE)
+    if f.status:
+        rows = rows.filter(warning_status=f.status)
+    if f.level:
+        rows = rows.filter(level=f.level)
+    if f.cursor is not None:
+        rows = rows.filter(warning_id__lt=f.cursor)
+    return list(rows.order_by("-warning_id").values_list("warning_id", flat=True)[: f.limit + 1])
+
+
 @router.get("", response=WarningPageOut)
 def list_warnings(request: HttpRequest, filters: Query[WarningFilter]) -> dict[str, Any]:
     """待签收 / 已签收 / 我发布的 / 全部, newest first, keyset pages."""
     user = acting(request)
-    qs = _filtered(user, filters)
-    if filters.cursor is not None:
-        qs = qs.filter(pk__lt=filters.cursor)
-    rows = list(qs.order_by("-id").values(*ROW_COLUMNS)[: filters.limit + 1])
+    ids = _inbox_ids(user, filters)
+    if ids is not None:
+        found = {r["id"]: r for r in EarlyWarning.objects.filter(pk__in=ids).values(*ROW_COLUMNS)}
+        rows = [found[i] for i in ids if i in found]
+    else:
+        qs = _filtered(user, filters)
+        if filters.cursor is not None:
+            qs = qs.filter(pk__lt=filters.cursor)
+        rows = list(qs.order_by("-id").values(*ROW_COLUMNS)[: filters.limit + 1])
     page = rows[: filters.limit]
     return {
         "items": _rows(user, page),

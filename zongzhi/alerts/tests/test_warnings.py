@@ -212,6 +212,10 @@ def test_lists_boxes_and_scope(api: Any) -> None:
     api("village_officer").post(f"{BASE}/{other['id']}/acknowledge", {})
     mine = api("village_officer").get(BASE, {"box": "pending"}).json()["items"]
     assert [i["id"] for i in mine] == [w["id"]] and mine[0]["my_status"] == "pending"
+    # read from the inbox index, or with a filter on the warning itself: the same rows
+    searched = api("village_officer").get(BASE, {"box": "pending", "q": "冯墙"}).json()["items"]
+    assert [i["id"] for i in searched] == [w["id"]]
+    assert api("village_officer").get(BASE, {"box": "pending", "level": "red"}).json()["items"] == []
     acked = api("village_officer").get(BASE, {"box": "acknowledged"}).json()["items"]
     assert [i["id"] for i in acked] == [other["id"]]
     sent = api("township_officer").get(BASE, {"box": "sent"}).json()["items"]
