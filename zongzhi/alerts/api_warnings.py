@@ -209,15 +209,16 @@ def warning_total(request: HttpRequest, filters: Query[WarningFilter]) -> dict[s
 
 @router.get("/counts", response=WarningCountsOut)
 def warning_counts(request: HttpRequest) -> dict[str, int]:
-    """The tabs' counts: pending and acknowledged of the caller's unit, sent, and overdue (the
-    visible warnings with a recipient past its limit)."""
+    """The tabs' counts, as many as each tab lists: pending and acknowledged of the caller's
+    unit or department, sent by their unit, and overdue (the visible warnings with a recipient
+    past its limit)."""
     user = acting(request)
     services.require_reader(user)
     overdue = services.visible_warnings(user).filter(pk__in=_overdue_rows(timezone.now()).values("warning_id"))
     return {
         "pending": _box(user, "pending").count(),
-        "acknowledged": _box(user, "acknowledged").filter(status=WarningStatus.ACTIVE).count(),
-        "sent": _box(user, "sent").filter(status=WarningStatus.ACTIVE).count(),
+        "acknowledged": _box(user, "acknowledged").count(),
+        "sent": _box(user, "sent").count(),
         "overdue": overdue.count(),
     }
 

@@ -18,6 +18,20 @@ def _media(tmp_path: Any) -> Iterator[None]:
         yield
 
 
+def send_captured_sms(callbacks: list[Callable[[], Any]]) -> int:
+    """Send the text messages that the captured on-commit callbacks would have queued, through
+    the task's body (the gateway's log backend writes `SmsMessage` rows). Running the callbacks
+    themselves would open Celery's producer pool, which other tests' broker fixture replaces."""
+    from zongzhi.notify.sms import send_sms_task
+
+    sent = 0
+    for callback in callbacks:
+        func = getattr(callback, "func", None)
+        if getattr(func, "__self__", None) is send_sms_task or getattr(func, "__name__", "") == "delay":
+            sent += send_sms_task(*callback.args)
+    return sent
+
+
 @pytest.fixture
 def station(db: Any) -> Department:
     """沿江派出所: a department of the township 沿江街道 (320111003)."""

@@ -14,6 +14,7 @@ from zongzhi.notify.models import Notification
 from zongzhi.units.models import Department, Unit
 
 from ..models import EarlyWarning, WarningAction, WarningLimit, WarningRecipient
+from .conftest import send_captured_sms
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +165,9 @@ def test_add_recipients_and_remind(api: Any, station: Department, django_capture
     assert r.status_code == 200 and len(r.json()["recipient_list"]) == 2
     again = api("township_officer").post(f"{BASE}/{w['id']}/recipients", {"unit_ids": [_unit(VILLAGE).pk]})
     assert again.json()["code"] == "warning_recipient_duplicate"
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         r = api("township_officer").post(f"{BASE}/{w['id']}/remind", {"comment": "请于今日内签收"})
+    assert send_captured_sms(callbacks) >= 1
     assert r.status_code == 200 and r.json()["timeline"][-1]["kind"] == "remind"
     notice = Notification.objects.filter(user__username="village_officer", kind="warning_remind").latest("id")
     assert "请于今日内签收" in notice.body

@@ -14,6 +14,7 @@ from zongzhi.units.models import Department, Unit
 
 from ..models import WarningAction, WarningRecipient
 from ..services_warnings import sweep
+from .conftest import send_captured_sms
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/alerts/warnings"
@@ -31,8 +32,9 @@ def test_escalation_once_tells_sender_and_parent(api: Any, django_capture_on_com
     # the county warns a village: the township above it is told too
     w = _issue(api, "county_officer", [village.pk])
     WarningRecipient.objects.filter(warning_id=w["id"]).update(ack_due_at=timezone.now() - dt.timedelta(minutes=1))
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         assert sweep() == 1
+    assert send_captured_sms(callbacks) >= 2  # the county's and the township's officers
     row = WarningRecipient.objects.get(warning_id=w["id"])
     assert row.escalated_at is not None
     step = WarningAction.objects.get(warning_id=w["id"], kind="escalate")
@@ -41,8 +43,9 @@ def test_escalation_once_tells_sender_and_parent(api: Any, django_capture_on_com
     assert {"county_officer", "township_officer"} <= told and "village_officer" not in told
     assert SmsMessage.objects.filter(text__contains="逾期未签收").exists()
     # once only
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         assert sweep() == 0
+    assert send_captured_sms(callbacks) == 0
     assert WarningAction.objects.filter(warning_id=w["id"], kind="escalate").count() == 1
     # the sender's and the parent's lists show it under 逾期未签收; the village's shows it pending
     for who in ("county_officer", "township_officer"):
