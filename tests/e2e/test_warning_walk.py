@@ -37,7 +37,9 @@ def _dialog(page: Any, action: str, text: str | None = None) -> None:
     dialog = page.locator(".el-dialog:visible").last
     expect(dialog).to_be_visible()
     if text is not None:
-        dialog.locator(":is(input, textarea)[data-test=dialog-text], [data-test=dialog-text] :is(input, textarea)").first.fill(text)
+        dialog.locator(
+            ":is(input, textarea)[data-test=dialog-text], [data-test=dialog-text] :is(input, textarea)"
+        ).first.fill(text)
     dialog.locator("[data-test=dialog-confirm]").click()
     expect(page.locator(".el-message--success").last).to_be_visible(timeout=10000)
 
@@ -50,7 +52,9 @@ def test_the_township_warns_the_village_acknowledges_on_the_phone(server: str, b
     dialog = page.locator(".el-dialog:visible")
     expect(dialog.get_by_text("可能发生赴市集体上访")).to_be_visible(timeout=10000)  # the yellow level's help
     dialog.locator("input[data-test=title], [data-test=title] input").fill(TITLE)
-    dialog.locator("textarea[data-test=body], [data-test=body] textarea").fill("冯墙社区部分村民对拆迁安置方案有异议，有越级上访苗头。")
+    dialog.locator("textarea[data-test=body], [data-test=body] textarea").fill(
+        "冯墙社区部分村民对拆迁安置方案有异议，有越级上访苗头。"
+    )
     _pick(page, "units", "冯墙")
     _pick(page, "departments", "派出所")
     _shot(page, "1-console-new-warning")
@@ -78,8 +82,12 @@ def test_the_township_warns_the_village_acknowledges_on_the_phone(server: str, b
     _shot(m, "4-phone-list")
     item.click()
     m.locator("[data-test=m-acknowledge]").click()
-    expect(m.locator("textarea[data-test=m-measure-text], [data-test=m-measure-text] textarea")).to_be_visible(timeout=10000)
-    m.locator("textarea[data-test=m-measure-text], [data-test=m-measure-text] textarea").fill("已安排网格员上门做思想工作，村民情绪稳定")
+    expect(m.locator("textarea[data-test=m-measure-text], [data-test=m-measure-text] textarea")).to_be_visible(
+        timeout=10000
+    )
+    m.locator("textarea[data-test=m-measure-text], [data-test=m-measure-text] textarea").fill(
+        "已安排网格员上门做思想工作，村民情绪稳定"
+    )
     m.locator("[data-test=m-measure-submit]").click()
     expect(m.get_by_text("已安排网格员上门做思想工作，村民情绪稳定").last).to_be_visible(timeout=10000)
     _shot(m, "5-phone-detail-measures")
