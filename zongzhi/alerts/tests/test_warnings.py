@@ -264,3 +264,27 @@ def test_recipient_options_are_below_the_sender_in_scope(api: Any, station: Depa
     assert station.pk in {d["id"] for d in r["departments"]}
     assert "浦口公安分局" not in {d["name"] for d in r["departments"]}
     assert api("village_officer").get(f"{BASE}/recipient-options").status_code == 403
+
+
+def test_the_all_list_pages_through_own_and_received_warnings_in_order(api: Any) -> None:
+    """The township's 全部: its own warnings and the county's sent to it, newest first."""
+    township = _unit("320111003000")
+    ids = [
+        _issue(api, title="街道预警一").json()["id"],
+        _issue(api, who="county_officer", unit_ids=[township.pk], title="区预警").json()["id"],
+        _issue(api, title="街道预警二").json()["id"],
+    ]
+    seen, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"box": "all", "limit": 1}
+        if cursor:
+            params["cursor"] = cursor
+        page = api("township_officer").get(BASE, params).json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
+    # the other township sees none of them; the county all three
+    assert api("township2_officer").get(BASE, {"box": "all"}).json()["items"] == []
+    assert {i["id"] for i in api("county_officer").get(BASE, {"box": "all", "q": "预警"}).json()["items"]} >= set(ids)
