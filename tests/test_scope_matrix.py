@@ -49,6 +49,7 @@ for _migration in (
 ):
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
+# The alerts app's migration grants its capabilities with a map of its own.
 for _code, _caps in importlib.import_module("zongzhi.alerts.migrations.0002_defaults").ROLE_CAPS.items():
     ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
@@ -803,6 +804,12 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("PUT", "/api/calendar/days/{date}", {"is_workday": False, "name": "测试假日"}, frozenset({"calendar.manage"})),
     ("DELETE", "/api/calendar/days/{date}", None, frozenset({"calendar.manage"})),
     ("POST", "/api/calendar/years/{year}/complete", None, frozenset({"calendar.manage"})),
+    ("GET", "/api/alerts/warnings/limits", None, frozenset()),
+    ("PUT", "/api/alerts/warnings/limits/{level}", {"ack_hours": "1.5"}, frozenset({"alerts.configure"})),
+    ("GET", "/api/alerts/warnings/template", None, frozenset({"alerts.configure"})),
+    ("GET", "/api/alerts/warnings/template/file", None, frozenset({"alerts.configure"})),
+    ("GET", "/api/alerts/warnings/recipient-options", None, frozenset({"alerts.warn"})),
+    ("GET", "/api/alerts/warnings/counts", None, frozenset({"alerts.report", "alerts.warn"})),
 ]
 
 
@@ -828,6 +835,7 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
             year=2027,
             rule_id=rule.pk,
             urgency="important",
+            level="red",
         )
         r = client.get(url) if method == "GET" else client.send(method, url, body or {})
         label = f"{username} {method} {route}"
@@ -887,6 +895,8 @@ EXEMPT = {
     ("POST", "/api/registry/exports/{request_id}/refuse"): "the unit above only: registry/tests/test_exports.py",
     ("POST", "/api/registry/exports/{request_id}/withdraw"): "the requester's own: registry/tests/test_exports.py",
     ("GET", "/api/registry/exports/{request_id}/file"): "the requester's own: registry/tests/test_exports.py",
+    ("POST", "/api/alerts/warnings/template"): "multipart upload, alerts.configure: "
+    "alerts/tests/test_warnings_docx.py (refused to others, bad files refused)",
     ("POST", "/api/units/divisions/preview"): "multipart upload, units.manage, every change in capture scope: "
     "units/tests/test_division_updates.py",
     ("POST", "/api/units/divisions/apply"): "multipart upload, units.manage, every change in capture scope: "
@@ -898,6 +908,7 @@ def test_every_endpoint_is_in_the_matrix() -> None:
     schema = ninja_api.get_openapi_schema()
     routes = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
     covered = {(s.method, s.route) for s in SPECS} | {(m, r) for m, r, _b, _c in GLOBAL_SPECS} | set(EXEMPT)
+    covered |= {(s.method, s.route) for s in WARNING_SPECS}
     missing = sorted(routes - covered)
     assert not missing, f"endpoints without a scope test: {missing}"
 
@@ -910,3 +921,161 @@ def test_out_of_scope_read_returns_no_data_and_is_audited(api: Any, targets: dic
     event = AuditLog.objects.filter(action="scope.denied", username="township_officer").latest("id")
     assert event.object_id == str(other.village.pk) and event.detail["mode"] == "read"
     assert event.at <= timezone.now()
+
+
+# --- warnings (预警) ------------------------------------------------------------------------
+# A warning is seen by whoever sees its sender (its path) or one of its recipients; the sender
+# (alerts.warn, of the sending unit or capturing it) changes it; only the recipient unit's own
+# users with alerts.report acknowledge it and report measures.
+
+
+@dataclass
+class WarningTarget:
+    warning: Any
+    sender: Unit
+    recipient: Unit
+    department: Department
+    document: Any
+
+
+def _warning_target(t: Target) -> WarningTarget:
+    from django.core.files.base import ContentFile
+
+    from zongzhi.alerts.models import EarlyWarning, WarningDocument, WarningRecipient
+
+    sender = t.village.parent or t.village
+    author = User.objects.get(username="county_officer")
+    w = EarlyWarning.objects.create(
+        path=sender.path,
+        title=f"{t.name}的预警",
+        body="有越级上访苗头",
+        level="yellow",
+        sender_unit=sender,
+        sender_user=author,
+    )
+    due = timezone.now() + dt.timedelta(hours=2)
+    WarningRecipient.objects.create(warning=w, unit=t.village, path=t.village.path, level="yellow", ack_due_at=due)
+    doc = WarningDocument(warning=w, sha256="0" * 64, generated_by=author)
+    doc.file.save(f"matrix-{t.name}.docx", ContentFile(b"PK"), save=False)
+    doc.save()
+    return WarningTarget(w, sender, t.village, t.department, doc)
+
+
+@dataclass(frozen=True)
+class WarningSpec:
+    method: str
+    route: str
+    kind: str  # read | list | sender | recipient | issue
+    url: Callable[[WarningTarget], str]
+    body: Callable[[WarningTarget], Any] | None = None
+    ok: tuple[int, ...] = (200, 201)
+
+
+W = "/api/alerts/warnings"
+WARNING_SPECS: list[WarningSpec] = [
+    WarningSpec("GET", W, "list", lambda w: f"{W}?box=all&under={w.recipient.pk}"),
+    WarningSpec("GET", W + "/total", "list", lambda w: f"{W}/total?box=all&under={w.recipient.pk}"),
+    WarningSpec("GET", W + "/{warning_id}", "read", lambda w: f"{W}/{w.warning.pk}"),
+    WarningSpec("GET", W + "/documents/{document_id}/file", "read", lambda w: f"{W}/documents/{w.document.pk}/file"),
+    WarningSpec(
+        "POST",
+        W,
+        "issue",
+        lambda w: W,
+        lambda w: {"title": "预警", "body": "内容", "level": "blue", "unit_ids": [w.recipient.pk]},
+    ),
+    WarningSpec("POST", W + "/{warning_id}/acknowledge", "recipient", lambda w: f"{W}/{w.warning.pk}/acknowledge"),
+    WarningSpec(
+        "POST",
+        W + "/{warning_id}/measures",
+        "recipient",
+        lambda w: f"{W}/{w.warning.pk}/measures",
+        lambda w: {"text": "已落实"},
+    ),
+    WarningSpec(
+        "POST", W + "/{warning_id}/level", "sender", lambda w: f"{W}/{w.warning.pk}/level", lambda w: {"level": "red"}
+    ),
+    WarningSpec(
+        "POST",
+        W + "/{warning_id}/recipients",
+        "sender",
+        lambda w: f"{W}/{w.warning.pk}/recipients",
+        lambda w: {"department_ids": [w.department.pk]},
+    ),
+    WarningSpec("POST", W + "/{warning_id}/remind", "sender", lambda w: f"{W}/{w.warning.pk}/remind"),
+    WarningSpec("POST", W + "/{warning_id}/documents", "sender", lambda w: f"{W}/{w.warning.pk}/documents"),
+    WarningSpec(
+        "POST",
+        W + "/documents/{document_id}/sent",
+        "sender",
+        lambda w: f"{W}/documents/{w.document.pk}/sent",
+        lambda w: {"sent_to": "信访局"},
+    ),
+    # last: a lifted warning takes no more changes
+    WarningSpec(
+        "POST", W + "/{warning_id}/lift", "sender", lambda w: f"{W}/{w.warning.pk}/lift", lambda w: {"note": "已化解"}
+    ),
+]
+
+
+def expected_warning(o: Oracle, user: User, spec: WarningSpec, w: WarningTarget) -> str:
+    """'ok', 'hidden' (404), 'denied' (403) or 'invalid' (400: a recipient outside the scope)."""
+    reads = bool({"alerts.report", "alerts.warn"} & o.caps)
+    if spec.kind == "issue":
+        if "alerts.warn" not in o.caps or user.unit is None or user.unit.level not in ("county", "township"):
+            return "denied"
+        below = w.recipient.path.startswith(user.unit.path) and w.recipient.path != user.unit.path
+        return "ok" if o.sees(w.recipient.path) and below else "invalid"
+    if not (o.sees(w.sender.path) or o.sees(w.recipient.path)):
+        return "hidden"
+    if not reads:
+        return "denied"
+    if spec.kind in ("read", "list"):
+        return "ok"
+    if spec.kind == "recipient":
+        own = user.unit_id == w.recipient.pk and user.department_id is None
+        return "ok" if own and "alerts.report" in o.caps else "denied"
+    sender = user.unit_id == w.sender.pk or o.captures(w.sender.path)
+    return "ok" if "alerts.warn" in o.caps and sender else "denied"
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
+def test_warning_scope_matrix(
+    api: Any, targets: dict[str, Target], username: str, where: str, tmp_path: Any, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    o = oracle(username)
+    client = api(username)
+    user = User.objects.select_related("unit").get(username=username)
+    w = _warning_target(targets[where])
+    for spec in WARNING_SPECS:
+        before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        url = spec.url(w)
+        if spec.method == "GET":
+            r = client.get(url)
+        else:
+            r = client.send(spec.method, url, spec.body(w) if spec.body else {})
+        want = expected_warning(o, user, spec, w)
+        label = f"{username} {spec.method} {spec.route} @ {where}"
+        body = r.json() if r.content and r["Content-Type"].startswith("application/json") else None
+        if want == "ok":
+            assert r.status_code in spec.ok, f"{label}: expected success, got {r.status_code} {body}"
+            if spec.route == W and spec.method == "GET":
+                assert body["items"], f"{label}: the warning is missing from the list"
+                for item in body["items"]:
+                    assert o.sees(item["path"]) or item["id"] == w.warning.pk, f"{label}: list leaks"
+            if spec.method == "POST":
+                written = AuditLog.objects.filter(id__gt=before, username=username)
+                assert written.exists(), f"{label}: the write left no audit record"
+        elif want == "invalid":
+            assert r.status_code == 400, f"{label}: expected 400, got {r.status_code} {body}"
+            assert body["code"] == "warning_recipient_out_of_scope", label
+        else:
+            status = 404 if want == "hidden" else 403
+            assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"
+            assert set(body) <= {"code", "message", "errors"}, f"{label}: error leaks data"
+            denials = AuditLog.objects.filter(
+                id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
+            )
+            assert denials.exists(), f"{label}: refusal not audited"

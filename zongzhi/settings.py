@@ -379,6 +379,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.sweep_deadlines", "schedule": 60.0},
     # 重大/重要 information reports not passed up within their limit (alerts/services_reports.py).
     "sweep-info-reports": {"task": "alerts.sweep_reports", "schedule": 60.0},
+    # Warnings' recipients past their acknowledgement limit (alerts/services_warnings.sweep).
+    "sweep-warnings": {"task": "alerts.sweep_warnings", "schedule": 60.0},
     # The outbox of case notices (notify.PendingNotice): empty in the embedded default.
     "deliver-notices": {"task": "notify.deliver", "schedule": 2.0},
     "registry-housekeeping": {"task": "registry.housekeeping", "schedule": 300.0},

@@ -18,13 +18,16 @@ describe('capability menu filter', () => {
     expect(keys(items)).not.toContain('system')
   })
 
-  it('opens the stability information under the alerts group to those who report or screen', () => {
-    const alerts = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
-    expect(alerts?.children?.map((c) => [c.key, c.path])).toEqual([['infoReports', '/alerts/reports']])
-    expect(alerts?.children?.map(menuLabelKey)).toEqual(['alerts.menu.reports'])
-    const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
-    expect(admin?.children?.map((c) => c.key)).toEqual(['infoReportLimits'])
+  it('opens the stability information and the warnings under the alerts group to those who report', () => {
     expect(keys(filterMenu(MENU, ['records.read']))).not.toContain('alerts')
+    const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
+    expect(reporter?.children?.map((c) => [c.key, c.path])).toEqual([
+      ['infoReports', '/alerts/reports'],
+      ['warnings', '/alerts/warnings'],
+    ])
+    expect(reporter?.children?.map(menuLabelKey)[0]).toEqual('alerts.menu.reports')
+    const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
+    expect(admin?.children?.map((c) => c.path)).toEqual(['/alerts/report-limits', '/alerts/warnings/settings'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

@@ -13,6 +13,7 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from zongzhi.dictionary.services import register_usage
 
+        from . import tasks_warnings  # noqa: F401  (registers the warnings' sweep with Celery, also in process)
         from .models import Informant, InformationReport
 
         register_usage("info_category", InformationReport, "category_code")

@@ -90,6 +90,18 @@ ACTION_LABELS: dict[str, str] = {
     "export.failed": "导出文件生成失败",
     "export.downloaded": "下载导出文件",
     "export.expired": "导出文件过期删除",
+    "warning.issued": "发布预警",
+    "warning.acknowledged": "签收预警",
+    "warning.measure_reported": "报告预警落实情况",
+    "warning.level_changed": "调整预警级别",
+    "warning.recipients_added": "增加预警责任单位",
+    "warning.reminded": "预警催办",
+    "warning.lifted": "解除预警",
+    "warning.limit_changed": "修改预警签收时限",
+    "warning.template_uploaded": "上传预警报告模板",
+    "warning.document_generated": "生成预警报告",
+    "warning.document_downloaded": "下载预警报告",
+    "warning.document_sent": "登记预警报告报送",
 }
 
 

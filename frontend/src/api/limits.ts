@@ -52,4 +52,12 @@ export const MAX_LENGTH = {
   UserCreateIn: { full_name: 60, password: 128, phone: 20, username: 50 },
   UserUpdateIn: { full_name: 60, phone: 20 },
   VisitIn: { companions: 200, content: 2000 },
+  WarningCommentIn: { comment: 1000 },
+  WarningDocumentIn: { addressee: 100 },
+  WarningFilter: { q: 50 },
+  WarningIn: { addressee: 100, body: 2000, title: 100 },
+  WarningLevelIn: { comment: 1000 },
+  WarningLiftIn: { note: 500 },
+  WarningMeasureIn: { text: 1000 },
+  WarningSentIn: { sent_to: 200 },
 } as const satisfies { [K in keyof S]?: { [F in keyof S[K]]?: number } }

@@ -105,6 +105,23 @@ export function createConsoleRouter(): Router {
             name: 'info-report-limits',
             component: () => import('./views/alerts/reports/limits.vue'),
             meta: { title: 'infoReports.limitsTitle', capabilities: [CAP.alertsConfigure] },
+            path: 'alerts/warnings',
+            name: 'warnings',
+            component: () => import('./views/alerts/warnings/index.vue'),
+            meta: { title: 'warnings.title', capabilities: [CAP.alertsReport, CAP.alertsWarn] },
+          },
+          {
+            path: 'alerts/warnings/settings',
+            name: 'warning-settings',
+            component: () => import('./views/alerts/warnings/settings.vue'),
+            meta: { title: 'warnings.settingsTitle', capabilities: [CAP.alertsConfigure] },
+          },
+          {
+            path: 'alerts/warnings/:id(\\d+)',
+            name: 'warning-detail',
+            component: () => import('./views/alerts/warnings/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'warnings.detailTitle', capabilities: [CAP.alertsReport, CAP.alertsWarn] },
           },
           {
             path: 'cases/:id(\\d+)',

@@ -22,6 +22,8 @@ export function createMobileRouter(): Router {
       { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
       { path: '/info', name: 'm-info', component: () => import('./views/info.vue') },
       { path: '/info/mine', name: 'm-info-mine', component: () => import('./views/infoMine.vue') },
+      { path: '/warnings', name: 'm-warnings', component: () => import('./views/warnings.vue') },
+      { path: '/warnings/:id(\\d+)', name: 'm-warning', component: () => import('./views/warning.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],

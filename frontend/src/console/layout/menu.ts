@@ -105,6 +105,8 @@ export const MENU: readonly MenuItem[] = [
         path: '/alerts/report-limits',
         capabilities: [CAP.alertsConfigure],
       },
+      { key: 'warnings', label: 'warnings', path: '/alerts/warnings', capabilities: [CAP.alertsReport, CAP.alertsWarn] },
+      { key: 'warningSettings', label: 'warningSettings', path: '/alerts/warnings/settings', capabilities: [CAP.alertsConfigure] },
     ],
   },
   { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
