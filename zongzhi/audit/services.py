@@ -90,6 +90,15 @@ ACTION_LABELS: dict[str, str] = {
     "export.failed": "导出文件生成失败",
     "export.downloaded": "下载导出文件",
     "export.expired": "导出文件过期删除",
+    # zero reports, sensitive periods, the informant network
+    "zero.reported": "报送零报告",
+    "zero.reminded": "零报告催报",
+    "sensitive_period.created": "设置敏感期",
+    "sensitive_period.cancelled": "取消敏感期",
+    "informant.enrolled": "登记信息员",
+    "informant.retired": "信息员退出",
+    "informant.account_opened": "开通信息员手机账号",
+    "group_sms.sent": "群发短信",
 }
 
 
