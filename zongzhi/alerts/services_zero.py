@@ -203,6 +203,13 @@ def file_zero_report(
         period = current_period(reporter.unit, today)
         if kind == PeriodKind.DAILY and period.kind != PeriodKind.DAILY:
             raise InvalidInput.field("kind", "今天不在敏感期内，零报告按月报送", code="not_sensitive_day")
+    return record_zero_report(reporter, period, reported_by=acting_user, note=note, client_id=client_id)
+
+
+def record_zero_report(
+    reporter: Reporter, period: Period, *, reported_by: User, note: str = "", client_id: uuid.UUID | None = None
+) -> ZeroReport:
+    """Write one zero report (the caller checked who may); refused if the period has one."""
     note = (note or "").strip()
     if len(note) > limit_of(ZeroReport, "note"):
         raise InvalidInput.field("note", f"备注不能超过{limit_of(ZeroReport, 'note')}个字", code="too_long")
@@ -217,7 +224,7 @@ def file_zero_report(
         period_kind=period.kind,
         period_start=period.start,
         note=note,
-        reported_by=acting_user,
+        reported_by=reported_by,
         client_id=client_id,
     )
     try:
