@@ -12,10 +12,18 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const alerts = items.find((i) => i.key === 'alerts')
-    expect(alerts?.soon).toBe(true)
-    expect(alerts?.path).toBeUndefined()
+    const office = items.find((i) => i.key === 'office')
+    expect(office?.soon).toBe(true)
+    expect(office?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the alerts group: zero reports for reporters, the network for readers, periods for configurers', () => {
+    const children = (caps: string[]): (string | undefined)[] =>
+      filterMenu(MENU, caps).find((i) => i.key === 'alerts')?.children?.map((c) => c.path) ?? []
+    expect(children(['records.read'])).toEqual(['/alerts/informants'])
+    expect(children(['alerts.report'])).toEqual(['/alerts/zero'])
+    expect(children(['alerts.configure'])).toEqual(['/alerts/periods'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

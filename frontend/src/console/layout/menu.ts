@@ -84,7 +84,16 @@ export const MENU: readonly MenuItem[] = [
       { key: 'casesStats', label: 'casesStats', path: '/cases/stats', capabilities: CASE_CAPS },
     ],
   },
-  { key: 'alerts', label: 'alerts', icon: icon(Warning), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'alerts',
+    label: 'alerts',
+    icon: icon(Warning),
+    children: [
+      { key: 'zeroReports', label: 'zeroReports', path: '/alerts/zero', capabilities: [CAP.alertsReport, CAP.alertsScreen, CAP.alertsWarn] },
+      { key: 'informants', label: 'informants', path: '/alerts/informants', capabilities: [CAP.recordsRead] },
+      { key: 'sensitivePeriods', label: 'sensitivePeriods', path: '/alerts/periods', capabilities: [CAP.alertsConfigure, CAP.alertsWarn] },
+    ],
+  },
   { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
