@@ -82,6 +82,7 @@ class ZeroIn(Schema):
     kind: PeriodKindName | None = Field(None, description="默认为当前周期；敏感期内可指定 monthly 报送本月月报")
     note: str = Field("", max_length=limit_of(ZeroReport, "note"))
     client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号，重发时返回同一条")
+    period_start: dt.date | None = Field(None, description="用户看到的报告期开始日期；该期已过则拒绝")
 
 
 class CompletenessRowOut(OutSchema):
@@ -356,7 +357,13 @@ def current(request: HttpRequest) -> dict[str, Any]:
 def file_report(request: HttpRequest, payload: ZeroIn) -> Status[dict[str, Any]]:
     """本期无情况: one zero report for the current period."""
     user = acting(request)
-    report = zero.file_zero_report(acting_user=user, kind=payload.kind, note=payload.note, client_id=payload.client_id)
+    report = zero.file_zero_report(
+        acting_user=user,
+        kind=payload.kind,
+        note=payload.note,
+        client_id=payload.client_id,
+        period_start=payload.period_start,
+    )
     return Status(201, _zero(report) or {})
 
 

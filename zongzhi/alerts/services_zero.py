@@ -181,11 +181,17 @@ def _status(reporter: Reporter, period: Period) -> dict[str, Any]:
 
 @transaction.atomic
 def file_zero_report(
-    *, acting_user: User, kind: str | None = None, note: str = "", client_id: uuid.UUID | None = None
+    *,
+    acting_user: User,
+    kind: str | None = None,
+    note: str = "",
+    client_id: uuid.UUID | None = None,
+    period_start: dt.date | None = None,
 ) -> ZeroReport:
     """本期无情况: one zero report for the acting user's unit (or informant) and the current
     period, or, with kind="monthly", the current month inside a sensitive period. Sent again
-    with the same `client_id` (the phone's offline queue), it returns the first one."""
+    with the same `client_id` (the phone's offline queue), it returns the first one; with
+    `period_start` (the period the user saw) it is refused once that period has ended."""
     require_cap(acting_user, "alerts.report")
     if client_id is not None:
         done = ZeroReport.objects.filter(client_id=client_id).first()
@@ -203,6 +209,9 @@ def file_zero_report(
         period = current_period(reporter.unit, today)
         if kind == PeriodKind.DAILY and period.kind != PeriodKind.DAILY:
             raise InvalidInput.field("kind", "今天不在敏感期内，零报告按月报送", code="not_sensitive_day")
+    if period_start is not None and period_start != period.start:
+        # Tapped offline in a period that has ended since: not filed for another one.
+        raise Conflict(f"报告期已变为{period.label}，请重新确认后报送", code="period_changed")
     return record_zero_report(reporter, period, reported_by=acting_user, note=note, client_id=client_id)
 
 

@@ -5654,6 +5654,11 @@ export interface components {
              * @default
              */
             note: string;
+            /**
+             * Period Start
+             * @description 用户看到的报告期开始日期；该期已过则拒绝
+             */
+            period_start?: string | null;
         };
         /** ZeroOut */
         ZeroOut: {

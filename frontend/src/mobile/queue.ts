@@ -1,4 +1,4 @@
-/** The app's offline queues (reports, visits), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
+/** The app's offline queues (reports, visits, zero reports), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
 import { upload } from '@/api/attachments'
 import { casesApi } from '@/api/cases'
 import { categoriesApi } from '@/api/registry'
@@ -6,6 +6,8 @@ import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
 import { createVisitQueue } from './visitQueue'
+import { createZeroQueue } from './zeroQueue'
+import { zeroApi } from '@/api/zeroReports'
 
 const memory = new Map<string, string>()
 const storage = {
@@ -37,6 +39,13 @@ export const reportQueue = createReportQueue({
 export const visitQueue = createVisitQueue({
   storage,
   send: (categoryId, body) => categoriesApi.visit(categoryId, body, { silent: true }),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})
+
+export const zeroQueue = createZeroQueue({
+  storage,
+  send: (body) => zeroApi.file(body, { silent: true }),
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })

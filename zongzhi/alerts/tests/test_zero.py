@@ -205,3 +205,12 @@ def test_unit_month_completeness_counts_sensitive_days(api: Any) -> None:
     )
     result = zero.unit_month_completeness(village, today)
     assert result == {"monthly_reported": False, "days_owed": 3, "days_reported": 1}
+
+
+def test_a_report_queued_offline_in_an_ended_period_is_refused(api: Any) -> None:
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    r = api("village_officer").post(
+        "/api/alerts/zero/reports", {"client_id": str(uuid.uuid4()), "period_start": last_month.isoformat()}
+    )
+    assert r.status_code == 409 and r.json()["code"] == "period_changed"
+    assert not ZeroReport.objects.filter(unit=unit(VILLAGE)).exists()
