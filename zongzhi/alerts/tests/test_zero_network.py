@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from zongzhi.alerts import services_zero as zero
 from zongzhi.alerts.models import GroupSmsRecipient, Informant, SensitivePeriod
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case
@@ -131,12 +132,15 @@ def test_group_sms_records_failed_and_no_phone(api: Any, django_capture_on_commi
     enrol(client)
     enrol(client, name="孙桂英", phone="")
     enrol(client, name="吴老板", role_code="11", phone="13900001111")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         r = client.post(
             "/api/alerts/zero/informants/sms",
             {"unit_id": unit(VILLAGE).pk, "text": "国庆期间请每日报送零报告", "role_codes": ["02"]},
         )
     assert r.status_code == 201, r.content
+    assert len(callbacks) == 1  # the delivery job is queued once the texts are committed
+    assert {x["status"] for x in r.json()["recipients"]} == {"queued", "no_phone"}
+    zero.deliver(r.json()["id"])  # what the job does
     detail = client.get(f"/api/alerts/zero/informants/sms/{r.json()['id']}").json()
     statuses = {x["name"]: x["status"] for x in detail["recipients"]}
     assert statuses == {"周建国": "failed", "孙桂英": "no_phone"}  # the 旅店业 contact was not selected
@@ -148,8 +152,10 @@ def test_group_sms_records_failed_and_no_phone(api: Any, django_capture_on_commi
 def test_group_sms_sent_through_the_gateway(api: Any, django_capture_on_commit_callbacks: Any) -> None:
     client = api("village_officer")
     enrol(client)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         r = client.post("/api/alerts/zero/informants/sms", {"unit_id": unit(VILLAGE).pk, "text": "请注意防汛"})
+    assert len(callbacks) == 1
+    zero.deliver(r.json()["id"])
     assert GroupSmsRecipient.objects.get(group_id=r.json()["id"]).status == "sent"
     listed = client.get(f"/api/alerts/zero/informants/sms?unit={unit(VILLAGE).pk}").json()
     assert listed[0]["counts"] == {"sent": 1}
