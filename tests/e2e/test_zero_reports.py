@@ -77,6 +77,14 @@ def test_village_files_with_one_click_and_the_township_sees_it(server: str, brow
     expect(page.locator(".el-table__row", has_text="周建国")).to_be_visible(timeout=15000)
     expect(page.get_by_text("138****5678")).to_be_visible()
     _shot(page, "4-township-informants")
+    page.locator("[data-test=informant-add]").click()
+    dialog = page.locator(".el-dialog", has_text="登记信息员")
+    dialog.locator(".el-form-item", has_text="联系电话").locator("input").fill("12345")
+    dialog.locator("[data-test=informant-save]").click()
+    expect(dialog.get_by_text("姓名不能为空")).to_be_visible(timeout=10000)
+    expect(dialog.get_by_text("手机号格式不正确")).to_be_visible()
+    _shot(page, "4a-informant-form-errors")
+    dialog.get_by_role("button", name="取消").click()
     page.get_by_role("tab", name="中心户长覆盖率").click()
     expect(page.locator(".el-table__row", has_text="冯墙社区").get_by_text("50%")).to_be_visible(timeout=10000)
     _shot(page, "4b-township-coverage")
@@ -127,4 +135,41 @@ def test_sensitive_period_banner_and_phone_one_tap(server: str, browser: Any) ->
     _shot(page, "8-phone-filed")
     mine = _api(server, "/api/alerts/zero/reports", worker)
     assert mine[0]["period_kind"] == "daily" and mine[0]["period_start"] == today
+    ctx.close()
+
+
+def test_informant_phone_account_sees_only_the_zero_report(server: str, browser: Any) -> None:
+    village = _token(server, "village_officer")
+    village_id = _unit_id(server, village, "320111003001")
+    body = {"unit_id": village_id, "role_code": "01", "name": "何军", "phone": "13811112222", "organisation": ""}
+    informant = _api(server, "/api/alerts/zero/informants", village, body)
+    _api(
+        server,
+        f"/api/alerts/zero/informants/{informant['id']}/account",
+        village,
+        {"username": "xxy_hejun", "password": "Info#2026first"},
+    )
+    token = str(
+        _api(
+            server, "/api/auth/login", body={"username": "xxy_hejun", "password": "Info#2026first", "client": "token"}
+        )["token"]
+    )
+    _api(server, "/api/auth/password", token, {"old_password": "Info#2026first", "new_password": "Info#2026second"})
+    token = str(
+        _api(
+            server, "/api/auth/login", body={"username": "xxy_hejun", "password": "Info#2026second", "client": "token"}
+        )["token"]
+    )
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    ctx.add_init_script(f"localStorage.setItem('zongzhi.m.token', '{token}')")
+    page = ctx.new_page()
+    page.goto(server + "/m/")
+    tile = page.locator("[data-test=m-zero-tile]")
+    expect(tile).to_be_visible(timeout=15000)
+    expect(page.get_by_text("待办")).to_have_count(0)
+    expect(page.get_by_text("上报事件")).to_have_count(0)
+    _shot(page, "9-informant-home")
+    tile.click()
+    expect(page.get_by_text("何军")).to_be_visible(timeout=10000)
     ctx.close()
