@@ -23,6 +23,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from zongzhi.alerts.models import InfoAction, InfoLapse, InformationReport
+from zongzhi.alerts.models import GroupSms, Informant, SensitivePeriod
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
@@ -686,7 +687,184 @@ SPECS: list[Spec] = [
         frozenset({"users.manage", "pii.unmask"}),
         "user",
     ),
+    # zero reports, sensitive periods and the informant network (alerts/api_zero.py)
+    Spec(
+        "GET",
+        "/api/alerts/zero/completeness",
+        "read",
+        lambda t: f"/api/alerts/zero/completeness?unit={_u(t)}",
+        cap=frozenset({"alerts.screen", "alerts.warn"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/remind",
+        "write",
+        lambda t: "/api/alerts/zero/remind",
+        lambda t: {"unit_id": _u(t), "kind": "monthly", "start": timezone.localdate().isoformat()},
+        frozenset({"alerts.screen"}),
+    ),
+    Spec("GET", "/api/alerts/zero/periods", "read", lambda t: f"/api/alerts/zero/periods?unit={_u(t)}"),
+    Spec(
+        "POST",
+        "/api/alerts/zero/periods",
+        "write",
+        lambda t: "/api/alerts/zero/periods",
+        lambda t: {"unit_id": _u(t), "name": "测试敏感期", "starts_on": _day(1), "ends_on": _day(3)},
+        frozenset({"alerts.configure", "alerts.warn"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/alerts/zero/periods/{period_id}",
+        "write",
+        lambda t: f"/api/alerts/zero/periods/{_period_at(t).pk}",
+        lambda t: {"name": "改名敏感期", "starts_on": _day(1), "ends_on": _day(4)},
+        frozenset({"alerts.configure", "alerts.warn"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/periods/{period_id}/cancel",
+        "write",
+        lambda t: f"/api/alerts/zero/periods/{_period_at(t).pk}/cancel",
+        None,
+        frozenset({"alerts.configure", "alerts.warn"}),
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/zero/informants",
+        "read",
+        lambda t: f"/api/alerts/zero/informants?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/zero/informants/coverage",
+        "read",
+        lambda t: f"/api/alerts/zero/informants/coverage?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/zero/informants/{informant_id}",
+        "read",
+        lambda t: f"/api/alerts/zero/informants/{_informant_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/informants",
+        "write",
+        lambda t: "/api/alerts/zero/informants",
+        lambda t: {"unit_id": _u(t), "role_code": "02", "name": "新中心户长", "phone": "13811112222"},
+        frozenset({"alerts.network"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/alerts/zero/informants/{informant_id}",
+        "write",
+        lambda t: f"/api/alerts/zero/informants/{_informant_at(t).pk}",
+        lambda t: {"unit_id": _u(t), "role_code": "01", "name": "改名信息员"},
+        frozenset({"alerts.network"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/informants/{informant_id}/reveal",
+        "reveal",
+        lambda t: f"/api/alerts/zero/informants/{_informant_at(t).pk}/reveal",
+        None,
+        frozenset({"pii.unmask"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/informants/{informant_id}/account",
+        "write",
+        lambda t: f"/api/alerts/zero/informants/{_informant_at(t).pk}/account",
+        lambda t: {"username": f"xxy_{t.name}", "password": "Info#2026pass"},
+        frozenset({"alerts.network"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/alerts/zero/informants/quota",
+        "write",
+        lambda t: "/api/alerts/zero/informants/quota",
+        lambda t: {"unit_id": _u(t), "required": 10},
+        frozenset({"alerts.network"}),
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/zero/informants/sms",
+        "read",
+        lambda t: f"/api/alerts/zero/informants/sms?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/zero/informants/sms/{sms_id}",
+        "read",
+        lambda t: f"/api/alerts/zero/informants/sms/{_sms_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/zero/informants/sms",
+        "write",
+        lambda t: "/api/alerts/zero/informants/sms",
+        lambda t: {"unit_id": _u(_with_informant(t)), "text": "测试群发"},
+        frozenset({"alerts.network"}),
+    ),
+    # last of the network: a retired informant takes no more changes
+    Spec(
+        "POST",
+        "/api/alerts/zero/informants/{informant_id}/retire",
+        "write",
+        lambda t: f"/api/alerts/zero/informants/{_informant_at(t).pk}/retire",
+        None,
+        frozenset({"alerts.network"}),
+    ),
 ]
+
+
+def _day(offset: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=offset)).isoformat()
+
+
+def _period_at(t: Target) -> SensitivePeriod:
+    period, _ = SensitivePeriod.objects.get_or_create(
+        path=t.village.path,
+        name=f"{t.name}敏感期",
+        defaults={
+            "unit": t.village,
+            "starts_on": timezone.localdate() + dt.timedelta(days=1),
+            "ends_on": timezone.localdate() + dt.timedelta(days=3),
+            "created_by": t.user,
+        },
+    )
+    return period
+
+
+def _informant_at(t: Target) -> Informant:
+    informant, _ = Informant.objects.get_or_create(
+        path=t.village.path,
+        name=f"{t.name}信息员",
+        defaults={
+            "unit": t.village,
+            "role_code": "01",
+            "phone_sealed": crypto.seal("13811113333"),
+            "phone_mask": "138****3333",
+        },
+    )
+    return informant
+
+
+def _with_informant(t: Target) -> Target:
+    _informant_at(t)
+    return t
+
+
+def _sms_at(t: Target) -> GroupSms:
+    sms, _ = GroupSms.objects.get_or_create(
+        sender_unit=t.village, text=f"{t.name}短信", defaults={"sender_user": t.user}
+    )
+    return sms
 
 
 def _path_of(spec: Spec, t: Target) -> str:
@@ -864,6 +1042,10 @@ EXEMPT = {
     ("POST", "/api/auth/otp/devices/confirm"): "acts on the caller only",
     ("DELETE", "/api/auth/otp/devices"): "acts on the caller only",
     ("GET", "/api/notifications"): "the caller's own notifications",
+    ("GET", "/api/alerts/zero/current"): "the caller's own unit or informant: alerts/tests/test_zero.py",
+    ("POST", "/api/alerts/zero/reports"): "files for the caller's own unit or informant: alerts/tests/test_zero.py",
+    ("GET", "/api/alerts/zero/reports"): "the caller's own zero reports: alerts/tests/test_zero.py",
+    ("GET", "/api/alerts/zero/periods/active"): "the periods covering the caller's own unit (the banner)",
     ("GET", "/api/notifications/unread"): "the caller's own notifications",
     ("POST", "/api/notifications/read"): "the caller's own notifications",
     ("GET", "/api/cases/counts"): "counts of the caller's own boxes; lists are in SPECS",

@@ -18,16 +18,14 @@ describe('capability menu filter', () => {
     expect(keys(items)).not.toContain('system')
   })
 
-  it('opens the stability information and the warnings under the alerts group to those who report', () => {
-    expect(keys(filterMenu(MENU, ['records.read']))).not.toContain('alerts')
+  it('opens the alerts group: reports, warnings and zero reports to reporters, the network to readers, settings to configurers', () => {
+    const children = (caps: string[]): (string | undefined)[] =>
+      filterMenu(MENU, caps).find((i) => i.key === 'alerts')?.children?.map((c) => c.path) ?? []
+    expect(children(['records.read'])).toEqual(['/alerts/informants'])
+    expect(children(['alerts.report'])).toEqual(['/alerts/reports', '/alerts/warnings', '/alerts/zero'])
+    expect(children(['alerts.configure'])).toEqual(['/alerts/report-limits', '/alerts/warnings/settings', '/alerts/periods'])
     const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
-    expect(reporter?.children?.map((c) => [c.key, c.path])).toEqual([
-      ['infoReports', '/alerts/reports'],
-      ['warnings', '/alerts/warnings'],
-    ])
     expect(reporter?.children?.map(menuLabelKey)[0]).toEqual('alerts.menu.reports')
-    const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
-    expect(admin?.children?.map((c) => c.path)).toEqual(['/alerts/report-limits', '/alerts/warnings/settings'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

@@ -605,6 +605,25 @@ class Informant(ScopedModel, ChangeLoggedModel):
         return self.name
 
 
+class CentralHouseholdQuota(ScopedModel, ChangeLoggedModel):
+    """How many 中心户 (联户 groups, each led by a 中心户长) a village must have: the denominator of
+    its 中心户长 enrolment share (seed 000 二: 100%). Set per village on the roster page; the
+    seeds give no rule to derive it from the households, so it is not guessed."""
+
+    unit = models.OneToOneField("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）")
+    required = models.PositiveIntegerField(verbose_name="应设中心户数")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"updated_at"})
+
+    class Meta:
+        verbose_name = "应设中心户数"
+        verbose_name_plural = "应设中心户数"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.required}"
+
+
 class GroupSms(models.Model):
     """A text sent to a selection of the roster (群发短信)."""
 

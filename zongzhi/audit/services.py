@@ -102,6 +102,15 @@ ACTION_LABELS: dict[str, str] = {
     "warning.document_generated": "生成预警报告",
     "warning.document_downloaded": "下载预警报告",
     "warning.document_sent": "登记预警报告报送",
+    # zero reports, sensitive periods, the informant network
+    "zero.reported": "报送零报告",
+    "zero.reminded": "零报告催报",
+    "sensitive_period.created": "设置敏感期",
+    "sensitive_period.cancelled": "取消敏感期",
+    "informant.enrolled": "登记信息员",
+    "informant.retired": "信息员退出",
+    "informant.account_opened": "开通信息员手机账号",
+    "group_sms.sent": "群发短信",
 }
 
 

@@ -61,14 +61,20 @@ class Supervision(models.IntegerChoices):
     RED = 3, "红牌督办"
 
 
+def _works_cases(user: Any) -> bool:
+    """Whether the user reports or handles cases, and so sees those their unit holds or started."""
+    return bool(user.has_cap("cases.report") or user.has_cap("cases.handle"))
+
+
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases that happened in the user's view scope, and cases held by their department."""
         q = subtree_q(user.view_paths)
         if getattr(user, "department_id", None):
             q |= Q(holder_department_id=user.department_id)
-        elif getattr(user, "unit_id", None):
-            # Whoever holds a case, or started it, sees it, wherever it happened.
+        elif getattr(user, "unit_id", None) and _works_cases(user):
+            # Whoever holds a case, or started it, sees it, wherever it happened (an account
+            # without case work, e.g. an informant's phone account, does not).
             q |= Q(holder_unit_id=user.unit_id, holder_department__isnull=True) | Q(initiator_unit_id=user.unit_id)
         return self.filter(q)
 
@@ -78,7 +84,7 @@ class CaseQuerySet(ScopedQuerySet):
             return True
         if getattr(user, "department_id", None):
             return bool(obj.holder_department_id == user.department_id)
-        if getattr(user, "unit_id", None):
+        if getattr(user, "unit_id", None) and _works_cases(user):
             held = obj.holder_unit_id == user.unit_id and obj.holder_department_id is None
             return bool(held or obj.initiator_unit_id == user.unit_id)
         return False

@@ -7,6 +7,7 @@ import type { components } from './schema'
 type S = components['schemas']
 
 export const MAX_LENGTH = {
+  AccountIn: { password: 128, username: 50 },
   ActionIn: { comment: 2000, result: 5000, satisfaction: 8 },
   CalendarDayIn: { name: 40 },
   CaseCreateIn: { address: 200, category_code: 20, description: 5000, title: 100 },
@@ -24,6 +25,7 @@ export const MAX_LENGTH = {
   InfoLapseIn: { reason: 500 },
   InfoLimitIn: { note: 200 },
   InfoReportCreateIn: { address: 200, category_code: 20, description: 5000, involved: 5000, title: 100 },
+  InformantIn: { name: 60, note: 200, organisation: 100, phone: 20, role_code: 20 },
   InfoScreenIn: { measures: 5000, nature: 200 },
   InfoWithdrawIn: { reason: 200 },
   InspectionIn: { note: 500 },
@@ -37,6 +39,8 @@ export const MAX_LENGTH = {
   PartyIn: { name: 30, role: 20 },
   PasswordChangeIn: { new_password: 128, old_password: 128 },
   PasswordResetIn: { new_password: 128 },
+  PeriodEditIn: { name: 60, note: 500 },
+  PeriodIn: { name: 60, note: 500 },
   PetitionDetails: { petitioner_name: 60 },
   PlaceIn: { address: 200, contact_phone: 20, name: 100, note: 500 },
   RectificationDetails: { contingency_plan: 2000, funds: 200, hazard: 2000, measures: 2000 },
@@ -44,6 +48,8 @@ export const MAX_LENGTH = {
   RetireIn: { reason: 100 },
   RoleIn: { code: 40, description: 200, name: 60 },
   RoleUpdateIn: { description: 200, name: 60 },
+  RosterFilters: { q: 60, role: 20 },
+  SmsIn: { text: 300 },
   TaskDetails: { requirements: 2000 },
   TeamMember: { name: 30, role: 20 },
   UnitCreateIn: { code: 15, name: 100 },
@@ -60,4 +66,5 @@ export const MAX_LENGTH = {
   WarningLiftIn: { note: 500 },
   WarningMeasureIn: { text: 1000 },
   WarningSentIn: { sent_to: 200 },
+  ZeroIn: { note: 200 },
 } as const satisfies { [K in keyof S]?: { [F in keyof S[K]]?: number } }

@@ -82,6 +82,24 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.casesStats', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'alerts/zero',
+            name: 'zero-reports',
+            component: () => import('./views/alerts/zero/index.vue'),
+            meta: { title: 'menu.zeroReports', capabilities: [CAP.alertsReport, CAP.alertsScreen, CAP.alertsWarn] },
+          },
+          {
+            path: 'alerts/informants',
+            name: 'informants',
+            component: () => import('./views/alerts/informants/index.vue'),
+            meta: { title: 'menu.informants', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'alerts/periods',
+            name: 'sensitive-periods',
+            component: () => import('./views/alerts/periods/index.vue'),
+            meta: { title: 'menu.sensitivePeriods', capabilities: [CAP.alertsConfigure, CAP.alertsWarn, CAP.alertsReport] },
+          },
+          {
             path: 'system/deadline-rules',
             name: 'deadline-rules',
             component: () => import('./views/deadlineRules/index.vue'),
@@ -105,6 +123,8 @@ export function createConsoleRouter(): Router {
             name: 'info-report-limits',
             component: () => import('./views/alerts/reports/limits.vue'),
             meta: { title: 'infoReports.limitsTitle', capabilities: [CAP.alertsConfigure] },
+          },
+          {
             path: 'alerts/warnings',
             name: 'warnings',
             component: () => import('./views/alerts/warnings/index.vue'),

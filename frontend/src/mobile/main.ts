@@ -8,7 +8,7 @@ import { i18n, t } from '@/shared/i18n'
 import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken } from './session'
-import { reportQueue, visitQueue } from './queue'
+import { reportQueue, visitQueue, zeroQueue } from './queue'
 
 const router = createMobileRouter()
 const app = createApp(App)
@@ -42,3 +42,4 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
 // Reports and visits saved while offline go out when the app opens and whenever the network comes back.
 reportQueue.start()
 visitQueue.start()
+zeroQueue.start()

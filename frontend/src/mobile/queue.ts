@@ -1,4 +1,4 @@
-/** The app's offline queues (reports, visits), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
+/** The app's offline queues (reports, visits, zero reports), kept in localStorage (files in IndexedDB) and sent with the worker's token. */
 import { upload } from '@/api/attachments'
 import { casesApi } from '@/api/cases'
 import { infoReportsApi, type InfoReportCreateIn, type InfoReportCreated } from '@/api/infoReports'
@@ -7,6 +7,8 @@ import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
 import { createVisitQueue } from './visitQueue'
+import { createZeroQueue } from './zeroQueue'
+import { zeroApi } from '@/api/zeroReports'
 
 const memory = new Map<string, string>()
 const storage = {
@@ -49,6 +51,13 @@ export const infoQueue = createReportQueue<InfoReportCreateIn, InfoReportCreated
 export const visitQueue = createVisitQueue({
   storage,
   send: (categoryId, body) => categoriesApi.visit(categoryId, body, { silent: true }),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})
+
+export const zeroQueue = createZeroQueue({
+  storage,
+  send: (body) => zeroApi.file(body, { silent: true }),
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })

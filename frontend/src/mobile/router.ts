@@ -25,6 +25,7 @@ export function createMobileRouter(): Router {
       { path: '/warnings', name: 'm-warnings', component: () => import('./views/warnings.vue') },
       { path: '/warnings/:id(\\d+)', name: 'm-warning', component: () => import('./views/warning.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
+      { path: '/zero', name: 'm-zero', component: () => import('./views/zero.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })
