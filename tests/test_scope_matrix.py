@@ -22,6 +22,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from zongzhi.alerts.models import DutyHandover, DutyShift
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
@@ -48,6 +49,8 @@ for _migration in (
 ):
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
+for _code, _caps in importlib.import_module("zongzhi.alerts.migrations.0002_defaults").ROLE_CAPS.items():
+    ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
 
 
@@ -199,6 +202,39 @@ class Spec:
 
 def _u(t: Target) -> int:
     return t.village.pk
+
+
+def _duty_day(days: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=days), dt.time(8, 30)))
+
+
+def _duty_shift(t: Target, days: int = 0) -> DutyShift:
+    """A shift of the target's unit (today's by default), its officer the target user."""
+    start = _duty_day(days)
+    shift, _ = DutyShift.objects.get_or_create(
+        unit=t.village,
+        starts_at=start,
+        defaults={
+            "path": t.village.path,
+            "ends_at": start + dt.timedelta(hours=24),
+            "officer": t.user,
+            "created_by": t.user,
+        },
+    )
+    return shift
+
+
+def _handed_over(t: Target) -> DutyShift:
+    """Yesterday's shift, handed over to today's (both the target user's)."""
+    shift = _duty_shift(t, -1)
+    DutyHandover.objects.get_or_create(
+        from_shift=shift, defaults={"to_shift": _duty_shift(t), "notes": "无", "handed_by": t.user}
+    )
+    return shift
+
+
+DUTY_READ = frozenset({"records.read", "alerts.duty"})
+DUTY_WRITE = frozenset({"alerts.duty"})
 
 
 SPECS: list[Spec] = [
@@ -568,6 +604,75 @@ SPECS: list[Spec] = [
         frozenset({"users.manage", "pii.unmask"}),
         "user",
     ),
+    Spec("GET", "/api/alerts/duty/roster", "read", lambda t: f"/api/alerts/duty/roster?unit={_u(t)}", cap=DUTY_READ),
+    Spec("GET", "/api/alerts/duty/gaps", "read", lambda t: f"/api/alerts/duty/gaps?unit={_u(t)}", cap=DUTY_READ),
+    Spec(
+        "GET",
+        "/api/alerts/duty/shifts/{shift_id}",
+        "read",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t).pk}",
+        cap=DUTY_READ,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts",
+        "write",
+        lambda t: "/api/alerts/duty/shifts",
+        lambda t: {
+            "unit_id": _u(t),
+            "starts_at": _duty_day(100).isoformat(),
+            "ends_at": _duty_day(101).isoformat(),
+            "officer_id": t.user.pk,
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/rotations",
+        "write",
+        lambda t: "/api/alerts/duty/rotations",
+        lambda t: {
+            "unit_id": _u(t),
+            "first_day": _duty_day(110).date().isoformat(),
+            "last_day": _duty_day(111).date().isoformat(),
+            "officer_ids": [t.user.pk],
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/log",
+        "write",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, -1).pk}/log",
+        lambda t: {
+            "kind": "call",
+            "content": "来电咨询",
+            "occurred_at": (_duty_day(-1) + dt.timedelta(hours=2)).isoformat(),
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/cancel",
+        "write",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, 1).pk}/cancel",
+        None,
+        DUTY_WRITE,
+    ),
+    # the shift's own officer (handover) or the next one (receipt) only: no persona is either
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/handover",
+        "nobody",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, 2).pk}/handover",
+        lambda t: {"notes": "无"},
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/receive",
+        "nobody",
+        lambda t: f"/api/alerts/duty/shifts/{_handed_over(t).pk}/receive",
+    ),
 ]
 
 
@@ -588,6 +693,10 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if not spec.cap or spec.cap & o.caps else "denied"
     if spec.kind == "reveal":
         return "ok" if spec.cap & o.caps else "denied"
+    if spec.kind == "nobody":
+        return "denied"
+    if spec.cap == DUTY_WRITE:  # a unit keeps its own roster; upper levels only read it
+        return "ok" if spec.cap & o.caps and path in o.capture else "denied"
     if not (spec.cap & o.caps):
         return "denied"
     if "records.write" in spec.cap:
@@ -724,6 +833,8 @@ EXEMPT = {
     ("POST", "/api/auth/otp/devices/confirm"): "acts on the caller only",
     ("DELETE", "/api/auth/otp/devices"): "acts on the caller only",
     ("GET", "/api/notifications"): "the caller's own notifications",
+    ("GET", "/api/alerts/duty/now"): "who is on duty at the caller's own unit and those above it (whom to call)",
+    ("GET", "/api/alerts/duty/upcoming"): "the caller's own unit and the one above: alerts/tests/test_duty.py",
     ("GET", "/api/notifications/unread"): "the caller's own notifications",
     ("POST", "/api/notifications/read"): "the caller's own notifications",
     ("GET", "/api/cases/counts"): "counts of the caller's own boxes; lists are in SPECS",
