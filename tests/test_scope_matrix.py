@@ -604,6 +604,8 @@ SPECS: list[Spec] = [
         frozenset({"users.manage", "pii.unmask"}),
         "user",
     ),
+    Spec("GET", "/api/alerts/stats", "read", lambda t: f"/api/alerts/stats?unit={_u(t)}"),
+    Spec("GET", "/api/alerts/stats/export", "read", lambda t: f"/api/alerts/stats/export?unit={_u(t)}"),
     Spec("GET", "/api/alerts/duty/roster", "read", lambda t: f"/api/alerts/duty/roster?unit={_u(t)}", cap=DUTY_READ),
     Spec("GET", "/api/alerts/duty/gaps", "read", lambda t: f"/api/alerts/duty/gaps?unit={_u(t)}", cap=DUTY_READ),
     Spec(

@@ -138,3 +138,71 @@ class GapsOut(OutSchema):
     last_day: dt.date
     periods: list[PeriodBrief]
     rows: list[GapRowOut]
+
+
+class CategoryColumn(OutSchema):
+    code: str
+    label: str
+
+
+class CategoryRow(OutSchema):
+    unit: UnitBrief
+    counts: list[int]
+    total: int
+
+
+class CategoriesOut(OutSchema):
+    columns: list[CategoryColumn]
+    rows: list[CategoryRow]
+
+
+class TimelinessRow(OutSchema):
+    unit: UnitBrief
+    reports: int
+    on_time: int
+    late: int
+    missing: int
+    concealed: int
+    rate: float | None = Field(description="按时报送 / (按时 + 迟报 + 漏报)")
+
+
+class LevelCounts(OutSchema):
+    red: int
+    yellow: int
+    blue: int
+    total: int
+
+
+class WarningRow(OutSchema):
+    unit: UnitBrief
+    issued: LevelCounts
+    received: LevelCounts
+
+
+class AckRow(OutSchema):
+    unit: UnitBrief
+    recipients: int
+    acknowledged: int
+    pending: int
+    overdue: int
+    median_hours: float | None
+    average_hours: float | None
+
+
+class ZeroRow(OutSchema):
+    unit: UnitBrief
+    units: int
+    months_reported: int
+    days_owed: int
+    days_reported: int
+    rate: float | None
+
+
+class AlertStatsOut(OutSchema):
+    unit: UnitBrief
+    month: str
+    categories: CategoriesOut
+    timeliness: list[TimelinessRow]
+    warnings: list[WarningRow]
+    acknowledgements: list[AckRow]
+    zero_reports: list[ZeroRow]
