@@ -12,10 +12,17 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const alerts = items.find((i) => i.key === 'alerts')
-    expect(alerts?.soon).toBe(true)
-    expect(alerts?.path).toBeUndefined()
+    const office = items.find((i) => i.key === 'office')
+    expect(office?.soon).toBe(true)
+    expect(office?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the duty roster and the alerts statistics with records.read', () => {
+    const items = filterMenu(MENU, ['records.read'])
+    const alerts = items.find((i) => i.key === 'alerts')
+    expect(alerts?.soon).toBeUndefined()
+    expect(alerts?.children?.map((c) => c.path)).toEqual(['/alerts/duty', '/alerts/stats'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

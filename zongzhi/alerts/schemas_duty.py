@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -47,7 +48,9 @@ class CancelIn(Schema):
 
 
 class LogEntryIn(Schema):
-    kind: DutyLogEntry.Kind
+    # A Literal, not the model's choices: an enum would be named "Kind" in the OpenAPI schema,
+    # the name of the case kinds.
+    kind: Literal["call", "visit", "event", "notice", "other"]
     occurred_at: dt.datetime | None = None
     counterpart: str = Field("", max_length=limit_of(DutyLogEntry, "counterpart"))
     content: str = Field(..., max_length=TEXT_MAX)

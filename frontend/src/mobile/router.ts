@@ -21,6 +21,7 @@ export function createMobileRouter(): Router {
       { path: '/visits/:id(\\d+)', name: 'm-visit', component: () => import('./views/visit.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/report', name: 'm-report', component: () => import('./views/report.vue') },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
+      { path: '/duty', name: 'm-duty', component: () => import('./views/duty.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

@@ -84,7 +84,15 @@ export const MENU: readonly MenuItem[] = [
       { key: 'casesStats', label: 'casesStats', path: '/cases/stats', capabilities: CASE_CAPS },
     ],
   },
-  { key: 'alerts', label: 'alerts', icon: icon(Warning), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'alerts',
+    label: 'alerts',
+    icon: icon(Warning),
+    children: [
+      { key: 'dutyRoster', label: 'dutyRoster', path: '/alerts/duty', capabilities: [CAP.alertsDuty, CAP.recordsRead] },
+      { key: 'alertsStats', label: 'alertsStats', path: '/alerts/stats', capabilities: [CAP.recordsRead, CAP.alertsScreen] },
+    ],
+  },
   { key: 'office', label: 'office', icon: icon(Briefcase), capabilities: [CAP.recordsRead], soon: true },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
