@@ -22,8 +22,16 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from zongzhi.alerts.models import InfoAction, InfoLapse, InformationReport
-from zongzhi.alerts.models import GroupSms, Informant, SensitivePeriod
+from zongzhi.alerts.models import (
+    DutyHandover,
+    DutyShift,
+    GroupSms,
+    InfoAction,
+    InfoLapse,
+    Informant,
+    InformationReport,
+    SensitivePeriod,
+)
 from zongzhi.api import api as ninja_api
 from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
@@ -235,6 +243,39 @@ class Spec:
 
 def _u(t: Target) -> int:
     return t.village.pk
+
+
+def _duty_day(days: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=days), dt.time(8, 30)))
+
+
+def _duty_shift(t: Target, days: int = 0) -> DutyShift:
+    """A shift of the target's unit (today's by default), its officer the target user."""
+    start = _duty_day(days)
+    shift, _ = DutyShift.objects.get_or_create(
+        unit=t.village,
+        starts_at=start,
+        defaults={
+            "path": t.village.path,
+            "ends_at": start + dt.timedelta(hours=24),
+            "officer": t.user,
+            "created_by": t.user,
+        },
+    )
+    return shift
+
+
+def _handed_over(t: Target) -> DutyShift:
+    """Yesterday's shift, handed over to today's (both the target user's)."""
+    shift = _duty_shift(t, -1)
+    DutyHandover.objects.get_or_create(
+        from_shift=shift, defaults={"to_shift": _duty_shift(t), "notes": "无", "handed_by": t.user}
+    )
+    return shift
+
+
+DUTY_READ = frozenset({"records.read", "alerts.duty"})
+DUTY_WRITE = frozenset({"alerts.duty"})
 
 
 SPECS: list[Spec] = [
@@ -820,6 +861,77 @@ SPECS: list[Spec] = [
         None,
         frozenset({"alerts.network"}),
     ),
+    Spec("GET", "/api/alerts/stats", "read", lambda t: f"/api/alerts/stats?unit={_u(t)}"),
+    Spec("GET", "/api/alerts/stats/export", "read", lambda t: f"/api/alerts/stats/export?unit={_u(t)}"),
+    Spec("GET", "/api/alerts/duty/roster", "read", lambda t: f"/api/alerts/duty/roster?unit={_u(t)}", cap=DUTY_READ),
+    Spec("GET", "/api/alerts/duty/gaps", "read", lambda t: f"/api/alerts/duty/gaps?unit={_u(t)}", cap=DUTY_READ),
+    Spec(
+        "GET",
+        "/api/alerts/duty/shifts/{shift_id}",
+        "read",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t).pk}",
+        cap=DUTY_READ,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts",
+        "write",
+        lambda t: "/api/alerts/duty/shifts",
+        lambda t: {
+            "unit_id": _u(t),
+            "starts_at": _duty_day(100).isoformat(),
+            "ends_at": _duty_day(101).isoformat(),
+            "officer_id": t.user.pk,
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/rotations",
+        "write",
+        lambda t: "/api/alerts/duty/rotations",
+        lambda t: {
+            "unit_id": _u(t),
+            "first_day": _duty_day(110).date().isoformat(),
+            "last_day": _duty_day(111).date().isoformat(),
+            "officer_ids": [t.user.pk],
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/log",
+        "write",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, -1).pk}/log",
+        lambda t: {
+            "kind": "call",
+            "content": "来电咨询",
+            "occurred_at": (_duty_day(-1) + dt.timedelta(hours=2)).isoformat(),
+        },
+        DUTY_WRITE,
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/cancel",
+        "write",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, 1).pk}/cancel",
+        None,
+        DUTY_WRITE,
+    ),
+    # the shift's own officer (handover) or the next one (receipt) only: no persona is either
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/handover",
+        "nobody",
+        lambda t: f"/api/alerts/duty/shifts/{_duty_shift(t, 2).pk}/handover",
+        lambda t: {"notes": "无"},
+    ),
+    Spec(
+        "POST",
+        "/api/alerts/duty/shifts/{shift_id}/receive",
+        "nobody",
+        lambda t: f"/api/alerts/duty/shifts/{_handed_over(t).pk}/receive",
+    ),
 ]
 
 
@@ -890,6 +1002,10 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if spec.cap & o.caps and o.home == path else "denied"
     if spec.kind == "above":
         return "ok" if spec.cap & o.caps and o.above(path) else "denied"
+    if spec.kind == "nobody":
+        return "denied"
+    if spec.cap == DUTY_WRITE:  # a unit keeps its own roster; upper levels only read it
+        return "ok" if spec.cap & o.caps and path in o.capture else "denied"
     if not (spec.cap & o.caps):
         return "denied"
     if "records.write" in spec.cap:
@@ -1046,6 +1162,8 @@ EXEMPT = {
     ("POST", "/api/alerts/zero/reports"): "files for the caller's own unit or informant: alerts/tests/test_zero.py",
     ("GET", "/api/alerts/zero/reports"): "the caller's own zero reports: alerts/tests/test_zero.py",
     ("GET", "/api/alerts/zero/periods/active"): "the periods covering the caller's own unit (the banner)",
+    ("GET", "/api/alerts/duty/now"): "who is on duty at the caller's own unit and those above it (whom to call)",
+    ("GET", "/api/alerts/duty/upcoming"): "the caller's own unit and the one above: alerts/tests/test_duty.py",
     ("GET", "/api/notifications/unread"): "the caller's own notifications",
     ("POST", "/api/notifications/read"): "the caller's own notifications",
     ("GET", "/api/cases/counts"): "counts of the caller's own boxes; lists are in SPECS",

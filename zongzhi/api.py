@@ -19,6 +19,7 @@ from ninja.openapi.schema import OpenAPISchema
 from zongzhi import __version__
 from zongzhi.alerts.api_duty import router as duty_router
 from zongzhi.alerts.api_reports import router as info_reports_router
+from zongzhi.alerts.api_stats import router as alerts_stats_router
 from zongzhi.alerts.api_warnings import router as warnings_router
 from zongzhi.alerts.api_zero import router as zero_reports_router
 from zongzhi.audit.api import router as audit_router
@@ -90,6 +91,7 @@ api.add_router("/alerts/reports", info_reports_router)
 api.add_router("/alerts/warnings", warnings_router)
 api.add_router("/alerts/zero", zero_reports_router)
 api.add_router("/alerts/duty", duty_router)
+api.add_router("/alerts/stats", alerts_stats_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

@@ -369,6 +369,10 @@ CASES_RED_CARD_GRACE_WORKDAYS = env_int("ZONGZHI_RED_CARD_GRACE_WORKDAYS", 3)
 # Holders are reminded this many hours before a deadline.
 CASES_DUE_SOON_HOURS = env_int("ZONGZHI_DUE_SOON_HOURS", 24)
 
+# --- Alerts: duty -------------------------------------------------------------------------------
+# Office hours on working days (HH:MM-HH:MM); outside them, what arrives is sent to the duty officer.
+ALERTS_OFFICE_HOURS = env_str("ZONGZHI_OFFICE_HOURS", "08:30-17:30")
+
 # --- SMS gateway (notify/sms.py) ------------------------------------------------------------------
 SMS_BACKEND = env_str("ZONGZHI_SMS_BACKEND", "log")
 SMS_URL = env_str("ZONGZHI_SMS_URL")

@@ -18,12 +18,13 @@ describe('capability menu filter', () => {
     expect(keys(items)).not.toContain('system')
   })
 
-  it('opens the alerts group: reports, warnings and zero reports to reporters, the network to readers, settings to configurers', () => {
+  it('opens the alerts group: reports, warnings and zero reports to reporters, roster, network and statistics to readers, settings to configurers', () => {
     const children = (caps: string[]): (string | undefined)[] =>
       filterMenu(MENU, caps).find((i) => i.key === 'alerts')?.children?.map((c) => c.path) ?? []
-    expect(children(['records.read'])).toEqual(['/alerts/informants'])
+    expect(filterMenu(MENU, ['records.read']).find((i) => i.key === 'alerts')?.soon).toBeUndefined()
+    expect(children(['records.read'])).toEqual(['/alerts/duty', '/alerts/informants', '/alerts/stats'])
     expect(children(['alerts.report'])).toEqual(['/alerts/reports', '/alerts/warnings', '/alerts/zero'])
-    expect(children(['alerts.configure'])).toEqual(['/alerts/report-limits', '/alerts/warnings/settings', '/alerts/periods'])
+    expect(children(['alerts.configure'])).toEqual(['/alerts/periods', '/alerts/report-limits', '/alerts/warnings/settings'])
     const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
     expect(reporter?.children?.map(menuLabelKey)[0]).toEqual('alerts.menu.reports')
   })

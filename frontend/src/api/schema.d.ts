@@ -4,6 +4,220 @@
  */
 
 export interface paths {
+    "/api/alerts/duty/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gaps
+         * @description For the units directly under `unit` (default: the user's), the days of a sensitive period
+         *     without a shift on their roster.
+         */
+        get: operations["zongzhi_alerts_api_duty_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * On Duty Now
+         * @description Who is on duty now at the user's unit and at each unit above (the header's 今日值班):
+         *     whom to call, so open to every logged-in user of the unit.
+         */
+        get: operations["zongzhi_alerts_api_duty_on_duty_now"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Roster
+         * @description A unit's roster over some days (default: the user's unit, the next 7 days), with the days
+         *     of a sensitive period that have no shift (敏感期未排班).
+         */
+        get: operations["zongzhi_alerts_api_duty_roster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Rotation
+         * @description Many shifts at once from a rotation of officers (a week, a month).
+         */
+        post: operations["zongzhi_alerts_api_duty_create_rotation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Shift */
+        post: operations["zongzhi_alerts_api_duty_create_shift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts/{shift_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shift Detail
+         * @description One shift with its log and handover, and what the user may do with it.
+         */
+        get: operations["zongzhi_alerts_api_duty_shift_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts/{shift_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Shift */
+        post: operations["zongzhi_alerts_api_duty_cancel_shift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts/{shift_id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand Over
+         * @description 交班: the outgoing officer closes the shift.
+         */
+        post: operations["zongzhi_alerts_api_duty_hand_over"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts/{shift_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Log Entry */
+        post: operations["zongzhi_alerts_api_duty_add_log_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/shifts/{shift_id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Handover
+         * @description 接班: the next shift's officer takes over from shift `shift_id`.
+         */
+        post: operations["zongzhi_alerts_api_duty_receive_handover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/duty/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Upcoming
+         * @description The phone's 值班 page: the coming days' shifts of the user's unit and of the unit above.
+         */
+        get: operations["zongzhi_alerts_api_duty_upcoming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts/reports": {
         parameters: {
             query?: never;
@@ -275,6 +489,46 @@ export interface paths {
         put?: never;
         /** Screen */
         post: operations["zongzhi_alerts_api_reports_screen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly Stats
+         * @description The month's tables for the units directly under `unit` (default: the user's unit).
+         */
+        get: operations["zongzhi_alerts_api_stats_monthly_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/stats/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly Stats Export
+         * @description The same tables as an Excel workbook (no personal data: a direct download, audited).
+         */
+        get: operations["zongzhi_alerts_api_stats_monthly_stats_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2989,6 +3243,22 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** AckRow */
+        AckRow: {
+            /** Acknowledged */
+            acknowledged: number;
+            /** Average Hours */
+            average_hours: number | null;
+            /** Median Hours */
+            median_hours: number | null;
+            /** Overdue */
+            overdue: number;
+            /** Pending */
+            pending: number;
+            /** Recipients */
+            recipients: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** ActionIn */
         ActionIn: {
             /** Attachment Ids */
@@ -3021,6 +3291,21 @@ export interface components {
              * @description the case version the user saw
              */
             version: number;
+        };
+        /** AlertStatsOut */
+        AlertStatsOut: {
+            /** Acknowledgements */
+            acknowledgements: components["schemas"]["AckRow"][];
+            categories: components["schemas"]["CategoriesOut"];
+            /** Month */
+            month: string;
+            /** Timeliness */
+            timeliness: components["schemas"]["TimelinessRow"][];
+            unit: components["schemas"]["UnitBrief"];
+            /** Warnings */
+            warnings: components["schemas"]["WarningRow"][];
+            /** Zero Reports */
+            zero_reports: components["schemas"]["ZeroRow"][];
         };
         /** AttachmentOut */
         AttachmentOut: {
@@ -3249,6 +3534,14 @@ export interface components {
             source: ("package" | "admin") | null;
             /** Year */
             year: number;
+        };
+        /** CancelIn */
+        CancelIn: {
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
         };
         /** CapabilityOut */
         CapabilityOut: {
@@ -3555,6 +3848,20 @@ export interface components {
              */
             next_cursor?: number | null;
         };
+        /** CategoriesOut */
+        CategoriesOut: {
+            /** Columns */
+            columns: components["schemas"]["CategoryColumn"][];
+            /** Rows */
+            rows: components["schemas"]["CategoryRow"][];
+        };
+        /** CategoryColumn */
+        CategoryColumn: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
         /** CategoryFilter */
         CategoryFilter: {
             /** Category */
@@ -3699,6 +4006,14 @@ export interface components {
         CategoryRevealIn: {
             /** Field */
             field: string;
+        };
+        /** CategoryRow */
+        CategoryRow: {
+            /** Counts */
+            counts: number[];
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
         };
         /** CategoryRowOut */
         CategoryRowOut: {
@@ -4173,6 +4488,30 @@ export interface components {
             /** Required */
             required: boolean;
         };
+        /** GapRowOut */
+        GapRowOut: {
+            /** Gap Days */
+            gap_days: string[];
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** GapsOut */
+        GapsOut: {
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Periods */
+            periods: components["schemas"]["PeriodBrief"][];
+            /** Rows */
+            rows: components["schemas"]["GapRowOut"][];
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** GrantsIn */
         GrantsIn: {
             /** Capture Scope Ids */
@@ -4186,6 +4525,27 @@ export interface components {
         GridOut: {
             /** @description 位置所在的网格（本人可登记的范围内）；没有则按所选辖区 */
             unit?: components["schemas"]["UnitBrief"] | null;
+        };
+        /** HandoverIn */
+        HandoverIn: {
+            /** Notes */
+            notes: string;
+        };
+        /** HandoverOut */
+        HandoverOut: {
+            /**
+             * Handed At
+             * Format: date-time
+             */
+            handed_at: string;
+            handed_by: components["schemas"]["PersonOut"];
+            /** Notes */
+            notes: string;
+            /** Received At */
+            received_at: string | null;
+            received_by: components["schemas"]["PersonOut"] | null;
+            /** To Shift Id */
+            to_shift_id: number | null;
         };
         /** HistoryOut */
         HistoryOut: {
@@ -4990,6 +5350,60 @@ export interface components {
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village" | "grid";
+        /** LevelCounts */
+        LevelCounts: {
+            /** Blue */
+            blue: number;
+            /** Red */
+            red: number;
+            /** Total */
+            total: number;
+            /** Yellow */
+            yellow: number;
+        };
+        /** LogEntryIn */
+        LogEntryIn: {
+            /** Content */
+            content: string;
+            /**
+             * Counterpart
+             * @default
+             */
+            counterpart: string;
+            /**
+             * Handling
+             * @default
+             */
+            handling: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "call" | "visit" | "event" | "notice" | "other";
+            /** Occurred At */
+            occurred_at?: string | null;
+        };
+        /** LogEntryOut */
+        LogEntryOut: {
+            /** Content */
+            content: string;
+            /** Counterpart */
+            counterpart: string;
+            /** Handling */
+            handling: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            recorded_by: components["schemas"]["PersonOut"];
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -5233,6 +5647,20 @@ export interface components {
              */
             until?: string | null;
         };
+        /** OnDutyOut */
+        OnDutyOut: {
+            /** Duty Phone */
+            duty_phone: string;
+            /** Ends At */
+            ends_at: string | null;
+            leader: components["schemas"]["PersonOut"] | null;
+            officer: components["schemas"]["PersonOut"] | null;
+            /** Shift Id */
+            shift_id: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** OtpChallengeIn */
         OtpChallengeIn: {
             /** Challenge */
@@ -5353,6 +5781,23 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PeriodBrief */
+        PeriodBrief: {
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+        };
         /** PeriodEditIn */
         PeriodEditIn: {
             /**
@@ -5424,6 +5869,16 @@ export interface components {
             info_report_id?: number | null;
             period: components["schemas"]["PeriodOut"];
             zero: components["schemas"]["ZeroOut"] | null;
+        };
+        /**
+         * PersonOut
+         * @description A user named on the roster: name only (their own phone is personal data, not shown).
+         */
+        PersonOut: {
+            /** Full Name */
+            full_name: string;
+            /** Id */
+            id: number;
         };
         /**
          * PetitionDetails
@@ -6252,6 +6707,66 @@ export interface components {
             /** Unit */
             unit?: number | null;
         };
+        /** RosterOut */
+        RosterOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Gap Days
+             * @description 敏感期内未排班的日期
+             */
+            gap_days: string[];
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Periods */
+            periods: components["schemas"]["PeriodBrief"][];
+            /** Shifts */
+            shifts: components["schemas"]["ShiftOut"][];
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** RotationIn */
+        RotationIn: {
+            /**
+             * Duty Phone
+             * @default
+             */
+            duty_phone: string;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Hours
+             * @default 24
+             */
+            hours: number;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Leader Ids */
+            leader_ids?: number[];
+            /** Officer Ids */
+            officer_ids: number[];
+            /**
+             * Start Time
+             * Format: time
+             * @default 08:30:00
+             */
+            start_time: string;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** SensitivePeriodOut */
         SensitivePeriodOut: {
             /** Can Edit */
@@ -6348,6 +6863,98 @@ export interface components {
             user: components["schemas"]["UserBrief"];
             /** User Agent */
             user_agent: string;
+        };
+        /** ShiftDetailOut */
+        ShiftDetailOut: {
+            /** Can Hand Over */
+            can_hand_over: boolean;
+            /** Can Keep Log */
+            can_keep_log: boolean;
+            /** Can Receive */
+            can_receive: boolean;
+            /** Duty Phone */
+            duty_phone: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            handover: components["schemas"]["HandoverOut"] | null;
+            /** Id */
+            id: number;
+            /** Is Cancelled */
+            is_cancelled: boolean;
+            leader: components["schemas"]["PersonOut"] | null;
+            /** Log */
+            log: components["schemas"]["LogEntryOut"][];
+            /** Next Shift Id */
+            next_shift_id: number | null;
+            /** Note */
+            note: string;
+            officer: components["schemas"]["PersonOut"];
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ShiftIn */
+        ShiftIn: {
+            /**
+             * Duty Phone
+             * @default
+             */
+            duty_phone: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Leader Id */
+            leader_id?: number | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Officer Id */
+            officer_id: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ShiftOut */
+        ShiftOut: {
+            /** Duty Phone */
+            duty_phone: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            handover: components["schemas"]["HandoverOut"] | null;
+            /** Id */
+            id: number;
+            /** Is Cancelled */
+            is_cancelled: boolean;
+            leader: components["schemas"]["PersonOut"] | null;
+            /** Note */
+            note: string;
+            officer: components["schemas"]["PersonOut"];
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** SmsDetailOut */
         SmsDetailOut: {
@@ -6497,6 +7104,25 @@ export interface components {
             to_holder: string | null;
             /** To Status */
             to_status: string;
+        };
+        /** TimelinessRow */
+        TimelinessRow: {
+            /** Concealed */
+            concealed: number;
+            /** Late */
+            late: number;
+            /** Missing */
+            missing: number;
+            /** On Time */
+            on_time: number;
+            /**
+             * Rate
+             * @description 按时报送 / (按时 + 迟报 + 漏报)
+             */
+            rate: number | null;
+            /** Reports */
+            reports: number;
+            unit: components["schemas"]["UnitBrief"];
         };
         /**
          * TotalOut
@@ -7070,6 +7696,12 @@ export interface components {
             /** Unit Ids */
             unit_ids?: number[];
         };
+        /** WarningRow */
+        WarningRow: {
+            issued: components["schemas"]["LevelCounts"];
+            received: components["schemas"]["LevelCounts"];
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** WarningRowOut */
         WarningRowOut: {
             /**
@@ -7205,6 +7837,20 @@ export interface components {
             /** Reported By */
             reported_by: string;
         };
+        /** ZeroRow */
+        ZeroRow: {
+            /** Days Owed */
+            days_owed: number;
+            /** Days Reported */
+            days_reported: number;
+            /** Months Reported */
+            months_reported: number;
+            /** Rate */
+            rate: number | null;
+            unit: components["schemas"]["UnitBrief"];
+            /** Units */
+            units: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -7214,6 +7860,959 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    zongzhi_alerts_api_duty_gaps: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                first?: string | null;
+                last?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_on_duty_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnDutyOut"][];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_roster: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                first?: string | null;
+                last?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_create_rotation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotationIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftOut"][];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_create_shift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShiftIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_shift_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftDetailOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_cancel_shift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_hand_over: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_add_log_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogEntryOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_receive_handover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_duty_upcoming: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterOut"][];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_alerts_api_reports_list_reports: {
         parameters: {
             query?: {
@@ -8661,6 +10260,176 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InfoReportOut"];
                 };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_stats_monthly_stats: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertStatsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_alerts_api_stats_monthly_stats_export: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
             400: {

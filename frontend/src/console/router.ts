@@ -100,6 +100,18 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.sensitivePeriods', capabilities: [CAP.alertsConfigure, CAP.alertsWarn, CAP.alertsReport] },
           },
           {
+            path: 'alerts/duty',
+            name: 'alerts-duty',
+            component: () => import('./views/alerts/duty/index.vue'),
+            meta: { title: 'duty.rosterTitle', capabilities: [CAP.alertsDuty, CAP.recordsRead] },
+          },
+          {
+            path: 'alerts/stats',
+            name: 'alerts-stats',
+            component: () => import('./views/alerts/stats/index.vue'),
+            meta: { title: 'alertsStats.title', capabilities: [CAP.recordsRead, CAP.alertsScreen] },
+          },
+          {
             path: 'system/deadline-rules',
             name: 'deadline-rules',
             component: () => import('./views/deadlineRules/index.vue'),

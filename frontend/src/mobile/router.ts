@@ -26,6 +26,7 @@ export function createMobileRouter(): Router {
       { path: '/warnings/:id(\\d+)', name: 'm-warning', component: () => import('./views/warning.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/zero', name: 'm-zero', component: () => import('./views/zero.vue') },
+      { path: '/duty', name: 'm-duty', component: () => import('./views/duty.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })
