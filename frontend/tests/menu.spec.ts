@@ -24,6 +24,8 @@ describe('capability menu filter', () => {
     expect(alerts?.children?.map(menuLabelKey)).toEqual(['alerts.menu.reports'])
     const admin = filterMenu(MENU, ['alerts.configure']).find((i) => i.key === 'alerts')
     expect(admin?.children?.map((c) => c.key)).toEqual(['infoReportLimits'])
+    const screen = filterMenu(MENU, ['alerts.screen']).find((i) => i.key === 'alerts')
+    expect(screen?.children?.map((c) => c.key)).toEqual(['infoReports', 'infoReportLapses'])
     expect(keys(filterMenu(MENU, ['records.read']))).not.toContain('alerts')
   })
 

@@ -99,6 +99,13 @@ export const MENU: readonly MenuItem[] = [
         capabilities: [CAP.alertsReport, CAP.alertsScreen],
       },
       {
+        key: 'infoReportLapses',
+        label: 'infoReportLapses',
+        labelKey: 'alerts.menu.lapses',
+        path: '/alerts/report-lapses',
+        capabilities: [CAP.alertsScreen],
+      },
+      {
         key: 'infoReportLimits',
         label: 'infoReportLimits',
         labelKey: 'alerts.menu.limits',
