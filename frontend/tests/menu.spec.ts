@@ -25,6 +25,7 @@ describe('capability menu filter', () => {
     expect(children(['records.read'])).toEqual(['/alerts/duty', '/alerts/informants', '/alerts/stats'])
     expect(children(['alerts.report'])).toEqual(['/alerts/reports', '/alerts/warnings', '/alerts/zero'])
     expect(children(['alerts.configure'])).toEqual(['/alerts/periods', '/alerts/report-limits', '/alerts/warnings/settings'])
+    expect(children(['alerts.screen'])).toEqual(['/alerts/reports', '/alerts/zero', '/alerts/stats', '/alerts/report-lapses'])
     const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
     expect(reporter?.children?.map(menuLabelKey)[0]).toEqual('alerts.menu.reports')
   })

@@ -10,6 +10,7 @@ then holds it with its own one-hour limit. Screenshots go to test-artifacts/ and
 from __future__ import annotations
 
 import shutil
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,19 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     _shot(m, "info-3-phone-mine")
     phone.close()
 
+    secret = {"title": "涉密人员活动线索", "description": "内容", "category_code": "02", "source": "informant",
+              "classification": "secret"}  # fmt: skip
+    _api(server, "/api/alerts/reports", worker["token"], secret)
     ctx, page = _console(browser, server, "village_officer")
     page.goto(server + "/alerts/reports?box=todo")
     listed = page.locator(".el-table__row", has_text=TITLE)
     expect(listed).to_be_visible(timeout=15000)
     expect(listed).to_contain_text("重大")
     expect(listed).to_contain_text("普通")
+    masked = page.locator(".el-table__row", has_text="秘密信息")
+    expect(masked).to_be_visible()
+    expect(page.get_by_text("涉密人员活动线索")).to_have_count(0)
+    page.wait_for_timeout(500)
     _shot(page, "info-4-console-todo")
     listed.click()
     page.wait_for_url("**/alerts/reports/*", timeout=10000)
@@ -92,3 +100,12 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     todo = _api(server, "/api/alerts/reports?box=todo", town["token"])["items"]
     mine = next(r for r in todo if r["title"] == TITLE)
     assert mine["status"] == "pending" and mine["due_at"] is not None
+    village = _api(server, "/api/units?q=" + urllib.parse.quote("冯墙社区"), town["token"])["items"][0]
+    lapse = {"unit_id": village["id"], "kind": "concealed", "reason": "群众聚集未按规定报告"}
+    _api(server, "/api/alerts/reports/lapses", town["token"], lapse)
+    ctx, page = _console(browser, server, "township_officer")
+    page.goto(server + "/alerts/report-lapses")
+    expect(page.locator(".el-table__row", has_text="群众聚集未按规定报告")).to_be_visible(timeout=15000)
+    page.wait_for_timeout(500)
+    _shot(page, "info-6-console-lapses")
+    ctx.close()

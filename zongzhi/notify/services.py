@@ -31,6 +31,8 @@ SMS_TEXTS = {
     "new": "您有新的待办办件，请登录综治信息系统查看",
     "supervised": "您办理的办件被上级督办，请登录综治信息系统查看",
     "overdue": "您有{count}件办件已超期，请登录综治信息系统查看",
+    # a 重大 information report reached the unit (alerts/services_reports.py); no title either
+    "info_new": "您单位收到重大维稳信息，请立即登录综治信息系统研判上报",
 }
 
 

@@ -131,6 +131,12 @@ export function createConsoleRouter(): Router {
             meta: { title: 'infoReports.detailTitle', capabilities: [CAP.alertsReport, CAP.alertsScreen] },
           },
           {
+            path: 'alerts/report-lapses',
+            name: 'info-report-lapses',
+            component: () => import('./views/alerts/reports/lapses.vue'),
+            meta: { title: 'infoReports.lapsesTitle', capabilities: [CAP.alertsScreen] },
+          },
+          {
             path: 'alerts/report-limits',
             name: 'info-report-limits',
             component: () => import('./views/alerts/reports/limits.vue'),

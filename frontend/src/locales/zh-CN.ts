@@ -1614,6 +1614,7 @@ const zhCN = {
     title: '预警管理',
     menu: {
       reports: '维稳信息',
+      lapses: '迟报漏报瞒报',
       limits: '报送时限',
     },
   },
@@ -1737,8 +1738,15 @@ const zhCN = {
       saved: '已保存',
       value: '{hours}小时',
     },
+    lapsesTitle: '迟报漏报瞒报',
     lapse: {
       kind: { late: '迟报', missing: '漏报', concealed: '瞒报' },
+      kindLabel: '类型',
+      record: '登记漏报瞒报',
+      withdraw: '撤销',
+      withdrawReason: '请填写撤销原因',
+      showWithdrawn: '含已撤销',
+      count: '共 {n} 条',
       unit: '单位',
       month: '月份',
       reason: '原因',

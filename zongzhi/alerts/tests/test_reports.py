@@ -18,7 +18,7 @@ from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case
 from zongzhi.notify.models import Notification
 from zongzhi.places.models import KeyPlace
-from zongzhi.units.models import Unit
+from zongzhi.units.models import Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +355,17 @@ def test_opening_reports_of_another_township_is_refused_and_audited(api: Any) ->
     out = api("township2_officer").get(f"{URL}/{r['id']}")
     assert out.status_code == 404
     assert AuditLog.objects.filter(username="township2_officer", action="scope.denied").exists()
+
+
+def test_a_major_report_reaches_the_holder_by_sms_without_its_title(
+    api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        report(api, urgency="major")
+    assert any("sms" in repr(c) for c in after_commit)
+    texts = {sms.args[1]: sms.args[0] for sms in after_commit}
+    officer = User.objects.get(username="village_officer")
+    assert officer.phone in texts["您单位收到重大维稳信息，请立即登录综治信息系统研判上报"]
+    with django_capture_on_commit_callbacks(execute=False) as quiet:
+        report(api, urgency="important", title="重要但不发短信的信息")
+    assert [c for c in quiet if "sms" in repr(c)] == []

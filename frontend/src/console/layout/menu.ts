@@ -105,6 +105,13 @@ export const MENU: readonly MenuItem[] = [
       { key: 'alertsStats', label: 'alertsStats', path: '/alerts/stats', capabilities: [CAP.recordsRead, CAP.alertsScreen] },
       { key: 'sensitivePeriods', label: 'sensitivePeriods', path: '/alerts/periods', capabilities: [CAP.alertsConfigure, CAP.alertsWarn] },
       {
+        key: 'infoReportLapses',
+        label: 'infoReportLapses',
+        labelKey: 'alerts.menu.lapses',
+        path: '/alerts/report-lapses',
+        capabilities: [CAP.alertsScreen],
+      },
+      {
         key: 'infoReportLimits',
         label: 'infoReportLimits',
         labelKey: 'alerts.menu.limits',
