@@ -116,3 +116,32 @@ def test_visits_and_inspections_have_gaps_and_some_are_due(demo: str, api: Calla
     assert missed > 0
     listed = api("village_officer").get("/api/registry/places/facilities", {"limit": 50}).json()["items"]
     assert any(f["missing_inspection"] for f in listed) and not all(f["missing_inspection"] for f in listed)
+
+
+def test_the_alerts_have_a_month_of_work_with_a_late_report_and_a_missing_zero_report(
+    demo: str, api: Callable[[str], Any]
+) -> None:
+    from zongzhi.alerts.models import DutyShift, EarlyWarning, InfoLapse, InformationReport
+    from zongzhi.units.models import Unit
+
+    today = timezone.localdate()
+    month_ago = timezone.now() - dt.timedelta(days=28)
+    assert InformationReport.objects.filter(created_at__lt=month_ago).exists()
+    assert InformationReport.objects.filter(created_at__date__gte=today - dt.timedelta(days=3)).exists()
+    assert InfoLapse.objects.filter(kind="late", withdrawn_at__isnull=True).exists()
+    assert (
+        EarlyWarning.objects.filter(level="yellow").exists() and EarlyWarning.objects.filter(status="lifted").exists()
+    )
+    assert DutyShift.objects.filter(starts_at__lte=timezone.now(), ends_at__gt=timezone.now()).exists()
+    township = api("township_officer")
+    assert township.get("/api/alerts/reports", {"box": "all"}).json()["items"]
+    assert township.get("/api/alerts/warnings", {"box": "sent"}).json()["items"]
+    # Last month, at least one village of the township owes its zero report still.
+    unit = Unit.objects.get(code="320111003000")
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    table = township.get(
+        "/api/alerts/zero/completeness", {"unit": unit.pk, "kind": "monthly", "start": start.isoformat()}
+    ).json()
+    statuses = {row["status"] for row in table["rows"]}
+    assert "missing" in statuses and statuses & {"zero", "info"}, statuses
+    assert "演示预警与信息报送" in demo

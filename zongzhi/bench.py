@@ -12,6 +12,9 @@ if missing and emptied first: give it a scratch database, never a real one).
 - cases.sweep: the deadline sweep over every case open with 10,000 due, against a bare count
   of the due rows.
 - registry.*: imports against a bare COPY, lists and name search (zongzhi/transfers/bench.py).
+- alerts.stats_*: the monthly timeliness table and statistics page over information reports
+  (zongzhi/alerts/bench_stats.py); alerts.warnings_*: the 待签收 lists and the escalation sweep
+  over warnings beside them (zongzhi/alerts/bench_warnings.py). `--only alerts` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -82,7 +85,7 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--only", choices=["all", "cases", "registry"], default="all")
+    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts"], default="all")
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -130,6 +133,16 @@ def main() -> None:
 
         registry_bench(args.size, health, client_for, _report, _p95)
     if args.only == "registry":
+        return
+
+    if args.only in ("all", "alerts"):
+        # The statistics' reports first: the warnings' lists are then measured beside them.
+        from zongzhi.alerts.bench_stats import run as alerts_stats_bench
+        from zongzhi.alerts.bench_warnings import run as alerts_warnings_bench
+
+        alerts_stats_bench(args.size, health, client_for, _report, _p95)
+        alerts_warnings_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "alerts":
         return
 
     # 2. The to-do lists over many cases.

@@ -11,17 +11,14 @@ class AlertsConfig(AppConfig):
     verbose_name = "预警与信息报送"
 
     def ready(self) -> None:
+        from zongzhi.audit.services import ACTION_LABELS
         from zongzhi.dictionary.services import register_usage
 
-        from . import tasks_warnings  # noqa: F401  (registers the warnings' sweep with Celery, also in process)
+        # Register the periodic sweeps and the group-SMS job with Celery (also run in process).
+        from . import tasks_reports, tasks_warnings, tasks_zero  # noqa: F401
         from .models import Informant, InformationReport
+        from .services_reports import AUDIT_LABELS as REPORT_LABELS
 
         register_usage("info_category", InformationReport, "category_code")
         register_usage("informant_role", Informant, "role_code")
-
-        from zongzhi.audit.services import ACTION_LABELS
-
-        from . import tasks_reports  # noqa: F401  (registers the report sweep with Celery, also in process)
-        from .services_reports import AUDIT_LABELS as REPORT_LABELS
-
         ACTION_LABELS.update(REPORT_LABELS)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -30,8 +29,7 @@ from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, OutOfScope, check_all
 from zongzhi.core.fields import limit_of
 from zongzhi.core.scope import get_visible, path_within
-from zongzhi.notify.models import Notification
-from zongzhi.notify.sms import send_sms_task
+from zongzhi.notify.services import notify_users
 from zongzhi.units.models import Unit, User
 
 from .models import DutyHandover, DutyLogEntry, DutyShift, SensitivePeriod
@@ -376,11 +374,11 @@ def hand_over(*, acting_user: User, shift_id: int, notes: str) -> DutyHandover:
     handover = DutyHandover.objects.create(from_shift=shift, to_shift=following, notes=text, handed_by=acting_user)
     record_event("duty.handed_over", obj=shift, detail={"to_shift": following.pk if following else None})
     if following is not None and following.officer_id != acting_user.pk:
-        Notification.objects.create(
-            user=following.officer,
-            kind="duty_handover",
-            title="请接班",
-            body=f"{acting_user.full_name}已交班，请查看交班事项并接班",
+        notify_users(
+            [following.officer],
+            "duty_handover",
+            "请接班",
+            f"{acting_user.full_name}已交班，请查看交班事项并接班",
             link=f"/alerts/duty?unit={shift.unit_id}&shift={following.pk}",
         )
     return handover
@@ -466,17 +464,7 @@ def notify_on_duty(unit_id: int, title: str, body: str, link: str) -> int:
     shift = on_duty(unit_id, now)
     if shift is None:
         return 0
-    officer = shift.officer
-    Notification.objects.create(
-        user=officer,
-        kind="duty",
-        title=title[: limit_of(Notification, "title")],
-        body=body[: limit_of(Notification, "body")],
-        link=link[: limit_of(Notification, "link")],
-    )
-    phone = officer.phone
-    if phone:
-        transaction.on_commit(partial(send_sms_task.delay, [phone], SMS_TEXT))
+    notify_users([shift.officer], "duty", title, body, link=link, sms=SMS_TEXT)
     return 1
 
 

@@ -33,7 +33,6 @@ from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, No
 from zongzhi.core.fields import limit_of
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.dictionary.services import require_active_code
-from zongzhi.notify.models import Notification
 from zongzhi.notify.services import notify_users
 from zongzhi.units.models import Unit, User
 
@@ -50,6 +49,7 @@ from .models import (
     InfoUrgency,
     LapseKind,
 )
+from .services_duty import notify_on_duty
 
 Kind = InfoAction.Kind
 
@@ -464,16 +464,10 @@ def _tell_holder(report: InformationReport, reason: str) -> None:
     urgency = f"（{report.get_urgency_display()}）" if report.urgency != InfoUrgency.NORMAL else ""
     title, body = _message(reason, number=report.number or "", title=_shown_title(report), urgency=urgency)
     sms = reason == "new" and report.urgency == InfoUrgency.MAJOR
-    _notify(users, "info_" + reason, title, body, link_of(report.pk), sms=sms)
-
-
-def _notify(users: list[User], kind: str, title: str, body: str, link: str, *, sms: bool) -> None:
-    if not users:
-        return
-    notify_users(users, kind, title, body, case_id=None, sms=sms)
-    # notify_users writes no link: set it on the rows just written (one UPDATE).
-    latest = Notification.objects.filter(user__in=users, kind=kind, link="").order_by("-id")[: len(users)]
-    Notification.objects.filter(pk__in=list(latest.values_list("pk", flat=True))).update(link=link)
+    notify_users(users, "info_" + reason, title, body, link=link_of(report.pk), sms=sms)
+    if reason == "new":
+        # Out of hours, the holder's duty officer hears of a new report at once.
+        notify_on_duty(report.holder_unit_id, title, body, link_of(report.pk))
 
 
 # --- flow actions ----------------------------------------------------------------------------------
@@ -829,11 +823,11 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             for pk, number, title, classification, holder, holder_name, parent in rows:
                 shown = "秘密信息" if classification == Classification.SECRET else title
                 heading, body = _message("overdue", number=number or str(pk), title=shown)
-                _notify(staff[holder], "info_overdue", heading, body, link_of(pk), sms=False)
+                notify_users(staff[holder], "info_overdue", heading, body, link=link_of(pk))
                 if parent:
                     heading, body = _message("overdue_parent", number=number or str(pk), title=shown,
                                              holder=holder_name)  # fmt: skip
-                    _notify(staff[parent], "info_overdue_parent", heading, body, link_of(pk), sms=False)
+                    notify_users(staff[parent], "info_overdue_parent", heading, body, link=link_of(pk))
             flagged += len(ids)
 
 

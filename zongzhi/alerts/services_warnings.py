@@ -34,6 +34,7 @@ from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, No
 from zongzhi.core.fields import limit_of
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.notify.models import Notification
+from zongzhi.notify.services import notify_users
 from zongzhi.notify.sms import send_sms_task
 from zongzhi.units.models import Department, Unit, User
 
@@ -48,6 +49,7 @@ from .models import (
     WarningRecipient,
     WarningStatus,
 )
+from .services_duty import notify_on_duty
 
 # Longest texts typed into the forms (TextFields have no column limit of their own).
 BODY_LIMIT = 2000
@@ -297,13 +299,7 @@ def tell(
     """In-app notices to the staff of `targets` (in the caller's transaction) and one SMS to
     their phones once it commits. Titles name no person (SMS passes the operator)."""
     users = [u for u in _staff(targets) if exclude is None or u.pk != exclude.pk]
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, title=title[:120], body=body[:500], link=link) for u in users], batch_size=2000
-    )
-    phones = sorted({u.phone for u in users if u.phone})
-    if sms and phones:
-        transaction.on_commit(partial(send_sms_task.delay, phones, sms))
-    return len(users)
+    return notify_users(users, kind, title, body, link=link, sms=sms)
 
 
 def link_of(warning_id: int) -> str:
@@ -435,6 +431,9 @@ def issue_warning(*, acting_user: User, data: NewWarning) -> EarlyWarning:
             link_of(warning.pk),
             sms=SMS_TEXTS["warning"].format(level=label),
         )
+        # Out of hours, the duty officer of each recipient unit hears of it at once.
+        for unit in units:
+            notify_on_duty(unit.pk, f"收到{label}", f"{sender.name}发布{label}「{warning.title}」", link_of(warning.pk))
     return warning
 
 

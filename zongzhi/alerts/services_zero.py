@@ -39,8 +39,7 @@ from zongzhi.core.fields import limit_of
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_capture, subtree_q
 from zongzhi.dictionary.services import labels, require_active_code
-from zongzhi.notify.models import Notification
-from zongzhi.notify.sms import send_sms_task
+from zongzhi.notify.services import notify_users
 from zongzhi.people.models import Resident
 from zongzhi.people.services import reveal_sealed
 from zongzhi.units.models import Role, Unit, User
@@ -354,12 +353,7 @@ def remind(*, acting_user: User, root: Unit, period: Period) -> ZeroReminder:
     users += list(User.objects.filter(is_active=True, pk__in=informant_users))
     title = f"请报送{period.label}零报告"
     body = f"{root.name}提醒：贵单位{period.label}的零报告尚未报送，无情况请点“本期无情况”。"
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind="zero_remind", title=title, body=body, link=ZERO_LINK) for u in users]
-    )
-    phones = [u.phone for u in users if u.phone]
-    if phones:
-        transaction.on_commit(lambda: send_sms_task.delay(phones, REMIND_SMS))
+    notify_users(users, "zero_remind", title, body, link=ZERO_LINK, sms=REMIND_SMS)
     reminder = ZeroReminder.objects.create(
         sender_unit=root,
         sender_user=acting_user,

@@ -29,13 +29,11 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from zongzhi.calendar.workdays import is_workday
 from zongzhi.core.context import Actor, reset_actor, set_actor
 from zongzhi.core.democlock import simulated_clock
-from zongzhi.notify.models import Notification
 from zongzhi.units.demo import GRID_1, GRID_2
 from zongzhi.units.models import Department, Unit, User
 
@@ -536,7 +534,5 @@ def build_flow_cases(count: int, *, seed: int = 11) -> int:
         sweep(now)
         notify_services.deliver_notices()
         # what came more than three days ago has been read (within hours: they acted on it)
-        Notification.objects.filter(read_at__isnull=True, created_at__lt=now - 3 * DAY).update(
-            read_at=F("created_at") + 2 * HOUR
-        )
+        notify_services.mark_read_before(now - 3 * DAY)
     return reported

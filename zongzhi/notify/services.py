@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from zongzhi.core.fastinsert import Batch, Inserter
+from zongzhi.core.fields import limit_of
 from zongzhi.units.models import User
 
 from .models import Notification, PendingNotice
@@ -27,6 +29,9 @@ from .sms import send_sms_task
 # Kinds of message that also go out by SMS (the seeds: the system sends a phone reminder), with
 # their text: it names no case (titles carry parties' names, and SMS passes through the
 # operator's platform); `{count}` is how many such messages the person has in the batch.
+_TITLE_MAX = limit_of(Notification, "title")
+_BODY_MAX = limit_of(Notification, "body")
+
 SMS_TEXTS = {
     "new": "您有新的待办办件，请登录综治信息系统查看",
     "supervised": "您办理的办件被上级督办，请登录综治信息系统查看",
@@ -80,14 +85,30 @@ def staff_for(staffs: set[Staff]) -> dict[Staff, list[User]]:
     }
 
 
-def notify_users(users: list[User], kind: str, title: str, body: str, *, case_id: int | None, sms: bool) -> int:
-    """Tell these users now (in the caller's transaction; SMS after it commits)."""
+def notify_users(
+    users: list[User],
+    kind: str,
+    title: str,
+    body: str,
+    *,
+    case_id: int | None = None,
+    link: str = "",
+    sms: bool | str = False,
+) -> int:
+    """Tell these users now (in the caller's transaction; SMS after it commits). `link` is the
+    console page the notice opens when it is not about a case; `sms` is True for the kind's
+    usual text, or the text itself (an SMS never carries the matter's details)."""
     Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, title=title, body=body, case_id=case_id) for u in users]
+        [
+            Notification(user=u, kind=kind, title=title[:_TITLE_MAX], body=body[:_BODY_MAX], case_id=case_id, link=link)
+            for u in users
+        ],
+        batch_size=2000,
     )
-    phones = [u.phone for u in users if u.phone]
+    phones = sorted({u.phone for u in users if u.phone})
     if sms and phones:
-        _send_later(phones, SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看").format(count=1))
+        default = SMS_TEXTS.get(kind, "您有新的办件消息，请登录综治信息系统查看").format(count=1)
+        _send_later(phones, sms if isinstance(sms, str) else default)
     return len(users)
 
 
@@ -183,3 +204,11 @@ def mark_read(user: User, ids: list[int] | None = None, *, case_id: int | None =
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     return int(qs.update(read_at=timezone.now()))
+
+
+def mark_read_before(moment: object) -> int:
+    """For the demo: notices that came before `moment` have been read, within two hours (the
+    staff acted on them), so a new user's bell shows only the last days' news."""
+    return Notification.objects.filter(read_at__isnull=True, created_at__lt=moment).update(
+        read_at=F("created_at") + timedelta(hours=2)
+    )

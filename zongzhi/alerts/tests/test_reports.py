@@ -369,3 +369,29 @@ def test_a_major_report_reaches_the_holder_by_sms_without_its_title(
     with django_capture_on_commit_callbacks(execute=False) as quiet:
         report(api, urgency="important", title="重要但不发短信的信息")
     assert [c for c in quiet if "sms" in repr(c)] == []
+
+
+def test_a_report_arriving_at_night_reaches_the_villages_duty_officer(api: Any, unit: Any) -> None:
+    from zongzhi.alerts.models import DutyShift
+    from zongzhi.core.democlock import simulated_clock
+
+    village = unit("320111003001")
+    officer = User.objects.get(username="village_officer")
+    tz = timezone.get_current_timezone()
+    night = dt.datetime(2026, 12, 7, 22, 0, tzinfo=tz)  # a Monday evening, after office hours
+    DutyShift.objects.create(
+        unit=village,
+        path=village.path,
+        starts_at=night - dt.timedelta(hours=13, minutes=30),
+        ends_at=night + dt.timedelta(hours=10, minutes=30),
+        officer=officer,
+        created_by=officer,
+    )
+    with simulated_clock(night):
+        r = report(api, learned_at=(night - dt.timedelta(minutes=5)).isoformat())
+    duty_notice = Notification.objects.get(user=officer, kind="duty")
+    assert duty_notice.link == f"/alerts/reports/{r['id']}"
+    # In office hours the same report tells the village's staff only, not the duty officer again.
+    with simulated_clock(night.replace(hour=10)):
+        report(api, learned_at=night.replace(hour=9).isoformat())
+    assert Notification.objects.filter(user=officer, kind="duty").count() == 1

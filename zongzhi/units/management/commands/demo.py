@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -43,6 +44,26 @@ class Command(BaseCommand):
             from zongzhi.places.demo import build_places
 
             self.stdout.write(f"演示房屋、场所和组织：新增 {build_places()['places']} 处")
+        from zongzhi.alerts.demo import build_alerts_demo
+        from zongzhi.alerts.models import InformationReport
+
+        if options["size"] == "small" and not InformationReport.objects.exists():
+            # The demo's warnings text their recipients through the log backend: not on screen.
+            sms_log = logging.getLogger("zongzhi.sms")
+            level = sms_log.level
+            sms_log.setLevel(logging.WARNING)
+            try:
+                added = build_alerts_demo()
+            finally:
+                sms_log.setLevel(level)
+            self.stdout.write(
+                "演示预警与信息报送：维稳信息 {reports} 条，预警 {warnings} 条，零报告 {zero} 份，值班 {shifts} 班".format(
+                    reports=added.get("reports.reports", 0),
+                    warnings=added.get("warnings.warnings", 0),
+                    zero=added.get("zero.zero_reports", 0),
+                    shifts=added.get("duty.shifts", 0),
+                )
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
