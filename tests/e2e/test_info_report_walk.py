@@ -101,11 +101,11 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     mine = next(r for r in todo if r["title"] == TITLE)
     assert mine["status"] == "pending" and mine["due_at"] is not None
     village = _api(server, "/api/units?q=" + urllib.parse.quote("冯墙社区"), town["token"])["items"][0]
-    lapse = {"unit_id": village["id"], "kind": "concealed", "reason": "群众聚集未按规定报告"}
+    lapse = {"unit_id": village["id"], "kind": "concealed", "reason": "群众聚集未按规定报告（浏览器测试）"}
     _api(server, "/api/alerts/reports/lapses", town["token"], lapse)
     ctx, page = _console(browser, server, "township_officer")
     page.goto(server + "/alerts/report-lapses")
-    expect(page.locator(".el-table__row", has_text="群众聚集未按规定报告")).to_be_visible(timeout=15000)
+    expect(page.locator(".el-table__row", has_text="群众聚集未按规定报告（浏览器测试）")).to_be_visible(timeout=15000)
     page.wait_for_timeout(500)
     _shot(page, "info-6-console-lapses")
     ctx.close()
