@@ -21,6 +21,8 @@ from .test_case_walk import PASSWORD, _act, _api, _console
 
 pytestmark = BROWSER_MARKS
 TITLE = "冯墙社区村民拟集体上访"
+# not a substring of the demo data's own 瞒报 reasons, or the row below matches twice
+LAPSE = "村民商议集体上访未按规定报告"
 EXTRA = Path("/tmp/shots-reports")
 
 
@@ -101,11 +103,11 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     mine = next(r for r in todo if r["title"] == TITLE)
     assert mine["status"] == "pending" and mine["due_at"] is not None
     village = _api(server, "/api/units?q=" + urllib.parse.quote("冯墙社区"), town["token"])["items"][0]
-    lapse = {"unit_id": village["id"], "kind": "concealed", "reason": "群众聚集未按规定报告（浏览器测试）"}
+    lapse = {"unit_id": village["id"], "kind": "concealed", "reason": LAPSE}
     _api(server, "/api/alerts/reports/lapses", town["token"], lapse)
     ctx, page = _console(browser, server, "township_officer")
     page.goto(server + "/alerts/report-lapses")
-    expect(page.locator(".el-table__row", has_text="群众聚集未按规定报告（浏览器测试）")).to_be_visible(timeout=15000)
+    expect(page.locator(".el-table__row", has_text=LAPSE)).to_be_visible(timeout=15000)
     page.wait_for_timeout(500)
     _shot(page, "info-6-console-lapses")
     ctx.close()

@@ -1682,6 +1682,7 @@ const zhCN = {
       convert: '转为办件',
       close: '办结',
       follow_up: '续报',
+      warn: '发布预警',
       print: '打印',
       back: '返回列表',
     },
