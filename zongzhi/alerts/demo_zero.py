@@ -170,10 +170,10 @@ def build_zero_demo() -> dict[str, int]:
             zero.create_period(
                 acting_user=county_officer,
                 unit=county,
-                name="元旦",
+                name="区重大活动保障期",
                 starts_on=today + dt.timedelta(days=7),
                 ends_on=today + dt.timedelta(days=9),
-                note="节日期间每日报送零报告",
+                note="活动期间每日报送零报告，落实领导带班",
             )
     return {
         "informants": Informant.objects.count(),
