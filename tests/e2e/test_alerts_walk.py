@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from .conftest import BROWSER_MARKS, shot
 from .test_case_walk import PASSWORD, _act, _api, _console
+from .test_info_report_walk import report_on_phone
 from .test_warning_walk import _dialog, _pick
 
 pytestmark = BROWSER_MARKS
@@ -49,24 +50,13 @@ def test_a_report_from_the_phone_becomes_a_warning_that_is_acknowledged_lifted_a
     # 1. a grid worker reports the information on the phone
     phone, m = _phone(browser, server, "grid_worker")
     m.goto(server + "/m/info")
-    m.locator("[data-test=m-info-category]").click()
-    picker = m.locator(".van-picker")
-    expect(picker).to_be_visible(timeout=15000)
-    picker.get_by_text("10人以上集体上访", exact=True).click()
-    m.wait_for_timeout(600)
-    picker.get_by_role("button", name="确认").click()
-    expect(m.locator("[data-test=m-info-category] input")).to_have_value("10人以上集体上访")
-    m.locator("input[name=title]").fill(TITLE)
-    m.locator("textarea[name=description]").fill("约20名村民因拆迁补偿问题商议后天到区政府集体上访。")
-    m.locator(".van-radio", has_text="重要").first.click()
-    _shot(m, "01-phone-info-form")
-    m.locator("[data-test=m-info-submit]").click()
-    m.wait_for_url("**/m/info/mine", timeout=15000)
-    row = m.locator("[data-test=m-info-row]", has_text=TITLE)
-    expect(row).to_be_visible(timeout=10000)
-    expect(row).to_contain_text("待研判")
-    expect(row).to_contain_text("冯墙社区")
-    _shot(m, "02-phone-info-mine")
+    report_on_phone(
+        m,
+        TITLE,
+        "约20名村民因拆迁补偿问题商议后天到区政府集体上访。",
+        "重要",
+        lambda step: _shot(m, f"0{1 if step == 'form' else 2}-phone-info-{step}"),
+    )
     phone.close()
 
     # 2. the village officer opens it under 待研判, screens it and forwards it to the township

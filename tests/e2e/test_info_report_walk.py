@@ -42,25 +42,14 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     expect(tile).to_be_visible(timeout=15000)
     _shot(m, "info-1-phone-home")
     tile.get_by_text("报送信息", exact=True).click()
-    m.wait_for_url("**/m/info", timeout=10000)
-    m.locator("[data-test=m-info-category]").click()
-    picker = m.locator(".van-picker")
-    expect(picker).to_be_visible()
-    picker.get_by_text("10人以上集体上访", exact=True).click()
-    m.wait_for_timeout(600)
-    picker.get_by_role("button", name="确认").click()
-    expect(m.locator("[data-test=m-info-category] input")).to_have_value("10人以上集体上访")
-    m.locator("input[name=title]").fill(TITLE)
-    m.locator("textarea[name=description]").fill("约15名村民因征地补偿问题商议明日到区政府集体上访。")
-    m.locator(".van-radio", has_text="重大").first.click()
-    _shot(m, "info-2-phone-form")
-    m.locator("[data-test=m-info-submit]").click()
-    m.wait_for_url("**/m/info/mine", timeout=15000)
-    row = m.locator("[data-test=m-info-row]", has_text=TITLE)
-    expect(row).to_be_visible(timeout=10000)
-    expect(row).to_contain_text("待研判")
-    expect(row).to_contain_text("冯墙社区")
-    _shot(m, "info-3-phone-mine")
+    m.wait_for_url("**/m/info", timeout=20000)
+    report_on_phone(
+        m,
+        TITLE,
+        "约15名村民因征地补偿问题商议明日到区政府集体上访。",
+        "重大",
+        lambda step: _shot(m, f"info-{2 if step == 'form' else 3}-phone-{step}"),
+    )
     phone.close()
 
     secret = {"title": "涉密人员活动线索", "description": "内容", "category_code": "02", "source": "informant",
@@ -111,3 +100,27 @@ def test_a_grid_worker_reports_and_the_village_screens_and_forwards(server: str,
     page.wait_for_timeout(500)
     _shot(page, "info-6-console-lapses")
     ctx.close()
+
+
+def report_on_phone(m: Any, title: str, description: str, urgency: str, snap: Any) -> None:
+    """On the phone's 报送信息 form (open in `m`): a 10人以上集体上访 report of `urgency`, sent;
+    it then shows in 我的报送 as 待研判 at the village. `snap(step)` takes the screenshots
+    of the filled form ("form") and of 我的报送 ("mine")."""
+    m.locator("[data-test=m-info-category]").click()
+    picker = m.locator(".van-picker")
+    expect(picker).to_be_visible(timeout=15000)
+    picker.get_by_text("10人以上集体上访", exact=True).click()
+    m.wait_for_timeout(600)
+    picker.get_by_role("button", name="确认").click()
+    expect(m.locator("[data-test=m-info-category] input")).to_have_value("10人以上集体上访")
+    m.locator("input[name=title]").fill(title)
+    m.locator("textarea[name=description]").fill(description)
+    m.locator(".van-radio", has_text=urgency).first.click()
+    snap("form")
+    m.locator("[data-test=m-info-submit]").click()
+    m.wait_for_url("**/m/info/mine", timeout=15000)
+    row = m.locator("[data-test=m-info-row]", has_text=title)
+    expect(row).to_be_visible(timeout=10000)
+    expect(row).to_contain_text("待研判")
+    expect(row).to_contain_text("冯墙社区")
+    snap("mine")
