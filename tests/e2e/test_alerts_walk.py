@@ -153,6 +153,12 @@ def test_a_report_from_the_phone_becomes_a_warning_that_is_acknowledged_lifted_a
     assert f"关于{WARNING}的预警报告" in text or WARNING in text
     assert "浦口区信访局：" in text and "黄色预警" in text and "沿江街道" in text
     _shot(page, "11-township-document")
+    # ... and the report's page links back to the warning raised about it
+    page.goto(f"{server}/alerts/reports/{report_id}")
+    linked = page.locator("[data-test=report-warning]")
+    expect(linked).to_contain_text(WARNING, timeout=15000)
+    expect(linked).to_contain_text("已解除")
+    _shot(page, "12-township-report-linked")
     ctx.close()
 
     # the warning is about the report, and its timeline holds the whole walk

@@ -50,6 +50,7 @@ from .schemas_reports import (
     InfoScreenIn,
     InfoWithdrawIn,
 )
+from .services_warnings import visible_warnings
 
 router = Router(tags=["预警与信息报送"])
 
@@ -185,6 +186,18 @@ def _detail(report: InformationReport, user: User) -> dict[str, Any]:
             for s in steps
         ],
         lapses=[_lapse_out(lapse) for lapse in lapses],
+        warnings=[
+            {
+                "id": w.pk,
+                "number": w.number,
+                "title": w.title,
+                "level": w.level,
+                "level_label": w.get_level_display(),
+                "status_label": w.get_status_display(),
+                "created_at": w.created_at,
+            }
+            for w in visible_warnings(user).filter(report=report).order_by("id")
+        ],
         allowed_actions=allowed_actions(report, user),
     )
     return row

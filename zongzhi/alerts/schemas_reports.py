@@ -152,6 +152,18 @@ class InfoLapseOut(OutSchema):
     withdrawn_reason: str
 
 
+class InfoWarningBriefOut(Schema):
+    """A warning raised about the report (only those the reader may open)."""
+
+    id: int
+    number: str | None
+    title: str
+    level: str
+    level_label: str
+    status_label: str
+    created_at: datetime
+
+
 class InfoReportOut(InfoReportRowOut):
     description: str
     involved: str
@@ -170,6 +182,7 @@ class InfoReportOut(InfoReportRowOut):
     attachments: list[InfoAttachmentOut]
     timeline: list[InfoTimelineOut]
     lapses: list[InfoLapseOut]
+    warnings: list[InfoWarningBriefOut]
     allowed_actions: list[str]
 
 

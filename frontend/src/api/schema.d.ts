@@ -5054,6 +5054,8 @@ export interface components {
             verified: boolean | null;
             /** Version */
             version: number;
+            /** Warnings */
+            warnings: components["schemas"]["InfoWarningBriefOut"][];
         };
         /** InfoReportPageOut */
         InfoReportPageOut: {
@@ -5188,6 +5190,29 @@ export interface components {
          * @enum {string}
          */
         InfoUrgency: "normal" | "important" | "major";
+        /**
+         * InfoWarningBriefOut
+         * @description A warning raised about the report (only those the reader may open).
+         */
+        InfoWarningBriefOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Level Label */
+            level_label: string;
+            /** Number */
+            number: string | null;
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+        };
         /** InfoWithdrawIn */
         InfoWithdrawIn: {
             /**

@@ -1656,6 +1656,7 @@ const zhCN = {
       nature: '性质研判',
       measures: '处置措施',
       case: '转办件',
+      warnings: '相关预警',
       followUps: '续报',
       under: '所属辖区',
       dateRange: '报送日期',

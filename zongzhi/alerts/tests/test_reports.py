@@ -395,3 +395,27 @@ def test_a_report_arriving_at_night_reaches_the_villages_duty_officer(api: Any, 
     with simulated_clock(night.replace(hour=10)):
         report(api, learned_at=night.replace(hour=9).isoformat())
     assert Notification.objects.filter(user=officer, kind="duty").count() == 1
+
+
+def test_the_report_lists_the_warnings_raised_about_it(api: Any, unit: Any) -> None:
+    rid = report(api)["id"]
+    act(api, "village_officer", rid, "forward", {"comment": "请街道研判"})
+    village = unit("320111003001")
+    issued = api("township_officer").post(
+        "/api/alerts/warnings",
+        {
+            "title": "冯墙社区村民拟集体上访",
+            "body": "请即做好稳控和疏导工作。",
+            "level": "yellow",
+            "unit_ids": [village.pk],
+            "department_ids": [],
+            "subject_type": "info",
+            "subject_id": rid,
+        },
+    )
+    assert issued.status_code == 201, issued.json()
+    for who in ("township_officer", "village_officer"):
+        shown = api(who).get(f"{URL}/{rid}").json()["warnings"]
+        assert [(w["id"], w["level_label"], w["status_label"]) for w in shown] == [
+            (issued.json()["id"], "黄色预警", "预警中")
+        ], who
