@@ -49,6 +49,7 @@ from .models import (
     WarningRecipient,
     WarningStatus,
 )
+from .queries import claim_due
 from .services_duty import notify_on_duty
 
 # Longest texts typed into the forms (TextFields have no column limit of their own).
@@ -657,17 +658,11 @@ def sweep(now: datetime | None = None) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            claimed = _claim(due_recipients(now), now)
+            claimed = claim_due(due_recipients(now), SWEEP_BATCH, now)
             if not claimed:
                 return total
             _escalate(claimed, now)
             total += len(claimed)
-
-
-def _claim(due: QuerySet[WarningRecipient], now: datetime) -> list[int]:
-    from .queries_warnings import claim_due
-
-    return claim_due(due, SWEEP_BATCH, now)
 
 
 def _escalate(ids: list[int], now: datetime) -> None:

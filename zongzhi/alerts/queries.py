@@ -1,4 +1,6 @@
-"""The warnings' SQL written by hand, one function per need (see cases/queries.py)."""
+"""The alerts' SQL written by hand, one function per need (see cases/queries.py), each with a
+test that it returns what the ORM form returns and a test pinning its query count
+(alerts/tests/test_queries.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ def claim_due(due: QuerySet[WarningRecipient], limit: int, now: datetime) -> lis
     One `UPDATE … WHERE id IN (due rows) AND <still due> RETURNING id` (PostgreSQL): the
     predicate is checked again on every row it locks, so two sweeps at once never escalate one
     recipient twice, and each learns exactly which rows it claimed; the ORM's `update()`
-    returns a count, not the rows.
+    returns a count, not the rows (the ORM form, a SELECT of the ids then an UPDATE of them,
+    is two statements and lets a concurrent sweep claim the same rows in between).
     """
     qn = connection.ops.quote_name
     inner_sql, inner_params = due.order_by("ack_due_at").values("id")[:limit].query.sql_with_params()
@@ -28,5 +31,6 @@ def claim_due(due: QuerySet[WarningRecipient], limit: int, now: datetime) -> lis
         f"WHERE {qn('id')} IN ({inner_sql}) AND {where_sql} RETURNING {qn('id')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *inner_params, *where_params])
+        # Adapted as the ORM stores it (SQLite keeps datetimes as text in one format).
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *inner_params, *where_params])
         return [row[0] for row in cursor.fetchall()]
