@@ -59,8 +59,9 @@ for _migration in (
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
 # The alerts app's migration grants its capabilities with a map of its own.
-for _code, _caps in importlib.import_module("zongzhi.alerts.migrations.0002_defaults").ROLE_CAPS.items():
-    ROLE_CAPS[_code] |= set(_caps)
+for _app in ("alerts", "office"):
+    for _code, _caps in importlib.import_module(f"zongzhi.{_app}.migrations.0002_defaults").ROLE_CAPS.items():
+        ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
 
 
@@ -1104,6 +1105,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/alerts/warnings/template/file", None, frozenset({"alerts.configure"})),
     ("GET", "/api/alerts/warnings/recipient-options", None, frozenset({"alerts.warn"})),
     ("GET", "/api/alerts/warnings/counts", None, frozenset({"alerts.report", "alerts.warn"})),
+    ("GET", "/api/office/rules", None, frozenset()),
+    ("PUT", "/api/office/rules/{key}", {"value": 15}, frozenset({"office.configure"})),
 ]
 
 
@@ -1130,6 +1133,7 @@ def test_capability_gated_endpoints(api: Any, username: str) -> None:
             rule_id=rule.pk,
             urgency="important",
             level="red",
+            key="meeting_entry_days",
         )
         r = client.get(url) if method == "GET" else client.send(method, url, body or {})
         label = f"{username} {method} {route}"
@@ -1171,6 +1175,7 @@ EXEMPT = {
     ("POST", "/api/cases"): "creates in the caller's own unit: cases/tests/test_engine.py (targets below only)",
     ("POST", "/api/cases/{case_id}/actions/{action}"): "holder-based rules: cases/tests/test_engine.py",
     ("POST", "/api/attachments"): "uploads are the caller's own until attached",
+    ("POST", "/api/office/uploads"): "uploads are the caller's own until attached: office/tests/test_common.py",
     ("GET", "/api/alerts/reports/counts"): "counts of the caller's own boxes; the lists are in SPECS",
     ("GET", "/api/attachments/{attachment_id}/file"): "follows the case's visibility: cases/tests/test_attachments.py",
     (

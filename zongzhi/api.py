@@ -33,6 +33,13 @@ from zongzhi.core.middleware import body_too_large_message
 from zongzhi.core.openapi import add_error_responses
 from zongzhi.dictionary.api import router as dictionary_router
 from zongzhi.notify.api import router as notify_router
+from zongzhi.office.api_activities import router as office_activities_router
+from zongzhi.office.api_common import router as office_common_router
+from zongzhi.office.api_disputes import router as office_disputes_router
+from zongzhi.office.api_documents import router as office_documents_router
+from zongzhi.office.api_meetings import router as office_meetings_router
+from zongzhi.office.api_profile import router as office_profile_router
+from zongzhi.office.api_risks import router as office_risks_router
 from zongzhi.people.api import router as people_router
 from zongzhi.places.api import router as places_router
 from zongzhi.transfers.api import router as transfers_router
@@ -92,6 +99,13 @@ api.add_router("/alerts/warnings", warnings_router)
 api.add_router("/alerts/zero", zero_reports_router)
 api.add_router("/alerts/duty", duty_router)
 api.add_router("/alerts/stats", alerts_stats_router)
+api.add_router("/office", office_common_router)
+api.add_router("/office/meetings", office_meetings_router)
+api.add_router("/office/documents", office_documents_router)
+api.add_router("/office/activities", office_activities_router)
+api.add_router("/office/profile", office_profile_router)
+api.add_router("/office/disputes", office_disputes_router)
+api.add_router("/office/risks", office_risks_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

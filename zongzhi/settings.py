@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "zongzhi.places",
     "zongzhi.transfers",
     "zongzhi.alerts",
+    "zongzhi.office",
 ]
 
 MIDDLEWARE = [

@@ -12,9 +12,9 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const office = items.find((i) => i.key === 'office')
-    expect(office?.soon).toBe(true)
-    expect(office?.path).toBeUndefined()
+    const assess = items.find((i) => i.key === 'assess')
+    expect(assess?.soon).toBe(true)
+    expect(assess?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
   })
 
@@ -28,6 +28,16 @@ describe('capability menu filter', () => {
     expect(children(['alerts.screen'])).toEqual(['/alerts/reports', '/alerts/zero', '/alerts/stats', '/alerts/report-lapses'])
     const reporter = filterMenu(MENU, ['alerts.report']).find((i) => i.key === 'alerts')
     expect(reporter?.children?.map(menuLabelKey)[0]).toEqual('alerts.menu.reports')
+  })
+
+  it('opens the office group to readers, its rules to configurers', () => {
+    const children = (caps: string[]): (string | undefined)[] =>
+      filterMenu(MENU, caps).find((i) => i.key === 'office')?.children?.map((c) => c.path) ?? []
+    expect(filterMenu(MENU, ['records.read']).find((i) => i.key === 'office')?.soon).toBeUndefined()
+    expect(children(['records.read'])).toContain('/office/meetings')
+    expect(children(['records.read'])).not.toContain('/office/rules')
+    expect(children(['office.configure'])).toEqual(['/office/rules'])
+    expect(children(['office.send'])).toEqual(['/office/documents'])
   })
 
   it('opens the places and organisations pages with records.read', () => {

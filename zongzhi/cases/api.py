@@ -20,6 +20,8 @@ from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, subtree_q
+from zongzhi.office.attachments import check_visible as office_check_visible
+from zongzhi.office.models import OfficeAttachment
 from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
 from . import actions, services, stats
@@ -398,7 +400,10 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound("附件不存在")
     info_use = InfoAttachment.objects.filter(attachment=attachment).values_list("report_id", flat=True).first()
-    if info_use is not None:  # a photo of an information report follows the report's visibility
+    office_use = OfficeAttachment.objects.filter(attachment=attachment).first()
+    if office_use is not None:  # a file of an office record follows the record's visibility
+        office_check_visible(user, office_use)
+    elif info_use is not None:  # a photo of an information report follows the report's visibility
         info_reports.get_report(user, info_use)
     elif attachment.case_id is None:
         if attachment.uploaded_by_id != user.pk:
@@ -408,18 +413,22 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
     return attachment
 
 
-def _serve(field: Any, content_type: str) -> FileResponse:
-    response = FileResponse(field.open("rb"), content_type=content_type)
+def _serve(field: Any, content_type: str, download_name: str = "") -> FileResponse:
+    """Photos and videos open in the page; documents (PDF, Word, Excel) download under their name."""
+    response = FileResponse(
+        field.open("rb"), content_type=content_type, as_attachment=bool(download_name), filename=download_name
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
+    if not download_name:
+        response["Content-Disposition"] = "inline"
     return response
 
 
 @attachments_router.get("/{attachment_id}/file")
 def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
     a = _visible_attachment(request, attachment_id)
-    return _serve(a.file, a.content_type)
+    return _serve(a.file, a.content_type, a.name if a.kind == Attachment.FileKind.DOCUMENT else "")
 
 
 @attachments_router.get("/{attachment_id}/thumbnail")

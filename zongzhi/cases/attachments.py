@@ -1,9 +1,11 @@
-"""Accepting photos and short videos: checked by content, images re-encoded without EXIF."""
+"""Accepting photos and short videos (and, for office records, PDF, Word and Excel files): checked
+by content, images re-encoded without EXIF."""
 
 from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,6 +26,15 @@ THUMB_EDGE = 320
 Image.MAX_IMAGE_PIXELS = 50_000_000  # refuse decompression bombs
 
 VIDEO_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm"}
+MAX_DOCUMENT_BYTES = 30 * 1024 * 1024
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(head: bytes) -> str | None:
@@ -43,6 +54,30 @@ def sniff(head: bytes) -> str | None:
         return "mp4"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm"
+    return None
+
+
+def sniff_document(head: bytes, upload: UploadedFile) -> str | None:
+    """A document's real type by its content: pdf, docx, xlsx (a zip holding the Word or Excel
+    part), or doc/xls (the old compound format, told apart by the name's extension)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            upload.seek(0)
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        return None
+    if head.startswith(OLE_MAGIC):
+        extension = (upload.name or "").rsplit(".", 1)[-1].lower()
+        return extension if extension in ("doc", "xls") else None
     return None
 
 
@@ -82,12 +117,18 @@ def _file_error(message: str) -> list[dict[str, str]]:
     return [{"field": "file", "message": message}]
 
 
-def store_upload(*, acting_user: User, upload: UploadedFile) -> Attachment:
-    """Check and store one uploaded file; it is attached when a report or action names it."""
+def store_upload(*, acting_user: User, upload: UploadedFile, allow_documents: bool = False) -> Attachment:
+    """Check and store one uploaded file; it is attached when a report or action names it.
+    `allow_documents` also accepts PDF, Word and Excel files (office records), stored as sent."""
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
     name = (upload.name or "附件")[-120:]
+    if kind is None and allow_documents:
+        document = sniff_document(head, upload)
+        if document is not None:
+            return _store_document(acting_user, upload, name, document)
+        raise InvalidInput.field("file", "只能上传图片、视频或PDF、Word、Excel文件", code="file_type")
     if kind is None:
         raise InvalidInput.field("file", "只能上传JPG、PNG、WebP图片或MP4、MOV、WebM视频", code="file_type")
     size = upload.size or 0
@@ -126,6 +167,18 @@ def store_upload(*, acting_user: User, upload: UploadedFile) -> Attachment:
     attachment.thumbnail.save(f"{stem}.jpg", ContentFile(thumb), save=False)
     with Image.open(io.BytesIO(body)) as stored:
         attachment.width, attachment.height = stored.size
+    attachment.save()
+    return attachment
+
+
+def _store_document(acting_user: User, upload: UploadedFile, name: str, document: str) -> Attachment:
+    size = upload.size or 0
+    if size > MAX_DOCUMENT_BYTES:
+        raise TooLarge("文件不能超过30MB", code="file_too_large", errors=_file_error("文件不能超过30MB"))
+    attachment = Attachment(
+        uploaded_by=acting_user, kind="document", name=name, content_type=DOCUMENT_TYPES[document], size=size
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}.{document}", upload, save=False)
     attachment.save()
     return attachment
 

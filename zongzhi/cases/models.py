@@ -333,7 +333,9 @@ class CaseParty(models.Model):
 
 
 class Attachment(models.Model):
-    """A photo or short video attached to a case or to one step of its timeline.
+    """A photo or short video attached to a case or to one step of its timeline (or, named by
+    another app's link row, to an information report or an office record; office records may also
+    carry PDF, Word and Excel files, kind `document`).
 
     Uploaded first (owned by the uploader, attached to nothing), then named by id when the
     report or action is submitted, so an offline phone can send files and report separately.
@@ -344,13 +346,14 @@ class Attachment(models.Model):
     class FileKind(models.TextChoices):
         IMAGE = "image", "图片"
         VIDEO = "video", "视频"
+        DOCUMENT = "document", "文件"  # PDF, Word, Excel: the office's documents (office app) only
 
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
     action = models.ForeignKey(CaseAction, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
     uploaded_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=FileKind.choices)
     name = models.CharField(max_length=120, verbose_name="原文件名")
-    content_type = models.CharField(max_length=60)
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

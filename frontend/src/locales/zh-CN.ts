@@ -101,6 +101,16 @@ const zhCN = {
     informants: '信息员网络',
     sensitivePeriods: '敏感期',
     office: '日常办公',
+    officeCalendar: '办公日历',
+    meetings: '会议台账',
+    documents: '公文流转',
+    activities: '活动台账',
+    workLogs: '工作日志',
+    disputeReports: '排查月报',
+    riskAssessments: '风险评估',
+    unitProfile: '辖区概况',
+    ledgers: '台账打印',
+    officeRules: '日常办公规则',
     assess: '考核评估',
     stats: '统计分析',
     exchange: '数据交换',
@@ -2187,6 +2197,40 @@ const zhCN = {
     daysReported: '敏感期已报日数',
     zeroRate: '完成率',
     none: '—',
+  },
+  // The daily office (日常办公): one section per part, each owned by that part's pages.
+  officeCommon: {
+    title: '日常办公',
+  },
+  meetings: {
+    title: '会议台账',
+  },
+  workLogs: {
+    title: '工作日志',
+  },
+  documents: {
+    title: '公文流转',
+  },
+  activities: {
+    title: '活动台账',
+  },
+  unitProfile: {
+    title: '辖区概况',
+  },
+  disputeReports: {
+    title: '矛盾纠纷排查报表',
+  },
+  riskAssessments: {
+    title: '社会稳定风险评估',
+  },
+  ledgers: {
+    title: '台账打印',
+  },
+  officeCalendar: {
+    title: '办公日历',
+  },
+  officeRules: {
+    title: '日常办公规则',
   },
 } as const
 

@@ -25,6 +25,9 @@ export const CAP = {
   alertsDuty: 'alerts.duty',
   alertsNetwork: 'alerts.network',
   alertsConfigure: 'alerts.configure',
+  officeWrite: 'office.write',
+  officeSend: 'office.send',
+  officeConfigure: 'office.configure',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]
