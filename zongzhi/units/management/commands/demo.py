@@ -65,6 +65,16 @@ class Command(BaseCommand):
                     shifts=added.get("duty.shifts", 0),
                 )
             )
+        from zongzhi.office.demo import build_office_demo
+        from zongzhi.office.models import Meeting
+
+        if options["size"] == "small" and not Meeting.objects.exists():
+            office = build_office_demo()
+            self.stdout.write(
+                "演示日常办公：{n} 条记录（近三个月的会议、公文、活动、工作日志、排查报表和风险评估）".format(
+                    n=sum(office.values())
+                )
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
