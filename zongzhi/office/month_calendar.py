@@ -164,13 +164,15 @@ def entries(unit_id: int, month: dt.date) -> tuple[list[dict[str, Any]], list[di
             _entry(
                 "dispute_due",
                 due_day,
-                f"报送{previous.year}年{previous.month}月矛盾纠纷排查月报",
+                f"报送{previous.month}月排查月报",
                 "/office/disputes",
                 late=due_day < today,
+                note=f"{previous.year}年{previous.month}月矛盾纠纷排查月报，本月{due_day.day}日前报送",
             )
         )
 
-    out.sort(key=lambda e: (e["day"], e["time"] or "99:99", e["kind"]))
+    # Deadlines first on their day (they are what a cell must not hide), then by time.
+    out.sort(key=lambda e: (e["day"], e["kind"] in ("meeting", "activity"), e["time"] or "99:99", e["kind"]))
 
     ongoing = [
         {
