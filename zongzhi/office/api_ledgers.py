@@ -112,6 +112,7 @@ def export_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> HttpResponse:
     unit = data["unit"]
     record_event(
         "office.ledger_exported",
+        obj=data["unit_obj"],
         detail={"kind": data["kind"], "unit_id": unit["id"], "from": str(q.from_), "to": str(q.to)},
     )
     return _xlsx(ledgers.to_excel(data), f"{unit['name']}{data['title']}{q.from_}至{q.to}.xlsx")
@@ -128,7 +129,11 @@ def export_monthly(request: HttpRequest, q: Query[MonthQuery]) -> HttpResponse:
     """The monthly ledger as one .xlsx: a cover sheet with the counts, a sheet per ledger."""
     data = ledgers.monthly(acting(request), q.unit, q.month)
     unit = data["unit"]
-    record_event("office.ledger_exported", detail={"kind": "monthly", "unit_id": unit["id"], "month": data["month"]})
+    record_event(
+        "office.ledger_exported",
+        obj=data["unit_obj"],
+        detail={"kind": "monthly", "unit_id": unit["id"], "month": data["month"]},
+    )
     return _xlsx(ledgers.monthly_to_excel(data), f"{unit['name']}{data['month']}月度台账.xlsx")
 
 

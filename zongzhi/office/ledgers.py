@@ -627,7 +627,7 @@ def ledger(user: User, key: str, unit_id: int | None, start: dt.date, end: dt.da
     kind = kind_of(key)
     check_period(start, end)
     unit = visible_unit(user, unit_id)
-    return {**build(kind, unit, start, end), "made_at": timezone.now(), "scope_note": SCOPE_NOTE}
+    return {**build(kind, unit, start, end), "made_at": timezone.now(), "scope_note": SCOPE_NOTE, "unit_obj": unit}
 
 
 def parse_month(month: str | None) -> dt.date:
@@ -654,6 +654,7 @@ def monthly(user: User, unit_id: int | None, month: str | None) -> dict[str, Any
         "ledgers": ledgers,
         "made_at": timezone.now(),
         "scope_note": SCOPE_NOTE,
+        "unit_obj": unit,
     }
 
 

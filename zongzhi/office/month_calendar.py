@@ -58,8 +58,11 @@ def _entry(
     }
 
 
-def entries(unit_id: int, month: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The month's entries of one unit (by day) and its risk assessments in progress."""
+def entries(
+    unit_id: int, month: dt.date, *, owes_report: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The month's entries of one unit (by day) and its risk assessments in progress; a grid owes
+    no dispute report (`owes_report`)."""
     first, last = month_bounds(month)
     start, after = ledgers.day_bounds(first, last)
     now = timezone.now()
@@ -153,7 +156,7 @@ def entries(unit_id: int, month: dt.date) -> tuple[list[dict[str, Any]], list[di
     # The report for the month before this one is due on the rule's day of this month.
     due_day = first.replace(day=min(rule("dispute_due_day"), 28))
     previous = (first - dt.timedelta(days=1)).replace(day=1)
-    submitted = DisputeReport.objects.filter(
+    submitted = (not owes_report) or DisputeReport.objects.filter(
         unit_id=unit_id,
         period_kind=DisputePeriodKind.MONTH,
         period_start=previous,
@@ -194,7 +197,7 @@ def month_calendar(user: Any, unit_id: int | None, month: str | None) -> dict[st
     """The calendar of a unit in the user's view scope: days that have entries, in order."""
     first = ledgers.parse_month(month)
     unit = ledgers.visible_unit(user, unit_id)
-    found, ongoing = entries(unit.pk, first)
+    found, ongoing = entries(unit.pk, first, owes_report=unit.level != "grid")
     by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
     for e in found:
         by_day[e["day"]].append(e)

@@ -98,3 +98,30 @@ def test_calendar_scope_and_month_format(api: Any) -> None:
     assert api("township2_officer").get("/api/office/calendar", {"unit": village.pk}).status_code == 404
     r = api("village_officer").get("/api/office/calendar", {"month": "2026/01"})
     assert r.status_code in (400, 422) and r.json()["code"]
+
+
+def test_calendar_reads_in_a_few_queries_whatever_the_entries(api: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village, township = Unit.objects.get(code=VILLAGE), Unit.objects.get(code=TOWNSHIP)
+    officer = User.objects.get(username="village_officer")
+    first = timezone.localdate().replace(day=1)
+    for i in range(8):
+        meeting(village, officer, first + dt.timedelta(days=i), name=f"会议{i}")
+        activity(village, officer, first + dt.timedelta(days=i), name=f"活动{i}")
+        document(township, User.objects.get(username="township_officer"), first, [village], title=f"通知{i}")
+    client = api("village_officer")
+    client.get("/api/office/calendar")  # the login's first request settles its session
+    with CaptureQueriesContext(connection) as queries:
+        r = client.get("/api/office/calendar")
+    assert r.status_code == 200
+    assert len(_entries(r.json())) >= 24
+    assert len(queries) <= 16, [q["sql"][:80] for q in queries]
+
+
+def test_a_grid_owes_no_dispute_report(api: Any) -> None:
+    grid = Unit.objects.filter(parent__code=VILLAGE, level="grid").first()
+    assert grid is not None
+    body = api("village_officer").get("/api/office/calendar", {"unit": grid.pk}).json()
+    assert not [e for e in _entries(body) if e["kind"] == "dispute_due"]

@@ -221,3 +221,37 @@ def test_monthly_ledger_refuses_a_bad_month(api: Any) -> None:
 def test_reading_needs_records_read(api: Any) -> None:
     r = api("sysadmin").get("/api/office/ledgers/monthly", {"unit": _unit(VILLAGE).pk})
     assert r.status_code in (403, 404)
+
+
+def test_decisions_reports_and_risks_show_their_state(api: Any) -> None:
+    from zongzhi.office.models import DisputeReport, MeetingDecision, RiskAssessment
+
+    village = _unit(VILLAGE)
+    officer = _user("village_officer")
+    first, last = _month()
+    joint = meeting(village, officer, first, kind="joint", name="联席会议")
+    MeetingDecision.objects.create(
+        meeting=joint, seq=1, text="清理河道", holder_unit=village, due_on=first - dt.timedelta(days=1)
+    )
+    DisputeReport.objects.create(
+        unit=village,
+        path=village.path,
+        period_kind="month",
+        period_start=first,
+        period_end=last,
+        due_on=last,
+        figures={"totals": {"total": 8, "resolved": 6, "in_progress": 1, "escalated": 1}, "resolution_rate": 0.75},
+        status="submitted",
+        submitted_at=timezone.now(),
+        created_by=officer,
+    )
+    RiskAssessment.objects.create(
+        unit=village, path=village.path, subject="project", title="拆迁评估", step="investigate", created_by=officer
+    )
+    client = api("village_officer")
+    decision = _get(client, "decisions", village, first, last).json()["rows"][0]["cells"]
+    assert decision[3] == "清理河道" and decision[-1] == "未转办（已超期）"
+    report = _get(client, "dispute_reports", village, first, last).json()["rows"][0]["cells"]
+    assert report[2:8] == ["8", "6", "1", "1", "75.0%", "已上报"]
+    risk = _get(client, "risks", village, first, last).json()["rows"][0]["cells"]
+    assert risk[0] == "拆迁评估" and risk[4] == "进行中（组织调查）"
