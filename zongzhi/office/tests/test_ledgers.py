@@ -255,3 +255,39 @@ def test_decisions_reports_and_risks_show_their_state(api: Any) -> None:
     assert report[2:8] == ["8", "6", "1", "1", "75.0%", "已上报"]
     risk = _get(client, "risks", village, first, last).json()["rows"][0]["cells"]
     assert risk[0] == "拆迁评估" and risk[4] == "进行中（组织调查）"
+
+
+@pytest.mark.parametrize("key", list(ledgers.KINDS))
+def test_each_ledger_reads_in_the_same_queries_for_one_row_or_many(key: str) -> None:
+    from zongzhi.office.models import MeetingDecision, RiskAssessment
+
+    village, township = _unit(VILLAGE), _unit(TOWNSHIP)
+    officer, sender = _user("village_officer"), _user("township_officer")
+    first, last = _month()
+    kind = ledgers.KINDS[key]
+    category = key.removeprefix("documents_") if key.startswith("documents_") else "other"
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            m = meeting(village, officer, first, name=f"会{i}")
+            MeetingDecision.objects.create(meeting=m, seq=1, text="事项", holder_unit=village, due_on=last)
+            activity(village, officer, first, name=f"活{i}")
+            work_log(village, officer, first, title=f"志{i}")
+            document(township, sender, first, [village], title=f"文{i}")
+            document(village, officer, first, [], title=f"存{i}", category=category)
+            RiskAssessment.objects.create(
+                unit=village, path=village.path, subject="matter", title=f"评{i}", created_by=officer
+            )
+            StaffMember.objects.create(unit=village, path=village.path, group="centre", name=f"人{i}")
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = kind.rows(village, first, last)
+        return len(queries), len(rows)
+
+    add(1, 0)
+    one, few = count()
+    add(6, 1)
+    many, more = count()
+    assert many == one <= 3
+    assert more > few or key == "dispute_reports"  # the rows did grow (no dispute report made here)
