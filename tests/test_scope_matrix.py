@@ -933,6 +933,43 @@ SPECS: list[Spec] = [
         "nobody",
         lambda t: f"/api/alerts/duty/shifts/{_handed_over(t).pk}/receive",
     ),
+    # --- office: ledgers (the unit's ledgers, the monthly ledger and the calendar: view scope)
+    Spec(
+        "GET",
+        "/api/office/ledgers",
+        "read",
+        lambda t: f"/api/office/ledgers?kind=meetings&unit={_u(t)}&from={_day(-30)}&to={_day(0)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/ledgers/export",
+        "read",
+        lambda t: f"/api/office/ledgers/export?kind=activities&unit={_u(t)}&from={_day(-30)}&to={_day(0)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/ledgers/monthly",
+        "read",
+        lambda t: f"/api/office/ledgers/monthly?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/ledgers/monthly/export",
+        "read",
+        lambda t: f"/api/office/ledgers/monthly/export?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/calendar",
+        "read",
+        lambda t: f"/api/office/calendar?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    # --- end office: ledgers
 ]
 
 
@@ -1107,6 +1144,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/alerts/warnings/counts", None, frozenset({"alerts.report", "alerts.warn"})),
     ("GET", "/api/office/rules", None, frozenset()),
     ("PUT", "/api/office/rules/{key}", {"value": 15}, frozenset({"office.configure"})),
+    # --- office: ledgers
+    ("GET", "/api/office/ledgers/kinds", None, frozenset()),
 ]
 
 

@@ -37,6 +37,8 @@ from zongzhi.office.api_activities import router as office_activities_router
 from zongzhi.office.api_common import router as office_common_router
 from zongzhi.office.api_disputes import router as office_disputes_router
 from zongzhi.office.api_documents import router as office_documents_router
+from zongzhi.office.api_ledgers import calendar_router as office_calendar_router
+from zongzhi.office.api_ledgers import router as office_ledgers_router
 from zongzhi.office.api_meetings import router as office_meetings_router
 from zongzhi.office.api_profile import router as office_profile_router
 from zongzhi.office.api_risks import router as office_risks_router
@@ -106,6 +108,8 @@ api.add_router("/office/activities", office_activities_router)
 api.add_router("/office/profile", office_profile_router)
 api.add_router("/office/disputes", office_disputes_router)
 api.add_router("/office/risks", office_risks_router)
+api.add_router("/office/ledgers", office_ledgers_router)
+api.add_router("/office/calendar", office_calendar_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

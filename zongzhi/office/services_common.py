@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = {
 AUDIT_LABELS = {
     "office.rule_changed": "修改日常办公规则",
     "office.file_uploaded": "上传办公附件",
+    "office.ledger_exported": "导出台账",
 }
 
 

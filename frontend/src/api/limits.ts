@@ -31,6 +31,7 @@ export const MAX_LENGTH = {
   InfoScreenIn: { measures: 5000, nature: 200 },
   InfoWithdrawIn: { reason: 200 },
   InspectionIn: { note: 500 },
+  LedgerQuery: { kind: 40 },
   LogEntryIn: { content: 2000, counterpart: 100, handling: 2000 },
   LoginIn: { password: 128, username: 150 },
   MemberIn: { name: 50, role: 30 },

@@ -1957,6 +1957,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Office Calendar
+         * @description A unit's month: meetings, activities and deadlines, by day.
+         */
+        get: operations["zongzhi_office_api_ledgers_office_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/ledgers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One Ledger
+         * @description One ledger of a unit for a period: the unit's own records, withdrawn ones marked.
+         */
+        get: operations["zongzhi_office_api_ledgers_one_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/ledgers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Ledger
+         * @description The same ledger as an .xlsx file (A4 landscape, header rows repeated, page numbers).
+         */
+        get: operations["zongzhi_office_api_ledgers_export_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/ledgers/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kinds
+         * @description The kinds of ledger with their columns.
+         */
+        get: operations["zongzhi_office_api_ledgers_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/ledgers/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly Ledger
+         * @description 日清月结: every ledger of a unit for one month.
+         */
+        get: operations["zongzhi_office_api_ledgers_monthly_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/ledgers/monthly/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Monthly
+         * @description The monthly ledger as one .xlsx: a cover sheet with the counts, a sheet per ledger.
+         */
+        get: operations["zongzhi_office_api_ledgers_export_monthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/rules": {
         parameters: {
             query?: never;
@@ -3558,6 +3678,18 @@ export interface components {
              */
             source: "package" | "admin" | "rule";
         };
+        /** CalendarOut */
+        CalendarOut: {
+            /** Counts */
+            counts: components["schemas"]["KindCountOut"][];
+            /** Days */
+            days: components["schemas"]["DayOut"][];
+            /** Month */
+            month: string;
+            /** Ongoing Risks */
+            ongoing_risks: components["schemas"]["OngoingRiskOut"][];
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** CalendarStatusOut */
         CalendarStatusOut: {
             /** Current Year Known */
@@ -4198,6 +4330,15 @@ export interface components {
             /** Standard */
             standard: string;
         };
+        /** ColumnOut */
+        ColumnOut: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Width */
+            width: number;
+        };
         /** CompletenessOut */
         CompletenessOut: {
             /** Can Remind */
@@ -4263,6 +4404,16 @@ export interface components {
             /** Sensitive */
             sensitive: components["schemas"]["SensitivePeriodOut"][];
             unit: components["schemas"]["UnitBrief"];
+        };
+        /** DayOut */
+        DayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Entries */
+            entries: components["schemas"]["EntryOut"][];
         };
         /** DeadlineRuleIn */
         DeadlineRuleIn: {
@@ -4404,6 +4555,30 @@ export interface components {
             rows: number;
             /** Unchanged */
             unchanged: number;
+        };
+        /** EntryOut */
+        EntryOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Late */
+            late: boolean;
+            /** Link */
+            link: string;
+            /** Note */
+            note: string;
+            /** Time */
+            time: string;
+            /** Title */
+            title: string;
+            /** Withdrawn */
+            withdrawn: boolean;
         };
         /**
          * ErrorOut
@@ -5438,11 +5613,123 @@ export interface components {
          * @enum {string}
          */
         Kind: "event" | "task" | "request" | "rectification" | "petition";
+        /** KindCountOut */
+        KindCountOut: {
+            /** Count */
+            count: number;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+        };
+        /** KindOut */
+        KindOut: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /** Group */
+            group: string;
+            /** Key */
+            key: string;
+            /** Note */
+            note: string;
+            /** Periodic */
+            periodic: boolean;
+            /** Title */
+            title: string;
+        };
         /**
          * Layer
          * @enum {string}
          */
         Layer: "change" | "event";
+        /** LedgerBody */
+        LedgerBody: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /** Count */
+            count: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string;
+            /** Rows */
+            rows: components["schemas"]["RowOut"][];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Title */
+            title: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Withdrawn */
+            withdrawn: number;
+        };
+        /** LedgerOut */
+        LedgerOut: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /** Count */
+            count: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Made At
+             * Format: date-time
+             */
+            made_at: string;
+            /** Note */
+            note: string;
+            /** Rows */
+            rows: components["schemas"]["RowOut"][];
+            /** Scope Note */
+            scope_note: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Title */
+            title: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Withdrawn */
+            withdrawn: number;
+        };
+        /** LedgerQuery */
+        LedgerQuery: {
+            /**
+             * From
+             * Format: date
+             * @description 起始日期（含）
+             */
+            from: string;
+            /**
+             * Kind
+             * @description 台账种类（见 /kinds）
+             */
+            kind: string;
+            /**
+             * To
+             * Format: date
+             * @description 截止日期（含）
+             */
+            to: string;
+            /**
+             * Unit
+             * @description 单位，默认本人单位
+             */
+            unit?: number | null;
+        };
         /**
          * Level
          * @enum {string}
@@ -5656,6 +5943,44 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** MonthQuery */
+        MonthQuery: {
+            /**
+             * Month
+             * @description 月份 YYYY-MM，默认本月
+             */
+            month?: string | null;
+            /**
+             * Unit
+             * @description 单位，默认本人单位
+             */
+            unit?: number | null;
+        };
+        /** MonthlyOut */
+        MonthlyOut: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Ledgers */
+            ledgers: components["schemas"]["LedgerBody"][];
+            /**
+             * Made At
+             * Format: date-time
+             */
+            made_at: string;
+            /** Month */
+            month: string;
+            /** Scope Note */
+            scope_note: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** MonthlyStatsOut */
         MonthlyStatsOut: {
             /** Average Handling Hours */
@@ -5758,6 +6083,24 @@ export interface components {
             /** Starts At */
             starts_at: string | null;
             unit: components["schemas"]["UnitBrief"];
+        };
+        /** OngoingRiskOut */
+        OngoingRiskOut: {
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+            /** Id */
+            id: number;
+            /** Link */
+            link: string;
+            /** Step */
+            step: string;
+            /** Step Label */
+            step_label: string;
+            /** Title */
+            title: string;
         };
         /** OtpChallengeIn */
         OtpChallengeIn: {
@@ -6864,6 +7207,17 @@ export interface components {
             start_time: string;
             /** Unit Id */
             unit_id: number;
+        };
+        /** RowOut */
+        RowOut: {
+            /** Cells */
+            cells: string[];
+            /** Id */
+            id: number;
+            /** Link */
+            link: string;
+            /** Withdrawn */
+            withdrawn: boolean;
         };
         /** RuleIn */
         RuleIn: {
@@ -18314,6 +18668,533 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UnreadOut"];
                 };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_office_calendar: {
+        parameters: {
+            query?: {
+                /** @description 单位，默认本人单位 */
+                unit?: number | null;
+                /** @description 月份 YYYY-MM，默认本月 */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_one_ledger: {
+        parameters: {
+            query: {
+                /** @description 台账种类（见 /kinds） */
+                kind: string;
+                /** @description 单位，默认本人单位 */
+                unit?: number | null;
+                /** @description 起始日期（含） */
+                from: string;
+                /** @description 截止日期（含） */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_export_ledger: {
+        parameters: {
+            query: {
+                /** @description 台账种类（见 /kinds） */
+                kind: string;
+                /** @description 单位，默认本人单位 */
+                unit?: number | null;
+                /** @description 起始日期（含） */
+                from: string;
+                /** @description 截止日期（含） */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KindOut"][];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_monthly_ledger: {
+        parameters: {
+            query?: {
+                /** @description 单位，默认本人单位 */
+                unit?: number | null;
+                /** @description 月份 YYYY-MM，默认本月 */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_ledgers_export_monthly: {
+        parameters: {
+            query?: {
+                /** @description 单位，默认本人单位 */
+                unit?: number | null;
+                /** @description 月份 YYYY-MM，默认本月 */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
             400: {

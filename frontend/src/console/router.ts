@@ -28,6 +28,12 @@ export function createConsoleRouter(): Router {
         meta: { title: 'password.title' },
       },
       {
+        path: '/office/ledgers/print',
+        name: 'office-ledgers-print',
+        component: () => import('./views/office/ledgers/print.vue'),
+        meta: { title: 'ledgers.printPage', capabilities: [CAP.recordsRead] },
+      },
+      {
         path: '/',
         component: MainLayout,
         children: [
@@ -111,6 +117,26 @@ export function createConsoleRouter(): Router {
             component: () => import('./views/alerts/stats/index.vue'),
             meta: { title: 'alertsStats.title', capabilities: [CAP.recordsRead, CAP.alertsScreen] },
           },
+          // --- office: ledgers, calendar, rules
+          {
+            path: 'office/ledgers',
+            name: 'office-ledgers',
+            component: () => import('./views/office/ledgers/index.vue'),
+            meta: { title: 'ledgers.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/calendar',
+            name: 'office-calendar',
+            component: () => import('./views/office/calendar/index.vue'),
+            meta: { title: 'officeCalendar.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/rules',
+            name: 'office-rules',
+            component: () => import('./views/office/rules/index.vue'),
+            meta: { title: 'officeRules.title', capabilities: [CAP.officeConfigure] },
+          },
+          // --- end office: ledgers, calendar, rules
           {
             path: 'system/deadline-rules',
             name: 'deadline-rules',
