@@ -38,6 +38,7 @@ from zongzhi.office.api_common import router as office_common_router
 from zongzhi.office.api_disputes import router as office_disputes_router
 from zongzhi.office.api_documents import router as office_documents_router
 from zongzhi.office.api_meetings import router as office_meetings_router
+from zongzhi.office.api_meetings import worklogs_router as office_worklogs_router
 from zongzhi.office.api_profile import router as office_profile_router
 from zongzhi.office.api_risks import router as office_risks_router
 from zongzhi.people.api import router as people_router
@@ -101,6 +102,7 @@ api.add_router("/alerts/duty", duty_router)
 api.add_router("/alerts/stats", alerts_stats_router)
 api.add_router("/office", office_common_router)
 api.add_router("/office/meetings", office_meetings_router)
+api.add_router("/office/work-logs", office_worklogs_router)
 api.add_router("/office/documents", office_documents_router)
 api.add_router("/office/activities", office_activities_router)
 api.add_router("/office/profile", office_profile_router)
