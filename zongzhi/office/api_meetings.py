@@ -34,7 +34,7 @@ MAX_PAGE = 100
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class DecisionIn(Schema):
+class MeetingDecisionIn(Schema):
     text: str = Field(..., max_length=500)
     due_on: date | None = None
     holder_unit_id: int | None = None
@@ -52,20 +52,20 @@ class MeetingIn(Schema):
     topic: str = Field(..., max_length=300)
     content: str = Field("", max_length=5000)
     minutes: str = Field("", max_length=10000)
-    decisions: list[DecisionIn] = Field(default_factory=list, max_length=services.MAX_DECISIONS)
+    decisions: list[MeetingDecisionIn] = Field(default_factory=list, max_length=services.MAX_DECISIONS)
     attachment_ids: list[int] = Field(default_factory=list, max_length=9, description="ids from /api/office/uploads")
 
 
-class WithdrawIn(Schema):
+class MeetingWithdrawIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class PersonBrief(OutSchema):
+class MeetingPersonOut(OutSchema):
     id: int
     full_name: str
 
 
-class CaseBrief(OutSchema):
+class MeetingCaseOut(OutSchema):
     id: int
     number: str
     status: str
@@ -74,14 +74,14 @@ class CaseBrief(OutSchema):
     due_at: datetime | None
 
 
-class DecisionOut(OutSchema):
+class MeetingDecisionOut(OutSchema):
     id: int
     seq: int
     text: str
     holder_unit: UnitBrief
     holder_department_name: str | None
     due_on: date
-    case: CaseBrief | None
+    case: MeetingCaseOut | None
 
 
 class MeetingRowOut(OutSchema):
@@ -106,9 +106,9 @@ class MeetingRowOut(OutSchema):
 class MeetingOut(MeetingRowOut):
     content: str
     minutes: str
-    created_by: PersonBrief
-    withdrawn_by: PersonBrief | None
-    decisions: list[DecisionOut]
+    created_by: MeetingPersonOut
+    withdrawn_by: MeetingPersonOut | None
+    decisions: list[MeetingDecisionOut]
     files: list[FileOut]
     can_edit: bool
     edit_until: date
@@ -120,33 +120,33 @@ class MeetingPageOut(OutSchema):
     next_cursor: int | None
 
 
-class MonthCellOut(OutSchema):
+class MeetingMonthOut(OutSchema):
     month: date
     count: int
     missing: bool
 
 
-class RegularRowOut(OutSchema):
+class MeetingRegularRowOut(OutSchema):
     unit: UnitBrief
     is_self: bool
-    months: list[MonthCellOut]
+    months: list[MeetingMonthOut]
     missing: int
 
 
-class RegularOut(OutSchema):
+class MeetingRegularOut(OutSchema):
     unit: UnitBrief
     months: list[date]
-    rows: list[RegularRowOut]
+    rows: list[MeetingRegularRowOut]
 
 
-class KindOut(OutSchema):
+class MeetingKindOut(OutSchema):
     value: str
     label: str
     joint: bool
 
 
 class MeetingOptionsOut(OutSchema):
-    kinds: list[KindOut]
+    kinds: list[MeetingKindOut]
     entry_days: int
 
 
@@ -355,7 +355,7 @@ def meeting_options(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/regular", response=RegularOut)
+@router.get("/regular", response=MeetingRegularOut)
 def regular_overview(request: HttpRequest, unit: int, months: int = 6) -> dict[str, Any]:
     """综治工作例会 per unit below and month: counts, and the months without one."""
     return services.regular_overview(acting(request), unit, months)
@@ -382,7 +382,7 @@ def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingIn) ->
 
 
 @router.post("/{meeting_id}/withdraw", response=MeetingOut)
-def withdraw_meeting(request: HttpRequest, meeting_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_meeting(request: HttpRequest, meeting_id: int, payload: MeetingWithdrawIn) -> dict[str, Any]:
     user = acting(request)
     services.withdraw_meeting(acting_user=user, meeting_id=meeting_id, reason=payload.reason)
     return _meeting_detail(services.get_meeting(user, meeting_id), user)
@@ -399,7 +399,11 @@ class WorkLogIn(Schema):
     attachment_ids: list[int] = Field(default_factory=list, max_length=9)
 
 
-class ConvertIn(Schema):
+class WorkLogWithdrawIn(Schema):
+    reason: str = Field(..., max_length=200)
+
+
+class WorkLogConvertIn(Schema):
     category_code: str = Field(..., max_length=20, description="event_category code of the new case")
 
 
@@ -407,17 +411,17 @@ class WorkLogOut(OutSchema):
     id: int
     unit: UnitBrief
     path: str
-    author: PersonBrief
+    author: MeetingPersonOut
     logged_on: date
     title: str
     content: str
-    case: CaseBrief | None
+    case: MeetingCaseOut | None
     file_count: int
     files: list[FileOut]
     created_at: datetime
     withdrawn_at: datetime | None
     withdrawn_reason: str
-    withdrawn_by: PersonBrief | None
+    withdrawn_by: MeetingPersonOut | None
     is_mine: bool
 
 
@@ -550,14 +554,14 @@ def update_work_log(request: HttpRequest, log_id: int, payload: WorkLogIn) -> di
 
 
 @worklogs_router.post("/{log_id}/withdraw", response=WorkLogOut)
-def withdraw_work_log(request: HttpRequest, log_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_work_log(request: HttpRequest, log_id: int, payload: WorkLogWithdrawIn) -> dict[str, Any]:
     user = acting(request)
     services.withdraw_work_log(acting_user=user, log_id=log_id, reason=payload.reason)
     return _log_detail(user, log_id)
 
 
 @worklogs_router.post("/{log_id}/convert", response=WorkLogOut)
-def convert_work_log(request: HttpRequest, log_id: int, payload: ConvertIn) -> dict[str, Any]:
+def convert_work_log(request: HttpRequest, log_id: int, payload: WorkLogConvertIn) -> dict[str, Any]:
     """转为办件: an event case of the log's unit, once."""
     user = acting(request)
     services.convert_work_log(acting_user=user, log_id=log_id, category_code=payload.category_code)
