@@ -104,7 +104,9 @@ def test_village_records_its_meeting_and_the_township_sees_the_overview(server: 
     _field(dialog, "会议纪要").locator("textarea").fill("会议议定以下事项。")
     dialog.locator("[data-test=decision-add]").click()
     decision = dialog.locator("[data-test=decision-row]").first
-    decision.locator("input[data-test=decision-text], [data-test=decision-text] input").first.fill(f"冯墙社区牵头化解物业纠纷{stamp}")
+    decision.locator("input[data-test=decision-text], [data-test=decision-text] input").first.fill(
+        f"冯墙社区牵头化解物业纠纷{stamp}"
+    )
     decision.locator("[data-test=decision-holder]").click()
     page.locator(".el-select-dropdown__item:visible", has_text="冯墙").first.click()
     due = (dt.date.today() + dt.timedelta(days=10)).isoformat()
@@ -132,7 +134,9 @@ def test_work_log_turns_into_a_case(server: str, browser: Any) -> None:
     page.locator("[data-test=worklog-new]").click()
     dialog = page.locator(".el-dialog").filter(has_text="写工作日志").last
     dialog.locator("input[data-test=worklog-title], [data-test=worklog-title] input").first.fill(title)
-    dialog.locator("textarea[data-test=worklog-content], [data-test=worklog-content] textarea").first.fill("楼上漏水影响楼下住户，双方各执一词，需进一步调解。")
+    dialog.locator("textarea[data-test=worklog-content], [data-test=worklog-content] textarea").first.fill(
+        "楼上漏水影响楼下住户，双方各执一词，需进一步调解。"
+    )
     dialog.locator("[data-test=worklog-submit]").click()
     row = page.locator("[data-test=worklog-list] .el-table__row", has_text=title)
     expect(row).to_have_count(1, timeout=10000)
