@@ -100,3 +100,15 @@ def test_list_filters(api: Any) -> None:
     assert set(ids(author=officer)) == {a["id"], b["id"]}
     assert ids(mine=True) == []
     assert client.get("/api/office/work-logs/total").json()["count"] == 2
+
+
+def test_list_query_count_is_flat(api: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(5):
+        _log(api, title=f"走访{i}")
+    converted = _log(api, title="邻里纠纷调解")
+    api("village_officer").post(f"/api/office/work-logs/{converted['id']}/convert", {"category_code": "0102"})
+    client = api("township_officer")
+    client.get("/api/office/work-logs")  # warm the session
+    with django_assert_max_num_queries(10):
+        r = client.get("/api/office/work-logs")
+    assert len(r.json()["items"]) == 6
