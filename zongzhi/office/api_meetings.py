@@ -298,6 +298,15 @@ def _meetings(user: User, f: MeetingFilter) -> QuerySet[Meeting]:
     return qs
 
 
+def _after(qs: QuerySet[Any], model: Any, cursor: int, field: str) -> QuerySet[Any]:
+    """The rows after the cursor's row in the list's order (`field` descending, then id): the
+    cursor is the last row's id, its `field` is read back (the model's index serves both)."""
+    anchor = model.objects.filter(pk=cursor).values_list(field, flat=True).first()
+    if anchor is None:
+        return qs.none()
+    return qs.filter(Q(**{f"{field}__lt": anchor}) | Q(**{field: anchor, "pk__lt": cursor}))
+
+
 def _counts(owner: str, ids: list[int]) -> dict[int, int]:
     from django.db.models import Count
 
@@ -315,14 +324,14 @@ def _counts(owner: str, ids: list[int]) -> dict[int, int]:
 
 @router.get("", response=MeetingPageOut)
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]) -> dict[str, Any]:
-    """The meetings of the user's view scope (or a unit's subtree), newest entry first, keyset
+    """The meetings of the user's view scope (or a unit's subtree), latest held first, keyset
     pages; withdrawn ones only when asked for (marked)."""
     user = acting(request)
     qs = _meetings(user, filters).select_related("unit").defer("unit__boundary")
     if filters.cursor is not None:
-        qs = qs.filter(pk__lt=filters.cursor)
+        qs = _after(qs, Meeting, filters.cursor, "held_at")
     limit = max(1, min(filters.limit, MAX_PAGE))
-    rows = list(qs.order_by("-id")[: limit + 1])
+    rows = list(qs.order_by("-held_at", "-id")[: limit + 1])
     page = rows[:limit]
     ids = [m.pk for m in page]
     files = _counts(OfficeAttachment.Owner.MEETING, ids)
@@ -500,7 +509,7 @@ def _log_detail(user: User, log_id: int) -> dict[str, Any]:
 
 @worklogs_router.get("", response=WorkLogPageOut)
 def list_work_logs(request: HttpRequest, filters: Query[WorkLogFilter]) -> dict[str, Any]:
-    """Work logs of the user's view scope (or a unit's subtree), newest entry first."""
+    """Work logs of the user's view scope (or a unit's subtree), latest day first."""
     user = acting(request)
     qs = (
         _logs(user, filters)
@@ -508,9 +517,9 @@ def list_work_logs(request: HttpRequest, filters: Query[WorkLogFilter]) -> dict[
         .defer("unit__boundary", "case__holder_unit__boundary")
     )
     if filters.cursor is not None:
-        qs = qs.filter(pk__lt=filters.cursor)
+        qs = _after(qs, WorkLog, filters.cursor, "logged_on")
     limit = max(1, min(filters.limit, MAX_PAGE))
-    rows = list(qs.order_by("-id")[: limit + 1])
+    rows = list(qs.order_by("-logged_on", "-id")[: limit + 1])
     page = rows[:limit]
     counts = _counts(OfficeAttachment.Owner.WORK_LOG, [r.pk for r in page])
     return {

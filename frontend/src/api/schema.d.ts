@@ -1966,7 +1966,7 @@ export interface paths {
         };
         /**
          * List Meetings
-         * @description The meetings of the user's view scope (or a unit's subtree), newest entry first, keyset
+         * @description The meetings of the user's view scope (or a unit's subtree), latest held first, keyset
          *     pages; withdrawn ones only when asked for (marked).
          */
         get: operations["zongzhi_office_api_meetings_list_meetings"];
@@ -2134,7 +2134,7 @@ export interface paths {
         };
         /**
          * List Work Logs
-         * @description Work logs of the user's view scope (or a unit's subtree), newest entry first.
+         * @description Work logs of the user's view scope (or a unit's subtree), latest day first.
          */
         get: operations["zongzhi_office_api_meetings_list_work_logs"];
         put?: never;

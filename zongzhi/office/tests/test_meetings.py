@@ -331,3 +331,15 @@ def test_options_name_the_window(api: Any) -> None:
     out = api("village_officer").get("/api/office/meetings/options").json()
     assert out["entry_days"] == 15
     assert {k["value"] for k in out["kinds"] if k["joint"]} == {"joint", "dispatch"}
+
+
+def test_pages_follow_the_meeting_time(api: Any) -> None:
+    client = api("village_officer")
+    made = [
+        client.post("/api/office/meetings", body(name=f"例会{n}", held_at=days_ago(n))).json()["id"] for n in (3, 1, 2)
+    ]
+    first = client.get("/api/office/meetings", {"limit": 2}).json()
+    assert [i["name"] for i in first["items"]] == ["例会1", "例会2"]
+    rest = client.get("/api/office/meetings", {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [i["name"] for i in rest["items"]] == ["例会3"] and rest["next_cursor"] is None
+    assert sorted(made) == sorted(i["id"] for i in first["items"] + rest["items"])
