@@ -93,6 +93,7 @@ def test_village_records_its_meeting_and_the_township_sees_the_overview(server: 
     row = overview.locator(".el-table__body .el-table__row", has_text="冯墙")
     expect(row.first).to_be_visible(timeout=15000)
     expect(overview.locator("[data-test=regular-missing]").first).to_be_visible()
+    page.wait_for_timeout(400)  # the tags fade in
     shot(page, "office-meetings-5-regular")
 
     # a joint meeting with one decision: a task for the village
