@@ -970,7 +970,160 @@ SPECS: list[Spec] = [
         cap=frozenset({"records.read"}),
     ),
     # --- end office: ledgers
+    # --- office: meetings
+    Spec(
+        "GET",
+        "/api/office/meetings",
+        "read",
+        lambda t: f"/api/office/meetings?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/meetings/total",
+        "read",
+        lambda t: f"/api/office/meetings/total?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/meetings/regular",
+        "read",
+        lambda t: f"/api/office/meetings/regular?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/meetings/{meeting_id}",
+        "read",
+        lambda t: f"/api/office/meetings/{_meeting_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/meetings",
+        "write",
+        lambda t: "/api/office/meetings",
+        lambda t: {**_meeting_body(), "unit_id": _u(t)},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/office/meetings/{meeting_id}",
+        "write",
+        lambda t: f"/api/office/meetings/{_meeting_at(t).pk}",
+        lambda t: {**_meeting_body(), "name": "改名后的例会"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/meetings/{meeting_id}/withdraw",
+        "write",
+        lambda t: f"/api/office/meetings/{_meeting_at(t).pk}/withdraw",
+        lambda t: {"reason": "重复录入"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/work-logs",
+        "read",
+        lambda t: f"/api/office/work-logs?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/work-logs/total",
+        "read",
+        lambda t: f"/api/office/work-logs/total?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/work-logs/{log_id}",
+        "read",
+        lambda t: f"/api/office/work-logs/{_work_log_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/work-logs",
+        "write",
+        lambda t: "/api/office/work-logs",
+        lambda t: {"unit_id": _u(t), "title": "走访独居老人", "content": "上门了解生活情况"},
+        frozenset({"office.write"}),
+    ),
+    # a work log is changed and withdrawn by its author only (the target user, no persona):
+    # office/tests/test_worklogs.py covers the author
+    Spec(
+        "PUT",
+        "/api/office/work-logs/{log_id}",
+        "nobody",
+        lambda t: f"/api/office/work-logs/{_work_log_at(t).pk}",
+        lambda t: {"title": "改", "content": "改"},
+    ),
+    Spec(
+        "POST",
+        "/api/office/work-logs/{log_id}/withdraw",
+        "nobody",
+        lambda t: f"/api/office/work-logs/{_work_log_at(t).pk}/withdraw",
+        lambda t: {"reason": "误录"},
+    ),
+    # turned into a case by an officer of the log's own unit
+    Spec(
+        "POST",
+        "/api/office/work-logs/{log_id}/convert",
+        "involved",
+        lambda t: f"/api/office/work-logs/{_work_log_at(t).pk}/convert",
+        lambda t: {"category_code": "0199"},
+        frozenset({"office.write"}),
+    ),
+    # --- end office: meetings
 ]
+
+
+# --- office: meetings (helpers)
+def _meeting_body() -> dict[str, Any]:
+    return {
+        "kind": "regular",
+        "name": "综治工作例会",
+        "held_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(),
+        "location": "会议室",
+        "attendees": "综治中心全体成员",
+        "topic": "研判本月矛盾纠纷",
+    }
+
+
+def _meeting_at(t: Target) -> Any:
+    from zongzhi.office.models import Meeting
+
+    meeting, _ = Meeting.objects.get_or_create(
+        path=t.village.path,
+        name=f"{t.name}例会",
+        defaults={
+            "unit": t.village,
+            "kind": "regular",
+            "held_at": timezone.now() - dt.timedelta(days=1),
+            "location": "会议室",
+            "attendees": "全体成员",
+            "topic": "研判",
+            "created_by": t.user,
+        },
+    )
+    return meeting
+
+
+def _work_log_at(t: Target) -> Any:
+    from zongzhi.office.models import WorkLog
+
+    log, _ = WorkLog.objects.get_or_create(
+        path=t.village.path,
+        title=f"{t.name}日志",
+        defaults={"unit": t.village, "author": t.user, "logged_on": timezone.localdate(), "content": "调解邻里纠纷"},
+    )
+    return log
+
+
+# --- end office: meetings (helpers)
 
 
 def _day(offset: int) -> str:
@@ -1146,6 +1299,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("PUT", "/api/office/rules/{key}", {"value": 15}, frozenset({"office.configure"})),
     # --- office: ledgers
     ("GET", "/api/office/ledgers/kinds", None, frozenset()),
+    # --- office: meetings
+    ("GET", "/api/office/meetings/options", None, frozenset()),
 ]
 
 

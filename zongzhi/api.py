@@ -40,6 +40,7 @@ from zongzhi.office.api_documents import router as office_documents_router
 from zongzhi.office.api_ledgers import calendar_router as office_calendar_router
 from zongzhi.office.api_ledgers import router as office_ledgers_router
 from zongzhi.office.api_meetings import router as office_meetings_router
+from zongzhi.office.api_meetings import worklogs_router as office_worklogs_router
 from zongzhi.office.api_profile import router as office_profile_router
 from zongzhi.office.api_risks import router as office_risks_router
 from zongzhi.people.api import router as people_router
@@ -103,6 +104,7 @@ api.add_router("/alerts/duty", duty_router)
 api.add_router("/alerts/stats", alerts_stats_router)
 api.add_router("/office", office_common_router)
 api.add_router("/office/meetings", office_meetings_router)
+api.add_router("/office/work-logs", office_worklogs_router)
 api.add_router("/office/documents", office_documents_router)
 api.add_router("/office/activities", office_activities_router)
 api.add_router("/office/profile", office_profile_router)

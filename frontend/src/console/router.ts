@@ -112,6 +112,18 @@ export function createConsoleRouter(): Router {
             meta: { title: 'duty.rosterTitle', capabilities: [CAP.alertsDuty, CAP.recordsRead] },
           },
           {
+            path: 'office/meetings',
+            name: 'office-meetings',
+            component: () => import('./views/office/meetings/index.vue'),
+            meta: { title: 'meetings.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/work-logs',
+            name: 'office-work-logs',
+            component: () => import('./views/office/workLogs/index.vue'),
+            meta: { title: 'workLogs.title', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'alerts/stats',
             name: 'alerts-stats',
             component: () => import('./views/alerts/stats/index.vue'),
