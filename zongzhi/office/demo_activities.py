@@ -95,9 +95,7 @@ def build_demo() -> dict[str, int]:
     county_officer = User.objects.get(username="county_officer")
     villages = list(Unit.objects.filter(parent=township, level="village", is_retired=False).order_by("code"))
     short = next((v for v in villages if v.code != VILLAGE_CODE), None)
-    townships = list(
-        Unit.objects.filter(parent__code=COUNTY_CODE, level="township", is_retired=False).order_by("code")
-    )
+    townships = list(Unit.objects.filter(parent__code=COUNTY_CODE, level="township", is_retired=False).order_by("code"))
     now = timezone.now()
     today = timezone.localdate()
     months = _month_starts(today, 3)

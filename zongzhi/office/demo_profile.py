@@ -138,7 +138,9 @@ def build_demo() -> dict[str, int]:
                     n += 1
                     linked = (
                         grid_account.pk
-                        if grid_account is not None and role == GridRole.FULL_TIME and grid.path.startswith(VILLAGE_CODE)
+                        if grid_account is not None
+                        and role == GridRole.FULL_TIME
+                        and grid.path.startswith(VILLAGE_CODE)
                         else None
                     )
                     name = grid_account.full_name if linked and grid_account is not None else _name(n)
