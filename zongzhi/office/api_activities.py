@@ -206,7 +206,7 @@ def activity_total(request: HttpRequest, filters: Query[ActivityFilter]) -> dict
 
 @router.get("/monthly", response=MonthlyOut)
 def monthly(
-    request: HttpRequest, unit: int | None = None, month: dt.date | None = None, months: int = 3
+    request: HttpRequest, unit: int | None = None, month: dt.date | None = None, months: int = 4
 ) -> dict[str, Any]:
     """The unit and the units directly below it × months: activities recorded, those below the
     monthly minimum marked, and each village's 村务公开 per quarter."""

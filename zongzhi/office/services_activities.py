@@ -265,7 +265,7 @@ def _quarter_label(q: tuple[int, int]) -> str:
     return f"{q[0]}年第{q[1]}季度"
 
 
-def monthly_table(user: User, root: Unit, month: dt.date, months: int = 3) -> dict[str, Any]:
+def monthly_table(user: User, root: Unit, month: dt.date, months: int = 4) -> dict[str, Any]:
     """The unit and its direct subordinate units (not grids) × the `months` months ending with
     `month`: the count of each, below the minimum marked, and each village's 村务公开 per
     quarter of those months (missing quarters marked; the current quarter is still open)."""

@@ -219,3 +219,20 @@ def test_one_record_is_read_within_view_scope(api: Any) -> None:
     a = api("village_officer").post(BASE, _body()).json()
     assert api("county_officer").get(f"{BASE}/{a['id']}").json()["name"] == "治安巡逻"
     assert api("township2_officer").get(f"{BASE}/{a['id']}").status_code == 404
+
+
+def test_demo_leaves_one_short_village_the_township_sees(api: Any) -> None:
+    from zongzhi.office.demo_activities import build_demo
+
+    written = build_demo()["activities"]
+    assert written > 100
+    assert build_demo() == {"activities": 0}  # once only
+    township = _unit(TOWNSHIP)
+    table = api("township_officer").get(f"{BASE}/monthly", {"unit": township.pk}).json()
+    villages = [r for r in table["rows"] if not r["is_root"]]
+    short = [r for r in villages if r["below_months"] > 0]
+    assert len(short) == 1 and short[0]["unit"]["code"] != VILLAGE
+    assert any(q["status"] == "missing" for q in short[0]["village_affairs"]), short[0]
+    others = [r for r in villages if r is not short[0]]
+    assert all(q["status"] != "missing" for r in others for q in r["village_affairs"])
+    assert Activity.objects.filter(unit__code=VILLAGE, withdrawn_at__isnull=False).count() == 1

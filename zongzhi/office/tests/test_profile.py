@@ -173,3 +173,20 @@ def test_grid_team_gaps_for_village_and_township(api: Any) -> None:
     assert row == {"unit": row["unit"], "grids": len(grids), "complete": len(grids) - 2, "missing_roles": 3}
     # other villages of the township have no team yet: all five roles missing in each grid
     assert township["missing_roles"] > 3
+
+
+def test_demo_profiles_with_a_few_roles_missing(api: Any) -> None:
+    from zongzhi.office.demo_profile import build_demo
+
+    counts = build_demo()
+    assert counts["profiles"] > 1 and counts["grid_members"] > 10
+    assert build_demo()["profiles"] == 0
+    township = _unit(TOWNSHIP)
+    gaps = services.grid_team_gaps(township)
+    assert sorted(len(g["missing"]) for g in gaps) == [1, 2]
+    profile = api("village_officer").get(BASE).json()
+    assert profile["unit"]["code"] == VILLAGE
+    assert len(profile["leadership"]) == 3 and all(m["photo_url"] for m in profile["leadership"])
+    assert all("*" in m["phone_mask"] for m in profile["leadership"])
+    linked = StaffMember.objects.filter(user__username="grid_worker")
+    assert linked.exists()
