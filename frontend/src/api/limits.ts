@@ -9,6 +9,8 @@ type S = components['schemas']
 export const MAX_LENGTH = {
   AccountIn: { password: 128, username: 50 },
   ActionIn: { comment: 2000, result: 5000, satisfaction: 8 },
+  ActivityFilter: { q: 60 },
+  ActivityIn: { content: 5000, location: 100, name: 100, topic: 300 },
   CalendarDayIn: { name: 40 },
   CancelIn: { reason: 200 },
   CaseCreateIn: { address: 200, category_code: 20, description: 5000, title: 100 },
@@ -46,6 +48,7 @@ export const MAX_LENGTH = {
   PeriodIn: { name: 60, note: 500 },
   PetitionDetails: { petitioner_name: 60 },
   PlaceIn: { address: 200, contact_phone: 20, name: 100, note: 500 },
+  ProfileIn: { description: 5000, economy: 5000, key_projects: 5000 },
   RectificationDetails: { contingency_plan: 2000, funds: 200, hazard: 2000, measures: 2000 },
   ResidentIn: { current_address: 200, education_code: 2, ethnicity_code: 2, foreign_name: 100, former_name: 50, household_address: 200, household_number: 30, id_number: 40, id_type_code: 3, marital_code: 2, name: 50, nationality_code: 3, native_place: 100, occupation: 60, permit_number: 40, permit_type: 20, phone: 20, political_code: 2, purpose: 100, reason_for_moving: 100, relation_code: 2, religion_code: 2, residence_type: 20, sex_code: 1 },
   RetireIn: { reason: 100 },
@@ -55,6 +58,7 @@ export const MAX_LENGTH = {
   RotationIn: { duty_phone: 30 },
   ShiftIn: { duty_phone: 30, note: 200 },
   SmsIn: { text: 300 },
+  StaffIn: { name: 60, phone: 20, post: 60 },
   TaskDetails: { requirements: 2000 },
   TeamMember: { name: 30, role: 20 },
   UnitCreateIn: { code: 15, name: 100 },
@@ -71,5 +75,6 @@ export const MAX_LENGTH = {
   WarningLiftIn: { note: 500 },
   WarningMeasureIn: { text: 1000 },
   WarningSentIn: { sent_to: 200 },
+  WithdrawIn: { reason: 200 },
   ZeroIn: { note: 200 },
 } as const satisfies { [K in keyof S]?: { [F in keyof S[K]]?: number } }
