@@ -2272,7 +2272,7 @@ const zhCN = {
       unit: '单位',
       months: '统计月数',
       monthsOption: '近 {n} 个月',
-      legend: '每月至少录入 {n} 条工作活动记录，低于该数的标红；本月尚未结束，以橙色提示。',
+      legend: '每月至少录入 {n} 条工作活动记录，低于该数的标红；本月尚未结束，暂不标红。',
       belowMonths: '未达标月数',
       villageAffairs: '村务公开（按季度）',
       quarterDone: '已公开',
@@ -2332,6 +2332,7 @@ const zhCN = {
     group: '类别',
     gridRole: '网格职务',
     account: '系统账号',
+    accountTag: '账号 {name}',
     noStaff: '暂未录入',
     groups: {
       leadership: '领导班子',
