@@ -1004,6 +1004,13 @@ SPECS: list[Spec] = [
         cap=frozenset({"records.read"}),
     ),
     Spec(
+        "GET",
+        "/api/office/profile/accounts",
+        "read",
+        lambda t: f"/api/office/profile/accounts?unit={_u(t)}",
+        cap=frozenset({"office.write"}),
+    ),
+    Spec(
         "PUT",
         "/api/office/profile/units/{unit_id}",
         "write",

@@ -114,4 +114,13 @@ def test_activity_with_photo_monthly_counts_and_profile(server: str, browser: An
     shot(page, "office-activities-7-village-profile")
     page.locator("[data-test=grid-teams]").scroll_into_view_if_needed()
     shot(page, "office-activities-8-village-teams")
+    # fill the missing role: the grid's team is complete
+    teams.locator("[data-test=team-missing]").get_by_role("button").click()
+    dialog = page.locator(".el-dialog").filter(has_text="添加人员")
+    expect(dialog).to_be_visible()
+    _field(dialog, "staff-name").fill("钱督导")
+    dialog.locator("[data-test=staff-save]").click()
+    expect(dialog).to_be_hidden(timeout=15000)
+    expect(teams.locator("[data-test=team-missing]")).to_have_count(0, timeout=15000)
+    expect(teams.get_by_text("钱督导")).to_be_visible()
     ctx.close()

@@ -112,6 +112,13 @@ class VillageTeamOut(OutSchema):
     missing_roles: int
 
 
+class AccountOut(OutSchema):
+    id: int
+    username: str
+    full_name: str
+    unit_name: str
+
+
 class TeamsOut(OutSchema):
     unit: UnitBrief
     grids: int
@@ -255,6 +262,18 @@ def teams(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
         ],
         "can_edit": _can_edit(user, root),
     }
+
+
+@router.get("/accounts", response=list[AccountOut])
+def accounts(request: HttpRequest, unit: int) -> list[dict[str, Any]]:
+    """The active system accounts of a village (or of the village of a grid) that a grid team
+    member may be linked to."""
+    user = acting(request)
+    found = _unit(user, unit)
+    return [
+        {"id": a.pk, "username": a.username, "full_name": a.full_name, "unit_name": a.unit.name if a.unit else ""}
+        for a in services.linkable_accounts(user, found)
+    ]
 
 
 def _data(user: User, p: StaffIn) -> services.StaffData:

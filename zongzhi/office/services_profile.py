@@ -119,6 +119,19 @@ def _check_staff(user: User, data: StaffData) -> None:
             raise InvalidInput.field("user_id", "只能关联本单位（本村、社区）的系统账号", code="user_invalid")
 
 
+def linkable_accounts(user: User, unit: Unit) -> list[User]:
+    """The active accounts of the unit's village (with its grids) that a member may be linked
+    to; for those who keep the teams (`office.write`)."""
+    require_cap(user, WRITE, "没有维护工作人员的权限", unit)
+    village = _village_path(unit)
+    return list(
+        User.objects.filter(is_active=True, unit__path__startswith=village)
+        .select_related("unit")
+        .defer("unit__boundary")
+        .order_by("unit__path", "full_name")[:200]
+    )
+
+
 def _check_photo(user: User, photo_id: int) -> None:
     photo = Attachment.objects.filter(pk=photo_id).first()
     if photo is None or photo.kind != Attachment.FileKind.IMAGE:

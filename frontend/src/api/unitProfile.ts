@@ -11,6 +11,7 @@ export type StaffOut = S['StaffOut']
 export type StaffIn = S['StaffIn']
 export type TeamsOut = S['TeamsOut']
 export type GridTeamOut = S['GridTeamOut']
+export type AccountOut = S['AccountOut']
 export type GridRole = Exclude<StaffIn['grid_role'], '' | undefined>
 export type StaffGroup = Exclude<StaffIn['group'], '' | undefined>
 
@@ -20,6 +21,7 @@ export const unitProfileApi = {
   get: (unit?: number) => send(api.GET('/api/office/profile', { params: { query: { unit } } })),
   save: (unit_id: number, body: ProfileIn, opts?: Opts) =>
     send(api.PUT('/api/office/profile/units/{unit_id}', { params: { path: { unit_id } }, body }), opts),
+  accounts: (unit: number) => send(api.GET('/api/office/profile/accounts', { params: { query: { unit } } }), { silent: true }),
   teams: (unit?: number) => send(api.GET('/api/office/profile/teams', { params: { query: { unit } } })),
   createStaff: (body: StaffIn, opts?: Opts) => send(api.POST('/api/office/profile/staff', { body }), opts),
   updateStaff: (staff_id: number, body: StaffIn, opts?: Opts) =>

@@ -2333,6 +2333,8 @@ const zhCN = {
     gridRole: '网格职务',
     account: '系统账号',
     accountTag: '账号 {name}',
+    accountNone: '不关联系统账号',
+    accountOption: '{name}（{username}）',
     noStaff: '暂未录入',
     groups: {
       leadership: '领导班子',

@@ -143,6 +143,10 @@ def test_group_and_grid_role_follow_the_unit(api: Any) -> None:
     worker = User.objects.get(username="grid_worker")
     r = client.post(f"{BASE}/staff", _staff(grid, group="", grid_role="full_time", user_id=worker.pk))
     assert r.status_code == 201 and r.json()["username"] == "grid_worker"
+    accounts = client.get(f"{BASE}/accounts", {"unit": grid.pk}).json()
+    assert "grid_worker" in [a["username"] for a in accounts]
+    assert "township2_officer" not in [a["username"] for a in accounts]
+    assert api("leader").get(f"{BASE}/accounts", {"unit": grid.pk}).status_code == 403
     stranger = User.objects.get(username="township2_officer")
     r = client.post(f"{BASE}/staff", _staff(grid, group="", grid_role="head", user_id=stranger.pk))
     assert r.status_code == 400 and _errors(r)["user_id"]

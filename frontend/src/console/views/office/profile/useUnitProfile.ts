@@ -5,6 +5,7 @@ import { upload } from '@/api/attachments'
 import type { UnitBrief } from '@/api/types'
 import {
   unitProfileApi,
+  type AccountOut,
   type GridRole,
   type ProfileOut,
   type StaffGroup,
@@ -39,6 +40,8 @@ export interface StaffFormState {
   post: string
   phone: string
   photo_id: number | null
+  user_id: number | null
+  accounts: AccountOut[]
   photo_preview: string | null
   order: number
   joined_on: string | null
@@ -77,6 +80,8 @@ export function useUnitProfile() {
     post: '',
     phone: '',
     photo_id: null,
+    user_id: null,
+    accounts: [],
     photo_preview: null,
     order: 0,
     joined_on: null,
@@ -148,11 +153,19 @@ export function useUnitProfile() {
       post: m?.post ?? (opts.grid_role ? t(`unitProfile.roles.${opts.grid_role}`) : ''),
       phone: '',
       photo_id: null,
+      user_id: m?.user_id ?? null,
+      accounts: [],
       photo_preview: m?.photo_thumbnail_url ?? m?.photo_url ?? null,
       order: m?.order ?? 0,
       joined_on: m?.joined_on ?? null,
       errors: {},
     })
+    if (unit.level === 'grid') {
+      unitProfileApi
+        .accounts(unit.id)
+        .then((list) => (staff.accounts = list))
+        .catch(() => undefined)
+    }
   }
 
   async function pickPhoto(file: File): Promise<void> {
@@ -176,7 +189,7 @@ export function useUnitProfile() {
       name: staff.name,
       post: staff.post,
       phone: staff.phone ? staff.phone : staff.staff ? null : '',
-      user_id: staff.staff?.user_id ?? null,
+      user_id: staff.user_id,
       photo_id: staff.photo_id,
       order: staff.order,
       joined_on: staff.joined_on,
