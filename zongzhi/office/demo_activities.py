@@ -5,17 +5,22 @@
 - one village of 沿江街道 (not 冯墙社区) records only 5 to 7 a month: below the minimum of 10, a
   gap the township sees in red;
 - a 村务公开 in every quarter for every village, except last quarter for that same village;
-- one activity of 冯墙社区 withdrawn with its reason.
+- one activity of 冯墙社区 withdrawn with its reason; 冯墙社区's activities of last month and this
+  month carry a photo each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from zongzhi.cases.attachments import store_upload
 from zongzhi.cases.demo_flow import acting
 from zongzhi.core.democlock import simulated_clock
 from zongzhi.units.demo import COUNTY_CODE
@@ -61,6 +66,21 @@ ROTATION = [
     ActivityKind.OTHER,
     ActivityKind.LEADER_VISIT,
 ]
+
+
+def _scene(user: User, seed: int) -> int:
+    """A plain generated photo (sky, ground and a building), stored as the user's upload."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), (150 + rng.randint(0, 60), 190, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 320, 640, 480), fill=(110, 140 + rng.randint(0, 40), 90))
+    left = rng.randint(60, 360)
+    draw.rectangle((left, 180, left + 200, 330), fill=(200, 170 + rng.randint(0, 40), 140))
+    draw.polygon([(left - 20, 180), (left + 100, 110), (left + 220, 180)], fill=(170, 70, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    upload = SimpleUploadedFile(f"activity{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return int(store_upload(acting_user=user, upload=upload).pk)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -131,6 +151,7 @@ def build_demo() -> dict[str, int]:
         for entered, who, unit, kind, (name, location, topic), day in plan:
             clock.set(entered)
             with acting(who):
+                photos = [_scene(who, written)] if unit.code == VILLAGE_CODE and day >= months[-2] else []
                 activity = services.create_activity(
                     who,
                     unit,
@@ -142,6 +163,7 @@ def build_demo() -> dict[str, int]:
                         topic=topic,
                         content=f"{unit.name}组织开展{name}。{topic}。",
                     ),
+                    photos,
                     at=entered,
                 )
                 written += 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from zongzhi.office import services_activities as services
-from zongzhi.office.models import Activity, OfficeRule
+from zongzhi.office.models import Activity, OfficeAttachment, OfficeRule
 from zongzhi.units.models import Unit, User
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,4 @@ def test_demo_leaves_one_short_village_the_township_sees(api: Any) -> None:
     others = [r for r in villages if r is not short[0]]
     assert all(q["status"] != "missing" for r in others for q in r["village_affairs"])
     assert Activity.objects.filter(unit__code=VILLAGE, withdrawn_at__isnull=False).count() == 1
+    assert OfficeAttachment.objects.filter(owner="activity").count() > 5  # 冯墙社区's recent ones carry photos
