@@ -37,6 +37,7 @@ from zongzhi.audit.models import AuditLog
 from zongzhi.cases.models import Case, DeadlineRule
 from zongzhi.core import crypto
 from zongzhi.core.masking import mask_value
+from zongzhi.office.models import Activity, StaffMember
 from zongzhi.people.idcard import check_digit
 from zongzhi.people.models import PersonCategory, Resident
 from zongzhi.places.models import KeyPlace
@@ -1078,6 +1079,123 @@ SPECS: list[Spec] = [
         frozenset({"office.write"}),
     ),
     # --- end office: meetings
+    # --- office: activities
+    Spec(
+        "GET",
+        "/api/office/activities",
+        "read",
+        lambda t: f"/api/office/activities?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/activities/total",
+        "read",
+        lambda t: f"/api/office/activities/total?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/activities/monthly",
+        "read",
+        lambda t: f"/api/office/activities/monthly?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/activities/{activity_id}",
+        "read",
+        lambda t: f"/api/office/activities/{_activity_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/activities",
+        "write",
+        lambda t: "/api/office/activities",
+        lambda t: {**_activity_body(), "unit_id": _u(t)},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/office/activities/{activity_id}",
+        "write",
+        lambda t: f"/api/office/activities/{_activity_at(t).pk}",
+        lambda t: _activity_body(),
+        frozenset({"office.write"}),
+    ),
+    # last of the activities: a withdrawn one takes no more changes
+    Spec(
+        "POST",
+        "/api/office/activities/{activity_id}/withdraw",
+        "write",
+        lambda t: f"/api/office/activities/{_activity_at(t).pk}/withdraw",
+        lambda t: {"reason": "重复录入"},
+        frozenset({"office.write"}),
+    ),
+    # --- office: profile
+    Spec(
+        "GET",
+        "/api/office/profile",
+        "read",
+        lambda t: f"/api/office/profile?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/profile/teams",
+        "read",
+        lambda t: f"/api/office/profile/teams?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/profile/accounts",
+        "read",
+        lambda t: f"/api/office/profile/accounts?unit={_u(t)}",
+        cap=frozenset({"office.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/office/profile/units/{unit_id}",
+        "write",
+        lambda t: f"/api/office/profile/units/{_u(t)}",
+        lambda t: {"description": "测试辖区", "households": 100},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/profile/staff",
+        "write",
+        lambda t: "/api/office/profile/staff",
+        lambda t: {"unit_id": _u(t), "group": "centre", "name": "新专干", "phone": "13811114444"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/office/profile/staff/{staff_id}",
+        "write",
+        lambda t: f"/api/office/profile/staff/{_staff_at(t).pk}",
+        lambda t: {"unit_id": _u(t), "group": "leadership", "name": "改名书记"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/profile/staff/{staff_id}/reveal",
+        "reveal",
+        lambda t: f"/api/office/profile/staff/{_staff_at(t).pk}/reveal",
+        None,
+        frozenset({"pii.unmask"}),
+    ),
+    # last of the profile: one who left takes no more changes
+    Spec(
+        "POST",
+        "/api/office/profile/staff/{staff_id}/leave",
+        "write",
+        lambda t: f"/api/office/profile/staff/{_staff_at(t).pk}/leave",
+        lambda t: {},
+        frozenset({"office.write"}),
+    ),
 ]
 
 
@@ -1168,6 +1286,47 @@ def _sms_at(t: Target) -> GroupSms:
         sender_unit=t.village, text=f"{t.name}短信", defaults={"sender_user": t.user}
     )
     return sms
+
+
+# --- office: activities and profile helpers
+def _activity_body() -> dict[str, Any]:
+    return {
+        "kind": "patrol",
+        "name": "治安巡逻",
+        "held_on": timezone.localdate().isoformat(),
+        "location": "路口",
+        "topic": "正常",
+    }
+
+
+def _activity_at(t: Target) -> Activity:
+    activity, _ = Activity.objects.get_or_create(
+        path=t.village.path,
+        name=f"{t.name}活动",
+        defaults={
+            "unit": t.village,
+            "kind": "special",
+            "held_on": timezone.localdate(),
+            "location": "会议室",
+            "topic": "测试",
+            "created_by": t.user,
+        },
+    )
+    return activity
+
+
+def _staff_at(t: Target) -> StaffMember:
+    staff, _ = StaffMember.objects.get_or_create(
+        path=t.village.path,
+        name=f"{t.name}书记",
+        defaults={
+            "unit": t.village,
+            "group": "leadership",
+            "phone_sealed": crypto.seal("13811115555"),
+            "phone_mask": "138****5555",
+        },
+    )
+    return staff
 
 
 def _path_of(spec: Spec, t: Target) -> str:

@@ -64,7 +64,7 @@ class LedgerOut(LedgerBody):
     scope_note: str
 
 
-class MonthlyOut(OutSchema):
+class MonthlyLedgerOut(OutSchema):
     unit: UnitBrief
     month: str
     start: dt.date
@@ -118,7 +118,7 @@ def export_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> HttpResponse:
     return _xlsx(ledgers.to_excel(data), f"{unit['name']}{data['title']}{q.from_}至{q.to}.xlsx")
 
 
-@router.get("/monthly", response=MonthlyOut)
+@router.get("/monthly", response=MonthlyLedgerOut)
 def monthly_ledger(request: HttpRequest, q: Query[MonthQuery]) -> dict[str, Any]:
     """日清月结: every ledger of a unit for one month."""
     return ledgers.monthly(acting(request), q.unit, q.month)

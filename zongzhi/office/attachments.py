@@ -21,6 +21,7 @@ from .models import (
     Meeting,
     OfficeAttachment,
     RiskAssessment,
+    StaffMember,
     WorkLog,
 )
 
@@ -32,6 +33,7 @@ SCOPED_OWNERS: dict[str, Any] = {
     Owner.WORK_LOG: WorkLog,
     Owner.RISK: RiskAssessment,
     Owner.DISPUTE_REPORT: DisputeReport,
+    Owner.STAFF: StaffMember,
 }
 
 

@@ -600,6 +600,7 @@ class OfficeAttachment(models.Model):
         WORK_LOG = "work_log", "工作日志"
         RISK = "risk", "风险评估"
         DISPUTE_REPORT = "dispute_report", "排查报表"
+        STAFF = "staff", "工作人员照片"  # owner_id is the StaffMember's
 
     owner = models.CharField(max_length=16, choices=Owner.choices)
     owner_id = models.PositiveBigIntegerField()

@@ -1957,6 +1957,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Activities
+         * @description Activities of the unit and below, latest held first, keyset pages; withdrawn ones tagged.
+         */
+        get: operations["zongzhi_office_api_activities_list_activities"];
+        put?: never;
+        /** Create Activity */
+        post: operations["zongzhi_office_api_activities_create_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/activities/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly
+         * @description The unit and the units directly below it × months: activities recorded, those below the
+         *     monthly minimum marked, and each village's 村务公开 per quarter.
+         */
+        get: operations["zongzhi_office_api_activities_monthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/activities/total": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activity Total */
+        get: operations["zongzhi_office_api_activities_activity_total"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Activity */
+        get: operations["zongzhi_office_api_activities_get_activity"];
+        /** Update Activity */
+        put: operations["zongzhi_office_api_activities_update_activity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/activities/{activity_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw Activity */
+        post: operations["zongzhi_office_api_activities_withdraw_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/calendar": {
         parameters: {
             query?: never;
@@ -2185,6 +2279,162 @@ export interface paths {
         put?: never;
         /** Withdraw Meeting */
         post: operations["zongzhi_office_api_meetings_withdraw_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Profile
+         * @description A unit's profile (default: the user's own unit) with its leadership and centre staff.
+         */
+        get: operations["zongzhi_office_api_profile_get_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts
+         * @description The active system accounts of a village (or of the village of a grid) that a grid team
+         *     member may be linked to.
+         */
+        get: operations["zongzhi_office_api_profile_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Staff
+         * @description Add a leader, a centre staff member, or a grid team member (unit: the grid).
+         */
+        post: operations["zongzhi_office_api_profile_create_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/staff/{staff_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Staff */
+        put: operations["zongzhi_office_api_profile_update_staff"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/staff/{staff_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave Staff
+         * @description 离任: kept on record with the day they left.
+         */
+        post: operations["zongzhi_office_api_profile_leave_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/staff/{staff_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Phone
+         * @description The person's phone in full; each look is audited.
+         */
+        post: operations["zongzhi_office_api_profile_reveal_phone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Teams
+         * @description The grid teams (一长四员) under a village or township, the roles each grid lacks, and the
+         *     completeness per village.
+         */
+        get: operations["zongzhi_office_api_profile_teams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/profile/units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save Profile */
+        put: operations["zongzhi_office_api_profile_save_profile"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3624,6 +3874,17 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** AccountOut */
+        AccountOut: {
+            /** Full Name */
+            full_name: string;
+            /** Id */
+            id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Username */
+            username: string;
+        };
         /** AckRow */
         AckRow: {
             /** Acknowledged */
@@ -3672,6 +3933,124 @@ export interface components {
              * @description the case version the user saw
              */
             version: number;
+        };
+        /** ActivityFilter */
+        ActivityFilter: {
+            /** Cursor */
+            cursor?: number | null;
+            /** Kind */
+            kind?: ("village_affairs" | "leader_visit" | "special" | "publicity" | "patrol" | "other") | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Q
+             * @default
+             */
+            q: string;
+            /** Since */
+            since?: string | null;
+            /**
+             * Unit
+             * @description 该单位及其下级
+             */
+            unit?: number | null;
+            /** Until */
+            until?: string | null;
+            /**
+             * Withdrawn
+             * @default all
+             * @enum {string}
+             */
+            withdrawn: "active" | "withdrawn" | "all";
+        };
+        /** ActivityIn */
+        ActivityIn: {
+            /**
+             * Attachment Ids
+             * @description 新上传的照片（/api/office/uploads）
+             */
+            attachment_ids?: number[];
+            /**
+             * Content
+             * @default
+             */
+            content: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "village_affairs" | "leader_visit" | "special" | "publicity" | "patrol" | "other";
+            /** Location */
+            location: string;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: string;
+            /**
+             * Unit Id
+             * @description 默认为本人所在单位
+             */
+            unit_id?: number | null;
+        };
+        /** ActivityOut */
+        ActivityOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Files */
+            files: components["schemas"]["FileOut"][];
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Id */
+            id: number;
+            /** Is Withdrawn */
+            is_withdrawn: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "village_affairs" | "leader_visit" | "special" | "publicity" | "patrol" | "other";
+            /** Kind Label */
+            kind_label: string;
+            /** Location */
+            location: string;
+            /** Name */
+            name: string;
+            /** Topic */
+            topic: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn By */
+            withdrawn_by: string;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
+        /** ActivityPageOut */
+        ActivityPageOut: {
+            /** Items */
+            items: components["schemas"]["ActivityOut"][];
+            /** Next Cursor */
+            next_cursor: number | null;
         };
         /** AlertStatsOut */
         AlertStatsOut: {
@@ -4981,6 +5360,15 @@ export interface components {
             /** @description 位置所在的网格（本人可登记的范围内）；没有则按所选辖区 */
             unit?: components["schemas"]["UnitBrief"] | null;
         };
+        /** GridTeamOut */
+        GridTeamOut: {
+            grid: components["schemas"]["UnitBrief"];
+            /** Members */
+            members: components["schemas"]["StaffOut"][];
+            /** Missing */
+            missing: ("head" | "full_time" | "part_time" | "police" | "supervisor" | "")[];
+            village: components["schemas"]["UnitBrief"];
+        };
         /** HandoverIn */
         HandoverIn: {
             /** Notes */
@@ -5849,6 +6237,14 @@ export interface components {
          * @enum {string}
          */
         Layer: "change" | "event";
+        /** LeaveIn */
+        LeaveIn: {
+            /**
+             * Left On
+             * @description 默认为今天
+             */
+            left_on?: string | null;
+        };
         /** LedgerBody */
         LedgerBody: {
             /** Columns */
@@ -6444,6 +6840,20 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** MonthCellOut */
+        MonthCellOut: {
+            /** Below */
+            below: boolean;
+            /** Count */
+            count: number;
+            /** Current */
+            current: boolean;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+        };
         /** MonthQuery */
         MonthQuery: {
             /**
@@ -6457,8 +6867,8 @@ export interface components {
              */
             unit?: number | null;
         };
-        /** MonthlyOut */
-        MonthlyOut: {
+        /** MonthlyLedgerOut */
+        MonthlyLedgerOut: {
             /**
              * End
              * Format: date
@@ -6481,6 +6891,30 @@ export interface components {
              */
             start: string;
             unit: components["schemas"]["UnitBrief"];
+        };
+        /** MonthlyOut */
+        MonthlyOut: {
+            /** Minimum */
+            minimum: number;
+            /** Months */
+            months: string[];
+            /** Quarters */
+            quarters: string[];
+            /** Rows */
+            rows: components["schemas"]["MonthlyRowOut"][];
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** MonthlyRowOut */
+        MonthlyRowOut: {
+            /** Below Months */
+            below_months: number;
+            /** Is Root */
+            is_root: boolean;
+            /** Months */
+            months: components["schemas"]["MonthCellOut"][];
+            unit: components["schemas"]["UnitBrief"];
+            /** Village Affairs */
+            village_affairs: components["schemas"]["QuarterCellOut"][];
         };
         /** MonthlyStatsOut */
         MonthlyStatsOut: {
@@ -7091,6 +7525,79 @@ export interface components {
             label: string;
             /** Sealed Phone */
             sealed_phone: boolean;
+        };
+        /** ProfileFiguresOut */
+        ProfileFiguresOut: {
+            /** Area Km2 */
+            area_km2: string | null;
+            /** Description */
+            description: string;
+            /** Economy */
+            economy: string;
+            /** Floating Population */
+            floating_population: number | null;
+            /** Households */
+            households: number | null;
+            /** Key Projects */
+            key_projects: string;
+            /** Registered Population */
+            registered_population: number | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** ProfileIn */
+        ProfileIn: {
+            /** Area Km2 */
+            area_km2?: number | string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Economy
+             * @default
+             */
+            economy: string;
+            /** Floating Population */
+            floating_population?: number | null;
+            /** Households */
+            households?: number | null;
+            /**
+             * Key Projects
+             * @default
+             */
+            key_projects: string;
+            /** Registered Population */
+            registered_population?: number | null;
+        };
+        /** ProfileOut */
+        ProfileOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Centre */
+            centre: components["schemas"]["StaffOut"][];
+            /** Children */
+            children: components["schemas"]["UnitBrief"][];
+            /** Leadership */
+            leadership: components["schemas"]["StaffOut"][];
+            parent: components["schemas"]["UnitBrief"] | null;
+            profile: components["schemas"]["ProfileFiguresOut"];
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** QuarterCellOut */
+        QuarterCellOut: {
+            /** Count */
+            count: number;
+            /** Quarter */
+            quarter: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "done" | "missing" | "open";
         };
         /** QuotaIn */
         QuotaIn: {
@@ -8002,6 +8509,91 @@ export interface components {
              */
             status: "queued" | "sent" | "failed" | "no_phone";
         };
+        /** StaffIn */
+        StaffIn: {
+            /**
+             * Grid Role
+             * @default
+             * @enum {string}
+             */
+            grid_role: "head" | "full_time" | "part_time" | "police" | "supervisor" | "";
+            /**
+             * Group
+             * @default
+             * @enum {string}
+             */
+            group: "leadership" | "centre" | "";
+            /** Joined On */
+            joined_on?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Order
+             * @default 0
+             */
+            order: number;
+            /**
+             * Phone
+             * @description 不传则不修改
+             */
+            phone?: string | null;
+            /**
+             * Photo Id
+             * @description 新上传的照片（/api/office/uploads）；不传则不修改
+             */
+            photo_id?: number | null;
+            /**
+             * Post
+             * @default
+             */
+            post: string;
+            /** Unit Id */
+            unit_id: number;
+            /** User Id */
+            user_id?: number | null;
+        };
+        /** StaffOut */
+        StaffOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /**
+             * Grid Role
+             * @enum {string}
+             */
+            grid_role: "head" | "full_time" | "part_time" | "police" | "supervisor" | "";
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "leadership" | "centre" | "";
+            /** Has Left */
+            has_left: boolean;
+            /** Id */
+            id: number;
+            /** Joined On */
+            joined_on: string | null;
+            /** Left On */
+            left_on: string | null;
+            /** Name */
+            name: string;
+            /** Order */
+            order: number;
+            /** Phone Mask */
+            phone_mask: string;
+            /** Photo Thumbnail Url */
+            photo_thumbnail_url: string | null;
+            /** Photo Url */
+            photo_url: string | null;
+            /** Post */
+            post: string;
+            /** Role Label */
+            role_label: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** User Id */
+            user_id: number | null;
+            /** Username */
+            username: string;
+        };
         /** StatRow */
         StatRow: {
             /** Code */
@@ -8047,6 +8639,22 @@ export interface components {
              * @default
              */
             role: string;
+        };
+        /** TeamsOut */
+        TeamsOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Complete */
+            complete: number;
+            /** Grids */
+            grids: number;
+            /** Missing Roles */
+            missing_roles: number;
+            /** Teams */
+            teams: components["schemas"]["GridTeamOut"][];
+            unit: components["schemas"]["UnitBrief"];
+            /** Villages */
+            villages: components["schemas"]["VillageTeamOut"][];
         };
         /** TimelineOut */
         TimelineOut: {
@@ -8303,6 +8911,16 @@ export interface components {
             phone?: string | null;
             /** Unit Id */
             unit_id?: number | null;
+        };
+        /** VillageTeamOut */
+        VillageTeamOut: {
+            /** Complete */
+            complete: number;
+            /** Grids */
+            grids: number;
+            /** Missing Roles */
+            missing_roles: number;
+            unit: components["schemas"]["UnitBrief"];
         };
         /** VisitCreatedOut */
         VisitCreatedOut: {
@@ -8762,6 +9380,11 @@ export interface components {
             recipient: string | null;
             /** To Level */
             to_level: string;
+        };
+        /** WithdrawIn */
+        WithdrawIn: {
+            /** Reason */
+            reason: string;
         };
         /** WorkLogConvertIn */
         WorkLogConvertIn: {
@@ -19339,6 +19962,629 @@ export interface operations {
             };
         };
     };
+    zongzhi_office_api_activities_list_activities: {
+        parameters: {
+            query?: {
+                /** @description 该单位及其下级 */
+                unit?: number | null;
+                since?: string | null;
+                until?: string | null;
+                kind?: ("village_affairs" | "leader_visit" | "special" | "publicity" | "patrol" | "other") | null;
+                q?: string;
+                withdrawn?: "active" | "withdrawn" | "all";
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPageOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_create_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_monthly: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_activity_total: {
+        parameters: {
+            query?: {
+                /** @description 该单位及其下级 */
+                unit?: number | null;
+                since?: string | null;
+                until?: string | null;
+                kind?: ("village_affairs" | "leader_visit" | "special" | "publicity" | "patrol" | "other") | null;
+                q?: string;
+                withdrawn?: "active" | "withdrawn" | "all";
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotalOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_get_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_update_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_activities_withdraw_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_office_api_ledgers_office_calendar: {
         parameters: {
             query?: {
@@ -19712,7 +20958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MonthlyOut"];
+                    "application/json": components["schemas"]["MonthlyLedgerOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
@@ -20508,6 +21754,700 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_get_profile: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_accounts: {
+        parameters: {
+            query: {
+                unit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"][];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_create_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_update_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_leave_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_reveal_phone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_teams: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_profile_save_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

@@ -88,6 +88,18 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.casesStats', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'office/activities',
+            name: 'office-activities',
+            component: () => import('./views/office/activities/index.vue'),
+            meta: { title: 'activities.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/profile',
+            name: 'office-profile',
+            component: () => import('./views/office/profile/index.vue'),
+            meta: { title: 'unitProfile.title', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'alerts/zero',
             name: 'zero-reports',
             component: () => import('./views/alerts/zero/index.vue'),
