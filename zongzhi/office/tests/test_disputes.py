@@ -224,3 +224,25 @@ def test_a_village_can_neither_write_for_nor_read_another_unit(api: Any) -> None
     assert api("village_officer").get(f"/api/office/disputes/reports/{report.pk}").status_code == 404
     # The township reads it, the county too; only the township's own scope may write it.
     assert api("county_officer").get(f"/api/office/disputes/reports/{report.pk}").status_code == 200
+
+
+def test_the_demo_leaves_a_gap_and_a_late_report_for_the_township_to_see(api: Any) -> None:
+    from zongzhi.office.demo_disputes import build_demo
+
+    counts = build_demo()
+    assert counts["submitted"] >= 9
+    data = api("township_officer").get("/api/office/disputes/overview").json()
+    statuses = [r["status"] for r in data["rows"]]
+    assert "missing" in statuses
+    assert "late" in statuses or "late" in [
+        r["status"]
+        for r in api("township_officer")
+        .get("/api/office/disputes/overview", {"start": disputes.recent_periods("month", 2)[1].start.isoformat()})
+        .json()["rows"]
+    ]
+    assert data["own"]["status"] == "submitted"
+    county = api("county_officer").get("/api/office/disputes/overview", {"unit": unit(TOWNSHIP).parent_id}).json()
+    assert {r["status"] for r in county["rows"]} >= {"submitted", "missing"}
+    corrected = DisputeReport.objects.exclude(notes="").filter(unit__level="village")
+    assert any(disputes.corrections(r) for r in corrected)
+    assert build_demo() == {}  # once

@@ -152,3 +152,17 @@ def test_bad_input_is_a_clear_message(api: Any) -> None:
     )
     assert r.status_code == 400 and r.json()["code"] == "required" and "评估事项" in r.json()["message"]
     assert RiskAssessment.objects.filter(title="").count() == 0
+
+
+def test_the_demo_has_a_finished_and_an_ongoing_assessment(api: Any) -> None:
+    from zongzhi.office.demo_risks import build_demo
+
+    assert build_demo()["assessments"] == 4
+    items = api("township_officer").get("/api/office/risks/assessments").json()["items"]
+    by_title = {i["title"]: i for i in items if not i["withdrawn_at"]}
+    finished = by_title["滨江片区老旧小区改造项目"]
+    assert finished["risk_level"] == "medium" and finished["decision"] == "conditional"
+    assert by_title["沿江农贸市场整体搬迁"]["step"] == "investigate"
+    assert any(i["withdrawn_reason"] == "重复登记" for i in items)
+    detail = api("township_officer").get(f"/api/office/risks/assessments/{finished['id']}").json()
+    assert len(detail["steps"]) == 7 and detail["steps"][1]["files"]
