@@ -27,7 +27,7 @@ KindName = Literal["month", "half_month"]
 StatusName = Literal["missing", "draft", "submitted", "late"]
 
 
-class PeriodOut(OutSchema):
+class DisputePeriodOut(OutSchema):
     kind: KindName
     start: dt.date
     end: dt.date
@@ -35,7 +35,7 @@ class PeriodOut(OutSchema):
     label: str
 
 
-class FigureRowOut(OutSchema):
+class DisputeFigureRowOut(OutSchema):
     category: str
     label: str
     total: int
@@ -45,23 +45,23 @@ class FigureRowOut(OutSchema):
     rate: float | None
 
 
-class FiguresOut(OutSchema):
-    rows: list[FigureRowOut]
+class DisputeFiguresOut(OutSchema):
+    rows: list[DisputeFigureRowOut]
     totals: dict[str, int]
     resolution_rate: float | None
 
 
-class CorrectionOut(OutSchema):
+class DisputeCorrectionOut(OutSchema):
     category: str
     field: str
     computed: int
     value: int
 
 
-class ReportBriefOut(OutSchema):
+class DisputeReportBriefOut(OutSchema):
     id: int
     unit: UnitBrief
-    period: PeriodOut
+    period: DisputePeriodOut
     status: StatusName
     submitted_at: dt.datetime | None
     submitted_by: str
@@ -70,56 +70,56 @@ class ReportBriefOut(OutSchema):
     resolution_rate: float | None
 
 
-class ReportOut(ReportBriefOut):
-    figures: FiguresOut
-    computed: FiguresOut
-    corrections: list[CorrectionOut]
+class DisputeReportOut(DisputeReportBriefOut):
+    figures: DisputeFiguresOut
+    computed: DisputeFiguresOut
+    corrections: list[DisputeCorrectionOut]
     notes: str
     created_by: str
     created_at: dt.datetime
     can_edit: bool
 
 
-class PeriodRowOut(OutSchema):
-    period: PeriodOut
-    report: ReportBriefOut | None
+class DisputePeriodRowOut(OutSchema):
+    period: DisputePeriodOut
+    report: DisputeReportBriefOut | None
     status: StatusName
     overdue: bool
 
 
-class UnitPeriodsOut(OutSchema):
+class DisputeUnitPeriodsOut(OutSchema):
     unit: UnitBrief
     kinds: list[KindName]
     has_children: bool
     can_write: bool
-    periods: list[PeriodRowOut]
+    periods: list[DisputePeriodRowOut]
 
 
-class ChildRowOut(OutSchema):
+class DisputeChildRowOut(OutSchema):
     unit: UnitBrief
-    report: ReportBriefOut | None
+    report: DisputeReportBriefOut | None
     status: StatusName
     overdue: bool
 
 
-class OverviewOut(OutSchema):
+class DisputeOverviewOut(OutSchema):
     root: UnitBrief
-    period: PeriodOut
+    period: DisputePeriodOut
     kinds: list[KindName]
-    own: ReportBriefOut | None
-    rows: list[ChildRowOut]
-    combined: FiguresOut
+    own: DisputeReportBriefOut | None
+    rows: list[DisputeChildRowOut]
+    combined: DisputeFiguresOut
     counts: dict[str, int]
     can_remind: bool
 
 
-class DraftIn(Schema):
+class DisputeDraftIn(Schema):
     unit_id: int
     kind: KindName = "month"
     period_start: dt.date = Field(..., description="报告期的第一天")
 
 
-class RowIn(Schema):
+class DisputeRowIn(Schema):
     category: str = Field(..., max_length=20)
     total: int = Field(..., ge=0, le=disputes.MAX_FIGURE)
     resolved: int = Field(..., ge=0, le=disputes.MAX_FIGURE)
@@ -127,18 +127,18 @@ class RowIn(Schema):
     escalated: int = Field(..., ge=0, le=disputes.MAX_FIGURE)
 
 
-class SaveIn(Schema):
-    rows: list[RowIn] | None = Field(None, max_length=100, description="不传则不改数字")
+class DisputeSaveIn(Schema):
+    rows: list[DisputeRowIn] | None = Field(None, max_length=100, description="不传则不改数字")
     notes: str = Field("", max_length=2000)
 
 
-class RemindIn(Schema):
+class DisputeRemindIn(Schema):
     unit_id: int
     kind: KindName = "month"
     start: dt.date
 
 
-class RemindOut(OutSchema):
+class DisputeRemindOut(OutSchema):
     units: int
 
 
@@ -209,7 +209,7 @@ def _overdue(status: str, period: disputes.Period) -> bool:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-@router.get("/periods", response=UnitPeriodsOut)
+@router.get("/periods", response=DisputeUnitPeriodsOut)
 def periods(request: HttpRequest, unit: int | None = None, kind: KindName = "month") -> dict[str, Any]:
     """The unit's last twelve ended periods of `kind`, each with its report and status."""
     user = acting(request)
@@ -234,22 +234,22 @@ def periods(request: HttpRequest, unit: int | None = None, kind: KindName = "mon
     }
 
 
-@router.post("/reports", response={201: ReportOut})
-def open_draft(request: HttpRequest, payload: DraftIn) -> Status[dict[str, Any]]:
+@router.post("/reports", response={201: DisputeReportOut})
+def open_draft(request: HttpRequest, payload: DisputeDraftIn) -> Status[dict[str, Any]]:
     """填报: the unit's draft for an ended period, pre-filled from the cases of its subtree."""
     user = acting(request)
     report = disputes.open_draft(user, _unit(user, payload.unit_id), payload.kind, payload.period_start)
     return Status(201, _report(report, user))
 
 
-@router.get("/reports/{report_id}", response=ReportOut)
+@router.get("/reports/{report_id}", response=DisputeReportOut)
 def report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     user = acting(request)
     return _report(disputes.get_report(user, report_id), user)
 
 
-@router.put("/reports/{report_id}", response=ReportOut)
-def save(request: HttpRequest, report_id: int, payload: SaveIn) -> dict[str, Any]:
+@router.put("/reports/{report_id}", response=DisputeReportOut)
+def save(request: HttpRequest, report_id: int, payload: DisputeSaveIn) -> dict[str, Any]:
     """Correct the draft's figures and 情况说明."""
     user = acting(request)
     rows = [r.model_dump() for r in payload.rows] if payload.rows is not None else None
@@ -257,14 +257,14 @@ def save(request: HttpRequest, report_id: int, payload: SaveIn) -> dict[str, Any
     return _report(saved, user)
 
 
-@router.post("/reports/{report_id}/submit", response=ReportOut)
+@router.post("/reports/{report_id}/submit", response=DisputeReportOut)
 def submit(request: HttpRequest, report_id: int) -> dict[str, Any]:
     """上报: once; read-only afterwards."""
     user = acting(request)
     return _report(disputes.submit(user, disputes.get_report(user, report_id)), user)
 
 
-@router.get("/overview", response=OverviewOut)
+@router.get("/overview", response=DisputeOverviewOut)
 def overview(
     request: HttpRequest, unit: int | None = None, kind: KindName = "month", start: dt.date | None = None
 ) -> dict[str, Any]:
@@ -287,8 +287,8 @@ def overview(
     }
 
 
-@router.post("/remind", response=RemindOut)
-def remind(request: HttpRequest, payload: RemindIn) -> dict[str, Any]:
+@router.post("/remind", response=DisputeRemindOut)
+def remind(request: HttpRequest, payload: DisputeRemindIn) -> dict[str, Any]:
     """催报 the units below that have not submitted for the period."""
     user = acting(request)
     root = _unit(user, payload.unit_id)

@@ -31,7 +31,7 @@ LevelName = Literal["high", "medium", "low"]
 DecisionName = Literal["proceed", "conditional", "reject"]
 
 
-class StepOut(OutSchema):
+class RiskStepOut(OutSchema):
     id: int
     step: StepName
     step_label: str
@@ -42,7 +42,7 @@ class StepOut(OutSchema):
     files: list[FileOut]
 
 
-class AssessmentOut(OutSchema):
+class RiskAssessmentOut(OutSchema):
     id: int
     unit: UnitBrief
     subject: SubjectName
@@ -65,17 +65,17 @@ class AssessmentOut(OutSchema):
     withdrawn_reason: str
 
 
-class AssessmentDetailOut(AssessmentOut):
-    steps: list[StepOut]
+class RiskAssessmentDetailOut(RiskAssessmentOut):
+    steps: list[RiskStepOut]
     can_edit: bool
 
 
-class AssessmentPageOut(OutSchema):
-    items: list[AssessmentOut]
+class RiskAssessmentPageOut(OutSchema):
+    items: list[RiskAssessmentOut]
     count: int
 
 
-class Filters(Schema):
+class RiskFilters(Schema):
     unit: int | None = None
     year: int | None = Field(None, ge=2000, le=2100)
     subject: SubjectName | None = None
@@ -86,7 +86,7 @@ class Filters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class RegisterIn(Schema):
+class RiskRegisterIn(Schema):
     unit_id: int
     subject: SubjectName
     title: str = Field(..., max_length=limit_of(RiskAssessment, "title"))
@@ -94,7 +94,7 @@ class RegisterIn(Schema):
     group_members: str = Field("", max_length=limit_of(RiskAssessment, "group_members"))
 
 
-class StepIn(Schema):
+class RiskStepIn(Schema):
     step: StepName
     note: str = Field("", max_length=5000)
     done_on: dt.date
@@ -103,11 +103,11 @@ class StepIn(Schema):
     attachment_ids: list[int] = Field(default_factory=list, max_length=20)
 
 
-class WithdrawIn(Schema):
+class RiskWithdrawIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class CountRowOut(OutSchema):
+class RiskCountRowOut(OutSchema):
     unit: UnitBrief
     own: bool = Field(..., description="本单位自己登记的（不含下级）")
     total: int
@@ -118,10 +118,10 @@ class CountRowOut(OutSchema):
     low: int
 
 
-class CountsOut(OutSchema):
+class RiskCountsOut(OutSchema):
     root: UnitBrief
     year: int
-    rows: list[CountRowOut]
+    rows: list[RiskCountRowOut]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -189,8 +189,8 @@ def _detail(a: RiskAssessment, user: User) -> dict[str, Any]:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-@router.get("/assessments", response=AssessmentPageOut)
-def assessments(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+@router.get("/assessments", response=RiskAssessmentPageOut)
+def assessments(request: HttpRequest, filters: Query[RiskFilters]) -> dict[str, Any]:
     """The assessments of the unit and everything under it, newest first, with the total."""
     user = acting(request)
     root = _unit(user, filters.unit)
@@ -207,8 +207,8 @@ def assessments(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]
     return {"items": [_assessment(a) for a in page], "count": qs.count()}
 
 
-@router.post("/assessments", response={201: AssessmentDetailOut})
-def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
+@router.post("/assessments", response={201: RiskAssessmentDetailOut})
+def register(request: HttpRequest, payload: RiskRegisterIn) -> Status[dict[str, Any]]:
     """登记 a risk assessment of a major decision, project or matter."""
     user = acting(request)
     a = risks.register(
@@ -222,15 +222,15 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]
     return Status(201, _detail(a, user))
 
 
-@router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
+@router.get("/assessments/{assessment_id}", response=RiskAssessmentDetailOut)
 def assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     """One assessment with its steps as a timeline, each with its files."""
     user = acting(request)
     return _detail(risks.get_assessment(user, assessment_id), user)
 
 
-@router.post("/assessments/{assessment_id}/steps", response=AssessmentDetailOut)
-def complete_step(request: HttpRequest, assessment_id: int, payload: StepIn) -> dict[str, Any]:
+@router.post("/assessments/{assessment_id}/steps", response=RiskAssessmentDetailOut)
+def complete_step(request: HttpRequest, assessment_id: int, payload: RiskStepIn) -> dict[str, Any]:
     """Complete the next step (in order), with its note, day and files."""
     user = acting(request)
     a = risks.complete_step(
@@ -246,15 +246,15 @@ def complete_step(request: HttpRequest, assessment_id: int, payload: StepIn) -> 
     return _detail(risks.get_assessment(user, a.pk), user)
 
 
-@router.post("/assessments/{assessment_id}/withdraw", response=AssessmentDetailOut)
-def withdraw(request: HttpRequest, assessment_id: int, payload: WithdrawIn) -> dict[str, Any]:
+@router.post("/assessments/{assessment_id}/withdraw", response=RiskAssessmentDetailOut)
+def withdraw(request: HttpRequest, assessment_id: int, payload: RiskWithdrawIn) -> dict[str, Any]:
     """撤回 with a reason; the assessment stays, marked withdrawn."""
     user = acting(request)
     a = risks.withdraw(user, risks.get_assessment(user, assessment_id), payload.reason)
     return _detail(risks.get_assessment(user, a.pk), user)
 
 
-@router.get("/counts", response=CountsOut)
+@router.get("/counts", response=RiskCountsOut)
 def counts(request: HttpRequest, unit: int | None = None, year: int | None = None) -> dict[str, Any]:
     """For the unit above: its own assessments and each unit below's (subtree) for the year,
     by level."""
