@@ -270,8 +270,16 @@ def corrections(report: DisputeReport) -> list[dict[str, Any]]:
 
 
 def unit_periods(user: User, unit: Unit, kind: str) -> list[dict[str, Any]]:
-    """The unit's recent periods of `kind`, newest first, each with its report (or none)."""
-    periods = recent_periods(kind)
+    """The unit's recent periods of `kind`, newest first, each with its report (or none): the
+    last three, and further back as far as its first report (at most a year)."""
+    periods = recent_periods(kind, 24 if kind == DisputePeriodKind.HALF_MONTH else 12)
+    first = (
+        DisputeReport.objects.filter(unit=unit, period_kind=kind)
+        .order_by("period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    periods = [p for i, p in enumerate(periods) if i < 3 or (first is not None and p.start >= first)]
     reports = {
         r.period_start: r
         for r in DisputeReport.objects.filter(

@@ -234,6 +234,8 @@ def test_the_demo_leaves_a_gap_and_a_late_report_for_the_township_to_see(api: An
     data = api("township_officer").get("/api/office/disputes/overview").json()
     statuses = [r["status"] for r in data["rows"]]
     assert "missing" in statuses
+    mine = next(r for r in data["rows"] if r["unit"]["code"] == VILLAGE)
+    assert mine["status"] == "draft"  # the village officer's walk: check, correct, submit
     assert "late" in statuses or "late" in [
         r["status"]
         for r in api("township_officer")
@@ -246,3 +248,14 @@ def test_the_demo_leaves_a_gap_and_a_late_report_for_the_township_to_see(api: An
     corrected = DisputeReport.objects.exclude(notes="").filter(unit__level="village")
     assert any(disputes.corrections(r) for r in corrected)
     assert build_demo() == {}  # once
+
+
+def test_the_units_periods_go_back_to_its_first_report(api: Any) -> None:
+    client = api("village_officer")
+    assert len(client.get("/api/office/disputes/periods").json()["periods"]) == 3
+    older = disputes.recent_periods("month", 5)[4]
+    disputes.open_draft(User.objects.get(username="village_officer"), unit(VILLAGE), "month", older.start)
+    rows = client.get("/api/office/disputes/periods").json()["periods"]
+    assert len(rows) == 5 and rows[-1]["status"] == "draft"
+    due = dt.date.fromisoformat(rows[0]["period"]["due_on"])
+    assert rows[0]["status"] == "missing" and rows[0]["overdue"] == (timezone.localdate() > due)
