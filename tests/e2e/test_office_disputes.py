@@ -64,7 +64,12 @@ def test_village_corrects_and_submits_and_the_township_sees_it(server: str, brow
 
     title = f"浏览器测试评估{int(time.time())}"
     page.goto(server + "/office/risks")
-    expect(page.locator("[data-test=risk-list]").get_by_text("滨江片区老旧小区改造项目")).to_be_visible(timeout=15000)
+    risk_list = page.locator("[data-test=risk-list]")
+    expect(risk_list.get_by_text("滨江片区老旧小区改造项目")).to_be_visible(timeout=15000)
+    expect(risk_list.get_by_text("已撤回").first).to_be_visible()
+    expect(risk_list.get_by_text("中风险")).to_be_visible()
+    expect(page.locator("[data-test=risk-list] .el-loading-mask")).to_have_count(0)
+    page.wait_for_timeout(300)
     shot(page, "office-disputes-5-risk-list")
     page.locator("[data-test=risk-create]").click()
     page.locator("input[data-test=risk-title]").fill(title)
@@ -85,6 +90,7 @@ def test_village_corrects_and_submits_and_the_township_sees_it(server: str, brow
     expect(nxt.get_by_text("完成下一步：组织调查")).to_be_visible(timeout=10000)
     expect(timeline.get_by_text("制定评估方案", exact=True)).to_be_visible()
     expect(timeline.get_by_role("link", name="评估方案.pdf")).to_be_visible()
+    page.wait_for_timeout(3500)  # the success messages fade
     shot(page, "office-disputes-6-risk-steps")
 
     page.goto(server + "/office/risks")

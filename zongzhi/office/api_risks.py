@@ -147,7 +147,7 @@ def _assessment(a: RiskAssessment, steps_done: int | None = None) -> dict[str, A
         "description": a.description,
         "group_members": a.group_members,
         "step": a.step,
-        "step_label": "已完成" if a.completed_at else RiskStepKind(a.step).label,
+        "step_label": "已撤回" if a.withdrawn_at else "已完成" if a.completed_at else RiskStepKind(a.step).label,
         "steps_done": steps_done
         if steps_done is not None
         else (len(risks.STEPS) if a.completed_at else risks.STEPS.index(a.step)),
