@@ -44,6 +44,7 @@ def test_village_corrects_and_submits_and_the_township_sees_it(server: str, brow
     expect(page.locator("[data-test=dispute-status]")).to_have_text(re.compile("已上报|逾期上报"))
     expect(form).to_have_count(0)
     expect(page.get_by_text("另有一起邻里纠纷由村调委会当场调处，已补入")).to_be_visible()
+    expect(page.locator("[data-test=dispute-figures]").get_by_text(f"系统统计：{before}")).to_be_visible()
     shot(page, "office-disputes-3-village-submitted")
     ctx.close()
 
