@@ -2268,6 +2268,7 @@ const zhCN = {
     ownLabel: '本单位报表：',
     none: '无',
     noChildren: '本单位没有下级单位',
+    gridNote: '矛盾纠纷排查报表由村（社区）和街道（乡镇）填报，网格不单独填报',
     monthPick: '选择月份',
     printTitle: '{unit}{period}矛盾纠纷排查情况汇总表',
     reportTitle: '{unit}{period}矛盾纠纷排查报表',
