@@ -1329,6 +1329,147 @@ def _staff_at(t: Target) -> StaffMember:
     return staff
 
 
+# --- office: disputes (office/api_disputes.py; behaviour in office/tests/test_disputes.py)
+def _dispute_at(t: Target) -> Any:
+    """A draft report of the target's unit for the month before last (the POST spec opens last month's)."""
+    from zongzhi.office import services_disputes as disputes
+    from zongzhi.office.models import DisputeReport
+
+    p = disputes.recent_periods("month", 2)[1]
+    report, _ = DisputeReport.objects.get_or_create(
+        unit=t.village,
+        period_kind="month",
+        period_start=p.start,
+        defaults={"path": t.village.path, "period_end": p.end, "due_on": p.due_on, "created_by": t.user},
+    )
+    return report
+
+
+def _last_month() -> str:
+    from zongzhi.office import services_disputes as disputes
+
+    return disputes.recent_periods("month", 1)[0].start.isoformat()
+
+
+SPECS += [
+    Spec(
+        "GET",
+        "/api/office/disputes/periods",
+        "read",
+        lambda t: f"/api/office/disputes/periods?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/disputes/overview",
+        "read",
+        lambda t: f"/api/office/disputes/overview?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/disputes/reports/{report_id}",
+        "read",
+        lambda t: f"/api/office/disputes/reports/{_dispute_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/disputes/reports",
+        "write",
+        lambda t: "/api/office/disputes/reports",
+        lambda t: {"unit_id": _u(t), "kind": "month", "period_start": _last_month()},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "PUT",
+        "/api/office/disputes/reports/{report_id}",
+        "write",
+        lambda t: f"/api/office/disputes/reports/{_dispute_at(t).pk}",
+        lambda t: {"notes": "矩阵测试"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/disputes/reports/{report_id}/submit",
+        "write",
+        lambda t: f"/api/office/disputes/reports/{_dispute_at(t).pk}/submit",
+        None,
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/disputes/remind",
+        "write",
+        lambda t: "/api/office/disputes/remind",
+        lambda t: {"unit_id": _u(t), "kind": "month", "start": _last_month()},
+        frozenset({"office.write"}),
+    ),
+]
+
+
+# --- office: risks (office/api_risks.py; behaviour in office/tests/test_risks.py)
+def _risk_at(t: Target) -> Any:
+    from zongzhi.office.models import RiskAssessment
+
+    a, _ = RiskAssessment.objects.get_or_create(
+        unit=t.village,
+        title=f"{t.name}的风险评估",
+        defaults={"path": t.village.path, "subject": "project", "created_by": t.user},
+    )
+    return a
+
+
+SPECS += [
+    Spec(
+        "GET",
+        "/api/office/risks/assessments",
+        "read",
+        lambda t: f"/api/office/risks/assessments?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/risks/assessments/{assessment_id}",
+        "read",
+        lambda t: f"/api/office/risks/assessments/{_risk_at(t).pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/office/risks/counts",
+        "read",
+        lambda t: f"/api/office/risks/counts?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/risks/assessments",
+        "write",
+        lambda t: "/api/office/risks/assessments",
+        lambda t: {"unit_id": _u(t), "subject": "decision", "title": "矩阵测试评估"},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/risks/assessments/{assessment_id}/steps",
+        "write",
+        lambda t: f"/api/office/risks/assessments/{_risk_at(t).pk}/steps",
+        lambda t: {"step": "define", "note": "矩阵测试", "done_on": timezone.localdate().isoformat()},
+        frozenset({"office.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/office/risks/assessments/{assessment_id}/withdraw",
+        "write",
+        lambda t: f"/api/office/risks/assessments/{_risk_at(t).pk}/withdraw",
+        lambda t: {"reason": "矩阵测试"},
+        frozenset({"office.write"}),
+    ),
+]
+# --- end office: risks
+
+
 def _path_of(spec: Spec, t: Target) -> str:
     return t.department.path if spec.target == "department" else t.path
 

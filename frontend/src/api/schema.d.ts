@@ -2071,6 +2071,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/disputes/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description For the unit above: each unit below with its status for the period (any day of it;
+         *     default the last ended one) and the combined table of what they submitted.
+         */
+        get: operations["zongzhi_office_api_disputes_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/disputes/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Periods
+         * @description The unit's last twelve ended periods of `kind`, each with its report and status.
+         */
+        get: operations["zongzhi_office_api_disputes_periods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/disputes/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind
+         * @description 催报 the units below that have not submitted for the period.
+         */
+        post: operations["zongzhi_office_api_disputes_remind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/disputes/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Draft
+         * @description 填报: the unit's draft for an ended period, pre-filled from the cases of its subtree.
+         */
+        post: operations["zongzhi_office_api_disputes_open_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/disputes/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report */
+        get: operations["zongzhi_office_api_disputes_report"];
+        /**
+         * Save
+         * @description Correct the draft's figures and 情况说明.
+         */
+        put: operations["zongzhi_office_api_disputes_save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/disputes/reports/{report_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit
+         * @description 上报: once; read-only afterwards.
+         */
+        post: operations["zongzhi_office_api_disputes_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/ledgers": {
         parameters: {
             query?: never;
@@ -2434,6 +2556,111 @@ export interface paths {
         get?: never;
         /** Save Profile */
         put: operations["zongzhi_office_api_profile_save_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/risks/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assessments
+         * @description The assessments of the unit and everything under it, newest first, with the total.
+         */
+        get: operations["zongzhi_office_api_risks_assessments"];
+        put?: never;
+        /**
+         * Register
+         * @description 登记 a risk assessment of a major decision, project or matter.
+         */
+        post: operations["zongzhi_office_api_risks_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/risks/assessments/{assessment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assessment
+         * @description One assessment with its steps as a timeline, each with its files.
+         */
+        get: operations["zongzhi_office_api_risks_assessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/risks/assessments/{assessment_id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete Step
+         * @description Complete the next step (in order), with its note, day and files.
+         */
+        post: operations["zongzhi_office_api_risks_complete_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/risks/assessments/{assessment_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw
+         * @description 撤回 with a reason; the assessment stays, marked withdrawn.
+         */
+        post: operations["zongzhi_office_api_risks_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/risks/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts
+         * @description For the unit above: its own assessments and each unit below's (subtree) for the year,
+         *     by level.
+         */
+        get: operations["zongzhi_office_api_risks_counts"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -5085,6 +5312,246 @@ export interface components {
         DepartmentRenameIn: {
             /** Name */
             name: string;
+        };
+        /** DisputeChildRowOut */
+        DisputeChildRowOut: {
+            /** Overdue */
+            overdue: boolean;
+            report: components["schemas"]["DisputeReportBriefOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "missing" | "draft" | "submitted" | "late";
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** DisputeCorrectionOut */
+        DisputeCorrectionOut: {
+            /** Category */
+            category: string;
+            /** Computed */
+            computed: number;
+            /** Field */
+            field: string;
+            /** Value */
+            value: number;
+        };
+        /** DisputeDraftIn */
+        DisputeDraftIn: {
+            /**
+             * Kind
+             * @default month
+             * @enum {string}
+             */
+            kind: "month" | "half_month";
+            /**
+             * Period Start
+             * Format: date
+             * @description 报告期的第一天
+             */
+            period_start: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** DisputeFigureRowOut */
+        DisputeFigureRowOut: {
+            /** Category */
+            category: string;
+            /** Escalated */
+            escalated: number;
+            /** In Progress */
+            in_progress: number;
+            /** Label */
+            label: string;
+            /** Rate */
+            rate: number | null;
+            /** Resolved */
+            resolved: number;
+            /** Total */
+            total: number;
+        };
+        /** DisputeFiguresOut */
+        DisputeFiguresOut: {
+            /** Resolution Rate */
+            resolution_rate: number | null;
+            /** Rows */
+            rows: components["schemas"]["DisputeFigureRowOut"][];
+            /** Totals */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        /** DisputeOverviewOut */
+        DisputeOverviewOut: {
+            /** Can Remind */
+            can_remind: boolean;
+            combined: components["schemas"]["DisputeFiguresOut"];
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Kinds */
+            kinds: ("month" | "half_month")[];
+            own: components["schemas"]["DisputeReportBriefOut"] | null;
+            period: components["schemas"]["DisputePeriodOut"];
+            root: components["schemas"]["UnitBrief"];
+            /** Rows */
+            rows: components["schemas"]["DisputeChildRowOut"][];
+        };
+        /** DisputePeriodOut */
+        DisputePeriodOut: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "month" | "half_month";
+            /** Label */
+            label: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+        };
+        /** DisputePeriodRowOut */
+        DisputePeriodRowOut: {
+            /** Overdue */
+            overdue: boolean;
+            period: components["schemas"]["DisputePeriodOut"];
+            report: components["schemas"]["DisputeReportBriefOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "missing" | "draft" | "submitted" | "late";
+        };
+        /** DisputeRemindIn */
+        DisputeRemindIn: {
+            /**
+             * Kind
+             * @default month
+             * @enum {string}
+             */
+            kind: "month" | "half_month";
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** DisputeRemindOut */
+        DisputeRemindOut: {
+            /** Units */
+            units: number;
+        };
+        /** DisputeReportBriefOut */
+        DisputeReportBriefOut: {
+            /** Id */
+            id: number;
+            /** Is Late */
+            is_late: boolean;
+            period: components["schemas"]["DisputePeriodOut"];
+            /** Resolution Rate */
+            resolution_rate: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "missing" | "draft" | "submitted" | "late";
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Submitted By */
+            submitted_by: string;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** DisputeReportOut */
+        DisputeReportOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            computed: components["schemas"]["DisputeFiguresOut"];
+            /** Corrections */
+            corrections: components["schemas"]["DisputeCorrectionOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            figures: components["schemas"]["DisputeFiguresOut"];
+            /** Id */
+            id: number;
+            /** Is Late */
+            is_late: boolean;
+            /** Notes */
+            notes: string;
+            period: components["schemas"]["DisputePeriodOut"];
+            /** Resolution Rate */
+            resolution_rate: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "missing" | "draft" | "submitted" | "late";
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Submitted By */
+            submitted_by: string;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** DisputeRowIn */
+        DisputeRowIn: {
+            /** Category */
+            category: string;
+            /** Escalated */
+            escalated: number;
+            /** In Progress */
+            in_progress: number;
+            /** Resolved */
+            resolved: number;
+            /** Total */
+            total: number;
+        };
+        /** DisputeSaveIn */
+        DisputeSaveIn: {
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Rows
+             * @description 不传则不改数字
+             */
+            rows?: components["schemas"]["DisputeRowIn"][] | null;
+        };
+        /** DisputeUnitPeriodsOut */
+        DisputeUnitPeriodsOut: {
+            /** Can Write */
+            can_write: boolean;
+            /** Has Children */
+            has_children: boolean;
+            /** Kinds */
+            kinds: ("month" | "half_month")[];
+            /** Periods */
+            periods: components["schemas"]["DisputePeriodRowOut"][];
+            unit: components["schemas"]["UnitBrief"];
         };
         /**
          * DivisionChangeOut
@@ -8073,6 +8540,255 @@ export interface components {
         RevealOut: {
             /** Value */
             value: string;
+        };
+        /** RiskAssessmentDetailOut */
+        RiskAssessmentDetailOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decision */
+            decision: ("proceed" | "conditional" | "reject") | null;
+            /** Decision Label */
+            decision_label: string;
+            /** Description */
+            description: string;
+            /** Group Members */
+            group_members: string;
+            /** Id */
+            id: number;
+            /** Risk Level */
+            risk_level: ("high" | "medium" | "low") | null;
+            /** Risk Level Label */
+            risk_level_label: string;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "define" | "plan" | "investigate" | "analyse" | "grade" | "report" | "approve";
+            /** Step Label */
+            step_label: string;
+            /** Steps */
+            steps: components["schemas"]["RiskStepOut"][];
+            /** Steps Done */
+            steps_done: number;
+            /**
+             * Subject
+             * @enum {string}
+             */
+            subject: "decision" | "project" | "matter";
+            /** Subject Label */
+            subject_label: string;
+            /** Title */
+            title: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn By */
+            withdrawn_by: string;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
+        /** RiskAssessmentOut */
+        RiskAssessmentOut: {
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decision */
+            decision: ("proceed" | "conditional" | "reject") | null;
+            /** Decision Label */
+            decision_label: string;
+            /** Description */
+            description: string;
+            /** Group Members */
+            group_members: string;
+            /** Id */
+            id: number;
+            /** Risk Level */
+            risk_level: ("high" | "medium" | "low") | null;
+            /** Risk Level Label */
+            risk_level_label: string;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "define" | "plan" | "investigate" | "analyse" | "grade" | "report" | "approve";
+            /** Step Label */
+            step_label: string;
+            /** Steps Done */
+            steps_done: number;
+            /**
+             * Subject
+             * @enum {string}
+             */
+            subject: "decision" | "project" | "matter";
+            /** Subject Label */
+            subject_label: string;
+            /** Title */
+            title: string;
+            unit: components["schemas"]["UnitBrief"];
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn By */
+            withdrawn_by: string;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
+        /** RiskAssessmentPageOut */
+        RiskAssessmentPageOut: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["RiskAssessmentOut"][];
+        };
+        /** RiskCountRowOut */
+        RiskCountRowOut: {
+            /** Done */
+            done: number;
+            /** High */
+            high: number;
+            /** In Progress */
+            in_progress: number;
+            /** Low */
+            low: number;
+            /** Medium */
+            medium: number;
+            /**
+             * Own
+             * @description 本单位自己登记的（不含下级）
+             */
+            own: boolean;
+            /** Total */
+            total: number;
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** RiskCountsOut */
+        RiskCountsOut: {
+            root: components["schemas"]["UnitBrief"];
+            /** Rows */
+            rows: components["schemas"]["RiskCountRowOut"][];
+            /** Year */
+            year: number;
+        };
+        /** RiskFilters */
+        RiskFilters: {
+            /** Level */
+            level?: ("high" | "medium" | "low") | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Offset
+             * @default 0
+             */
+            offset: number;
+            /**
+             * Q
+             * @default
+             */
+            q: string;
+            /** Status */
+            status?: ("in_progress" | "done" | "withdrawn") | null;
+            /** Subject */
+            subject?: ("decision" | "project" | "matter") | null;
+            /** Unit */
+            unit?: number | null;
+            /** Year */
+            year?: number | null;
+        };
+        /** RiskRegisterIn */
+        RiskRegisterIn: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Group Members
+             * @default
+             */
+            group_members: string;
+            /**
+             * Subject
+             * @enum {string}
+             */
+            subject: "decision" | "project" | "matter";
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** RiskStepIn */
+        RiskStepIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /** Decision */
+            decision?: ("proceed" | "conditional" | "reject") | null;
+            /**
+             * Done On
+             * Format: date
+             */
+            done_on: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Risk Level */
+            risk_level?: ("high" | "medium" | "low") | null;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "define" | "plan" | "investigate" | "analyse" | "grade" | "report" | "approve";
+        };
+        /** RiskStepOut */
+        RiskStepOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Done By */
+            done_by: string;
+            /**
+             * Done On
+             * Format: date
+             */
+            done_on: string;
+            /** Files */
+            files: components["schemas"]["FileOut"][];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "define" | "plan" | "investigate" | "analyse" | "grade" | "report" | "approve";
+            /** Step Label */
+            step_label: string;
+        };
+        /** RiskWithdrawIn */
+        RiskWithdrawIn: {
+            /** Reason */
+            reason: string;
         };
         /** RoleBrief */
         RoleBrief: {
@@ -20673,6 +21389,612 @@ export interface operations {
             };
         };
     };
+    zongzhi_office_api_disputes_overview: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                kind?: "month" | "half_month";
+                start?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeOverviewOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_periods: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                kind?: "month" | "half_month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeUnitPeriodsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeRemindIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeRemindOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_open_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeDraftIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeSaveIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_disputes_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_office_api_ledgers_one_ledger: {
         parameters: {
             query: {
@@ -22448,6 +23770,534 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_assessments: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                year?: number | null;
+                subject?: ("decision" | "project" | "matter") | null;
+                level?: ("high" | "medium" | "low") | null;
+                status?: ("in_progress" | "done" | "withdrawn") | null;
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentPageOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRegisterIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentDetailOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_assessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentDetailOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_complete_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskStepIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentDetailOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskWithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentDetailOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_risks_counts: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskCountsOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

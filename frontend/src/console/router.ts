@@ -88,6 +88,32 @@ export function createConsoleRouter(): Router {
             meta: { title: 'menu.casesStats', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'office/disputes',
+            name: 'office-disputes',
+            component: () => import('./views/office/disputes/index.vue'),
+            meta: { title: 'disputeReports.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/disputes/:id(\\d+)',
+            name: 'office-dispute-detail',
+            component: () => import('./views/office/disputes/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'disputeReports.detailTitle', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/risks',
+            name: 'office-risks',
+            component: () => import('./views/office/risks/index.vue'),
+            meta: { title: 'riskAssessments.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'office/risks/:id(\\d+)',
+            name: 'office-risk-detail',
+            component: () => import('./views/office/risks/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'riskAssessments.detailTitle', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'office/activities',
             name: 'office-activities',
             component: () => import('./views/office/activities/index.vue'),
