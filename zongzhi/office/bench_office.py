@@ -143,6 +143,24 @@ def run(
         "healthz",
     )
 
+    # The lists a unit works in (the "a unit's list p95 <= 15 ms"): its meetings,
+    # activities and work logs, first page with the total, through the API.
+    for name in ("meetings", "activities", "work-logs"):
+        report(
+            f"office.{name.replace('-', '_')}_list_api_{label}_p95",
+            p95(lambda name=name: client.get(f"/api/office/{name}", {"unit": village.pk}), 30),
+            "ms",
+            health_p95_ms,
+            "healthz",
+        )
+        report(
+            f"office.{name.replace('-', '_')}_total_api_{label}_p95",
+            p95(lambda name=name: client.get(f"/api/office/{name}/total", {"unit": village.pk}), 30),
+            "ms",
+            health_p95_ms,
+            "healthz",
+        )
+
     officer = User.objects.get(username="township_officer")
     month = first.strftime("%Y-%m")
 
