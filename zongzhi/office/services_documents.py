@@ -150,7 +150,11 @@ def issuer_label(unit: Unit, kind: str) -> str:
 def sender_unit_of(user: User) -> Unit:
     unit = user.unit
     if unit is None or not path_within(unit.path, user.capture_paths):
-        raise Forbidden("您的单位不在您的录入范围内，不能发文", code="document_sender_scope")
+        raise Forbidden(
+            "您的单位不在您的录入范围内，不能发文",
+            code="document_sender_scope",
+            audit=AuditNote("permission.denied", unit, {"capability": SEND}),
+        )
     return unit
 
 

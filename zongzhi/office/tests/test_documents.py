@@ -170,7 +170,9 @@ def test_remind_notifies_the_unsigned_only(
     before = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     r = api("township_officer").post(f"{D}/{sent['id']}/remind")
     assert r.status_code == 200 and r.json() == {"reminded": 2}
-    told = set(Notification.objects.filter(id__gt=before, title__startswith="催签").values_list("user__unit_id", flat=True))
+    told = set(
+        Notification.objects.filter(id__gt=before, title__startswith="催签").values_list("user__unit_id", flat=True)
+    )
     assert villages[0].pk in told and villages[1].pk not in told
     assert api("village_officer").post(f"{D}/{sent['id']}/remind").status_code == 403
 
@@ -238,7 +240,9 @@ def test_inbox_lists_unsigned_first_in_pages(api: Callable[..., Any], villages: 
 
 def test_lists_filter_by_category_kind_and_keyword(api: Callable[..., Any], unit: Any) -> None:
     township = api("township_officer")
-    township.post(D, {"kind": "document", "title": "综治目标管理责任书", "category": "responsibility", "keywords": "责任"})
+    township.post(
+        D, {"kind": "document", "title": "综治目标管理责任书", "category": "responsibility", "keywords": "责任"}
+    )
     township.post(D, {"kind": "briefing", "title": "综治简报第三期", "category": "briefing"})
     ledger = township.get(D, {"box": "all", "category": "responsibility", "unit": unit("320111003").pk}).json()
     assert [i["title"] for i in ledger["items"]] == ["综治目标管理责任书"]
@@ -292,7 +296,10 @@ def test_late_receipts_per_unit_and_month_and_the_table_above(
     rows = DocumentRecipient.objects.filter(document_id=doc)
     expect = {v.pk: 0 for v in villages}
     for r in rows:
-        if r.sign_due_at.astimezone(timezone.get_current_timezone()).month == month.month and r.unit_id != villages[0].pk:
+        if (
+            r.sign_due_at.astimezone(timezone.get_current_timezone()).month == month.month
+            and r.unit_id != villages[0].pk
+        ):
             expect[r.unit_id] = 1
     assert late_receipts([v.pk for v in villages], month) == expect
     table = api("township_officer").get(f"{D}/receipts", {"unit": villages[0].parent_id, "month": month.isoformat()})

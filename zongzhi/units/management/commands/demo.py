@@ -71,9 +71,7 @@ class Command(BaseCommand):
         if options["size"] == "small" and not Meeting.objects.exists():
             office = build_office_demo()
             self.stdout.write(
-                "演示日常办公：{n} 条记录（近三个月的会议、公文、活动、工作日志、排查报表和风险评估）".format(
-                    n=sum(office.values())
-                )
+                f"演示日常办公：{sum(office.values())} 条记录（近三个月的会议、公文、活动、工作日志、排查报表和风险评估）"
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
