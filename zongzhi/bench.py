@@ -15,6 +15,8 @@ if missing and emptied first: give it a scratch database, never a real one).
 - alerts.stats_*: the monthly timeliness table and statistics page over information reports
   (zongzhi/alerts/bench_stats.py); alerts.warnings_*: the 待签收 lists and the escalation sweep
   over warnings beside them (zongzhi/alerts/bench_warnings.py). `--only alerts` runs these alone.
+- office.documents_*: a village's in-tray and the sign-off status page of one document over
+  5,000 documents sent to 140 units each (zongzhi/office/bench_documents.py); `--only office`.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -85,7 +87,7 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts"], default="all")
+    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts", "office"], default="all")
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -143,6 +145,13 @@ def main() -> None:
         alerts_stats_bench(args.size, health, client_for, _report, _p95)
         alerts_warnings_bench(args.size, health, client_for, _report, _p95)
     if args.only == "alerts":
+        return
+
+    if args.only in ("all", "office"):
+        from zongzhi.office.bench_documents import run as office_documents_bench
+
+        office_documents_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "office":
         return
 
     # 2. The to-do lists over many cases.
