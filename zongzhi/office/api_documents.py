@@ -40,7 +40,7 @@ RecipientStatus = Literal["", "unsigned", "signed", "late"]
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class Named(OutSchema):
+class DocNamed(OutSchema):
     id: int
     name: str
 
@@ -62,12 +62,12 @@ class DocumentIn(Schema):
     attachment_ids: list[int] = Field(default_factory=list, max_length=20)
 
 
-class ReplyIn(Schema):
+class DocReplyIn(Schema):
     note: str = Field("", max_length=docs.NOTE_LIMIT)
     attachment_ids: list[int] = Field(default_factory=list, max_length=20)
 
 
-class WithdrawIn(Schema):
+class DocWithdrawIn(Schema):
     reason: str = Field(..., max_length=limit_of(Document, "withdrawn_reason"))
 
 
@@ -84,7 +84,7 @@ class DocumentFilter(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class MineOut(OutSchema):
+class DocMineOut(OutSchema):
     id: int
     sign_due_at: dt.datetime
     signed_at: dt.datetime | None
@@ -106,7 +106,7 @@ class DocumentRowOut(OutSchema):
     issued_on: dt.date
     sent_at: dt.datetime
     path: str
-    sender_unit: Named
+    sender_unit: DocNamed
     recipient_count: int
     signed_count: int
     late_count: int | None = Field(None, description="超时收文数（发文方可见）")
@@ -114,7 +114,7 @@ class DocumentRowOut(OutSchema):
     reply_due_at: dt.datetime | None
     withdrawn: bool
     withdrawn_reason: str
-    mine: MineOut | None
+    mine: DocMineOut | None
 
 
 class DocumentPageOut(OutSchema):
@@ -122,7 +122,7 @@ class DocumentPageOut(OutSchema):
     next_cursor: int | None
 
 
-class MyRowOut(MineOut):
+class DocMyRowOut(DocMineOut):
     signed_by: str
     reply_note: str
     reply_late: bool
@@ -136,7 +136,7 @@ class DocumentOut(DocumentRowOut):
     files: list[FileOut]
     withdrawn_at: dt.datetime | None
     withdrawn_by: str
-    my_row: MyRowOut | None
+    my_row: DocMyRowOut | None
     sees_status: bool
     can_sign: bool
     can_reply: bool
@@ -144,11 +144,11 @@ class DocumentOut(DocumentRowOut):
     can_withdraw: bool
 
 
-class RecipientRowOut(OutSchema):
+class DocRecipientRowOut(OutSchema):
     id: int
     target: Literal["unit", "department", "user"]
     name: str
-    unit: Named
+    unit: DocNamed
     sign_due_at: dt.datetime
     signed_at: dt.datetime | None
     signed_by: str
@@ -162,7 +162,7 @@ class RecipientRowOut(OutSchema):
     late: bool
 
 
-class StatusCountsOut(OutSchema):
+class DocStatusCountsOut(OutSchema):
     total: int
     signed: int
     unsigned: int
@@ -171,57 +171,57 @@ class StatusCountsOut(OutSchema):
     replied: int
 
 
-class RecipientsOut(OutSchema):
+class DocRecipientsOut(OutSchema):
     document_id: int
     title: str
-    counts: StatusCountsOut
-    items: list[RecipientRowOut]
+    counts: DocStatusCountsOut
+    items: list[DocRecipientRowOut]
 
 
-class OptionUnitOut(OutSchema):
+class DocOptionUnitOut(OutSchema):
     id: int
     name: str
     level: str
     parent_id: int | None
 
 
-class OptionDeptOut(OutSchema):
+class DocOptionDeptOut(OutSchema):
     id: int
     name: str
     unit_id: int
     unit_name: str
 
 
-class OptionUserOut(OutSchema):
+class DocOptionUserOut(OutSchema):
     id: int
     name: str
     unit_name: str
 
 
-class RecipientOptionsOut(OutSchema):
-    sender: Named
+class DocRecipientOptionsOut(OutSchema):
+    sender: DocNamed
     sign_hours: int
     issuer_labels: dict[str, str]
-    units: list[OptionUnitOut]
-    departments: list[OptionDeptOut]
-    people: list[OptionUserOut]
+    units: list[DocOptionUnitOut]
+    departments: list[DocOptionDeptOut]
+    people: list[DocOptionUserOut]
 
 
-class ReceiptRowOut(OutSchema):
-    unit: Named
+class DocReceiptRowOut(OutSchema):
+    unit: DocNamed
     received: int
     signed: int
     late: int
 
 
-class ReceiptsOut(OutSchema):
-    unit: Named
+class DocReceiptsOut(OutSchema):
+    unit: DocNamed
     month: dt.date
-    rows: list[ReceiptRowOut]
-    total: ReceiptRowOut
+    rows: list[DocReceiptRowOut]
+    total: DocReceiptRowOut
 
 
-class RemindOut(OutSchema):
+class DocRemindOut(OutSchema):
     reminded: int
 
 
@@ -317,6 +317,24 @@ DOC_COLUMNS = (
     "reply_due_at",
     "withdrawn_at",
     "withdrawn_reason",
+)
+STATUS_COLUMNS = (
+    "id",
+    "unit_id",
+    "unit__name",
+    "department_id",
+    "department__name",
+    "user_id",
+    "user__full_name",
+    "user__username",
+    "sign_due_at",
+    "signed_at",
+    "signed_by_id",
+    "first_read_at",
+    "read_by_id",
+    "replied_at",
+    "replied_by_id",
+    "reply_note",
 )
 ROW_COLUMNS = ("id", "document_id", "sign_due_at", "signed_at", "first_read_at", "replied_at")
 
@@ -462,7 +480,7 @@ def document_total(request: HttpRequest, filters: Query[DocumentFilter]) -> dict
     return capped_total(_documents(user, filters))
 
 
-@router.get("/recipient-options", response=RecipientOptionsOut)
+@router.get("/recipient-options", response=DocRecipientOptionsOut)
 def recipient_options(request: HttpRequest) -> dict[str, Any]:
     """What the issue form offers: the units below the user's (not grids), the departments of
     their unit or below, the people there; the default sign hours and the derived 文件类别."""
@@ -492,7 +510,7 @@ def recipient_options(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/receipts", response=ReceiptsOut)
+@router.get("/receipts", response=DocReceiptsOut)
 def receipts(request: HttpRequest, unit: int, month: dt.date | None = None) -> dict[str, Any]:
     """超时收文 for the assessment: the unit's child units (not grids) in the month, each with
     the documents it received (due that month), signed, and late."""
@@ -595,7 +613,7 @@ def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
     return _detail(user, document)
 
 
-@router.get("/{document_id}/recipients", response=RecipientsOut)
+@router.get("/{document_id}/recipients", response=DocRecipientsOut)
 def recipients(request: HttpRequest, document_id: int, status: RecipientStatus = "") -> dict[str, Any]:
     """The sign-off status page (签收情况): every recipient with signing, reading and reply times
     and 超时, computed from them; filter 未签收 / 超时 / 已签收. For the sender's side only."""
@@ -611,50 +629,57 @@ def recipients(request: HttpRequest, document_id: int, status: RecipientStatus =
     withdrawn = document.is_withdrawn
     rows = list(
         DocumentRecipient.objects.filter(document=document)
-        .select_related("unit", "department", "user", "signed_by", "read_by", "replied_by")
         .order_by("unit__path", "department_id", "user_id", "id")
+        .values(*STATUS_COLUMNS)
     )
-    late = {r.pk: docs.is_late(r, now, withdrawn) for r in rows}
+    late = {r["id"]: docs.is_late(r, now, withdrawn) for r in rows}
     counts = {
         "total": len(rows),
-        "signed": sum(1 for r in rows if r.signed_at),
-        "unsigned": sum(1 for r in rows if not r.signed_at),
-        "late": sum(1 for r in rows if late[r.pk]),
-        "read": sum(1 for r in rows if r.first_read_at),
-        "replied": sum(1 for r in rows if r.replied_at),
+        "signed": sum(1 for r in rows if r["signed_at"]),
+        "unsigned": sum(1 for r in rows if not r["signed_at"]),
+        "late": sum(1 for r in rows if late[r["id"]]),
+        "read": sum(1 for r in rows if r["first_read_at"]),
+        "replied": sum(1 for r in rows if r["replied_at"]),
     }
     if status == "unsigned":
-        rows = [r for r in rows if not r.signed_at]
+        rows = [r for r in rows if not r["signed_at"]]
     elif status == "signed":
-        rows = [r for r in rows if r.signed_at]
+        rows = [r for r in rows if r["signed_at"]]
     elif status == "late":
-        rows = [r for r in rows if late[r.pk]]
-    replied = [r.pk for r in rows if r.replied_at]
+        rows = [r for r in rows if late[r["id"]]]
+    # The few people who signed, read or replied: one query for their names.
+    actor_ids = {r[k] for r in rows for k in ("signed_by_id", "read_by_id", "replied_by_id") if r[k]}
+    names = {
+        pk: full or username
+        for pk, full, username in User.objects.filter(pk__in=actor_ids).values_list("pk", "full_name", "username")
+    }
+    replied = [r["id"] for r in rows if r["replied_at"]]
     files = files_of(OfficeAttachment.Owner.REPLY, replied) if replied else {}
     due = document.reply_due_at
     items = []
     for r in rows:
-        target = "user" if r.user_id else "department" if r.department_id else "unit"
-        name = (
-            f"{_name(r.user)}（{r.unit.name}）" if r.user else f"{r.department.name}" if r.department else r.unit.name
-        )
+        target = "user" if r["user_id"] else "department" if r["department_id"] else "unit"
+        if r["user_id"]:
+            name = f"{r['user__full_name'] or r['user__username']}（{r['unit__name']}）"
+        else:
+            name = r["department__name"] or r["unit__name"]
         items.append(
             {
-                "id": r.pk,
+                "id": r["id"],
                 "target": target,
                 "name": name,
-                "unit": {"id": r.unit_id, "name": r.unit.name},
-                "sign_due_at": r.sign_due_at,
-                "signed_at": r.signed_at,
-                "signed_by": _name(r.signed_by),
-                "first_read_at": r.first_read_at,
-                "read_by": _name(r.read_by),
-                "replied_at": r.replied_at,
-                "replied_by": _name(r.replied_by),
-                "reply_note": r.reply_note,
-                "reply_late": bool(r.replied_at and due and r.replied_at > due),
-                "reply_files": files.get(r.pk, []),
-                "late": late[r.pk],
+                "unit": {"id": r["unit_id"], "name": r["unit__name"]},
+                "sign_due_at": r["sign_due_at"],
+                "signed_at": r["signed_at"],
+                "signed_by": names.get(r["signed_by_id"], ""),
+                "first_read_at": r["first_read_at"],
+                "read_by": names.get(r["read_by_id"], ""),
+                "replied_at": r["replied_at"],
+                "replied_by": names.get(r["replied_by_id"], ""),
+                "reply_note": r["reply_note"],
+                "reply_late": bool(r["replied_at"] and due and r["replied_at"] > due),
+                "reply_files": files.get(r["id"], []),
+                "late": late[r["id"]],
             }
         )
     return {"document_id": document.pk, "title": document.title, "counts": counts, "items": items}
@@ -669,21 +694,21 @@ def sign(request: HttpRequest, document_id: int) -> dict[str, Any]:
 
 
 @router.post("/{document_id}/reply", response=DocumentOut)
-def reply(request: HttpRequest, document_id: int, payload: ReplyIn) -> dict[str, Any]:
+def reply(request: HttpRequest, document_id: int, payload: DocReplyIn) -> dict[str, Any]:
     """材料报送: a note and files; after the deadline it is taken and marked 逾期报送."""
     user = acting(request)
     docs.reply(user, document_id, payload.note, payload.attachment_ids)
     return _detail(user, _fresh(user, document_id))
 
 
-@router.post("/{document_id}/remind", response=RemindOut)
+@router.post("/{document_id}/remind", response=DocRemindOut)
 def remind(request: HttpRequest, document_id: int) -> dict[str, int]:
     """催签: notify the recipients that have not signed."""
     return {"reminded": docs.remind(acting(request), document_id)}
 
 
 @router.post("/{document_id}/withdraw", response=DocumentOut)
-def withdraw(request: HttpRequest, document_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, document_id: int, payload: DocWithdrawIn) -> dict[str, Any]:
     user = acting(request)
     docs.withdraw(user, document_id, payload.reason)
     return _detail(user, _fresh(user, document_id))

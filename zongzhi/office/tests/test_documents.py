@@ -319,3 +319,24 @@ def test_issue_leaves_nothing_half_written_on_a_bad_file(api: Callable[..., Any]
     assert r.status_code == 400 and r.json()["code"] == "attachment_invalid"
     assert Document.objects.count() == before
     assert not AuditLog.objects.filter(action="office.document_issued", detail__number="x").exists()
+
+
+def test_demo_has_three_months_with_a_late_village_the_township_sees(api: Callable[..., Any]) -> None:
+    from ..demo_documents import LATE_VILLAGE, build_demo
+
+    counts = build_demo()
+    assert counts["documents"] == 15 and counts["withdrawn"] == 1 and counts["replies"] >= 5
+    late = Unit.objects.get(code=LATE_VILLAGE)
+    month_counts: dict[int, int] = {}
+    today = timezone.localdate()
+    for back in range(4):
+        month = (today.replace(day=1) - dt.timedelta(days=back * 28)).replace(day=1)
+        month_counts[back] = late_receipts([late.pk], month)[late.pk]
+    assert sum(month_counts.values()) == 3  # signed late twice, one left unsigned past its limit
+    first = Document.objects.order_by("sent_at").first()
+    assert first is not None and (timezone.now() - first.sent_at).days >= 80
+    table = api("township_officer").get(f"{D}/receipts", {"unit": late.parent_id, "month": today.isoformat()})
+    assert table.status_code == 200
+    unsigned = DocumentRecipient.objects.filter(unit=late, signed_at__isnull=True, document__withdrawn_at__isnull=True)
+    assert unsigned.count() == 1
+    assert build_demo() == {}  # once
