@@ -47,7 +47,7 @@ PLAN: list[tuple[float, str, str, str, str, str, int | None]] = [
     (38, "county", "notice", "funding", "关于下达综治中心运行保障经费的通知", "经费保障", None),
     (33, "jiangpu", "document", "rules", "江浦街道突发事件应急处置预案", "预案", None),
     (27, "yanjiang", "notice", "commendation", "关于表彰优秀网格员的通报", "表彰", None),
-    (20, "yanjiang", "notice", "half_year", "关于报送年度工作总结的通知", "年终总结", 10),
+    (20, "yanjiang", "notice", "year_end", "关于报送年度工作总结的通知", "年终总结", 10),
     (12, "yanjiang", "briefing", "briefing", "沿江街道综治简报（第十一期）", "简报", None),
     (6, "jiangpu", "notice", "other", "关于开展冬季治安巡防的通知", "治安巡防", None),
     (2, "yanjiang", "notice", "other", "关于做好元旦春节期间信访稳定工作的通知", "信访稳定", 5),
