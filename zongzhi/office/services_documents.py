@@ -108,12 +108,13 @@ def my_rows(user: User) -> QuerySet[DocumentRecipient]:
     department's, and their own as a named person."""
     if user.unit_id is None:
         return DocumentRecipient.objects.filter(user=user)
+    # One unit for every branch, so the (unit, -document) indexes serve the in-tray's order.
     own = (
-        Q(unit_id=user.unit_id, department_id=user.department_id, user__isnull=True)
+        Q(department_id=user.department_id, user__isnull=True)
         if user.department_id
-        else Q(unit_id=user.unit_id, department__isnull=True, user__isnull=True)
+        else Q(department__isnull=True, user__isnull=True)
     )
-    return DocumentRecipient.objects.filter(own | Q(unit_id=user.unit_id, user=user))
+    return DocumentRecipient.objects.filter(Q(unit_id=user.unit_id) & (own | Q(user=user)))
 
 
 def is_late(row: DocumentRecipient | dict[str, Any], now: dt.datetime, withdrawn: bool = False) -> bool:
