@@ -340,3 +340,35 @@ def test_demo_has_three_months_with_a_late_village_the_township_sees(api: Callab
     unsigned = DocumentRecipient.objects.filter(unit=late, signed_at__isnull=True, document__withdrawn_at__isnull=True)
     assert unsigned.count() == 1
     assert build_demo() == {}  # once
+
+
+def test_files_of_a_document_and_a_reply_open_for_sender_and_recipient_only(
+    api: Callable[..., Any], officer: Any, villages: list[Unit], settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    township, village = api("township_officer"), api("village_officer")
+
+    def upload(client: Any, name: str) -> int:
+        r = client.client.post(
+            "/api/office/uploads",
+            {"file": SimpleUploadedFile(name, pdf, content_type="application/pdf")},
+            headers=client._headers(),
+        )
+        assert r.status_code == 201, r.content
+        return int(r.json()["id"])
+
+    due = (timezone.now() + dt.timedelta(days=3)).isoformat()
+    body = _body(villages[:1], reply_required=True, reply_due_at=due, attachment_ids=[upload(township, "通知.pdf")])
+    doc = township.post(D, body).json()
+    assert [f["name"] for f in doc["files"]] == ["通知.pdf"]
+    file_url = doc["files"][0]["url"]
+    assert village.get(file_url).status_code == 200  # a recipient opens it
+    assert officer("stranger_f", "320111004001").get(file_url).status_code == 404
+    r = village.post(f"{D}/{doc['id']}/reply", {"note": "见附件", "attachment_ids": [upload(village, "材料.pdf")]})
+    assert r.json()["my_row"]["reply_files"][0]["name"] == "材料.pdf"
+    row = township.get(f"{D}/{doc['id']}/recipients").json()["items"][0]
+    assert row["reply_files"][0]["name"] == "材料.pdf"
+    assert township.get(row["reply_files"][0]["url"]).status_code == 200
