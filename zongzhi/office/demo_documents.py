@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zongzhi.core.context import Actor, reset_actor, set_actor
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.notify.services import mark_read_before
 from zongzhi.units import accounts
 from zongzhi.units.demo import DEMO_PASSWORD
 from zongzhi.units.models import Role, Unit, User
@@ -190,5 +191,7 @@ def build_demo() -> dict[str, int]:
             clock.set(when)
             fn()
         clock.set(now)
+        # The staff read their older notices (as the other demos do): the bell shows recent news.
+        mark_read_before(now - dt.timedelta(days=3))
     counts["recipients"] = DocumentRecipient.objects.count()
     return counts
