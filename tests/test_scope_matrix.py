@@ -1878,3 +1878,150 @@ def test_warning_scope_matrix(
                 id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
             )
             assert denials.exists(), f"{label}: refusal not audited"
+
+
+# --- office: documents ----------------------------------------------------------------------
+# A document is seen by whoever sees its issuing unit (its path) and by its recipients (users of
+# a recipient unit); the sign-off status page by the sender's side only; the sender (office.send,
+# capture scope over the issuing unit) reminds and withdraws; only the recipient unit's own
+# users with office.write sign and reply. These specs run in test_document_scope_matrix below.
+
+
+@dataclass
+class DocumentTarget:
+    document: Any
+    sender: Unit
+    recipient: Unit
+
+
+def _document_target(t: Target) -> DocumentTarget:
+    from zongzhi.office.models import Document, DocumentRecipient
+
+    sender = t.village.parent or t.village
+    author = User.objects.get(username="county_officer")
+    now = timezone.now()
+    d = Document.objects.create(
+        path=sender.path,
+        sender_unit=sender,
+        sender_user=author,
+        kind="notice",
+        issuer_label=f"{sender.name}通知",
+        year=now.year,
+        issued_on=now.date(),
+        title=f"{t.name}的通知",
+        reply_required=True,
+        reply_due_at=now + dt.timedelta(days=3),
+        recipient_count=1,
+    )
+    DocumentRecipient.objects.create(document=d, unit=t.village, sign_due_at=now + dt.timedelta(hours=24))
+    return DocumentTarget(d, sender, t.village)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    method: str
+    route: str
+    kind: str  # list | read | status | sender | recipient | issue | send
+    url: Callable[[DocumentTarget], str]
+    body: Callable[[DocumentTarget], Any] | None = None
+
+
+OD = "/api/office/documents"
+DOCUMENT_SPECS: list[DocumentSpec] = [
+    DocumentSpec("GET", OD, "list", lambda d: f"{OD}?box=all&unit={d.sender.pk}"),
+    DocumentSpec("GET", OD + "/total", "list", lambda d: f"{OD}/total?box=all&unit={d.sender.pk}"),
+    DocumentSpec("GET", OD + "/receipts", "list", lambda d: f"{OD}/receipts?unit={d.sender.pk}"),
+    DocumentSpec("GET", OD + "/recipient-options", "send", lambda d: f"{OD}/recipient-options"),
+    DocumentSpec("GET", OD + "/{document_id}", "read", lambda d: f"{OD}/{d.document.pk}"),
+    DocumentSpec("GET", OD + "/{document_id}/recipients", "status", lambda d: f"{OD}/{d.document.pk}/recipients"),
+    DocumentSpec(
+        "POST", OD, "issue", lambda d: OD, lambda d: {"kind": "notice", "title": "通知", "unit_ids": [d.recipient.pk]}
+    ),
+    # before signing: a reminder needs an unsigned recipient
+    DocumentSpec("POST", OD + "/{document_id}/remind", "sender", lambda d: f"{OD}/{d.document.pk}/remind"),
+    DocumentSpec("POST", OD + "/{document_id}/sign", "recipient", lambda d: f"{OD}/{d.document.pk}/sign"),
+    DocumentSpec(
+        "POST",
+        OD + "/{document_id}/reply",
+        "recipient",
+        lambda d: f"{OD}/{d.document.pk}/reply",
+        lambda d: {"note": "材料已报送"},
+    ),
+    # last: a withdrawn document takes no more signing
+    DocumentSpec(
+        "POST",
+        OD + "/{document_id}/withdraw",
+        "sender",
+        lambda d: f"{OD}/{d.document.pk}/withdraw",
+        lambda d: {"reason": "重发"},
+    ),
+]
+EXEMPT.update({(s.method, s.route): "office documents: test_document_scope_matrix" for s in DOCUMENT_SPECS})
+
+
+def expected_document(o: Oracle, user: User, spec: DocumentSpec, d: DocumentTarget) -> str:
+    """'ok', 'hidden' (404), 'denied' (403) or 'invalid' (400: a recipient outside the scope)."""
+    reads = "records.read" in o.caps
+    if spec.kind in ("send", "issue"):
+        if "office.send" not in o.caps:
+            return "denied"
+        if spec.kind == "send":
+            return "ok"
+        below = d.recipient.path.startswith(o.home) and d.recipient.path != o.home
+        return "ok" if o.sees(d.recipient.path) and below else "invalid"
+    if spec.kind == "list":
+        if not reads:
+            return "denied"
+        return "ok" if o.sees(d.sender.path) else "hidden"
+    if not (o.sees(d.sender.path) or user.unit_id == d.recipient.pk):
+        return "hidden"
+    if not reads:
+        return "denied"
+    if spec.kind == "read":
+        return "ok"
+    if spec.kind == "status":
+        return "ok" if o.sees(d.sender.path) else "denied"
+    if spec.kind == "recipient":
+        own = user.unit_id == d.recipient.pk and user.department_id is None
+        return "ok" if own and "office.write" in o.caps else "denied"
+    return "ok" if "office.send" in o.caps and o.captures(d.sender.path) else "denied"
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
+def test_document_scope_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
+    o = oracle(username)
+    client = api(username)
+    user = User.objects.select_related("unit").get(username=username)
+    d = _document_target(targets[where])
+    for spec in DOCUMENT_SPECS:
+        before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        url = spec.url(d)
+        r = (
+            client.get(url)
+            if spec.method == "GET"
+            else client.send(spec.method, url, spec.body(d) if spec.body else {})
+        )
+        want = expected_document(o, user, spec, d)
+        label = f"{username} {spec.method} {spec.route} @ {where}"
+        body = r.json() if r.content and r["Content-Type"].startswith("application/json") else None
+        if want == "ok":
+            assert r.status_code in (200, 201), f"{label}: expected success, got {r.status_code} {body}"
+            if spec.route == OD and spec.method == "GET":
+                assert d.document.pk in [i["id"] for i in body["items"]], f"{label}: the document is missing"
+                for item in body["items"]:
+                    assert o.sees(item["path"]), f"{label}: list leaks"
+            if spec.method == "POST":
+                written = AuditLog.objects.filter(id__gt=before, username=username)
+                assert written.exists(), f"{label}: the write left no audit record"
+        elif want == "invalid":
+            assert r.status_code == 400, f"{label}: expected 400, got {r.status_code} {body}"
+            assert body["code"] == "recipient_out_of_scope", label
+        else:
+            status = 404 if want == "hidden" else 403
+            assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"
+            assert set(body) <= {"code", "message", "errors"}, f"{label}: error leaks data"
+            denials = AuditLog.objects.filter(
+                id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
+            )
+            assert denials.exists(), f"{label}: refusal not audited"

@@ -15,8 +15,11 @@ if missing and emptied first: give it a scratch database, never a real one).
 - alerts.stats_*: the monthly timeliness table and statistics page over information reports
   (zongzhi/alerts/bench_stats.py); alerts.warnings_*: the 待签收 lists and the escalation sweep
   over warnings beside them (zongzhi/alerts/bench_warnings.py). `--only alerts` runs these alone.
-- office.ledger_*, office.monthly_ledger_*: a unit's ledger and a township's monthly ledger over
-  the county's office records (zongzhi/office/bench_office.py). `--only office` runs these alone.
+- office.ledger_*, office.*_list_api_*, office.monthly_ledger_*: a unit's ledger, its meetings,
+  activities and work logs lists, and a township's monthly ledger over the county's office
+  records (zongzhi/office/bench_office.py); office.documents_*: a village's in-tray and the
+  sign-off status page of one document over 5,000 documents sent to 140 units each
+  (zongzhi/office/bench_documents.py). `--only office` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -148,9 +151,11 @@ def main() -> None:
         return
 
     if args.only in ("all", "office"):
-        from zongzhi.office.bench_office import run as office_ledgers_bench  # the ledgers' part
+        from zongzhi.office.bench_documents import run as office_documents_bench
+        from zongzhi.office.bench_office import run as office_records_bench
 
-        office_ledgers_bench(args.size, health, client_for, _report, _p95)
+        office_records_bench(args.size, health, client_for, _report, _p95)
+        office_documents_bench(args.size, health, client_for, _report, _p95)
     if args.only == "office":
         return
 

@@ -282,10 +282,23 @@ class DocumentRecipient(models.Model):
             models.Index(fields=["unit", "-document"], name="docrecipient_unit_idx"),
             # 超时收文 per unit and month.
             models.Index(fields=["unit", "sign_due_at"], name="docrecipient_due_idx"),
+            # The in-tray's unsigned rows first: a unit's few unsigned ones without reading its
+            # thousands of signed ones.
+            models.Index(
+                fields=["unit", "-document"], condition=Q(signed_at__isnull=True), name="docrecipient_unsigned_idx"
+            ),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            # A unit once, each of its departments once, each person once.
             models.UniqueConstraint(
-                fields=["document", "unit"], condition=Q(user__isnull=True), name="docrecipient_unit_once"
+                fields=["document", "unit"],
+                condition=Q(user__isnull=True, department__isnull=True),
+                name="docrecipient_unit_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "department"],
+                condition=Q(user__isnull=True, department__isnull=False),
+                name="docrecipient_department_once",
             ),
             models.UniqueConstraint(
                 fields=["document", "user"], condition=Q(user__isnull=False), name="docrecipient_user_once"

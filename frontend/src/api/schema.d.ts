@@ -2193,6 +2193,208 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/office/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Documents
+         * @description 收文 (unsigned first) / 本单位发文 / 全部, with filters; keyset pages.
+         */
+        get: operations["zongzhi_office_api_documents_list_documents"];
+        put?: never;
+        /**
+         * Issue
+         * @description Issue a document or notice from the user's unit to units, departments and people below
+         *     (none: a ledger record of the unit's own).
+         */
+        post: operations["zongzhi_office_api_documents_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receipts
+         * @description 超时收文 for the assessment: the unit's child units (not grids) in the month, each with
+         *     the documents it received (due that month), signed, and late.
+         */
+        get: operations["zongzhi_office_api_documents_receipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/recipient-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recipient Options
+         * @description What the issue form offers: the units below the user's (not grids), the departments of
+         *     their unit or below, the people there; the default sign hours and the derived 文件类别.
+         */
+        get: operations["zongzhi_office_api_documents_recipient_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/total": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Document Total */
+        get: operations["zongzhi_office_api_documents_document_total"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Document
+         * @description One document; the first opening by a recipient's user sets its reading time.
+         */
+        get: operations["zongzhi_office_api_documents_get_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recipients
+         * @description The sign-off status page (签收情况): every recipient with signing, reading and reply times
+         *     and 超时, computed from them; filter 未签收 / 超时 / 已签收. For the sender's side only.
+         */
+        get: operations["zongzhi_office_api_documents_recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind
+         * @description 催签: notify the recipients that have not signed.
+         */
+        post: operations["zongzhi_office_api_documents_remind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply
+         * @description 材料报送: a note and files; after the deadline it is taken and marked 逾期报送.
+         */
+        post: operations["zongzhi_office_api_documents_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign
+         * @description 签收, by the recipient unit's (department's) users or the named person; once.
+         */
+        post: operations["zongzhi_office_api_documents_sign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/office/documents/{document_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw */
+        post: operations["zongzhi_office_api_documents_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/office/ledgers": {
         parameters: {
             query?: never;
@@ -5608,6 +5810,460 @@ export interface components {
             rows: number;
             /** Unchanged */
             unchanged: number;
+        };
+        /** DocMineOut */
+        DocMineOut: {
+            /** First Read At */
+            first_read_at: string | null;
+            /** Id */
+            id: number;
+            /** Late */
+            late: boolean;
+            /** Replied At */
+            replied_at: string | null;
+            /**
+             * Sign Due At
+             * Format: date-time
+             */
+            sign_due_at: string;
+            /** Signed At */
+            signed_at: string | null;
+        };
+        /** DocMyRowOut */
+        DocMyRowOut: {
+            /** First Read At */
+            first_read_at: string | null;
+            /** Id */
+            id: number;
+            /** Late */
+            late: boolean;
+            /** Replied At */
+            replied_at: string | null;
+            /** Reply Files */
+            reply_files: components["schemas"]["FileOut"][];
+            /** Reply Late */
+            reply_late: boolean;
+            /** Reply Note */
+            reply_note: string;
+            /**
+             * Sign Due At
+             * Format: date-time
+             */
+            sign_due_at: string;
+            /** Signed At */
+            signed_at: string | null;
+            /** Signed By */
+            signed_by: string;
+        };
+        /** DocNamed */
+        DocNamed: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** DocOptionDeptOut */
+        DocOptionDeptOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** DocOptionUnitOut */
+        DocOptionUnitOut: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id: number | null;
+        };
+        /** DocOptionUserOut */
+        DocOptionUserOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** DocReceiptRowOut */
+        DocReceiptRowOut: {
+            /** Late */
+            late: number;
+            /** Received */
+            received: number;
+            /** Signed */
+            signed: number;
+            unit: components["schemas"]["DocNamed"];
+        };
+        /** DocReceiptsOut */
+        DocReceiptsOut: {
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /** Rows */
+            rows: components["schemas"]["DocReceiptRowOut"][];
+            total: components["schemas"]["DocReceiptRowOut"];
+            unit: components["schemas"]["DocNamed"];
+        };
+        /** DocRecipientOptionsOut */
+        DocRecipientOptionsOut: {
+            /** Departments */
+            departments: components["schemas"]["DocOptionDeptOut"][];
+            /** Issuer Labels */
+            issuer_labels: {
+                [key: string]: string;
+            };
+            /** People */
+            people: components["schemas"]["DocOptionUserOut"][];
+            sender: components["schemas"]["DocNamed"];
+            /** Sign Hours */
+            sign_hours: number;
+            /** Units */
+            units: components["schemas"]["DocOptionUnitOut"][];
+        };
+        /** DocRecipientRowOut */
+        DocRecipientRowOut: {
+            /** First Read At */
+            first_read_at: string | null;
+            /** Id */
+            id: number;
+            /** Late */
+            late: boolean;
+            /** Name */
+            name: string;
+            /** Read By */
+            read_by: string;
+            /** Replied At */
+            replied_at: string | null;
+            /** Replied By */
+            replied_by: string;
+            /** Reply Files */
+            reply_files: components["schemas"]["FileOut"][];
+            /** Reply Late */
+            reply_late: boolean;
+            /** Reply Note */
+            reply_note: string;
+            /**
+             * Sign Due At
+             * Format: date-time
+             */
+            sign_due_at: string;
+            /** Signed At */
+            signed_at: string | null;
+            /** Signed By */
+            signed_by: string;
+            /**
+             * Target
+             * @enum {string}
+             */
+            target: "unit" | "department" | "user";
+            unit: components["schemas"]["DocNamed"];
+        };
+        /** DocRecipientsOut */
+        DocRecipientsOut: {
+            counts: components["schemas"]["DocStatusCountsOut"];
+            /** Document Id */
+            document_id: number;
+            /** Items */
+            items: components["schemas"]["DocRecipientRowOut"][];
+            /** Title */
+            title: string;
+        };
+        /** DocRemindOut */
+        DocRemindOut: {
+            /** Reminded */
+            reminded: number;
+        };
+        /** DocReplyIn */
+        DocReplyIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** DocStatusCountsOut */
+        DocStatusCountsOut: {
+            /** Late */
+            late: number;
+            /** Read */
+            read: number;
+            /** Replied */
+            replied: number;
+            /** Signed */
+            signed: number;
+            /** Total */
+            total: number;
+            /** Unsigned */
+            unsigned: number;
+        };
+        /** DocWithdrawIn */
+        DocWithdrawIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** DocumentFilter */
+        DocumentFilter: {
+            /**
+             * Box
+             * @description inbox 收文 / sent 本单位发文 / all 全部可见
+             * @default inbox
+             * @enum {string}
+             */
+            box: "inbox" | "sent" | "all";
+            /** Category */
+            category?: ("responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other") | null;
+            /** Cursor */
+            cursor?: number | null;
+            /** Kind */
+            kind?: ("document" | "notice" | "briefing" | "experience") | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Q
+             * @description 文件名称、文号或主题词
+             * @default
+             */
+            q: string;
+            /**
+             * Since
+             * @description 发文时间起
+             */
+            since?: string | null;
+            /**
+             * Status
+             * @description 收文：unsigned/signed/late；发文：active/withdrawn
+             * @default
+             * @enum {string}
+             */
+            status: "" | "unsigned" | "signed" | "late" | "active" | "withdrawn";
+            /**
+             * Unit
+             * @description 发文单位（该单位的公文台账）
+             */
+            unit?: number | null;
+            /**
+             * Until
+             * @description 发文时间止
+             */
+            until?: string | null;
+        };
+        /** DocumentIn */
+        DocumentIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other";
+            /** Department Ids */
+            department_ids?: number[];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Issued On
+             * @description 发文时间，默认今天
+             */
+            issued_on?: string | null;
+            /**
+             * Keywords
+             * @default
+             */
+            keywords: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "notice" | "briefing" | "experience";
+            /**
+             * Number
+             * @default
+             */
+            number: string;
+            /** Reply Due At */
+            reply_due_at?: string | null;
+            /**
+             * Reply Required
+             * @default false
+             */
+            reply_required: boolean;
+            /**
+             * Sign Hours
+             * @description 签收时限（小时），默认为规则 sign_hours
+             */
+            sign_hours?: number | null;
+            /** Title */
+            title: string;
+            /** Unit Ids */
+            unit_ids?: number[];
+            /** User Ids */
+            user_ids?: number[];
+        };
+        /** DocumentOut */
+        DocumentOut: {
+            /** Can Remind */
+            can_remind: boolean;
+            /** Can Reply */
+            can_reply: boolean;
+            /** Can Sign */
+            can_sign: boolean;
+            /** Can Withdraw */
+            can_withdraw: boolean;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other";
+            /** Category Label */
+            category_label: string;
+            /** Description */
+            description: string;
+            /** Files */
+            files: components["schemas"]["FileOut"][];
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Issuer Label */
+            issuer_label: string;
+            /** Keywords */
+            keywords: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "notice" | "briefing" | "experience";
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Late Count
+             * @description 超时收文数（发文方可见）
+             */
+            late_count?: number | null;
+            mine: components["schemas"]["DocMineOut"] | null;
+            my_row: components["schemas"]["DocMyRowOut"] | null;
+            /** Number */
+            number: string;
+            /** Path */
+            path: string;
+            /** Recipient Count */
+            recipient_count: number;
+            /** Reply Due At */
+            reply_due_at: string | null;
+            /** Reply Required */
+            reply_required: boolean;
+            /** Sees Status */
+            sees_status: boolean;
+            sender_unit: components["schemas"]["DocNamed"];
+            /** Sender User */
+            sender_user: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Sign Hours */
+            sign_hours: number;
+            /** Signed Count */
+            signed_count: number;
+            /** Title */
+            title: string;
+            /** Withdrawn */
+            withdrawn: boolean;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn By */
+            withdrawn_by: string;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
+        /** DocumentPageOut */
+        DocumentPageOut: {
+            /** Items */
+            items: components["schemas"]["DocumentRowOut"][];
+            /** Next Cursor */
+            next_cursor: number | null;
+        };
+        /** DocumentRowOut */
+        DocumentRowOut: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other";
+            /** Category Label */
+            category_label: string;
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Issuer Label */
+            issuer_label: string;
+            /** Keywords */
+            keywords: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "notice" | "briefing" | "experience";
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Late Count
+             * @description 超时收文数（发文方可见）
+             */
+            late_count?: number | null;
+            mine: components["schemas"]["DocMineOut"] | null;
+            /** Number */
+            number: string;
+            /** Path */
+            path: string;
+            /** Recipient Count */
+            recipient_count: number;
+            /** Reply Due At */
+            reply_due_at: string | null;
+            /** Reply Required */
+            reply_required: boolean;
+            sender_unit: components["schemas"]["DocNamed"];
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Signed Count */
+            signed_count: number;
+            /** Title */
+            title: string;
+            /** Withdrawn */
+            withdrawn: boolean;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
         };
         /** EntryOut */
         EntryOut: {
@@ -21928,6 +22584,982 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DisputeReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_list_documents: {
+        parameters: {
+            query?: {
+                /** @description inbox 收文 / sent 本单位发文 / all 全部可见 */
+                box?: "inbox" | "sent" | "all";
+                kind?: ("document" | "notice" | "briefing" | "experience") | null;
+                category?: ("responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other") | null;
+                /** @description 发文单位（该单位的公文台账） */
+                unit?: number | null;
+                /** @description 发文时间起 */
+                since?: string | null;
+                /** @description 发文时间止 */
+                until?: string | null;
+                /** @description 文件名称、文号或主题词 */
+                q?: string;
+                /** @description 收文：unsigned/signed/late；发文：active/withdrawn */
+                status?: "" | "unsigned" | "signed" | "late" | "active" | "withdrawn";
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPageOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_receipts: {
+        parameters: {
+            query: {
+                unit: number;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocReceiptsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_recipient_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocRecipientOptionsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_document_total: {
+        parameters: {
+            query?: {
+                /** @description inbox 收文 / sent 本单位发文 / all 全部可见 */
+                box?: "inbox" | "sent" | "all";
+                kind?: ("document" | "notice" | "briefing" | "experience") | null;
+                category?: ("responsibility" | "plan" | "half_year" | "year_end" | "rules" | "commendation" | "funding" | "briefing" | "other") | null;
+                /** @description 发文单位（该单位的公文台账） */
+                unit?: number | null;
+                /** @description 发文时间起 */
+                since?: string | null;
+                /** @description 发文时间止 */
+                until?: string | null;
+                /** @description 文件名称、文号或主题词 */
+                q?: string;
+                /** @description 收文：unsigned/signed/late；发文：active/withdrawn */
+                status?: "" | "unsigned" | "signed" | "late" | "active" | "withdrawn";
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotalOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_get_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_recipients: {
+        parameters: {
+            query?: {
+                status?: "" | "unsigned" | "signed" | "late";
+            };
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocRecipientsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocRemindOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocReplyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_sign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_office_api_documents_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocWithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

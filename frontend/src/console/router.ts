@@ -238,6 +238,19 @@ export function createConsoleRouter(): Router {
             meta: { title: 'warnings.detailTitle', capabilities: [CAP.alertsReport, CAP.alertsWarn] },
           },
           {
+            path: 'office/documents',
+            name: 'office-documents',
+            component: () => import('./views/office/documents/index.vue'),
+            meta: { title: 'documents.title', capabilities: [CAP.recordsRead, CAP.officeWrite, CAP.officeSend] },
+          },
+          {
+            path: 'office/documents/:id(\\d+)',
+            name: 'office-document-detail',
+            component: () => import('./views/office/documents/detail.vue'),
+            props: (r) => ({ id: Number(r.params.id) }),
+            meta: { title: 'documents.detailTitle', capabilities: [CAP.recordsRead, CAP.officeWrite, CAP.officeSend] },
+          },
+          {
             path: 'cases/:id(\\d+)',
             name: 'case-detail',
             component: () => import('./views/cases/detail.vue'),
