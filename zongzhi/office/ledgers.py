@@ -342,7 +342,7 @@ def dispute_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
                     r.notes,
                 ],
                 False,
-                f"/office/disputes?id={r.pk}",
+                f"/office/disputes/{r.pk}",
             )
         )
     return out
@@ -374,7 +374,7 @@ def risk_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
                     _files(files.get(r.pk, 0)),
                 ],
                 r.is_withdrawn,
-                f"/office/risks?id={r.pk}",
+                f"/office/risks/{r.pk}",
             )
         )
     return out

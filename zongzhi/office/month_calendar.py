@@ -184,7 +184,7 @@ def entries(
             "step": r.step,
             "step_label": RiskStepKind(r.step).label if r.step in RiskStepKind.values else r.step,
             "created_on": timezone.localtime(r.created_at).date(),
-            "link": f"/office/risks?id={r.pk}",
+            "link": f"/office/risks/{r.pk}",
         }
         for r in RiskAssessment.objects.filter(
             unit_id=unit_id, completed_at__isnull=True, withdrawn_at__isnull=True, created_at__lt=after

@@ -58,7 +58,7 @@ def test_month_shows_meetings_activities_and_deadlines(api: Any) -> None:
     assert next(e for e in entries if e["title"] == "平安宣传")["link"] == f"/office/activities?id={act.pk}"
     assert next(e for e in entries if e["kind"] == "sign_due")["link"] == f"/office/documents/{doc.pk}"
     assert [r["title"] for r in body["ongoing_risks"]] == ["拆迁项目评估"]
-    assert body["ongoing_risks"][0]["link"] == f"/office/risks?id={risk.pk}"
+    assert body["ongoing_risks"][0]["link"] == f"/office/risks/{risk.pk}"
     days = [d["day"] for d in body["days"]]
     assert days == sorted(days)
 
