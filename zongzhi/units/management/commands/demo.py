@@ -71,7 +71,8 @@ class Command(BaseCommand):
         if options["size"] == "small" and not Meeting.objects.exists():
             office = build_office_demo()
             self.stdout.write(
-                f"演示日常办公：{sum(office.values())} 条记录（近三个月的会议、公文、活动、工作日志、排查报表和风险评估）"
+                "演示日常办公：会议 {meetings} 次，公文 {documents} 份，活动 {activities} 次，工作日志 {work_logs} 条，"
+                "排查报表 {dispute_reports} 份，风险评估 {risk_assessments} 项（近三个月）".format(**office)
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
