@@ -2,7 +2,7 @@
 import { reactive } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { activitiesApi, type ActivityKind, type ActivityOut, type ActivityQuery } from '@/api/activities'
-import type { AttachmentOut, UnitBrief } from '@/api/types'
+import type { UnitBrief } from '@/api/types'
 import { t } from '@/shared/i18n'
 import { saveForm } from '../../../saveForm'
 import { useKeysetList } from '../../../useKeysetList'
@@ -42,25 +42,6 @@ function query(s: ActivitySearch, cursor: number | null): ActivityQuery {
     withdrawn: s.status,
     cursor: cursor ?? undefined,
   }
-}
-
-/** An office file as the gallery shows it (photos and videos only). */
-export function galleryOf(a: ActivityOut): AttachmentOut[] {
-  return a.files
-    .filter((f) => f.kind === 'image' || f.kind === 'video')
-    .map((f) => ({
-      id: f.id,
-      kind: f.kind as 'image' | 'video',
-      name: f.name,
-      content_type: f.content_type,
-      size: f.size,
-      url: f.url,
-      thumbnail_url: f.thumbnail_url,
-      action_id: null,
-      width: null,
-      height: null,
-      position: null,
-    }))
 }
 
 export function useActivities(home: () => UnitBrief | null) {

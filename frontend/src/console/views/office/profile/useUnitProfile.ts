@@ -1,7 +1,7 @@
 /** The unit profile page: a unit's figures, its leadership and centre staff, the grid teams, and the forms that keep them. */
 import { reactive, ref, shallowRef } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
-import { upload } from '@/api/attachments'
+import { documentsApi } from '@/api/officeDocuments'
 import type { UnitBrief } from '@/api/types'
 import {
   unitProfileApi,
@@ -171,7 +171,7 @@ export function useUnitProfile() {
   async function pickPhoto(file: File): Promise<void> {
     staff.uploading = true
     try {
-      const a = await upload(file, file.name)
+      const a = await documentsApi.upload(file)
       staff.photo_id = a.id
       staff.photo_preview = a.thumbnail_url ?? a.url
     } finally {
