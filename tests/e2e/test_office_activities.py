@@ -66,7 +66,7 @@ def test_activity_with_photo_monthly_counts_and_profile(server: str, browser: An
     expect(dialog).to_be_hidden(timeout=15000)
     row = page.locator("[data-test=activity-list] .el-table__row", has_text=name)
     expect(row).to_have_count(1, timeout=15000)
-    expect(row.get_by_text("1 张")).to_be_visible()
+    expect(row.get_by_text("1 个附件")).to_be_visible()
     shot(page, "office-activities-2-list")
     row.click()
     drawer = page.locator(".el-drawer")
