@@ -1,6 +1,7 @@
 /** The activity ledger page: the keyset list with its filters, the record form and withdrawal. */
 import { reactive } from 'vue'
-import { ElMessage, ElMessageBox } from 'element-plus'
+import { ElMessage } from 'element-plus'
+import { askReason } from '../shared/askReason'
 import { activitiesApi, type ActivityKind, type ActivityOut, type ActivityQuery } from '@/api/activities'
 import type { UnitBrief } from '@/api/types'
 import { t } from '@/shared/i18n'
@@ -134,19 +135,13 @@ export function useActivities(home: () => UnitBrief | null) {
   }
 
   async function withdraw(a: ActivityOut): Promise<ActivityOut | null> {
-    let reason: string
-    try {
-      const answer = await ElMessageBox.prompt(t('activities.withdrawPrompt'), t('activities.withdrawTitle'), {
-        inputPlaceholder: t('activities.withdrawReason'),
-        inputValidator: (v: string) => (v && v.trim() ? true : t('common.required')),
-        confirmButtonText: t('activities.withdraw'),
-        cancelButtonText: t('common.cancel'),
-        type: 'warning',
-      })
-      reason = answer.value
-    } catch {
-      return null
-    }
+    const reason = await askReason({
+      message: t('activities.withdrawPrompt'),
+      title: t('activities.withdrawTitle'),
+      placeholder: t('activities.withdrawReason'),
+      confirm: t('activities.withdraw'),
+    })
+    if (!reason) return null
     const done = await activitiesApi.withdraw(a.id, reason)
     ElMessage.success(t('activities.withdrawnDone'))
     await list.reload()
