@@ -6,6 +6,7 @@ the drawer drops `id` from the address."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from playwright.sync_api import expect
@@ -68,4 +69,33 @@ def test_calendar_and_ledger_open_the_record(server: str, browser: Any) -> None:
         shot(page, f"office-links-ledger-{part}-record")
         page.go_back()
         expect(page.locator("[data-test=ledger-title]")).to_be_visible(timeout=15000)
+    ctx.close()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_work_log_takes_a_pdf_and_its_drawer_links_it(server: str, browser: Any) -> None:
+    ctx, page = _console(browser, server, "village_officer")
+    page.goto(server + "/office/work-logs")
+    expect(page.locator("[data-test=worklog-list] .el-table__row").first).to_be_visible(timeout=15000)
+    page.locator("[data-test=worklog-new]").click()
+    dialog = page.locator(".el-dialog").filter(has_text="写工作日志").last
+    title = f"排查材料{int(time.time()) % 100000}"
+    dialog.locator("input[data-test=worklog-title], [data-test=worklog-title] input").first.fill(title)
+    dialog.locator("textarea[data-test=worklog-content], [data-test=worklog-content] textarea").first.fill("附排查表")
+    dialog.locator("[data-test=office-upload] input[type=file]").set_input_files(
+        {"name": "排查表.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    expect(dialog.locator(".el-upload-list__item.is-success")).to_have_count(1, timeout=15000)
+    expect(dialog.get_by_text("排查表.pdf")).to_be_visible()
+    shot(page, "office-links-worklog-pdf-form")
+    dialog.locator("[data-test=worklog-submit]").click()
+    row = page.locator("[data-test=worklog-list] .el-table__row", has_text=title)
+    expect(row).to_have_count(1, timeout=15000)
+    row.locator("td").first.click()
+    drawer = page.locator(".el-drawer", has_text="工作日志详情")
+    expect(drawer.get_by_role("link", name="排查表.pdf")).to_be_visible(timeout=15000)
+    page.wait_for_timeout(600)
+    shot(page, "office-links-worklog-pdf-detail")
     ctx.close()
