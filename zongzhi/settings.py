@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # A body larger than any endpoint takes is refused before anything reads it (413).
     "zongzhi.core.middleware.BodySizeMiddleware",
+    # A NUL character in an API request's query or JSON body is refused (400), on every database.
+    "zongzhi.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

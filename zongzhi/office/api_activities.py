@@ -211,6 +211,8 @@ def monthly(
     """The unit and the units directly below it × months: activities recorded, those below the
     monthly minimum marked, and each village's 村务公开 per quarter."""
     user = acting(request)
+    if not 1 <= months <= 24:
+        raise InvalidInput.field("months", "月数应在1到24之间", code="months_out_of_range")
     return services.monthly_table(user, _unit(user, unit), month or timezone.localdate(), months)
 
 

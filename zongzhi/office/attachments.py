@@ -9,7 +9,7 @@ from django.db import transaction
 
 from zongzhi.cases.attachments import MAX_PER_SUBMISSION
 from zongzhi.cases.models import Attachment
-from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.scope import path_within
 from zongzhi.units.models import User
 
@@ -84,16 +84,22 @@ def file_out(a: Attachment, step: str = "") -> dict[str, Any]:
 
 
 def document_visible(user: User, document: Document) -> bool:
-    """A document is visible to its sender's scope and to its recipients (their unit, or them)."""
+    """A document is visible to its sender's scope and to its recipients: the unit's officers
+    for a unit's row, a department's members for its row, a named person for theirs."""
+    from .services_documents import my_rows
+
     if path_within(document.path, user.view_paths):
         return True
-    if user.unit_id is None:
-        return False
-    return DocumentRecipient.objects.filter(document=document, unit_id=user.unit_id).exists()
+    return my_rows(user).filter(document=document).exists()
 
 
 def check_visible(user: User, use: OfficeAttachment) -> None:
-    """404 unless the user may read the record the file belongs to."""
+    """404 (audited) unless the user may read the record the file belongs to: `records.read`
+    and the record's visibility."""
+    from .services_documents import my_rows
+
+    if not user.has_cap("records.read"):
+        raise NotFound("附件不存在", audit=AuditNote("scope.denied", use.attachment, {"mode": "read"}))
     if use.owner in SCOPED_OWNERS:
         record = SCOPED_OWNERS[use.owner].objects.filter(pk=use.owner_id).only("path").first()
         if record is not None and path_within(record.path, user.view_paths):
@@ -105,7 +111,7 @@ def check_visible(user: User, use: OfficeAttachment) -> None:
     elif use.owner == Owner.REPLY:
         recipient = DocumentRecipient.objects.filter(pk=use.owner_id).select_related("document").first()
         if recipient is not None and (
-            recipient.unit_id == user.unit_id or path_within(recipient.document.path, user.view_paths)
+            path_within(recipient.document.path, user.view_paths) or my_rows(user).filter(pk=recipient.pk).exists()
         ):
             return
-    raise NotFound("附件不存在")
+    raise NotFound("附件不存在", audit=AuditNote("scope.denied", use.attachment, {"mode": "read"}))

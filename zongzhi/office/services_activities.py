@@ -48,7 +48,9 @@ class ActivityData:
     content: str = ""
 
 
-def _clean(data: ActivityData) -> ActivityData:
+def _clean(data: ActivityData, was_held_on: dt.date | None = None) -> ActivityData:
+    """The cleaned fields; the entry window applies to a new date (an edit keeping the date may
+    correct an older activity's text and add photos)."""
     if data.kind not in ActivityKind.values:
         raise InvalidInput.field("kind", "请选择活动类别", code="kind_invalid")
     name, location, topic = data.name.strip(), data.location.strip(), data.topic.strip()
@@ -60,6 +62,13 @@ def _clean(data: ActivityData) -> ActivityData:
         raise InvalidInput.field("topic", "请填写活动主题", code="required")
     if data.held_on > timezone.localdate():
         raise InvalidInput.field("held_on", "活动时间不能晚于今天", code="held_in_future")
+    days = rule("record_entry_days")
+    if data.held_on != was_held_on and (timezone.localdate() - data.held_on).days > days:
+        raise InvalidInput.field(
+            "held_on",
+            f"活动须在{days}天内录入（日常办公规则），该活动已过去{(timezone.localdate() - data.held_on).days}天",
+            code="activity_entry_late",
+        )
     return ActivityData(data.kind, name, data.held_on, location, topic, data.content.strip())
 
 
@@ -112,7 +121,7 @@ def update_activity(
 ) -> Activity:
     """Change an activity's fields; `attachment_ids` are photos added to it."""
     _check_editable(user, activity)
-    data = _clean(data)
+    data = _clean(data, was_held_on=activity.held_on)
     with transaction.atomic():
         locked: Activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if locked.is_withdrawn:

@@ -39,6 +39,14 @@ RULES: dict[str, Rule] = {
         Rule(
             "meeting_entry_days", "会议录入期限（天）", 15, 1, 90, "会议召开后超过该天数不能录入（种子000：15天内录入）"
         ),
+        Rule(
+            "record_entry_days",
+            "活动和工作日志录入期限（天）",
+            31,
+            1,
+            366,
+            "活动日期或日志日期早于该天数的不能补录（防止月后补录冲抵每月条数）",
+        ),
         Rule("sign_hours", "公文默认签收时限（小时）", 24, 1, 720, "发文时可逐件修改"),
         Rule(
             "activity_monthly_minimum",

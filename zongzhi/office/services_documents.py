@@ -53,6 +53,8 @@ AUDIT_LABELS: dict[str, str] = {
 }
 
 READ = "records.read"
+# Documents older than this are not entered (a ledger of paper documents goes back years, not decades).
+EARLIEST_ISSUED_ON = dt.date(2000, 1, 1)
 DESCRIPTION_LIMIT = 4000
 NOTE_LIMIT = 1000
 MAX_RECIPIENTS = 1000
@@ -67,8 +69,9 @@ def require_reader(user: User) -> None:
 
 
 def visible_documents(user: User) -> QuerySet[Document]:
-    """Documents under the user's view scope, or sent to their unit (or department, or them)."""
-    received = DocumentRecipient.objects.filter(unit_id=user.unit_id or 0).values("document_id")
+    """Documents under the user's view scope, or sent to them: their unit's row (officers without
+    a department), their department's, or their own as a named person (`my_rows`)."""
+    received = my_rows(user).values("document_id")
     return Document.objects.filter(subtree_q(user.view_paths) | Q(pk__in=received))
 
 
@@ -253,8 +256,26 @@ class NewDocument:
     attachment_ids: list[int] = field(default_factory=list)
 
 
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
+
+
+def number_key(number: str) -> str:
+    """A 文号 as compared for uniqueness: full-width forms folded (NFKC), every space dropped and
+    the brackets people type for 〔〕 read as 〔〕, so "沿综[2026] 9号" is "沿综〔2026〕9号"."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", number)
+    return "".join(folded.split()).translate(_BRACKETS)
+
+
 def _number_taken(sender: Unit, year: int, number: str) -> bool:
-    return bool(number) and Document.objects.filter(sender_unit=sender, year=year, number=number).exists()
+    """Whether the issuing unit already has this 文号 in the year, however it was spaced or
+    bracketed (the unit's numbers of one year are few: compared in Python)."""
+    if not number:
+        return False
+    key = number_key(number)
+    taken = Document.objects.filter(sender_unit=sender, year=year).exclude(number="").values_list("number", flat=True)
+    return any(number_key(other) == key for other in taken)
 
 
 def _number_refusal(number: str, year: int) -> InvalidInput:
@@ -290,6 +311,8 @@ def issue(user: User, data: NewDocument) -> Document:
     def issued() -> None:
         if issued_on > timezone.localdate():
             raise InvalidInput.field("issued_on", "发文时间不能晚于今天", code="issued_in_future")
+        if issued_on < EARLIEST_ISSUED_ON:
+            raise InvalidInput.field("issued_on", "发文时间不能早于2000年1月1日", code="issued_too_early")
 
     def hours() -> None:
         out["hours"] = data.sign_hours if data.sign_hours is not None else rule("sign_hours")
@@ -297,6 +320,8 @@ def issue(user: User, data: NewDocument) -> Document:
             raise InvalidInput.field("sign_hours", "签收时限应在1到720小时之间", code="invalid_sign_hours")
 
     def reply() -> None:
+        if data.reply_due_at is not None and timezone.is_naive(data.reply_due_at):
+            data.reply_due_at = timezone.make_aware(data.reply_due_at)
         if data.reply_required and data.reply_due_at is None:
             raise InvalidInput.field("reply_due_at", "需报送材料时请填写报送截止时间", code="reply_due_required")
         if data.reply_required and data.reply_due_at is not None and data.reply_due_at <= now:

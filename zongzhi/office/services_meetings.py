@@ -406,11 +406,19 @@ def get_work_log(user: User, log_id: int) -> WorkLog:
     )
 
 
-def _clean_log(data: WorkLogData) -> dict[str, Any]:
+def _clean_log(data: WorkLogData, was_logged_on: dt.date | None = None) -> dict[str, Any]:
+    """The cleaned fields; the entry window applies to a new date, not to an edit keeping it."""
     today = timezone.localdate()
     logged_on = data.logged_on or today
     if logged_on > today:
         raise InvalidInput.field("logged_on", "日期不能晚于今天", code="logged_in_future")
+    days = rule("record_entry_days")
+    if logged_on != was_logged_on and (today - logged_on).days > days:
+        raise InvalidInput.field(
+            "logged_on",
+            f"工作日志须在{days}天内录入（日常办公规则），该日期已过去{(today - logged_on).days}天",
+            code="log_entry_late",
+        )
     return {
         "title": _text(data.title, field="title", what="事项", limit=100),
         "content": _text(data.content, field="content", what="内容", limit=5000),
@@ -448,7 +456,7 @@ def create_work_log(*, acting_user: User, data: WorkLogData) -> WorkLog:
 def update_work_log(*, acting_user: User, log_id: int, data: WorkLogData) -> WorkLog:
     log = _own_log(acting_user, log_id)
     _withdrawn_check(log, "工作日志")
-    for name, value in _clean_log(data).items():
+    for name, value in _clean_log(data, was_logged_on=log.logged_on).items():
         setattr(log, name, value)
     log.save()
     attach_files(acting_user, data.attachment_ids, OfficeAttachment.Owner.WORK_LOG, log.pk)

@@ -93,9 +93,14 @@ class StaffData:
     joined_on: dt.date | None = None
 
 
-def _village_path(unit: Unit) -> str:
-    path: str = unit.path
-    return path[:12] if len(path) >= 12 else path
+def _accounts_q(unit: Unit) -> Q:
+    """The accounts a member of `unit` may be linked to: a grid's or a village's are those of the
+    village and its grids; a township's (or higher) those of the unit itself."""
+    if unit.level == "grid" and unit.parent_id is not None:
+        return Q(unit__path__startswith=Unit.objects.values_list("path", flat=True).get(pk=unit.parent_id))
+    if unit.level == "village":
+        return Q(unit__path__startswith=unit.path)
+    return Q(unit=unit)
 
 
 def _check_staff(user: User, data: StaffData) -> None:
@@ -114,8 +119,8 @@ def _check_staff(user: User, data: StaffData) -> None:
     if data.joined_on and data.joined_on > timezone.localdate():
         raise InvalidInput.field("joined_on", "任职日期不能晚于今天", code="joined_in_future")
     if data.user_id is not None:
-        linked = User.objects.filter(pk=data.user_id, is_active=True).select_related("unit").first()
-        if linked is None or linked.unit is None or not linked.unit.path.startswith(_village_path(unit)):
+        linked = User.objects.filter(_accounts_q(unit), pk=data.user_id, is_active=True).first()
+        if linked is None:
             raise InvalidInput.field("user_id", "只能关联本单位（本村、社区）的系统账号", code="user_invalid")
 
 
@@ -123,9 +128,9 @@ def linkable_accounts(user: User, unit: Unit) -> list[User]:
     """The active accounts of the unit's village (with its grids) that a member may be linked
     to; for those who keep the teams (`office.write`)."""
     require_cap(user, WRITE, "没有维护工作人员的权限", unit)
-    village = _village_path(unit)
+    require_capture(user, unit)
     return list(
-        User.objects.filter(is_active=True, unit__path__startswith=village)
+        User.objects.filter(_accounts_q(unit), is_active=True)
         .select_related("unit")
         .defer("unit__boundary")
         .order_by("unit__path", "full_name")[:200]

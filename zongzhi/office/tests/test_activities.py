@@ -65,7 +65,16 @@ def _errors(r: Any) -> dict[str, str]:
 
 
 def _add(unit: Unit, day: dt.date, n: int = 1, kind: str = "special") -> None:
+    """`n` activities held on `day`, entered that evening (within the entry window)."""
+    from zongzhi.core.democlock import simulated_clock
+
     user = User.objects.get(username="county_officer")
+    entered = min(timezone.make_aware(dt.datetime.combine(day, dt.time(18))), timezone.now())
+    with simulated_clock(entered):
+        _write(user, unit, day, n, kind)
+
+
+def _write(user: User, unit: Unit, day: dt.date, n: int, kind: str) -> None:
     for i in range(n):
         services.create_activity(
             user, unit, services.ActivityData(kind=kind, name=f"活动{i}", held_on=day, location="会议室", topic="主题")
