@@ -20,9 +20,9 @@ from zongzhi.units.schemas import UnitBrief
 
 from . import services_meetings as services
 from .api_common import FileOut
-from .attachments import files_of
+from .attachments import file_counts, files_of
 from .models import JOINT_MEETING_KINDS, Meeting, MeetingDecision, MeetingKind, OfficeAttachment, WorkLog
-from .services_common import WRITE, rule
+from .services_common import WRITE, day_bounds, rule
 
 router = Router(tags=["日常办公"])
 worklogs_router = Router(tags=["日常办公"])
@@ -271,14 +271,11 @@ def _meeting_data(payload: MeetingIn) -> services.MeetingData:
 
 
 def _day_bounds(since: date | None, until: date | None) -> Q:
-    from datetime import time, timedelta
-
-    tz = timezone.get_current_timezone()
     q = Q()
     if since:
-        q &= Q(held_at__gte=datetime.combine(since, time.min, tzinfo=tz))
+        q &= Q(held_at__gte=day_bounds(since, since)[0])
     if until:
-        q &= Q(held_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz))
+        q &= Q(held_at__lt=day_bounds(until, until)[1])
     return q
 
 
@@ -307,18 +304,6 @@ def _after(qs: QuerySet[Any], model: Any, cursor: int, field: str) -> QuerySet[A
     return qs.filter(Q(**{f"{field}__lt": anchor}) | Q(**{field: anchor, "pk__lt": cursor}))
 
 
-def _counts(owner: str, ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
-
-    rows = (
-        OfficeAttachment.objects.filter(owner=owner, owner_id__in=ids)
-        .values("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-    )
-    return dict(rows)
-
-
 # --- meetings ----------------------------------------------------------------------------------
 
 
@@ -334,7 +319,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]) -> dict[s
     rows = list(qs.order_by("-held_at", "-id")[: limit + 1])
     page = rows[:limit]
     ids = [m.pk for m in page]
-    files = _counts(OfficeAttachment.Owner.MEETING, ids)
+    files = file_counts(OfficeAttachment.Owner.MEETING, ids)
     from django.db.models import Count
 
     decisions = dict(
@@ -521,7 +506,7 @@ def list_work_logs(request: HttpRequest, filters: Query[WorkLogFilter]) -> dict[
     limit = max(1, min(filters.limit, MAX_PAGE))
     rows = list(qs.order_by("-logged_on", "-id")[: limit + 1])
     page = rows[:limit]
-    counts = _counts(OfficeAttachment.Owner.WORK_LOG, [r.pk for r in page])
+    counts = file_counts(OfficeAttachment.Owner.WORK_LOG, [r.pk for r in page])
     return {
         "items": [_log_out(r, user, None, counts.get(r.pk, 0)) for r in page],
         "next_cursor": page[-1].pk if len(rows) > limit else None,

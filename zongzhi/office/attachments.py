@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from zongzhi.cases.attachments import MAX_PER_SUBMISSION
 from zongzhi.cases.models import Attachment
@@ -68,6 +69,19 @@ def files_of(owner: str, owner_ids: list[int]) -> dict[int, list[dict[str, Any]]
     for row in rows:
         out.setdefault(row.owner_id, []).append(file_out(row.attachment, row.step))
     return out
+
+
+def file_counts(owner: str, owner_ids: list[int]) -> dict[int, int]:
+    """How many files each of many records of one kind has, in one query (lists and ledgers)."""
+    if not owner_ids:
+        return {}
+    rows = (
+        OfficeAttachment.objects.filter(owner=owner, owner_id__in=owner_ids)
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    return dict(rows)
 
 
 def file_out(a: Attachment, step: str = "") -> dict[str, Any]:

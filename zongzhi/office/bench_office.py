@@ -111,7 +111,7 @@ def run(
 
     from zongzhi.office import ledgers
     from zongzhi.office.models import Activity, Meeting, WorkLog
-    from zongzhi.office.services_common import month_bounds
+    from zongzhi.office.services_common import day_bounds, month_bounds
     from zongzhi.units.models import Unit, User
 
     n = OFFICE_SIZES[size_name]
@@ -165,7 +165,7 @@ def run(
     month = first.strftime("%Y-%m")
 
     def bare() -> None:
-        start, after = ledgers.day_bounds(first, last)
+        start, after = day_bounds(first, last)
         list(Meeting.objects.filter(unit=township, held_at__gte=start, held_at__lt=after).values_list())
         list(Activity.objects.filter(unit=township, held_on__gte=first, held_on__lte=last).values_list())
         list(WorkLog.objects.filter(unit=township, logged_on__gte=first, logged_on__lte=last).values_list())

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -31,6 +31,7 @@ from zongzhi.core.errors import InvalidInput
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
 
+from .attachments import file_counts
 from .models import (
     Activity,
     ActivityKind,
@@ -53,6 +54,7 @@ from .models import (
     StaffMember,
     WorkLog,
 )
+from .services_common import day_bounds
 
 READ = "records.read"
 MAX_DAYS = 366  # the longest period one ledger covers
@@ -99,30 +101,10 @@ def _moment(t: dt.datetime | None) -> str:
     return timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
 
 
-def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return first, after
-
-
 def _withdrawn(text: str, record: Any) -> str:
     if getattr(record, "withdrawn_at", None) is None:
         return text
     return f"{text}（已撤回：{record.withdrawn_reason or '未说明原因'}）"
-
-
-def _file_counts(owner: str, ids: list[int]) -> dict[int, int]:
-    """How many files each record has, in one query."""
-    if not ids:
-        return {}
-    rows = (
-        OfficeAttachment.objects.filter(owner=owner, owner_id__in=ids)
-        .values("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-    )
-    return dict(rows)
 
 
 def _files(n: int) -> str:
@@ -142,7 +124,7 @@ def _label(choices: Any, value: str) -> str:
 def meeting_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
     first, after = day_bounds(start, end)
     meetings = list(Meeting.objects.filter(unit=unit, held_at__gte=first, held_at__lt=after).order_by("held_at", "id"))
-    files = _file_counts(OfficeAttachment.Owner.MEETING, [m.pk for m in meetings])
+    files = file_counts(OfficeAttachment.Owner.MEETING, [m.pk for m in meetings])
     return [
         Row(
             m.pk,
@@ -203,7 +185,7 @@ def work_log_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
         .select_related("author", "case")
         .order_by("logged_on", "id")
     )
-    files = _file_counts(OfficeAttachment.Owner.WORK_LOG, [w.pk for w in logs])
+    files = file_counts(OfficeAttachment.Owner.WORK_LOG, [w.pk for w in logs])
     return [
         Row(
             w.pk,
@@ -226,7 +208,7 @@ def activity_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
     activities = list(
         Activity.objects.filter(unit=unit, held_on__gte=start, held_on__lte=end).order_by("held_on", "id")
     )
-    files = _file_counts(OfficeAttachment.Owner.ACTIVITY, [a.pk for a in activities])
+    files = file_counts(OfficeAttachment.Owner.ACTIVITY, [a.pk for a in activities])
     return [
         Row(
             a.pk,
@@ -252,7 +234,7 @@ def _document_rows(category: str) -> RowsFn:
                 sender_unit=unit, category=category, issued_on__gte=start, issued_on__lte=end
             ).order_by("issued_on", "id")
         )
-        files = _file_counts(OfficeAttachment.Owner.DOCUMENT, [d.pk for d in documents])
+        files = file_counts(OfficeAttachment.Owner.DOCUMENT, [d.pk for d in documents])
         return [
             Row(
                 d.pk,
@@ -355,7 +337,7 @@ def risk_rows(unit: Unit, start: dt.date, end: dt.date) -> list[Row]:
             "created_at", "id"
         )
     )
-    files = _file_counts(OfficeAttachment.Owner.RISK, [r.pk for r in risks])
+    files = file_counts(OfficeAttachment.Owner.RISK, [r.pk for r in risks])
     out = []
     for r in risks:
         progress = "已完成" if r.completed_at else f"进行中（{_label(RiskStepKind, r.step)}）"

@@ -29,7 +29,7 @@ from .models import (
     RiskAssessment,
     RiskStepKind,
 )
-from .services_common import month_bounds, rule
+from .services_common import day_bounds, month_bounds, rule
 
 KIND_LABELS = {
     "meeting": "会议",
@@ -64,7 +64,7 @@ def entries(
     """The month's entries of one unit (by day) and its risk assessments in progress; a grid owes
     no dispute report (`owes_report`)."""
     first, last = month_bounds(month)
-    start, after = ledgers.day_bounds(first, last)
+    start, after = day_bounds(first, last)
     now = timezone.now()
     today = timezone.localdate()
     out: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.cases.attachments import store_upload
@@ -109,6 +110,15 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following - dt.timedelta(days=1)
+
+
+def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local moments a range of days covers: from `start`'s midnight to the one after `end`
+    (for records dated by a moment, e.g. a meeting's `held_at`)."""
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return first, after
 
 
 def upload_file(user: User, upload: UploadedFile) -> Attachment:
