@@ -32,6 +32,9 @@ from zongzhi.core.errors import DomainError
 from zongzhi.core.middleware import body_too_large_message
 from zongzhi.core.openapi import add_error_responses
 from zongzhi.dictionary.api import router as dictionary_router
+from zongzhi.field.api_duty import router as field_duty_router
+from zongzhi.field.api_mustdo import router as field_mustdo_router
+from zongzhi.field.api_terminals import router as field_terminals_router
 from zongzhi.notify.api import router as notify_router
 from zongzhi.office.api_activities import router as office_activities_router
 from zongzhi.office.api_common import router as office_common_router
@@ -41,6 +44,7 @@ from zongzhi.office.api_ledgers import calendar_router as office_calendar_router
 from zongzhi.office.api_ledgers import router as office_ledgers_router
 from zongzhi.office.api_meetings import router as office_meetings_router
 from zongzhi.office.api_meetings import worklogs_router as office_worklogs_router
+from zongzhi.office.api_patrols import router as office_patrols_router
 from zongzhi.office.api_profile import router as office_profile_router
 from zongzhi.office.api_risks import router as office_risks_router
 from zongzhi.people.api import router as people_router
@@ -112,6 +116,10 @@ api.add_router("/office/disputes", office_disputes_router)
 api.add_router("/office/risks", office_risks_router)
 api.add_router("/office/ledgers", office_ledgers_router)
 api.add_router("/office/calendar", office_calendar_router)
+api.add_router("/office/patrols", office_patrols_router)
+api.add_router("/field/must-do", field_mustdo_router)
+api.add_router("/field/duty", field_duty_router)
+api.add_router("/field/terminals", field_terminals_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

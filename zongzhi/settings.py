@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "zongzhi.transfers",
     "zongzhi.alerts",
     "zongzhi.office",
+    "zongzhi.field",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ class OfficeConfig(AppConfig):
             services_disputes,
             services_documents,
             services_meetings,
+            services_patrols,
             services_profile,
             services_risks,
         )
@@ -32,5 +33,6 @@ class OfficeConfig(AppConfig):
             services_profile,
             services_disputes,
             services_risks,
+            services_patrols,
         ):
             ACTION_LABELS.update(part.AUDIT_LABELS)

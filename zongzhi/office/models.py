@@ -600,6 +600,130 @@ class StaffMember(ScopedModel, ChangeLoggedModel):
 # ---------------------------------------------------------------- files
 
 
+# ---------------------------------------------------------------- patrols (巡逻)
+
+
+class PatrolRoute(ScopedModel, ChangeLoggedModel, Withdrawable):
+    """A named patrol route of a grid or a village (seed 003 第九条 2: 线路定义名称准确, 巡逻人员、
+    时间明确): the line drawn on the map (`line`: [[longitude, latitude], ...], GeoJSON order),
+    the points to check (`PatrolPoint`), the team (`members`) and the schedule (`weekdays`, ISO
+    digits "1".."7", and the hours). `path` is the unit's."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="所属网格/村")
+    name = models.CharField(max_length=60, verbose_name="线路名称")
+    description = models.CharField(max_length=300, blank=True, verbose_name="线路说明")
+    line = models.JSONField(default=list, verbose_name="线路")
+    members = models.ManyToManyField("units.User", blank=True, related_name="+", verbose_name="巡逻人员")
+    weekdays = models.CharField(max_length=7, default="12345", verbose_name="巡逻日")
+    starts_at = models.TimeField(null=True, blank=True, verbose_name="开始时间")
+    ends_at = models.TimeField(null=True, blank=True, verbose_name="结束时间")
+    created_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+", verbose_name="录入人")
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="录入时间")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"updated_at"})
+
+    class Meta:
+        verbose_name = "巡逻线路"
+        verbose_name_plural = "巡逻线路"
+        ordering: ClassVar[list[str]] = ["path", "name", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "name"], condition=Q(withdrawn_at__isnull=True), name="patrolroute_name_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatrolPoint(models.Model):
+    """A point to check on a route (巡逻点), in order; a check-in within `radius_m` of it counts."""
+
+    route = models.ForeignKey(PatrolRoute, on_delete=models.CASCADE, related_name="points")
+    order = models.PositiveSmallIntegerField(default=0, verbose_name="顺序")
+    name = models.CharField(max_length=60, verbose_name="点位名称")
+    latitude = models.FloatField(verbose_name="纬度")
+    longitude = models.FloatField(verbose_name="经度")
+    radius_m = models.PositiveIntegerField(default=100, verbose_name="签到范围（米）")
+
+    class Meta:
+        verbose_name = "巡逻点位"
+        verbose_name_plural = "巡逻点位"
+        ordering: ClassVar[list[str]] = ["route", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Patrol(ScopedModel):
+    """One patrol walked by a worker: started and ended on the phone, with the track recorded
+    only while it is open (DESIGN.md: nothing is tracked otherwise), thinned on the phone
+    (`track`: [[latitude, longitude, unix seconds], ...]). Ending it writes the seed-000 治安巡逻
+    activity record (`activity`). `client_id` makes the phone's offline queue send it once.
+    `path` is the route's unit's (or the worker's grid's without a route)."""
+
+    route = models.ForeignKey(
+        PatrolRoute, null=True, blank=True, on_delete=models.PROTECT, related_name="patrols", verbose_name="线路"
+    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="网格/村")
+    worker = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+", verbose_name="巡逻人")
+    started_at = models.DateTimeField(verbose_name="开始时间")
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name="结束时间")
+    track = models.JSONField(default=list, verbose_name="轨迹")
+    distance_m = models.PositiveIntegerField(default=0, verbose_name="里程（米）")
+    summary = models.CharField(max_length=500, blank=True, verbose_name="巡逻情况")
+    activity = models.OneToOneField(
+        Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="patrol", verbose_name="活动记录"
+    )
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "巡逻记录"
+        verbose_name_plural = "巡逻记录"
+        ordering: ClassVar[list[str]] = ["-started_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["worker", "-started_at"], name="patrol_worker_idx"),
+            models.Index(fields=["path", "-started_at"], name="patrol_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PatrolCheckIn(models.Model):
+    """A check-in during a patrol: at a point of the route (or anywhere), "正常" or a problem
+    with a note; a hazard becomes a case (`case`) in one tap. Photos are `OfficeAttachment`s
+    (owner "check_in")."""
+
+    class Result(models.TextChoices):
+        NORMAL = "normal", "正常"
+        PROBLEM = "problem", "发现问题"
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.PROTECT, related_name="check_ins")
+    point = models.ForeignKey(
+        PatrolPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="点位"
+    )
+    at = models.DateTimeField(verbose_name="签到时间")
+    latitude = models.FloatField(null=True, blank=True, verbose_name="纬度")
+    longitude = models.FloatField(null=True, blank=True, verbose_name="经度")
+    result = models.CharField(max_length=8, choices=Result.choices, default=Result.NORMAL, verbose_name="情况")
+    note = models.CharField(max_length=300, blank=True, verbose_name="说明")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="上报事件"
+    )
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+
+    class Meta:
+        verbose_name = "巡逻签到"
+        verbose_name_plural = "巡逻签到"
+        ordering: ClassVar[list[str]] = ["patrol", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id} {self.at:%H:%M}"
+
+
 class OfficeAttachment(models.Model):
     """A photo or file on an office record: the case engine's checked upload (`cases.Attachment`,
     uploaded first) named by one record. `owner` is the record's kind (`Owner`) and `owner_id`
@@ -614,6 +738,7 @@ class OfficeAttachment(models.Model):
         RISK = "risk", "风险评估"
         DISPUTE_REPORT = "dispute_report", "排查报表"
         STAFF = "staff", "工作人员照片"  # owner_id is the StaffMember's
+        CHECK_IN = "check_in", "巡逻签到"  # owner_id is the PatrolCheckIn's
 
     owner = models.CharField(max_length=16, choices=Owner.choices)
     owner_id = models.PositiveBigIntegerField()

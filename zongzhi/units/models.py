@@ -267,6 +267,8 @@ class LoginSession(models.Model):
     session_key = models.CharField(max_length=40, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The phone app's own random id (kept on the phone), so a terminal reported lost ends its sessions.
+    device_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

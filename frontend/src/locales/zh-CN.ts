@@ -111,6 +111,13 @@ const zhCN = {
     unitProfile: '辖区概况',
     ledgers: '台账打印',
     officeRules: '日常办公规则',
+    field: '网格工作',
+    mustDo: '每日必办',
+    patrols: '巡逻管理',
+    onDuty: '在岗情况',
+    terminals: '终端管理',
+    agreement: '保密协议',
+    mustDoRules: '每日必办规则',
     assess: '考核评估',
     stats: '统计分析',
     exchange: '数据交换',
@@ -2812,6 +2819,21 @@ const zhCN = {
     save: '保存',
     saved: '已保存“{label}”',
     changed: '已修改',
+  },
+  mustDo: {
+    title: '每日必办',
+  },
+  patrols: {
+    title: '巡逻管理',
+  },
+  fieldCapture: {
+    title: '信息采集',
+  },
+  onDuty: {
+    title: '在岗情况',
+  },
+  terminals: {
+    title: '终端管理',
   },
 } as const
 

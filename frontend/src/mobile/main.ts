@@ -8,7 +8,7 @@ import { i18n, t } from '@/shared/i18n'
 import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken } from './session'
-import { reportQueue, visitQueue, zeroQueue } from './queue'
+import { actionQueue, reportQueue, visitQueue, zeroQueue } from './queue'
 
 const router = createMobileRouter()
 const app = createApp(App)
@@ -43,3 +43,4 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
 reportQueue.start()
 visitQueue.start()
 zeroQueue.start()
+actionQueue.start()

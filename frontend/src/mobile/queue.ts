@@ -7,6 +7,7 @@ import { indexedDbBlobStore } from './blobStore'
 import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
 import { createVisitQueue } from './visitQueue'
+import { createActionQueue, type Sender } from './actionQueue'
 import { createZeroQueue } from './zeroQueue'
 import { zeroApi } from '@/api/zeroReports'
 
@@ -58,6 +59,21 @@ export const visitQueue = createVisitQueue({
 export const zeroQueue = createZeroQueue({
   storage,
   send: (body) => zeroApi.file(body, { silent: true }),
+  canSend: () => getToken() !== null,
+  events: typeof window === 'undefined' ? null : window,
+})
+
+/**
+ * The day's work done offline (field capture, patrols, must-do ticks): one queue of actions.
+ * Each part registers its senders here (`actionSenders`) when its module loads; see actionQueue.ts.
+ */
+export const actionSenders: Record<string, Sender> = {}
+
+export const actionQueue = createActionQueue({
+  storage,
+  senders: actionSenders,
+  upload: (file, name) => upload(file, name, { silent: true }),
+  blobs: indexedDbBlobStore(typeof indexedDB === 'undefined' ? undefined : indexedDB),
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })

@@ -28,6 +28,9 @@ export const CAP = {
   officeWrite: 'office.write',
   officeSend: 'office.send',
   officeConfigure: 'office.configure',
+  officePatrol: 'office.patrol',
+  terminalsManage: 'terminals.manage',
+  fieldConfigure: 'field.configure',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]

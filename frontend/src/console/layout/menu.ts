@@ -7,6 +7,7 @@ import { markRaw, type Component } from 'vue'
 import {
   Bell,
   Briefcase,
+  Iphone,
   DataAnalysis,
   Document,
   HomeFilled,
@@ -136,6 +137,19 @@ export const MENU: readonly MenuItem[] = [
       { key: 'unitProfile', label: 'unitProfile', path: '/office/profile', capabilities: [CAP.recordsRead] },
       { key: 'ledgers', label: 'ledgers', path: '/office/ledgers', capabilities: [CAP.recordsRead] },
       { key: 'officeRules', label: 'officeRules', path: '/office/rules', capabilities: [CAP.officeConfigure] },
+    ],
+  },
+  {
+    key: 'field',
+    label: 'field',
+    icon: icon(Iphone),
+    children: [
+      { key: 'mustDo', label: 'mustDo', path: '/field/must-do', capabilities: [CAP.recordsRead] },
+      { key: 'patrols', label: 'patrols', path: '/field/patrols', capabilities: [CAP.recordsRead] },
+      { key: 'onDuty', label: 'onDuty', path: '/field/duty', capabilities: [CAP.recordsRead] },
+      { key: 'terminals', label: 'terminals', path: '/field/terminals', capabilities: [CAP.terminalsManage, CAP.recordsRead] },
+      { key: 'agreement', label: 'agreement', path: '/field/agreement', capabilities: [CAP.fieldConfigure] },
+      { key: 'mustDoRules', label: 'mustDoRules', path: '/field/must-do/rules', capabilities: [CAP.fieldConfigure] },
     ],
   },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },

@@ -1,0 +1,5 @@
+"""REST endpoints of the grid worker's day: duty. Handlers validate, call a service, and serialize."""
+
+from ninja import Router
+
+router = Router(tags=["网格员工作"])
