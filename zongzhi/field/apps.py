@@ -18,3 +18,14 @@ class FieldConfig(AppConfig):
 
         for part in (services_mustdo, services_duty, services_terminals):
             ACTION_LABELS.update(part.AUDIT_LABELS)
+
+        # units imports no app: the field's part of logging in and of /me plugs in here
+        from zongzhi.units import api_auth, auth
+
+        if services_terminals.refuse_lost_phone not in auth.LOGIN_HOOKS:
+            auth.LOGIN_HOOKS.append(services_terminals.refuse_lost_phone)
+        if services_duty.on_logged_in not in auth.LOGGED_IN_HOOKS:
+            auth.LOGGED_IN_HOOKS.append(services_duty.on_logged_in)
+        if services_terminals.agreement_gate not in auth.REQUEST_GATES:
+            auth.REQUEST_GATES.append(services_terminals.agreement_gate)
+        api_auth.ME_FLAGS["agreement_required"] = services_terminals.agreement_required

@@ -42,6 +42,9 @@ from .schemas import (
 
 # --- to-do providers: later apps register a function counting a user's to-do items ----------
 TODO_PROVIDERS: list[Any] = []
+# --- flags of the caller's account that later apps add to /me (name → function of the user),
+# e.g. the field app's `agreement_required` (the confidentiality agreement not yet signed)
+ME_FLAGS: dict[str, Any] = {}
 
 
 def me_payload(user: User) -> dict[str, Any]:
@@ -62,6 +65,7 @@ def me_payload(user: User) -> dict[str, Any]:
         .order_by("-created_at")
         .values_list("created_at", flat=True)[1:2]
         .first(),
+        **{name: bool(flag(user)) for name, flag in ME_FLAGS.items()},
     }
 
 
@@ -95,14 +99,22 @@ def csrf(request: HttpRequest) -> Status[None]:
 @auth_router.post("/login", auth=None, response=LoginOut)
 def login(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
     result = auth.login_with_password(
-        request, username=payload.username.strip(), password=payload.password, client=payload.client
+        request,
+        username=payload.username.strip(),
+        password=payload.password,
+        client=payload.client,
+        device_id=payload.device_id,
     )
     return _login_out(result)
 
 
 @auth_router.post("/otp/verify", auth=None, response=LoginOut)
 def otp_verify(request: HttpRequest, payload: OtpVerifyIn) -> dict[str, Any]:
-    return _login_out(auth.verify_otp(request, challenge=payload.challenge, code=payload.code, client=payload.client))
+    return _login_out(
+        auth.verify_otp(
+            request, challenge=payload.challenge, code=payload.code, client=payload.client, device_id=payload.device_id
+        )
+    )
 
 
 @auth_router.post("/otp/setup", auth=None, response=OtpSetupOut)
@@ -114,7 +126,9 @@ def otp_setup(request: HttpRequest, payload: OtpChallengeIn) -> dict[str, Any]:
 @auth_router.post("/otp/confirm", auth=None, response=LoginOut)
 def otp_confirm(request: HttpRequest, payload: OtpVerifyIn) -> dict[str, Any]:
     return _login_out(
-        auth.confirm_otp_for_challenge(request, challenge=payload.challenge, code=payload.code, client=payload.client)
+        auth.confirm_otp_for_challenge(
+            request, challenge=payload.challenge, code=payload.code, client=payload.client, device_id=payload.device_id
+        )
     )
 
 

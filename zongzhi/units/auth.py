@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -59,6 +60,19 @@ def require_csrf_for_session(request: HttpRequest, client: str) -> None:
     """Console logins set a session cookie, so they are CSRF-checked like every change."""
     if client == "session" and check_csrf(request) is not None:
         raise CsrfFailed()
+
+
+# Apps that keep something per login, or hold a user back until they have done something, plug
+# in here (units imports no app; see field/apps.py):
+# - LOGIN_HOOKS: called with (request, user, client, device_id) before the session opens; may
+#   refuse the login with a DomainError (a phone reported lost);
+# - LOGGED_IN_HOOKS: called with (request, user, login session) once it is open (the day's duty login);
+# - REQUEST_GATES: called with the user on every authenticated request, and `pending` True on
+#   the endpoints a held-back user may still call (/me, logout, password, the gate's own): raises
+#   a DomainError (403 with its own code) when the request must wait, as PasswordChangeRequired.
+LOGIN_HOOKS: list[Callable[[HttpRequest, User, str, str], None]] = []
+LOGGED_IN_HOOKS: list[Callable[[HttpRequest, User, LoginSession], None]] = []
+REQUEST_GATES: list[Callable[[User, bool], None]] = []
 
 
 class PasswordChangeRequired(DomainError):
@@ -143,7 +157,9 @@ def _read_challenge(challenge: str, stage: str) -> tuple[User, str]:
     return user, str(data.get("n"))
 
 
-def login_with_password(request: HttpRequest, *, username: str, password: str, client: str) -> LoginResult:
+def login_with_password(
+    request: HttpRequest, *, username: str, password: str, client: str, device_id: str = ""
+) -> LoginResult:
     """Step 1: check the password (axes counts failures). May ask for a second factor."""
     require_csrf_for_session(request, client)
     user = authenticate(request, username=username, password=password)
@@ -156,7 +172,7 @@ def login_with_password(request: HttpRequest, *, username: str, password: str, c
     if user.admin_kind is not None:
         # The three administrators must have a second factor: bind one before going on.
         return LoginResult("otp_setup_required", user, challenge=_make_challenge(user, "setup"))
-    return complete_login(request, user, client=client)
+    return complete_login(request, user, client=client, device_id=device_id)
 
 
 def _count_otp_try(nonce: str) -> None:
@@ -167,7 +183,7 @@ def _count_otp_try(nonce: str) -> None:
         raise InvalidInput("动态口令错误次数过多，请重新登录", code="challenge_expired")
 
 
-def verify_otp(request: HttpRequest, *, challenge: str, code: str, client: str) -> LoginResult:
+def verify_otp(request: HttpRequest, *, challenge: str, code: str, client: str, device_id: str = "") -> LoginResult:
     """Step 2: check the TOTP code of a user who has a device."""
     require_csrf_for_session(request, client)
     user, nonce = _read_challenge(challenge, "otp")
@@ -177,7 +193,7 @@ def verify_otp(request: HttpRequest, *, challenge: str, code: str, client: str) 
     if device is None or not device.verify_token(code.strip()):
         record_event("auth.otp_failed", obj=user, username=user.username, user_id=user.pk)
         raise InvalidInput("动态口令不正确", code="otp_invalid")
-    return complete_login(request, user, client=client)
+    return complete_login(request, user, client=client, device_id=device_id)
 
 
 def _check_throttle(device: TOTPDevice | None) -> None:
@@ -216,12 +232,14 @@ def confirm_totp(user: User, code: str) -> None:
         record_event("auth.otp_enabled", obj=user, username=user.username, user_id=user.pk)
 
 
-def confirm_otp_for_challenge(request: HttpRequest, *, challenge: str, code: str, client: str) -> LoginResult:
+def confirm_otp_for_challenge(
+    request: HttpRequest, *, challenge: str, code: str, client: str, device_id: str = ""
+) -> LoginResult:
     require_csrf_for_session(request, client)
     user, nonce = _read_challenge(challenge, "setup")
     _count_otp_try(nonce)
     confirm_totp(user, code)
-    return complete_login(request, user, client=client)
+    return complete_login(request, user, client=client, device_id=device_id)
 
 
 def disable_totp(user: User) -> None:
@@ -232,8 +250,12 @@ def disable_totp(user: User) -> None:
         record_event("auth.otp_disabled", obj=user)
 
 
-def complete_login(request: HttpRequest, user: User, *, client: str) -> LoginResult:
-    """Open a session (cookie) or issue a token, and record the login."""
+def complete_login(request: HttpRequest, user: User, *, client: str, device_id: str = "") -> LoginResult:
+    """Open a session (cookie) or issue a token, and record the login (`device_id`: the phone
+    app's own id, kept on the session so a phone reported lost ends its sessions)."""
+    device_id = device_id.strip()[:64]
+    for hook in LOGIN_HOOKS:
+        hook(request, user, client, device_id)
     now = timezone.now()
     expires = now + timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
     meta = {
@@ -242,6 +264,7 @@ def complete_login(request: HttpRequest, user: User, *, client: str) -> LoginRes
         "created_at": now,
         "last_seen_at": now,
         "expires_at": expires,
+        "device_id": device_id,
     }
     token: str | None = None
     if client == "session":
@@ -259,6 +282,8 @@ def complete_login(request: HttpRequest, user: User, *, client: str) -> LoginRes
         user_logged_in.send(sender=user.__class__, request=request, user=user)
     bind_user(user)
     record_event("auth.login", obj=user, detail={"client": client, "session": login_session.pk})
+    for after in LOGGED_IN_HOOKS:
+        after(request, user, login_session)
     return LoginResult("ok", user, token=token)
 
 
@@ -345,6 +370,8 @@ def _gate(request: HttpRequest, user: User, *, allow_pending: bool) -> User:
     bind_user(user)
     if not allow_pending and (user.must_change_password or user.password_expired()):
         raise PasswordChangeRequired()
+    for gate in REQUEST_GATES:
+        gate(user, allow_pending)
     return user
 
 

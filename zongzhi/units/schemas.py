@@ -270,12 +270,14 @@ class MeOut(OutSchema):
     )
     todo_count: int
     previous_login: datetime | None = Field(None, description="上次登录时间（本次登录之前的一次）")
+    agreement_required: bool = Field(False, description="须先签署保密协议（持有终端且未签署最新版本）")
 
 
 class LoginIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=128)
     client: Literal["session", "token"] = "session"
+    device_id: str = Field("", max_length=64, description="手机端自行生成并保存的设备标识（用于终端绑定与挂失）")
 
 
 class LoginOut(OutSchema):
@@ -289,6 +291,7 @@ class OtpVerifyIn(Schema):
     challenge: str = Field(..., max_length=500)
     code: str = Field(..., min_length=6, max_length=8)
     client: Literal["session", "token"] = "session"
+    device_id: str = Field("", max_length=64, description="手机端的设备标识")
 
 
 class OtpChallengeIn(Schema):
