@@ -60,7 +60,7 @@ for _migration in (
     for _code, _caps in importlib.import_module(_migration).GRANTS.items():
         ROLE_CAPS[_code] |= set(_caps)
 # The alerts app's migration grants its capabilities with a map of its own.
-for _app in ("alerts", "office"):
+for _app in ("alerts", "office", "field"):
     for _code, _caps in importlib.import_module(f"zongzhi.{_app}.migrations.0002_defaults").ROLE_CAPS.items():
         ROLE_CAPS[_code] |= set(_caps)
 PERSONA_NAMES = [p.username for p in PERSONAS]
@@ -1471,6 +1471,112 @@ SPECS += [
 # --- end office: risks
 
 
+# --- field: terminals and duty logins (field/api_terminals.py, api_duty.py; behaviour in
+# field/tests/test_terminals.py and test_duty.py). A unit's own officers manage its terminals;
+# upper levels read them (the write rule of registry records, without correction).
+TERMINALS = "/api/field/terminals"
+TERMINALS_MANAGE = frozenset({"terminals.manage"})
+
+
+def _matrix_user(t: Target, n: int) -> User:
+    user, _ = User.objects.get_or_create(
+        username=f"target_{t.name}_{n}",
+        defaults={"full_name": f"目标用户{n}", "unit": t.village, "must_change_password": False},
+    )
+    return user
+
+
+def _terminal_at(t: Target, state: str) -> Any:
+    """A PC terminal of the target's unit in `state` ("in_stock", "issued", "lost"), one per
+    state and step so that each step finds it in the state it needs."""
+    from zongzhi.field.models import Terminal
+
+    terminal, created = Terminal.objects.get_or_create(
+        asset_number=f"MX-{t.name}-{state}",
+        defaults={"unit": t.village, "path": t.village.path, "kind": "pc"},
+    )
+    if created and state != "in_stock":
+        Terminal.objects.filter(pk=terminal.pk).update(status=state, holder=_matrix_user(t, 1))
+    return terminal
+
+
+SPECS += [
+    Spec("GET", TERMINALS, "read", lambda t: f"{TERMINALS}?unit={_u(t)}", cap=frozenset({"records.read"})),
+    Spec(
+        "GET",
+        TERMINALS + "/{terminal_id}",
+        "read",
+        lambda t: f"{TERMINALS}/{_terminal_at(t, 'in_stock').pk}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET", TERMINALS + "/candidates", "read", lambda t: f"{TERMINALS}/candidates?unit={_u(t)}", cap=TERMINALS_MANAGE
+    ),
+    Spec(
+        "GET",
+        TERMINALS + "/agreement/signers",
+        "read",
+        lambda t: f"{TERMINALS}/agreement/signers?unit={_u(t)}",
+        cap=frozenset({"terminals.manage", "field.configure"}),
+    ),
+    Spec(
+        "POST",
+        TERMINALS,
+        "write",
+        lambda t: TERMINALS,
+        lambda t: {"unit_id": _u(t), "kind": "pc", "asset_number": f"MX-{t.name}-new"},
+        TERMINALS_MANAGE,
+    ),
+    Spec(
+        "POST",
+        TERMINALS + "/{terminal_id}/issue",
+        "write",
+        lambda t: f"{TERMINALS}/{_terminal_at(t, 'in_stock').pk}/issue",
+        lambda t: {"user_id": t.user.pk},
+        TERMINALS_MANAGE,
+    ),
+    Spec(
+        "POST",
+        TERMINALS + "/{terminal_id}/handover",
+        "write",
+        lambda t: f"{TERMINALS}/{_terminal_at(t, 'issued').pk}/handover",
+        lambda t: {"user_id": _matrix_user(t, 2).pk, "note": "矩阵测试交接"},
+        TERMINALS_MANAGE,
+    ),
+    Spec(
+        "POST",
+        TERMINALS + "/{terminal_id}/{step}",
+        "write",
+        lambda t: f"{TERMINALS}/{_terminal_at(t, 'issued').pk}/lost",
+        lambda t: {"note": "矩阵测试挂失"},
+        TERMINALS_MANAGE,
+    ),
+    Spec(
+        "POST",
+        TERMINALS + "/{terminal_id}/{step}",
+        "write",
+        lambda t: f"{TERMINALS}/{_terminal_at(t, 'lost').pk}/found",
+        lambda t: {"note": "矩阵测试找回"},
+        TERMINALS_MANAGE,
+    ),
+    Spec(
+        "GET",
+        "/api/field/duty/day",
+        "read",
+        lambda t: f"/api/field/duty/day?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+    Spec(
+        "GET",
+        "/api/field/duty/month",
+        "read",
+        lambda t: f"/api/field/duty/month?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
+]
+# --- end field: terminals
+
+
 def _path_of(spec: Spec, t: Target) -> str:
     return t.department.path if spec.target == "department" else t.path
 
@@ -1496,6 +1602,8 @@ def expected(o: Oracle, spec: Spec, t: Target) -> str:
         return "ok" if spec.cap & o.caps and o.above(path) else "denied"
     if spec.kind == "nobody":
         return "denied"
+    if spec.cap == TERMINALS_MANAGE and spec.kind == "write":  # a unit's own terminals
+        return "ok" if spec.cap & o.caps and o.writes(path) else "denied"
     if spec.cap == DUTY_WRITE:  # a unit keeps its own roster; upper levels only read it
         return "ok" if spec.cap & o.caps and path in o.capture else "denied"
     if not (spec.cap & o.caps):
@@ -1602,6 +1710,15 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/office/ledgers/kinds", None, frozenset()),
     # --- office: meetings
     ("GET", "/api/office/meetings/options", None, frozenset()),
+    # --- field: the confidentiality agreement
+    ("GET", "/api/field/terminals/agreement/current", None, frozenset()),
+    ("GET", "/api/field/terminals/agreement/versions", None, frozenset({"terminals.manage", "field.configure"})),
+    (
+        "POST",
+        "/api/field/terminals/agreement",
+        {"title": "矩阵测试协议", "body": "正文"},
+        frozenset({"field.configure"}),
+    ),
 ]
 
 
@@ -1652,6 +1769,7 @@ EXEMPT = {
     ("POST", "/api/auth/logout"): "acts on the caller only",
     ("POST", "/api/auth/denied"): "records the caller's own refused page in the audit log",
     ("POST", "/api/auth/password"): "acts on the caller only",
+    ("POST", "/api/field/terminals/agreement/sign"): "the caller's own signature: field/tests/test_terminals.py",
     ("GET", "/api/auth/otp/devices"): "acts on the caller only",
     ("POST", "/api/auth/otp/devices"): "acts on the caller only",
     ("POST", "/api/auth/otp/devices/confirm"): "acts on the caller only",

@@ -329,8 +329,8 @@ def agreement_signers(
     """Terminal holders and signers under the unit (default: the caller's view scope): which
     version each signed and when; who has not signed the version in force (first)."""
     user = acting(request)
-    services.require_agreement_reader(user)
     paths = [_unit(user, unit).path] if unit is not None else list(user.view_paths)
+    services.require_agreement_reader(user)
     current = services.current_text()
     holders = Terminal.objects.filter(status=Terminal.Status.ISSUED, holder__isnull=False).filter(
         subtree_q(paths, "holder__unit__path")
