@@ -26,6 +26,7 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     user: makeUser(),
     capabilities: [],
     password_change_required: false,
+    agreement_required: false,
     otp_required: false,
     todo_count: 0,
     ...overrides,

@@ -97,11 +97,11 @@ def _holder_in_unit(terminal: Terminal, holder: User) -> None:
 
 
 def _one_phone_each(terminal: Terminal, holder: User) -> None:
-    """专人专用: one phone terminal per person at a time."""
+    """专人专用: one phone terminal in use per person at a time (a lost one is replaced)."""
     if terminal.kind != Terminal.Kind.PHONE:
         return
     other = (
-        Terminal.objects.filter(holder=holder, kind=Terminal.Kind.PHONE, status__in=[Status.ISSUED, Status.LOST])
+        Terminal.objects.filter(holder=holder, kind=Terminal.Kind.PHONE, status=Status.ISSUED)
         .exclude(pk=terminal.pk)
         .values_list("asset_number", flat=True)
         .first()

@@ -62,6 +62,8 @@ export interface HttpConfig {
   notify: (message: string) => void
   onUnauthorized: (error: ApiError) => void
   onPasswordChangeRequired: (error: ApiError) => void
+  /** The user holds a terminal and has not signed the confidentiality agreement in force. */
+  onAgreementRequired: (error: ApiError) => void
 }
 
 const config: HttpConfig = {
@@ -70,6 +72,7 @@ const config: HttpConfig = {
   notify: () => undefined,
   onUnauthorized: () => undefined,
   onPasswordChangeRequired: () => undefined,
+  onAgreementRequired: () => undefined,
 }
 
 export function configureHttp(partial: Partial<HttpConfig>): void {
@@ -221,6 +224,10 @@ function report(err: ApiError, opts: CallOptions): void {
   }
   if (!opts.noRedirect && err.status === 403 && err.code === 'password_change_required') {
     config.onPasswordChangeRequired(err)
+    return
+  }
+  if (!opts.noRedirect && err.status === 403 && err.code === 'agreement_required') {
+    config.onAgreementRequired(err)
     return
   }
   if (!opts.silent) config.notify(err.message)

@@ -38,6 +38,12 @@ configureHttp({
     ElMessage({ type: 'warning', message: error.message, grouping: true })
     void router.push({ name: 'password' })
   },
+  onAgreementRequired: (error) => {
+    const auth = useAuthStore(pinia)
+    if (auth.me) auth.setMe({ ...auth.me, agreement_required: true })
+    ElMessage({ type: 'warning', message: error.message, grouping: true })
+    void router.push({ name: 'agreement' })
+  },
 })
 
 document.title = t('app.name')

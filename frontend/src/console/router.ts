@@ -28,6 +28,12 @@ export function createConsoleRouter(): Router {
         meta: { title: 'password.title' },
       },
       {
+        path: '/agreement',
+        name: 'agreement',
+        component: () => import('./views/agreement/index.vue'),
+        meta: { title: 'terminals.agreement.gateTitle' },
+      },
+      {
         path: '/office/ledgers/print',
         name: 'office-ledgers-print',
         component: () => import('./views/office/ledgers/print.vue'),
@@ -336,6 +342,24 @@ export function createConsoleRouter(): Router {
             component: () => import('./views/audit/index.vue'),
             meta: { title: 'menu.audit', capabilities: [CAP.auditRead] },
           },
+          {
+            path: 'field/duty',
+            name: 'field-duty',
+            component: () => import('./views/field/duty/index.vue'),
+            meta: { title: 'onDuty.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'field/terminals',
+            name: 'field-terminals',
+            component: () => import('./views/field/terminals/index.vue'),
+            meta: { title: 'terminals.title', capabilities: [CAP.terminalsManage, CAP.recordsRead] },
+          },
+          {
+            path: 'field/agreement',
+            name: 'field-agreement',
+            component: () => import('./views/field/agreement/index.vue'),
+            meta: { title: 'terminals.agreement.title', capabilities: [CAP.fieldConfigure] },
+          },
           { path: 'account/profile', name: 'profile', component: () => import('./views/account/profile.vue'), meta: { title: 'menu.profile' } },
           { path: 'account/otp', name: 'otp', component: () => import('./views/account/otp.vue'), meta: { title: 'menu.otp' } },
           { path: 'forbidden', name: 'forbidden', component: () => import('./views/errors/index.vue'), props: { kind: 'forbidden' }, meta: { title: 'errors.page.forbiddenTitle' } },
@@ -361,6 +385,10 @@ export function createConsoleRouter(): Router {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
     if (auth.passwordChangeRequired && to.name !== 'password') return { name: 'password' }
+    // a terminal holder signs the confidentiality agreement before anything else
+    if (!auth.passwordChangeRequired && auth.agreementRequired && to.name !== 'agreement') {
+      return { name: 'agreement', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
     if (!hasAny(auth.capabilities, to.meta.capabilities)) {
       // told to the server, which writes the refused attempt to the audit log
       void authApi.denied(to.fullPath).catch(() => undefined)

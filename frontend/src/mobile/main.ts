@@ -7,7 +7,7 @@ import { configureHttp } from '@/api/http'
 import { i18n, t } from '@/shared/i18n'
 import App from './App.vue'
 import { createMobileRouter } from './router'
-import { clearSession, getToken } from './session'
+import { clearSession, getToken, setMe, useSession } from './session'
 import { actionQueue, reportQueue, visitQueue, zeroQueue } from './queue'
 
 const router = createMobileRouter()
@@ -29,6 +29,11 @@ configureHttp({
   },
   onPasswordChangeRequired: () => {
     void router.replace({ name: 'm-password' })
+  },
+  onAgreementRequired: () => {
+    const { me } = useSession()
+    if (me.value) setMe({ ...me.value, agreement_required: true })
+    void router.replace({ name: 'm-agreement' })
   },
 })
 

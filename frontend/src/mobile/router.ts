@@ -13,6 +13,7 @@ export function createMobileRouter(): Router {
     routes: [
       { path: '/login', name: 'm-login', component: () => import('./views/login.vue'), meta: { public: true } },
       { path: '/password', name: 'm-password', component: () => import('./views/password.vue') },
+      { path: '/agreement', name: 'm-agreement', component: () => import('./views/agreement.vue') },
       { path: '/', name: 'm-home', component: () => import('./views/home.vue') },
       { path: '/grid/:id(\\d+)', name: 'm-grid', component: () => import('./views/grid.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       { path: '/cases', name: 'm-cases', component: () => import('./views/cases.vue') },
@@ -38,6 +39,8 @@ export function createMobileRouter(): Router {
     if (!me.value) await loadMe()
     if (!me.value) return { name: 'm-login' }
     if (me.value.password_change_required && to.name !== 'm-password') return { name: 'm-password' }
+    // a terminal holder signs the confidentiality agreement before anything else
+    if (!me.value.password_change_required && me.value.agreement_required && to.name !== 'm-agreement') return { name: 'm-agreement' }
     return true
   })
 

@@ -56,7 +56,11 @@ export interface LoginFlow {
   reset: () => void
 }
 
-export function useLoginFlow(client: LoginClient, api: LoginApi): LoginFlow {
+/**
+ * `deviceId` (the phone app's own id, see mobile/device.ts) goes with every step that logs in, so
+ * the server binds the holder's phone terminal and can end this phone's sessions if it is lost.
+ */
+export function useLoginFlow(client: LoginClient, api: LoginApi, deviceId: () => string = () => ''): LoginFlow {
   const step = ref<LoginStep>({ kind: 'credentials' })
   const busy = ref(false)
 
@@ -78,16 +82,22 @@ export function useLoginFlow(client: LoginClient, api: LoginApi): LoginFlow {
     }
   }
 
+  /** The device id field, sent only by a client that has one (the phone app). */
+  function device(): { device_id?: string } {
+    const id = deviceId()
+    return id ? { device_id: id } : {}
+  }
+
   function challenge(): string {
     const s = step.value
     return s.kind === 'otp' || s.kind === 'otp_setup' ? s.challenge : ''
   }
 
   const submitCredentials = (username: string, password: string) =>
-    run(async () => advance(await api.login({ username, password, client })))
+    run(async () => advance(await api.login({ username, password, client, ...device() })))
 
   const submitOtp = (code: string) =>
-    run(async () => advance(await api.otpVerify({ challenge: challenge(), code, client })))
+    run(async () => advance(await api.otpVerify({ challenge: challenge(), code, client, ...device() })))
 
   async function loadSetup(): Promise<LoginStep> {
     const s = step.value
@@ -98,7 +108,7 @@ export function useLoginFlow(client: LoginClient, api: LoginApi): LoginFlow {
   }
 
   const confirmSetup = (code: string) =>
-    run(async () => advance(await api.otpConfirm({ challenge: challenge(), code, client })))
+    run(async () => advance(await api.otpConfirm({ challenge: challenge(), code, client, ...device() })))
 
   function passwordChanged(me: Me): LoginStep {
     const s = step.value

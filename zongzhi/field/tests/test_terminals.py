@@ -222,3 +222,21 @@ def test_who_has_not_signed_is_listed_first(api: Any, unit: Any) -> None:
     rows = api("village_officer").get(f"{BASE}/agreement/signers", {"state": "unsigned"}).json()
     assert [r["full_name"] for r in rows["items"]] == ["张伟"] and rows["items"][0]["terminals"] == ["YJ-SJ-001"]
     assert api("township2_officer").get(f"{BASE}/agreement/signers").json()["items"] == []
+
+
+def test_the_demo_holds_back_only_the_newcomer(api: Any) -> None:
+    from zongzhi.field import demo_terminals
+    from zongzhi.field.services_terminals import agreement_required
+    from zongzhi.units.demo import PERSONAS
+
+    counts = demo_terminals.load()
+    assert counts["terminals"] >= 15 and counts["duty_logins"] > 1000
+    for p in PERSONAS:
+        assert agreement_required(User.objects.get(username=p.username)) is False, p.username
+    assert agreement_required(User.objects.get(username="grid_new")) is True
+    kinds = set(TerminalEvent.objects.values_list("action", flat=True))
+    assert {"register", "issue", "handover", "return", "lost", "retire"} <= kinds
+    # the township sees who has not logged in today
+    day = api("township_officer").get("/api/field/duty/day").json()
+    assert day["worker_count"]["total"] >= 8 and day["worker_count"]["logged_in"] < day["worker_count"]["total"]
+    assert demo_terminals.load()["terminals"] == counts["terminals"]  # idempotent

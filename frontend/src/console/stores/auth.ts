@@ -15,6 +15,8 @@ export const useAuthStore = defineStore('auth', () => {
   const user = computed(() => me.value?.user ?? null)
   const capabilities = computed(() => me.value?.capabilities ?? [])
   const passwordChangeRequired = computed(() => me.value?.password_change_required ?? false)
+  /** Holds a terminal and has not signed the confidentiality agreement in force. */
+  const agreementRequired = computed(() => me.value?.agreement_required ?? false)
   /** One of the three administrators: only they are shown technical fields (unit paths and codes, code keys). */
   const isAdmin = computed(() => (me.value?.admin_kind ?? null) !== null)
 
@@ -56,5 +58,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { me, checked, user, capabilities, passwordChangeRequired, isAdmin, can, writeModeAt, setMe, fetchMe, logout }
+  return { me, checked, user, capabilities, passwordChangeRequired, agreementRequired, isAdmin, can, writeModeAt, setMe, fetchMe, logout }
 })
