@@ -11,13 +11,14 @@ Screenshots go to test-artifacts/field-terminals-*.png.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from typing import Any
 
 from playwright.sync_api import expect
 
-from .conftest import BROWSER_MARKS, shot
+from .conftest import BROWSER_MARKS, admin_console, shot
 from .test_case_walk import _console
 
 pytestmark = BROWSER_MARKS
@@ -47,10 +48,18 @@ def test_agreement_at_first_login_duty_view_and_a_lost_phone(server: str, browse
     shot(page, "field-terminals-1-phone-agreement")
     token = page.evaluate("localStorage.getItem('zongzhi.m.token')")
     assert _status(server, "/api/units/roots", token) == 403  # the API waits for the signature too
+    # the console holds them back the same way, after login
+    pc, desk = _console(browser, server, "grid_new")
+    desk.wait_for_url("**/agreement**", timeout=15000)
+    expect(desk.locator("[data-test=agreement-gate]")).to_contain_text("我已阅读并同意")
+    shot(desk, "field-terminals-1b-console-agreement-gate")
     page.locator("[data-test=m-agreement-agree]").click()
     page.wait_for_url(lambda u: u.rstrip("/").endswith("/m"), timeout=15000)
     assert _status(server, "/api/units/roots", token) == 200
     shot(page, "field-terminals-2-phone-home-after-signing")
+    desk.goto(server + "/")  # signed on the phone: the console lets them in too
+    desk.wait_for_url(lambda u: "/agreement" not in u and "/login" not in u, timeout=15000)
+    pc.close()
 
     # 2. the township: who has not logged in today
     ctx, console = _console(browser, server, "township_officer")
@@ -100,3 +109,13 @@ def test_agreement_at_first_login_duty_view_and_a_lost_phone(server: str, browse
     page.locator("button[type=submit]").click()
     expect(page.get_by_text("该手机终端已挂失")).to_be_visible(timeout=10000)
     phone.close()
+
+    # the administrator's page: the text in force and who signed which version
+    ctx, admin = admin_console(browser, server, "sysadmin")
+    admin.goto(server + "/field/agreement")
+    expect(admin.locator("[data-test=agreement-form] textarea")).to_have_value(re.compile("专人管理"), timeout=15000)
+    shot(admin, "field-terminals-9-admin-agreement")
+    admin.get_by_role("tab", name="签署情况").click()
+    expect(admin.locator("[data-test=agreement-signers] .el-table__row", has_text="孙新")).to_contain_text("已签署")
+    shot(admin, "field-terminals-10-admin-signers")
+    ctx.close()

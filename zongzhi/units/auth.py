@@ -292,6 +292,7 @@ SESSION_END_MESSAGES = {
     "grants_changed": "登录状态已失效：您的权限已变更，请重新登录",
     "ended_by_admin": "登录状态已失效：管理员已结束您的会话，请重新登录",
     "deactivated": "登录状态已失效：账号已停用",
+    "terminal_lost": "登录状态已失效：该手机终端已挂失，请联系本单位终端管理人员",
 }
 SESSION_END_ATTR = "zz_session_end_reason"
 

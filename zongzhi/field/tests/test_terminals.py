@@ -125,7 +125,8 @@ def test_lost_phone_ends_its_sessions_at_once_and_cannot_log_in(
     assert Client().get("/api/auth/me", headers=headers).status_code == 200
     r = api("village_officer").post(f"{BASE}/{tid}/lost", {"note": "下乡途中遗失"})
     assert r.status_code == 200 and r.json()["status"] == "lost"
-    assert Client().get("/api/auth/me", headers=headers).status_code == 401
+    r = Client().get("/api/auth/me", headers=headers)
+    assert r.status_code == 401 and "已挂失" in r.json()["message"]
     event = next(e for e in audit_since() if e.action == "terminal.lost")
     assert event.detail["sessions_ended"] == 1 and event.detail["device_bound"] is True
     # the lost phone does not log in again, even with the right password

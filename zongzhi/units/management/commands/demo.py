@@ -79,7 +79,9 @@ class Command(BaseCommand):
 
         if options["size"] == "small":
             field = demo_terminals.load()
-            self.stdout.write("演示终端与在岗：终端 {terminals} 台，在岗登录 {duty_logins} 条（近一年）".format(**field))
+            self.stdout.write(
+                "演示终端与在岗：终端 {terminals} 台，在岗登录 {duty_logins} 条（近一年）".format(**field)
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
