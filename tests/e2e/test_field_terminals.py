@@ -117,5 +117,6 @@ def test_agreement_at_first_login_duty_view_and_a_lost_phone(server: str, browse
     shot(admin, "field-terminals-9-admin-agreement")
     admin.get_by_role("tab", name="签署情况").click()
     expect(admin.locator("[data-test=agreement-signers] .el-table__row", has_text="孙新")).to_contain_text("已签署")
+    admin.wait_for_timeout(500)  # the tags fade in
     shot(admin, "field-terminals-10-admin-signers")
     ctx.close()

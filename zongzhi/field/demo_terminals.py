@@ -34,7 +34,7 @@ from zongzhi.units.models import Role, Unit, User
 
 from . import services_duty as duty
 from . import services_terminals as terminals
-from .models import DutyLogin, Terminal
+from .models import AgreementText, DutyLogin, Terminal
 
 TOWNSHIP = "320111003000"
 VILLAGE = "320111003001"  # 冯墙社区
@@ -173,6 +173,10 @@ def load(now: dt.datetime | None = None) -> dict[str, int]:
     today = timezone.localdate(now)
     start = now - dt.timedelta(days=365)
     with transaction.atomic():
+        # the agreement the migration published was in force before the demo's year began
+        AgreementText.objects.filter(version=1, published_at__gt=start).update(
+            published_at=start - dt.timedelta(days=1)
+        )
         workers = _workers()
         newcomer = _open_worker(NEWCOMER, "孙新", _unit(GRID_2), "13905140199")
         phones: dict[int, Terminal] = {}
