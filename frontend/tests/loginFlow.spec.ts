@@ -35,7 +35,7 @@ describe('login step machine', () => {
     const flow = useLoginFlow('session', api)
     const step = await flow.submitCredentials('wangwu', 'secret')
     expect(step.kind).toBe('done')
-    expect(api.login).toHaveBeenCalledWith({ username: 'wangwu', password: 'secret', client: 'session' })
+    expect(api.login).toHaveBeenCalledWith({ username: 'wangwu', password: 'secret', client: 'session', device_id: '' })
   })
 
   it('asks for a TOTP code, then logs in', async () => {
@@ -46,7 +46,7 @@ describe('login step machine', () => {
     const flow = useLoginFlow('token', api)
     expect((await flow.submitCredentials('u', 'p')).kind).toBe('otp')
     const step = await flow.submitOtp('123456')
-    expect(api.otpVerify).toHaveBeenCalledWith({ challenge: 'ch', code: '123456', client: 'token' })
+    expect(api.otpVerify).toHaveBeenCalledWith({ challenge: 'ch', code: '123456', client: 'token', device_id: '' })
     expect(step).toMatchObject({ kind: 'done', token: 'tok' })
   })
 
@@ -72,7 +72,7 @@ describe('login step machine', () => {
     expect(api.otpSetup).toHaveBeenCalledWith('setup-ch')
     expect(step).toMatchObject({ kind: 'otp_setup', challenge: 'setup-ch', setup: { secret: 'ABC' } })
     const done = await flow.confirmSetup('654321')
-    expect(api.otpConfirm).toHaveBeenCalledWith({ challenge: 'setup-ch', code: '654321', client: 'session' })
+    expect(api.otpConfirm).toHaveBeenCalledWith({ challenge: 'setup-ch', code: '654321', client: 'session', device_id: '' })
     expect(done.kind).toBe('done')
   })
 

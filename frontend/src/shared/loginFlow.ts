@@ -82,22 +82,16 @@ export function useLoginFlow(client: LoginClient, api: LoginApi, deviceId: () =>
     }
   }
 
-  /** The device id field, sent only by a client that has one (the phone app). */
-  function device(): { device_id?: string } {
-    const id = deviceId()
-    return id ? { device_id: id } : {}
-  }
-
   function challenge(): string {
     const s = step.value
     return s.kind === 'otp' || s.kind === 'otp_setup' ? s.challenge : ''
   }
 
   const submitCredentials = (username: string, password: string) =>
-    run(async () => advance(await api.login({ username, password, client, ...device() })))
+    run(async () => advance(await api.login({ username, password, client, device_id: deviceId() })))
 
   const submitOtp = (code: string) =>
-    run(async () => advance(await api.otpVerify({ challenge: challenge(), code, client, ...device() })))
+    run(async () => advance(await api.otpVerify({ challenge: challenge(), code, client, device_id: deviceId() })))
 
   async function loadSetup(): Promise<LoginStep> {
     const s = step.value
@@ -108,7 +102,7 @@ export function useLoginFlow(client: LoginClient, api: LoginApi, deviceId: () =>
   }
 
   const confirmSetup = (code: string) =>
-    run(async () => advance(await api.otpConfirm({ challenge: challenge(), code, client, ...device() })))
+    run(async () => advance(await api.otpConfirm({ challenge: challenge(), code, client, device_id: deviceId() })))
 
   function passwordChanged(me: Me): LoginStep {
     const s = step.value

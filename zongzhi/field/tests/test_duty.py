@@ -122,3 +122,21 @@ def test_month_counts_working_days_with_a_phone_login(api: Any, unit: Any) -> No
 
 def test_reading_duty_needs_records_read(api: Any) -> None:
     assert api("sysadmin").get(f"{BASE}/day").status_code == 403
+
+
+def test_the_day_view_takes_the_same_queries_for_few_workers_or_more(api: Any, unit: Any, password: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zongzhi.field import demo_terminals
+
+    township = api("township_officer")
+    township.get(f"{BASE}/day")
+    with CaptureQueriesContext(connection) as few:
+        township.get(f"{BASE}/day")
+    demo_terminals.load()  # nine grid workers with phones and a year of logins
+    township.get(f"{BASE}/day")
+    with CaptureQueriesContext(connection) as more:
+        day = township.get(f"{BASE}/day").json()
+    assert day["worker_count"]["total"] >= 8
+    assert len(more) == len(few)

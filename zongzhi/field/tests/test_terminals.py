@@ -241,3 +241,19 @@ def test_the_demo_holds_back_only_the_newcomer(api: Any) -> None:
     day = api("township_officer").get("/api/field/duty/day").json()
     assert day["worker_count"]["total"] >= 8 and day["worker_count"]["logged_in"] < day["worker_count"]["total"]
     assert demo_terminals.load()["terminals"] == counts["terminals"]  # idempotent
+
+
+def test_the_list_takes_the_same_queries_for_one_terminal_or_many(api: Any, unit: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village = api("village_officer")
+    _issued_phone(api, unit)
+    village.get(BASE)  # the caller's grants and the agreement state are now cached
+    with CaptureQueriesContext(connection) as one:
+        assert village.get(BASE).json()["count"] == 1
+    for i in range(4):
+        _register(village, unit(VILLAGE), f"YJ-PC-2{i}", kind="pc")
+    with CaptureQueriesContext(connection) as many:
+        assert village.get(BASE).json()["count"] == 5
+    assert len(many) == len(one)
