@@ -309,8 +309,10 @@ def _end_sessions_of(terminal: Terminal, reason: str) -> list[int]:
     else:
         return []
     ended = []
-    for ls in sessions:
+    for ls in sessions.select_related("user"):
         end_login_session(ls, reason)
+        # as when an administrator ends a session: the auditor's 强制下线 lists it too
+        record_event("auth.session_ended", obj=ls.user, detail={"session": ls.pk, "reason": reason})
         ended.append(ls.pk)
     return ended
 

@@ -129,6 +129,7 @@ def test_lost_phone_ends_its_sessions_at_once_and_cannot_log_in(
     assert r.status_code == 401 and "已挂失" in r.json()["message"]
     event = next(e for e in audit_since() if e.action == "terminal.lost")
     assert event.detail["sessions_ended"] == 1 and event.detail["device_bound"] is True
+    assert [e.detail["reason"] for e in audit_since() if e.action == "auth.session_ended"] == ["terminal_lost"]
     # the lost phone does not log in again, even with the right password
     r = _phone_login("grid_worker", password, "dev-lost")
     assert r.status_code == 403 and r.json()["code"] == "terminal_lost"
