@@ -3492,7 +3492,8 @@ export interface paths {
         put?: never;
         /**
          * Inspect Facility
-         * @description The monthly inspection of a security facility (巡检).
+         * @description The monthly inspection of a security facility (巡检), with photos; the same client_id
+         *     again (the phone's offline queue) answers 200 with no second inspection.
          */
         post: operations["zongzhi_places_api_inspect_facility"];
         delete?: never;
@@ -3512,7 +3513,9 @@ export interface paths {
         put?: never;
         /**
          * Add Occupant
-         * @description Someone lives in the house (a tenant makes it a rental's occupant).
+         * @description Someone lives in the house (a tenant makes it a rental's occupant). The resident by id,
+         *     or by the client_id of its registration from the same phone; the same client_id again
+         *     answers 200.
          */
         post: operations["zongzhi_places_api_add_occupant"];
         delete?: never;
@@ -3588,7 +3591,11 @@ export interface paths {
          */
         get: operations["zongzhi_places_api_list_places"];
         put?: never;
-        /** Create Place */
+        /**
+         * Create Place
+         * @description Register a place; a house may come with its occupants. From the phone's offline queue
+         *     the same client_id again answers 200 with the first record.
+         */
         post: operations["zongzhi_places_api_create_place"];
         delete?: never;
         options?: never;
@@ -3706,8 +3713,34 @@ export interface paths {
          */
         get: operations["zongzhi_people_api_list_residents"];
         put?: never;
-        /** Create Resident */
+        /**
+         * Create Resident
+         * @description Register a resident (also from the phone's offline queue: the same client_id again
+         *     answers 200 with the first record, never a second one).
+         */
         post: operations["zongzhi_people_api_create_resident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lookup Id Number
+         * @description Before registering: is this ID number registered already? In the caller's read scope the
+         *     record's id and masked summary (the phone opens it instead of making a duplicate); outside
+         *     it only "elsewhere". Audited as a search by ID number.
+         */
+        post: operations["zongzhi_people_api_lookup_id_number"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3750,7 +3783,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change Resident
+         * @description The phone's change of a resident (phone number, current address, moved to another grid):
+         *     the console's validator and messages; 409 stale_record with the current values when the
+         *     record changed since `seen_updated_at`.
+         */
+        patch: operations["zongzhi_people_api_change_resident"];
         trace?: never;
     };
     "/api/registry/residents/{resident_id}/categories": {
@@ -3782,7 +3821,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retire Resident */
+        /**
+         * Retire Resident
+         * @description 注销 (迁出、死亡 …) with a reason; from the phone with `seen_updated_at`.
+         */
         post: operations["zongzhi_people_api_retire_resident"];
         delete?: never;
         options?: never;
@@ -6535,6 +6577,37 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** IdLookupIn */
+        IdLookupIn: {
+            /** Id Number */
+            id_number: string;
+        };
+        /** IdLookupOut */
+        IdLookupOut: {
+            resident?: components["schemas"]["IdLookupResidentOut"] | null;
+            /**
+             * Status
+             * @description none 未登记；here 已在本人可查看的辖区登记；elsewhere 已在其他辖区登记（不提供详情）
+             * @enum {string}
+             */
+            status: "none" | "here" | "elsewhere";
+        };
+        /** IdLookupResidentOut */
+        IdLookupResidentOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Id */
+            id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
+            /**
+             * Name
+             * @description 姓名（脱敏）
+             */
+            name: string;
+            /** Unit Name */
+            unit_name: string;
+        };
         /** ImportColumnOut */
         ImportColumnOut: {
             /**
@@ -7277,6 +7350,16 @@ export interface components {
         /** InspectionIn */
         InspectionIn: {
             /**
+             * Attachment Ids
+             * @description 巡检照片：先上传到 /api/attachments
+             */
+            attachment_ids?: number[];
+            /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条
+             */
+            client_id?: string | null;
+            /**
              * Inspected On
              * Format: date
              */
@@ -7318,6 +7401,11 @@ export interface components {
             inspector_name: string;
             /** Note */
             note: string;
+            /**
+             * Photos
+             * @description 巡检照片
+             */
+            photos?: components["schemas"]["PhotoOut"][];
             /**
              * Result
              * @enum {string}
@@ -8094,12 +8182,25 @@ export interface components {
         /** OccupantIn */
         OccupantIn: {
             /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条
+             */
+            client_id?: string | null;
+            /**
              * Relation
              * @enum {string}
              */
             relation: "owner" | "family" | "tenant" | "other";
-            /** Resident Id */
-            resident_id: number;
+            /**
+             * Resident Client Id
+             * @description 同一手机离线登记、尚未返回编号的人员：其登记的 client_id
+             */
+            resident_client_id?: string | null;
+            /**
+             * Resident Id
+             * @description 居住人员；或用 resident_client_id
+             */
+            resident_id?: number | null;
             /** Since */
             since?: string | null;
         };
@@ -8402,6 +8503,59 @@ export interface components {
         PhoneOut: {
             /** Phone */
             phone: string;
+        };
+        /** PhotoOut */
+        PhotoOut: {
+            /** Id */
+            id: number;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            /** Url */
+            url: string;
+        };
+        /** PlaceCreateIn */
+        PlaceCreateIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条记录
+             */
+            client_id?: string | null;
+            /**
+             * Contact Phone
+             * @description 重点场所、组织的联系电话（加密保存）
+             * @default
+             */
+            contact_phone: string;
+            /**
+             * Extra
+             * @description 该类别的字段，见 /registry/place-specs
+             */
+            extra?: {
+                [key: string]: unknown;
+            };
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Occupants
+             * @description 房屋：同时登记的居住人员
+             */
+            occupants?: components["schemas"]["OccupantIn"][];
+            /** Unit Id */
+            unit_id?: number | null;
         };
         /** PlaceFilter */
         PlaceFilter: {
@@ -8825,6 +8979,30 @@ export interface components {
              */
             request_type: "请示" | "求助";
         };
+        /**
+         * ResidentChangeIn
+         * @description The phone's changes to a resident; a field left out stays as it is.
+         */
+        ResidentChangeIn: {
+            /** Current Address */
+            current_address?: string | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Seen Updated At
+             * @description 客户端所见的 updated_at
+             */
+            seen_updated_at?: string | null;
+            /**
+             * Unit Id
+             * @description 迁入本人负责的另一网格
+             */
+            unit_id?: number | null;
+        };
         /** ResidentFilter */
         ResidentFilter: {
             /** Cursor */
@@ -8852,6 +9030,11 @@ export interface components {
             arrived_on?: string | null;
             /** Birth Date */
             birth_date?: string | null;
+            /**
+             * Client Id
+             * @description 手机离线队列的编号：重发时返回同一条记录（仅登记时）
+             */
+            client_id?: string | null;
             /**
              * Current Address
              * @default
@@ -8976,6 +9159,11 @@ export interface components {
              * @default
              */
             residence_type: string;
+            /**
+             * Seen Updated At
+             * @description 修改时：客户端所见的 updated_at；其后已被他人修改则返回 409 stale_record（仅修改时）
+             */
+            seen_updated_at?: string | null;
             /**
              * Sex Code
              * @description 证件为居民身份证时由号码推出
@@ -9144,6 +9332,16 @@ export interface components {
              * @description pass as ?cursor= for the next page (keyset)
              */
             next_cursor?: number | null;
+        };
+        /** ResidentRetireIn */
+        ResidentRetireIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Seen Updated At
+             * @description 客户端所见的 updated_at（手机端）
+             */
+            seen_updated_at?: string | null;
         };
         /** ResidentRowOut */
         ResidentRowOut: {
@@ -29189,6 +29387,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -29278,6 +29485,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -29718,10 +29934,19 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlaceIn"];
+                "application/json": components["schemas"]["PlaceCreateIn"];
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -30435,6 +30660,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -30442,6 +30676,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_people_api_lookup_id_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdLookupIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdLookupOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
@@ -30773,6 +31094,95 @@ export interface operations {
             };
         };
     };
+    zongzhi_people_api_change_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentChangeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_people_api_list_category: {
         parameters: {
             query?: never;
@@ -30873,7 +31283,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RetireIn"];
+                "application/json": components["schemas"]["ResidentRetireIn"];
             };
         };
         responses: {

@@ -1551,6 +1551,7 @@ const zhCN = {
       list: '巡检记录',
       recent: '显示最近 24 条',
       empty: '暂无巡检记录',
+      photos: '照片',
     },
     members: {
       title: '成员',
