@@ -31,7 +31,7 @@ export interface QueuedAction<B = Record<string, unknown>> {
   clientId: string
   /** The registered sender, e.g. "resident.create", "patrol.checkIn", "mustdo.tick". */
   kind: string
-  /** What the worker sees in the waiting and refused lists ("新登记：张三"). */
+  /** What the worker sees in the waiting and refused lists ("register: Zhang San"). */
   label: string
   body: B
   route?: ActionRoute
