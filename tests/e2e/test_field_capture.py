@@ -184,6 +184,26 @@ def test_a_duplicate_found_online_opens_the_existing_record(server: str, browser
     page.wait_for_url(f"**/m/capture/residents/{existing['id']}", timeout=10000)
     expect(page.locator("[data-test=capture-resident-card]")).to_contain_text(existing["id_number_mask"])
     assert len(_residents(server, officer, "孙已登")) == 1
+
+    # the same person as the occupant of a new house
+    page.goto(server + "/m/capture/house")
+    page.locator("[data-test=capture-house-name] input").fill("断网测试楼3栋501")
+    page.locator("[data-test=capture-house-owner] input").fill("周房东")
+    page.get_by_placeholder("按姓名查找已登记人员").fill("孙已登")
+    page.get_by_placeholder("按姓名查找已登记人员").press("Enter")
+    page.locator(".van-cell").filter(has_text=existing["id_number_mask"]).click()
+    shot(page, "capture-10-house")
+    page.locator("[data-test=capture-submit]").click()
+    page.wait_for_url("**/m/capture", timeout=10000)
+    query = urllib.parse.urlencode({"q": "断网测试楼3栋501"})
+    houses = _api(server, f"/api/registry/places/houses?{query}", officer)["items"]
+    assert len(houses) == 1
+    house = _api(server, f"/api/registry/places/houses/{houses[0]['id']}", officer)
+    assert [(o["name"], o["relation"]) for o in house["occupants"]] == [("孙已登", "family")]
+
+    page.goto(server + "/m/capture/place")
+    expect(page.locator("[data-test=capture-place-code] option")).not_to_have_count(1)
+    shot(page, "capture-11-place")
     ctx.close()
 
 
