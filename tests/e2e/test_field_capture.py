@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .conftest import BROWSER_MARKS, shot
-from .test_case_walk import _api
+from .test_case_walk import _api, _console
 
 pytestmark = BROWSER_MARKS
 PASSWORD = "Zongzhi@2026"
@@ -157,6 +157,16 @@ def test_capture_offline_arrives_once_and_a_refusal_is_corrected(server: str, br
     assert len(_residents(server, officer, BAD)) == 1
     assert len(_residents(server, officer, GOOD)) == 1
     ctx.close()
+
+    # the village officer sees the inspection's photo on the facility's page in the console
+    cctx, console = _console(browser, server, "village_officer")
+    console.goto(server + f"/places/facilities/{facility['id']}")
+    photo_cell = console.locator(".zz-insp-photo img")
+    expect(photo_cell).to_have_count(1, timeout=15000)
+    expect(photo_cell).to_have_js_property("complete", True)
+    assert console.evaluate("() => document.querySelector('.zz-insp-photo img').naturalWidth") > 0
+    shot(console, "capture-12-console-facility")
+    cctx.close()
 
 
 def test_a_duplicate_found_online_opens_the_existing_record(server: str, browser: Any) -> None:
