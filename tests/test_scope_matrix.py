@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import importlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +41,7 @@ from zongzhi.core.masking import mask_value
 from zongzhi.office.models import Activity, StaffMember
 from zongzhi.people.idcard import check_digit
 from zongzhi.people.models import PersonCategory, Resident
-from zongzhi.places.models import KeyPlace
+from zongzhi.places.models import Facility, House, KeyPlace
 from zongzhi.units.auth import complete_login
 from zongzhi.units.demo import PERSONAS
 from zongzhi.units.models import Department, LoginSession, Unit, User
@@ -215,6 +216,20 @@ def _info_report(village: Unit, title: str) -> InformationReport:
 def _id_number(seed: int) -> str:
     first17 = f"32011119800101{seed % 1000:03d}"
     return first17 + check_digit(first17)
+
+
+def _facility_at(t: Target) -> Facility:
+    """A security facility of the target's unit (field capture's inspections)."""
+    facility, _ = Facility.objects.get_or_create(
+        path=t.village.path, name=f"{t.name}探头", defaults={"kind_code": "01"}
+    )
+    return facility
+
+
+def _house_at(t: Target) -> House:
+    """A house of the target's unit (field capture's occupants)."""
+    house, _ = House.objects.get_or_create(path=t.village.path, name=f"{t.name}1号", defaults={"owner_name": "房主"})
+    return house
 
 
 def _resident_body(t: Target) -> dict[str, Any]:
@@ -627,6 +642,35 @@ SPECS: list[Spec] = [
         "write",
         lambda t: f"/api/registry/places/key-places/{t.place.pk}/retire",
         lambda t: {"reason": "停业"},
+        frozenset({"records.write"}),
+    ),
+    # field capture from the phone (issue 17)
+    Spec(
+        "PATCH",
+        "/api/registry/residents/{resident_id}",
+        "write",
+        lambda t: f"/api/registry/residents/{t.resident.pk}",
+        lambda t: {"current_address": "矩阵路1号"},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/places/houses/{place_id}/occupants",
+        "write",
+        lambda t: f"/api/registry/places/houses/{_house_at(t).pk}/occupants",
+        lambda t: {"resident_id": t.resident.pk, "relation": "family", "client_id": str(uuid.uuid4())},
+        frozenset({"records.write"}),
+    ),
+    Spec(
+        "POST",
+        "/api/registry/places/facilities/{place_id}/inspections",
+        "write",
+        lambda t: f"/api/registry/places/facilities/{_facility_at(t).pk}/inspections",
+        lambda t: {
+            "inspected_on": timezone.localdate().isoformat(),
+            "result": "normal",
+            "client_id": str(uuid.uuid4()),
+        },
         frozenset({"records.write"}),
     ),
     # last of the registry: a retired resident takes no more changes
@@ -1682,6 +1726,9 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
     ("GET", "/api/registry/imports/fields", None, frozenset()),
     ("GET", "/api/registry/exports", None, frozenset()),
     ("GET", "/api/registry/place-specs", None, frozenset()),
+    # the duplicate check before registering: answers from the caller's read scope only
+    # (people/tests/test_capture.py), audited as a search by ID number
+    ("POST", "/api/registry/residents/lookup", {"id_number": "320111198001010019"}, frozenset({"records.write"})),
     ("GET", "/api/cases/deadline-rules", None, frozenset()),
     (
         "PATCH",
@@ -1802,9 +1849,7 @@ EXEMPT = {
     ("GET", "/api/registry/imports/{job_id}/rejects"): "the uploader's own: registry/tests/test_imports.py",
     ("GET", "/api/registry/imports/{job_id}/report"): "the uploader's own: registry/tests/test_imports.py",
     ("POST", "/api/registry/imports/{job_id}/missing-list"): "the uploader's own: registry/tests/test_imports.py",
-    ("POST", "/api/registry/places/houses/{place_id}/occupants"): UPPER,
     ("POST", "/api/registry/places/houses/{place_id}/occupants/{occupant_id}/end"): UPPER,
-    ("POST", "/api/registry/places/facilities/{place_id}/inspections"): UPPER,
     ("POST", "/api/registry/places/organisations/{place_id}/members"): UPPER,
     ("POST", "/api/registry/places/organisations/{place_id}/members/{member_id}/remove"): UPPER,
     ("GET", "/api/registry/place-grid"): "a position, answered from the caller's capture scope: test_places.py",

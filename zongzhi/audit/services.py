@@ -77,6 +77,7 @@ ACTION_LABELS: dict[str, str] = {
     "place.retired": "注销场所",
     "house.occupant_added": "登记房屋居住人",
     "house.occupant_left": "居住人迁出",
+    "facility.inspected": "记录设施巡检",
     "organisation.member_added": "新增组织成员",
     "organisation.member_removed": "移除组织成员",
     "registry.import_started": "上传文件导入",

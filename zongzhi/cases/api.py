@@ -22,6 +22,7 @@ from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.office.attachments import check_visible as office_check_visible
 from zongzhi.office.models import OfficeAttachment
+from zongzhi.places.models import Facility, InspectionPhoto
 from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
 from . import actions, services, stats
@@ -401,7 +402,13 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
         raise NotFound("附件不存在")
     info_use = InfoAttachment.objects.filter(attachment=attachment).values_list("report_id", flat=True).first()
     office_use = OfficeAttachment.objects.filter(attachment=attachment).first()
-    if office_use is not None:  # a file of an office record follows the record's visibility
+    inspection_use = InspectionPhoto.objects.filter(attachment=attachment).values_list(
+        "inspection__facility_id", flat=True
+    )
+    facility_id = inspection_use.first()
+    if facility_id is not None:  # a photo of a facility's inspection follows the facility's visibility
+        get_visible(Facility.objects.all(), user, facility_id, "records.read", "没有查看治安设施的权限")
+    elif office_use is not None:  # a file of an office record follows the record's visibility
         office_check_visible(user, office_use)
     elif info_use is not None:  # a photo of an information report follows the report's visibility
         info_reports.get_report(user, info_use)

@@ -35,17 +35,24 @@ class DomainError(Exception):
         code: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         audit: AuditNote | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         self.message = message or self.message
         self.code = code or self.code
         self.errors = errors or []
         self.audit = audit
+        # What the client needs to resolve the refusal itself (the record's current values
+        # beside a 409 stale_record, the existing record of a duplicate); never for refusals
+        # of scope, which reveal nothing.
+        self.data = data
         super().__init__(self.message)
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.errors:
             data["errors"] = self.errors
+        if self.data is not None:
+            data["data"] = self.data
         return data
 
 
@@ -105,6 +112,17 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     message = "数据已被他人修改，请刷新后重试"
+
+
+STALE_MESSAGE = "该记录在您离线期间已被他人修改，请核对后重新提交"
+
+
+class StaleRecord(Conflict):
+    """The client edited the record as it was at `seen_updated_at`, and it has changed on the
+    server since: the client shows both (`data["current"]`) and lets its user decide."""
+
+    code = "stale_record"
+    message = STALE_MESSAGE
 
 
 class TooLarge(DomainError):

@@ -35,9 +35,13 @@ from .schemas import (
     CategoryPageOut,
     CategoryRevealIn,
     CategorySpecOut,
+    IdLookupIn,
+    IdLookupOut,
+    ResidentChangeIn,
     ResidentIn,
     ResidentOut,
     ResidentPageOut,
+    ResidentRetireIn,
     RetireIn,
     RevealIn,
     RevealOut,
@@ -197,15 +201,27 @@ def _cases_of(r: Resident, user: User) -> list[dict[str, Any]]:
 
 def _data(user: User, payload: ResidentIn) -> services.ResidentData:
     unit = get_visible(Unit.objects.all(), user, payload.unit_id) if payload.unit_id is not None else None
-    values = payload.dict(exclude={"unit_id"})
+    values = payload.dict(exclude={"unit_id", "client_id", "seen_updated_at"})
     return services.ResidentData(unit=unit, **values)
 
 
-@router.post("/residents", response={201: ResidentOut})
+@router.post("/residents", response={200: ResidentOut, 201: ResidentOut})
 def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[dict[str, Any]]:
+    """Register a resident (also from the phone's offline queue: the same client_id again
+    answers 200 with the first record, never a second one)."""
     user = acting(request)
-    resident = services.create_resident(acting_user=user, data=_data(user, payload))
-    return Status(201, _detail(resident, user))
+    resident, created = services.create_resident_once(
+        acting_user=user, data=_data(user, payload), client_id=payload.client_id
+    )
+    return Status(201 if created else 200, _detail(resident, user))
+
+
+@router.post("/residents/lookup", response=IdLookupOut)
+def lookup_id_number(request: HttpRequest, payload: IdLookupIn) -> dict[str, Any]:
+    """Before registering: is this ID number registered already? In the caller's read scope the
+    record's id and masked summary (the phone opens it instead of making a duplicate); outside
+    it only "elsewhere". Audited as a search by ID number."""
+    return services.find_by_id_number(acting_user=acting(request), id_number=payload.id_number)
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
@@ -217,14 +233,45 @@ def get_resident(request: HttpRequest, resident_id: int) -> dict[str, Any]:
 @router.put("/residents/{resident_id}", response=ResidentOut)
 def update_resident(request: HttpRequest, resident_id: int, payload: ResidentIn) -> dict[str, Any]:
     user = acting(request)
-    resident = services.update_resident(acting_user=user, resident=_get(user, resident_id), data=_data(user, payload))
+    resident = services.update_resident(
+        acting_user=user,
+        resident=_get(user, resident_id),
+        data=_data(user, payload),
+        seen_updated_at=payload.seen_updated_at,
+    )
+    return _detail(resident, user)
+
+
+@router.patch("/residents/{resident_id}", response=ResidentOut)
+def change_resident(request: HttpRequest, resident_id: int, payload: ResidentChangeIn) -> dict[str, Any]:
+    """The phone's change of a resident (phone number, current address, moved to another grid):
+    the console's validator and messages; 409 stale_record with the current values when the
+    record changed since `seen_updated_at`."""
+    user = acting(request)
+    unit = get_visible(Unit.objects.all(), user, payload.unit_id) if payload.unit_id is not None else None
+    changes = services.ResidentChanges(
+        phone=payload.phone,
+        current_address=payload.current_address,
+        unit=unit,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    resident = services.change_resident(
+        acting_user=user, resident=_get(user, resident_id), changes=changes, seen_updated_at=payload.seen_updated_at
+    )
     return _detail(resident, user)
 
 
 @router.post("/residents/{resident_id}/retire", response=ResidentOut)
-def retire_resident(request: HttpRequest, resident_id: int, payload: RetireIn) -> dict[str, Any]:
+def retire_resident(request: HttpRequest, resident_id: int, payload: ResidentRetireIn) -> dict[str, Any]:
+    """注销 (迁出、死亡 …) with a reason; from the phone with `seen_updated_at`."""
     user = acting(request)
-    resident = services.retire_resident(acting_user=user, resident=_get(user, resident_id), reason=payload.reason)
+    resident = services.retire_resident(
+        acting_user=user,
+        resident=_get(user, resident_id),
+        reason=payload.reason,
+        seen_updated_at=payload.seen_updated_at,
+    )
     return _detail(resident, user)
 
 

@@ -81,9 +81,11 @@ class Resident(ScopedModel, ChangeLoggedModel):
     retired_at = models.DateTimeField(null=True, blank=True, verbose_name="注销时间")
     created_at = models.DateTimeField(default=timezone.now, verbose_name="登记时间")
     updated_at = models.DateTimeField(default=timezone.now, verbose_name="更新时间")
+    # The phone's offline queue names each registration: a resend returns the first record.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset(
-        {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index", "updated_at"}
+        {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index", "updated_at", "client_id"}
     )
 
     class Meta:

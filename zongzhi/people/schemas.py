@@ -51,6 +51,45 @@ class ResidentIn(Schema):
     leaves_on: date | None = None
     latitude: float | None = None
     longitude: float | None = None
+    client_id: UUID | None = Field(None, description="手机离线队列的编号：重发时返回同一条记录（仅登记时）")
+    seen_updated_at: datetime | None = Field(
+        None, description="修改时：客户端所见的 updated_at；其后已被他人修改则返回 409 stale_record（仅修改时）"
+    )
+
+
+class ResidentChangeIn(Schema):
+    """The phone's changes to a resident; a field left out stays as it is."""
+
+    phone: str | None = Field(None, max_length=LIMITS["phone"])
+    current_address: str | None = Field(None, max_length=LIMITS["current_address"])
+    unit_id: int | None = Field(None, description="迁入本人负责的另一网格")
+    latitude: float | None = None
+    longitude: float | None = None
+    seen_updated_at: datetime | None = Field(None, description="客户端所见的 updated_at")
+
+
+class ResidentRetireIn(Schema):
+    reason: str = Field(..., max_length=limit_of(Resident, "retired_reason"))
+    seen_updated_at: datetime | None = Field(None, description="客户端所见的 updated_at（手机端）")
+
+
+class IdLookupIn(Schema):
+    id_number: str = Field(..., max_length=LIMITS["id_number"])
+
+
+class IdLookupResidentOut(OutSchema):
+    id: int
+    name: str = Field(..., description="姓名（脱敏）")
+    id_number_mask: str
+    unit_name: str
+    can_edit: bool
+
+
+class IdLookupOut(OutSchema):
+    status: Literal["none", "here", "elsewhere"] = Field(
+        ..., description="none 未登记；here 已在本人可查看的辖区登记；elsewhere 已在其他辖区登记（不提供详情）"
+    )
+    resident: IdLookupResidentOut | None = None
 
 
 class ResidentRowOut(OutSchema):

@@ -9,8 +9,9 @@ one resident not retired; a person who moves keeps their record, and its change 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
+import uuid
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.core import crypto
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, StaleRecord
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_write
 from zongzhi.dictionary.services import require_active_code
@@ -164,6 +165,7 @@ def _refuse_duplicate(user: User, id_number: str, exclude: int | None = None) ->
             f"该证件号码已登记：{other.name}（{where}），一人只登记一条，请在原记录上修改",
             code="id_number_taken",
             errors=[{"field": "id_number", "message": "该证件号码已登记"}],
+            data={"resident_id": other.pk},
         )
     raise Conflict(
         "该证件号码已在其他辖区登记；人员迁入请联系原辖区办理迁出",
@@ -172,11 +174,20 @@ def _refuse_duplicate(user: User, id_number: str, exclude: int | None = None) ->
     )
 
 
-def create_resident(*, acting_user: User, data: ResidentData) -> Resident:
+def resent(model: Any, client_id: uuid.UUID | None, user: User) -> Any:
+    """The record an offline queue's action already made (same `client_id`), or None. A client
+    id of a record outside the caller's read scope is not theirs to reuse."""
+    existing = model.objects.filter(client_id=client_id).first() if client_id else None
+    if existing is not None and not path_within(existing.path, user.view_paths):
+        raise Conflict("该编号已被使用", code="client_id_taken")
+    return existing
+
+
+def create_resident(*, acting_user: User, data: ResidentData, client_id: uuid.UUID | None = None) -> Resident:
     _require(acting_user, "records.write", "没有登记实有人口的权限")
     cleaned = clean(data)
     path = place_path(acting_user, data, None)
-    resident = Resident(path=path)
+    resident = Resident(path=path, client_id=client_id)
     corrected = require_write(acting_user, resident, path)
     _refuse_duplicate(acting_user, cleaned.id_number)
     _apply(resident, cleaned)
@@ -192,11 +203,61 @@ def create_resident(*, acting_user: User, data: ResidentData) -> Resident:
     return resident
 
 
-def update_resident(*, acting_user: User, resident: Resident, data: ResidentData) -> Resident:
+def create_resident_once(
+    *, acting_user: User, data: ResidentData, client_id: uuid.UUID | None
+) -> tuple[Resident, bool]:
+    """Register a resident from the phone's offline queue; returns (resident, created). The
+    same client id again gives back the first record, never a second one."""
+    _require(acting_user, "records.write", "没有登记实有人口的权限")
+    first = resent(Resident, client_id, acting_user)
+    if first is not None:
+        return first, False
+    try:
+        return create_resident(acting_user=acting_user, data=data, client_id=client_id), True
+    except (IntegrityError, Conflict):
+        # Two copies of one action arrived together and the other one won.
+        first = resent(Resident, client_id, acting_user)
+        if first is None:
+            raise
+        return first, False
+
+
+def current_values(resident: Resident) -> dict[str, Any]:
+    """What the phone shows of a resident beside the worker's own values when they conflict
+    (masked, like everywhere)."""
+    unit_name = Unit.objects.filter(path=resident.path).values_list("name", flat=True).first() or ""
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "id_number_mask": resident.id_number_mask,
+        "phone_mask": resident.phone_mask,
+        "current_address": resident.current_address,
+        "household_address": resident.household_address,
+        "path": resident.path,
+        "unit_name": unit_name,
+        "is_retired": resident.is_retired,
+        "retired_reason": resident.retired_reason,
+        "updated_at": resident.updated_at.isoformat(),
+    }
+
+
+def require_unchanged(resident: Resident, seen_updated_at: datetime | None) -> None:
+    """Refuse (409 stale_record, with the current values) a change made on the resident as
+    it was at `seen_updated_at` when it has changed since; None (the console) skips the test."""
+    if seen_updated_at is None:
+        return
+    if abs(resident.updated_at - seen_updated_at) > timedelta(milliseconds=1):
+        raise StaleRecord(data={"current": current_values(resident)})
+
+
+def update_resident(
+    *, acting_user: User, resident: Resident, data: ResidentData, seen_updated_at: datetime | None = None
+) -> Resident:
     _require(acting_user, "records.write", "没有修改实有人口的权限")
     corrected = require_write(acting_user, resident)
     if resident.is_retired:
         raise Conflict("该人员已注销，不能修改", code="retired")
+    require_unchanged(resident, seen_updated_at)
     # An edit form shows the numbers masked and may send them back so: that means unchanged
     # (the form then needs no audited look at the full numbers).
     if data.id_number.strip() == resident.id_number_mask:
@@ -226,10 +287,62 @@ def update_resident(*, acting_user: User, resident: Resident, data: ResidentData
     return resident
 
 
-def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Resident:
-    """A soft, audited retire (死亡、迁出、重复登记 …): the record stays, out of the lists."""
+@dataclass
+class ResidentChanges:
+    """What the phone changes on a resident (None: unchanged): the phone number, the current
+    address, the grid they moved to (or a position that places them)."""
+
+    phone: str | None = None
+    current_address: str | None = None
+    unit: Unit | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def change_resident(
+    *, acting_user: User, resident: Resident, changes: ResidentChanges, seen_updated_at: datetime | None
+) -> Resident:
+    """Apply the phone's change to a resident through `update_resident` (the console's one
+    validator, scope and audit). Sent again after a lost answer, a change already in place
+    is not a conflict: the resident comes back as it is."""
+    _require(acting_user, "records.write", "没有修改实有人口的权限")
+    require_write(acting_user, resident)
+    if resident.is_retired:
+        raise Conflict("该人员已注销，不能修改", code="retired")
+    values = {
+        f.name: getattr(resident, f.name) for f in fields(ResidentData) if f.name not in ("unit", "id_number", "phone")
+    }
+    data = ResidentData(**values, id_number=resident.id_number_mask, phone=resident.phone_mask)
+    wanted: dict[str, Any] = {}
+    if changes.phone is not None and changes.phone.strip() != resident.phone_mask:
+        wanted["phone"] = changes.phone.strip()
+    if changes.current_address is not None and changes.current_address.strip() != resident.current_address:
+        wanted["current_address"] = changes.current_address.strip()
+    moves = changes.unit is not None and changes.unit.path != resident.path
+    if moves or changes.latitude is not None:
+        wanted.update(unit=changes.unit, latitude=changes.latitude, longitude=changes.longitude)
+    if not wanted or (set(wanted) <= {"phone"} and _same_phone(resident, wanted["phone"])):
+        return resident
+    return update_resident(
+        acting_user=acting_user, resident=resident, data=replace(data, **wanted), seen_updated_at=seen_updated_at
+    )
+
+
+def _same_phone(resident: Resident, phone: str) -> bool:
+    return resident.phone_index is not None and bytes(resident.phone_index) == crypto.blind_index(phone, "phone")
+
+
+def retire_resident(
+    *, acting_user: User, resident: Resident, reason: str, seen_updated_at: datetime | None = None
+) -> Resident:
+    """A soft, audited retire (死亡、迁出、重复登记 …): the record stays, out of the lists.
+    From the phone (`seen_updated_at` given), the same retire sent again is no conflict."""
     _require(acting_user, "records.write", "没有注销实有人口的权限")
     corrected = require_write(acting_user, resident)
+    if seen_updated_at is not None:
+        if resident.is_retired and resident.retired_reason == (reason or "").strip():
+            return resident
+        require_unchanged(resident, seen_updated_at)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput.field("reason", "请填写注销原因", code="required")
@@ -244,6 +357,38 @@ def retire_resident(*, acting_user: User, resident: Resident, reason: str) -> Re
         if corrected:
             record_correction(acting_user, resident, "retire")
     return resident
+
+
+def find_by_id_number(*, acting_user: User, id_number: str) -> dict[str, Any]:
+    """Whether a resident (not retired) with this ID number is registered, before the phone
+    registers one: `here` with the record's id and masked summary when it is in the caller's
+    read scope, `elsewhere` without details when it is not, `none` otherwise. A lookup by a
+    whole ID number confirms the number: each one is audited as a sensitive search."""
+    _require(acting_user, "records.write", "没有登记实有人口的权限")
+    number = normalize_id_number(id_number or "")
+    if not number:
+        raise InvalidInput.field("id_number", "请填写证件号码", code="required")
+    record_event("pii.lookup", detail={"field": "id_number", "shown": mask_value(number), "purpose": "duplicate"})
+    other = (
+        Resident.objects.filter(id_number_index=crypto.blind_index(number, "id_number"), is_retired=False)
+        .only("pk", "path", "name", "id_number_mask", "phone_mask", "kind", "updated_at")
+        .first()
+    )
+    if other is None:
+        return {"status": "none", "resident": None}
+    if not path_within(other.path, acting_user.view_paths):
+        return {"status": "elsewhere", "resident": None}
+    unit_name = Unit.objects.filter(path=other.path).values_list("name", flat=True).first() or ""
+    return {
+        "status": "here",
+        "resident": {
+            "id": other.pk,
+            "name": mask_value(other.name),
+            "id_number_mask": other.id_number_mask,
+            "unit_name": unit_name,
+            "can_edit": path_within(other.path, acting_user.capture_paths),
+        },
+    }
 
 
 def reveal_sealed(*, acting_user: User, obj: Any, field: str, sealed: Any) -> str:

@@ -3,6 +3,7 @@ compounds, houses, key-places, facilities or organisations."""
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at import time.
 
+import uuid
 from collections import Counter
 from datetime import date, datetime
 from typing import Any, Literal, cast
@@ -52,6 +53,27 @@ class PlaceIn(Schema):
     extra: dict[str, Any] = Field(default_factory=dict, description="该类别的字段，见 /registry/place-specs")
 
 
+class OccupantIn(Schema):
+    resident_id: int | None = Field(None, description="居住人员；或用 resident_client_id")
+    resident_client_id: uuid.UUID | None = Field(
+        None, description="同一手机离线登记、尚未返回编号的人员：其登记的 client_id"
+    )
+    relation: Literal["owner", "family", "tenant", "other"]
+    since: date | None = None
+    client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号，重发时返回同一条")
+
+
+class PlaceCreateIn(PlaceIn):
+    client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号，重发时返回同一条记录")
+    occupants: list[OccupantIn] = Field(default_factory=list, max_length=30, description="房屋：同时登记的居住人员")
+
+
+class PhotoOut(OutSchema):
+    id: int
+    url: str
+    thumbnail_url: str | None
+
+
 class OccupantOut(OutSchema):
     id: int
     resident_id: int
@@ -70,6 +92,7 @@ class InspectionOut(OutSchema):
     result_label: str
     note: str
     inspector_name: str
+    photos: list[PhotoOut] = Field(default_factory=list, description="巡检照片")
 
 
 class InspectionMonthOut(OutSchema):
@@ -256,8 +279,9 @@ def _detail_parts(kind: str, obj: PlaceBase, today: date, user: User) -> dict[st
                 "result_label": i.get_result_display(),
                 "note": i.note,
                 "inspector_name": i.inspector_name,
+                "photos": [_photo_out(p.attachment) for p in i.photos.all()],
             }
-            for i in Inspection.objects.filter(facility=obj)[:24]
+            for i in Inspection.objects.filter(facility=obj).prefetch_related("photos__attachment")[:24]
         ]
         parts["inspection_months"] = _inspection_months(obj, today)
     if isinstance(obj, Organisation):
@@ -273,6 +297,14 @@ def _detail_parts(kind: str, obj: PlaceBase, today: date, user: User) -> dict[st
             for m in obj.members.filter(until__isnull=True).order_by("id")
         ]
     return parts
+
+
+def _photo_out(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "url": f"/api/attachments/{a.pk}/file",
+        "thumbnail_url": f"/api/attachments/{a.pk}/thumbnail" if a.thumbnail else None,
+    }
 
 
 def _inspection_months(facility: Facility, today: date) -> list[dict[str, Any]]:
@@ -443,11 +475,32 @@ def _detail(kind: str, obj: PlaceBase, user: User) -> dict[str, Any]:
     return _out(kind, obj, unit_names({obj.path}), timezone.localdate(), user)
 
 
-@router.post("/places/{kind}", response={201: PlaceOut})
-def create_place(request: HttpRequest, kind: PlaceKind, payload: PlaceIn) -> Status[dict[str, Any]]:
+def _occupant(user: User, payload: OccupantIn) -> places.OccupantData:
+    resident = get_visible(Resident.objects.all(), user, payload.resident_id) if payload.resident_id else None
+    if resident is None and payload.resident_client_id is None:
+        raise InvalidInput.field("resident_id", "请选择居住人员", code="required")
+    return places.OccupantData(
+        relation=payload.relation,
+        resident=resident,
+        resident_client_id=payload.resident_client_id,
+        since=payload.since,
+        client_id=payload.client_id,
+    )
+
+
+@router.post("/places/{kind}", response={200: PlaceOut, 201: PlaceOut})
+def create_place(request: HttpRequest, kind: PlaceKind, payload: PlaceCreateIn) -> Status[dict[str, Any]]:
+    """Register a place; a house may come with its occupants. From the phone's offline queue
+    the same client_id again answers 200 with the first record."""
     user = acting(request)
-    obj = places.save_place(acting_user=user, kind_name=kind, data=_data(user, payload))
-    return Status(201, _detail(kind, obj, user))
+    obj, created = places.create_place_once(
+        acting_user=user,
+        kind_name=kind,
+        data=_data(user, payload),
+        client_id=payload.client_id,
+        occupants=[_occupant(user, o) for o in payload.occupants],
+    )
+    return Status(201 if created else 200, _detail(kind, obj, user))
 
 
 @router.get("/places/{kind}/{place_id}", response=PlaceOut)
@@ -480,26 +533,15 @@ def reveal_place_phone(request: HttpRequest, kind: PlaceKind, place_id: int) -> 
     return {"value": places.reveal_phone(acting_user=user, obj=obj)}
 
 
-class OccupantIn(Schema):
-    resident_id: int
-    relation: Literal["owner", "family", "tenant", "other"]
-    since: date | None = None
-
-
-@router.post("/places/houses/{place_id}/occupants", response={201: PlaceOut})
+@router.post("/places/houses/{place_id}/occupants", response={200: PlaceOut, 201: PlaceOut})
 def add_occupant(request: HttpRequest, place_id: int, payload: OccupantIn) -> Status[dict[str, Any]]:
-    """Someone lives in the house (a tenant makes it a rental's occupant)."""
+    """Someone lives in the house (a tenant makes it a rental's occupant). The resident by id,
+    or by the client_id of its registration from the same phone; the same client_id again
+    answers 200."""
     user = acting(request)
     house = _house(user, place_id)
-    resident = get_visible(Resident.objects.all(), user, payload.resident_id)
-    places.add_occupant(
-        acting_user=user,
-        house=house,
-        resident=resident,
-        relation=payload.relation,
-        since=payload.since,
-    )
-    return Status(201, _detail("houses", house, user))
+    _row, created = places.add_occupant_once(acting_user=user, house=house, occupant=_occupant(user, payload))
+    return Status(201 if created else 200, _detail("houses", house, user))
 
 
 @router.post("/places/houses/{place_id}/occupants/{occupant_id}/end", response=PlaceOut)
@@ -514,22 +556,27 @@ class InspectionIn(Schema):
     inspected_on: date
     result: Literal["normal", "fault", "repaired"]
     note: str = Field("", max_length=limit_of(Inspection, "note"))
+    attachment_ids: list[int] = Field(default_factory=list, description="巡检照片：先上传到 /api/attachments")
+    client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号，重发时返回同一条")
 
 
-@router.post("/places/facilities/{place_id}/inspections", response={201: PlaceOut})
+@router.post("/places/facilities/{place_id}/inspections", response={200: PlaceOut, 201: PlaceOut})
 def inspect_facility(request: HttpRequest, place_id: int, payload: InspectionIn) -> Status[dict[str, Any]]:
-    """The monthly inspection of a security facility (巡检)."""
+    """The monthly inspection of a security facility (巡检), with photos; the same client_id
+    again (the phone's offline queue) answers 200 with no second inspection."""
     user = acting(request)
     facility = _facility(user, place_id)
-    places.inspect(
+    _inspection, created = places.inspect_once(
         acting_user=user,
         facility=facility,
         inspected_on=payload.inspected_on,
         result=payload.result,
         note=payload.note,
+        client_id=payload.client_id,
+        attachment_ids=payload.attachment_ids,
     )
     facility.refresh_from_db()
-    return Status(201, _detail("facilities", facility, user))
+    return Status(201 if created else 200, _detail("facilities", facility, user))
 
 
 class MemberIn(Schema):

@@ -29,6 +29,8 @@ class PlaceBase(ScopedModel, ChangeLoggedModel):
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The phone's offline queue names each registration: a resend returns the first record.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
 
     class Meta:
         abstract = True
@@ -94,6 +96,7 @@ class HouseOccupant(models.Model):
     relation = models.CharField(max_length=10, choices=Occupancy.choices, verbose_name="居住关系")
     since = models.DateField(null=True, blank=True, verbose_name="入住日期")
     until = models.DateField(null=True, blank=True, verbose_name="迁出日期")
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
 
     class Meta:
         db_table = "registry_houseoccupant"  # the table keeps the name of the app it was made in
@@ -169,6 +172,7 @@ class Inspection(models.Model):
     inspector = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+")
     inspector_name = models.CharField(max_length=60)
     created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
 
     class Meta:
         db_table = "registry_inspection"  # the table keeps the name of the app it was made in
@@ -178,6 +182,23 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.inspected_on}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo of an inspection: the case engine's upload (`cases.Attachment`, uploaded first,
+    EXIF position kept as data) named by an inspection instead of a case. It follows the
+    facility's visibility."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
+    attachment = models.OneToOneField("cases.Attachment", on_delete=models.PROTECT, related_name="inspection_use")
+
+    class Meta:
+        db_table = "registry_inspectionphoto"
+        verbose_name = "巡检照片"
+        verbose_name_plural = "巡检照片"
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.attachment_id}"
 
 
 class Organisation(PlaceBase):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,7 +26,7 @@ from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_write
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Resident
-from zongzhi.people.services import place_path, record_correction, retire_with_reason, reveal_sealed
+from zongzhi.people.services import place_path, record_correction, resent, retire_with_reason, reveal_sealed
 from zongzhi.places.models import (
     Compound,
     Facility,
@@ -33,6 +34,7 @@ from zongzhi.places.models import (
     HouseOccupant,
     HouseUse,
     Inspection,
+    InspectionPhoto,
     InspectionResult,
     KeyPlace,
     Occupancy,
@@ -273,7 +275,14 @@ def _apply_phone(obj: Any, kind: Kind, phone: str) -> None:
     obj.contact_phone_mask = mask_value(phone) if phone else ""
 
 
-def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: PlaceBase | None = None) -> PlaceBase:
+def save_place(
+    *,
+    acting_user: User,
+    kind_name: str,
+    data: PlaceData,
+    obj: PlaceBase | None = None,
+    client_id: uuid.UUID | None = None,
+) -> PlaceBase:
     kind = KINDS[kind_name]
     _require_write(acting_user, obj)
     corrected = False
@@ -283,7 +292,7 @@ def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: Place
             raise Conflict("已注销，不能修改", code="retired")
     values = _clean(kind, data, acting_user, obj)
     path = place_path(acting_user, data, obj.path if obj is not None else None)
-    target = obj if obj is not None else kind.model(path=path)
+    target = obj if obj is not None else kind.model(path=path, client_id=client_id)
     corrected = require_write(acting_user, target, path) or corrected
     for name, value in values.items():
         setattr(target, name, value)
@@ -295,6 +304,67 @@ def save_place(*, acting_user: User, kind_name: str, data: PlaceData, obj: Place
         if corrected:
             record_correction(acting_user, target, "update" if obj is not None else "create")
     return target
+
+
+@dataclass
+class OccupantData:
+    """Someone living in a house: a registered resident, or one registered from the same
+    phone whose registration has not been answered yet (`resident_client_id`)."""
+
+    relation: str
+    resident: Resident | None = None
+    resident_client_id: uuid.UUID | None = None
+    since: dt.date | None = None
+    client_id: uuid.UUID | None = None
+
+
+def resolve_resident(user: User, occupant: OccupantData) -> Resident:
+    """The resident an occupant names, by id or by the client id of its registration."""
+    if occupant.resident is not None:
+        return occupant.resident
+    found = resent(Resident, occupant.resident_client_id, user) if occupant.resident_client_id else None
+    if found is None:
+        raise InvalidInput.field(
+            "resident_id", "该人员尚未登记成功，请先处理其登记，再添加为居住人员", code="resident_pending"
+        )
+    return cast(Resident, found)
+
+
+def create_place_once(
+    *,
+    acting_user: User,
+    kind_name: str,
+    data: PlaceData,
+    client_id: uuid.UUID | None,
+    occupants: list[OccupantData] | None = None,
+) -> tuple[PlaceBase, bool]:
+    """Register a place, a house with its occupants in the same transaction; returns (place,
+    created). The phone's offline queue may send it twice: the same client id gives back the
+    first record."""
+    kind = KINDS[kind_name]
+    _require_write(acting_user)
+    first = resent(kind.model, client_id, acting_user)
+    if first is not None:
+        return first, False
+    if occupants and kind.model is not House:
+        raise InvalidInput.field("occupants", "只有房屋可以登记居住人员", code="invalid_input")
+    try:
+        with transaction.atomic():
+            place = save_place(acting_user=acting_user, kind_name=kind_name, data=data, client_id=client_id)
+            for occupant in occupants or []:
+                add_occupant(
+                    acting_user=acting_user,
+                    house=cast(House, place),
+                    resident=resolve_resident(acting_user, occupant),
+                    relation=occupant.relation,
+                    since=occupant.since,
+                )
+    except IntegrityError:
+        first = resent(kind.model, client_id, acting_user)
+        if first is None:
+            raise
+        return first, False
+    return place, True
 
 
 def retire_place(*, acting_user: User, obj: PlaceBase, reason: str) -> PlaceBase:
@@ -319,7 +389,13 @@ def reveal_phone(*, acting_user: User, obj: Any) -> str:
 # --- occupants, inspections, members -----------------------------------------------------------
 @transaction.atomic
 def add_occupant(
-    *, acting_user: User, house: House, resident: Resident, relation: str, since: dt.date | None
+    *,
+    acting_user: User,
+    house: House,
+    resident: Resident,
+    relation: str,
+    since: dt.date | None,
+    client_id: uuid.UUID | None = None,
 ) -> HouseOccupant:
     corrected = _may_write(acting_user, house)
     if relation not in Occupancy.values:
@@ -328,7 +404,9 @@ def add_occupant(
         raise Conflict("该人员已注销", code="retired")
     try:
         with transaction.atomic():
-            occupant = HouseOccupant.objects.create(house=house, resident=resident, relation=relation, since=since)
+            occupant = HouseOccupant.objects.create(
+                house=house, resident=resident, relation=relation, since=since, client_id=client_id
+            )
     except IntegrityError:
         raise Conflict("该人员已登记在此房屋", code="already_listed") from None
     record_event("house.occupant_added", obj=house, detail={"resident": resident.pk, "relation": relation})
@@ -350,6 +428,33 @@ def _end(acting_user: User, place: PlaceBase, rows: Any, field: str, gone: str) 
     return row
 
 
+def add_occupant_once(*, acting_user: User, house: House, occupant: OccupantData) -> tuple[HouseOccupant, bool]:
+    """Add an occupant from the phone's offline queue; returns (occupant, created). The same
+    client id again gives back the first row."""
+    _may_write(acting_user, house)
+    first = HouseOccupant.objects.filter(client_id=occupant.client_id).first() if occupant.client_id else None
+    if first is not None:
+        if first.house_id != house.pk:
+            raise Conflict("该编号已被使用", code="client_id_taken")
+        return first, False
+    resident = resolve_resident(acting_user, occupant)
+    try:
+        row = add_occupant(
+            acting_user=acting_user,
+            house=house,
+            resident=resident,
+            relation=occupant.relation,
+            since=occupant.since,
+            client_id=occupant.client_id,
+        )
+    except (IntegrityError, Conflict):
+        first = HouseOccupant.objects.filter(client_id=occupant.client_id).first() if occupant.client_id else None
+        if first is None:
+            raise
+        return first, False
+    return row, True
+
+
 @transaction.atomic
 def end_occupancy(*, acting_user: User, house: House, occupant_id: int) -> None:
     rows = HouseOccupant.objects.filter(pk=occupant_id, house=house)
@@ -357,8 +462,53 @@ def end_occupancy(*, acting_user: User, house: House, occupant_id: int) -> None:
     record_event("house.occupant_left", obj=house, detail={"resident": occupant.resident_id})
 
 
-def inspect(*, acting_user: User, facility: Facility, inspected_on: dt.date, result: str, note: str) -> Inspection:
+def inspect(
+    *,
+    acting_user: User,
+    facility: Facility,
+    inspected_on: dt.date,
+    result: str,
+    note: str,
+    client_id: uuid.UUID | None = None,
+    attachment_ids: list[int] | None = None,
+) -> Inspection:
+    """Record an inspection; see `inspect_once` for the phone's offline queue."""
+    inspection, _created = inspect_once(
+        acting_user=acting_user,
+        facility=facility,
+        inspected_on=inspected_on,
+        result=result,
+        note=note,
+        client_id=client_id,
+        attachment_ids=attachment_ids,
+    )
+    return inspection
+
+
+def inspect_once(
+    *,
+    acting_user: User,
+    facility: Facility,
+    inspected_on: dt.date,
+    result: str,
+    note: str,
+    client_id: uuid.UUID | None = None,
+    attachment_ids: list[int] | None = None,
+) -> tuple[Inspection, bool]:
+    """The monthly inspection of a facility (巡检), with its photos (the inspector's own
+    uploads, not used elsewhere); returns (inspection, created). The same client id again
+    (the phone's offline queue) gives back the first inspection, never a second one."""
     corrected = _may_write(acting_user, facility)
+
+    def resent_inspection() -> Inspection | None:
+        first = Inspection.objects.filter(client_id=client_id).first() if client_id else None
+        if first is not None and (first.inspector_id != acting_user.pk or first.facility_id != facility.pk):
+            raise Conflict("该编号已被使用", code="client_id_taken")
+        return first
+
+    first = resent_inspection()
+    if first is not None:
+        return first, False
     if facility.is_retired:
         raise Conflict("设施已注销", code="retired")
     if inspected_on > timezone.localdate():
@@ -368,20 +518,58 @@ def inspect(*, acting_user: User, facility: Facility, inspected_on: dt.date, res
     note = (note or "").strip()
     if result == InspectionResult.FAULT and not note:
         raise InvalidInput.field("note", "发现故障时请填写情况", code="required")
-    with transaction.atomic():
-        inspection = Inspection.objects.create(
-            facility=facility,
-            inspected_on=inspected_on,
-            result=result,
-            note=note[:500],
-            inspector=acting_user,
-            inspector_name=acting_user.full_name or acting_user.username,
-        )
-        if facility.last_inspected_on is None or inspected_on >= facility.last_inspected_on:
-            Facility.objects.filter(pk=facility.pk).update(last_inspected_on=inspected_on, last_result=result)
-        if corrected:
-            record_correction(acting_user, facility, "inspection")
-    return inspection
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(
+                facility=facility,
+                inspected_on=inspected_on,
+                result=result,
+                note=note[:500],
+                inspector=acting_user,
+                inspector_name=acting_user.full_name or acting_user.username,
+                client_id=client_id,
+            )
+            photos = _attach_photos(acting_user, inspection, attachment_ids or [])
+            if facility.last_inspected_on is None or inspected_on >= facility.last_inspected_on:
+                Facility.objects.filter(pk=facility.pk).update(last_inspected_on=inspected_on, last_result=result)
+            record_event(
+                "facility.inspected",
+                obj=facility,
+                detail={"inspection": inspection.pk, "result": result, "photos": photos},
+            )
+            if corrected:
+                record_correction(acting_user, facility, "inspection")
+    except IntegrityError:  # the same offline inspection arrived twice at once: the other one won
+        first = resent_inspection()
+        if first is None:
+            raise
+        return first, False
+    return inspection, True
+
+
+# At most this many photos per inspection (the phone takes one or two).
+MAX_PHOTOS = 9
+
+
+def _attach_photos(user: User, inspection: Inspection, ids: list[int]) -> int:
+    """The inspector's own uploads, not yet used by a case, a report, an office record or
+    another inspection, named by this inspection. Returns how many."""
+    from zongzhi.cases.models import Attachment
+
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return 0
+    if len(ids) > MAX_PHOTOS:
+        raise InvalidInput.field("attachment_ids", f"每次巡检最多{MAX_PHOTOS}张照片", code="too_many_files")
+    rows = list(
+        Attachment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, uploaded_by=user, case__isnull=True, kind=Attachment.FileKind.IMAGE)
+        .filter(info_use__isnull=True, office_use__isnull=True, inspection_use__isnull=True)
+    )
+    if len(rows) != len(ids):
+        raise InvalidInput.field("attachment_ids", "照片不存在或已被使用，请重新上传", code="attachment_invalid")
+    InspectionPhoto.objects.bulk_create([InspectionPhoto(inspection=inspection, attachment=a) for a in rows])
+    return len(rows)
 
 
 @transaction.atomic

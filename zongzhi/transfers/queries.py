@@ -35,6 +35,7 @@ _BINARY_TYPES = {
     "FloatField": "float8",
     "PositiveIntegerField": "int4",
     "PositiveSmallIntegerField": "int2",
+    "UUIDField": "uuid",
 }
 
 

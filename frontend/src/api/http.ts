@@ -18,17 +18,20 @@ export interface FieldError {
   message: string
 }
 
-/** The error body every API endpoint returns: `{code, message, errors?}`. */
+/** The error body every API endpoint returns: `{code, message, errors?, data?}`. */
 export interface ErrorBody {
   code: string
   message: string
   errors?: FieldError[]
+  /** What the client needs to resolve a refusal itself (a 409 stale_record's current values). */
+  data?: Record<string, unknown>
 }
 
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly errors: FieldError[]
+  readonly data: Record<string, unknown> | undefined
 
   constructor(status: number, body: ErrorBody) {
     super(body.message)
@@ -36,6 +39,7 @@ export class ApiError extends Error {
     this.status = status
     this.code = body.code
     this.errors = body.errors ?? []
+    this.data = body.data
   }
 
   /** Field errors keyed by field name, for `<el-form-item :error>`. Dotted paths keep their last part too. */

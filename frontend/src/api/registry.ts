@@ -9,7 +9,9 @@ import type {
   MemberIn,
   MissingListIn,
   OccupantIn,
+  PlaceCreateIn,
   PlaceIn,
+  ResidentChangeIn,
   PlaceKind,
   QueryOf,
   ResidentIn,
@@ -33,8 +35,19 @@ export const residentsApi = {
   create: (body: ResidentIn, opts?: Opts) => send(api.POST('/api/registry/residents', { body }), opts),
   update: (id: number, body: ResidentIn, opts?: Opts) =>
     send(api.PUT('/api/registry/residents/{resident_id}', { params: { path: { resident_id: id } }, body }), opts),
-  retire: (id: number, reason: string, opts?: Opts) =>
-    send(api.POST('/api/registry/residents/{resident_id}/retire', { params: { path: { resident_id: id } }, body: { reason } }), opts),
+  retire: (id: number, reason: string, opts?: Opts, seenUpdatedAt?: string) =>
+    send(
+      api.POST('/api/registry/residents/{resident_id}/retire', {
+        params: { path: { resident_id: id } },
+        body: { reason, seen_updated_at: seenUpdatedAt ?? null },
+      }),
+      opts,
+    ),
+  /** The phone's change (phone, current address, another grid); 409 stale_record when changed since `seen_updated_at`. */
+  change: (id: number, body: ResidentChangeIn, opts?: Opts) =>
+    send(api.PATCH('/api/registry/residents/{resident_id}', { params: { path: { resident_id: id } }, body }), opts),
+  /** Before registering: is this ID number registered already (audited as a search by ID number)? */
+  lookup: (idNumber: string, opts?: Opts) => send(api.POST('/api/registry/residents/lookup', { body: { id_number: idNumber } }), opts),
   /** The full ID number or phone; the server writes every look to the audit log. */
   reveal: (id: number, field: RevealField, opts?: Opts) =>
     send(api.POST('/api/registry/residents/{resident_id}/reveal', { params: { path: { resident_id: id } }, body: { field } }), opts),
@@ -119,7 +132,7 @@ export const placesApi = {
   grid: (latitude: number, longitude: number) => send(api.GET('/api/registry/place-grid', { params: { query: { latitude, longitude } } }), { silent: true }),
   get: (kind: PlaceKind, id: number, opts?: Opts) =>
     send(api.GET('/api/registry/places/{kind}/{place_id}', { params: { path: { kind, place_id: id } } }), opts),
-  create: (kind: PlaceKind, body: PlaceIn, opts?: Opts) => send(api.POST('/api/registry/places/{kind}', { params: { path: { kind } }, body }), opts),
+  create: (kind: PlaceKind, body: PlaceCreateIn, opts?: Opts) => send(api.POST('/api/registry/places/{kind}', { params: { path: { kind } }, body }), opts),
   update: (kind: PlaceKind, id: number, body: PlaceIn, opts?: Opts) =>
     send(api.PUT('/api/registry/places/{kind}/{place_id}', { params: { path: { kind, place_id: id } }, body }), opts),
   retire: (kind: PlaceKind, id: number, reason: string, opts?: Opts) =>

@@ -1903,258 +1903,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/field/duty/day": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Day
-         * @description Who has (not) logged in on the phone on `date` (default today) under the unit: grid
-         *     workers and issued phone terminals, the ones not logged in first.
-         */
-        get: operations["zongzhi_field_api_duty_day"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/duty/month": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Month
-         * @description Per grid worker under the unit: the month's working days so far with a phone login
-         *     (`month` as YYYY-MM, default this month).
-         */
-        get: operations["zongzhi_field_api_duty_month"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Terminals
-         * @description Terminals of the unit and below (default: the caller's view scope).
-         */
-        get: operations["zongzhi_field_api_terminals_list_terminals"];
-        put?: never;
-        /** Register */
-        post: operations["zongzhi_field_api_terminals_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/agreement": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Agreement Publish
-         * @description Publish a new version (系统管理员): every terminal holder signs again.
-         */
-        post: operations["zongzhi_field_api_terminals_agreement_publish"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/agreement/current": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Agreement Current
-         * @description The agreement in force, and whether the caller has signed it (callable before signing).
-         */
-        get: operations["zongzhi_field_api_terminals_agreement_current"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/agreement/sign": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Agreement Sign
-         * @description 我已阅读并同意: sign the version in force (time, address and client kept).
-         */
-        post: operations["zongzhi_field_api_terminals_agreement_sign"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/agreement/signers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Agreement Signers
-         * @description Terminal holders and signers under the unit (default: the caller's view scope): which
-         *     version each signed and when; who has not signed the version in force (first).
-         */
-        get: operations["zongzhi_field_api_terminals_agreement_signers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/agreement/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Agreement Versions */
-        get: operations["zongzhi_field_api_terminals_agreement_versions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/candidates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Candidates
-         * @description Whom a terminal of the unit may be issued to: the active accounts of the unit and below.
-         */
-        get: operations["zongzhi_field_api_terminals_candidates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/{terminal_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Detail */
-        get: operations["zongzhi_field_api_terminals_detail"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/{terminal_id}/handover": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Handover */
-        post: operations["zongzhi_field_api_terminals_handover"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/{terminal_id}/issue": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Issue */
-        post: operations["zongzhi_field_api_terminals_issue"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/field/terminals/{terminal_id}/{step}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Step
-         * @description 收回 / 挂失 / 找回 / 报废, each with a note (挂失 and 报废 require one).
-         */
-        post: operations["zongzhi_field_api_terminals_step"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -3744,7 +3492,8 @@ export interface paths {
         put?: never;
         /**
          * Inspect Facility
-         * @description The monthly inspection of a security facility (巡检).
+         * @description The monthly inspection of a security facility (巡检), with photos; the same client_id
+         *     again (the phone's offline queue) answers 200 with no second inspection.
          */
         post: operations["zongzhi_places_api_inspect_facility"];
         delete?: never;
@@ -3764,7 +3513,9 @@ export interface paths {
         put?: never;
         /**
          * Add Occupant
-         * @description Someone lives in the house (a tenant makes it a rental's occupant).
+         * @description Someone lives in the house (a tenant makes it a rental's occupant). The resident by id,
+         *     or by the client_id of its registration from the same phone; the same client_id again
+         *     answers 200.
          */
         post: operations["zongzhi_places_api_add_occupant"];
         delete?: never;
@@ -3840,7 +3591,11 @@ export interface paths {
          */
         get: operations["zongzhi_places_api_list_places"];
         put?: never;
-        /** Create Place */
+        /**
+         * Create Place
+         * @description Register a place; a house may come with its occupants. From the phone's offline queue
+         *     the same client_id again answers 200 with the first record.
+         */
         post: operations["zongzhi_places_api_create_place"];
         delete?: never;
         options?: never;
@@ -3958,8 +3713,34 @@ export interface paths {
          */
         get: operations["zongzhi_people_api_list_residents"];
         put?: never;
-        /** Create Resident */
+        /**
+         * Create Resident
+         * @description Register a resident (also from the phone's offline queue: the same client_id again
+         *     answers 200 with the first record, never a second one).
+         */
         post: operations["zongzhi_people_api_create_resident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registry/residents/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lookup Id Number
+         * @description Before registering: is this ID number registered already? In the caller's read scope the
+         *     record's id and masked summary (the phone opens it instead of making a duplicate); outside
+         *     it only "elsewhere". Audited as a search by ID number.
+         */
+        post: operations["zongzhi_people_api_lookup_id_number"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4002,7 +3783,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change Resident
+         * @description The phone's change of a resident (phone number, current address, moved to another grid):
+         *     the console's validator and messages; 409 stale_record with the current values when the
+         *     record changed since `seen_updated_at`.
+         */
+        patch: operations["zongzhi_people_api_change_resident"];
         trace?: never;
     };
     "/api/registry/residents/{resident_id}/categories": {
@@ -4034,7 +3821,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retire Resident */
+        /**
+         * Retire Resident
+         * @description 注销 (迁出、死亡 …) with a reason; from the phone with `seen_updated_at`.
+         */
         post: operations["zongzhi_people_api_retire_resident"];
         delete?: never;
         options?: never;
@@ -4733,70 +4523,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: number | null;
         };
-        /** AgreementOut */
-        AgreementOut: {
-            /** Body */
-            body: string;
-            /** Id */
-            id: number;
-            /**
-             * Published At
-             * Format: date-time
-             */
-            published_at: string;
-            /** Published By */
-            published_by: string;
-            /**
-             * Required
-             * @description 本人须签署后才能继续使用
-             */
-            required: boolean;
-            /**
-             * Signed At
-             * @description 本人签署本版本的时间
-             */
-            signed_at: string | null;
-            /** Title */
-            title: string;
-            /** Version */
-            version: number;
-        };
-        /** AgreementPublishIn */
-        AgreementPublishIn: {
-            /** Body */
-            body: string;
-            /** Title */
-            title: string;
-        };
-        /** AgreementSignIn */
-        AgreementSignIn: {
-            /**
-             * Client
-             * @default pc
-             * @enum {string}
-             */
-            client: "phone" | "pc";
-            /** Text Id */
-            text_id: number;
-        };
-        /** AgreementVersionOut */
-        AgreementVersionOut: {
-            /** Id */
-            id: number;
-            /**
-             * Published At
-             * Format: date-time
-             */
-            published_at: string;
-            /** Published By */
-            published_by: string;
-            /** Signatures */
-            signatures: number;
-            /** Title */
-            title: string;
-            /** Version */
-            version: number;
-        };
         /** AlertStatsOut */
         AlertStatsOut: {
             /** Acknowledgements */
@@ -5059,17 +4785,6 @@ export interface components {
              * @default
              */
             reason: string;
-        };
-        /** CandidateOut */
-        CandidateOut: {
-            /** Full Name */
-            full_name: string;
-            /** Id */
-            id: number;
-            /** Unit Name */
-            unit_name: string;
-            /** Username */
-            username: string;
         };
         /** CapabilityOut */
         CapabilityOut: {
@@ -5712,13 +5427,6 @@ export interface components {
              */
             status: "zero" | "info" | "missing" | "not_owed";
             unit: components["schemas"]["UnitBrief"];
-        };
-        /** CountOut */
-        CountOut: {
-            /** Logged In */
-            logged_in: number;
-            /** Total */
-            total: number;
         };
         /** CountsOut */
         CountsOut: {
@@ -6599,36 +6307,6 @@ export interface components {
             /** Withdrawn Reason */
             withdrawn_reason: string;
         };
-        /** DutyDayOut */
-        DutyDayOut: {
-            /**
-             * Day
-             * Format: date
-             */
-            day: string;
-            /** Is Workday */
-            is_workday: boolean;
-            terminal_count: components["schemas"]["CountOut"];
-            /** Terminals */
-            terminals: components["schemas"]["TerminalDayOut"][];
-            unit: components["schemas"]["UnitBrief"];
-            worker_count: components["schemas"]["CountOut"];
-            /** Workers */
-            workers: components["schemas"]["WorkerDayOut"][];
-        };
-        /** DutyMonthOut */
-        DutyMonthOut: {
-            /**
-             * Month
-             * Format: date
-             */
-            month: string;
-            unit: components["schemas"]["UnitBrief"];
-            /** Workers */
-            workers: components["schemas"]["WorkerMonthOut"][];
-            /** Working Days */
-            working_days: string[];
-        };
         /** EntryOut */
         EntryOut: {
             /**
@@ -6899,21 +6577,36 @@ export interface components {
             /** Username */
             username: string;
         };
-        /** HolderOut */
-        HolderOut: {
-            /** Full Name */
-            full_name: string;
+        /** IdLookupIn */
+        IdLookupIn: {
+            /** Id Number */
+            id_number: string;
+        };
+        /** IdLookupOut */
+        IdLookupOut: {
+            resident?: components["schemas"]["IdLookupResidentOut"] | null;
+            /**
+             * Status
+             * @description none 未登记；here 已在本人可查看的辖区登记；elsewhere 已在其他辖区登记（不提供详情）
+             * @enum {string}
+             */
+            status: "none" | "here" | "elsewhere";
+        };
+        /** IdLookupResidentOut */
+        IdLookupResidentOut: {
+            /** Can Edit */
+            can_edit: boolean;
             /** Id */
             id: number;
+            /** Id Number Mask */
+            id_number_mask: string;
             /**
-             * Phone Mask
-             * @description 个人手机号（脱敏）
+             * Name
+             * @description 姓名（脱敏）
              */
-            phone_mask: string;
+            name: string;
             /** Unit Name */
             unit_name: string;
-            /** Username */
-            username: string;
         };
         /** ImportColumnOut */
         ImportColumnOut: {
@@ -7657,6 +7350,16 @@ export interface components {
         /** InspectionIn */
         InspectionIn: {
             /**
+             * Attachment Ids
+             * @description 巡检照片：先上传到 /api/attachments
+             */
+            attachment_ids?: number[];
+            /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条
+             */
+            client_id?: string | null;
+            /**
              * Inspected On
              * Format: date
              */
@@ -7699,22 +7402,17 @@ export interface components {
             /** Note */
             note: string;
             /**
+             * Photos
+             * @description 巡检照片
+             */
+            photos?: components["schemas"]["PhotoOut"][];
+            /**
              * Result
              * @enum {string}
              */
             result: "normal" | "fault" | "repaired";
             /** Result Label */
             result_label: string;
-        };
-        /** IssueIn */
-        IssueIn: {
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-            /** User Id */
-            user_id: number;
         };
         /**
          * Kind
@@ -7913,12 +7611,6 @@ export interface components {
              * @enum {string}
              */
             client: "session" | "token";
-            /**
-             * Device Id
-             * @description 手机端自行生成并保存的设备标识（用于终端绑定与挂失）
-             * @default
-             */
-            device_id: string;
             /** Password */
             password: string;
             /** Username */
@@ -8002,12 +7694,6 @@ export interface components {
              * @description 管理员类别（系统、安全、审计管理员）；业务用户为空。界面只向管理员显示路径、代码等技术字段
              */
             admin_kind?: ("system" | "security" | "audit") | null;
-            /**
-             * Agreement Required
-             * @description 须先签署保密协议（持有终端且未签署最新版本）
-             * @default false
-             */
-            agreement_required: boolean;
             /** Capabilities */
             capabilities: string[];
             /** Otp Required */
@@ -8468,14 +8154,6 @@ export interface components {
             total: number;
             unit: components["schemas"]["UnitBrief"];
         };
-        /** NoteIn */
-        NoteIn: {
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-        };
         /** NotificationOut */
         NotificationOut: {
             /** Body */
@@ -8504,12 +8182,25 @@ export interface components {
         /** OccupantIn */
         OccupantIn: {
             /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条
+             */
+            client_id?: string | null;
+            /**
              * Relation
              * @enum {string}
              */
             relation: "owner" | "family" | "tenant" | "other";
-            /** Resident Id */
-            resident_id: number;
+            /**
+             * Resident Client Id
+             * @description 同一手机离线登记、尚未返回编号的人员：其登记的 client_id
+             */
+            resident_client_id?: string | null;
+            /**
+             * Resident Id
+             * @description 居住人员；或用 resident_client_id
+             */
+            resident_id?: number | null;
             /** Since */
             since?: string | null;
         };
@@ -8606,12 +8297,6 @@ export interface components {
             client: "session" | "token";
             /** Code */
             code: string;
-            /**
-             * Device Id
-             * @description 手机端的设备标识
-             * @default
-             */
-            device_id: string;
         };
         /**
          * PageDeniedIn
@@ -8818,6 +8503,59 @@ export interface components {
         PhoneOut: {
             /** Phone */
             phone: string;
+        };
+        /** PhotoOut */
+        PhotoOut: {
+            /** Id */
+            id: number;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            /** Url */
+            url: string;
+        };
+        /** PlaceCreateIn */
+        PlaceCreateIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /**
+             * Client Id
+             * @description 手机离线队列的编号，重发时返回同一条记录
+             */
+            client_id?: string | null;
+            /**
+             * Contact Phone
+             * @description 重点场所、组织的联系电话（加密保存）
+             * @default
+             */
+            contact_phone: string;
+            /**
+             * Extra
+             * @description 该类别的字段，见 /registry/place-specs
+             */
+            extra?: {
+                [key: string]: unknown;
+            };
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Occupants
+             * @description 房屋：同时登记的居住人员
+             */
+            occupants?: components["schemas"]["OccupantIn"][];
+            /** Unit Id */
+            unit_id?: number | null;
         };
         /** PlaceFilter */
         PlaceFilter: {
@@ -9241,6 +8979,30 @@ export interface components {
              */
             request_type: "请示" | "求助";
         };
+        /**
+         * ResidentChangeIn
+         * @description The phone's changes to a resident; a field left out stays as it is.
+         */
+        ResidentChangeIn: {
+            /** Current Address */
+            current_address?: string | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Seen Updated At
+             * @description 客户端所见的 updated_at
+             */
+            seen_updated_at?: string | null;
+            /**
+             * Unit Id
+             * @description 迁入本人负责的另一网格
+             */
+            unit_id?: number | null;
+        };
         /** ResidentFilter */
         ResidentFilter: {
             /** Cursor */
@@ -9268,6 +9030,11 @@ export interface components {
             arrived_on?: string | null;
             /** Birth Date */
             birth_date?: string | null;
+            /**
+             * Client Id
+             * @description 手机离线队列的编号：重发时返回同一条记录（仅登记时）
+             */
+            client_id?: string | null;
             /**
              * Current Address
              * @default
@@ -9392,6 +9159,11 @@ export interface components {
              * @default
              */
             residence_type: string;
+            /**
+             * Seen Updated At
+             * @description 修改时：客户端所见的 updated_at；其后已被他人修改则返回 409 stale_record（仅修改时）
+             */
+            seen_updated_at?: string | null;
             /**
              * Sex Code
              * @description 证件为居民身份证时由号码推出
@@ -9560,6 +9332,16 @@ export interface components {
              * @description pass as ?cursor= for the next page (keyset)
              */
             next_cursor?: number | null;
+        };
+        /** ResidentRetireIn */
+        ResidentRetireIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Seen Updated At
+             * @description 客户端所见的 updated_at（手机端）
+             */
+            seen_updated_at?: string | null;
         };
         /** ResidentRowOut */
         ResidentRowOut: {
@@ -10226,41 +10008,6 @@ export interface components {
             /** Unit Id */
             unit_id: number;
         };
-        /** SignerOut */
-        SignerOut: {
-            /**
-             * Current
-             * @description 已签署现行版本
-             */
-            current: boolean;
-            /** Full Name */
-            full_name: string;
-            /** Signed At */
-            signed_at: string | null;
-            /** Signed Client */
-            signed_client: string;
-            /** Signed Version */
-            signed_version: number | null;
-            /** Terminals */
-            terminals: string[];
-            /** Unit Name */
-            unit_name: string;
-            /** User Id */
-            user_id: number;
-            /** Username */
-            username: string;
-        };
-        /** SignerPageOut */
-        SignerPageOut: {
-            /** Items */
-            items: components["schemas"]["SignerOut"][];
-            /** Signed */
-            signed: number;
-            /** Unsigned */
-            unsigned: number;
-            /** Version */
-            version: number | null;
-        };
         /** SmsDetailOut */
         SmsDetailOut: {
             /** Counts */
@@ -10478,216 +10225,6 @@ export interface components {
             unit: components["schemas"]["UnitBrief"];
             /** Villages */
             villages: components["schemas"]["VillageTeamOut"][];
-        };
-        /** TerminalDayOut */
-        TerminalDayOut: {
-            /** Asset Number */
-            asset_number: string;
-            /** Bound */
-            bound: boolean;
-            /** First At */
-            first_at: string | null;
-            /** Holder */
-            holder: string;
-            /** Last At */
-            last_at: string | null;
-            /** Logged In */
-            logged_in: boolean;
-            /** Terminal Id */
-            terminal_id: number;
-            /** Unit Name */
-            unit_name: string;
-        };
-        /** TerminalDetailOut */
-        TerminalDetailOut: {
-            /** Asset Number */
-            asset_number: string;
-            /**
-             * Bound
-             * @description 已绑定手机（持有人首次在该手机登录时绑定）
-             */
-            bound: boolean;
-            /** Can Manage */
-            can_manage: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Events */
-            events: components["schemas"]["TerminalEventOut"][];
-            holder: components["schemas"]["HolderOut"] | null;
-            /** Id */
-            id: number;
-            /** Issued At */
-            issued_at: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "pc" | "phone";
-            /** Kind Label */
-            kind_label: string;
-            /** Model Name */
-            model_name: string;
-            /** Note */
-            note: string;
-            /** Serial */
-            serial: string;
-            /**
-             * Sim Number
-             * @description 工作号码（单位所有，非个人信息）
-             */
-            sim_number: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "in_stock" | "issued" | "lost" | "retired";
-            /** Status Label */
-            status_label: string;
-            unit: components["schemas"]["UnitBrief"];
-        };
-        /** TerminalEventOut */
-        TerminalEventOut: {
-            /** Action */
-            action: string;
-            /** Action Label */
-            action_label: string;
-            /** Actor */
-            actor: string;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** From User */
-            from_user: string;
-            /** Id */
-            id: number;
-            /** Note */
-            note: string;
-            /** To User */
-            to_user: string;
-        };
-        /** TerminalFilter */
-        TerminalFilter: {
-            /** Holder */
-            holder?: number | null;
-            /** Kind */
-            kind?: ("pc" | "phone") | null;
-            /**
-             * Limit
-             * @default 20
-             */
-            limit: number;
-            /**
-             * Offset
-             * @default 0
-             */
-            offset: number;
-            /**
-             * Q
-             * @default
-             */
-            q: string;
-            /** Status */
-            status?: ("in_stock" | "issued" | "lost" | "retired") | null;
-            /**
-             * Unit
-             * @description 该单位及其下级
-             */
-            unit?: number | null;
-        };
-        /** TerminalIn */
-        TerminalIn: {
-            /** Asset Number */
-            asset_number: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "pc" | "phone";
-            /**
-             * Model Name
-             * @default
-             */
-            model_name: string;
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-            /**
-             * Serial
-             * @default
-             */
-            serial: string;
-            /**
-             * Sim Number
-             * @default
-             */
-            sim_number: string;
-            /**
-             * Unit Id
-             * @description 默认为本人所在单位
-             */
-            unit_id?: number | null;
-        };
-        /** TerminalOut */
-        TerminalOut: {
-            /** Asset Number */
-            asset_number: string;
-            /**
-             * Bound
-             * @description 已绑定手机（持有人首次在该手机登录时绑定）
-             */
-            bound: boolean;
-            /** Can Manage */
-            can_manage: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            holder: components["schemas"]["HolderOut"] | null;
-            /** Id */
-            id: number;
-            /** Issued At */
-            issued_at: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "pc" | "phone";
-            /** Kind Label */
-            kind_label: string;
-            /** Model Name */
-            model_name: string;
-            /** Note */
-            note: string;
-            /** Serial */
-            serial: string;
-            /**
-             * Sim Number
-             * @description 工作号码（单位所有，非个人信息）
-             */
-            sim_number: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "in_stock" | "issued" | "lost" | "retired";
-            /** Status Label */
-            status_label: string;
-            unit: components["schemas"]["UnitBrief"];
-        };
-        /** TerminalPageOut */
-        TerminalPageOut: {
-            /** Count */
-            count: number;
-            /** Items */
-            items: components["schemas"]["TerminalOut"][];
         };
         /** TimelineOut */
         TimelineOut: {
@@ -11522,51 +11059,6 @@ export interface components {
         WorkLogWithdrawIn: {
             /** Reason */
             reason: string;
-        };
-        /** WorkerDayOut */
-        WorkerDayOut: {
-            /** Count */
-            count: number;
-            /** First At */
-            first_at: string | null;
-            /** Full Name */
-            full_name: string;
-            /** Last At */
-            last_at: string | null;
-            /**
-             * Logged In
-             * @description 当日手机端已登录
-             */
-            logged_in: boolean;
-            /**
-             * Pc
-             * @description 当日电脑端登录过
-             */
-            pc: boolean;
-            /**
-             * Terminal
-             * @description 持有的手机终端资产编号
-             */
-            terminal: string;
-            /** Unit Name */
-            unit_name: string;
-            /** User Id */
-            user_id: number;
-        };
-        /** WorkerMonthOut */
-        WorkerMonthOut: {
-            /** Days Logged In */
-            days_logged_in: number;
-            /** Full Name */
-            full_name: string;
-            /** Missed */
-            missed: string[];
-            /** Unit Name */
-            unit_name: string;
-            /** User Id */
-            user_id: number;
-            /** Working Days */
-            working_days: number;
         };
         /** ZeroIn */
         ZeroIn: {
@@ -21781,1221 +21273,6 @@ export interface operations {
             };
         };
     };
-    zongzhi_field_api_duty_day: {
-        parameters: {
-            query?: {
-                unit?: number | null;
-                date?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DutyDayOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_duty_month: {
-        parameters: {
-            query?: {
-                unit?: number | null;
-                month?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DutyMonthOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_list_terminals: {
-        parameters: {
-            query?: {
-                /** @description 该单位及其下级 */
-                unit?: number | null;
-                kind?: ("pc" | "phone") | null;
-                status?: ("in_stock" | "issued" | "lost" | "retired") | null;
-                holder?: number | null;
-                q?: string;
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalPageOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TerminalIn"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalDetailOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_agreement_publish: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AgreementPublishIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgreementOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_agreement_current: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgreementOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_agreement_sign: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AgreementSignIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgreementOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_agreement_signers: {
-        parameters: {
-            query?: {
-                unit?: number | null;
-                state?: "all" | "signed" | "unsigned";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SignerPageOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_agreement_versions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgreementVersionOut"][];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_candidates: {
-        parameters: {
-            query: {
-                unit: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CandidateOut"][];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_detail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                terminal_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalDetailOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_handover: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                terminal_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["IssueIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalDetailOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_issue: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                terminal_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["IssueIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalDetailOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
-    zongzhi_field_api_terminals_step: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                terminal_id: number;
-                step: "return" | "lost" | "found" | "retire";
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TerminalDetailOut"];
-                };
-            };
-            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 未登录，或登录已超时、已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据不存在，或不在查看范围内 */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 数据已被他人修改，或状态不允许此操作 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 提交的内容或文件过大 */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-            /** @description 请求内容格式校验失败 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorOut"];
-                };
-            };
-        };
-    };
     zongzhi_notify_api_list_notifications: {
         parameters: {
             query?: {
@@ -31110,6 +29387,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -31199,6 +29485,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -31639,10 +29934,19 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlaceIn"];
+                "application/json": components["schemas"]["PlaceCreateIn"];
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -32356,6 +30660,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -32363,6 +30676,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_people_api_lookup_id_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdLookupIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdLookupOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
@@ -32694,6 +31094,95 @@ export interface operations {
             };
         };
     };
+    zongzhi_people_api_change_resident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentChangeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_people_api_list_category: {
         parameters: {
             query?: never;
@@ -32794,7 +31283,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RetireIn"];
+                "application/json": components["schemas"]["ResidentRetireIn"];
             };
         };
         responses: {

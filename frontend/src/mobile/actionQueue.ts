@@ -31,7 +31,7 @@ export interface QueuedAction<B = Record<string, unknown>> {
   clientId: string
   /** The registered sender, e.g. "resident.create", "patrol.checkIn", "mustdo.tick". */
   kind: string
-  /** What the worker sees in the waiting and refused lists ("新登记：张三"). */
+  /** What the worker sees in the waiting and refused lists ("register: Zhang San"). */
   label: string
   body: B
   route?: ActionRoute
@@ -47,6 +47,8 @@ export interface RejectedAction<B = Record<string, unknown>> extends QueuedActio
   fields: Record<string, string>
   status: number
   at: string
+  /** What the server sent to resolve it: a 409 stale_record's `current` values, a duplicate's `resident_id`. */
+  data?: Record<string, unknown>
 }
 
 /** What a sender gets: the body with `client_id` set, and the ids of the uploaded files. */
@@ -128,6 +130,7 @@ export function createActionQueue(deps: ActionQueueDeps) {
         fields: typeof error.fieldErrors === 'function' ? error.fieldErrors() : {},
         status: error.status,
         at: new Date().toISOString(),
+        ...(error.data ? { data: error.data } : {}),
       },
     ]
     saveRejected()

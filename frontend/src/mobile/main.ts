@@ -9,6 +9,8 @@ import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken, setMe, useSession } from './session'
 import { actionQueue, reportQueue, visitQueue, zeroQueue } from './queue'
+// Field capture's senders, registered before the queue first flushes.
+import './capture/senders'
 
 const router = createMobileRouter()
 const app = createApp(App)

@@ -8,6 +8,7 @@ import { createReportQueue } from './reportQueue'
 import { getToken } from './session'
 import { createVisitQueue } from './visitQueue'
 import { createActionQueue, type Sender } from './actionQueue'
+import { onClearOfflineData } from './offlineData'
 import { createZeroQueue } from './zeroQueue'
 import { zeroApi } from '@/api/zeroReports'
 
@@ -77,3 +78,8 @@ export const actionQueue = createActionQueue({
   canSend: () => getToken() !== null,
   events: typeof window === 'undefined' ? null : window,
 })
+
+onClearOfflineData(
+  () => actionQueue.clear(),
+  () => actionQueue.items.value.length + actionQueue.rejected.value.length,
+)

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import { authApi } from '@/api/auth'
 import type { Me, UnitBrief } from '@/api/types'
 import { forget, isOffline, keep, kept } from './lastSeen'
+import { clearOfflineData } from './offlineData'
 
 const TOKEN_KEY = 'zongzhi.m.token'
 
@@ -35,10 +36,16 @@ export function setToken(value: string | null): void {
 const ME_KEY = 'me'
 type SeenMe = { token: string; me: Me }
 
-export function clearSession(): void {
+/**
+ * End the login on this phone. At a logout (`dropOfflineData`) everything the phone keeps for
+ * offline work goes too (offlineData.ts; the page warns first when something is unsent); an
+ * expired login keeps it for the same worker's next login.
+ */
+export function clearSession(opts: { dropOfflineData?: boolean } = {}): void {
   setToken(null)
   me.value = null
   forget(ME_KEY)
+  if (opts.dropOfflineData) clearOfflineData()
 }
 
 /**
@@ -62,7 +69,7 @@ export async function logout(): Promise<void> {
   try {
     await authApi.logout()
   } finally {
-    clearSession()
+    clearSession({ dropOfflineData: true })
   }
 }
 
