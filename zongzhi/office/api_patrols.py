@@ -36,30 +36,30 @@ ResultName = Literal["normal", "problem"]
 # --- schemas --------------------------------------------------------------------------------
 
 
-class PointIn(Schema):
+class PatrolPointIn(Schema):
     name: str = Field(..., max_length=60)
     latitude: float
     longitude: float
     radius_m: int = 100
 
 
-class RouteIn(Schema):
+class PatrolRouteIn(Schema):
     unit_id: int | None = Field(None, description="网格或村（社区）；默认为本人所在单位")
     name: str = Field(..., max_length=120)
     description: str = Field("", max_length=300)
     line: list[list[float]] = Field(default_factory=list, description="[[经度, 纬度], ...]（GeoJSON 顺序）")
-    points: list[PointIn] = Field(default_factory=list)
+    points: list[PatrolPointIn] = Field(default_factory=list)
     member_ids: list[int] = Field(default_factory=list)
     weekdays: str = Field("12345", max_length=7, description="巡逻日：1-7 表示周一至周日")
     starts_at: dt.time | None = None
     ends_at: dt.time | None = None
 
 
-class WithdrawIn(Schema):
+class RouteWithdrawIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class PointOut(OutSchema):
+class PatrolPointOut(OutSchema):
     id: int
     order: int
     name: str
@@ -68,20 +68,20 @@ class PointOut(OutSchema):
     radius_m: int
 
 
-class MemberOut(OutSchema):
+class PatrolMemberOut(OutSchema):
     id: int
     full_name: str
     unit_name: str
 
 
-class RouteOut(OutSchema):
+class PatrolRouteOut(OutSchema):
     id: int
     unit: UnitBrief
     name: str
     description: str
     line: list[list[float]]
-    points: list[PointOut]
-    members: list[MemberOut]
+    points: list[PatrolPointOut]
+    members: list[PatrolMemberOut]
     weekdays: str
     starts_at: dt.time | None
     ends_at: dt.time | None
@@ -95,12 +95,12 @@ class RouteOut(OutSchema):
     can_edit: bool
 
 
-class RoutePageOut(OutSchema):
-    items: list[RouteOut]
+class PatrolRoutePageOut(OutSchema):
+    items: list[PatrolRouteOut]
     total: int
 
 
-class RouteFilter(Schema):
+class PatrolRouteFilter(Schema):
     unit: int | None = Field(None, description="该单位及其下级")
     q: str = Field("", max_length=60)
     withdrawn: Literal["active", "withdrawn", "all"] = "active"
@@ -108,14 +108,14 @@ class RouteFilter(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class StartIn(Schema):
+class PatrolStartIn(Schema):
     client_id: uuid.UUID = Field(..., description="手机离线队列的编号，重发时返回同一次巡逻")
     route_id: int | None = Field(None, description="不填为自由巡逻")
     unit_id: int | None = Field(None, description="自由巡逻的网格或村（社区）；默认为本人负责的第一个网格")
     started_at: dt.datetime | None = None
 
 
-class CheckInIn(Schema):
+class PatrolCheckInIn(Schema):
     client_id: uuid.UUID
     at: dt.datetime | None = None
     latitude: float | None = None
@@ -129,26 +129,26 @@ class CheckInIn(Schema):
     case_category: str = Field("", max_length=10)
 
 
-class TrackIn(Schema):
+class PatrolTrackIn(Schema):
     client_id: uuid.UUID | None = None
     points: list[list[float]] = Field(..., description="[[纬度, 经度, Unix 秒], ...]，手机端已抽稀")
 
 
-class EndIn(Schema):
+class PatrolEndIn(Schema):
     client_id: uuid.UUID | None = None
     ended_at: dt.datetime | None = None
     summary: str = Field("", max_length=500)
     points: list[list[float]] = Field(default_factory=list, description="最后一批轨迹点")
 
 
-class CaseBrief(OutSchema):
+class PatrolCaseBrief(OutSchema):
     id: int
     number: str
     title: str
     status: str
 
 
-class CheckInOut(OutSchema):
+class PatrolCheckInOut(OutSchema):
     id: int
     client_id: uuid.UUID | None
     point_id: int | None
@@ -159,11 +159,11 @@ class CheckInOut(OutSchema):
     result: ResultName
     result_label: str
     note: str
-    case: CaseBrief | None
+    case: PatrolCaseBrief | None
     files: list[FileOut]
 
 
-class RouteBrief(OutSchema):
+class PatrolRouteBrief(OutSchema):
     id: int
     name: str
 
@@ -172,7 +172,7 @@ class PatrolOut(OutSchema):
     id: int
     client_id: uuid.UUID | None
     unit: UnitBrief
-    route: RouteBrief | None
+    route: PatrolRouteBrief | None
     worker_id: int
     worker: str
     started_at: dt.datetime
@@ -187,9 +187,9 @@ class PatrolOut(OutSchema):
 
 class PatrolDetailOut(PatrolOut):
     track: list[list[float]]
-    check_ins: list[CheckInOut]
+    check_ins: list[PatrolCheckInOut]
     route_line: list[list[float]]
-    route_points: list[PointOut]
+    route_points: list[PatrolPointOut]
 
 
 class PatrolPageOut(OutSchema):
@@ -208,13 +208,13 @@ class PatrolFilter(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class MineOut(OutSchema):
+class PatrolMineOut(OutSchema):
     open: PatrolDetailOut | None
-    routes: list[RouteOut]
+    routes: list[PatrolRouteOut]
     recent: list[PatrolOut]
 
 
-class TrackOut(OutSchema):
+class PatrolTrackOut(OutSchema):
     added: int
     total: int
     distance_m: int
@@ -281,7 +281,7 @@ def _route_for_patrol(user: User, route_id: int) -> PatrolRoute:
     return found
 
 
-def _route_data(p: RouteIn) -> services.RouteData:
+def _route_data(p: PatrolRouteIn) -> services.RouteData:
     return services.RouteData(
         name=p.name,
         description=p.description,
@@ -394,12 +394,12 @@ def _after(qs: Any, cursor: str) -> Any:
 # --- routes ---------------------------------------------------------------------------------
 
 
-@router.get("/routes", response=RoutePageOut)
-def list_routes(request: HttpRequest, filters: Query[RouteFilter]) -> dict[str, Any]:
+@router.get("/routes", response=PatrolRoutePageOut)
+def list_routes(request: HttpRequest, filters: Query[PatrolRouteFilter]) -> dict[str, Any]:
     """The routes of the unit and below (active ones by default)."""
     user = acting(request)
     root = _unit(user, filters.unit) if filters.unit is not None else None
-    qs = services.route_list(user, services.RouteFilter(root=root, q=filters.q, withdrawn=filters.withdrawn))
+    qs = services.route_list(user, services.PatrolRouteFilter(root=root, q=filters.q, withdrawn=filters.withdrawn))
     total = qs.count()
     page = list(
         _routes_qs().filter(pk__in=qs.values("pk")).order_by("path", "name", "id")[filters.offset :][: filters.limit]
@@ -407,7 +407,7 @@ def list_routes(request: HttpRequest, filters: Query[RouteFilter]) -> dict[str, 
     return {"items": [_route_out(r, user) for r in page], "total": total}
 
 
-@router.get("/routes/member-options", response=list[MemberOut])
+@router.get("/routes/member-options", response=list[PatrolMemberOut])
 def member_options(request: HttpRequest, unit: int) -> list[dict[str, Any]]:
     """The accounts a route of the unit may name as members (the village's active users)."""
     user = acting(request)
@@ -417,28 +417,28 @@ def member_options(request: HttpRequest, unit: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/routes/{route_id}", response=RouteOut)
+@router.get("/routes/{route_id}", response=PatrolRouteOut)
 def get_route(request: HttpRequest, route_id: int) -> dict[str, Any]:
     user = acting(request)
     return _route_out(_get_route(user, route_id), user)
 
 
-@router.post("/routes", response={201: RouteOut})
-def create_route(request: HttpRequest, payload: RouteIn) -> Status[dict[str, Any]]:
+@router.post("/routes", response={201: PatrolRouteOut})
+def create_route(request: HttpRequest, payload: PatrolRouteIn) -> Status[dict[str, Any]]:
     user = acting(request)
     route = services.create_route(user, _unit(user, payload.unit_id), _route_data(payload))
     return Status(201, _route_out(_get_route(user, route.pk), user))
 
 
-@router.put("/routes/{route_id}", response=RouteOut)
-def update_route(request: HttpRequest, route_id: int, payload: RouteIn) -> dict[str, Any]:
+@router.put("/routes/{route_id}", response=PatrolRouteOut)
+def update_route(request: HttpRequest, route_id: int, payload: PatrolRouteIn) -> dict[str, Any]:
     user = acting(request)
     services.update_route(user, _get_route(user, route_id), _route_data(payload))
     return _route_out(_get_route(user, route_id), user)
 
 
-@router.post("/routes/{route_id}/withdraw", response=RouteOut)
-def withdraw_route(request: HttpRequest, route_id: int, payload: WithdrawIn) -> dict[str, Any]:
+@router.post("/routes/{route_id}/withdraw", response=PatrolRouteOut)
+def withdraw_route(request: HttpRequest, route_id: int, payload: RouteWithdrawIn) -> dict[str, Any]:
     user = acting(request)
     services.withdraw_route(user, _get_route(user, route_id), payload.reason)
     return _route_out(_get_route(user, route_id), user)
@@ -447,7 +447,7 @@ def withdraw_route(request: HttpRequest, route_id: int, payload: WithdrawIn) -> 
 # --- the phone's patrols ----------------------------------------------------------------------
 
 
-@router.get("/mine", response=MineOut)
+@router.get("/mine", response=PatrolMineOut)
 def mine(request: HttpRequest) -> dict[str, Any]:
     """The phone's patrol page: my open patrol, the routes I may walk (today's first), and my
     recent patrols."""
@@ -465,7 +465,7 @@ def mine(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("", response={200: PatrolDetailOut, 201: PatrolDetailOut})
-def start_patrol(request: HttpRequest, payload: StartIn) -> Status[dict[str, Any]]:
+def start_patrol(request: HttpRequest, payload: PatrolStartIn) -> Status[dict[str, Any]]:
     """Start a patrol (the offline queue: the same client id again → 200 with the same patrol)."""
     user = acting(request)
     route = _route_for_patrol(user, payload.route_id) if payload.route_id is not None else None
@@ -476,8 +476,8 @@ def start_patrol(request: HttpRequest, payload: StartIn) -> Status[dict[str, Any
     return Status(201 if created else 200, _detail(patrol.pk))
 
 
-@router.post("/by-client/{client_id}/check-ins", response={200: CheckInOut, 201: CheckInOut})
-def check_in(request: HttpRequest, client_id: uuid.UUID, payload: CheckInIn) -> Status[dict[str, Any]]:
+@router.post("/by-client/{client_id}/check-ins", response={200: PatrolCheckInOut, 201: PatrolCheckInOut})
+def check_in(request: HttpRequest, client_id: uuid.UUID, payload: PatrolCheckInIn) -> Status[dict[str, Any]]:
     """Check in on the patrol with this client id (also one started offline and not yet seen
     here before this request: the queue sends the start first)."""
     user = acting(request)
@@ -504,8 +504,8 @@ def check_in(request: HttpRequest, client_id: uuid.UUID, payload: CheckInIn) -> 
     return Status(201 if created else 200, out)
 
 
-@router.post("/by-client/{client_id}/track", response=TrackOut)
-def add_track(request: HttpRequest, client_id: uuid.UUID, payload: TrackIn) -> dict[str, Any]:
+@router.post("/by-client/{client_id}/track", response=PatrolTrackOut)
+def add_track(request: HttpRequest, client_id: uuid.UUID, payload: PatrolTrackIn) -> dict[str, Any]:
     """Append a batch of thinned track points; points not newer than the last kept are ignored
     (a batch sent again adds nothing). Refused once the patrol has ended."""
     user = acting(request)
@@ -514,7 +514,7 @@ def add_track(request: HttpRequest, client_id: uuid.UUID, payload: TrackIn) -> d
 
 
 @router.post("/by-client/{client_id}/end", response=PatrolDetailOut)
-def end_patrol(request: HttpRequest, client_id: uuid.UUID, payload: EndIn) -> dict[str, Any]:
+def end_patrol(request: HttpRequest, client_id: uuid.UUID, payload: PatrolEndIn) -> dict[str, Any]:
     """End the patrol: its 治安巡逻 activity record is written once; ending again returns it."""
     user = acting(request)
     patrol, _ended = services.end_patrol(

@@ -27,6 +27,8 @@ export function createMobileRouter(): Router {
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/zero', name: 'm-zero', component: () => import('./views/zero.vue') },
       { path: '/duty', name: 'm-duty', component: () => import('./views/duty.vue') },
+      { path: '/patrol', name: 'm-patrol', component: () => import('./views/patrol.vue') },
+      { path: '/patrol/history', name: 'm-patrol-history', component: () => import('./views/patrolHistory.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })
