@@ -399,7 +399,7 @@ def list_routes(request: HttpRequest, filters: Query[PatrolRouteFilter]) -> dict
     """The routes of the unit and below (active ones by default)."""
     user = acting(request)
     root = _unit(user, filters.unit) if filters.unit is not None else None
-    qs = services.route_list(user, services.PatrolRouteFilter(root=root, q=filters.q, withdrawn=filters.withdrawn))
+    qs = services.route_list(user, services.RouteFilter(root=root, q=filters.q, withdrawn=filters.withdrawn))
     total = qs.count()
     page = list(
         _routes_qs().filter(pk__in=qs.values("pk")).order_by("path", "name", "id")[filters.offset :][: filters.limit]
