@@ -468,3 +468,19 @@ def test_mine_lists_todays_routes_first_and_the_open_patrol(api: Any) -> None:
     _start(worker, mine["routes"][0]["id"], cid)
     mine = worker.get(f"{BASE}/mine").json()
     assert mine["open"]["client_id"] == cid and mine["recent"][0]["is_open"]
+
+
+def test_the_demo_writes_routes_and_patrols_through_the_services() -> None:
+    import time
+
+    from zongzhi.office import demo_patrols
+
+    began = time.monotonic()
+    counts = demo_patrols.load(timezone.now(), months=1)
+    took = time.monotonic() - began
+    assert counts["routes"] >= 3 and counts["patrols"] >= 4 and counts["check_ins"] >= counts["patrols"]
+    assert counts["cases"] == 2
+    assert Patrol.objects.filter(activity__isnull=False).count() == Patrol.objects.count() >= counts["patrols"]
+    assert Case.objects.filter(category_code="02").count() == 2
+    assert demo_patrols.load(timezone.now(), months=1)["routes"] == 0  # once
+    print(f"demo_patrols 1 month: {counts} in {took:.1f}s")
