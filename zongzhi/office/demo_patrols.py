@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 from zongzhi.cases.attachments import store_upload
 from zongzhi.cases.demo_flow import acting
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.core.scope import write_mode
 from zongzhi.units.models import Unit, User
 
 from . import services_patrols as services
@@ -169,7 +170,7 @@ def load(now: dt.datetime | None = None, months: int = 12) -> dict[str, int]:
                 User.objects.filter(is_active=True, unit=village, roles__code="village_officer").first()
                 or User.objects.filter(username="village_officer").first()
             )
-            if not walkers or officer is None or services.write_mode(officer, village.path) != "own":
+            if not walkers or officer is None or write_mode(officer, village.path) != "own":
                 continue
             with acting(officer):
                 routes = _routes(officer, village, walkers, rng)
