@@ -672,8 +672,8 @@ def _clean_track(patrol: Patrol, points: list[list[float]], field_name: str = "p
         t = p[2]
         if not isinstance(t, (int, float)) or t > limit:
             raise InvalidInput.field(field_name, "轨迹点时间不能晚于现在", code="time_in_future")
-        if t < start - 60:  # a minute of clock skew between the phone and the server
-            raise InvalidInput.field(field_name, "轨迹点时间不能早于巡逻开始时间", code="time_before_start")
+        if t < start - 60:  # a fix from before the patrol (a phone's cached position): not tracked
+            continue
         if int(t) > last:
             fresh.append([round(float(p[0]), 7), round(float(p[1]), 7), int(t)])
     fresh.sort(key=lambda p: p[2])

@@ -89,7 +89,9 @@ function onPosition(pos: GeolocationPosition): void {
   if (!p) return
   here.value = { latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracy: pos.coords.accuracy }
   locateError.value = ''
-  const point: TrackPoint = [Number(pos.coords.latitude.toFixed(6)), Number(pos.coords.longitude.toFixed(6)), Math.floor(pos.timestamp / 1000)]
+  // A cached fix may carry a time from before the patrol: it counts from the start at the earliest.
+  const seconds = Math.floor(Math.max(pos.timestamp, Date.parse(p.startedAt)) / 1000)
+  const point: TrackPoint = [Number(pos.coords.latitude.toFixed(6)), Number(pos.coords.longitude.toFixed(6)), seconds]
   const last = p.track[p.track.length - 1] ?? null
   if (!keepPoint(last, point)) return
   p.track.push(point)

@@ -295,6 +295,9 @@ def test_times_may_be_past_but_not_before_start_nor_in_the_future(api: Any) -> N
     assert r.status_code == 400 and r.json()["code"] == "time_in_future"
     r = worker.post(f"{BASE}/by-client/{cid}/track", {"points": [[A[0], A[1], _ts(30)]]})
     assert r.status_code == 400 and r.json()["code"] == "time_in_future"
+    # A fix from before the start (a phone's cached position) is not part of the patrol: dropped.
+    r = worker.post(f"{BASE}/by-client/{cid}/track", {"points": [[A[0], A[1], started.timestamp() - 600]]})
+    assert r.status_code == 200 and r.json()["added"] == 0
     r = worker.post(f"{BASE}/by-client/{cid}/end", {"ended_at": (started - dt.timedelta(minutes=5)).isoformat()})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "ended_at"
     future = _start(api("village_officer"), None, started_at=(timezone.now() + dt.timedelta(hours=1)).isoformat())
