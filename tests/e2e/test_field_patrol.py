@@ -21,12 +21,12 @@ A = (32.0600, 118.6300)
 B = (32.0620, 118.6300)
 
 
-def _route(server: str, officer: str, worker: str) -> dict[str, Any]:
+def _route(server: str, officer: str, worker: str, name: str = "浏览器测试巡逻线") -> dict[str, Any]:
     me = _api(server, "/api/auth/me", worker)
     grid = me["user"]["unit"]
     body = {
         "unit_id": grid["id"],
-        "name": "浏览器测试巡逻线",
+        "name": name,
         "line": [[A[1], A[0]], [118.6302, 32.0610], [B[1], B[0]]],
         "points": [
             {"name": "路口", "latitude": A[0], "longitude": A[1], "radius_m": 60},
@@ -104,3 +104,48 @@ def test_a_patrol_walked_on_the_phone_shows_in_the_console(server: str, browser:
     cpage.wait_for_timeout(800)
     shot(cpage, "patrol-console-detail")
     cctx.close()
+
+
+def test_a_patrol_walked_offline_arrives_once_when_back_online(server: str, browser: Any) -> None:
+    worker = _token(server, "grid_worker")
+    officer = _token(server, "village_officer")
+    route = _route(server, officer, worker, "离线巡逻线")
+    ctx, page = _phone(browser, worker, geolocation={"latitude": A[0], "longitude": A[1]}, permissions=["geolocation"])
+    page.goto(server + "/m/patrol")
+    row = page.locator(".van-cell", has_text=route["name"])
+    expect(row).to_be_visible(timeout=15000)
+    page.wait_for_function(  # the app shell is cached: a reload without a signal works
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000
+    )
+
+    ctx.set_offline(True)
+    row.get_by_role("button", name="开始巡逻").click()
+    expect(page.get_by_text("已到达点位：路口")).to_be_visible(timeout=10000)
+    page.get_by_test_id("check-in-normal").click()
+    page.wait_for_timeout(11000)
+    ctx.set_geolocation({"latitude": B[0], "longitude": B[1]})
+    expect(page.get_by_text("已到达点位：学校门口")).to_be_visible(timeout=10000)
+    page.get_by_test_id("check-in-normal").click()
+    expect(page.get_by_text("签到记录（2）")).to_be_visible()
+    page.reload()  # the open patrol survives a reload (localStorage), offline too
+    expect(page.get_by_text("签到记录（2）")).to_be_visible(timeout=15000)
+    page.get_by_test_id("end-patrol").click()
+    page.get_by_test_id("end-submit").click()
+    page.locator(".van-dialog").get_by_role("button", name="确认").click()
+    page.wait_for_function("() => (localStorage.getItem('zongzhi.m.actionQueue') || '').includes('patrol.end')")
+    expect(page.get_by_test_id("patrol-waiting")).to_be_visible(timeout=10000)
+    page.wait_for_timeout(2500)  # the toast fades
+    shot(page, "patrol-phone-offline-queued")
+    assert not _api(server, f"/api/office/patrols?route={route['id']}", officer)["items"], "nothing arrived offline"
+
+    ctx.set_offline(False)
+    page.wait_for_function(
+        "() => !(localStorage.getItem('zongzhi.m.actionQueue') || '').includes('patrol.')", timeout=30000
+    )
+    records = _api(server, f"/api/office/patrols?route={route['id']}", officer)["items"]
+    assert len(records) == 1, "the patrol arrived once"
+    detail = _api(server, f"/api/office/patrols/{records[0]['id']}", officer)
+    assert detail["ended_at"] and detail["activity_id"]
+    assert [c["point_name"] for c in detail["check_ins"]] == ["路口", "学校门口"]
+    assert len(detail["track"]) >= 2
+    ctx.close()

@@ -716,7 +716,9 @@ def end_patrol(
     if len(summary) > 500:
         raise InvalidInput.field("summary", "巡逻情况不能超过500字", code="too_long")
     with transaction.atomic():
-        locked: Patrol = Patrol.objects.select_for_update().select_related("route", "unit").get(pk=patrol.pk)
+        locked: Patrol = (
+            Patrol.objects.select_for_update(of=("self",)).select_related("route", "unit").get(pk=patrol.pk)
+        )
         if locked.ended_at is not None:
             return locked, False
         last_at = max([c.at for c in locked.check_ins.all()] or [locked.started_at])

@@ -9,7 +9,7 @@
  *    stops the watch too (nothing is tracked outside an open patrol).
  */
 import { computed, ref } from 'vue'
-import { patrolsApi, type CheckInIn, type EndIn, type PointOut, type StartIn } from '@/api/patrols'
+import { patrolsApi, type CheckInIn, type EndIn, type PatrolDetail, type PointOut, type StartIn } from '@/api/patrols'
 import { t } from '@/shared/i18n'
 import { uuid4 } from '@/shared/uuid'
 import { actionQueue, actionSenders } from './queue'
@@ -164,6 +164,41 @@ export async function startPatrol(route: StartRoute | null): Promise<void> {
     { route_id: route?.id ?? null, started_at: startedAt },
     { clientId, route: { name: 'm-patrol' } },
   )
+}
+
+/**
+ * The server knows an open patrol this phone does not (its storage was cleared, or the patrol was
+ * started on another phone): take it up, so that it can be checked in on and ended here.
+ */
+export function adoptPatrol(open: PatrolDetail): void {
+  if (openPatrol.value) return
+  const track = open.track.map((p) => [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0] as TrackPoint)
+  openPatrol.value = {
+    clientId: open.client_id ?? '',
+    routeId: open.route?.id ?? null,
+    routeName: open.route?.name ?? t('patrols.freePatrol'),
+    startedAt: open.started_at,
+    line: open.route_line,
+    points: open.route_points,
+    track,
+    pending: [],
+    lastSentAt: track[track.length - 1]?.[2] ?? Math.floor(Date.now() / 1000),
+    checkIns: open.check_ins.map((c) => ({
+      clientId: c.client_id ?? String(c.id),
+      at: c.at,
+      pointName: c.point_name,
+      result: c.result,
+      note: c.note,
+      latitude: c.latitude,
+      longitude: c.longitude,
+    })),
+  }
+  if (!openPatrol.value.clientId) {
+    openPatrol.value = null
+    return
+  }
+  save()
+  startWatch()
 }
 
 export interface CheckInForm {
