@@ -95,6 +95,13 @@ def test_a_patrol_walked_on_the_phone_shows_in_the_console(server: str, browser:
     cctx, cpage = _console(browser, server, "village_officer")
     cpage.goto(server + "/field/patrols")
     expect(cpage.get_by_test_id("routes-table").get_by_text(route["name"])).to_be_visible(timeout=15000)
+    cpage.get_by_test_id("routes-table").locator("tr", has_text=route["name"]).get_by_role(
+        "button", name="编辑"
+    ).click()
+    expect(cpage.get_by_test_id("route-name")).to_have_value(route["name"], timeout=10000)
+    cpage.wait_for_timeout(800)
+    shot(cpage, "patrol-console-route-form")
+    cpage.locator(".el-drawer").get_by_role("button", name="取消").click()
     cpage.get_by_role("tab", name="巡逻记录").click()
     cpage.get_by_test_id("records-table").get_by_text(route["name"]).first.click()
     drawer = cpage.get_by_test_id("patrol-detail")
