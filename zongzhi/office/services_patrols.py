@@ -293,8 +293,9 @@ def _check_route_editable(user: User, route: PatrolRoute) -> None:
 
 
 def update_route(user: User, route: PatrolRoute, data: RouteData) -> PatrolRoute:
-    """Change a route; its points are replaced by the ones given (check-ins keep their
-    position, name and time; a removed point's link is cleared)."""
+    """Change a route; its points are replaced by the ones given (a point keeping its name keeps
+    its row and its check-ins; a removed point's check-ins keep their position and time, their
+    link to it cleared)."""
     _check_route_editable(user, route)
     data = _clean_route(data)
     members = _clean_members(route.unit, data.member_ids)

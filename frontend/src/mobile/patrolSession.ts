@@ -252,6 +252,21 @@ export async function endPatrol(summary: string): Promise<void> {
   save()
 }
 
+/**
+ * Give up a refused patrol action (the worker confirmed). A refused start takes the open patrol
+ * with it: it never reached the server, so nothing of it can arrive.
+ */
+export function discardRefused(clientId: string): void {
+  const gone = actionQueue.rejectedOne(clientId)
+  actionQueue.discard(clientId)
+  const p = openPatrol.value
+  if (gone?.kind === 'patrol.start' && p && p.clientId === clientId) {
+    stopWatch()
+    openPatrol.value = null
+    save()
+  }
+}
+
 /** The nearest route point whose radius holds the position (the server decides again). */
 export function nearestPoint(points: PointOut[], lat: number, lng: number, metres: (a: [number, number], b: [number, number]) => number): PointOut | null {
   let best: { d: number; p: PointOut } | null = null
