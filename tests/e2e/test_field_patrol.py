@@ -79,6 +79,7 @@ def test_a_patrol_walked_on_the_phone_shows_in_the_console(server: str, browser:
     page.locator(".van-dialog").get_by_role("button", name="确认").click()
     expect(page.get_by_test_id("patrol-history")).to_be_visible(timeout=15000)
     expect(page.get_by_test_id("patrol-history").get_by_text(route["name"])).to_be_visible()
+    page.wait_for_timeout(2500)  # the dialog and the toast fade
     shot(page, "patrol-phone-history")
     ctx.close()
 
