@@ -1766,6 +1766,8 @@ GLOBAL_SPECS: list[tuple[str, str, Any, frozenset[str]]] = [
         {"title": "矩阵测试协议", "body": "正文"},
         frozenset({"field.configure"}),
     ),
+    # --- office: patrols (the phone's own page)
+    ("GET", "/api/office/patrols/mine", None, frozenset({"office.patrol"})),
 ]
 
 
@@ -2181,6 +2183,175 @@ def test_document_scope_matrix(api: Any, targets: dict[str, Target], username: s
         elif want == "invalid":
             assert r.status_code == 400, f"{label}: expected 400, got {r.status_code} {body}"
             assert body["code"] == "recipient_out_of_scope", label
+        else:
+            status = 404 if want == "hidden" else 403
+            assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"
+            assert set(body) <= {"code", "message", "errors"}, f"{label}: error leaks data"
+            denials = AuditLog.objects.filter(
+                id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
+            )
+            assert denials.exists(), f"{label}: refusal not audited"
+
+
+# --- office: patrols ------------------------------------------------------------------------
+# A route is read in the view scope and written by the officers (office.write) of its own unit
+# (a township reads its villages' routes, write rule as the registry's); a patrol is started by
+# a worker (office.patrol) on a route that is theirs (member, or their own unit: the target's
+# route has no members) and only its worker checks in, tracks and ends it (the target user's
+# patrol here: every persona is refused). These specs run in test_patrol_scope_matrix below.
+
+
+@dataclass
+class PatrolTarget:
+    route: Any
+    patrol: Any
+    village: Unit
+
+
+def _patrol_target(t: Target) -> PatrolTarget:
+    import uuid
+
+    from zongzhi.office.models import Patrol, PatrolPoint, PatrolRoute
+
+    route = PatrolRoute.objects.create(
+        path=t.village.path,
+        unit=t.village,
+        name=f"{t.name}巡逻线",
+        line=[[118.63, 32.06], [118.63, 32.062]],
+        weekdays="1234567",
+        created_by=t.user,
+    )
+    PatrolPoint.objects.create(route=route, name="路口", latitude=32.06, longitude=118.63)
+    patrol = Patrol.objects.create(
+        path=t.village.path,
+        route=route,
+        unit=t.village,
+        worker=t.user,
+        started_at=timezone.now() - dt.timedelta(minutes=10),
+        client_id=uuid.uuid4(),
+    )
+    return PatrolTarget(route, patrol, t.village)
+
+
+def _patrol_route_body(p: PatrolTarget, name: str) -> dict[str, Any]:
+    return {
+        "unit_id": p.village.pk,
+        "name": name,
+        "line": [[118.63, 32.06], [118.63, 32.062]],
+        "points": [{"name": "路口", "latitude": 32.06, "longitude": 118.63}],
+        "weekdays": "12345",
+    }
+
+
+@dataclass(frozen=True)
+class PatrolSpec:
+    method: str
+    route: str
+    kind: str  # read | route_write | start | worker
+    url: Callable[[PatrolTarget], str]
+    body: Callable[[PatrolTarget], Any] | None = None
+
+
+OP = "/api/office/patrols"
+PATROL_SPECS: list[PatrolSpec] = [
+    PatrolSpec("GET", OP + "/routes", "read", lambda p: f"{OP}/routes?unit={p.village.pk}"),
+    PatrolSpec("GET", OP + "/routes/{route_id}", "read", lambda p: f"{OP}/routes/{p.route.pk}"),
+    PatrolSpec(
+        "GET", OP + "/routes/member-options", "route_write", lambda p: f"{OP}/routes/member-options?unit={p.village.pk}"
+    ),
+    PatrolSpec(
+        "POST", OP + "/routes", "route_write", lambda p: f"{OP}/routes", lambda p: _patrol_route_body(p, "新线")
+    ),
+    PatrolSpec(
+        "PUT",
+        OP + "/routes/{route_id}",
+        "route_write",
+        lambda p: f"{OP}/routes/{p.route.pk}",
+        lambda p: _patrol_route_body(p, "改名线"),
+    ),
+    PatrolSpec("GET", OP, "read", lambda p: f"{OP}?unit={p.village.pk}"),
+    PatrolSpec("GET", OP + "/total", "read", lambda p: f"{OP}/total?unit={p.village.pk}"),
+    PatrolSpec("GET", OP + "/{patrol_id}", "read", lambda p: f"{OP}/{p.patrol.pk}"),
+    PatrolSpec(
+        "POST",
+        OP,
+        "start",
+        lambda p: OP,
+        lambda p: {"client_id": "6f0e4a4e-0000-4000-8000-00000000000" + str(p.village.pk % 10), "route_id": p.route.pk},
+    ),
+    PatrolSpec(
+        "POST",
+        OP + "/by-client/{client_id}/check-ins",
+        "worker",
+        lambda p: f"{OP}/by-client/{p.patrol.client_id}/check-ins",
+        lambda p: {"client_id": "6f0e4a4e-0000-4000-8000-000000000101"},
+    ),
+    PatrolSpec(
+        "POST",
+        OP + "/by-client/{client_id}/track",
+        "worker",
+        lambda p: f"{OP}/by-client/{p.patrol.client_id}/track",
+        lambda p: {"points": [[32.06, 118.63, timezone.now().timestamp()]]},
+    ),
+    PatrolSpec(
+        "POST",
+        OP + "/by-client/{client_id}/end",
+        "worker",
+        lambda p: f"{OP}/by-client/{p.patrol.client_id}/end",
+        lambda p: {},
+    ),
+    # last: a withdrawn route takes no more changes
+    PatrolSpec(
+        "POST",
+        OP + "/routes/{route_id}/withdraw",
+        "route_write",
+        lambda p: f"{OP}/routes/{p.route.pk}/withdraw",
+        lambda p: {"reason": "线路调整"},
+    ),
+]
+EXEMPT.update({(s.method, s.route): "office patrols: test_patrol_scope_matrix" for s in PATROL_SPECS})
+
+
+def expected_patrol(o: Oracle, spec: PatrolSpec, p: PatrolTarget) -> str:
+    """'ok', 'hidden' (404) or 'denied' (403)."""
+    if not o.sees(p.route.path):
+        return "hidden"
+    own = any(p.route.path == c or (len(c) >= 12 and p.route.path.startswith(c)) for c in o.capture)
+    if spec.kind == "read":
+        return "ok" if "records.read" in o.caps else "denied"
+    if spec.kind == "route_write":
+        return "ok" if "office.write" in o.caps and own else "denied"
+    if spec.kind == "start":
+        return "ok" if "office.patrol" in o.caps and own else "denied"
+    return "denied"  # the target user's patrol: nobody else acts on it
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
+def test_patrol_scope_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
+    o = oracle(username)
+    client = api(username)
+    p = _patrol_target(targets[where])
+    for spec in PATROL_SPECS:
+        before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        url = spec.url(p)
+        r = (
+            client.get(url)
+            if spec.method == "GET"
+            else client.send(spec.method, url, spec.body(p) if spec.body else {})
+        )
+        want = expected_patrol(o, spec, p)
+        label = f"{username} {spec.method} {spec.route} @ {where}"
+        body = r.json() if r.content and r["Content-Type"].startswith("application/json") else None
+        if want == "ok":
+            assert r.status_code in (200, 201), f"{label}: expected success, got {r.status_code} {body}"
+            if spec.route == OP and spec.method == "GET":
+                assert p.patrol.pk in [i["id"] for i in body["items"]], f"{label}: the patrol is missing"
+                for item in body["items"]:
+                    assert o.sees(item["unit"]["path"]), f"{label}: list leaks"
+            if spec.method in ("POST", "PUT"):
+                written = AuditLog.objects.filter(id__gt=before, username=username)
+                assert written.exists(), f"{label}: the write left no audit record"
         else:
             status = 404 if want == "hidden" else 403
             assert r.status_code == status, f"{label}: expected {status}, got {r.status_code} {body}"

@@ -21,6 +21,7 @@ from .models import (
     DocumentRecipient,
     Meeting,
     OfficeAttachment,
+    PatrolCheckIn,
     RiskAssessment,
     StaffMember,
     WorkLog,
@@ -117,6 +118,10 @@ def check_visible(user: User, use: OfficeAttachment) -> None:
     if use.owner in SCOPED_OWNERS:
         record = SCOPED_OWNERS[use.owner].objects.filter(pk=use.owner_id).only("path").first()
         if record is not None and path_within(record.path, user.view_paths):
+            return
+    elif use.owner == Owner.CHECK_IN:  # a patrol check-in's photo follows its patrol
+        path = PatrolCheckIn.objects.filter(pk=use.owner_id).values_list("patrol__path", flat=True).first()
+        if path is not None and path_within(path, user.view_paths):
             return
     elif use.owner == Owner.DOCUMENT:
         document = Document.objects.filter(pk=use.owner_id).first()

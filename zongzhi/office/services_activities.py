@@ -109,6 +109,28 @@ def create_activity(
     return activity
 
 
+def record_patrol_activity(user: User, unit: Unit, data: ActivityData) -> Activity:
+    """The 治安巡逻 record an ended patrol writes (services_patrols.end_patrol): the patrol's
+    start already checked the worker (`office.patrol`, their route or their unit), so neither
+    `office.write` nor the capture scope is asked here; the fields are checked as any activity's."""
+    data = _clean(data)
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            path=unit.path,
+            unit=unit,
+            kind=data.kind,
+            name=data.name,
+            held_on=data.held_on,
+            location=data.location,
+            topic=data.topic,
+            content=data.content,
+            created_by=user,
+            created_at=timezone.now(),
+        )
+        record_event("office.activity_created", obj=activity, detail={"kind": data.kind, "from": "patrol"})
+    return activity
+
+
 def _check_editable(user: User, activity: Activity) -> None:
     require_cap(user, WRITE, "没有修改活动的权限", activity)
     require_capture(user, activity)

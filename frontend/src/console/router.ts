@@ -126,6 +126,12 @@ export function createConsoleRouter(): Router {
             meta: { title: 'activities.title', capabilities: [CAP.recordsRead] },
           },
           {
+            path: 'field/patrols',
+            name: 'field-patrols',
+            component: () => import('./views/office/patrols/index.vue'),
+            meta: { title: 'patrols.title', capabilities: [CAP.recordsRead] },
+          },
+          {
             path: 'office/profile',
             name: 'office-profile',
             component: () => import('./views/office/profile/index.vue'),

@@ -46,6 +46,8 @@ export function createMobileRouter(): Router {
         component: () => import('./views/capture/inspection.vue'),
         props: (r) => ({ facilityId: Number(r.params.facilityId) }),
       },
+      { path: '/patrol', name: 'm-patrol', component: () => import('./views/patrol.vue') },
+      { path: '/patrol/history', name: 'm-patrol-history', component: () => import('./views/patrolHistory.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

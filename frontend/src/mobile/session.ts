@@ -65,7 +65,11 @@ export async function loadMe(): Promise<Me | null> {
   return me.value
 }
 
+/** What must stop when the worker logs out (a patrol's position watch); parts register here. */
+export const logoutHooks: Array<() => void> = []
+
 export async function logout(): Promise<void> {
+  for (const hook of logoutHooks) hook()
   try {
     await authApi.logout()
   } finally {
