@@ -669,13 +669,13 @@ def _sorted(items: list[MustDoItem]) -> list[MustDoItem]:
 
 def visible_worker(user: User, worker_id: int) -> User:
     """A worker whose unit lies in the caller's view scope (404, audited, otherwise)."""
-    require_cap(user, READ, "没有查看每日必办的权限")
     worker = User.objects.select_related("unit").filter(pk=worker_id).first()
     if worker is None:
         raise NotFound("用户不存在")
     path = worker.unit.path if worker.unit is not None else ""
     if worker.pk != user.pk and not (path and path_within(path, user.view_paths)):
         raise NotFound("用户不存在", audit=AuditNote("scope.denied", worker, {"mode": "read"}))
+    require_cap(user, READ, "没有查看每日必办的权限", worker)
     return worker
 
 
