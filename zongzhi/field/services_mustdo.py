@@ -31,6 +31,7 @@ with a note (`tick`), idempotently: a resend from the phone's queue changes noth
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[i : i + size]
 
 
+@functools.lru_cache(maxsize=512)
 def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
@@ -655,10 +657,10 @@ def my_list(user: User, day: dt.date | None = None) -> list[MustDoItem]:
     """The acting worker's list for `day` (today), ticked off by data. Opened before the morning
     job ran, today's list is generated for them at once."""
     day = day or timezone.localdate()
-    items = list(MustDoItem.objects.filter(worker=user, day=day).order_by("id"))
+    items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
     if not items and day == timezone.localdate() and is_grid_worker(user):
         generate_day(day, [user])
-        items = list(MustDoItem.objects.filter(worker=user, day=day).order_by("id"))
+        items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
     refresh_done(items)
     return _sorted(items)
 
@@ -682,7 +684,7 @@ def visible_worker(user: User, worker_id: int) -> User:
 def worker_list(user: User, worker_id: int, day: dt.date) -> tuple[User, list[MustDoItem]]:
     """A worker's list of one day, for the village and the township (their view scope)."""
     worker = visible_worker(user, worker_id)
-    items = list(MustDoItem.objects.filter(worker=worker, day=day).order_by("id"))
+    items = list(MustDoItem.objects.filter(worker_id=worker.pk, day=day).order_by("id"))
     if day == timezone.localdate():
         refresh_done(items)
     return worker, _sorted(items)

@@ -484,3 +484,17 @@ def test_the_morning_job_generates_once_on_a_working_day_from_six(api: Any, unit
     assert first is not None and first.created == len(_items(day)) > 0
     assert services.morning_job(dt.datetime.combine(day, dt.time(6, 20), tzinfo=tz)) is None
     cache.delete(f"zongzhi:mustdo:generated:{day.isoformat()}")
+
+
+def test_the_demo_writes_a_month_of_lists_once(api: Any, unit: Any) -> None:
+    from zongzhi.field import demo_mustdo
+
+    _listed(api, unit, "741", due_in=-40)
+    _document(unit)
+    counts = demo_mustdo.load()
+    assert counts["mustdo_items"] > 0
+    days = set(MustDoItem.objects.filter(worker=_worker()).values_list("day", flat=True))
+    assert _today() in days and len(days) >= demo_mustdo.HISTORY_WORKING_DAYS
+    past = MustDoItem.objects.filter(worker=_worker(), day__lt=_today())
+    assert past.filter(done_at__isnull=False).exists()
+    assert demo_mustdo.load() == {"mustdo_items": 0}
