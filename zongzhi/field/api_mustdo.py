@@ -42,7 +42,7 @@ class MustDoItemOut(OutSchema):
     manual: bool = Field(..., description="须手动勾选（系统无法从数据判断）")
 
 
-class WorkerBrief(OutSchema):
+class MustDoWorkerOut(OutSchema):
     id: int
     name: str
     unit_name: str
@@ -50,18 +50,18 @@ class WorkerBrief(OutSchema):
 
 class MustDoListOut(OutSchema):
     day: dt.date
-    worker: WorkerBrief
+    worker: MustDoWorkerOut
     total: int
     done: int
     items: list[MustDoItemOut]
 
 
-class TickIn(Schema):
+class MustDoTickIn(Schema):
     note: str = Field(..., max_length=200, description="完成情况说明（必填）")
     client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号；重发无副作用")
 
 
-class WorkerRowOut(OutSchema):
+class MustDoWorkerRowOut(OutSchema):
     worker_id: int
     name: str
     unit_name: str
@@ -70,7 +70,7 @@ class WorkerRowOut(OutSchema):
     percent: int
 
 
-class GridRowOut(OutSchema):
+class MustDoGridRowOut(OutSchema):
     unit_id: int
     name: str
     path: str
@@ -79,42 +79,42 @@ class GridRowOut(OutSchema):
     percent: int
 
 
-class CompletionOut(OutSchema):
+class MustDoCompletionOut(OutSchema):
     unit: UnitBrief
     day: dt.date
     total: int
     done: int
     percent: int
-    workers: list[WorkerRowOut]
-    grids: list[GridRowOut]
-    idle: list[WorkerRowOut] = Field(..., description="今日有事项但一项未完成的网格员")
+    workers: list[MustDoWorkerRowOut]
+    grids: list[MustDoGridRowOut]
+    idle: list[MustDoWorkerRowOut] = Field(..., description="今日有事项但一项未完成的网格员")
 
 
-class DayCellOut(OutSchema):
+class MustDoDayCellOut(OutSchema):
     day: dt.date
     done: int
     total: int
     percent: int
 
 
-class MonthRowOut(OutSchema):
+class MustDoMonthRowOut(OutSchema):
     worker_id: int
     name: str
     unit_name: str
-    days: list[DayCellOut]
+    days: list[MustDoDayCellOut]
     done: int
     total: int
     percent: int
 
 
-class MonthOut(OutSchema):
+class MustDoMonthOut(OutSchema):
     unit: UnitBrief
     month: dt.date
     days: list[dt.date]
-    workers: list[MonthRowOut]
+    workers: list[MustDoMonthRowOut]
 
 
-class RuleOut(OutSchema):
+class MustDoRuleOut(OutSchema):
     kind: KindName
     kind_label: str
     enabled: bool
@@ -124,22 +124,22 @@ class RuleOut(OutSchema):
     updated_at: dt.datetime
 
 
-class RuleIn(Schema):
+class MustDoRuleIn(Schema):
     enabled: bool
     lead_days: int = Field(..., description=f"0–{services.MAX_LEAD_DAYS}")
     note: str = Field("", max_length=200)
 
 
-class DayFilter(Schema):
+class MustDoDayFilter(Schema):
     day: dt.date | None = Field(None, description="默认今天")
 
 
-class CompletionFilter(Schema):
+class MustDoCompletionFilter(Schema):
     unit: int | None = Field(None, description="默认本人所在单位")
     day: dt.date | None = Field(None, description="默认今天")
 
 
-class MonthFilter(Schema):
+class MustDoMonthFilter(Schema):
     unit: int | None = Field(None, description="默认本人所在单位")
     month: str = Field("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM，默认本月")
 
@@ -205,32 +205,32 @@ def _rule(r: MustDoRule) -> dict[str, Any]:
 
 
 @router.get("/mine", response=MustDoListOut, summary="本人某日的每日必办")
-def my_list(request: HttpRequest, filters: Query[DayFilter]) -> dict[str, Any]:
+def my_list(request: HttpRequest, filters: Query[MustDoDayFilter]) -> dict[str, Any]:
     user = acting(request)
     day = filters.day or timezone.localdate()
     return _list(user, day, services.my_list(user, day))
 
 
 @router.post("/items/{item_id}/tick", response=MustDoItemOut, summary="手动勾选一项（须填写说明）")
-def tick(request: HttpRequest, item_id: int, payload: TickIn) -> dict[str, Any]:
+def tick(request: HttpRequest, item_id: int, payload: MustDoTickIn) -> dict[str, Any]:
     return _item(services.tick(acting_user=acting(request), item_id=item_id, note=payload.note))
 
 
 @router.get("/workers/{worker_id}", response=MustDoListOut, summary="某网格员某日的每日必办")
-def worker_list(request: HttpRequest, worker_id: int, filters: Query[DayFilter]) -> dict[str, Any]:
+def worker_list(request: HttpRequest, worker_id: int, filters: Query[MustDoDayFilter]) -> dict[str, Any]:
     day = filters.day or timezone.localdate()
     worker, items = services.worker_list(acting(request), worker_id, day)
     return _list(worker, day, items)
 
 
-@router.get("/completion", response=CompletionOut, summary="某日各网格员、各网格的完成情况")
-def completion(request: HttpRequest, filters: Query[CompletionFilter]) -> dict[str, Any]:
+@router.get("/completion", response=MustDoCompletionOut, summary="某日各网格员、各网格的完成情况")
+def completion(request: HttpRequest, filters: Query[MustDoCompletionFilter]) -> dict[str, Any]:
     user = acting(request)
     return services.completion_day(user, _unit(user, filters.unit), filters.day or timezone.localdate())
 
 
-@router.get("/completion/month", response=MonthOut, summary="某月各网格员逐日完成情况")
-def completion_month(request: HttpRequest, filters: Query[MonthFilter]) -> dict[str, Any]:
+@router.get("/completion/month", response=MustDoMonthOut, summary="某月各网格员逐日完成情况")
+def completion_month(request: HttpRequest, filters: Query[MustDoMonthFilter]) -> dict[str, Any]:
     user = acting(request)
     if filters.month:
         year, month = (int(x) for x in filters.month.split("-"))
@@ -242,13 +242,13 @@ def completion_month(request: HttpRequest, filters: Query[MonthFilter]) -> dict[
     return services.completion_month(user, _unit(user, filters.unit), first)
 
 
-@router.get("/rules", response=list[RuleOut], summary="每日必办规则")
+@router.get("/rules", response=list[MustDoRuleOut], summary="每日必办规则")
 def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
     return [_rule(r) for r in services.list_rules(acting(request))]
 
 
-@router.put("/rules/{kind}", response=RuleOut, summary="修改一项每日必办规则")
-def update_rule(request: HttpRequest, kind: KindName, payload: RuleIn) -> dict[str, Any]:
+@router.put("/rules/{kind}", response=MustDoRuleOut, summary="修改一项每日必办规则")
+def update_rule(request: HttpRequest, kind: KindName, payload: MustDoRuleIn) -> dict[str, Any]:
     rule = services.update_rule(
         acting_user=acting(request),
         kind=kind,

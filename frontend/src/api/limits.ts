@@ -48,6 +48,8 @@ export const MAX_LENGTH = {
   MeetingWithdrawIn: { reason: 200 },
   MemberIn: { name: 50, role: 30 },
   MissingListIn: { reason: 200 },
+  MustDoRuleIn: { note: 200 },
+  MustDoTickIn: { note: 200 },
   OtpChallengeIn: { challenge: 500 },
   OtpCodeIn: { code: 8 },
   OtpVerifyIn: { challenge: 500, code: 8 },

@@ -27,6 +27,7 @@ export function createMobileRouter(): Router {
       { path: '/notices', name: 'm-notices', component: () => import('./views/notices.vue') },
       { path: '/zero', name: 'm-zero', component: () => import('./views/zero.vue') },
       { path: '/duty', name: 'm-duty', component: () => import('./views/duty.vue') },
+      { path: '/today', name: 'm-today', component: () => import('./views/today.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

@@ -35,10 +35,14 @@ export function setToken(value: string | null): void {
 const ME_KEY = 'me'
 type SeenMe = { token: string; me: Me }
 
+/** What the day's work keeps on the phone (lastSeen.ts keys): the worker's, not the next user's. */
+const DAY_KEYS = ['mustdo.today']
+
 export function clearSession(): void {
   setToken(null)
   me.value = null
   forget(ME_KEY)
+  for (const key of DAY_KEYS) forget(key)
 }
 
 /**
