@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MustDoItem } from '@/api/mustDo'
 import { groupByKind, isPending, linkOf, pendingKeys, progressOf } from '@/mobile/mustDoList'
-import { progressStatus, shareClass } from '@/console/views/field/mustDo/useMustDo'
+import { barColor, progressStatus, shareClass } from '@/console/views/field/mustDo/useMustDo'
 
 function item(id: number, kind: MustDoItem['kind'], ref_id: number, done = false): MustDoItem {
   return {
@@ -69,5 +69,7 @@ describe('the completion board', () => {
     expect(progressStatus(95, 10)).toBe('success')
     expect(progressStatus(30, 10)).toBe('exception')
     expect(progressStatus(0, 0)).toBe('')
+    expect(barColor(95)).toBe('#67c23a')
+    expect(barColor(10)).toBe('#f56c6c')
   })
 })

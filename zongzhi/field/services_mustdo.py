@@ -771,7 +771,13 @@ def completion_day(user: User, unit: Unit, day: dt.date) -> dict[str, Any]:
                 "percent": _percent(r["done"], r["total"]),
             }
         )
-    grids = list(Unit.objects.filter(subtree_q([unit.path]), level=Level.GRID, is_retired=False).order_by("path"))
+    # The grids that have items or a grid worker: a township's grids without staff are left out.
+    staffed = {g for w in grid_workers(under=unit.path) for g in w.grids if g.startswith(unit.path)}
+    grids = list(
+        Unit.objects.filter(
+            subtree_q([unit.path]), level=Level.GRID, is_retired=False, path__in=sorted(staffed | set(per_path))
+        ).order_by("path")
+    )
     names = {g.path: g for g in grids}
     extra = sorted(set(per_path) - set(names))
     if extra:

@@ -2864,6 +2864,7 @@ const zhCN = {
     monthTotal: '本月',
     monthHint: '每格为当日“已完成/事项数”，颜色越深完成越好；空白为无事项（非工作日或未生成）。',
     ruleKind: '事项',
+    kindCol: '类别',
     enabled: '列入清单',
     leadDays: '提前天数',
     leadHint: '走访：下次走访日期在今天起若干天内（含已逾期）即列入；其他事项填 0。',

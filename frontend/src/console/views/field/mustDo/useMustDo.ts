@@ -29,6 +29,13 @@ export function progressStatus(percent: number, total: number): '' | 'success' |
   return 'exception'
 }
 
+/** The bar's colour by completion: green from 90%, orange from 60%, red below. */
+export function barColor(percent: number): string {
+  if (percent >= 90) return '#67c23a'
+  if (percent >= 60) return '#e6a23c'
+  return '#f56c6c'
+}
+
 export function useMustDo() {
   const unitId = ref<number | null>(null)
   const knownUnits = shallowRef<UnitBrief[]>([])
