@@ -1,5 +1,5 @@
 /**
- * The daily must-do list (每日必办): /api/field/must-do. Types come from the generated schema,
+ * The daily must-do list: /api/field/must-do. Types come from the generated schema,
  * named here so the part's pages import them from one place.
  */
 import { api, send, type CallOptions } from './http'

@@ -1,6 +1,6 @@
 /**
  * The day's must-do list on the phone, the parts without side effects: where each item is done,
- * the items grouped by kind, and which items wait in the offline queues ("待上传").
+ * the items grouped by kind, and which items wait in the offline queues (shown as waiting to upload).
  */
 import type { MustDoItem, MustDoKind, MustDoList } from '@/api/mustDo'
 import { MUST_DO_KINDS } from '@/api/mustDo'
