@@ -481,7 +481,9 @@ def morning_job(now: dt.datetime | None = None) -> GenerateResult | None:
 # --- tick-off by data -------------------------------------------------------------------------
 
 
-def refresh_done(items: QuerySet[MustDoItem] | Sequence[MustDoItem]) -> int:
+def refresh_done(
+    items: QuerySet[MustDoItem] | Sequence[MustDoItem], units: dict[int, tuple[int | None, str]] | None = None
+) -> int:
     """Tick off by data the open ones of `items`, in one query per kind present (three for zero
     reports) and one write; returns how many were found done. The items passed as objects are
     updated in place."""
@@ -491,7 +493,9 @@ def refresh_done(items: QuerySet[MustDoItem] | Sequence[MustDoItem]) -> int:
     by_kind: dict[str, list[MustDoItem]] = defaultdict(list)
     for i in rows:
         by_kind[i.kind].append(i)
-    units = _worker_units({i.worker_id for i in rows}) if {"case", "warning", "zero_report"} & set(by_kind) else {}
+    workers = {i.worker_id for i in rows}
+    if units is None or not workers <= set(units):
+        units = _worker_units(workers) if {"case", "warning", "zero_report"} & set(by_kind) else {}
     found: list[MustDoItem] = []
     for kind, group in by_kind.items():
         check = CHECKS.get(kind)
@@ -661,8 +665,13 @@ def my_list(user: User, day: dt.date | None = None) -> list[MustDoItem]:
     if not items and day == timezone.localdate() and is_grid_worker(user):
         generate_day(day, [user])
         items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
-    refresh_done(items)
+    refresh_done(items, {user.pk: _home_of(user)})
     return _sorted(items)
+
+
+def _home_of(user: User) -> tuple[int | None, str]:
+    """The user's unit and its path, from the instance (the caller shows the unit's name anyway)."""
+    return user.unit_id, user.unit.path if user.unit is not None else ""
 
 
 def _sorted(items: list[MustDoItem]) -> list[MustDoItem]:
@@ -686,7 +695,7 @@ def worker_list(user: User, worker_id: int, day: dt.date) -> tuple[User, list[Mu
     worker = visible_worker(user, worker_id)
     items = list(MustDoItem.objects.filter(worker_id=worker.pk, day=day).order_by("id"))
     if day == timezone.localdate():
-        refresh_done(items)
+        refresh_done(items, {worker.pk: _home_of(worker)})
     return worker, _sorted(items)
 
 
