@@ -36,6 +36,66 @@ def _history_days(today: dt.date, n: int) -> list[dt.date]:
     return sorted(days)
 
 
+def _work_recorded_that_day(day: dt.date, workers: list[services.Worker]) -> None:
+    """The visits and inspections the demo's history records on `day` in a worker's grids were
+    on that day's list (generation reads today's due dates, which those visits moved on): their
+    items, done by the data at the moment the record was made."""
+    from zongzhi.core.masking import mask_value
+    from zongzhi.people.models import Visit
+    from zongzhi.places.models import Inspection
+
+    by_grid: dict[str, list[services.Worker]] = defaultdict(list)
+    for w in workers:
+        for g in w.grids:
+            by_grid[g].append(w)
+    if not by_grid:
+        return
+    tz = timezone.get_current_timezone()
+    _, end = dt.datetime.combine(day, dt.time.min, tzinfo=tz), dt.datetime.combine(day, dt.time(18), tzinfo=tz)
+
+    def on_day(at: dt.datetime) -> dt.datetime:
+        return at if timezone.localtime(at).date() == day else end
+
+    rows: list[MustDoItem] = []
+    for cat, path, name, at in Visit.objects.filter(visited_on=day, path__in=sorted(by_grid)).values_list(
+        "category_id", "path", "category__resident__name", "created_at"
+    ):
+        for w in by_grid[path]:
+            rows.append(
+                MustDoItem(
+                    worker_id=w.id,
+                    day=day,
+                    kind="visit",
+                    ref_id=cat,
+                    title=f"走访{mask_value(name)}",
+                    detail="按走访周期到期",
+                    due_on=day,
+                    path=path,
+                    done_at=at,
+                    done_how=MustDoItem.DoneHow.DATA,
+                )
+            )
+    for fac, path, name, at in Inspection.objects.filter(
+        inspected_on=day, facility__path__in=sorted(by_grid)
+    ).values_list("facility_id", "facility__path", "facility__name", "created_at"):
+        for w in by_grid[path]:
+            rows.append(
+                MustDoItem(
+                    worker_id=w.id,
+                    day=day,
+                    kind="inspection",
+                    ref_id=fac,
+                    title=f"巡检{name}",
+                    detail="本月尚未巡检",
+                    due_on=day,
+                    path=path,
+                    done_at=at,
+                    done_how=MustDoItem.DoneHow.DATA,
+                )
+            )
+    MustDoItem.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 def load(now: dt.datetime | None = None) -> dict[str, int]:
     """Write the lists once (nothing when the demo's exist already); returns the counts."""
     now = now or timezone.now()
@@ -45,8 +105,10 @@ def load(now: dt.datetime | None = None) -> dict[str, int]:
         return {"mustdo_items": 0}
     rng = random.Random(20261205)
     tz = timezone.get_current_timezone()
+    workers = services.grid_workers()
     for day in days:
         services.generate_day(day)
+        _work_recorded_that_day(day, workers)
         items = list(MustDoItem.objects.filter(day=day, done_at__isnull=True))
         by_worker: dict[int, list[MustDoItem]] = defaultdict(list)
         for item in items:
