@@ -2326,6 +2326,46 @@ def expected_patrol(o: Oracle, spec: PatrolSpec, p: PatrolTarget) -> str:
     return "denied"  # the target user's patrol: nobody else acts on it
 
 
+# --- field: the daily must-do list (每日必办) ----------------------------------------------------
+# The completion board and a worker's list follow the view scope (records.read); the rules need
+# field.configure; a worker's own list and the manual tick act on the caller's own items only.
+MD = "/api/field/must-do"
+SPECS.extend(
+    [
+        Spec(
+            "GET",
+            MD + "/completion",
+            "read",
+            lambda t: f"{MD}/completion?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            MD + "/completion/month",
+            "read",
+            lambda t: f"{MD}/completion/month?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            MD + "/workers/{worker_id}",
+            "read",
+            lambda t: f"{MD}/workers/{t.user.pk}",
+            cap=frozenset({"records.read"}),
+            target="user",
+        ),
+    ]
+)
+GLOBAL_SPECS.append(("GET", MD + "/rules", None, frozenset({"field.configure"})))
+EXEMPT.update(
+    {
+        ("GET", MD + "/mine"): "the caller's own list: test_mustdo_own_items_matrix",
+        ("POST", MD + "/items/{item_id}/tick"): "the caller's own items only: test_mustdo_own_items_matrix",
+        ("PUT", MD + "/rules/{kind}"): "field.configure: test_mustdo_own_items_matrix",
+    }
+)
+
+
 @pytest.mark.parametrize("username", PERSONA_NAMES)
 @pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
 def test_patrol_scope_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
@@ -2360,3 +2400,31 @@ def test_patrol_scope_matrix(api: Any, targets: dict[str, Target], username: str
                 id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
             )
             assert denials.exists(), f"{label}: refusal not audited"
+
+
+def test_mustdo_own_items_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
+    from zongzhi.field.models import MustDoItem
+
+    o = oracle(username)
+    client = api(username)
+    t = targets[where]
+    theirs = MustDoItem.objects.create(
+        worker=t.user, day=timezone.localdate(), kind="document", ref_id=1, title="通知", path=t.village.path
+    )
+    label = f"{username} @ {where}"
+    r = client.get(f"{MD}/mine")
+    assert r.status_code == 200, f"{label}: {r.status_code}"
+    assert all(i["id"] != theirs.pk for i in r.json()["items"]), f"{label}: another worker's item leaks"
+    before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    r = client.post(f"{MD}/items/{theirs.pk}/tick", {"note": "代勾"})
+    assert r.status_code == 404, f"{label}: ticking another worker's item: {r.status_code}"
+    assert set(r.json()) <= {"code", "message", "errors"}
+    assert AuditLog.objects.filter(id__gt=before, username=username, action="scope.denied").exists()
+    theirs.refresh_from_db()
+    assert theirs.done_at is None
+    r = client.put(f"{MD}/rules/visit", {"enabled": True, "lead_days": 3, "note": ""})
+    if "field.configure" in o.caps:
+        assert r.status_code == 200, f"{label}: {r.status_code}"
+    else:
+        assert r.status_code == 403, f"{label}: expected 403, got {r.status_code}"
+        assert AuditLog.objects.filter(username=username, action="permission.denied").exists()

@@ -20,6 +20,8 @@ if missing and emptied first: give it a scratch database, never a real one).
   records (zongzhi/office/bench_office.py); office.documents_*: a village's in-tray and the
   sign-off status page of one document over 5,000 documents sent to 140 units each
   (zongzhi/office/bench_documents.py). `--only office` runs these alone.
+- field.mustdo_*: the phone's must-do list of one worker and a county's generation of the day's
+  lists (zongzhi/field/bench_mustdo.py). `--only field` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -90,7 +92,7 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts", "office"], default="all")
+    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts", "office", "field"], default="all")
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -157,6 +159,13 @@ def main() -> None:
         office_records_bench(args.size, health, client_for, _report, _p95)
         office_documents_bench(args.size, health, client_for, _report, _p95)
     if args.only == "office":
+        return
+
+    if args.only in ("all", "field"):
+        from zongzhi.field.bench_mustdo import run as field_mustdo_bench
+
+        field_mustdo_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "field":
         return
 
     # 2. The to-do lists over many cases.

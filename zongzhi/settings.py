@@ -394,6 +394,8 @@ CELERY_BEAT_SCHEDULE = {
     "registry-housekeeping": {"task": "registry.housekeeping", "schedule": 300.0},
     # Chains committed audit entries into audit_auditseal (audit/chain.py).
     "seal-audit": {"task": "audit.seal", "schedule": 60.0},
+    # The day's must-do lists, once a day from 06:00 (field/services_mustdo.morning_job).
+    "mustdo-morning": {"task": "field.mustdo_morning", "schedule": 600.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

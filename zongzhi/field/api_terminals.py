@@ -27,7 +27,7 @@ KindName = Literal["pc", "phone"]
 StatusName = Literal["in_stock", "issued", "lost", "retired"]
 
 
-class HolderOut(OutSchema):
+class TerminalHolderOut(OutSchema):
     id: int
     full_name: str
     username: str
@@ -44,7 +44,7 @@ class TerminalOut(OutSchema):
     model_name: str
     serial: str
     sim_number: str = Field(description="工作号码（单位所有，非个人信息）")
-    holder: HolderOut | None
+    holder: TerminalHolderOut | None
     status: StatusName
     status_label: str
     issued_at: dt.datetime | None

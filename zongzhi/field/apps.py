@@ -14,7 +14,12 @@ class FieldConfig(AppConfig):
     def ready(self) -> None:
         from zongzhi.audit.services import ACTION_LABELS
 
-        from . import services_duty, services_mustdo, services_terminals
+        from . import (
+            services_duty,
+            services_mustdo,
+            services_terminals,
+            tasks_mustdo,  # noqa: F401  (registers the morning must-do job, also in process)
+        )
 
         for part in (services_mustdo, services_duty, services_terminals):
             ACTION_LABELS.update(part.AUDIT_LABELS)

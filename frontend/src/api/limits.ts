@@ -51,6 +51,8 @@ export const MAX_LENGTH = {
   MeetingWithdrawIn: { reason: 200 },
   MemberIn: { name: 50, role: 30 },
   MissingListIn: { reason: 200 },
+  MustDoRuleIn: { note: 200 },
+  MustDoTickIn: { note: 200 },
   NoteIn: { note: 200 },
   OtpChallengeIn: { challenge: 500 },
   OtpCodeIn: { code: 8 },

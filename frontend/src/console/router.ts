@@ -199,6 +199,20 @@ export function createConsoleRouter(): Router {
             meta: { title: 'officeRules.title', capabilities: [CAP.officeConfigure] },
           },
           // --- end office: ledgers, calendar, rules
+          // --- field: daily must-do
+          {
+            path: 'field/must-do',
+            name: 'field-must-do',
+            component: () => import('./views/field/mustDo/index.vue'),
+            meta: { title: 'mustDo.board', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'field/must-do/rules',
+            name: 'field-must-do-rules',
+            component: () => import('./views/field/mustDoRules/index.vue'),
+            meta: { title: 'mustDo.rulesTitle', capabilities: [CAP.fieldConfigure] },
+          },
+          // --- end field: daily must-do
           {
             path: 'system/deadline-rules',
             name: 'deadline-rules',

@@ -48,6 +48,7 @@ export function createMobileRouter(): Router {
       },
       { path: '/patrol', name: 'm-patrol', component: () => import('./views/patrol.vue') },
       { path: '/patrol/history', name: 'm-patrol-history', component: () => import('./views/patrolHistory.vue') },
+      { path: '/today', name: 'm-today', component: () => import('./views/today.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

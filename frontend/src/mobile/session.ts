@@ -36,6 +36,9 @@ export function setToken(value: string | null): void {
 const ME_KEY = 'me'
 type SeenMe = { token: string; me: Me }
 
+/** What the day's work keeps on the phone (lastSeen.ts keys): the worker's, not the next user's. */
+const DAY_KEYS = ['mustdo.today']
+
 /**
  * End the login on this phone. At a logout (`dropOfflineData`) everything the phone keeps for
  * offline work goes too (offlineData.ts; the page warns first when something is unsent); an
@@ -45,7 +48,10 @@ export function clearSession(opts: { dropOfflineData?: boolean } = {}): void {
   setToken(null)
   me.value = null
   forget(ME_KEY)
-  if (opts.dropOfflineData) clearOfflineData()
+  if (opts.dropOfflineData) {
+    clearOfflineData()
+    for (const key of DAY_KEYS) forget(key)
+  }
 }
 
 /**

@@ -74,13 +74,13 @@ class Command(BaseCommand):
                 "演示日常办公：会议 {meetings} 次，公文 {documents} 份，活动 {activities} 次，工作日志 {work_logs} 条，"
                 "排查报表 {dispute_reports} 份，风险评估 {risk_assessments} 项（近三个月）".format(**office)
             )
-        # Terminals, agreement signatures and duty logins (issue 17; the lead may fold this into field/demo.py)
-        from zongzhi.field import demo_terminals
+        from zongzhi.field.demo import build_field_demo
 
         if options["size"] == "small":
-            field = demo_terminals.load()
+            field = build_field_demo()
             self.stdout.write(
-                "演示终端与在岗：终端 {terminals} 台，在岗登录 {duty_logins} 条（近一年）".format(**field)
+                "演示网格员工作：终端 {terminals} 台，在岗登录 {duty_logins} 条，巡逻线路 {patrol_routes} 条，"
+                "巡逻 {patrol_patrols} 次（近一年），每日必办事项 {mustdo_items} 条".format(**field)
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
