@@ -2402,6 +2402,8 @@ def test_patrol_scope_matrix(api: Any, targets: dict[str, Target], username: str
             assert denials.exists(), f"{label}: refusal not audited"
 
 
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township", "outside_county"])
 def test_mustdo_own_items_matrix(api: Any, targets: dict[str, Target], username: str, where: str) -> None:
     from zongzhi.field.models import MustDoItem
 

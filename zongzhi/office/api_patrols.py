@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zongzhi.core.access import acting
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.fields import limit_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, write_mode
@@ -37,7 +38,7 @@ ResultName = Literal["normal", "problem"]
 
 
 class PatrolPointIn(Schema):
-    name: str = Field(..., max_length=60)
+    name: str = Field(..., max_length=limit_of(PatrolPoint, "name"))
     latitude: float
     longitude: float
     radius_m: int = 100
@@ -45,8 +46,8 @@ class PatrolPointIn(Schema):
 
 class PatrolRouteIn(Schema):
     unit_id: int | None = Field(None, description="网格或村（社区）；默认为本人所在单位")
-    name: str = Field(..., max_length=120)
-    description: str = Field("", max_length=300)
+    name: str = Field(..., max_length=limit_of(PatrolRoute, "name"))
+    description: str = Field("", max_length=limit_of(PatrolRoute, "description"))
     line: list[list[float]] = Field(default_factory=list, description="[[经度, 纬度], ...]（GeoJSON 顺序）")
     points: list[PatrolPointIn] = Field(default_factory=list)
     member_ids: list[int] = Field(default_factory=list)
@@ -122,7 +123,7 @@ class PatrolCheckInIn(Schema):
     longitude: float | None = None
     point_id: int | None = Field(None, description="不填时按位置选签到范围内最近的点位")
     result: ResultName = "normal"
-    note: str = Field("", max_length=300)
+    note: str = Field("", max_length=limit_of(PatrolCheckIn, "note"))
     attachment_ids: list[int] = Field(default_factory=list, max_length=9, description="/api/attachments 上传的照片")
     report_case: bool = Field(False, description="上报为事件（治安隐患）")
     case_title: str = Field("", max_length=100)
@@ -137,7 +138,7 @@ class PatrolTrackIn(Schema):
 class PatrolEndIn(Schema):
     client_id: uuid.UUID | None = None
     ended_at: dt.datetime | None = None
-    summary: str = Field("", max_length=500)
+    summary: str = Field("", max_length=limit_of(Patrol, "summary"))
     points: list[list[float]] = Field(default_factory=list, description="最后一批轨迹点")
 
 

@@ -66,7 +66,7 @@ export const MAX_LENGTH = {
   PatrolFilter: { cursor: 40 },
   PatrolPointIn: { name: 60 },
   PatrolRouteFilter: { q: 60 },
-  PatrolRouteIn: { description: 300, name: 120, weekdays: 7 },
+  PatrolRouteIn: { description: 300, name: 60, weekdays: 7 },
   PeriodEditIn: { name: 60, note: 500 },
   PeriodIn: { name: 60, note: 500 },
   PetitionDetails: { petitioner_name: 60 },
