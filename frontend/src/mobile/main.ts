@@ -9,8 +9,11 @@ import App from './App.vue'
 import { createMobileRouter } from './router'
 import { clearSession, getToken, setMe, useSession } from './session'
 import { actionQueue, reportQueue, visitQueue, zeroQueue } from './queue'
-// Field capture's senders, registered before the queue first flushes.
+// Every part's senders of the action queue, registered before the queue's first flush: a queued
+// action whose sender is missing would hold up the queue until its page is opened.
 import './capture/senders'
+import './patrolSession'
+import './mustDo'
 
 const router = createMobileRouter()
 const app = createApp(App)
