@@ -1,4 +1,4 @@
-"""Issue 17's walk: the grid worker's day on the phone.
+"""(Named to run last: it works through today's list, which the other browser tests read.) Issue 17's walk: the grid worker's day on the phone.
 
 The worker opens the app with a signal (the shell and the day's list are kept), and the day's
 list is usable within 2 s on a throttled "Fast 3G" network. Then, without a signal, the worker
