@@ -658,13 +658,14 @@ def is_grid_worker(user: User) -> bool:
 
 
 def my_list(user: User, day: dt.date | None = None) -> list[MustDoItem]:
-    """The acting worker's list for `day` (today), ticked off by data. Opened before the morning
-    job ran, today's list is generated for them at once."""
+    """The acting worker's list for `day` (today), ticked off by data. Today's list is brought up
+    to date for them when they open it (before the morning job ran: generated at once)."""
     day = day or timezone.localdate()
-    items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
-    if not items and day == timezone.localdate() and is_grid_worker(user):
+    if day == timezone.localdate() and is_grid_worker(user):
+        # today's list takes in what arrived since the morning (a case handed over, a document
+        # sent): generating again only adds what is new
         generate_day(day, [user])
-        items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
+    items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
     refresh_done(items, {user.pk: _home_of(user)})
     return _sorted(items)
 
