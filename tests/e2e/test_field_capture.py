@@ -277,6 +277,8 @@ def test_a_change_made_offline_on_a_record_changed_meanwhile_shows_both(server: 
 
     page.locator("[data-test=outbox-resend]").click()
     expect(page.locator("[data-test=outbox-refused]")).to_contain_text("没有未通过的内容", timeout=10000)
+    # the resent change leaves the refused list at once and the queue once it is sent
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}') || '[]').length === 0", timeout=20000)
     after = _api(server, f"/api/registry/residents/{created['id']}", officer)
     assert after["phone_mask"] == "139****0008" and after["current_address"] == "冯墙路18号"
     ctx.close()
