@@ -234,7 +234,7 @@ def completion_month(request: HttpRequest, filters: Query[MustDoMonthFilter]) ->
     user = acting(request)
     if filters.month:
         year, month = (int(x) for x in filters.month.split("-"))
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
             raise InvalidInput.field("month", "月份格式不正确", code="invalid_month")
         first = dt.date(year, month, 1)
     else:

@@ -671,7 +671,9 @@ def _clean_track(patrol: Patrol, points: list[list[float]], field_name: str = "p
         if not isinstance(p, (list, tuple)) or len(p) != 3 or not _in_range(p[0], p[1]):
             raise InvalidInput.field(field_name, "轨迹点坐标不正确", code="track_invalid")
         t = p[2]
-        if not isinstance(t, (int, float)) or t > limit:
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
+            raise InvalidInput.field(field_name, "轨迹点时间不正确", code="track_invalid")
+        if t > limit:
             raise InvalidInput.field(field_name, "轨迹点时间不能晚于现在", code="time_in_future")
         if t < start - 60:  # a fix from before the patrol (a phone's cached position): not tracked
             continue
