@@ -156,3 +156,18 @@ def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot to test-artifacts/<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def go_offline(ctx: Any, page: Any) -> None:
+    """Cut the phone's signal and wait until the page's own requests really fail.
+
+    Chromium applies the emulated offline state to a page controlled by a service worker a moment
+    after `set_offline` returns: a send started at once can still reach the server (seen in CI).
+    """
+    ctx.set_offline(True)
+    probe = "() => fetch('/healthz', {cache: 'no-store'}).then(() => false, () => true)"
+    for _ in range(100):
+        if page.evaluate(probe):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page still reaches the server after set_offline(True)")

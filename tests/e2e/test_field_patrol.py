@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import BROWSER_MARKS, shot
+from .conftest import BROWSER_MARKS, go_offline, shot
 from .test_case_walk import _api, _console
 from .test_phone_positions import _phone, _token
 
@@ -126,7 +126,7 @@ def test_a_patrol_walked_offline_arrives_once_when_back_online(server: str, brow
         "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000
     )
 
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     row.get_by_role("button", name="开始巡逻").click()
     expect(page.get_by_text("已到达点位：路口")).to_be_visible(timeout=10000)
     page.get_by_test_id("check-in-normal").click()

@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .conftest import BROWSER_MARKS, shot
+from .conftest import BROWSER_MARKS, go_offline, shot
 from .test_case_walk import _api, _console
 
 pytestmark = BROWSER_MARKS
@@ -35,7 +35,7 @@ def test_a_visit_recorded_offline_on_the_phone_arrives_once(server: str, browser
     before = _api(server, f"/api/registry/categories/{category_id}", token)["visit_count"]
     page.fill("textarea", "上门走访，本人在家，情绪稳定，监护人按时督促服药。")
     page.locator(".van-radio", has_text="上门走访").click()
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.locator("button[type=submit]").click()
     page.wait_for_timeout(1000)
     queued = page.evaluate("localStorage.getItem('zongzhi.m.visitQueue')") or ""
