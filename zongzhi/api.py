@@ -22,6 +22,8 @@ from zongzhi.alerts.api_reports import router as info_reports_router
 from zongzhi.alerts.api_stats import router as alerts_stats_router
 from zongzhi.alerts.api_warnings import router as warnings_router
 from zongzhi.alerts.api_zero import router as zero_reports_router
+from zongzhi.assess.api import router as assess_router
+from zongzhi.assess.api_bulletins import router as assess_bulletins_router
 from zongzhi.audit.api import router as audit_router
 from zongzhi.audit.services import record_event
 from zongzhi.calendar.api import router as calendar_router
@@ -49,6 +51,9 @@ from zongzhi.office.api_profile import router as office_profile_router
 from zongzhi.office.api_risks import router as office_risks_router
 from zongzhi.people.api import router as people_router
 from zongzhi.places.api import router as places_router
+from zongzhi.stats.api import router as stats_router
+from zongzhi.stats.api_analysis import router as stats_analysis_router
+from zongzhi.stats.api_dashboard import router as stats_dashboard_router
 from zongzhi.transfers.api import router as transfers_router
 from zongzhi.units.api import departments_router, units_router
 from zongzhi.units.api_auth import auth_router, sessions_router, system_router
@@ -120,6 +125,11 @@ api.add_router("/office/patrols", office_patrols_router)
 api.add_router("/field/must-do", field_mustdo_router)
 api.add_router("/field/duty", field_duty_router)
 api.add_router("/field/terminals", field_terminals_router)
+api.add_router("/stats/analysis", stats_analysis_router)
+api.add_router("/stats", stats_dashboard_router)
+api.add_router("/stats", stats_router)
+api.add_router("/assess/bulletins", assess_bulletins_router)
+api.add_router("/assess", assess_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "zongzhi.alerts",
     "zongzhi.office",
     "zongzhi.field",
+    "zongzhi.stats",
+    "zongzhi.assess",
 ]
 
 MIDDLEWARE = [

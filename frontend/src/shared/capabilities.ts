@@ -31,6 +31,8 @@ export const CAP = {
   officePatrol: 'office.patrol',
   terminalsManage: 'terminals.manage',
   fieldConfigure: 'field.configure',
+  assessScore: 'assess.score',
+  assessConfigure: 'assess.configure',
 } as const
 
 export type Capability = (typeof CAP)[keyof typeof CAP]

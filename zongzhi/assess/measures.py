@@ -1,0 +1,83 @@
+"""Computed rubric items (seed 003 第六条–第十一条): the contract between the rubric engine and
+the functions that read each capability's records.
+
+A measure reads the records of one assessed unit's subtree for one period and says what it found:
+the shortfalls (each one naming the record behind it, so that a deduction drills down to "which
+key person had no visit", "which document was signed late"), the measured figure shown beside
+the score, and the deduction by the item's rule. The engine caps the deduction at the item's
+points (an item never scores below zero) and keeps the result.
+
+Measures register themselves with `@measure(...)` in the `measures_*.py` modules; an
+administrator attaches a measure to a rubric item of a year and may change its parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from zongzhi.units.models import Unit
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month, a quarter or a year: `start` is its first day, `end` the day after its last."""
+
+    start: date
+    end: date
+    label: str  # 2026年11月, 2026年第4季度, 2026年度
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One thing found missing or late. `count` is how many times the rule's deduction applies
+    for it (usually 1); `link` is the console route of the record behind it."""
+
+    text: str
+    count: float = 1
+    link: str = ""
+
+
+@dataclass
+class Measured:
+    """What a measure found for one unit and period. `deduction` is by the item's rule before
+    the cap; `waiting` is set (in Chinese) when the records the item reads do not exist yet for
+    this unit (the item is then left to hand scoring)."""
+
+    value: str
+    deduction: float
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    waiting: str = ""
+
+
+MeasureFn = Callable[[Unit, Period, dict[str, Any]], Measured]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """`params` are the defaults an administrator may change per year (for example
+    `{"per_shortfall": 0.1}` for 少一个扣0.1分); the function receives them merged with the
+    year's values and with `points`, the item's points."""
+
+    code: str
+    label: str
+    description: str
+    params: dict[str, Any]
+    fn: MeasureFn
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(code: str, label: str, description: str, **params: Any) -> Callable[[MeasureFn], MeasureFn]:
+    """Register a computed item's function under `code`."""
+
+    def register(fn: MeasureFn) -> MeasureFn:
+        if code in MEASURES:
+            raise ValueError(f"measure {code} registered twice")
+        MEASURES[code] = Measure(code=code, label=label, description=description, params=params, fn=fn)
+        return fn
+
+    return register

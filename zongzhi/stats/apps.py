@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    """Statistics and analysis (统计研判): monthly rollups per unit and level kept current as the
+    records change, the home dashboards, the county centre's big screen (大屏) and the monthly
+    analysis report (研判报告)."""
+
+    name = "zongzhi.stats"
+    label = "stats"
+    verbose_name = "统计研判"
