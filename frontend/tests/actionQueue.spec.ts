@@ -79,6 +79,30 @@ describe('the phone action queue', () => {
     expect(send.mock.calls.map((c) => c[0].client_id)).toEqual(['id-1', 'id-1'])
   })
 
+  it('keeps an action refused until the worker signs the agreement or changes the password, and sends it after', async () => {
+    const pending = (code: string) => new ApiError(403, { code, message: 'sign first' })
+    const send = vi
+      .fn<Sender>()
+      .mockRejectedValueOnce(pending('agreement_required'))
+      .mockRejectedValueOnce(pending('password_change_required'))
+      .mockResolvedValue({ id: 9 })
+    const ctx = setup({ 'mustdo.tick': send })
+    expect((await ctx.q.enqueue('mustdo.tick', 'tick', { item: 1 })).status).toBe('queued')
+    expect(await ctx.q.flush()).toBe(0)
+    expect(ctx.q.rejected.value).toEqual([])
+    expect(await ctx.q.flush()).toBe(1)
+    expect(ctx.q.items.value).toEqual([])
+    expect(ctx.q.rejected.value).toEqual([])
+  })
+
+  it('still refuses a 403 for lack of permission: it will not pass by waiting', async () => {
+    const send = vi.fn<Sender>().mockRejectedValue(new ApiError(403, { code: 'forbidden', message: 'no' }))
+    const ctx = setup({ 'mustdo.tick': send })
+    await ctx.q.enqueue('mustdo.tick', 'tick', { item: 1 })
+    expect(ctx.q.items.value).toEqual([])
+    expect(ctx.q.rejected.value.map((r) => r.code)).toEqual(['forbidden'])
+  })
+
   it('sends oldest first and a failure stops the run, so a later action never overtakes an earlier one', async () => {
     const order: string[] = []
     let online = false

@@ -6,7 +6,8 @@
  *    its photos wait in a BlobStore (IndexedDB) under that id.
  * 2. Sent (2xx): removed. The server keeps one record per client id, so a resend after a lost
  *    answer is harmless: every action arrives exactly once.
- * 3. Network failure, a 5xx or a 401: kept, retried when the browser fires `online` and when the
+ * 3. Network failure, a 5xx, a 401, or a 403 that waits on the account (a password to change, the
+ *    confidentiality agreement to sign): kept, retried when the browser fires `online` and when the
  *    app opens; actions go oldest first and a failure stops the run, so an action that depends
  *    on an earlier one (a check-in on a patrol started offline) never overtakes it.
  * 4. Refused (any other 4xx: a validation error, or 409 when the record changed on the server

@@ -83,3 +83,9 @@ onClearOfflineData(
   () => actionQueue.clear(),
   () => actionQueue.items.value.length + actionQueue.rejected.value.length,
 )
+
+/** Send whatever waits in every queue now: after the worker has signed the agreement or changed
+ * the password, the actions the server held back (403 until then) go through at once. */
+export async function sendWaiting(): Promise<void> {
+  for (const q of [reportQueue, infoQueue, visitQueue, zeroQueue, actionQueue]) await q.flush()
+}

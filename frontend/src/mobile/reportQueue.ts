@@ -105,8 +105,13 @@ export const REJECTED_KEY = 'zongzhi.m.reportRejected'
 export { uuid4 }
 
 /** Worth trying again later: no network, a server error, or a login that expired. */
+/** 403s that refuse the account for now, not the action: once the worker has changed the password
+ * or signed the confidentiality agreement, the same action goes through unchanged. */
+const ACCOUNT_PENDING = new Set(['password_change_required', 'agreement_required'])
+
 export function isRetryable(e: unknown): boolean {
   if (!isApiError(e)) return true
+  if (e.status === 403 && ACCOUNT_PENDING.has(e.code)) return true
   return e.status === 0 || e.status === 401 || e.status === 408 || e.status === 429 || e.status >= 500
 }
 
