@@ -7,8 +7,8 @@ terminals, it reads them). Each step of a terminal's life is a `TerminalEvent` a
 event; nothing is deleted (a terminal is retired).
 
 专人专用: a person holds at most one phone terminal at a time. A terminal reported lost ends at
-once every live session opened from its phone (`LoginSession.device_id`), or, when the phone
-was never bound, every live token session of its holder (the phone app's sessions).
+once every live session opened from its phone (`LoginSession.device_id`) and every live token
+session of its holder (the phone app's sessions, whatever device id they carry).
 
 The agreement: the newest `AgreementText` is the one in force. A user who holds a terminal
 (issued to them) must have signed it before using the system (`agreement_required`); the API
@@ -297,17 +297,17 @@ def return_terminal(*, acting_user: User, terminal_id: int, note: str = "") -> T
 
 
 def _end_sessions_of(terminal: Terminal, reason: str) -> list[int]:
-    """End the live sessions opened from this terminal: its bound phone's, or, for a phone never
-    bound, every token session of its holder (the phone app logs in with a token)."""
+    """End the live sessions opened from this terminal: those of its bound phone, and, for a
+    phone, every token session of its holder too (the phone app logs in with a token; the app
+    reinstalled, or an old app, logs in under another device id or none, and a person holds one
+    phone: 专人专用)."""
     from zongzhi.units.auth import end_login_session
 
     live = LoginSession.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())
-    if terminal.device_id:
-        sessions = live.filter(device_id=terminal.device_id)
-    elif terminal.holder_id is not None and terminal.kind == Terminal.Kind.PHONE:
-        sessions = live.filter(user_id=terminal.holder_id, kind=LoginSession.Kind.TOKEN)
-    else:
-        return []
+    which = Q(device_id=terminal.device_id) if terminal.device_id else Q(pk__in=[])
+    if terminal.holder_id is not None and terminal.kind == Terminal.Kind.PHONE:
+        which |= Q(user_id=terminal.holder_id, kind=LoginSession.Kind.TOKEN)
+    sessions = live.filter(which)
     ended = []
     for ls in sessions.select_related("user"):
         end_login_session(ls, reason)

@@ -146,6 +146,16 @@ def test_lost_unbound_phone_ends_the_holders_token_sessions(api: Any, unit: Any,
     assert Client().get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_lost_phone_also_ends_the_holders_sessions_under_another_device_id(api: Any, unit: Any, password: str) -> None:
+    tid = _issued_phone(api, unit)
+    _phone_login("grid_worker", password, "dev-first")  # binds the phone
+    assert Terminal.objects.get(pk=tid).device_id == "dev-first"
+    reinstalled = _phone_login("grid_worker", password, "dev-reinstalled").json()["token"]
+    api("village_officer").post(f"{BASE}/{tid}/lost", {"note": "遗失"})
+    assert Client().get("/api/auth/me", headers={"Authorization": f"Bearer {reinstalled}"}).status_code == 401
+    assert _phone_login("grid_worker", password, "dev-first").status_code == 403  # the lost phone
+
+
 def test_township_reads_its_villages_terminals_but_does_not_manage_them(api: Any, unit: Any) -> None:
     tid = _issued_phone(api, unit)
     township = api("township_officer")
