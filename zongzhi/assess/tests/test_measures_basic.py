@@ -14,9 +14,9 @@ from zongzhi.units.models import Unit
 from .measures_factories import (
     G1,
     G2,
-    T,
     V1,
     V2,
+    T,
     at,
     facility,
     get,

@@ -11,7 +11,7 @@ from zongzhi.office.models import DocumentRecipient
 from zongzhi.office.tests.ledger_factories import activity, document
 from zongzhi.units.models import User
 
-from .measures_factories import G1, T, V1, V2, at, get, last_month, run, texts, this_month
+from .measures_factories import G1, V1, V2, T, at, get, last_month, run, texts, this_month
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from zongzhi.units.models import Unit, User
 from .measures_factories import (
     G1,
     G2,
-    T,
     V1,
     V2,
+    T,
     at,
     get,
     last_month,
@@ -237,7 +237,9 @@ def test_visits_due_in_the_period_and_not_made_lose_a_fifth_each() -> None:
     # missed; monthly: due s+20 from the visit before the period, met on s+15
     assert m.value == "到期走访6次，未按时2次" and m.deduction == pytest.approx(0.4)
     d1, d2 = s + dt.timedelta(days=16), s + dt.timedelta(days=27)
-    assert texts(m) == [f"重点人员「孙**」（社区矫正人员）应于{d1.month}月{d1.day}日、{d2.month}月{d2.day}日前走访，未按时走访2次"]
+    assert texts(m) == [
+        f"重点人员「孙**」（社区矫正人员）应于{d1.month}月{d1.day}日、{d2.month}月{d2.day}日前走访，未按时走访2次"
+    ]
     assert m.shortfalls[0].link == f"/people/categories/{weekly.pk}" and m.shortfalls[0].count == 2
     r = run("work.service_rate", get(V1), p)
     assert r.value == "服务率 66.7%（4/6，要求100%）" and r.deduction == pytest.approx(33.3 * 0.2)
