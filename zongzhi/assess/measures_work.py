@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from zongzhi.alerts.models import InfoLapse
 from zongzhi.cases.models import Case, CaseAction, Kind, Status
@@ -358,9 +358,6 @@ class ListingDues:
     missed: list[dt.date] = field(default_factory=list)
 
 
-LOOKBACK_DAYS = 365  # the longest visit cycle: a visit older than that sets no due date in the period
-
-
 def _walk(
     anchor: dt.date, every: int, visits: list[dt.date], start: dt.date, end: dt.date
 ) -> tuple[int, list[dt.date]]:
@@ -394,8 +391,8 @@ def _walk(
 def visit_dues(unit: Unit, period: Period) -> list[ListingDues] | None:
     """Every key person and care recipient listed under `unit` during the period, with their
     visits due in it (by their visit cycle, from the last visit before the period or the
-    listing date). None when nobody is listed. Three queries: the listings, each one's last
-    visit before the period (within LOOKBACK_DAYS), the visits in the period."""
+    listing date). None when nobody is listed. Two queries: the listings, and the visits from
+    the longest cycle before the period to its end."""
     end = passed_end(period)
     listings = list(
         PersonCategory.objects.filter(subtree(unit), listed_on__lt=period.end)
@@ -417,21 +414,22 @@ def visit_dues(unit: Unit, period: Period) -> list[ListingDues] | None:
     out: list[ListingDues] = []
     if end <= period.start:
         return out
-    last_before = dict(
-        Visit.objects.filter(
-            subtree(unit), visited_on__lt=period.start, visited_on__gte=period.start - dt.timedelta(days=LOOKBACK_DAYS)
-        )
-        .values("category_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("category_id", "last")
-    )
+    # A visit before the period matters only as the last one within a cycle of its start: one
+    # read of the visits from the longest cycle among the listings before the period to its end.
+    lookback = max(row["visit_every_days"] for row in listings)
+    last_before: dict[int, dt.date] = {}
     visits: dict[int, list[dt.date]] = defaultdict(list)
     for category_id, day in (
-        Visit.objects.filter(subtree(unit), visited_on__gte=period.start, visited_on__lt=end)
+        Visit.objects.filter(
+            subtree(unit), visited_on__gte=period.start - dt.timedelta(days=lookback), visited_on__lt=end
+        )
         .values_list("category_id", "visited_on")
         .order_by("visited_on")
     ):
-        visits[category_id].append(day)
+        if day < period.start:
+            last_before[category_id] = day  # ascending: the last one wins
+        else:
+            visits[category_id].append(day)
     names = {g: labels(GROUP_TABLES[Group(g)]) for g in Group.values}
     for row in listings:
         stop = end
