@@ -17,6 +17,7 @@ from zongzhi.units.models import Unit
 
 from .measures import Measured, Period, Shortfall, measure
 from .measures_common import (
+    LISTED,
     as_date,
     aware,
     capped,
@@ -97,16 +98,18 @@ def service_categories(unit: Unit, period: Period, params: dict[str, Any]) -> Me
 def help_groups(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
     per = points(params, "per_shortfall", 0.5)
     listed = _listed_by(unit, period)
-    total = listed.count()
+    # An empty team is stored as [] (people.services._clean_team).
+    totals = listed.aggregate(total=Count("id"), missing=Count("id", filter=Q(team=[])))
+    total = totals["total"]
     if not total:
         return Measured(value="无列管服务对象", deduction=0, waiting="辖区没有列管的服务对象")
-    # An empty team is stored as []; JSON comparison differs between SQLite and PostgreSQL, so
-    # the rows' teams are read (only the listings' ids, codes, names and teams) and tested here.
-    missing = [
-        row
-        for row in listed.values("id", "category_code", "team", "resident__name").order_by("path", "id")
-        if not row["team"]
-    ]
+    missing = (
+        list(
+            listed.filter(team=[]).values("id", "category_code", "resident__name").order_by("path", "id")[: LISTED + 1]
+        )
+        if totals["missing"]
+        else []
+    )
     shortfalls = capped(
         (
             Shortfall(
@@ -119,8 +122,14 @@ def help_groups(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
         "另有{n}名服务对象未建立帮教小组",
         KEY_PERSONS_LINK,
     )
+    if totals["missing"] > len(missing):  # the rows beyond those read, folded into the last line
+        shortfalls[-1] = Shortfall(
+            text=f"另有{totals['missing'] - LISTED}名服务对象未建立帮教小组",
+            count=totals["missing"] - LISTED,
+            link=KEY_PERSONS_LINK,
+        )
     return Measured(
-        value=f"服务对象{total}名，{total - len(missing)}名已建帮教小组",
+        value=f"服务对象{total}名，{total - totals['missing']}名已建帮教小组",
         deduction=deduction_of(shortfalls, per),
         shortfalls=shortfalls,
     )

@@ -113,7 +113,7 @@ def document_signoff(unit: Unit, period: Period, params: dict[str, Any]) -> Meas
             ),
             link=f"/office/documents/{r['document_id']}",
         )
-        for r in late[:LISTED]
+        for r in (late[:LISTED] if totals["late"] else [])
     ]
     if totals["late"] > LISTED:
         rest = totals["late"] - LISTED

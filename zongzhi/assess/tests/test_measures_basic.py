@@ -130,3 +130,12 @@ def test_grid_staff_wait_where_there_are_no_grids() -> None:
     Unit.objects.filter(code__startswith=V2, level="grid").update(is_retired=True)
     m = run("basic.grid_staff", get(V2), last_month())
     assert m.waiting == "辖区没有划分网格" and m.deduction == 0
+
+
+def test_a_long_list_names_the_first_hundred_and_folds_the_rest_with_its_count() -> None:
+    p = last_month()
+    for n in range(103):
+        listing(get(G1), "01", name=f"王{n}", listed_on=p.start, team=[])
+    m = run("basic.help_groups", get(V1), p)
+    assert m.deduction == pytest.approx(103 * 0.5) and len(m.shortfalls) == 101
+    assert m.shortfalls[-1].text == "另有3名服务对象未建立帮教小组" and m.shortfalls[-1].count == 3
