@@ -19,7 +19,7 @@ from zongzhi.core.masking import mask_value
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin, Terminal
 from zongzhi.office.models import Patrol, PatrolRoute
-from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Visit
+from zongzhi.people.models import GROUP_TABLES, Group, PersonCategory, Resident, Visit
 from zongzhi.units.models import Unit, User
 
 from .measures import Measured, Period, Shortfall, measure
@@ -353,7 +353,9 @@ class ListingDues:
     """One listed person's visits due in the period: kept on time, and the due dates missed."""
 
     id: int
-    text: str
+    group: str
+    category_code: str
+    resident_id: int
     on_time: int = 0
     missed: list[dt.date] = field(default_factory=list)
 
@@ -405,7 +407,7 @@ def visit_dues(unit: Unit, period: Period) -> list[ListingDues] | None:
             "visit_every_days",
             "is_retired",
             "retired_at",
-            "resident__name",
+            "resident_id",
         )
         .order_by("path", "id")
     )
@@ -430,23 +432,27 @@ def visit_dues(unit: Unit, period: Period) -> list[ListingDues] | None:
             last_before[category_id] = day  # ascending: the last one wins
         else:
             visits[category_id].append(day)
-    names = {g: labels(GROUP_TABLES[Group(g)]) for g in Group.values}
     for row in listings:
         stop = end
         if row["is_retired"] and row["retired_at"] is not None:
             stop = min(stop, local_day(row["retired_at"]))
         anchor = max(row["listed_on"], last_before.get(row["id"], row["listed_on"]))
         on_time, missed = _walk(anchor, row["visit_every_days"], visits.get(row["id"], []), period.start, stop)
-        category = names[row["group"]].get(row["category_code"], "")
-        out.append(
-            ListingDues(
-                id=row["id"],
-                text=f"{Group(row['group']).label}「{mask_value(row['resident__name'])}」（{category}）",
-                on_time=on_time,
-                missed=missed,
-            )
-        )
+        out.append(ListingDues(row["id"], row["group"], row["category_code"], row["resident_id"], on_time, missed))
     return out
+
+
+def _named(dues: list[ListingDues]) -> dict[int, str]:
+    """How the shortfalls name the first LISTED people with a missed visit: 重点人员「孙**」（社区矫正人员）.
+    Their names are read for those alone (one query), not joined to every listing."""
+    shown = [d for d in dues if d.missed][:LISTED]
+    names = dict(Resident.objects.filter(pk__in=[d.resident_id for d in shown]).values_list("id", "name"))
+    tables = {g: labels(GROUP_TABLES[Group(g)]) for g in Group.values}
+    return {
+        d.id: f"{Group(d.group).label}「{mask_value(names.get(d.resident_id, ''))}」"
+        f"（{tables[d.group].get(d.category_code, '')}）"
+        for d in shown
+    }
 
 
 @measure(
@@ -462,9 +468,10 @@ def visits(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
     if dues is None:
         return Measured(value="没有列管人员", deduction=0, waiting="辖区没有列管的重点人员和关怀对象")
     due = sum(d.on_time + len(d.missed) for d in dues)
+    named = _named(dues)
     found = [
         Shortfall(
-            text=f"{d.text}应于{_days_text(d.missed)}前走访，未按时走访{len(d.missed)}次",
+            text=f"{named.get(d.id, '')}应于{_days_text(d.missed)}前走访，未按时走访{len(d.missed)}次",
             count=len(d.missed),
             link=f"/people/categories/{d.id}",
         )
@@ -499,10 +506,13 @@ def service_rate(unit: Unit, period: Period, params: dict[str, Any]) -> Measured
         return Measured(value="考核期内没有到期的走访", deduction=0, waiting="考核期内没有到期的走访")
     rate = round(on_time * 100 / due, 1)
     below = round(100 - rate, 1)
+    named = _named(dues)
     shortfalls = capped(
         (
             Shortfall(
-                text=f"{d.text}未按时走访{len(d.missed)}次", count=len(d.missed), link=f"/people/categories/{d.id}"
+                text=f"{named.get(d.id, '')}未按时走访{len(d.missed)}次",
+                count=len(d.missed),
+                link=f"/people/categories/{d.id}",
             )
             for d in dues
             if d.missed
