@@ -23,6 +23,7 @@ from .measures_common import (
     capped,
     deduction_of,
     ended_months,
+    local_day,
     month_label,
     number,
     points,
@@ -138,19 +139,27 @@ def help_groups(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
 @measure(
     "basic.facility_inspections",
     "治安设施按月巡检",
-    "辖区（含下级）每一处在册治安设施在考核期内每个已结束的月份都应有巡检记录（登记当月起算）；"
+    "辖区（含下级）每一处在册治安设施在考核期内每个已结束的月份都应有巡检记录（自登记当月起算，"
+    "安装日期早于登记的自安装当月起算，注销后不再要求）；"
     "少一次扣0.1分（第七条4）。辖区没有登记治安设施时暂不计算。",
     per_shortfall=0.1,
 )
 def facility_inspections(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
     per = points(params, "per_shortfall", 0.1)
     months = ended_months(period)
-    facilities = list(
-        Facility.objects.filter(subtree(unit), created_at__lt=aware(period.end))
+    # A facility is due from its installation date when that is known and earlier than its
+    # registration (a register entered after the fact still owes the months it stood there).
+    facilities = [
+        f
+        for f in Facility.objects.filter(subtree(unit))
+        .filter(Q(created_at__lt=aware(period.end)) | Q(installed_on__lt=period.end))
         .exclude(is_retired=True, retired_at__lt=aware(period.start))
-        .values("id", "name", "created_at", "retired_at")
+        .values("id", "name", "created_at", "installed_on", "retired_at")
         .order_by("path", "id")
-    )
+    ]
+    for f in facilities:
+        registered = local_day(f["created_at"])
+        f["since"] = min(registered, f["installed_on"]) if f["installed_on"] else registered
     if not facilities:
         return Measured(value="未登记治安设施", deduction=0, waiting="辖区没有登记治安设施")
     if not months:
@@ -169,7 +178,7 @@ def facility_inspections(unit: Unit, period: Period, params: dict[str, Any]) -> 
     for first, following in months:
         month_first = first.replace(day=1)
         for f in facilities:
-            if f["created_at"] >= aware(following) or (f["retired_at"] is not None and f["retired_at"] < aware(first)):
+            if f["since"] >= following or (f["retired_at"] is not None and f["retired_at"] < aware(first)):
                 continue
             due += 1
             if (f["id"], month_first) not in inspected:

@@ -9,6 +9,7 @@ import pytest
 
 from zongzhi.assess.measures import Period
 from zongzhi.people.models import PersonCategory
+from zongzhi.places.models import Facility
 from zongzhi.units.models import Unit
 
 from .measures_factories import (
@@ -96,6 +97,10 @@ def test_facility_inspections_deduct_a_tenth_per_month_without_one() -> None:
     inspection(sibling, p.start + dt.timedelta(days=2))  # the sibling's inspection is not ours
     inspection(missed, p.end - dt.timedelta(days=1))  # the month's last day
     assert run("basic.facility_inspections", v1, p).deduction == 0
+    # registered after the period but installed before it: its months are owed
+    Facility.objects.filter(name="新装探头").update(installed_on=p.start - dt.timedelta(days=90))
+    m = run("basic.facility_inspections", v1, p)
+    assert m.deduction == pytest.approx(0.1) and texts(m) == [f"新装探头：{p.label}未巡检"]
     # the month in progress is not judged yet
     assert run("basic.facility_inspections", v1, this_month()).waiting
 
