@@ -66,6 +66,22 @@ def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def first_days(pairs: Iterable[tuple[int, dt.date]]) -> dict[int, dt.date]:
+    """The first day of each id among (id, day) pairs."""
+    out: dict[int, dt.date] = {}
+    for key, day in pairs:
+        if key not in out or day < out[key]:
+            out[key] = day
+    return out
+
+
+def account_since(date_joined: dt.datetime | None, first_login: dt.date | None, default: dt.date) -> dt.date:
+    """From when an account owes its working days: its opening, or its first login of the
+    period if earlier (an account opened again, or entered after the fact)."""
+    opened = local_day(date_joined) if date_joined else default
+    return min(opened, first_login) if first_login else opened
+
+
 def as_date(value: dt.date | dt.datetime) -> dt.date:
     """A truncated month as a date (some backends return a datetime)."""
     return value.date() if isinstance(value, dt.datetime) else value

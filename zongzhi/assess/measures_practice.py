@@ -13,10 +13,12 @@ from zongzhi.units.models import User
 
 from .measures import Measured, Period, Shortfall, measure
 from .measures_common import (
+    account_since,
     aware,
     bounds,
     capped,
     day_label,
+    first_days,
     local_day,
     number,
     passed_end,
@@ -105,9 +107,10 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any]) -> Measured:
                 subtree(unit), client=DutyLogin.Client.PHONE, day__gte=days[0], day__lte=days[-1]
             ).values_list("user_id", "day")
         )
+        first = first_days(logged)
         absent = []
         for w in workers:
-            joined = local_day(w["date_joined"])
+            joined = account_since(w["date_joined"], first.get(w["id"]), days[0])
             missed = [d for d in days if d >= joined and (w["id"], d) not in logged]
             if missed:
                 shown = "、".join(day_label(d) for d in missed[:SHOWN_DAYS]) + (

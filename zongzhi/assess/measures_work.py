@@ -25,11 +25,13 @@ from zongzhi.units.models import Unit, User
 from .measures import Measured, Period, Shortfall, measure
 from .measures_common import (
     LISTED,
+    account_since,
     aware,
     bounds,
     capped,
     day_label,
     deduction_of,
+    first_days,
     local_day,
     month_label,
     number,
@@ -82,10 +84,11 @@ def daily_logins(unit: Unit, period: Period, params: dict[str, Any]) -> Measured
         .values_list("user_id", "day")
         .distinct()
     )
+    first = first_days(logged)
     found: list[Shortfall] = []
     due = 0
     for w in workers:
-        joined = local_day(w["date_joined"]) if w["date_joined"] else days[0]
+        joined = account_since(w["date_joined"], first.get(w["id"]), days[0])
         mine = [d for d in days if d >= joined]
         due += len(mine)
         missed = [d for d in mine if (w["id"], d) not in logged]

@@ -67,6 +67,16 @@ def test_each_worker_day_without_a_login_loses_a_tenth() -> None:
     assert run("work.daily_logins", get(V2), p).deduction == pytest.approx(0.3)
 
 
+def test_an_account_owes_its_days_from_its_first_login_when_earlier_than_its_opening() -> None:
+    p = last_month()
+    days = working_days(p)
+    reopened = user("v2_reopened", get(V2), "village_officer", joined=at(days[-1]))
+    login(reopened, days[1], "pc")
+    m = run("work.daily_logins", get(V2), p)
+    assert m.shortfalls[0].count == len(days) - 2  # owed from days[1], logged in that day only
+    assert m.deduction == pytest.approx((len(days) - 2) * 0.1)
+
+
 def test_terminal_logins_lose_a_fifth_per_phone_and_month_with_a_missed_day() -> None:
     p = last_month()
     days = working_days(p)
