@@ -16,7 +16,9 @@ class StatsConfig(AppConfig):
         # core imports no app: the apps say where records changed (core.changes), the rollups listen
         from zongzhi.core import changes
 
-        from . import rollups, tasks  # noqa: F401  (registers the refresh and reconcile jobs)
+        from . import rollups, signals, tasks  # noqa: F401  (tasks: registers the refresh and reconcile jobs)
+
+        signals.connect()
 
         if rollups.mark not in changes.CHANGE_HOOKS:
             changes.CHANGE_HOOKS.append(rollups.mark)

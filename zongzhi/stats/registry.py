@@ -38,7 +38,7 @@ def _own_figures(path: str) -> Figures:
     _grouped(live_categories.filter(group="key"), "category_code", "key_person", out)
     _grouped(live_categories.filter(group="care"), "category_code", "care", out)
     for model, key in ((Compound, "compound"), (House, "house"), (KeyPlace, "key_place"), (Facility, "facility")):
-        n = model.objects.filter(where, is_retired=False).count()  # type: ignore[attr-defined]
+        n = model.objects.filter(where, is_retired=False).count()
         if n:
             out[("place", key)] = n
     rentals = House.objects.filter(where, is_retired=False, use="rental").count()

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zongzhi.cases.models import Case
@@ -84,16 +84,19 @@ _insert_mark = Inserter(DirtyCell)
 def mark(area: str, cells: Iterable[tuple[str, Any]], batch: Batch | None = None) -> None:
     """`core.changes` hook: one DirtyCell row per distinct changed cell (in `batch` when given)."""
     seen: set[tuple[str, dt.date | None]] = set()
+    own = Batch() if batch is None else None  # many cells (a sweep, an import): one statement
     for path, moment in cells:
         cell = (path, month_of(moment) if moment is not None else None)
         if cell in seen:
             continue
         seen.add(cell)
-        _insert_mark.insert_values({"area": area, "path": path, "month": cell[1]}, batch=batch)
+        _insert_mark.insert_values({"area": area, "path": path, "month": cell[1]}, batch=batch or own)
+    if own is not None:
+        own.send()
 
 
 # --- computing ----------------------------------------------------------------------------------
-def _case_rows(q: Q) -> Iterable[tuple[Any, ...]]:
+def _case_rows(q: Q) -> QuerySet[Case, tuple[Any, ...]]:
     return (
         Case.objects.filter(q)
         .order_by()
