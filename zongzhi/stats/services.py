@@ -128,9 +128,9 @@ def population_page(unit: Unit, month: dt.date) -> dict[str, Any]:
         "key_persons": _with_links(data["key_persons"], CATEGORY_ROUTES["key"], "category", under),
         "care_recipients": _with_links(data["care_recipients"], CATEGORY_ROUTES["care"], "category", under),
         "places": data["places"],
-        "key_places": _with_links(data["key_places"], "/places/key-places", "kind", under),
-        "facilities": _with_links(data["facilities"], "/places/facilities", "kind", under),
-        "organisations": _with_links(data["organisations"], "/places/organisations", "kind", under),
+        "key_places": _with_links(data["key_places"], "/places/key-places", "category", under),
+        "facilities": _with_links(data["facilities"], "/places/facilities", "category", under),
+        "organisations": _with_links(data["organisations"], "/places/organisations", "category", under),
         "coverage": {
             **cover,
             "key_persons_link": {"path": CATEGORY_ROUTES["key"], "query": {"under": str(under)}},
