@@ -24,6 +24,7 @@ def test_township_reads_case_statistics_and_opens_the_list_behind_a_figure(brows
     expect(page.get_by_text("下级单位对比")).to_be_visible()
     count = reported.locator(".zz-stat-value").inner_text().strip()
     assert count.isdigit() and int(count) > 0, count  # the demo's cases of this month
+    page.wait_for_timeout(1500)  # the charts' entry animation
     shot(page, "stats-cases")
     reported.click()
     page.wait_for_url("**/cases?**", timeout=15000)
@@ -33,5 +34,6 @@ def test_township_reads_case_statistics_and_opens_the_list_behind_a_figure(brows
     expect(page.locator("[data-test=coverage-visits]")).to_be_visible(timeout=15000)
     expect(page.get_by_text("人口结构")).to_be_visible()
     expect(page.locator("[data-test=zz-chart] canvas").first).to_be_visible(timeout=15000)
+    page.wait_for_timeout(1500)
     shot(page, "stats-population")
     ctx.close()
