@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 CASES = {"small": 20_000, "large": 1_000_000}
@@ -102,13 +103,9 @@ def _figures(report: Callable[..., None], month: dt.date) -> None:
     }
     for level, unit in units.items():
         pairs: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
-            ("case_summary", lambda u=unit: figures.case_summary(u, month), lambda u=unit: _raw_summary(u.path, month)),
-            ("case_trend", lambda u=unit: figures.case_trend(u, month), lambda u=unit: _raw_trend(u.path, month)),
-            (
-                "children_summary",
-                lambda u=unit: figures.children_summary(u, month),
-                lambda u=unit: _raw_children(u, month),
-            ),
+            ("case_summary", partial(figures.case_summary, unit, month), partial(_raw_summary, unit.path, month)),
+            ("case_trend", partial(figures.case_trend, unit, month), partial(_raw_trend, unit.path, month)),
+            ("children_summary", partial(figures.children_summary, unit, month), partial(_raw_children, unit, month)),
         ]
         for name, rolled, raw in pairs:
             baseline = _timed(raw, 30)
@@ -125,7 +122,9 @@ def _reports(size_name: str, report: Callable[..., None]) -> None:
     from zongzhi.units.models import Unit, User
 
     user = User.objects.get(username="grid_worker")
-    ring = Unit.objects.get(path="320111003001001").boundary["coordinates"][0]
+    boundary = Unit.objects.get(path="320111003001001").boundary
+    assert boundary is not None
+    ring = boundary["coordinates"][0]
     lat, lng = sum(p[1] for p in ring[:4]) / 4, sum(p[0] for p in ring[:4]) / 4
 
     def one() -> None:
