@@ -26,6 +26,9 @@ def test_township_reads_case_statistics_and_opens_the_list_behind_a_figure(brows
     assert count.isdigit() and int(count) > 0, count  # the demo's cases of this month
     page.wait_for_timeout(1500)  # the charts' entry animation
     shot(page, "stats-cases")
+    page.locator("[data-test=children-table]").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    shot(page, "stats-cases-children")
     reported.click()
     page.wait_for_url("**/cases?**", timeout=15000)
     assert "state=reported" in page.url and "box=all" in page.url

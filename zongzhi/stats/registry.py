@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
@@ -18,6 +19,7 @@ from zongzhi.people.models import PersonCategory, Resident, Visit
 from zongzhi.places.models import Compound, Facility, House, Inspection, KeyPlace, Organisation
 from zongzhi.units.models import Unit
 
+from . import queries
 from .models import RegistryRollup
 
 Figures = dict[tuple[str, str], int]  # (figure, key) -> count
@@ -111,12 +113,14 @@ def rebuild_registry() -> int:
             into = totals[parent]
             for k, n in node.items():
                 into[k] = into.get(k, 0) + n
-    RegistryRollup.objects.all().delete()
     rows = [
         RegistryRollup(path=path, level=units[path], figure=f, key=k, count=n)
         for path, figures in totals.items()
         for (f, k), n in figures.items()
         if n
     ]
-    RegistryRollup.objects.bulk_create(rows, batch_size=2000)
+    with transaction.atomic():  # readers see the old rows or the new ones, never none
+        queries.lock_refresh()
+        RegistryRollup.objects.all().delete()
+        RegistryRollup.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

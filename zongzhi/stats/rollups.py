@@ -248,11 +248,18 @@ def rebuild_cases() -> int:
 
 
 def rebuild_all() -> dict[str, int]:
-    """Every rollup from the raw rows (nightly, after the demo or a bulk load)."""
+    """Every rollup from the raw rows (nightly, after the demo or a bulk load), recorded as a
+    `Rebuild` (the nightly reconcile runs once a day)."""
+    from .models import Rebuild
     from .registry import rebuild_registry
 
-    DirtyCell.objects.all().delete()
-    return {"cases": rebuild_cases(), "registry": rebuild_registry()}
+    # Marks made from here on are refreshed afterwards; older ones are covered by the rebuild.
+    last = DirtyCell.objects.order_by("-id").values_list("id", flat=True).first()
+    result = {"cases": rebuild_cases(), "registry": rebuild_registry()}
+    if last is not None:
+        DirtyCell.objects.filter(id__lte=last).delete()
+    Rebuild.objects.create(finished_at=timezone.now(), case_rows=result["cases"], registry_rows=result["registry"])
+    return result
 
 
 RECONCILE_HOUR = 2
@@ -269,6 +276,4 @@ def nightly_reconcile(now: dt.datetime | None = None) -> dict[str, int] | None:
     since = timezone.make_aware(dt.datetime(now.year, now.month, now.day, RECONCILE_HOUR))
     if Rebuild.objects.filter(finished_at__gte=since).exists():
         return None
-    result = rebuild_all()
-    Rebuild.objects.create(finished_at=timezone.now(), case_rows=result["cases"], registry_rows=result["registry"])
-    return result
+    return rebuild_all()

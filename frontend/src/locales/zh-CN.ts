@@ -3290,7 +3290,7 @@ const zhCN = {
       red: '红牌',
       resolvedShare: '矛盾纠纷化解率',
       avgHours: '平均办理时长',
-      hours: '{n} 小时',
+      hoursUnit: '小时',
       trend: '近12个月趋势',
       children: '下级单位对比',
       by: { kind: '按类别', category: '按事件分类', status: '按状态', source: '按来源' },
