@@ -6,7 +6,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
-# `make bench ONLY=registry` (or cases, alerts, office): one area's figures alone (zongzhi/bench.py --only).
+# `make bench ONLY=registry` (or cases, alerts, office, field, stats): one area's figures alone (zongzhi/bench.py --only).
 ONLY ?= all
 
 .PHONY: run test setup frontend lint typecheck test-python test-frontend test-pg-roles openapi demo bench bench-pg clean

@@ -22,6 +22,9 @@ if missing and emptied first: give it a scratch database, never a real one).
   (zongzhi/office/bench_documents.py). `--only office` runs these alone.
 - field.mustdo_*: the phone's must-do list of one worker and a county's generation of the day's
   lists (zongzhi/field/bench_mustdo.py). `--only field` runs these alone.
+- stats.*: the statistics figures from the rollups against the raw aggregate over the cases
+  table, the rollups' added cost on a case report, the nightly rebuild
+  (zongzhi/stats/bench_stats.py). `--only stats` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -92,7 +95,9 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts", "office", "field"], default="all")
+    parser.add_argument(
+        "--only", choices=["all", "cases", "registry", "alerts", "office", "field", "stats"], default="all"
+    )
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -168,6 +173,12 @@ def main() -> None:
     if args.only == "field":
         return
 
+    if args.only == "stats":  # with "all", after the cases' figures (at the end): over their cases
+        from zongzhi.stats.bench_stats import run as stats_bench
+
+        stats_bench(args.size, health, client_for, _report, _p95)
+        return
+
     # 2. The to-do lists over many cases.
     t = time.perf_counter()
     build_cases(size["cases"])
@@ -207,6 +218,11 @@ def main() -> None:
     counts = sweep()
     sweep_time = time.perf_counter() - t
     _report(f"cases.sweep_{n}k_open_{counts['yellow'] // 1000}k_due", sweep_time, "s", count_time, "count_due")
+
+    # 5. The statistics over the same cases (zongzhi/stats/bench_stats.py).
+    from zongzhi.stats.bench_stats import run as stats_bench
+
+    stats_bench(args.size, health, client_for, _report, _p95)
 
 
 def _scope_count(rows: int) -> None:

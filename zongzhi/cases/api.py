@@ -5,7 +5,7 @@
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -27,7 +27,7 @@ from zongzhi.units.models import PATH_LENGTH, Department, Unit, User
 
 from . import actions, services, stats
 from .attachments import store_upload
-from .models import Attachment, Case, CaseAction, DeadlineRule, Kind
+from .models import OPEN_STATUSES, Attachment, Case, CaseAction, DeadlineRule, Kind
 from .models import Status as CaseStatus
 from .schemas import (
     ActionIn,
@@ -202,6 +202,11 @@ class CaseFilter(Schema):
     since: date | None = None
     until: date | None = None
     supervision: int | None = None
+    # The statistics pages' click-throughs (stats/api.py): reported (not cancelled), open or resolved cases, cases with an
+    # overdue card (1 any, 2 yellow, 3 red), where a case came from (stats.rollups.SOURCE_LABELS).
+    state: Literal["reported", "open", "resolved"] | None = None
+    overdue: int | None = None
+    source: Literal["grid", "village", "township", "county", "department"] | None = None
     q: str | None = None
     cursor: int | None = None
     limit: int = 20
@@ -248,6 +253,22 @@ def _filtered(user: User, filters: CaseFilter) -> QuerySet[Case]:
         qs = qs.filter(created_at__date__lte=filters.until)
     if filters.supervision is not None:
         qs = qs.filter(supervision=filters.supervision)
+    if filters.state == "reported":  # what the statistics count: all but the cancelled
+        qs = qs.exclude(status=CaseStatus.CANCELLED)
+    elif filters.state == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.state == "resolved":
+        qs = qs.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.ARCHIVED])
+    if filters.overdue is not None:
+        qs = qs.filter(overdue_level__gt=0) if filters.overdue == 1 else qs.filter(overdue_level=filters.overdue)
+    if filters.source == "department":
+        qs = qs.filter(initiator_department__isnull=False)
+    elif filters.source == "county":
+        qs = qs.filter(initiator_department__isnull=True).exclude(
+            initiator_unit__level__in=["grid", "village", "township"]
+        )
+    elif filters.source:
+        qs = qs.filter(initiator_department__isnull=True, initiator_unit__level=filters.source)
     if filters.q:
         text = filters.q.strip()
         qs = qs.filter(Q(title__contains=text) | Q(number=text))

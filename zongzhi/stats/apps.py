@@ -11,3 +11,14 @@ class StatsConfig(AppConfig):
     name = "zongzhi.stats"
     label = "stats"
     verbose_name = "统计研判"
+
+    def ready(self) -> None:
+        # core imports no app: the apps say where records changed (core.changes), the rollups listen
+        from zongzhi.core import changes
+
+        from . import rollups, signals, tasks  # noqa: F401  (tasks: registers the refresh and reconcile jobs)
+
+        signals.connect()
+
+        if rollups.mark not in changes.CHANGE_HOOKS:
+            changes.CHANGE_HOOKS.append(rollups.mark)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 
 from zongzhi.core import crypto
+from zongzhi.core.changes import changed
 from zongzhi.core.masking import mask_value
 from zongzhi.people.names import name_tokens
 
@@ -162,6 +163,7 @@ def write_residents(batch: list[Prepared], now: dt.datetime) -> int:
     """Write prepared residents and their name tokens (inside the caller's transaction)."""
     if not batch:
         return 0
+    changed("registry", {(row[5], None) for row in batch})  # the statistics' cells, same transaction
     if connection.vendor == "postgresql":
         queries.copy_residents([row[3] for row in batch], _token_records(batch))
         return len(batch)

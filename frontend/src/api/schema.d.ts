@@ -4550,6 +4550,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case Stats
+         * @description 案件统计: the month's case figures of a unit in the user's view scope, by kind, category,
+         *     status and source, the 12-month trend and the comparison of its child units.
+         */
+        get: operations["zongzhi_stats_api_case_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/population": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Population Stats
+         * @description 人口与场所统计: the registry under a unit as it stands, and the month's visit and
+         *     inspection coverage.
+         */
+        get: operations["zongzhi_stats_api_population_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/config": {
         parameters: {
             query?: never;
@@ -5611,10 +5653,16 @@ export interface components {
              * @default 20
              */
             limit: number;
+            /** Overdue */
+            overdue?: number | null;
             /** Q */
             q?: string | null;
             /** Since */
             since?: string | null;
+            /** Source */
+            source?: ("grid" | "village" | "township" | "county" | "department") | null;
+            /** State */
+            state?: ("reported" | "open" | "resolved") | null;
             status?: components["schemas"]["Status"] | null;
             /** Supervision */
             supervision?: number | null;
@@ -5756,6 +5804,25 @@ export interface components {
              * @description pass as ?cursor= for the next page (keyset)
              */
             next_cursor?: number | null;
+        };
+        /** CaseStatsOut */
+        CaseStatsOut: {
+            /** By Category */
+            by_category: components["schemas"]["StatsKeyCount"][];
+            /** By Kind */
+            by_kind: components["schemas"]["StatsKeyCount"][];
+            /** By Source */
+            by_source: components["schemas"]["StatsKeyCount"][];
+            /** By Status */
+            by_status: components["schemas"]["StatsKeyCount"][];
+            /** Children */
+            children: components["schemas"]["StatsChildRow"][];
+            /** Month */
+            month: string;
+            summary: components["schemas"]["StatsCaseSummaryOut"];
+            /** Trend */
+            trend: components["schemas"]["StatsTrendPoint"][];
+            unit: components["schemas"]["StatsUnitRef"];
         };
         /** CategoriesOut */
         CategoriesOut: {
@@ -10209,6 +10276,27 @@ export interface components {
             /** Sealed Phone */
             sealed_phone: boolean;
         };
+        /** PopulationStatsOut */
+        PopulationStatsOut: {
+            /** Care Recipients */
+            care_recipients: components["schemas"]["StatsKeyCount"][];
+            coverage: components["schemas"]["StatsCoverageOut"];
+            /** Facilities */
+            facilities: components["schemas"]["StatsKeyCount"][];
+            /** Key Persons */
+            key_persons: components["schemas"]["StatsKeyCount"][];
+            /** Key Places */
+            key_places: components["schemas"]["StatsKeyCount"][];
+            /** Month */
+            month: string;
+            /** Organisations */
+            organisations: components["schemas"]["StatsKeyCount"][];
+            /** Places */
+            places: components["schemas"]["StatsKeyCount"][];
+            /** Residents */
+            residents: components["schemas"]["StatsKeyCount"][];
+            unit: components["schemas"]["StatsUnitRef"];
+        };
         /** ProfileFiguresOut */
         ProfileFiguresOut: {
             /** Area Km2 */
@@ -11618,6 +11706,116 @@ export interface components {
             count: number;
             /** Label */
             label: string;
+        };
+        /** StatsCaseSummaryOut */
+        StatsCaseSummaryOut: {
+            /** Avg Handling Hours */
+            avg_handling_hours: number | null;
+            completed: components["schemas"]["StatsFigure"];
+            open: components["schemas"]["StatsFigure"];
+            overdue: components["schemas"]["StatsFigure"];
+            red: components["schemas"]["StatsFigure"];
+            reported: components["schemas"]["StatsFigure"];
+            /** Resolved Share */
+            resolved_share: number | null;
+            yellow: components["schemas"]["StatsFigure"];
+        };
+        /** StatsChildRow */
+        StatsChildRow: {
+            /** Completed */
+            completed: number;
+            /** Level */
+            level: string;
+            link: components["schemas"]["StatsLink"];
+            /** Name */
+            name: string;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /** Path */
+            path: string;
+            /** Reported */
+            reported: number;
+            /** Resolved Share */
+            resolved_share: number | null;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** StatsCoverageOut */
+        StatsCoverageOut: {
+            /** Facilities */
+            facilities: number;
+            facilities_link: components["schemas"]["StatsLink"];
+            /** Inspected */
+            inspected: number;
+            /** Inspection Share */
+            inspection_share: number | null;
+            /** Key Persons */
+            key_persons: number;
+            key_persons_link: components["schemas"]["StatsLink"];
+            /** Visit Share */
+            visit_share: number | null;
+            /** Visited */
+            visited: number;
+        };
+        /** StatsFigure */
+        StatsFigure: {
+            link?: components["schemas"]["StatsLink"] | null;
+            /** Share */
+            share?: number | null;
+            /** Value */
+            value: number | null;
+        };
+        /** StatsKeyCount */
+        StatsKeyCount: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            link?: components["schemas"]["StatsLink"] | null;
+        };
+        /** StatsLink */
+        StatsLink: {
+            /** Path */
+            path: string;
+            /** Query */
+            query: {
+                [key: string]: string;
+            };
+        };
+        /** StatsQuery */
+        StatsQuery: {
+            /** Month */
+            month?: string | null;
+            /** Unit */
+            unit?: number | null;
+        };
+        /** StatsTrendPoint */
+        StatsTrendPoint: {
+            /** Completed */
+            completed: number;
+            /** Month */
+            month: string;
+            /** Overdue */
+            overdue: number;
+            /** Reported */
+            reported: number;
+        };
+        /** StatsUnitRef */
+        StatsUnitRef: {
+            /** Has Children */
+            has_children: boolean;
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
         };
         /**
          * Status
@@ -21163,6 +21361,9 @@ export interface operations {
                 since?: string | null;
                 until?: string | null;
                 supervision?: number | null;
+                state?: ("reported" | "open" | "resolved") | null;
+                overdue?: number | null;
+                source?: ("grid" | "village" | "township" | "county" | "department") | null;
                 q?: string | null;
                 cursor?: number | null;
                 limit?: number;
@@ -21779,6 +21980,9 @@ export interface operations {
                 since?: string | null;
                 until?: string | null;
                 supervision?: number | null;
+                state?: ("reported" | "open" | "resolved") | null;
+                overdue?: number | null;
+                source?: ("grid" | "village" | "township" | "county" | "department") | null;
                 q?: string | null;
                 cursor?: number | null;
                 limit?: number;
@@ -36778,6 +36982,178 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_case_stats: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStatsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_population_stats: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PopulationStatsOut"];
+                };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
             400: {

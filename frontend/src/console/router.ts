@@ -88,6 +88,18 @@ export function createConsoleRouter(): Router {
             meta: { title: 'cases.title', capabilities: [CAP.casesHandle, CAP.casesSupervise, CAP.recordsRead] },
           },
           {
+            path: 'stats/cases',
+            name: 'stats-cases',
+            component: () => import('./views/stats/cases.vue'),
+            meta: { title: 'statsPages.menu.cases' },
+          },
+          {
+            path: 'stats/population',
+            name: 'stats-population',
+            component: () => import('./views/stats/population.vue'),
+            meta: { title: 'statsPages.menu.population' },
+          },
+          {
             path: 'cases/stats',
             name: 'case-stats',
             component: () => import('./views/caseStats/index.vue'),

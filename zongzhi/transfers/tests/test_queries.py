@@ -87,15 +87,16 @@ def test_the_import_writes_what_bulk_create_would_store() -> None:
     assert _stored([r.pk for r in made]) == expected
 
 
-def test_the_import_writes_a_batch_in_two_statements(django_assert_num_queries: Any) -> None:
+def test_the_import_writes_a_batch_in_three_statements(django_assert_num_queries: Any) -> None:
     user = User.objects.get(username="village_officer")
     checker, now = _checker(user), timezone.now()
     cells = [[row.get(c.field, "") for c in COLUMNS] for row in ROWS]
     postgres = connection.vendor == "postgresql"
     with django_assert_num_queries(1 if postgres else 0):  # the ids, drawn from the sequence
         prepared, _ = prepare(numbered(cells, 2), checker, connection.vendor, now)
-    # PostgreSQL: two COPYs; SQLite: the ids, then one executemany per table.
-    with transaction.atomic(), django_assert_num_queries(2 if postgres else 3):
+    # PostgreSQL: two COPYs; SQLite: the ids, then one executemany per table; on both, one
+    # INSERT of the statistics' changed cells (stats.rollups.mark, all the batch's paths).
+    with transaction.atomic(), django_assert_num_queries(3 if postgres else 4):
         write_residents(prepared, now)
 
 

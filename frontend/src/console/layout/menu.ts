@@ -153,7 +153,21 @@ export const MENU: readonly MenuItem[] = [
     ],
   },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
-  { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'stats',
+    label: 'stats',
+    icon: icon(DataAnalysis),
+    children: [
+      { key: 'statsCases', label: 'statsCases', labelKey: 'statsPages.menu.cases', path: '/stats/cases', capabilities: [CAP.recordsRead] },
+      {
+        key: 'statsPopulation',
+        label: 'statsPopulation',
+        labelKey: 'statsPages.menu.population',
+        path: '/stats/population',
+        capabilities: [CAP.recordsRead],
+      },
+    ],
+  },
   { key: 'exchange', label: 'exchange', icon: icon(Histogram), capabilities: [CAP.recordsRead], soon: true },
   {
     key: 'system',

@@ -35,6 +35,10 @@ export interface CaseSearch {
   dates: [string, string] | null
   supervision: number | null
   q: string
+  /** Filters a statistics figure opens the list with (stats pages), not shown as fields. */
+  state?: 'reported' | 'open' | 'resolved'
+  overdue?: number
+  source?: 'grid' | 'village' | 'township' | 'county' | 'department'
 }
 
 export function emptySearch(under: number | null): CaseSearch {
@@ -52,10 +56,37 @@ export function toFilter(box: CaseBox, s: CaseSearch, cursor: number | null): Ca
     since: s.dates?.[0] || undefined,
     until: s.dates?.[1] || undefined,
     supervision: s.supervision ?? undefined,
+    state: s.state,
+    overdue: s.overdue,
+    source: s.source,
     q: s.q.trim() || undefined,
     cursor: cursor ?? undefined,
     limit: PAGE_SIZE,
   }
+}
+
+const STATES = ['reported', 'open', 'resolved'] as const
+const SOURCES = ['grid', 'village', 'township', 'county', 'department'] as const
+
+function pick<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined
+}
+
+/** The search a statistics figure's link opens the list with (its route query). */
+export function searchFromQuery(base: CaseSearch, q: Record<string, unknown>): CaseSearch {
+  const num = (v: unknown): number | null => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null)
+  const out = { ...base }
+  const kind = pick(q.kind, KINDS)
+  if (kind) out.kind = kind
+  if (typeof q.category === 'string') out.category = q.category
+  const status = pick(q.status, STATUSES)
+  if (status) out.status = status
+  if (num(q.under) !== null) out.under = num(q.under)
+  if (typeof q.since === 'string' && typeof q.until === 'string') out.dates = [q.since, q.until]
+  out.state = pick(q.state, STATES)
+  out.overdue = num(q.overdue) ?? undefined
+  out.source = pick(q.source, SOURCES)
+  return out
 }
 
 export function useCases(defaultUnder: () => number | null) {
