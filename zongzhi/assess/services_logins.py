@@ -36,7 +36,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.field.models import DutyLogin
 from zongzhi.units.models import Unit, User
@@ -156,9 +156,9 @@ def login_counts(unit: Unit, columns: list[Column]) -> dict[int, list[int]]:
 
 def login_lights(*, acting_user: User, unit: Unit, kind: str, day: dt.date) -> Lights:
     """The lights of the unit's child units and of its workers for the view `kind` holding `day`."""
-    require_cap(acting_user, "records.read", "没有查看登录情况的权限", unit)
     if not path_within(unit.path, acting_user.view_paths):
-        raise NotFound("单位不存在")
+        raise NotFound("单位不存在", audit=AuditNote("scope.denied", unit, {"mode": "read", "user_id": acting_user.pk}))
+    require_cap(acting_user, "records.read", "没有查看登录情况的权限", unit)
     today = timezone.localdate()
     columns = columns_of(kind, day, today)
     rubric = rubric_for(unit, day.year)

@@ -63,7 +63,7 @@ from django.utils import timezone
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import Forbidden, InvalidInput, NotFound, OutOfScope
+from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound, OutOfScope
 from zongzhi.core.scope import path_within
 from zongzhi.units.models import LEVEL_ORDER, PATH_LENGTH, Level, Unit, User
 
@@ -181,7 +181,7 @@ def copy_rubric(*, acting_user: User, unit: Unit, year: int, source: Rubric | No
     a copy of `source`, else of the unit's rubric of the year before, else of the default."""
     require_cap(acting_user, "assess.configure", "没有编辑考评细则的权限")
     if not path_within(unit.path, acting_user.capture_paths):
-        raise OutOfScope("只能编辑本单位的考评细则")
+        raise OutOfScope("只能编辑本单位的考评细则", audit=_denied(acting_user, unit))
     if not 2000 <= year <= 2100:
         raise InvalidInput.field("year", "年度不正确", code="invalid_year")
     if Rubric.objects.filter(unit=unit, year=year).exists():
@@ -228,7 +228,7 @@ def require_configure(user: User, rubric: Rubric) -> None:
     if rubric.unit_id is None:
         raise Forbidden("默认考评细则不能修改，请先生成年度细则", code="default_rubric_read_only")
     if not path_within(rubric.path, user.capture_paths):
-        raise OutOfScope("只能编辑本单位的考评细则")
+        raise OutOfScope("只能编辑本单位的考评细则", audit=_denied(user, rubric))
 
 
 @transaction.atomic
@@ -442,17 +442,21 @@ def ensure_scored(units: list[Unit], months: list[dt.date]) -> None:
             score_units(missing, m)
 
 
+def _denied(user: User, obj: Any) -> AuditNote:
+    return AuditNote("scope.denied", obj, {"mode": "write", "user_id": user.pk})
+
+
 def _require_view(user: User, unit: Unit) -> None:
-    require_cap(user, "records.read", "没有查看考评得分的权限", unit)
     if not path_within(unit.path, user.view_paths):
-        raise NotFound("单位不存在")
+        raise NotFound("单位不存在", audit=AuditNote("scope.denied", unit, {"mode": "read", "user_id": user.pk}))
+    require_cap(user, "records.read", "没有查看考评得分的权限", unit)
 
 
 def _require_assessor(user: User, unit: Unit) -> None:
     """The unit above scores: the unit strictly below one of the user's capture units."""
     require_cap(user, "assess.score", "没有考核评分的权限", unit)
     if not any(unit.path.startswith(p) and unit.path != p for p in user.capture_paths):
-        raise OutOfScope("只能对下级单位评分")
+        raise OutOfScope("只能对下级单位评分", audit=_denied(user, unit))
 
 
 # ---------------------------------------------------------------- reading results
@@ -755,7 +759,7 @@ def recompute(*, acting_user: User, parent: Unit, month: dt.date) -> list[UnitSc
     """重新计算: score `parent`'s units for the month again (the unit above, `assess.score`)."""
     require_cap(acting_user, "assess.score", "没有考核评分的权限", parent)
     if not path_within(parent.path, acting_user.capture_paths):
-        raise OutOfScope("只能重新计算本单位下级的得分")
+        raise OutOfScope("只能重新计算本单位下级的得分", audit=_denied(acting_user, parent))
     first = month_start(month)
     scores = score_units(assessed_children(parent), first)
     record_event("assess.recomputed", obj=parent, detail={"month": first.isoformat(), "units": len(scores)})

@@ -247,3 +247,90 @@ def test_the_monthly_job_scores_last_month_once_and_refreshes_this_one(unit: Any
     n = len(engine.all_assessed_units())
     assert done == {"last": n, "current": n}
     assert engine.monthly_job(today) == {"last": 0, "current": 0}
+
+
+# ---------------------------------------------------------------- through the API
+
+
+def test_township_scores_a_village_by_hand_through_the_api_and_reads_the_audit(
+    api: Any, unit: Any, audit_since: Any
+) -> None:
+    village = unit("320111003001")
+    month = dt.date.today().replace(day=1)
+    item = engine.default_rubric().items.get(number="6.1")
+    township = api("township_officer")
+    r = township.get("/api/assess/hand", {"unit": unit("320111003").pk, "month": month.isoformat()})
+    assert r.status_code == 200 and r.json()["can_score"] is True
+    cell = next(c for c in r.json()["cells"] if c["unit_id"] == village.pk and c["item_id"] == item.pk)
+    assert cell["status"] == "unscored" and cell["score"] is None
+    body = {"unit_id": village.pk, "item_id": item.pk, "month": month.isoformat(), "score": "1.5", "note": "专人未明确"}
+    r = township.put("/api/assess/hand", body | {"evidence": "督查记录第3号"})
+    assert r.status_code == 200, r.json()
+    r = township.put("/api/assess/hand", body | {"score": "2"})
+    assert r.status_code == 200
+    entries = audit_since("assess.hand_scored")
+    assert [e.username for e in entries] == ["township_officer", "township_officer"]
+    assert entries[1].detail["before"]["score"] == "1.50" and entries[1].detail["after"]["score"] == "2.00"
+    assert entries[1].object_path == village.path
+    sheet = api("village_officer").get("/api/assess/scores/sheet", {"period": "month"}).json()
+    line = next(i for s in sheet["sections"] for i in s["items"] if i["id"] == item.pk)
+    assert line["status"] == "hand" and line["score"] == "2.00"
+    # the village cannot score itself
+    r = api("village_officer").put("/api/assess/hand", body)
+    assert r.status_code == 403
+
+
+def test_ranking_through_the_api_lists_the_township_villages_only(api: Any, unit: Any) -> None:
+    township = unit("320111003")
+    r = api("township_officer").get("/api/assess/scores/ranking", {"unit": township.pk, "period": "quarter"})
+    assert r.status_code == 200
+    data = r.json()
+    assert {line["unit"]["id"] for line in data["lines"]} == {u.pk for u in engine.assessed_children(township)}
+    assert [s["points"] for s in data["sections"]] == ["14.00", "16.00", "12.00", "28.00", "27.00", "3.00"]
+    assert api("village_officer").get("/api/assess/scores/ranking", {"unit": township.pk}).status_code == 404
+
+
+def test_an_item_s_drill_down_lists_the_records_behind_it(api: Any, unit: Any, test_measure: str) -> None:
+    village = unit("320111003001")
+    items = _only(
+        _year_rubric(unit("320111")), {"8.1": {"measure": test_measure, "params": {"deduct": {village.code: 2}}}}
+    )
+    r = api("township_officer").get(
+        "/api/assess/scores/shortfalls",
+        {"unit": village.pk, "item": items["8.1"].pk, "period": "month", "date": MARCH.isoformat()},
+    )
+    assert r.status_code == 200
+    month = r.json()["months"][0]
+    assert month["deduction"] == "2.00" and [s["link"] for s in month["shortfalls"]] == [
+        "/office/activities/1",
+        "/office/activities/2",
+    ]
+
+
+def test_the_configure_page_copies_and_edits_a_years_rubric(api: Any, unit: Any) -> None:
+    admin = api("sysadmin")
+    r = admin.post("/api/assess/rubrics", {"unit_id": unit("320111").pk, "year": YEAR})
+    assert r.status_code == 201, r.json()
+    data = r.json()
+    assert data["points"] == "100.00" and data["editable"] is True
+    item = next(i for i in data["items"] if i["number"] == "8.1")
+    body = {k: item[k] for k in ("section_id", "number", "text", "measure", "params")} | {"points": "6"}
+    r = admin.put(f"/api/assess/rubrics/{data['id']}/items/{item['id']}", body)
+    assert r.status_code == 200 and r.json()["points"] == "101.00"
+    r = admin.patch(
+        f"/api/assess/rubrics/{data['id']}", {"title": "2026年度细则", "login_week_min": 4, "login_month_min": 15}
+    )
+    assert r.status_code == 200 and r.json()["login_week_min"] == 4
+    assert (
+        api("county_officer")
+        .patch(f"/api/assess/rubrics/{data['id']}", {"title": "x", "login_week_min": 1, "login_month_min": 1})
+        .status_code
+        == 403
+    )
+    default_id = next(x["id"] for x in admin.get("/api/assess/rubrics").json() if x["is_default"])
+    assert (
+        admin.patch(
+            f"/api/assess/rubrics/{default_id}", {"title": "x", "login_week_min": 1, "login_month_min": 1}
+        ).status_code
+        == 403
+    )
