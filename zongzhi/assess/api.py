@@ -44,7 +44,7 @@ def _unit(user: User, unit_id: int | None) -> Unit:
 # ---------------------------------------------------------------- the red light
 
 
-class ColumnOut(OutSchema):
+class LightColumnOut(OutSchema):
     key: str
     label: str
     kind: str
@@ -53,7 +53,7 @@ class ColumnOut(OutSchema):
     state: str = Field(description="closed 已结束 / open 进行中 / future 未开始")
 
 
-class CellOut(OutSchema):
+class LightCellOut(OutSchema):
     count: int = Field(description="登录次数；单位行为亮红灯的人数")
     light: str = Field(description="green / red / pending（进行中未达标）/ none")
 
@@ -64,7 +64,7 @@ class LightRowOut(OutSchema):
     unit_name: str
     light: str
     workers: int
-    cells: list[CellOut]
+    cells: list[LightCellOut]
 
 
 class LightsOut(OutSchema):
@@ -72,7 +72,7 @@ class LightsOut(OutSchema):
     kind: str
     week_min: int
     month_min: int
-    columns: list[ColumnOut]
+    columns: list[LightColumnOut]
     units: list[LightRowOut]
     workers: list[LightRowOut]
 
@@ -111,14 +111,14 @@ def login_lights(
 # ---------------------------------------------------------------- the rubric
 
 
-class MeasureOut(OutSchema):
+class AssessMeasureOut(OutSchema):
     code: str
     label: str
     description: str
     params: dict[str, Any]
 
 
-class ItemOut(OutSchema):
+class RubricItemOut(OutSchema):
     id: int
     section_id: int
     number: str
@@ -130,7 +130,7 @@ class ItemOut(OutSchema):
     is_active: bool
 
 
-class SectionOut(OutSchema):
+class RubricSectionOut(OutSchema):
     id: int
     number: str
     name: str
@@ -150,8 +150,8 @@ class RubricOut(RubricBrief):
     login_week_min: int
     login_month_min: int
     points: Decimal
-    sections: list[SectionOut]
-    items: list[ItemOut]
+    sections: list[RubricSectionOut]
+    items: list[RubricItemOut]
 
 
 def _editable(user: User, r: Rubric) -> bool:
@@ -221,7 +221,7 @@ def _rubric(user: User, rubric_id: int) -> Rubric:
     return found
 
 
-@router.get("/measures", response=list[MeasureOut])
+@router.get("/measures", response=list[AssessMeasureOut])
 def measures(request: HttpRequest) -> list[dict[str, Any]]:
     """The registered computed items (codes an item may name as its rule)."""
     acting(request)
@@ -251,7 +251,7 @@ class RubricCreateIn(Schema):
 
 
 @router.post("/rubrics", response={201: RubricOut})
-def rubric_create(request: HttpRequest, payload: RubricCreateIn) -> Status:
+def rubric_create(request: HttpRequest, payload: RubricCreateIn) -> Status[dict[str, Any]]:
     """A year's rubric for an assessing unit: a copy of `source_id`, else of its rubric of the
     year before, else of the default (`assess.configure`)."""
     user = acting(request)
@@ -282,7 +282,7 @@ def rubric_update(request: HttpRequest, rubric_id: int, payload: RubricPatchIn) 
     return _rubric_out(user, r)
 
 
-class ItemIn(Schema):
+class RubricItemIn(Schema):
     section_id: int
     number: str = Field(max_length=20)
     text: str = Field(max_length=2000)
@@ -292,7 +292,7 @@ class ItemIn(Schema):
     is_active: bool = True
 
 
-def _save_item(user: User, r: Rubric, item: RubricItem | None, payload: ItemIn) -> RubricItem:
+def _save_item(user: User, r: Rubric, item: RubricItem | None, payload: RubricItemIn) -> RubricItem:
     section = RubricSection.objects.filter(pk=payload.section_id, rubric=r).first()
     if section is None:
         raise InvalidInput.field("section_id", "章节不属于该细则", code="invalid_section")
@@ -311,7 +311,7 @@ def _save_item(user: User, r: Rubric, item: RubricItem | None, payload: ItemIn) 
 
 
 @router.post("/rubrics/{rubric_id}/items", response={201: RubricOut})
-def item_create(request: HttpRequest, rubric_id: int, payload: ItemIn) -> Status:
+def item_create(request: HttpRequest, rubric_id: int, payload: RubricItemIn) -> Status[dict[str, Any]]:
     user = acting(request)
     r = _rubric(user, rubric_id)
     _save_item(user, r, None, payload)
@@ -319,7 +319,7 @@ def item_create(request: HttpRequest, rubric_id: int, payload: ItemIn) -> Status
 
 
 @router.put("/rubrics/{rubric_id}/items/{item_id}", response=RubricOut)
-def item_update(request: HttpRequest, rubric_id: int, item_id: int, payload: ItemIn) -> dict[str, Any]:
+def item_update(request: HttpRequest, rubric_id: int, item_id: int, payload: RubricItemIn) -> dict[str, Any]:
     user = acting(request)
     r = _rubric(user, rubric_id)
     item = RubricItem.objects.filter(pk=item_id, rubric=r).first()
@@ -332,7 +332,7 @@ def item_update(request: HttpRequest, rubric_id: int, item_id: int, payload: Ite
 # ---------------------------------------------------------------- scores
 
 
-class PeriodOut(OutSchema):
+class AssessPeriodOut(OutSchema):
     kind: str
     start: dt.date
     end: dt.date
@@ -352,8 +352,8 @@ class RankLineOut(OutSchema):
 
 class RankingOut(OutSchema):
     parent: UnitBrief
-    period: PeriodOut
-    sections: list[SectionOut]
+    period: AssessPeriodOut
+    sections: list[RubricSectionOut]
     lines: list[RankLineOut]
 
 
@@ -437,7 +437,7 @@ class SheetSectionOut(OutSchema):
 
 class SheetOut(OutSchema):
     unit: UnitBrief
-    period: PeriodOut
+    period: AssessPeriodOut
     rubric: RubricBrief
     total: Decimal
     points: Decimal
