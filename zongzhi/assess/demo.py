@@ -1,5 +1,5 @@
-"""The assessment demo: a year of the officers' console logins (the grid workers' phone logins
-are the field demo's), the county's rubric for this year and last, hand scores of the last
+"""The assessment demo: a year of logins of the workers the field demo gave none (the officers on
+the console, the grid workers outside its villages on the phone), the county's rubric for this year and last, hand scores of the last
 three months by 沿江街道 for its villages and by the county for its townships, then every
 assessed unit's scores for the last 12 months up to today.
 
@@ -22,6 +22,7 @@ from zongzhi.units.models import Unit, User
 
 from . import services_rubric as engine
 from .models import HandScore, Rubric, RubricItem
+from .services_logins import WORKING_ROLES
 
 TOWNSHIP = "320111003000"
 # officer → how often they log in on a working day (the township's second officer slacks)
@@ -45,29 +46,42 @@ def _unit(code: str) -> Unit:
     return found
 
 
-def _officer_logins(since: dt.date, today: dt.date, rng: random.Random) -> int:
-    """Console (PC) logins of the officers on past working days, in bulk as the hook keeps them."""
+def _worker_logins(since: dt.date, today: dt.date, rng: random.Random) -> int:
+    """Logins on past working days of every worker the field demo gave no history (the officers
+    on the console, the other grid workers on the phone), in bulk as the login hook keeps them;
+    some log in rarely, so the red light has something to show."""
     rows: list[DutyLogin] = []
-    users = {u.username: u for u in User.objects.select_related("unit").filter(username__in=OFFICERS)}
+    have = set(DutyLogin.objects.filter(day__lt=today).values_list("user_id", flat=True).distinct())
+    users = [
+        u
+        for u in User.objects.select_related("unit")
+        .filter(is_active=True, roles__code__in=WORKING_ROLES, unit__isnull=False)
+        .distinct()
+        .order_by("id")
+        if u.pk not in have
+    ]
+    habits = {u.pk: OFFICERS.get(u.username, rng.choice([0.95, 0.9, 0.8, 0.5, 0.35, 0.25])) for u in users}
+    phone = {u.pk for u in users if u.roles.filter(code="grid_worker").exists()}
     d = since
     while d < today:
         if workdays.is_workday(d):
-            for name, diligence in OFFICERS.items():
-                u = users.get(name)
-                if u is None or u.unit is None or rng.random() > diligence:
+            for u in users:
+                if u.unit is None or rng.random() > habits[u.pk]:
                     continue
                 first = timezone.make_aware(dt.datetime.combine(d, dt.time(8, 10))) + dt.timedelta(
                     minutes=rng.randint(0, 60)
                 )
+                on_phone = u.pk in phone
                 rows.append(
                     DutyLogin(
                         path=u.unit.path,
                         user=u,
                         day=d,
-                        client=DutyLogin.Client.PC,
+                        client=DutyLogin.Client.PHONE if on_phone else DutyLogin.Client.PC,
+                        device_id=f"demo-{u.username}" if on_phone else "",
                         first_at=first,
                         last_at=first + dt.timedelta(hours=rng.randint(0, 8)),
-                        count=rng.randint(1, 3),
+                        count=rng.randint(1, 2),
                     )
                 )
         d += dt.timedelta(days=1)
@@ -118,7 +132,7 @@ def build_assess_demo(now: dt.datetime | None = None) -> dict[str, int]:
     rng = random.Random(18)
     admin = User.objects.get(username="sysadmin")
     with transaction.atomic():
-        logins = _officer_logins(today - dt.timedelta(days=365), today, rng)
+        logins = _worker_logins(today - dt.timedelta(days=365), today, rng)
         with acting(admin):
             last = engine.copy_rubric(acting_user=admin, unit=county, year=today.year - 1)
             engine.update_rubric(
