@@ -11,8 +11,9 @@ figures. `DutyLogin` is counted per day already, so a year of a county is one gr
 Public functions:
 
 - `columns_of(kind, day, today)` — the columns of a view: `week` (the week, Monday to Sunday,
-  holding `day`), `month` (its weeks — each week belongs to the month its Monday falls in — then
-  the month itself), `year` (its twelve months).
+  holding `day`), `month` (its weeks — each week belongs to the month its Thursday falls in, as
+  ISO 8601 weeks do, so a week belongs to the month holding most of its days — then the month
+  itself), `year` (its twelve months).
 - `login_lights(acting_user=, unit=, kind=, day=)` — for the unit's child units and for every
   worker under the unit: the logins per column and each column's light, plus an overall light.
 
@@ -102,9 +103,11 @@ def columns_of(kind: str, day: dt.date, today: dt.date | None = None) -> list[Co
         return [_week(day - dt.timedelta(days=day.weekday()), today)]
     if kind == "month":
         first = month_start(day)
-        monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+        monday = first - dt.timedelta(days=first.weekday())
+        if monday + dt.timedelta(days=3) < first:  # its Thursday is in the month before
+            monday += dt.timedelta(days=7)
         weeks = []
-        while monday < next_month(first):
+        while monday + dt.timedelta(days=3) < next_month(first):
             weeks.append(_week(monday, today))
             monday += dt.timedelta(days=7)
         return [*weeks, _month(first, today)]

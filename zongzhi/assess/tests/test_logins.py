@@ -63,11 +63,11 @@ def test_twelve_logins_in_a_month_are_green_eleven_red(unit: Any) -> None:
         acting_user=_me("village_officer"), unit=unit("320111003001"), kind="month", day=dt.date(2026, 6, 15)
     )
     assert lights.columns[-1].kind == "month" and lights.columns[-1].label == "6月"
-    # June 2026's weeks are those whose Monday is in June: 1, 8, 15, 22, 29.
-    assert [c.start.day for c in lights.columns[:-1]] == [1, 8, 15, 22, 29]
+    # June 2026's weeks are those whose Thursday is in June: 1, 8, 15, 22 (the 29th's is July's).
+    assert [c.start.day for c in lights.columns[:-1]] == [1, 8, 15, 22]
     assert _worker(lights, "张伟").cells[-1] == (12, "green")
     assert _worker(lights, "李娜").cells[-1] == (11, "red")
-    # Weeks 3 to 5 had no logins for either of them: red weeks.
+    # Weeks 3 and 4 had no logins for either of them: red weeks.
     assert _worker(lights, "张伟").cells[2] == (0, "red") and _worker(lights, "张伟").light == "red"
 
 
@@ -108,3 +108,13 @@ def test_a_village_does_not_see_its_siblings_lights(unit: Any) -> None:
         logins.login_lights(acting_user=_me("village_officer"), unit=unit("320111003002"), kind="week", day=MONDAY)
     with pytest.raises(NotFound):
         logins.login_lights(acting_user=_me("village_officer"), unit=unit("320111003"), kind="week", day=MONDAY)
+
+
+def test_a_week_belongs_to_the_month_holding_its_thursday() -> None:
+    # December 2026 begins on a Tuesday: the week of Monday 30 November is December's.
+    december = logins.columns_of("month", dt.date(2026, 12, 5), today=dt.date(2026, 12, 5))
+    assert [c.start for c in december[:-1]] == [dt.date(2026, 11, 30) + dt.timedelta(days=7 * i) for i in range(5)]
+    assert december[0].state == "open" and december[1].state == "future"
+    # May 2026 begins on a Friday: the week of Monday 27 April is April's.
+    may = logins.columns_of("month", dt.date(2026, 5, 10), today=dt.date(2026, 12, 5))
+    assert may[0].start == dt.date(2026, 5, 4) and may[-2].start == dt.date(2026, 5, 25)
