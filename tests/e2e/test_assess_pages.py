@@ -21,6 +21,12 @@ from .test_case_walk import _console
 pytestmark = BROWSER_MARKS
 
 
+def _settled(page: Any) -> None:
+    """Before a screenshot: no table still loading, the charts' entry animation over."""
+    expect(page.locator(".el-loading-mask:visible")).to_have_count(0, timeout=15000)
+    page.wait_for_timeout(1200)
+
+
 def test_red_lights_scores_sheet_and_hand_scoring(server: str, browser: Any) -> None:
     ctx, page = _console(browser, server, "township_officer")
     # 1. the red light
@@ -35,6 +41,7 @@ def test_red_lights_scores_sheet_and_hand_scoring(server: str, browser: Any) -> 
     page.locator("[data-test=lights-kind]").get_by_text("按年（各月）").click()
     expect(units.locator("thead")).to_contain_text("12月", timeout=10000)
     expect(workers.locator(".el-tag--danger").first).to_be_visible()  # some worker missed a month
+    _settled(page)
     shot(page, "assess-redlights")
 
     # 2. the ranking, then a village's sheet
@@ -43,12 +50,14 @@ def test_red_lights_scores_sheet_and_hand_scoring(server: str, browser: Any) -> 
     expect(ranking).to_contain_text("冯墙社区居委会", timeout=15000)
     expect(ranking.locator("thead")).to_contain_text("基础建设(14)")
     expect(page.locator("[data-test=scores-chart] canvas")).to_be_visible()
+    _settled(page)
     shot(page, "assess-scores")
     ranking.get_by_text("冯墙社区居委会").click()
     page.wait_for_url("**/assess/scores/*", timeout=10000)
     expect(page.locator("[data-test=sheet-title]")).to_contain_text("冯墙社区居委会", timeout=15000)
     expect(page.locator("[data-test=sheet-section]")).to_have_count(6)
     expect(page.locator("[data-test=sheet-section]").first).to_contain_text("第六条 基础建设（14 分")
+    _settled(page)
     shot(page, "assess-unit-sheet")
 
     # 3. hand scoring a village's item
@@ -68,6 +77,7 @@ def test_red_lights_scores_sheet_and_hand_scoring(server: str, browser: Any) -> 
     expect(row).to_contain_text("1.5")
     expect(row).to_contain_text("未组织第二季度集中培训")
     expect(row).to_contain_text("王强")
+    _settled(page)
     shot(page, "assess-hand")
     ctx.close()
 
