@@ -145,3 +145,27 @@ def test_the_alerts_have_a_month_of_work_with_a_late_report_and_a_missing_zero_r
     statuses = {row["status"] for row in table["rows"]}
     assert "missing" in statuses and statuses & {"zero", "info"}, statuses
     assert "演示预警与信息报送" in demo
+
+
+# --- assess
+def test_demo_assessment_has_rubrics_twelve_months_of_scores_hand_scores_and_red_lights(demo: str, db: Any) -> None:
+    from zongzhi.assess import services_logins
+    from zongzhi.assess.models import HandScore, Rubric, UnitScore
+    from zongzhi.units.models import User
+
+    today = timezone.localdate()
+    assert set(Rubric.objects.filter(unit__code="320111000000").values_list("year", flat=True)) == {
+        today.year - 1,
+        today.year,
+    }
+    months = sorted(set(UnitScore.objects.values_list("month", flat=True)))
+    assert len(months) == 12 and months[-1] == today.replace(day=1)
+    assert HandScore.objects.filter(scored_by__username="township_officer").exists()
+    assert HandScore.objects.filter(scored_by__username="county_officer").exists()
+    officer = User.objects.get(username="township_officer")
+    year = services_logins.login_lights(acting_user=officer, unit=officer.unit, kind="year", day=today)
+    lights = {light for row in year.workers for _n, light in row.cells}
+    assert {"green", "red"} <= lights, "the red light has both colours to show"
+
+
+# --- end assess

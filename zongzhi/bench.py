@@ -25,6 +25,9 @@ if missing and emptied first: give it a scratch database, never a real one).
 - stats.*: the statistics figures from the rollups against the raw aggregate over the cases
   table, the rollups' added cost on a case report, the nightly rebuild
   (zongzhi/stats/bench_stats.py). `--only stats` runs these alone.
+- assess.rubric_month_*, assess.*_api_p95: the month's rubric for the county's assessed units
+  against its measures alone, the ranking and a unit's sheet (zongzhi/assess/bench_rubric.py).
+  `--only assess` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -96,7 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument(
-        "--only", choices=["all", "cases", "registry", "alerts", "office", "field", "stats"], default="all"
+        "--only", choices=["all", "cases", "registry", "alerts", "office", "field", "stats", "assess"], default="all"
     )
     args = parser.parse_args()
     size = SIZES[args.size]
@@ -173,6 +176,14 @@ def main() -> None:
     if args.only == "field":
         return
 
+    # --- assess
+    if args.only in ("all", "assess"):
+        from zongzhi.assess.bench_rubric import run as assess_rubric_bench
+
+        assess_rubric_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "assess":
+        return
+    # --- end assess
     if args.only == "stats":  # with "all", after the cases' figures (at the end): over their cases
         from zongzhi.stats.bench_stats import run as stats_bench
 

@@ -401,6 +401,8 @@ CELERY_BEAT_SCHEDULE = {
     # The statistics' rollups: the cells marked as changed, and the nightly reconcile (stats/rollups.py).
     "stats-refresh": {"task": "stats.refresh", "schedule": 10.0},
     "stats-reconcile": {"task": "stats.reconcile", "schedule": 600.0},
+    # The rubric's monthly scores: last month once ended, the current month every 6 h (assess).
+    "assess-monthly-scores": {"task": "assess.monthly_scores", "schedule": 3600.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)
