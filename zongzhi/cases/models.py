@@ -258,6 +258,15 @@ class CaseAction(models.Model):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         ordering: ClassVar[list[str]] = ["id"]
+        indexes: ClassVar[list[models.Index]] = [
+            # The rubric's 交办反馈 item reads the yellow cards of a period: without it, at 1M
+            # cases every township's read scanned the whole timeline (707 ms → 19 ms).
+            models.Index(
+                fields=["created_at"],
+                name="caseaction_yellow_idx",
+                condition=models.Q(action="overdue_yellow"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
