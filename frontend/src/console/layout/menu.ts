@@ -153,7 +153,16 @@ export const MENU: readonly MenuItem[] = [
     ],
   },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
-  { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'stats',
+    label: 'stats',
+    icon: icon(DataAnalysis),
+    children: [
+      // --- big screen
+      { key: 'screen', label: 'screen', labelKey: 'screen.menu', path: '/screen', capabilities: [CAP.recordsRead] },
+      // --- end big screen
+    ],
+  },
   { key: 'exchange', label: 'exchange', icon: icon(Histogram), capabilities: [CAP.recordsRead], soon: true },
   {
     key: 'system',
