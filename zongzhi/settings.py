@@ -398,6 +398,9 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit": {"task": "audit.seal", "schedule": 60.0},
     # The day's must-do lists, once a day from 06:00 (field/services_mustdo.morning_job).
     "mustdo-morning": {"task": "field.mustdo_morning", "schedule": 600.0},
+    # The statistics' rollups: the cells marked as changed, and the nightly reconcile (stats/rollups.py).
+    "stats-refresh": {"task": "stats.refresh", "schedule": 10.0},
+    "stats-reconcile": {"task": "stats.reconcile", "schedule": 600.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

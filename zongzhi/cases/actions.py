@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
+from zongzhi.core.changes import changed
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Batch, Inserter
 from zongzhi.core.scope import path_within
@@ -497,4 +498,5 @@ def act(*, acting_user: User, case_id: int, action: str, version: int, inp: Acti
         attach(acting_user=acting_user, ids=inp.attachment_ids or [], case=case, action=entry)
         record_event(f"case.{action}", obj=case, detail={"from": before_status, "to": case.status, **step.data})
         mark_read(acting_user, case_id=case.pk)  # the notices that asked them to act are done
+        changed("case", [(case.path, case.created_at)])  # the statistics' cell
     return case

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_created, record_event
+from zongzhi.core.changes import changed
 from zongzhi.core.db import atomic_writes, writes_together
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Inserter
@@ -253,6 +254,7 @@ def _check_and_write(user: User, data: NewCase) -> Case:
         record_event("case.created", obj=case, detail={"kind": case.kind, **flags}, batch=writes)
         if case.status != Status.IN_PROGRESS:  # an office handling its own report needs no 新的待办
             tell_holder(case, "new", writes)
+        changed("case", [(case.path, case.created_at)], writes)  # the statistics' cell, in the batch
     return case
 
 

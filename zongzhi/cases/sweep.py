@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zongzhi.core.changes import changed
 from zongzhi.notify.services import Notice, Staff, notify_staff
 
 from . import queries
@@ -113,6 +114,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 else:
                     ids = [c.id for c in claimed]
                     queries.add_overdue_steps(ids, f"overdue_{name}", updates["overdue_level"], now)
+                    # the statistics' cells of the carded cases
+                    changed("case", Case.objects.filter(pk__in=ids).values_list("path", "created_at"))
                     notify_staff(_notices(claimed, "overdue") + _notices(claimed, "overdue_parent", parent=True))
                 counts[name] += len(claimed)
     return counts

@@ -11,3 +11,12 @@ class StatsConfig(AppConfig):
     name = "zongzhi.stats"
     label = "stats"
     verbose_name = "统计研判"
+
+    def ready(self) -> None:
+        # core imports no app: the apps say where records changed (core.changes), the rollups listen
+        from zongzhi.core import changes
+
+        from . import rollups, tasks  # noqa: F401  (registers the refresh and reconcile jobs)
+
+        if rollups.mark not in changes.CHANGE_HOOKS:
+            changes.CHANGE_HOOKS.append(rollups.mark)
