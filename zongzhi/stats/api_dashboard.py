@@ -12,7 +12,19 @@ from zongzhi.core.access import acting
 from zongzhi.core.outputs import OutSchema
 
 from . import services_dashboard, services_screen
-from .schemas_dashboard import DutyUnitOut, FeedItemOut, ScreenMapOut, TodoOut, UnitBriefOut, WorkersOut
+from .schemas_dashboard import (
+    BreakdownOut,
+    CaseSummaryOut,
+    ChildFiguresOut,
+    DutyUnitOut,
+    FeedItemOut,
+    GridCountOut,
+    ScreenMapOut,
+    TodoOut,
+    TrendPointOut,
+    UnitBriefOut,
+    WorkersOut,
+)
 
 router = Router(tags=["统计研判"])
 
@@ -22,12 +34,24 @@ class DashboardOut(OutSchema):
     month: str
     since: dt.date
     until: dt.date
+    summary: CaseSummaryOut
+    residents: int
+    key_persons: int
+    population: list[BreakdownOut]
+    trend: list[TrendPointOut]
+    by_category: list[BreakdownOut]
+    children: list[ChildFiguresOut]
     todo: TodoOut
 
 
 class ScreenOut(OutSchema):
     unit: UnitBriefOut
+    month: str
     now: dt.datetime
+    summary: CaseSummaryOut
+    trend: list[TrendPointOut]
+    children: list[ChildFiguresOut]
+    grids: list[GridCountOut]
     feed: list[FeedItemOut]
     duty: list[DutyUnitOut]
     workers: WorkersOut

@@ -75,3 +75,47 @@ class ScreenMapFeature(OutSchema):
 class ScreenMapOut(OutSchema):
     type: Literal["FeatureCollection"] = "FeatureCollection"
     features: list[ScreenMapFeature]
+
+
+class CaseSummaryOut(OutSchema):
+    """The month's cases under a unit (from the rollups)."""
+
+    reported: int
+    open: int
+    completed: int
+    overdue: int
+    yellow: int = Field(description="reported this month and now on a yellow card")
+    red: int = Field(description="reported this month and now on a red card")
+    resolved_share: float | None = Field(description="disputes resolved over disputes reported; None without disputes")
+    avg_handling_hours: float | None
+
+
+class TrendPointOut(OutSchema):
+    month: str
+    reported: int
+    completed: int
+    overdue: int
+
+
+class BreakdownOut(OutSchema):
+    key: str
+    label: str
+    count: int
+
+
+class ChildFiguresOut(OutSchema):
+    unit_id: int
+    name: str
+    level: str
+    path: str
+    reported: int
+    open: int
+    completed: int
+    overdue: int
+    resolved_share: float | None
+
+
+class GridCountOut(OutSchema):
+    path: str
+    name: str
+    count: int

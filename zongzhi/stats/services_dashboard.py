@@ -23,6 +23,8 @@ from zongzhi.core.errors import InvalidInput
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
 
+from . import figures
+
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 READ_CAP = "records.read"
 
@@ -41,12 +43,21 @@ def parse_month(month: str | None) -> str:
     return month
 
 
+def month_start(month: str) -> dt.date:
+    """The first day of a `YYYY-MM` month (what `stats.figures` takes)."""
+    year, mon = (int(x) for x in month.split("-"))
+    return dt.date(year, mon, 1)
+
+
 def month_range(month: str) -> tuple[dt.date, dt.date]:
     """The first and last day of a month (the case list's since/until filters)."""
-    year, mon = (int(x) for x in month.split("-"))
-    first = dt.date(year, mon, 1)
-    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    first = month_start(month)
+    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return first, nxt - dt.timedelta(days=1)
+
+
+def _total(rows: list[dict[str, Any]]) -> int:
+    return sum(int(r["count"]) for r in rows)
 
 
 def unit_brief(u: Unit) -> dict[str, Any]:
@@ -98,12 +109,23 @@ def todos(user: User) -> dict[str, int]:
 
 
 def dashboard(*, acting_user: User, unit: Unit, month: str) -> dict[str, Any]:
-    """The home dashboard of `unit` for `month`: the caller's to-dos."""
+    """The home dashboard of `unit` for `month`: the key counts of the month's cases, the
+    registry's (residents, key persons), the 12 months' trend, the month's cases by category, the
+    units directly below compared (a county's townships, a township's villages, a village's
+    grids), and the caller's own to-dos."""
     first, last = month_range(month)
+    population = figures.population_summary(unit)
     return {
         "unit": unit_brief(unit),
         "month": month,
         "since": first,
         "until": last,
+        "summary": figures.case_summary(unit, first),
+        "residents": _total(population["residents"]),
+        "key_persons": _total(population["key_persons"]),
+        "population": population["residents"],
+        "trend": figures.case_trend(unit, first, 12),
+        "by_category": figures.case_breakdown(unit, first, "category"),
+        "children": figures.children_summary(unit, first),
         "todo": todos(acting_user),
     }

@@ -32,7 +32,8 @@ from zongzhi.field.services_duty import GRID_WORKER
 from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 
-from .services_dashboard import children_of, unit_brief
+from . import figures
+from .services_dashboard import children_of, month_of, unit_brief
 
 FEED_SIZE = 12
 DUTY_UNITS = 16
@@ -185,14 +186,29 @@ def workers_on_duty(unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def grid_density(unit: Unit, month: dt.date) -> list[dict[str, Any]]:
+    """Cases reported this month per grid under the unit, from the rollups (`figures.grid_counts`),
+    every active grid listed (a grid without cases is 0, drawn as such)."""
+    counts = figures.grid_counts(unit, month)
+    grids = Unit.objects.filter(subtree_q([unit.path]), level="grid", is_retired=False).order_by("path")
+    return [{"path": p, "name": n, "count": int(counts.get(p, 0))} for p, n in grids.values_list("path", "name")]
+
+
 def screen(unit: Unit) -> dict[str, Any]:
-    """The whole page's payload (see the module's docstring)."""
+    """The whole page's payload (see the module's docstring), for the current month."""
+    today = timezone.localdate()
+    month = today.replace(day=1)
     return {
         "unit": unit_brief(unit),
+        "month": month_of(today),
         "now": timezone.now(),
+        "summary": figures.case_summary(unit, month),
+        "trend": figures.case_trend(unit, month, 12),
+        "children": figures.children_summary(unit, month),
+        "grids": grid_density(unit, month),
         "feed": live_feed(unit),
         "duty": units_on_duty(unit),
-        "workers": workers_on_duty(unit),
+        "workers": workers_on_duty(unit, today),
     }
 
 

@@ -137,3 +137,26 @@ def test_a_village_asking_for_its_sibling_is_refused(api: Any, audit_since: Any)
 def test_without_records_read_the_screen_is_refused(api: Any) -> None:
     r = api("sysadmin").get("/api/stats/screen")
     assert r.status_code == 403
+
+
+def test_screen_counts_and_grid_density_follow_the_reports(api: Any) -> None:
+    from zongzhi.stats.rollups import refresh
+
+    refresh()
+    county = Unit.objects.get(code=COUNTY)
+    grid = Unit.objects.get(code="320111003001001")
+    ring = grid.boundary["coordinates"][0]  # type: ignore[index]
+    lat, lng = sum(p[1] for p in ring[:4]) / 4, sum(p[0] for p in ring[:4]) / 4
+    before = _screen(api, "county_officer", COUNTY).json()
+    for i in range(2):
+        _report(api, "grid_worker", f"网格纠纷{i}", latitude=lat, longitude=lng)
+    refresh()
+    after = _screen(api, "county_officer", COUNTY).json()
+    assert after["unit"]["id"] == county.pk
+    assert after["summary"]["reported"] == before["summary"]["reported"] + 2
+    counts = {g["path"]: g["count"] for g in after["grids"]}
+    old = {g["path"]: g["count"] for g in before["grids"]}
+    assert counts[grid.path] == old.get(grid.path, 0) + 2
+    township = next(c for c in after["children"] if c["path"] == "320111003")
+    old_township = next(c for c in before["children"] if c["path"] == "320111003")
+    assert township["reported"] == old_township["reported"] + 2
