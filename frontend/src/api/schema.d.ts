@@ -5424,6 +5424,15 @@ export interface components {
             /** Unsealed */
             unsealed: number;
         };
+        /** BreakdownOut */
+        BreakdownOut: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+        };
         /** CalendarDayIn */
         CalendarDayIn: {
             /** Is Workday */
@@ -5818,6 +5827,37 @@ export interface components {
              */
             next_cursor?: number | null;
         };
+        /**
+         * CaseSummaryOut
+         * @description The month's cases under a unit (from the rollups).
+         */
+        CaseSummaryOut: {
+            /** Avg Handling Hours */
+            avg_handling_hours: number | null;
+            /** Completed */
+            completed: number;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /**
+             * Red
+             * @description reported this month and now on a red card
+             */
+            red: number;
+            /** Reported */
+            reported: number;
+            /**
+             * Resolved Share
+             * @description disputes resolved over disputes reported; None without disputes
+             */
+            resolved_share: number | null;
+            /**
+             * Yellow
+             * @description reported this month and now on a yellow card
+             */
+            yellow: number;
+        };
         /** CategoriesOut */
         CategoriesOut: {
             /** Columns */
@@ -6056,6 +6096,27 @@ export interface components {
             /** Visit Every Days */
             visit_every_days: number;
         };
+        /** ChildFiguresOut */
+        ChildFiguresOut: {
+            /** Completed */
+            completed: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /** Path */
+            path: string;
+            /** Reported */
+            reported: number;
+            /** Resolved Share */
+            resolved_share: number | null;
+            /** Unit Id */
+            unit_id: number;
+        };
         /**
          * Classification
          * @description Shown on every page and print of a report; 秘密 only to users granted `alerts.secret`.
@@ -6198,14 +6259,27 @@ export interface components {
         };
         /** DashboardOut */
         DashboardOut: {
+            /** By Category */
+            by_category: components["schemas"]["BreakdownOut"][];
+            /** Children */
+            children: components["schemas"]["ChildFiguresOut"][];
+            /** Key Persons */
+            key_persons: number;
             /** Month */
             month: string;
+            /** Population */
+            population: components["schemas"]["BreakdownOut"][];
+            /** Residents */
+            residents: number;
             /**
              * Since
              * Format: date
              */
             since: string;
+            summary: components["schemas"]["CaseSummaryOut"];
             todo: components["schemas"]["TodoOut"];
+            /** Trend */
+            trend: components["schemas"]["TrendPointOut"][];
             unit: components["schemas"]["UnitBriefOut"];
             /**
              * Until
@@ -7346,6 +7420,15 @@ export interface components {
             role_codes?: string[];
             /** View Scope Ids */
             view_scope_ids?: number[];
+        };
+        /** GridCountOut */
+        GridCountOut: {
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
         };
         /** GridOut */
         GridOut: {
@@ -11412,15 +11495,24 @@ export interface components {
         };
         /** ScreenOut */
         ScreenOut: {
+            /** Children */
+            children: components["schemas"]["ChildFiguresOut"][];
             /** Duty */
             duty: components["schemas"]["DutyUnitOut"][];
             /** Feed */
             feed: components["schemas"]["FeedItemOut"][];
+            /** Grids */
+            grids: components["schemas"]["GridCountOut"][];
+            /** Month */
+            month: string;
             /**
              * Now
              * Format: date-time
              */
             now: string;
+            summary: components["schemas"]["CaseSummaryOut"];
+            /** Trend */
+            trend: components["schemas"]["TrendPointOut"][];
             unit: components["schemas"]["UnitBriefOut"];
             workers: components["schemas"]["WorkersOut"];
         };
@@ -12171,6 +12263,17 @@ export interface components {
             capped: boolean;
             /** Count */
             count: number;
+        };
+        /** TrendPointOut */
+        TrendPointOut: {
+            /** Completed */
+            completed: number;
+            /** Month */
+            month: string;
+            /** Overdue */
+            overdue: number;
+            /** Reported */
+            reported: number;
         };
         /** UnitBrief */
         UnitBrief: {

@@ -1,4 +1,4 @@
-/** The home dashboard per role and the county centre's big screen (大屏). */
+/** The home dashboard per role and the county centre's big screen. */
 import { api, send, type CallOptions } from './http'
 import type { components } from './schema'
 

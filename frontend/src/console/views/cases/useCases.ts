@@ -41,6 +41,28 @@ export function emptySearch(under: number | null): CaseSearch {
   return { kind: '', category: '', status: '', under, dates: null, supervision: null, q: '' }
 }
 
+// --- filters from the address (the dashboards' figures open the list behind them)
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** The filters a link carries (`?box=all&under=12&since=2026-11-01&until=2026-11-30&category=01`),
+ * over `base`; unknown or malformed values are ignored. */
+export function searchFromQuery(query: Record<string, unknown>, base: CaseSearch): CaseSearch {
+  const one = (k: string): string => (typeof query[k] === 'string' ? (query[k] as string) : '')
+  const out: CaseSearch = { ...base }
+  const kind = one('kind')
+  if ((KINDS as readonly string[]).includes(kind)) out.kind = kind as CaseKind
+  const status = one('status')
+  if ((STATUSES as readonly string[]).includes(status)) out.status = status as CaseStatus
+  if (/^\d+$/.test(one('category'))) out.category = one('category')
+  const under = Number(one('under'))
+  if (Number.isInteger(under) && under > 0) out.under = under
+  if (DATE.test(one('since')) && DATE.test(one('until'))) out.dates = [one('since'), one('until')]
+  const supervision = Number(one('supervision'))
+  if ([1, 2, 3].includes(supervision)) out.supervision = supervision
+  return out
+}
+// --- end filters from the address
+
 /** The API filter from what the page shows (empty fields left out). */
 export function toFilter(box: CaseBox, s: CaseSearch, cursor: number | null): CaseListFilter {
   return {
