@@ -2430,3 +2430,32 @@ def test_mustdo_own_items_matrix(api: Any, targets: dict[str, Target], username:
     else:
         assert r.status_code == 403, f"{label}: expected 403, got {r.status_code}"
         assert AuditLog.objects.filter(username=username, action="permission.denied").exists()
+
+
+# --- dashboard and big screen: a unit's figures follow the view scope and need records.read
+SPECS.extend(
+    [
+        Spec(
+            "GET",
+            "/api/stats/dashboard",
+            "read",
+            lambda t: f"/api/stats/dashboard?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            "/api/stats/screen",
+            "read",
+            lambda t: f"/api/stats/screen?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            "/api/stats/screen/map",
+            "read",
+            lambda t: f"/api/stats/screen/map?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+    ]
+)
+# --- end dashboard and big screen
