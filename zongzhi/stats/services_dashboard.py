@@ -85,7 +85,7 @@ def resolve_unit(user: User, unit_id: int | None) -> Unit:
             unit_id = first
         if unit_id is None:
             raise InvalidInput.field("unit", "请选择单位", code="required")
-    unit = get_visible(Unit.objects.defer("boundary"), user, unit_id, missing="单位不存在或不在您的管辖范围内")
+    unit: Unit = get_visible(Unit.objects.defer("boundary"), user, unit_id, missing="单位不存在或不在您的管辖范围内")
     require_cap(user, READ_CAP, "没有查看统计数据的权限", unit)
     return unit
 
@@ -93,7 +93,7 @@ def resolve_unit(user: User, unit_id: int | None) -> Unit:
 def todos(user: User) -> dict[str, int]:
     """The caller's own to-dos: open cases their unit (or department) holds, those of them
     overdue, and warnings sent to their unit still waiting to be acknowledged."""
-    held = Case.objects.held_by(user).open()  # type: ignore[attr-defined]
+    held = Case.objects.held_by(user).open()
     cases = held.count()
     overdue = held.filter(overdue_level__gt=0, status__in=RUNNING_STATUSES).count()
     warnings = 0

@@ -23,8 +23,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from zongzhi.alerts.models import DutyShift, EarlyWarning, WarningRecipient
-from zongzhi.cases.models import Case, Status
+from zongzhi.alerts.models import DutyShift, EarlyWarning, WarningLevel, WarningRecipient
+from zongzhi.cases.models import Case, Kind, Status
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin
@@ -81,9 +81,9 @@ def live_feed(unit: Unit, size: int = FEED_SIZE) -> list[dict[str, Any]]:
     )
     names = _names_for([r["path"] for r in cases] + [r["path"] for r in warnings])
     categories = labels("event_category")
-    kinds = dict(Case._meta.get_field("kind").choices or [])  # type: ignore[arg-type]
+    kinds = dict(Kind.choices)
     statuses = dict(Status.choices)
-    levels = dict(EarlyWarning._meta.get_field("level").choices or [])  # type: ignore[arg-type]
+    levels = dict(WarningLevel.choices)
     items: list[dict[str, Any]] = [
         {
             "type": "case",
