@@ -3,6 +3,7 @@ screen at 1920×1080 and 3840×2160 (no scrollbars), riding out a server that st
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -11,6 +12,8 @@ from .conftest import BROWSER_MARKS, PASSWORD, shot
 
 pytestmark = BROWSER_MARKS
 
+# The payload, with or without ?unit= (not the map's shapes).
+PAYLOAD = re.compile(r"/api/stats/screen(\?|$)")
 NO_SCROLLBARS = """() => {
   const d = document.documentElement
   return d.scrollWidth <= window.innerWidth && d.scrollHeight <= window.innerHeight
@@ -29,11 +32,12 @@ def _login(browser: Any, base: str, username: str, width: int = 1440, height: in
 
 
 def _dashboard(browser: Any, server: str, username: str, unit_name: str, children: str | None) -> None:
-    ctx, page = _login(browser, server, username)
+    ctx, page = _login(browser, server, username, 1440, 1500)
     page.goto(server + "/")
     dash = page.locator("[data-test=dashboard]")
     expect(dash).to_be_visible(timeout=15000)
-    expect(dash.get_by_text(f"{unit_name} 本月态势")).to_be_visible(timeout=15000)
+    expect(dash.locator(".zz-dash-title")).to_contain_text(unit_name, timeout=15000)
+    expect(dash.locator(".zz-dash-title")).to_contain_text("本月态势")
     reported = dash.locator("[data-test=dash-reported] .zz-dash-num")
     expect(reported).not_to_have_text("—", timeout=15000)
     expect(dash.get_by_text("近12个月办件趋势")).to_be_visible()
@@ -63,7 +67,7 @@ def test_county_dashboard(server: str, browser: Any) -> None:
 def _open_screen(browser: Any, server: str, width: int, height: int) -> tuple[Any, Any]:
     ctx, page = _login(browser, server, "county_officer", width, height)
     page.goto(server + "/screen")
-    expect(page.get_by_text("浦口区社会治理综合指挥大屏")).to_be_visible(timeout=15000)
+    expect(page.locator(".zz-screen-head h1")).to_have_text("浦口区社会治理综合指挥大屏", timeout=15000)
     expect(page.locator("[data-test=screen-reported] .zz-tile-num")).not_to_have_text("—", timeout=15000)
     expect(page.locator("[data-test=screen-feed] li").first).to_be_visible()
     expect(page.locator("[data-test=screen-map] path").first).to_be_attached(timeout=15000)
@@ -104,7 +108,7 @@ def test_screen_rides_out_a_server_that_stops_answering(server: str, browser: An
     shown = tile.inner_text()
 
     # the server goes away: the next refresh fails, the figures stay, a small mark says so
-    page.route("**/api/stats/screen?**", lambda route: route.abort())
+    page.route(PAYLOAD, lambda route: route.abort())
     page.clock.fast_forward("00:31")
     mark = page.locator("[data-test=screen-link]")
     expect(mark).to_have_text("连接中断，正在重试", timeout=10000)
@@ -114,7 +118,7 @@ def test_screen_rides_out_a_server_that_stops_answering(server: str, browser: An
     shot(page, "screen-reconnecting")
 
     # it comes back: the next retry (after the back-off) recovers without a reload
-    page.unroute("**/api/stats/screen?**")
+    page.unroute(PAYLOAD)
     page.clock.fast_forward("00:05")
     expect(mark).to_have_count(0, timeout=10000)
     expect(tile).to_have_text(shown)
