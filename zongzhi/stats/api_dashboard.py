@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
+from pydantic import Field
 
 from zongzhi.core.access import acting
 from zongzhi.core.outputs import OutSchema
@@ -18,7 +19,6 @@ from .schemas_dashboard import (
     ChildFiguresOut,
     DutyUnitOut,
     FeedItemOut,
-    GridCountOut,
     ScreenMapOut,
     TodoOut,
     TrendPointOut,
@@ -51,7 +51,7 @@ class ScreenOut(OutSchema):
     summary: CaseSummaryOut
     trend: list[TrendPointOut]
     children: list[ChildFiguresOut]
-    grids: list[GridCountOut]
+    grids: dict[str, int] = Field(description="cases reported this month per grid path (grids without any left out)")
     feed: list[FeedItemOut]
     duty: list[DutyUnitOut]
     workers: WorkersOut

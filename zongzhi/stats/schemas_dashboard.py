@@ -113,9 +113,3 @@ class ChildFiguresOut(OutSchema):
     completed: int
     overdue: int
     resolved_share: float | None
-
-
-class GridCountOut(OutSchema):
-    path: str
-    name: str
-    count: int

@@ -7421,15 +7421,6 @@ export interface components {
             /** View Scope Ids */
             view_scope_ids?: number[];
         };
-        /** GridCountOut */
-        GridCountOut: {
-            /** Count */
-            count: number;
-            /** Name */
-            name: string;
-            /** Path */
-            path: string;
-        };
         /** GridOut */
         GridOut: {
             /** @description 位置所在的网格（本人可登记的范围内）；没有则按所选辖区 */
@@ -11501,8 +11492,13 @@ export interface components {
             duty: components["schemas"]["DutyUnitOut"][];
             /** Feed */
             feed: components["schemas"]["FeedItemOut"][];
-            /** Grids */
-            grids: components["schemas"]["GridCountOut"][];
+            /**
+             * Grids
+             * @description cases reported this month per grid path (grids without any left out)
+             */
+            grids: {
+                [key: string]: number;
+            };
             /** Month */
             month: string;
             /**
