@@ -38,8 +38,15 @@ class FeedItemOut(OutSchema):
     level: str = Field(description="red / yellow / blue, or a case's yellow or red card; empty otherwise")
 
 
+class DutyUnitBrief(OutSchema):
+    id: int
+    name: str
+    level: str
+    path: str
+
+
 class DutyUnitOut(OutSchema):
-    unit: UnitBriefOut
+    unit: DutyUnitBrief
     officer: str
     leader: str
     until: dt.datetime | None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from zongzhi.alerts.models import DutyShift, EarlyWarning, WarningLevel, WarningRecipient
@@ -120,25 +120,39 @@ def live_feed(unit: Unit, size: int = FEED_SIZE) -> list[dict[str, Any]]:
     return items[:size]
 
 
-def units_on_duty(unit: Unit, at: dt.datetime | None = None) -> list[dict[str, Any]]:
+def units_on_duty(
+    unit: Unit, children: list[dict[str, Any]] | None = None, at: dt.datetime | None = None
+) -> list[dict[str, Any]]:
     """Who is on duty now at the unit and at each unit directly under it (the duty roster of the
     alerts app): the officer and the leader in charge by name; units with nobody on the roster
-    now are listed too, so a gap shows. Two queries."""
+    now are listed too, so a gap shows. `children` are the units below as `figures.children_summary`
+    lists them (read already for the page: no second query for them); one query for the shifts."""
     at = at or timezone.now()
-    units = [unit, *children_of(unit)][:DUTY_UNITS]
+    if children is None:
+        below = [unit_brief(u) for u in children_of(unit)]
+    else:
+        below = [
+            {"id": c["unit_id"], "name": c["name"], "level": c["level"], "path": c["path"]}
+            for c in children
+            if c["level"] != "grid"
+        ]
+    units = [unit_brief(unit), *below][:DUTY_UNITS]
     shifts: dict[int, DutyShift] = {}
     for s in (
-        DutyShift.objects.filter(unit__in=units, is_cancelled=False, starts_at__lte=at, ends_at__gt=at)
+        DutyShift.objects.filter(
+            unit_id__in=[u["id"] for u in units], is_cancelled=False, starts_at__lte=at, ends_at__gt=at
+        )
         .select_related("officer", "leader")
+        .only("unit_id", "ends_at", "officer__full_name", "officer__username", "leader__full_name", "leader__username")
         .order_by("-starts_at")
     ):
         shifts.setdefault(s.unit_id, s)
     out = []
     for u in units:
-        s = shifts.get(u.pk)
+        s = shifts.get(u["id"])
         out.append(
             {
-                "unit": unit_brief(u),
+                "unit": u,
                 "officer": (s.officer.full_name or s.officer.username) if s else "",
                 "leader": (s.leader.full_name or s.leader.username) if s and s.leader else "",
                 "until": s.ends_at if s else None,
@@ -150,12 +164,15 @@ def units_on_duty(unit: Unit, at: dt.datetime | None = None) -> list[dict[str, A
 def workers_on_duty(unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
     """The grid workers under the unit and how many of them logged in today on the phone
     (`DutyLogin`, one row per user, day, client and device), with the latest few logins by name
-    and unit. Three small queries."""
+    and unit. Two small queries."""
     day = day or timezone.localdate()
     logins = DutyLogin.objects.filter(subtree_q([unit.path]), day=day)
     phone = logins.filter(client=DutyLogin.Client.PHONE)
-    on_phone = phone.values("user_id").distinct().count()
-    any_client = logins.values("user_id").distinct().count()
+    counted = logins.aggregate(
+        on_phone=Count("user_id", distinct=True, filter=Q(client=DutyLogin.Client.PHONE)),
+        any_client=Count("user_id", distinct=True),
+    )
+    on_phone, any_client = counted["on_phone"], counted["any_client"]
     workers = (
         User.objects.filter(is_active=True, roles__code=GRID_WORKER)
         .filter(subtree_q([unit.path], "unit__path"))
@@ -194,18 +211,19 @@ def screen(unit: Unit) -> dict[str, Any]:
     """The whole page's payload (see the module's docstring), for the current month."""
     today = timezone.localdate()
     month = today.replace(day=1)
+    children = figures.children_summary(unit, month)
     return {
         "unit": unit_brief(unit),
         "month": month_of(today),
         "now": timezone.now(),
         "summary": figures.case_summary(unit, month),
         "trend": figures.case_trend(unit, month, 12),
-        "children": figures.children_summary(unit, month),
+        "children": children,
         # Only grids with cases, as {path: count}: a county has thousands of grids, and the map
         # already has their names (1,000 grids as objects made the payload 109 KB and 5 ms slower).
         "grids": figures.grid_counts(unit, month),
         "feed": live_feed(unit),
-        "duty": units_on_duty(unit),
+        "duty": units_on_duty(unit, children),
         "workers": workers_on_duty(unit, today),
     }
 

@@ -7162,13 +7162,24 @@ export interface components {
             /** Working Days */
             working_days: string[];
         };
+        /** DutyUnitBrief */
+        DutyUnitBrief: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+        };
         /** DutyUnitOut */
         DutyUnitOut: {
             /** Leader */
             leader: string;
             /** Officer */
             officer: string;
-            unit: components["schemas"]["UnitBriefOut"];
+            unit: components["schemas"]["DutyUnitBrief"];
             /** Until */
             until: string | null;
         };
