@@ -2588,3 +2588,32 @@ def test_assess_rubric_matrix(api: Any, username: str) -> None:
 
 
 # --- end assess
+
+
+# --- dashboard and big screen: a unit's figures follow the view scope and need records.read
+SPECS.extend(
+    [
+        Spec(
+            "GET",
+            "/api/stats/dashboard",
+            "read",
+            lambda t: f"/api/stats/dashboard?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            "/api/stats/screen",
+            "read",
+            lambda t: f"/api/stats/screen?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            "/api/stats/screen/map",
+            "read",
+            lambda t: f"/api/stats/screen/map?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+    ]
+)
+# --- end dashboard and big screen

@@ -209,6 +209,12 @@ def main() -> None:
         deep = _p95(partial(client.get, "/api/cases", {"box": "todo", "cursor": deep_cursor}), 200)
         _report(f"cases.todo_{who}_{n}k_deep_page_p95", deep, "ms", health, "healthz")
 
+    # --- dashboard and big screen: their payloads over the rollups of those cases
+    from zongzhi.stats.bench_screen import run as screen_bench
+
+    screen_bench(args.size, health, client_for, _report, _p95)
+    # --- end dashboard and big screen
+
     # 3. Reporting against a real server, if wrk is installed.
     _report_rate(size, township_client)
 

@@ -4793,6 +4793,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard
+         * @description The home dashboard of a unit in the caller's view scope (default: their own unit) for a
+         *     month (`YYYY-MM`, default the current one).
+         */
+        get: operations["zongzhi_stats_api_dashboard_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats/population": {
         parameters: {
             query?: never;
@@ -4806,6 +4827,46 @@ export interface paths {
          *     inspection coverage.
          */
         get: operations["zongzhi_stats_api_population_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Screen
+         * @description The big screen's whole payload for a unit (default: the caller's own), read every 30 s.
+         */
+        get: operations["zongzhi_stats_api_dashboard_screen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/screen/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Screen Map
+         * @description The big screen's map: the unit's boundary, its children's and its grids' (read once per page).
+         */
+        get: operations["zongzhi_stats_api_dashboard_screen_map"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5659,6 +5720,15 @@ export interface components {
             /** Unsealed */
             unsealed: number;
         };
+        /** BreakdownOut */
+        BreakdownOut: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+        };
         /** CalendarDayIn */
         CalendarDayIn: {
             /** Is Workday */
@@ -6078,6 +6148,37 @@ export interface components {
             trend: components["schemas"]["StatsTrendPoint"][];
             unit: components["schemas"]["StatsUnitRef"];
         };
+        /**
+         * CaseSummaryOut
+         * @description The month's cases under a unit (from the rollups).
+         */
+        CaseSummaryOut: {
+            /** Avg Handling Hours */
+            avg_handling_hours: number | null;
+            /** Completed */
+            completed: number;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /**
+             * Red
+             * @description reported this month and now on a red card
+             */
+            red: number;
+            /** Reported */
+            reported: number;
+            /**
+             * Resolved Share
+             * @description disputes resolved over disputes reported; None without disputes
+             */
+            resolved_share: number | null;
+            /**
+             * Yellow
+             * @description reported this month and now on a yellow card
+             */
+            yellow: number;
+        };
         /** CategoriesOut */
         CategoriesOut: {
             /** Columns */
@@ -6316,6 +6417,27 @@ export interface components {
             /** Visit Every Days */
             visit_every_days: number;
         };
+        /** ChildFiguresOut */
+        ChildFiguresOut: {
+            /** Completed */
+            completed: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /** Path */
+            path: string;
+            /** Reported */
+            reported: number;
+            /** Resolved Share */
+            resolved_share: number | null;
+            /** Unit Id */
+            unit_id: number;
+        };
         /**
          * Classification
          * @description Shown on every page and print of a report; 秘密 only to users granted `alerts.secret`.
@@ -6455,6 +6577,36 @@ export interface components {
             /** Sensitive */
             sensitive: components["schemas"]["SensitivePeriodOut"][];
             unit: components["schemas"]["UnitBrief"];
+        };
+        /** DashboardOut */
+        DashboardOut: {
+            /** By Category */
+            by_category: components["schemas"]["BreakdownOut"][];
+            /** Children */
+            children: components["schemas"]["ChildFiguresOut"][];
+            /** Key Persons */
+            key_persons: number;
+            /** Month */
+            month: string;
+            /** Population */
+            population: components["schemas"]["BreakdownOut"][];
+            /** Residents */
+            residents: number;
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            summary: components["schemas"]["CaseSummaryOut"];
+            todo: components["schemas"]["TodoOut"];
+            /** Trend */
+            trend: components["schemas"]["TrendPointOut"][];
+            unit: components["schemas"]["UnitBriefOut"];
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
         };
         /** DayOut */
         DayOut: {
@@ -7331,6 +7483,27 @@ export interface components {
             /** Working Days */
             working_days: string[];
         };
+        /** DutyUnitBrief */
+        DutyUnitBrief: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+        };
+        /** DutyUnitOut */
+        DutyUnitOut: {
+            /** Leader */
+            leader: string;
+            /** Officer */
+            officer: string;
+            unit: components["schemas"]["DutyUnitBrief"];
+            /** Until */
+            until: string | null;
+        };
         /** EntryOut */
         EntryOut: {
             /**
@@ -7459,6 +7632,42 @@ export interface components {
             status: string;
             /** Status Label */
             status_label: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /**
+         * FeedItemOut
+         * @description One line of the live feed: a case or a warning, by title, unit and time only.
+         */
+        FeedItemOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Id */
+            id: number;
+            /**
+             * Label
+             * @description the case's category (or kind), the warning's level
+             */
+            label: string;
+            /**
+             * Level
+             * @description red / yellow / blue, or a case's yellow or red card; empty otherwise
+             */
+            level: string;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "case" | "warning";
             /** Unit Name */
             unit_name: string;
         };
@@ -10843,6 +11052,18 @@ export interface components {
             /** Sections */
             sections: components["schemas"]["RubricSectionOut"][];
         };
+        /** RecentLoginOut */
+        RecentLoginOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Name */
+            name: string;
+            /** Unit Name */
+            unit_name: string;
+        };
         /** RecomputeIn */
         RecomputeIn: {
             /**
@@ -11922,6 +12143,78 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** ScreenMapFeature */
+        ScreenMapFeature: {
+            /**
+             * Geometry
+             * @description GeoJSON geometry (WGS84)
+             */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["ScreenMapProps"];
+            /**
+             * Type
+             * @default Feature
+             * @constant
+             */
+            type: "Feature";
+        };
+        /** ScreenMapOut */
+        ScreenMapOut: {
+            /** Features */
+            features: components["schemas"]["ScreenMapFeature"][];
+            /**
+             * Type
+             * @default FeatureCollection
+             * @constant
+             */
+            type: "FeatureCollection";
+        };
+        /** ScreenMapProps */
+        ScreenMapProps: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "self" | "child" | "grid";
+        };
+        /** ScreenOut */
+        ScreenOut: {
+            /** Children */
+            children: components["schemas"]["ChildFiguresOut"][];
+            /** Duty */
+            duty: components["schemas"]["DutyUnitOut"][];
+            /** Feed */
+            feed: components["schemas"]["FeedItemOut"][];
+            /**
+             * Grids
+             * @description cases reported this month per grid path (grids without any left out)
+             */
+            grids: {
+                [key: string]: number;
+            };
+            /** Month */
+            month: string;
+            /**
+             * Now
+             * Format: date-time
+             */
+            now: string;
+            summary: components["schemas"]["CaseSummaryOut"];
+            /** Trend */
+            trend: components["schemas"]["TrendPointOut"][];
+            unit: components["schemas"]["UnitBriefOut"];
+            workers: components["schemas"]["WorkersOut"];
+        };
         /** SensitivePeriodOut */
         SensitivePeriodOut: {
             /** Can Edit */
@@ -12834,6 +13127,24 @@ export interface components {
             reports: number;
             unit: components["schemas"]["UnitBrief"];
         };
+        /** TodoOut */
+        TodoOut: {
+            /**
+             * Cases
+             * @description open cases the caller's unit (or department) holds
+             */
+            cases: number;
+            /**
+             * Overdue
+             * @description of those, the overdue ones
+             */
+            overdue: number;
+            /**
+             * Warnings
+             * @description warnings to the caller's unit not yet acknowledged
+             */
+            warnings: number;
+        };
         /**
          * TotalOut
          * @description How many rows a keyset list's filters select, counted up to `TOTAL_CAP` (the page shows
@@ -12844,6 +13155,17 @@ export interface components {
             capped: boolean;
             /** Count */
             count: number;
+        };
+        /** TrendPointOut */
+        TrendPointOut: {
+            /** Completed */
+            completed: number;
+            /** Month */
+            month: string;
+            /** Overdue */
+            overdue: number;
+            /** Reported */
+            reported: number;
         };
         /** UnitBrief */
         UnitBrief: {
@@ -12856,6 +13178,19 @@ export interface components {
              * @enum {string}
              */
             level: "province" | "city" | "county" | "township" | "village" | "grid";
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+        };
+        /** UnitBriefOut */
+        UnitBriefOut: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
             /** Name */
             name: string;
             /** Path */
@@ -13661,6 +13996,23 @@ export interface components {
             user_id: number;
             /** Working Days */
             working_days: number;
+        };
+        /** WorkersOut */
+        WorkersOut: {
+            /** Grid Workers */
+            grid_workers: number;
+            /**
+             * Logged In
+             * @description people under the unit logged in today on any client
+             */
+            logged_in: number;
+            /**
+             * On Phone
+             * @description grid workers and others under the unit logged in on the phone today
+             */
+            on_phone: number;
+            /** Recent */
+            recent: components["schemas"]["RecentLoginOut"][];
         };
         /** ZeroIn */
         ZeroIn: {
@@ -39036,6 +39388,92 @@ export interface operations {
             };
         };
     };
+    zongzhi_stats_api_dashboard_dashboard: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zongzhi_stats_api_population_stats: {
         parameters: {
             query?: {
@@ -39055,6 +39493,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PopulationStatsOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_dashboard_screen: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreenOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_dashboard_screen_map: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreenMapOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

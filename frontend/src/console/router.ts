@@ -39,6 +39,14 @@ export function createConsoleRouter(): Router {
         component: () => import('./views/office/ledgers/print.vue'),
         meta: { title: 'ledgers.printPage', capabilities: [CAP.recordsRead] },
       },
+      // --- big screen: full screen, outside the main layout
+      {
+        path: '/screen',
+        name: 'screen',
+        component: () => import('./views/screen/index.vue'),
+        meta: { title: 'screen.menu', capabilities: [CAP.recordsRead] },
+      },
+      // --- end big screen
       {
         path: '/',
         component: MainLayout,

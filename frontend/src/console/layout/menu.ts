@@ -182,6 +182,9 @@ export const MENU: readonly MenuItem[] = [
         path: '/stats/population',
         capabilities: [CAP.recordsRead],
       },
+      // --- big screen
+      { key: 'screen', label: 'screen', labelKey: 'screen.menu', path: '/screen', capabilities: [CAP.recordsRead] },
+      // --- end big screen
     ],
   },
   { key: 'exchange', label: 'exchange', icon: icon(Histogram), capabilities: [CAP.recordsRead], soon: true },

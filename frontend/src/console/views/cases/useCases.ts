@@ -45,6 +45,7 @@ export function emptySearch(under: number | null): CaseSearch {
   return { kind: '', category: '', status: '', under, dates: null, supervision: null, q: '' }
 }
 
+
 /** The API filter from what the page shows (empty fields left out). */
 export function toFilter(box: CaseBox, s: CaseSearch, cursor: number | null): CaseListFilter {
   return {
@@ -72,20 +73,33 @@ function pick<T extends string>(v: unknown, allowed: readonly T[]): T | undefine
   return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined
 }
 
-/** The search a statistics figure's link opens the list with (its route query). */
-export function searchFromQuery(base: CaseSearch, q: Record<string, unknown>): CaseSearch {
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** The search a link opens the list with (a statistics figure, a dashboard's count:
+ * `?box=all&under=12&since=2026-11-01&until=2026-11-30&category=01&state=open&overdue=3`),
+ * over `base`; unknown or malformed values are ignored. */
+export function searchFromQuery(q: Record<string, unknown>, base: CaseSearch): CaseSearch {
   const num = (v: unknown): number | null => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null)
-  const out = { ...base }
+  const date = (v: unknown): string | null => (typeof v === 'string' && DATE.test(v) ? v : null)
+  const out: CaseSearch = { ...base }
   const kind = pick(q.kind, KINDS)
   if (kind) out.kind = kind
-  if (typeof q.category === 'string') out.category = q.category
+  if (typeof q.category === 'string' && /^\d+$/.test(q.category)) out.category = q.category
   const status = pick(q.status, STATUSES)
   if (status) out.status = status
-  if (num(q.under) !== null) out.under = num(q.under)
-  if (typeof q.since === 'string' && typeof q.until === 'string') out.dates = [q.since, q.until]
-  out.state = pick(q.state, STATES)
-  out.overdue = num(q.overdue) ?? undefined
-  out.source = pick(q.source, SOURCES)
+  const under = num(q.under)
+  if (under !== null && under > 0) out.under = under
+  const since = date(q.since)
+  const until = date(q.until)
+  if (since && until) out.dates = [since, until]
+  const supervision = num(q.supervision)
+  if (supervision !== null && [1, 2, 3].includes(supervision)) out.supervision = supervision
+  const state = pick(q.state, STATES)
+  if (state) out.state = state
+  const overdue = num(q.overdue)
+  if (overdue !== null && [1, 2, 3].includes(overdue)) out.overdue = overdue
+  const source = pick(q.source, SOURCES)
+  if (source) out.source = source
   return out
 }
 
