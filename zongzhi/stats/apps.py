@@ -11,3 +11,11 @@ class StatsConfig(AppConfig):
     name = "zongzhi.stats"
     label = "stats"
     verbose_name = "统计研判"
+
+    def ready(self) -> None:
+        # analysis: the audit labels of the analysis report (研判报告)
+        from zongzhi.audit.services import ACTION_LABELS
+
+        from .services_analysis import AUDIT_LABELS as ANALYSIS_LABELS
+
+        ACTION_LABELS.update(ANALYSIS_LABELS)
