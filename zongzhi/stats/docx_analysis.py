@@ -50,7 +50,14 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "key_persons_shown": True,
     "key_persons_text": "列管重点人员10人，其中1人已到走访期限未走访。",
     "key_persons": [
-        {"name": "李*", "category": "刑满释放人员", "unit": "某社区", "last_visit": "2026-10-01", "due": "2026-10-31", "days_overdue": 30}
+        {
+            "name": "李*",
+            "category": "刑满释放人员",
+            "unit": "某社区",
+            "last_visit": "2026-10-01",
+            "due": "2026-10-31",
+            "days_overdue": 30,
+        }
     ],
     "preventable_heading": "七、可防性案件情况（治安隐患、安全隐患）",
     "preventable_text": "本月可防性案件3件。",
@@ -103,7 +110,8 @@ def context_of(report: dict[str, Any]) -> dict[str, Any]:
             else ""
         ),
         "key_persons": [
-            {**r, "last_visit": str(r["last_visit"] or "未走访"), "due": str(r["due"])} for r in (kp or {}).get("rows", [])
+            {**r, "last_visit": str(r["last_visit"] or "未走访"), "due": str(r["due"])}
+            for r in (kp or {}).get("rows", [])
         ],
         "preventable_heading": f"{'七' if kp is not None else '六'}、可防性案件情况（{categories}）",
         "preventable_text": (

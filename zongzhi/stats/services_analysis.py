@@ -207,9 +207,7 @@ def _preventable(unit: Unit, month: Month) -> dict[str, Any]:
     present = {r["code"] for r in rows}
     for code in sorted(names):
         if len(code) > 2 and code not in present and any(code.startswith(p) for p in prefixes):
-            rows.append(
-                {"code": code, "label": names[code], "count": 0, "previous": 0, "last_year": 0, "change": None}
-            )
+            rows.append({"code": code, "label": names[code], "count": 0, "previous": 0, "last_year": 0, "change": None})
     total = sum(r["count"] for r in rows)
     previous = sum(r["previous"] for r in rows)
     return {
@@ -262,7 +260,10 @@ def _repeated_parties(unit: Unit, month: Month) -> list[dict[str, Any]]:
     rows = list(
         CaseParty.objects.filter(case__in=cases.values("id"))
         .values("resident_id", "resident__name", "resident__path")
-        .annotate(total=Count("case_id", distinct=True), month=Count("case_id", filter=Q(case__created_at__gte=month.start), distinct=True))
+        .annotate(
+            total=Count("case_id", distinct=True),
+            month=Count("case_id", filter=Q(case__created_at__gte=month.start), distinct=True),
+        )
         .filter(total__gte=2)
         .order_by("-total", "-month", "resident_id")[:LIST_LIMIT]
     )
@@ -374,7 +375,9 @@ def findings(report: dict[str, Any]) -> list[str]:
     elif s["change"] == 0:
         trend = "，与上月持平"
     share = f"，已化解{s['resolved']}件，化解率{_percent(s['resolved_share'])}" if s["disputes"] else ""
-    out.append(f"{month}，{report['unit']['name']}共受理各类办件{s['total']}件{trend}；其中矛盾纠纷{s['disputes']}件{share}。")
+    out.append(
+        f"{month}，{report['unit']['name']}共受理各类办件{s['total']}件{trend}；其中矛盾纠纷{s['disputes']}件{share}。"
+    )
     if s["major"] or s["overdue"]:
         out.append(f"重大事件、群体性事件{s['major']}件，超期办件{s['overdue']}件。")
     top = [r for r in report["by_category"] if r["count"]][:3]
