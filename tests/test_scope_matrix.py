@@ -2430,3 +2430,37 @@ def test_mustdo_own_items_matrix(api: Any, targets: dict[str, Target], username:
     else:
         assert r.status_code == 403, f"{label}: expected 403, got {r.status_code}"
         assert AuditLog.objects.filter(username=username, action="permission.denied").exists()
+
+
+# --- stats: the monthly analysis report (研判报告) ----------------------------------------------
+# A unit in the view scope (404 otherwise) and records.read; the template is alerts.configure.
+SPECS.extend(
+    [
+        Spec(
+            "GET",
+            "/api/stats/analysis",
+            "read",
+            lambda t: f"/api/stats/analysis?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            "/api/stats/analysis/docx",
+            "read",
+            lambda t: f"/api/stats/analysis/docx?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+    ]
+)
+GLOBAL_SPECS.extend(
+    [
+        ("GET", "/api/stats/analysis/template", None, frozenset({"alerts.configure"})),
+        ("GET", "/api/stats/analysis/template/file", None, frozenset({"alerts.configure"})),
+    ]
+)
+EXEMPT.update(
+    {
+        ("POST", "/api/stats/analysis/template"): "multipart upload, alerts.configure: "
+        "stats/tests/test_analysis.py (bad files refused, others refused)",
+    }
+)

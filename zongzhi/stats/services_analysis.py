@@ -36,7 +36,6 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from zongzhi.cases.models import Case, CaseParty, Kind, Status
-from zongzhi.core.access import require_cap
 from zongzhi.core.errors import InvalidInput
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import get_visible, subtree_q
@@ -120,12 +119,18 @@ def preventable_prefixes() -> list[str]:
 
 def report_unit(user: User, unit_id: int | None) -> Unit:
     """The unit to report on: one the user sees (404, audited, otherwise), default their own."""
-    require_cap(user, "records.read", "没有查看研判报告的权限")
     if unit_id is None:
         if user.unit is None:
             raise InvalidInput.field("unit", "请选择单位", code="required")
         unit_id = user.unit.pk
-    return get_visible(Unit.objects.all(), user, unit_id, missing="单位不存在或不在您的管辖范围内")
+    return get_visible(
+        Unit.objects.all(),
+        user,
+        unit_id,
+        "records.read",
+        "没有查看研判报告的权限",
+        missing="单位不存在或不在您的管辖范围内",
+    )
 
 
 def _cases(unit: Unit, start: dt.datetime, end: dt.datetime) -> Any:
