@@ -8,7 +8,7 @@ from zongzhi.core.outputs import OutSchema
 from zongzhi.units.schemas import UnitBrief
 
 
-class SummaryOut(OutSchema):
+class AnalysisSummaryOut(OutSchema):
     total: int
     previous: int
     change: float | None
@@ -19,12 +19,12 @@ class SummaryOut(OutSchema):
     overdue: int
 
 
-class SeriesOut(OutSchema):
+class AnalysisSeriesOut(OutSchema):
     code: str
     label: str
 
 
-class TrendMonthOut(OutSchema):
+class AnalysisTrendMonthOut(OutSchema):
     """One month of the trend: `counts` follow the report's `series`."""
 
     month: str
@@ -33,7 +33,7 @@ class TrendMonthOut(OutSchema):
     counts: list[int]
 
 
-class CategoryRowOut(OutSchema):
+class AnalysisCategoryRowOut(OutSchema):
     code: str
     label: str
     count: int
@@ -42,26 +42,26 @@ class CategoryRowOut(OutSchema):
     change: float | None
 
 
-class GridHotspotOut(OutSchema):
+class AnalysisGridHotspotOut(OutSchema):
     path: str
     name: str
     month: int
     total: int
 
 
-class PlaceHotspotOut(OutSchema):
+class AnalysisPlaceHotspotOut(OutSchema):
     address: str
     month: int
     total: int
 
 
-class HotspotsOut(OutSchema):
+class AnalysisHotspotsOut(OutSchema):
     window: str
-    grids: list[GridHotspotOut]
-    places: list[PlaceHotspotOut]
+    grids: list[AnalysisGridHotspotOut]
+    places: list[AnalysisPlaceHotspotOut]
 
 
-class RepeatedPartyOut(OutSchema):
+class AnalysisRepeatedPartyOut(OutSchema):
     """A resident party to several cases: the name masked, never the ID number."""
 
     name: str
@@ -71,13 +71,13 @@ class RepeatedPartyOut(OutSchema):
     cases: list[str]
 
 
-class CountOut(OutSchema):
+class AnalysisCountOut(OutSchema):
     code: str
     label: str
     count: int
 
 
-class UnvisitedOut(OutSchema):
+class AnalysisUnvisitedOut(OutSchema):
     name: str
     category: str
     unit: str
@@ -86,17 +86,17 @@ class UnvisitedOut(OutSchema):
     days_overdue: int
 
 
-class KeyPersonsOut(OutSchema):
+class AnalysisKeyPersonsOut(OutSchema):
     as_of: dt.date
     listed: int
     missed: int
-    by_category: list[CountOut]
-    rows: list[UnvisitedOut]
+    by_category: list[AnalysisCountOut]
+    rows: list[AnalysisUnvisitedOut]
 
 
-class PreventableOut(OutSchema):
-    categories: list[SeriesOut]
-    rows: list[CategoryRowOut]
+class AnalysisPreventableOut(OutSchema):
+    categories: list[AnalysisSeriesOut]
+    rows: list[AnalysisCategoryRowOut]
     total: int
     previous: int
     last_year: int
@@ -112,14 +112,14 @@ class AnalysisReportOut(OutSchema):
     month_label: str
     generated_at: dt.datetime
     findings: list[str]
-    summary: SummaryOut
-    series: list[SeriesOut]
-    trend: list[TrendMonthOut]
-    by_category: list[CategoryRowOut]
-    hotspots: HotspotsOut
-    repeated_parties: list[RepeatedPartyOut]
-    key_persons: KeyPersonsOut | None
-    preventable: PreventableOut
+    summary: AnalysisSummaryOut
+    series: list[AnalysisSeriesOut]
+    trend: list[AnalysisTrendMonthOut]
+    by_category: list[AnalysisCategoryRowOut]
+    hotspots: AnalysisHotspotsOut
+    repeated_parties: list[AnalysisRepeatedPartyOut]
+    key_persons: AnalysisKeyPersonsOut | None
+    preventable: AnalysisPreventableOut
 
 
 class AnalysisTemplateOut(OutSchema):

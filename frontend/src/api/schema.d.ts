@@ -4550,6 +4550,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report
+         * @description The month's report (`2026-11`, default this month) of a unit in view (default one's own).
+         */
+        get: operations["zongzhi_stats_api_analysis_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/analysis/docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Docx
+         * @description The same report as a Word document for the leader (audited).
+         */
+        get: operations["zongzhi_stats_api_analysis_report_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/analysis/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template Info */
+        get: operations["zongzhi_stats_api_analysis_template_info"];
+        put?: never;
+        /** Upload Template */
+        post: operations["zongzhi_stats_api_analysis_upload_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/analysis/template/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template File
+         * @description The template in use (the uploaded replacement, else the shipped default).
+         */
+        get: operations["zongzhi_stats_api_analysis_template_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/config": {
         parameters: {
             query?: never;
@@ -5192,6 +5270,208 @@ export interface components {
             warnings: components["schemas"]["WarningRow"][];
             /** Zero Reports */
             zero_reports: components["schemas"]["ZeroRow"][];
+        };
+        /** AnalysisCategoryRowOut */
+        AnalysisCategoryRowOut: {
+            /** Change */
+            change: number | null;
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+            /** Last Year */
+            last_year: number;
+            /** Previous */
+            previous: number;
+        };
+        /** AnalysisCountOut */
+        AnalysisCountOut: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /** AnalysisGridHotspotOut */
+        AnalysisGridHotspotOut: {
+            /** Month */
+            month: number;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Total */
+            total: number;
+        };
+        /** AnalysisHotspotsOut */
+        AnalysisHotspotsOut: {
+            /** Grids */
+            grids: components["schemas"]["AnalysisGridHotspotOut"][];
+            /** Places */
+            places: components["schemas"]["AnalysisPlaceHotspotOut"][];
+            /** Window */
+            window: string;
+        };
+        /** AnalysisKeyPersonsOut */
+        AnalysisKeyPersonsOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** By Category */
+            by_category: components["schemas"]["AnalysisCountOut"][];
+            /** Listed */
+            listed: number;
+            /** Missed */
+            missed: number;
+            /** Rows */
+            rows: components["schemas"]["AnalysisUnvisitedOut"][];
+        };
+        /** AnalysisPlaceHotspotOut */
+        AnalysisPlaceHotspotOut: {
+            /** Address */
+            address: string;
+            /** Month */
+            month: number;
+            /** Total */
+            total: number;
+        };
+        /** AnalysisPreventableOut */
+        AnalysisPreventableOut: {
+            /** Categories */
+            categories: components["schemas"]["AnalysisSeriesOut"][];
+            /** Change */
+            change: number | null;
+            /** Last Year */
+            last_year: number;
+            /** Previous */
+            previous: number;
+            /** Rows */
+            rows: components["schemas"]["AnalysisCategoryRowOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * AnalysisRepeatedPartyOut
+         * @description A resident party to several cases: the name masked, never the ID number.
+         */
+        AnalysisRepeatedPartyOut: {
+            /** Cases */
+            cases: string[];
+            /** Month */
+            month: number;
+            /** Name */
+            name: string;
+            /** Total */
+            total: number;
+            /** Unit */
+            unit: string;
+        };
+        /**
+         * AnalysisReportOut
+         * @description The month's analysis report; `key_persons` is null for users who may not read special
+         *     populations.
+         */
+        AnalysisReportOut: {
+            /** By Category */
+            by_category: components["schemas"]["AnalysisCategoryRowOut"][];
+            /** Findings */
+            findings: string[];
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            hotspots: components["schemas"]["AnalysisHotspotsOut"];
+            key_persons: components["schemas"]["AnalysisKeyPersonsOut"] | null;
+            /** Month */
+            month: string;
+            /** Month Label */
+            month_label: string;
+            preventable: components["schemas"]["AnalysisPreventableOut"];
+            /** Repeated Parties */
+            repeated_parties: components["schemas"]["AnalysisRepeatedPartyOut"][];
+            /** Series */
+            series: components["schemas"]["AnalysisSeriesOut"][];
+            summary: components["schemas"]["AnalysisSummaryOut"];
+            /** Trend */
+            trend: components["schemas"]["AnalysisTrendMonthOut"][];
+            unit: components["schemas"]["UnitBrief"];
+        };
+        /** AnalysisSeriesOut */
+        AnalysisSeriesOut: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
+        /** AnalysisSummaryOut */
+        AnalysisSummaryOut: {
+            /** Change */
+            change: number | null;
+            /** Disputes */
+            disputes: number;
+            /** Major */
+            major: number;
+            /** Overdue */
+            overdue: number;
+            /** Previous */
+            previous: number;
+            /** Resolved */
+            resolved: number;
+            /** Resolved Share */
+            resolved_share: number | null;
+            /** Total */
+            total: number;
+        };
+        /** AnalysisTemplateOut */
+        AnalysisTemplateOut: {
+            /** Code */
+            code: string;
+            /** Custom */
+            custom: boolean;
+            /** Name */
+            name: string;
+            /** Uploaded At */
+            uploaded_at: string | null;
+            /** Uploaded By */
+            uploaded_by: string | null;
+        };
+        /**
+         * AnalysisTrendMonthOut
+         * @description One month of the trend: `counts` follow the report's `series`.
+         */
+        AnalysisTrendMonthOut: {
+            /** Counts */
+            counts: number[];
+            /** Label */
+            label: string;
+            /** Month */
+            month: string;
+            /** Total */
+            total: number;
+        };
+        /** AnalysisUnvisitedOut */
+        AnalysisUnvisitedOut: {
+            /** Category */
+            category: string;
+            /** Days Overdue */
+            days_overdue: number;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Last Visit */
+            last_visit: string | null;
+            /** Name */
+            name: string;
+            /** Unit */
+            unit: string;
         };
         /** AttachmentOut */
         AttachmentOut: {
@@ -36774,6 +37054,433 @@ export interface operations {
         responses: {
             /** @description No Content */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_analysis_report: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisReportOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_analysis_report_docx: {
+        parameters: {
+            query?: {
+                unit?: number | null;
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_analysis_template_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisTemplateOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_analysis_upload_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisTemplateOut"];
+                };
+            };
+            /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 未登录，或登录已超时、已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有执行此操作的权限，或数据不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据不存在，或不在查看范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 数据已被他人修改，或状态不允许此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 提交的内容或文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 请求内容格式校验失败 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zongzhi_stats_api_analysis_template_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

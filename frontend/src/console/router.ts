@@ -356,6 +356,13 @@ export function createConsoleRouter(): Router {
             props: (r) => ({ kind: r.params.kind, id: Number(r.params.id) }),
             meta: { title: 'places.detailTitle', capabilities: [CAP.recordsRead] },
           },
+          // analysis: the monthly analysis report
+          {
+            path: 'stats/analysis',
+            name: 'stats-analysis',
+            component: () => import('./views/stats/AnalysisReport.vue'),
+            meta: { title: 'analysis.title', capabilities: [CAP.recordsRead] },
+          },
           {
             path: 'audit',
             name: 'audit',

@@ -154,6 +154,15 @@ export const MENU: readonly MenuItem[] = [
   },
   { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
+  // analysis: the monthly analysis report; moves under the stats group at merge
+  {
+    key: 'analysis',
+    label: 'analysis',
+    labelKey: 'analysis.menu',
+    path: '/stats/analysis',
+    icon: icon(DataAnalysis),
+    capabilities: [CAP.recordsRead],
+  },
   { key: 'exchange', label: 'exchange', icon: icon(Histogram), capabilities: [CAP.recordsRead], soon: true },
   {
     key: 'system',
