@@ -2432,6 +2432,158 @@ def test_mustdo_own_items_matrix(api: Any, targets: dict[str, Target], username:
         assert AuditLog.objects.filter(username=username, action="permission.denied").exists()
 
 
+# --- assess: the login red light, scores, rankings, hand scores --------------------------------
+# Reads follow the view scope (records.read); a ranking lists the units below the unit asked
+# for; the unit above scores by hand and recomputes (assess.score, "above": strictly below one of
+# its capture units; recomputing the units below a unit in its capture scope). The rubric
+# endpoints are tested apart (test_assess_rubric_matrix).
+for _code, _caps in importlib.import_module("zongzhi.assess.migrations.0001_capabilities").ROLE_CAPS.items():
+    ROLE_CAPS[_code] |= set(_caps)
+AS = "/api/assess"
+
+
+def _assess_hand_item() -> int:
+    from zongzhi.assess.services_rubric import default_rubric
+
+    return default_rubric().items.get(number="6.1").pk
+
+
+SPECS.extend(
+    [
+        Spec("GET", AS + "/logins", "read", lambda t: f"{AS}/logins?unit={_u(t)}", cap=frozenset({"records.read"})),
+        Spec(
+            "GET",
+            AS + "/scores/ranking",
+            "read",
+            lambda t: f"{AS}/scores/ranking?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "GET",
+            AS + "/hand",
+            "read",
+            lambda t: f"{AS}/hand?unit={_u(t)}",
+            cap=frozenset({"records.read"}),
+        ),
+        Spec(
+            "POST",
+            AS + "/scores/recompute",
+            "write",
+            lambda t: f"{AS}/scores/recompute",
+            body=lambda t: {"unit_id": _u(t), "month": timezone.localdate().isoformat()},
+            cap=frozenset({"assess.score"}),
+        ),
+        Spec(
+            "PUT",
+            AS + "/hand",
+            "above",
+            lambda t: f"{AS}/hand",
+            body=lambda t: {
+                "unit_id": _u(t),
+                "item_id": _assess_hand_item(),
+                "month": timezone.localdate().isoformat(),
+                "score": "1.5",
+                "note": "矩阵测试",
+            },
+            cap=frozenset({"assess.score"}),
+        ),
+    ]
+)
+GLOBAL_SPECS.extend(
+    [
+        ("GET", AS + "/measures", None, frozenset()),
+        ("GET", AS + "/rubrics", None, frozenset()),
+    ]
+)
+EXEMPT.update(
+    {
+        # The sheet and the drill-down refuse the matrix's targets as not assessed (a village's
+        # grids, a city): covered per persona in test_assess_sheet_matrix.
+        ("GET", AS + "/scores/sheet"): "assessed units only: test_assess_sheet_matrix",
+        ("GET", AS + "/scores/shortfalls"): "assessed units only: test_assess_sheet_matrix",
+        ("GET", AS + "/rubrics/{rubric_id}"): "test_assess_rubric_matrix",
+        ("POST", AS + "/rubrics"): "test_assess_rubric_matrix",
+        ("PATCH", AS + "/rubrics/{rubric_id}"): "test_assess_rubric_matrix",
+        ("POST", AS + "/rubrics/{rubric_id}/items"): "test_assess_rubric_matrix",
+        ("PUT", AS + "/rubrics/{rubric_id}/items/{item_id}"): "test_assess_rubric_matrix",
+    }
+)
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+@pytest.mark.parametrize("where", ["in", "other_township"])
+def test_assess_sheet_matrix(api: Any, username: str, where: str) -> None:
+    """A unit's sheet and drill-down: whoever sees the village with records.read, nobody else."""
+    o = oracle(username)
+    client = api(username)
+    village = Unit.objects.get(code="320111003001" if where == "in" else "320111004001")
+    item = _assess_hand_item()
+    for url in (
+        f"{AS}/scores/sheet?unit={village.pk}",
+        f"{AS}/scores/shortfalls?unit={village.pk}&item={item}",
+    ):
+        before = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        r = client.get(url)
+        label = f"{username} {url} @ {where}"
+        if not o.sees(village.path):
+            assert r.status_code == 404, f"{label}: {r.status_code}"
+        elif "records.read" not in o.caps:
+            assert r.status_code == 403, f"{label}: {r.status_code}"
+        else:
+            assert r.status_code == 200, f"{label}: {r.status_code} {r.content[:200]!r}"
+            continue
+        assert set(r.json()) <= {"code", "message", "errors"}, f"{label}: error leaks data"
+        assert AuditLog.objects.filter(
+            id__gt=before, username=username, action__in=["scope.denied", "permission.denied"]
+        ).exists(), f"{label}: refusal not audited"
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_assess_rubric_matrix(api: Any, username: str) -> None:
+    """The rubric: every user reads the default and the rules above them; only assess.configure
+    makes and edits a year's rubric, of a unit in its capture scope; the default is read only."""
+    from zongzhi.assess.models import Rubric
+
+    o = oracle(username)
+    client = api(username)
+    county = Unit.objects.get(code="320111000000")
+    city = Unit.objects.get(code="320100000000")
+    default = Rubric.objects.get(path="", year__isnull=True)
+    r = client.get(f"{AS}/rubrics/{default.pk}")
+    assert r.status_code == 200
+    item = r.json()["items"][0]
+    item_body = {k: item[k] for k in ("section_id", "number", "text", "measure", "params")} | {"points": "2"}
+    allowed = "assess.configure" in o.caps
+    r = client.post(f"{AS}/rubrics", {"unit_id": county.pk, "year": 2027})
+    if allowed and o.captures(county.path):
+        assert r.status_code == 201, f"{username}: {r.status_code} {r.content[:200]!r}"
+        made = r.json()
+        mine = made["items"][0]
+        body = {k: mine[k] for k in ("section_id", "number", "text", "measure", "params")} | {"points": "2"}
+        assert (
+            client.patch(
+                f"{AS}/rubrics/{made['id']}", {"title": "改", "login_week_min": 3, "login_month_min": 12}
+            ).status_code
+            == 200
+        )
+        assert client.put(f"{AS}/rubrics/{made['id']}/items/{mine['id']}", body).status_code == 200
+        assert client.post(f"{AS}/rubrics/{made['id']}/items", body | {"number": "12"}).status_code == 201
+    else:
+        assert r.status_code in (403, 404), f"{username}: {r.status_code}"
+        assert AuditLog.objects.filter(username=username, action__in=["scope.denied", "permission.denied"]).exists()
+    # nobody edits the default
+    r = client.put(f"{AS}/rubrics/{default.pk}/items/{item['id']}", item_body)
+    assert r.status_code == 403, f"{username}: {r.status_code}"
+    # a rubric of a unit outside every persona's scope is not found
+    other = Rubric.objects.create(unit=city, path=city.path, year=2027, title="市细则")
+    assert client.get(f"{AS}/rubrics/{other.pk}").status_code in (200, 404)
+    r = client.patch(f"{AS}/rubrics/{other.pk}", {"title": "改", "login_week_min": 3, "login_month_min": 12})
+    assert r.status_code in (403, 404), f"{username}: {r.status_code}"
+
+
+# --- end assess
+
+
 # --- stats: the monthly analysis report (研判报告) ----------------------------------------------
 # A unit in the view scope (404 otherwise) and records.read; the template is alerts.configure.
 SPECS.extend(

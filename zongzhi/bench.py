@@ -22,6 +22,9 @@ if missing and emptied first: give it a scratch database, never a real one).
   (zongzhi/office/bench_documents.py). `--only office` runs these alone.
 - field.mustdo_*: the phone's must-do list of one worker and a county's generation of the day's
   lists (zongzhi/field/bench_mustdo.py). `--only field` runs these alone.
+- assess.rubric_month_*, assess.*_api_p95: the month's rubric for the county's assessed units
+  against its measures alone, the ranking and a unit's sheet (zongzhi/assess/bench_rubric.py).
+  `--only assess` runs these alone.
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -92,7 +95,9 @@ def _prepare_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    parser.add_argument("--only", choices=["all", "cases", "registry", "alerts", "office", "field"], default="all")
+    parser.add_argument(
+        "--only", choices=["all", "cases", "registry", "alerts", "office", "field", "assess"], default="all"
+    )
     args = parser.parse_args()
     size = SIZES[args.size]
     _prepare_database()
@@ -167,6 +172,15 @@ def main() -> None:
         field_mustdo_bench(args.size, health, client_for, _report, _p95)
     if args.only == "field":
         return
+
+    # --- assess
+    if args.only in ("all", "assess"):
+        from zongzhi.assess.bench_rubric import run as assess_rubric_bench
+
+        assess_rubric_bench(args.size, health, client_for, _report, _p95)
+    if args.only == "assess":
+        return
+    # --- end assess
 
     # 2. The to-do lists over many cases.
     t = time.perf_counter()

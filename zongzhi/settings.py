@@ -398,6 +398,8 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit": {"task": "audit.seal", "schedule": 60.0},
     # The day's must-do lists, once a day from 06:00 (field/services_mustdo.morning_job).
     "mustdo-morning": {"task": "field.mustdo_morning", "schedule": 600.0},
+    # The rubric's monthly scores: last month once ended, the current month every 6 h (assess).
+    "assess-monthly-scores": {"task": "assess.monthly_scores", "schedule": 3600.0},
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)

@@ -12,10 +12,19 @@ describe('capability menu filter', () => {
 
   it('shows the coming-soon areas (disabled) with records.read', () => {
     const items = filterMenu(MENU, ['records.read'])
-    const assess = items.find((i) => i.key === 'assess')
-    expect(assess?.soon).toBe(true)
-    expect(assess?.path).toBeUndefined()
+    const exchange = items.find((i) => i.key === 'exchange')
+    expect(exchange?.soon).toBe(true)
+    expect(exchange?.path).toBeUndefined()
     expect(keys(items)).not.toContain('system')
+  })
+
+  it('opens the assess group: red light and scores to readers, hand scoring to assessors, the rubric to configurers', () => {
+    const children = (caps: string[]): (string | undefined)[] =>
+      filterMenu(MENU, caps).find((i) => i.key === 'assess')?.children?.map((c) => c.path) ?? []
+    expect(filterMenu(MENU, ['records.read']).find((i) => i.key === 'assess')?.soon).toBeUndefined()
+    expect(children(['records.read'])).toEqual(['/assess/logins', '/assess/scores'])
+    expect(children(['assess.score'])).toEqual(['/assess/hand', '/assess/rubrics'])
+    expect(children(['assess.configure'])).toEqual(['/assess/rubrics'])
   })
 
   it('opens the alerts group: reports, warnings and zero reports to reporters, roster, network and statistics to readers, settings to configurers', () => {

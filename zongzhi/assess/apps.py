@@ -11,3 +11,10 @@ class AssessConfig(AppConfig):
     name = "zongzhi.assess"
     label = "assess"
     verbose_name = "考核评估"
+
+    def ready(self) -> None:
+        from zongzhi.audit.services import ACTION_LABELS
+
+        from . import services_rubric, tasks_rubric  # noqa: F401  (registers the monthly scoring job)
+
+        ACTION_LABELS.update(services_rubric.AUDIT_LABELS)

@@ -387,6 +387,39 @@ export function createConsoleRouter(): Router {
             component: () => import('./views/field/agreement/index.vue'),
             meta: { title: 'terminals.agreement.title', capabilities: [CAP.fieldConfigure] },
           },
+          // --- assess
+          {
+            path: 'assess/logins',
+            name: 'assess-lights',
+            component: () => import('./views/assess/lights/index.vue'),
+            meta: { title: 'assess.lights.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'assess/scores',
+            name: 'assess-scores',
+            component: () => import('./views/assess/scores/index.vue'),
+            meta: { title: 'assess.scores.title', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'assess/scores/:unitId(\\d+)',
+            name: 'assess-sheet',
+            component: () => import('./views/assess/scores/sheet.vue'),
+            props: (r) => ({ unitId: Number(r.params.unitId) }),
+            meta: { title: 'assess.scores.sheet', capabilities: [CAP.recordsRead] },
+          },
+          {
+            path: 'assess/hand',
+            name: 'assess-hand',
+            component: () => import('./views/assess/hand/index.vue'),
+            meta: { title: 'assess.hand.title', capabilities: [CAP.assessScore] },
+          },
+          {
+            path: 'assess/rubrics',
+            name: 'assess-rubrics',
+            component: () => import('./views/assess/rubrics/index.vue'),
+            meta: { title: 'assess.rubrics.title', capabilities: [CAP.assessConfigure, CAP.assessScore] },
+          },
+          // --- end assess
           { path: 'account/profile', name: 'profile', component: () => import('./views/account/profile.vue'), meta: { title: 'menu.profile' } },
           { path: 'account/otp', name: 'otp', component: () => import('./views/account/otp.vue'), meta: { title: 'menu.otp' } },
           { path: 'forbidden', name: 'forbidden', component: () => import('./views/errors/index.vue'), props: { kind: 'forbidden' }, meta: { title: 'errors.page.forbiddenTitle' } },

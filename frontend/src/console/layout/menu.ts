@@ -152,7 +152,23 @@ export const MENU: readonly MenuItem[] = [
       { key: 'mustDoRules', label: 'mustDoRules', path: '/field/must-do/rules', capabilities: [CAP.fieldConfigure] },
     ],
   },
-  { key: 'assess', label: 'assess', icon: icon(TrendCharts), capabilities: [CAP.recordsRead], soon: true },
+  {
+    key: 'assess',
+    label: 'assess',
+    icon: icon(TrendCharts),
+    children: [
+      { key: 'assessLights', label: 'assessLights', labelKey: 'assess.menu.lights', path: '/assess/logins', capabilities: [CAP.recordsRead] },
+      { key: 'assessScores', label: 'assessScores', labelKey: 'assess.menu.scores', path: '/assess/scores', capabilities: [CAP.recordsRead] },
+      { key: 'assessHand', label: 'assessHand', labelKey: 'assess.menu.hand', path: '/assess/hand', capabilities: [CAP.assessScore] },
+      {
+        key: 'assessRubrics',
+        label: 'assessRubrics',
+        labelKey: 'assess.menu.rubrics',
+        path: '/assess/rubrics',
+        capabilities: [CAP.assessConfigure, CAP.assessScore],
+      },
+    ],
+  },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
   // analysis: the monthly analysis report; moves under the stats group at merge
   {

@@ -82,6 +82,16 @@ class Command(BaseCommand):
                 "演示网格员工作：终端 {terminals} 台，在岗登录 {duty_logins} 条，巡逻线路 {patrol_routes} 条，"
                 "巡逻 {patrol_patrols} 次（近一年），每日必办事项 {mustdo_items} 条".format(**field)
             )
+        # --- assess
+        from zongzhi.assess.demo import build_assess_demo
+
+        if options["size"] == "small":
+            assess = build_assess_demo()
+            self.stdout.write(
+                "演示考核评估：干部电脑登录 {logins} 条，年度考评细则 {rubrics} 份，人工评分 {hand_scores} 项，"
+                "单位月度得分 {unit_months} 份（近12个月）".format(**assess)
+            )
+        # --- end assess
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
