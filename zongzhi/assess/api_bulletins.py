@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zongzhi.alerts.models import DocumentTemplate
@@ -39,6 +39,7 @@ class BulletinTopicUnitOut(OutSchema):
     deducted: str
     shortfalls: int
     values: str
+    measured: bool
 
 
 class BulletinTopicOut(OutSchema):
@@ -135,10 +136,10 @@ def list_bulletins(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: BulletinOut})
-def generate(request: HttpRequest, payload: BulletinGenerateIn) -> tuple[int, dict[str, Any]]:
+def generate(request: HttpRequest, payload: BulletinGenerateIn) -> Status:
     """Generate the month's bulletin of the caller's county or township (again, until issued)."""
     row = services.generate_bulletin(acting_user=acting(request), month=payload.month)
-    return 201, _full(row)
+    return Status(201, _full(row))
 
 
 def _template_out() -> dict[str, Any]:
@@ -180,7 +181,7 @@ def docx(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     data, row = services.bulletin_docx(acting_user=acting(request), bulletin_id=bulletin_id)
     response = HttpResponse(data, content_type=services.DOCX_TYPE)
     response["Content-Disposition"] = (
-        f"attachment; filename=\"bulletin-{row.unit.code}-{row.month:%Y-%m}.docx\"; "
+        f'attachment; filename="bulletin-{row.unit.code}-{row.month:%Y-%m}.docx"; '
         f"filename*=UTF-8''{quote(row.title + '.docx')}"
     )
     response["X-Content-Type-Options"] = "nosniff"

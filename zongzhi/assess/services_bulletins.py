@@ -70,6 +70,8 @@ TOPICS: list[tuple[str, list[str]]] = [
     ("工作活动记录和分析研判情况", ["office.activity_records"]),
 ]
 ORDINALS = "一二三四五六七八"
+# Results that were measured or scored by hand (待计算 and 未评分 count as full points).
+MEASURED = (ItemResult.Status.COMPUTED, ItemResult.Status.HAND)
 
 AUDIT_LABELS = {
     "bulletin.generated": "生成督查通报",
@@ -114,7 +116,7 @@ def _num(x: Decimal | float) -> str:
 def _topics(children: list[Unit], month: dt.date) -> list[dict[str, Any]]:
     codes = [c for _t, cs in TOPICS for c in cs]
     rows = ItemResult.objects.filter(unit__in=children, month=month, item__measure__in=codes).values(
-        "unit_id", "item__measure", "item__number", "score", "points", "value", "shortfall_count"
+        "unit_id", "item__measure", "item__number", "score", "points", "value", "shortfall_count", "status"
     )
     cell: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -134,15 +136,16 @@ def _topics(children: list[Unit], month: dt.date) -> list[dict[str, Any]]:
                     "deducted": _num(points - score),
                     "shortfalls": sum(r["shortfall_count"] for r in found),
                     "values": "；".join(f"{r['item__number']} {r['value']}" for r in found if r["value"]),
+                    "measured": any(r["status"] in MEASURED for r in found),
                 }
             )
         lost = sorted((u for u in units if Decimal(u["deducted"]) > 0), key=lambda u: -Decimal(u["deducted"]))
         if lost:
             summary = "扣分单位：" + "、".join(f"{u['unit']}（扣{u['deducted']}分）" for u in lost) + "。"
-        elif any(Decimal(u["points"]) > 0 for u in units):
+        elif any(u["measured"] for u in units):
             summary = "各单位均未扣分。"
         else:
-            summary = "本项尚无可计算的数据，由上级综治办实地检查后人工评分。"
+            summary = "本项尚未计算或评分（计算规则待上线或待人工评分），暂按满分计。"
         out.append({"ordinal": ORDINALS[i], "title": title, "summary": summary, "units": units})
     return out
 
@@ -189,7 +192,11 @@ def build_content(user: User, unit: Unit, month: dt.date) -> dict[str, Any]:
     red_units = [
         {"unit": r.name, "workers": r.cells[-1][0] if r.cells else 0} for r in lights.units if r.light == "red"
     ]
-    red_workers = [{"name": r.name, "unit": r.unit_name, "logins": r.cells[-1][0] if r.cells else 0} for r in lights.workers if r.light == "red"]
+    red_workers = [
+        {"name": r.name, "unit": r.unit_name, "logins": r.cells[-1][0] if r.cells else 0}
+        for r in lights.workers
+        if r.light == "red"
+    ]
     best = [x["unit"] for x in lines if lines and x["rank"] == lines[0]["rank"]] if len(lines) > 1 else []
     worst_rank = lines[-1]["rank"] if lines else 0
     worst = [x["unit"] for x in lines if x["rank"] == worst_rank] if len(lines) > 1 and worst_rank != 1 else []
@@ -366,7 +373,9 @@ def issue_bulletin(*, acting_user: User, bulletin_id: int) -> Bulletin:
     row = get_bulletin(acting_user, bulletin_id)
     unit = issuing_unit(acting_user)
     if row.unit_id != unit.pk:
-        raise Forbidden("只能下发本单位的督查通报", code="bulletin_not_own", audit=AuditNote("permission.denied", row, {}))
+        raise Forbidden(
+            "只能下发本单位的督查通报", code="bulletin_not_own", audit=AuditNote("permission.denied", row, {})
+        )
     row = Bulletin.objects.select_for_update().get(pk=row.pk)
     if row.issued_at is not None:
         raise Conflict("该督查通报已下发", code="bulletin_issued")

@@ -86,7 +86,9 @@ def make(target: Path = TARGET) -> Path:
     for i, text in enumerate(["单位", "得分", "分值", "问题数", "测得情况"]):
         _font(t.rows[0].cells[i].paragraphs[0].add_run(text), "黑体", 12)
     _font(t.rows[1].cells[0].paragraphs[0].add_run("{%tr for r in topic.units %}"), "仿宋", 12)
-    for i, text in enumerate(["{{ r.unit }}", "{{ r.score }}", "{{ r.points }}", "{{ r.shortfalls }}", "{{ r.values }}"]):
+    for i, text in enumerate(
+        ["{{ r.unit }}", "{{ r.score }}", "{{ r.points }}", "{{ r.shortfalls }}", "{{ r.values }}"]
+    ):
         _font(t.rows[2].cells[i].paragraphs[0].add_run(text), "仿宋", 12)
     _font(t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}"), "仿宋", 12)
     para("{%p endfor %}")
