@@ -46,7 +46,7 @@ def test_the_county_generates_the_month_bulletin_with_the_eight_items_and_the_ra
     content = b["content"]
     townships = {u.name for u in unit("320111").children.filter(is_retired=False, level="township")}
     assert {line["unit"] for line in content["ranking"]} == townships
-    assert [line["rank"] for line in content["ranking"]][0] == 1
+    assert content["ranking"][0]["rank"] == 1
     assert [t["title"] for t in content["topics"]] == [title for title, _m in TOPICS]
     assert all({u["unit"] for u in t["units"]} == townships for t in content["topics"])
     security = content["topics"][4]
