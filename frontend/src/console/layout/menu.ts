@@ -167,6 +167,8 @@ export const MENU: readonly MenuItem[] = [
         path: '/assess/rubrics',
         capabilities: [CAP.assessConfigure, CAP.assessScore],
       },
+      // analysis: the monthly bulletin
+      { key: 'assessBulletins', label: 'assessBulletins', labelKey: 'bulletins.menu', path: '/assess/bulletins', capabilities: [CAP.recordsRead] },
     ],
   },
   { key: 'stats', label: 'stats', icon: icon(DataAnalysis), capabilities: [CAP.recordsRead], soon: true },
