@@ -1,7 +1,8 @@
 """The analysis report (研判报告) in the browser: the township opens the report of one of its
 villages from the unit tree, reads the findings, charts and tables of the demo's months, and
-downloads the Word document, which opens and carries the village's name. Screenshot:
-test-artifacts/analysis-report.png."""
+downloads the Word document, which opens and carries the village's name; the county generates
+last month's bulletin (督查通报) and reads it in the print view. Screenshots:
+test-artifacts/analysis-report*.png, bulletin-list.png, bulletin-print.png."""
 
 from __future__ import annotations
 
@@ -56,4 +57,29 @@ def test_township_opens_a_village_report_and_downloads_the_docx(server: str, bro
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "冯墙社区" in text and "社会治安形势分析研判报告" in text
     assert len(doc.tables) >= 5
+    ctx.close()
+
+
+def test_county_generates_the_bulletin_and_sees_the_print_view(server: str, browser: Any) -> None:
+    ctx, page = _console(browser, server, "county_officer")
+    page.goto(server + "/")
+    page.get_by_role("menuitem", name="考核评估").click()
+    page.get_by_role("menuitem", name="督查通报").click()
+    page.wait_for_url(lambda u: "/assess/bulletins" in u, timeout=15000)
+    expect(page.locator("[data-test=bulletin-list]")).to_be_visible(timeout=15000)
+    page.locator("[data-test=bulletin-generate]").click()
+    page.wait_for_url(lambda u: "/print" in u, timeout=60000)
+    sheet = page.locator("[data-test=bulletin-print]")
+    expect(sheet.locator("h1")).to_contain_text("督查通报", timeout=30000)
+    ranking = page.locator("[data-test=bulletin-ranking]")
+    expect(ranking).to_contain_text("沿江街道")
+    expect(ranking).to_contain_text("江浦街道")
+    for title in ("首页待办事项完成情况", "公文签收、流转情况", "工作活动记录和分析研判情况"):
+        expect(sheet.get_by_text(title)).to_be_visible()
+    expect(sheet.get_by_text("三、登录红灯情况")).to_be_visible()
+    shot(page, "bulletin-print")
+    page.get_by_role("button", name="返回").click()
+    row = page.locator("[data-test=bulletin-list] .el-table__row").first
+    expect(row.get_by_text("未下发")).to_be_visible(timeout=15000)
+    shot(page, "bulletin-list")
     ctx.close()

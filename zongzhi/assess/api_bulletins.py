@@ -136,7 +136,7 @@ def list_bulletins(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: BulletinOut})
-def generate(request: HttpRequest, payload: BulletinGenerateIn) -> Status:
+def generate(request: HttpRequest, payload: BulletinGenerateIn) -> Status[dict[str, Any]]:
     """Generate the month's bulletin of the caller's county or township (again, until issued)."""
     row = services.generate_bulletin(acting_user=acting(request), month=payload.month)
     return Status(201, _full(row))

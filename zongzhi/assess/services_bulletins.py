@@ -28,7 +28,7 @@ import zipfile
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -245,7 +245,7 @@ def visible_bulletins(user: User) -> Any:
 
 
 def get_bulletin(user: User, bulletin_id: int) -> Bulletin:
-    row = Bulletin.objects.select_related("unit", "generated_by").filter(pk=bulletin_id).first()
+    row: Bulletin | None = Bulletin.objects.select_related("unit", "generated_by").filter(pk=bulletin_id).first()
     if row is None:
         raise NotFound("督查通报不存在")
     if not path_within(row.path, user.view_paths):
@@ -310,7 +310,8 @@ def current_template() -> bytes:
     row = DocumentTemplate.objects.filter(code=TEMPLATE_CODE).first()
     if row is not None and row.file:
         with row.file.open("rb") as f:
-            return f.read()
+            data: bytes = f.read()
+            return data
     return DEFAULT_TEMPLATE.read_bytes()
 
 
@@ -376,7 +377,7 @@ def issue_bulletin(*, acting_user: User, bulletin_id: int) -> Bulletin:
         raise Forbidden(
             "只能下发本单位的督查通报", code="bulletin_not_own", audit=AuditNote("permission.denied", row, {})
         )
-    row = Bulletin.objects.select_for_update().get(pk=row.pk)
+    row = cast(Bulletin, Bulletin.objects.select_for_update().get(pk=row.pk))
     if row.issued_at is not None:
         raise Conflict("该督查通报已下发", code="bulletin_issued")
     data = render_docx(row)

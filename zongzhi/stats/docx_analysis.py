@@ -126,7 +126,8 @@ def current_template() -> bytes:
     row = DocumentTemplate.objects.filter(code=TEMPLATE_CODE).first()
     if row is not None and row.file:
         with row.file.open("rb") as f:
-            return f.read()
+            data: bytes = f.read()
+            return data
     return DEFAULT_TEMPLATE.read_bytes()
 
 

@@ -123,7 +123,7 @@ def report_unit(user: User, unit_id: int | None) -> Unit:
         if user.unit is None:
             raise InvalidInput.field("unit", "请选择单位", code="required")
         unit_id = user.unit.pk
-    return get_visible(
+    unit: Unit = get_visible(
         Unit.objects.all(),
         user,
         unit_id,
@@ -131,6 +131,7 @@ def report_unit(user: User, unit_id: int | None) -> Unit:
         "没有查看研判报告的权限",
         missing="单位不存在或不在您的管辖范围内",
     )
+    return unit
 
 
 def _cases(unit: Unit, start: dt.datetime, end: dt.datetime) -> Any:
