@@ -111,3 +111,4 @@ def test_the_bulletin_is_issued_to_the_units_below_as_a_document_once(api: Any, 
     assert county.post(f"/api/assess/bulletins/{b['id']}/issue").status_code == 409
     r = county.post("/api/assess/bulletins", {"month": _last_month()})
     assert r.status_code == 409 and r.json()["code"] == "bulletin_issued"
+

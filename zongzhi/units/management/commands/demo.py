@@ -92,6 +92,13 @@ class Command(BaseCommand):
                 "单位月度得分 {unit_months} 份（近12个月）".format(**assess)
             )
         # --- end assess
+        # --- analysis: the monthly bulletins (after the assessment demo has scored the months)
+        from zongzhi.assess.demo_bulletins import build_bulletin_demo
+
+        if options["size"] == "small":
+            bulletins = build_bulletin_demo()
+            self.stdout.write("演示督查通报：生成 {bulletins} 份，已下发 {issued} 份（近三个月）".format(**bulletins))
+        # --- end analysis
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona, user in personas:
             self.stdout.write(f"  {user.username:<18} {persona.full_name:<4} {persona.note}")
