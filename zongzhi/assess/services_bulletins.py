@@ -190,7 +190,10 @@ def build_content(user: User, unit: Unit, month: dt.date) -> dict[str, Any]:
     ]
     lights = login_lights(acting_user=user, unit=unit, kind="month", day=month)
     red_units = [
-        {"unit": r.name, "workers": r.cells[-1][0] if r.cells else 0} for r in lights.units if r.light == "red"
+        # a unit's cell counts its red workers; the most in any week or in the month
+        {"unit": r.name, "workers": max((c[0] for c in r.cells), default=0)}
+        for r in lights.units
+        if r.light == "red"
     ]
     red_workers = [
         {"name": r.name, "unit": r.unit_name, "logins": r.cells[-1][0] if r.cells else 0}
@@ -229,7 +232,7 @@ def generate_bulletin(*, acting_user: User, month: str | None) -> Bulletin:
     content = build_content(acting_user, unit, first)
     now = timezone.now()
     if existing is None:
-        number = Bulletin.objects.filter(unit=unit, month__year=first.year).count() + 1
+        number = first.month  # one bulletin a month: the month is its issue number
         existing = Bulletin(unit=unit, path=unit.path, month=first, number=number)
     existing.title = f"{unit.name}综治信息系统应用督查通报（{first.year}年第{existing.number}期）"
     existing.content = content

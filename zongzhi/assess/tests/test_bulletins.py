@@ -56,7 +56,7 @@ def test_the_county_generates_the_month_bulletin_with_the_eight_items_and_the_ra
     assert security["summary"] == f"扣分单位：{township.name}（扣1分）。"
     # the ranking puts the township that lost a point below the others
     assert content["ranking"][-1]["unit"] == township.name and content["worst"] == [township.name]
-    assert b["title"] == f"{unit('320111').name}综治信息系统应用督查通报（{month.year}年第1期）"
+    assert b["title"] == f"{unit('320111').name}综治信息系统应用督查通报（{month.year}年第{month.month}期）"
     assert audit_since("bulletin.generated")
 
     word = api("county_officer").get(f"/api/assess/bulletins/{b['id']}/docx")
@@ -111,4 +111,3 @@ def test_the_bulletin_is_issued_to_the_units_below_as_a_document_once(api: Any, 
     assert county.post(f"/api/assess/bulletins/{b['id']}/issue").status_code == 409
     r = county.post("/api/assess/bulletins", {"month": _last_month()})
     assert r.status_code == 409 and r.json()["code"] == "bulletin_issued"
-
