@@ -28,6 +28,8 @@ if missing and emptied first: give it a scratch database, never a real one).
 - assess.rubric_month_*, assess.*_api_p95: the month's rubric for the county's assessed units
   against its measures alone, the ranking and a unit's sheet (zongzhi/assess/bench_rubric.py).
   `--only assess` runs these alone.
+- stats.analysis_*_p95: the month's analysis report of a township and of the county over the
+  cases, against the monthly case statistics of the same unit (zongzhi/stats/bench_analysis.py).
 - cases.report_rate: reports per second against a real gunicorn (wrk), against a 20-row list,
   with production's configuration (Redis, notices written to the outbox); each report is made
   by the grid worker from inside their grid, so the grid lookup finds its grid.
@@ -214,6 +216,11 @@ def main() -> None:
 
     screen_bench(args.size, health, client_for, _report, _p95)
     # --- end dashboard and big screen
+    # --- analysis: the month's analysis report over the cases just built
+    from zongzhi.stats.bench_analysis import run as analysis_bench
+
+    analysis_bench(size["cases"], client_for, _report, _p95)
+    # --- end analysis
 
     # 3. Reporting against a real server, if wrk is installed.
     _report_rate(size, township_client)

@@ -406,3 +406,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The embedded default runs the same periodic jobs in a thread of each web process.
 INPROCESS_SCHEDULER = env_bool("ZONGZHI_INPROCESS_SCHEDULER", EMBEDDED)
+
+# 可防性案件 of the analysis report (研判报告, seed 003 第十条 1): event category code prefixes.
+# The dictionary has no 盗窃/诈骗 codes; by default 治安隐患 (02) and 安全隐患 (03) count.
+PREVENTABLE_CATEGORIES = env_list("ZONGZHI_PREVENTABLE_CATEGORIES", ["02", "03"])

@@ -22,7 +22,7 @@ describe('capability menu filter', () => {
     const children = (caps: string[]): (string | undefined)[] =>
       filterMenu(MENU, caps).find((i) => i.key === 'assess')?.children?.map((c) => c.path) ?? []
     expect(filterMenu(MENU, ['records.read']).find((i) => i.key === 'assess')?.soon).toBeUndefined()
-    expect(children(['records.read'])).toEqual(['/assess/logins', '/assess/scores'])
+    expect(children(['records.read'])).toEqual(['/assess/logins', '/assess/scores', '/assess/bulletins'])
     expect(children(['assess.score'])).toEqual(['/assess/hand', '/assess/rubrics'])
     expect(children(['assess.configure'])).toEqual(['/assess/rubrics'])
   })

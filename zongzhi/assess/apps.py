@@ -18,3 +18,7 @@ class AssessConfig(AppConfig):
         from . import services_rubric, tasks_rubric  # noqa: F401  (registers the monthly scoring job)
 
         ACTION_LABELS.update(services_rubric.AUDIT_LABELS)
+        # analysis: the audit labels of the monthly bulletin (督查通报)
+        from . import services_bulletins
+
+        ACTION_LABELS.update(services_bulletins.AUDIT_LABELS)

@@ -184,3 +184,35 @@ class UnitScore(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month} {self.total}"
+
+
+class Bulletin(ScopedModel):
+    """A monthly bulletin (督查通报, seed 003 督查通报制度) of a county or township about the units
+    directly below it: `content` is the figures as generated (the eight 督查内容, the ranking,
+    red lights, late and missing reports, best and worst), kept so that the issued text never
+    changes; the .docx is made from it. `path` is the issuing unit's. Generating the same
+    month again replaces a bulletin not issued yet; an issued one is kept as issued."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="通报单位")
+    month = models.DateField(verbose_name="月份")  # the first day of the month
+    number = models.PositiveSmallIntegerField(default=1, verbose_name="期数")
+    title = models.CharField(max_length=120, verbose_name="标题")
+    content = models.JSONField(default=dict, verbose_name="通报内容")
+    generated_by = models.ForeignKey("units.User", on_delete=models.PROTECT, related_name="+", verbose_name="生成人")
+    generated_at = models.DateTimeField(verbose_name="生成时间")
+    document_id = models.PositiveIntegerField(null=True, blank=True, verbose_name="下发公文")
+    issued_at = models.DateTimeField(null=True, blank=True, verbose_name="下发时间")
+
+    class Meta:
+        verbose_name = "督查通报"
+        verbose_name_plural = "督查通报"
+        ordering: ClassVar[list[str]] = ["-month", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["unit", "month"], name="bulletin_one_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_label(self) -> str:
+        return f"督查通报「{self.title}」"

@@ -22,3 +22,10 @@ class StatsConfig(AppConfig):
 
         if rollups.mark not in changes.CHANGE_HOOKS:
             changes.CHANGE_HOOKS.append(rollups.mark)
+
+        # analysis: the audit labels of the analysis report (研判报告)
+        from zongzhi.audit.services import ACTION_LABELS
+
+        from .services_analysis import AUDIT_LABELS as ANALYSIS_LABELS
+
+        ACTION_LABELS.update(ANALYSIS_LABELS)

@@ -33,6 +33,14 @@ export function createConsoleRouter(): Router {
         component: () => import('./views/agreement/index.vue'),
         meta: { title: 'terminals.agreement.gateTitle' },
       },
+      // analysis: the print view of a monthly bulletin (outside the layout, like the ledgers')
+      {
+        path: '/assess/bulletins/:id(\\d+)/print',
+        name: 'assess-bulletin-print',
+        component: () => import('./views/assess/BulletinPrint.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { title: 'bulletins.title', capabilities: [CAP.recordsRead] },
+      },
       {
         path: '/office/ledgers/print',
         name: 'office-ledgers-print',
@@ -375,6 +383,20 @@ export function createConsoleRouter(): Router {
             component: () => import('./views/places/detail.vue'),
             props: (r) => ({ kind: r.params.kind, id: Number(r.params.id) }),
             meta: { title: 'places.detailTitle', capabilities: [CAP.recordsRead] },
+          },
+          // analysis: the monthly bulletins
+          {
+            path: 'assess/bulletins',
+            name: 'assess-bulletins',
+            component: () => import('./views/assess/Bulletins.vue'),
+            meta: { title: 'bulletins.title', capabilities: [CAP.recordsRead] },
+          },
+          // analysis: the monthly analysis report
+          {
+            path: 'stats/analysis',
+            name: 'stats-analysis',
+            component: () => import('./views/stats/AnalysisReport.vue'),
+            meta: { title: 'analysis.title', capabilities: [CAP.recordsRead] },
           },
           {
             path: 'audit',

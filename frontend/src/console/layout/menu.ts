@@ -167,6 +167,8 @@ export const MENU: readonly MenuItem[] = [
         path: '/assess/rubrics',
         capabilities: [CAP.assessConfigure, CAP.assessScore],
       },
+      // analysis: the monthly bulletin
+      { key: 'assessBulletins', label: 'assessBulletins', labelKey: 'bulletins.menu', path: '/assess/bulletins', capabilities: [CAP.recordsRead] },
     ],
   },
   {
@@ -180,6 +182,13 @@ export const MENU: readonly MenuItem[] = [
         label: 'statsPopulation',
         labelKey: 'statsPages.menu.population',
         path: '/stats/population',
+        capabilities: [CAP.recordsRead],
+      },
+      {
+        key: 'analysis',
+        label: 'analysis',
+        labelKey: 'analysis.menu',
+        path: '/stats/analysis',
         capabilities: [CAP.recordsRead],
       },
       // --- big screen

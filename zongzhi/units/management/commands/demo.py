@@ -92,6 +92,13 @@ class Command(BaseCommand):
                 "单位月度得分 {unit_months} 份（近12个月）".format(**assess)
             )
         # --- end assess
+        # --- analysis: the monthly bulletins (after the assessment demo has scored the months)
+        from zongzhi.assess.demo_bulletins import build_bulletin_demo
+
+        if options["size"] == "small":
+            bulletins = build_bulletin_demo()
+            self.stdout.write("演示督查通报：生成 {bulletins} 份，已下发 {issued} 份（近三个月）".format(**bulletins))
+        # --- end analysis
         # --- stats: the rollups from everything the demo built (bulk loads bypass the hooks)
         from zongzhi.stats.rollups import rebuild_all
 

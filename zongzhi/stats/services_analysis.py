@@ -1,0 +1,434 @@
+"""The monthly analysis report (研判报告) of one unit: what a leader reads to 准确、及时和完整掌握
+辖区内涉稳情况 (seed 003 第十条 1) and what the township and the county check each month.
+
+For one unit of the user's view scope (default their own) and one month:
+
+1. trend: the cases reported in the unit's subtree per month over the twelve months ending with
+   the report's month, by the top category of the event dictionary (矛盾纠纷, 治安隐患, 安全隐患,
+   民生服务; other kinds of case as 其他办件), and the month against the one before by category;
+2. hotspots: grids and places (the address as written) with repeated disputes: two or more in
+   the three months ending with the report's month, with the month's own count beside it;
+3. repeated parties: registered residents who are parties to two or more cases in those three
+   months, by masked name only (never an ID number);
+4. key persons without visits: listed key persons whose visit fell due by the report's date
+   (their last visit, or their listing, plus their visit cycle) and were not visited since;
+   shown only to users who may read special populations (`records.sensitive`), names masked;
+5. 可防性案件 by category: the dictionary has no 盗窃/诈骗 codes, so the preventable categories
+   are a setting, `ZONGZHI_PREVENTABLE_CATEGORIES` (category code prefixes, default 治安隐患 02
+   and 安全隐患 03); the month against the previous month and the same month a year before.
+
+Figures are counted from the case table for one unit-month (a handful of indexed range queries
+on `path` and `created_at`); cancelled cases are left out, as in the monthly statistics.
+The .docx for the leader is rendered with docxtpl from a replaceable template (`docx.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+
+from zongzhi.cases.models import Case, CaseParty, Kind, Status
+from zongzhi.core.errors import InvalidInput
+from zongzhi.core.masking import mask_value
+from zongzhi.core.scope import get_visible, subtree_q
+from zongzhi.dictionary.services import labels
+from zongzhi.people.models import Group, PersonCategory, Visit
+from zongzhi.units.models import Unit, User
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+TREND_MONTHS = 12
+HOTSPOT_MONTHS = 3
+DISPUTES = "01"  # 矛盾纠纷 in the event_category table
+OTHER = "other"  # cases of kinds other than events, in the trend
+LIST_LIMIT = 20
+KEY_PERSON_LIMIT = 50
+DEFAULT_PREVENTABLE = ["02", "03"]
+RESOLVED = [Status.COMPLETED, Status.ARCHIVED]
+
+AUDIT_LABELS = {
+    "analysis.report_downloaded": "下载研判报告",
+    "analysis.template_uploaded": "上传研判报告模板",
+}
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month: `start` and `end` (the next month's first moment) are aware datetimes."""
+
+    year: int
+    month: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def shift(self, months: int) -> Month:
+        n = self.year * 12 + self.month - 1 + months
+        return Month(n // 12, n % 12 + 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.shift(1).first_day - dt.timedelta(days=1)
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(self.year, self.month, 1))
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.shift(1).start
+
+
+def parse_month(value: str | None) -> Month:
+    """`2026-11` (default: this month); a month after this one is refused."""
+    today = timezone.localdate()
+    this = Month(today.year, today.month)
+    if not value:
+        return this
+    m = MONTH.match(value)
+    if m is None:
+        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_month")
+    month = Month(int(m.group(1)), int(m.group(2)))
+    if month.year < 2000:
+        raise InvalidInput.field("month", "月份应在2000年以后", code="invalid_month")
+    if month.key > this.key:
+        raise InvalidInput.field("month", "不能研判尚未到来的月份", code="future_month")
+    return month
+
+
+def preventable_prefixes() -> list[str]:
+    """The event category prefixes counted as 可防性案件 (settings, default 治安隐患 and 安全隐患)."""
+    return list(getattr(settings, "PREVENTABLE_CATEGORIES", None) or DEFAULT_PREVENTABLE)
+
+
+def report_unit(user: User, unit_id: int | None) -> Unit:
+    """The unit to report on: one the user sees (404, audited, otherwise), default their own."""
+    if unit_id is None:
+        if user.unit is None:
+            raise InvalidInput.field("unit", "请选择单位", code="required")
+        unit_id = user.unit.pk
+    unit: Unit = get_visible(
+        Unit.objects.all(),
+        user,
+        unit_id,
+        "records.read",
+        "没有查看研判报告的权限",
+        missing="单位不存在或不在您的管辖范围内",
+    )
+    return unit
+
+
+def _cases(unit: Unit, start: dt.datetime, end: dt.datetime) -> Any:
+    return Case.objects.filter(subtree_q([unit.path]), created_at__gte=start, created_at__lt=end).exclude(
+        status=Status.CANCELLED
+    )
+
+
+def _change(now: int, before: int) -> float | None:
+    """The change against `before` as a fraction (None when there was nothing before)."""
+    return round((now - before) / before, 4) if before else None
+
+
+def _trend(unit: Unit, month: Month) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per month (twelve, oldest first) the cases by top category; and the series' names."""
+    first = month.shift(-(TREND_MONTHS - 1))
+    rows = (
+        _cases(unit, first.start, month.end)
+        .annotate(m=TruncMonth("created_at"), top=Substr("category_code", 1, 2))
+        .values("m", "kind", "top")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        local = timezone.localtime(row["m"]) if timezone.is_aware(row["m"]) else row["m"]
+        key = f"{local.year:04d}-{local.month:02d}"
+        series = row["top"] if row["kind"] == Kind.EVENT and row["top"] else OTHER
+        counts[key][series] += row["n"]
+    names = labels("event_category")
+    tops = sorted(code for code in names if len(code) == 2)
+    series = [{"code": code, "label": names[code]} for code in tops] + [{"code": OTHER, "label": "其他办件"}]
+    months = []
+    for i in range(TREND_MONTHS):
+        m = first.shift(i)
+        by = counts.get(m.key, {})
+        months.append(
+            {
+                "month": m.key,
+                "label": f"{m.month}月" if i and m.month != 1 else m.label,
+                "total": sum(by.values()),
+                "counts": [by.get(s["code"], 0) for s in series],
+            }
+        )
+    return months, series
+
+
+def _by_category(unit: Unit, month: Month, prefixes: list[str] | None = None) -> list[dict[str, Any]]:
+    """Events by dictionary category: this month, the month before, the same month a year before."""
+    periods = {"count": month, "previous": month.shift(-1), "last_year": month.shift(-12)}
+    found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(periods, 0))
+    for key, m in periods.items():
+        qs = _cases(unit, m.start, m.end).filter(kind=Kind.EVENT)
+        if prefixes is not None:
+            q = Q()
+            for p in prefixes:
+                q |= Q(category_code__startswith=p)
+            qs = qs.filter(q)
+        for row in qs.values("category_code").annotate(n=Count("id")):
+            found[row["category_code"] or ""][key] += row["n"]
+    names = labels("event_category")
+    out = []
+    for code, figures in sorted(found.items(), key=lambda kv: (-kv[1]["count"], kv[0])):
+        out.append(
+            {
+                "code": code,
+                "label": names.get(code, code or "未分类"),
+                **figures,
+                "change": _change(figures["count"], figures["previous"]),
+            }
+        )
+    return out
+
+
+def _preventable(unit: Unit, month: Month) -> dict[str, Any]:
+    prefixes = preventable_prefixes()
+    names = labels("event_category")
+    rows = _by_category(unit, month, prefixes)
+    # Every preventable category of the dictionary appears, even when nothing happened.
+    present = {r["code"] for r in rows}
+    for code in sorted(names):
+        if len(code) > 2 and code not in present and any(code.startswith(p) for p in prefixes):
+            rows.append({"code": code, "label": names[code], "count": 0, "previous": 0, "last_year": 0, "change": None})
+    total = sum(r["count"] for r in rows)
+    previous = sum(r["previous"] for r in rows)
+    return {
+        "categories": [{"code": p, "label": names.get(p, p)} for p in prefixes],
+        "rows": rows,
+        "total": total,
+        "previous": previous,
+        "last_year": sum(r["last_year"] for r in rows),
+        "change": _change(total, previous),
+    }
+
+
+def _unit_names(paths: set[str]) -> dict[str, str]:
+    return dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+
+
+def _hotspots(unit: Unit, month: Month) -> dict[str, Any]:
+    """Grids and places with two or more disputes in the three months ending with `month`."""
+    window = month.shift(-(HOTSPOT_MONTHS - 1))
+    disputes = _cases(unit, window.start, month.end).filter(kind=Kind.EVENT, category_code__startswith=DISPUTES)
+    in_month = Q(created_at__gte=month.start)
+    grids = list(
+        disputes.values("path")
+        .annotate(total=Count("id"), month=Count("id", filter=in_month))
+        .filter(total__gte=2)
+        .order_by("-total", "-month", "path")[:LIST_LIMIT]
+    )
+    names = _unit_names({g["path"] for g in grids})
+    places = list(
+        disputes.exclude(address="")
+        .values("address")
+        .annotate(total=Count("id"), month=Count("id", filter=in_month))
+        .filter(total__gte=2)
+        .order_by("-total", "-month", "address")[:LIST_LIMIT]
+    )
+    return {
+        "window": f"{window.label}至{month.label}" if HOTSPOT_MONTHS > 1 else month.label,
+        "grids": [
+            {"path": g["path"], "name": names.get(g["path"], g["path"]), "month": g["month"], "total": g["total"]}
+            for g in grids
+        ],
+        "places": [{"address": p["address"], "month": p["month"], "total": p["total"]} for p in places],
+    }
+
+
+def _repeated_parties(unit: Unit, month: Month) -> list[dict[str, Any]]:
+    """Residents party to two or more cases of the subtree in the three months (masked names)."""
+    window = month.shift(-(HOTSPOT_MONTHS - 1))
+    cases = _cases(unit, window.start, month.end)
+    rows = list(
+        CaseParty.objects.filter(case__in=cases.values("id"))
+        .values("resident_id", "resident__name", "resident__path")
+        .annotate(
+            total=Count("case_id", distinct=True),
+            month=Count("case_id", filter=Q(case__created_at__gte=month.start), distinct=True),
+        )
+        .filter(total__gte=2)
+        .order_by("-total", "-month", "resident_id")[:LIST_LIMIT]
+    )
+    titles: dict[int, list[str]] = defaultdict(list)
+    for rid, number in (
+        CaseParty.objects.filter(case__in=cases.values("id"), resident_id__in=[r["resident_id"] for r in rows])
+        .order_by("-case__created_at")
+        .values_list("resident_id", "case__number")
+    ):
+        if len(titles[rid]) < 5 and number:
+            titles[rid].append(number)
+    names = _unit_names({r["resident__path"] for r in rows})
+    return [
+        {
+            "name": mask_value(r["resident__name"]),
+            "unit": names.get(r["resident__path"], ""),
+            "month": r["month"],
+            "total": r["total"],
+            "cases": titles[r["resident_id"]],
+        }
+        for r in rows
+    ]
+
+
+def _key_persons_unvisited(unit: Unit, month: Month) -> dict[str, Any]:
+    """Key persons due for a visit by the report's date and not visited since (names masked).
+
+    The date is the month's last day, or today for the current month (a visit due today is not
+    missed yet). A past month is reconstructed from the visits: due = last visit on or before
+    the date (else the listing day) + the visit cycle."""
+    today = timezone.localdate()
+    current = month.last_day >= today
+    as_of = today if current else month.last_day
+    cutoff = today if current else as_of + dt.timedelta(days=1)
+    listed = list(
+        PersonCategory.objects.filter(subtree_q([unit.path]), group=Group.KEY, listed_on__lte=as_of)
+        .filter(Q(is_retired=False) | Q(retired_at__date__gt=as_of))
+        .values("id", "category_code", "listed_on", "visit_every_days", "path", "resident__name")
+    )
+    last = dict(
+        Visit.objects.filter(category_id__in=[p["id"] for p in listed], visited_on__lte=as_of)
+        .values("category_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("category_id", "last")
+    )
+    kinds = labels("key_person_category")
+    missed = []
+    for p in listed:
+        seen = last.get(p["id"])
+        due = (seen or p["listed_on"]) + dt.timedelta(days=p["visit_every_days"])
+        if due < cutoff:
+            missed.append((p, seen, due))
+    missed.sort(key=lambda x: (x[2], x[0]["id"]))
+    names = _unit_names({p["path"] for p, _s, _d in missed[:KEY_PERSON_LIMIT]})
+    by_category: dict[str, int] = defaultdict(int)
+    for p, _s, _d in missed:
+        by_category[p["category_code"]] += 1
+    return {
+        "as_of": as_of,
+        "listed": len(listed),
+        "missed": len(missed),
+        "by_category": [
+            {"code": code, "label": kinds.get(code, code), "count": n}
+            for code, n in sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "rows": [
+            {
+                "name": mask_value(p["resident__name"]),
+                "category": kinds.get(p["category_code"], p["category_code"]),
+                "unit": names.get(p["path"], ""),
+                "last_visit": seen,
+                "due": due,
+                "days_overdue": (as_of - due).days,
+            }
+            for p, seen, due in missed[:KEY_PERSON_LIMIT]
+        ],
+    }
+
+
+def _summary(unit: Unit, month: Month) -> dict[str, Any]:
+    this = _cases(unit, month.start, month.end)
+    before = _cases(unit, month.shift(-1).start, month.shift(-1).end).count()
+    figures = this.aggregate(
+        total=Count("id"),
+        disputes=Count("id", filter=Q(kind=Kind.EVENT, category_code__startswith=DISPUTES)),
+        resolved=Count("id", filter=Q(kind=Kind.EVENT, category_code__startswith=DISPUTES, status__in=RESOLVED)),
+        major=Count("id", filter=Q(is_major=True) | Q(is_mass_incident=True)),
+        overdue=Count("id", filter=Q(overdue_level__gt=0) | Q(overdue_since__isnull=False)),
+    )
+    return {
+        **figures,
+        "previous": before,
+        "change": _change(figures["total"], before),
+        "resolved_share": round(figures["resolved"] / figures["disputes"], 4) if figures["disputes"] else None,
+    }
+
+
+def _percent(x: float | None) -> str:
+    return f"{abs(x) * 100:.1f}%" if x is not None else ""
+
+
+def findings(report: dict[str, Any]) -> list[str]:
+    """The report's conclusions in sentences, for the page's head and the .docx's body."""
+    s, month = report["summary"], report["month_label"]
+    out = []
+    trend = ""
+    if s["change"] is not None and s["change"] != 0:
+        trend = f"，环比{'上升' if s['change'] > 0 else '下降'}{_percent(s['change'])}"
+    elif s["change"] == 0:
+        trend = "，与上月持平"
+    share = f"，已化解{s['resolved']}件，化解率{_percent(s['resolved_share'])}" if s["disputes"] else ""
+    out.append(
+        f"{month}，{report['unit']['name']}共受理各类办件{s['total']}件{trend}；其中矛盾纠纷{s['disputes']}件{share}。"
+    )
+    if s["major"] or s["overdue"]:
+        out.append(f"重大事件、群体性事件{s['major']}件，超期办件{s['overdue']}件。")
+    top = [r for r in report["by_category"] if r["count"]][:3]
+    if top:
+        out.append("本月事件主要集中在" + "、".join(f"{r['label']}（{r['count']}件）" for r in top) + "。")
+    hot = report["hotspots"]
+    if hot["grids"]:
+        names = "、".join(f"{g['name']}（{g['total']}件）" for g in hot["grids"][:3])
+        out.append(f"{hot['window']}矛盾纠纷多发的网格（区域）有{len(hot['grids'])}个，主要为{names}，需重点排查化解。")
+    else:
+        out.append(f"{hot['window']}未发现矛盾纠纷重复发生的网格和地点。")
+    if report["repeated_parties"]:
+        out.append(f"有{len(report['repeated_parties'])}名群众近三个月内多次成为办件当事人，需跟踪回访、防止矛盾激化。")
+    kp = report["key_persons"]
+    if kp is not None:
+        if kp["missed"]:
+            out.append(f"列管重点人员{kp['listed']}人，其中{kp['missed']}人已到走访期限未走访，请督促网格员及时走访。")
+        elif kp["listed"]:
+            out.append(f"列管重点人员{kp['listed']}人，均已按期走访。")
+    p = report["preventable"]
+    ptrend = ""
+    if p["change"] is not None and p["change"] != 0:
+        ptrend = f"，环比{'上升' if p['change'] > 0 else '下降'}{_percent(p['change'])}"
+    out.append(f"可防性案件{p['total']}件{ptrend}，建议会同公安派出所制定防范措施，并与社区和单位联动。")
+    return out
+
+
+def analysis_report(*, acting_user: User, unit_id: int | None = None, month: str | None = None) -> dict[str, Any]:
+    """The month's analysis report of a unit in the user's view scope (see the module's steps)."""
+    unit = report_unit(acting_user, unit_id)
+    m = parse_month(month)
+    trend, series = _trend(unit, m)
+    report: dict[str, Any] = {
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level, "path": unit.path},
+        "month": m.key,
+        "month_label": m.label,
+        "generated_at": timezone.now(),
+        "summary": _summary(unit, m),
+        "series": series,
+        "trend": trend,
+        "by_category": _by_category(unit, m),
+        "hotspots": _hotspots(unit, m),
+        "repeated_parties": _repeated_parties(unit, m),
+        "key_persons": _key_persons_unvisited(unit, m) if acting_user.has_cap("records.sensitive") else None,
+        "preventable": _preventable(unit, m),
+    }
+    report["findings"] = findings(report)
+    return report
