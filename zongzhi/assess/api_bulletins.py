@@ -38,7 +38,7 @@ class BulletinTopicUnitOut(OutSchema):
     points: str
     deducted: str
     shortfalls: int
-    values: str
+    figures: str
     measured: bool
 
 

@@ -135,7 +135,7 @@ def _topics(children: list[Unit], month: dt.date) -> list[dict[str, Any]]:
                     "points": _num(points),
                     "deducted": _num(points - score),
                     "shortfalls": sum(r["shortfall_count"] for r in found),
-                    "values": "；".join(f"{r['item__number']} {r['value']}" for r in found if r["value"]),
+                    "figures": "；".join(f"{r['item__number']} {r['value']}" for r in found if r["value"]),
                     "measured": any(r["status"] in MEASURED for r in found),
                 }
             )
@@ -270,7 +270,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
             "ordinal": "一",
             "title": "首页待办事项完成情况",
             "summary": "各单位均未扣分。",
-            "units": [{"unit": "某街道", "score": "4", "points": "4", "shortfalls": 0, "values": ""}],
+            "units": [{"unit": "某街道", "score": "4", "points": "4", "shortfalls": 0, "figures": ""}],
         }
     ],
     "red_text": "本月无登录红灯单位。",

@@ -6260,6 +6260,8 @@ export interface components {
         BulletinTopicUnitOut: {
             /** Deducted */
             deducted: string;
+            /** Figures */
+            figures: string;
             /** Measured */
             measured: boolean;
             /** Points */
@@ -6270,8 +6272,6 @@ export interface components {
             shortfalls: number;
             /** Unit */
             unit: string;
-            /** Values */
-            values: string;
         };
         /** CalendarDayIn */
         CalendarDayIn: {

@@ -6,7 +6,7 @@ Run from the repository's root to rewrite `bulletin.docx` after changing the lay
 
 The placeholders are docxtpl's (Jinja): `title`, `unit`, `month_label`, `date`, `intro`,
 `ranking` (rank, unit, total, deducted, unscored), `topics` (ordinal, title, summary, units: unit,
-score, points, shortfalls, values), `red_text`, `red_units`, `lapse_text`, `lapses`,
+score, points, shortfalls, figures), `red_text`, `red_units`, `lapse_text`, `lapses`,
 `best_text`, `worst_text`; see `services_bulletins.SAMPLE_CONTEXT`.
 """
 
@@ -87,7 +87,7 @@ def make(target: Path = TARGET) -> Path:
         _font(t.rows[0].cells[i].paragraphs[0].add_run(text), "黑体", 12)
     _font(t.rows[1].cells[0].paragraphs[0].add_run("{%tr for r in topic.units %}"), "仿宋", 12)
     for i, text in enumerate(
-        ["{{ r.unit }}", "{{ r.score }}", "{{ r.points }}", "{{ r.shortfalls }}", "{{ r.values }}"]
+        ["{{ r.unit }}", "{{ r.score }}", "{{ r.points }}", "{{ r.shortfalls }}", "{{ r.figures }}"]
     ):
         _font(t.rows[2].cells[i].paragraphs[0].add_run(text), "仿宋", 12)
     _font(t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}"), "仿宋", 12)

@@ -67,6 +67,8 @@ def test_the_county_generates_the_month_bulletin_with_the_eight_items_and_the_ra
     ranking = next(t for t in doc.tables if t.rows[0].cells[0].text == "名次")
     rows = [[c.text for c in row.cells] for row in ranking.rows[1:]]
     assert {row[1] for row in rows} == townships and rows[0][0] == "1"
+    cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    assert not any("object at 0x" in c or "<built-in" in c for c in cells), "a cell shows a Python object"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "（一）首页待办事项完成情况" in text and "（八）工作活动记录和分析研判情况" in text
     assert f"通报批评：{township.name}" in text and "{{" not in text
