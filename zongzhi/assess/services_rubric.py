@@ -103,8 +103,20 @@ def month_period(month: dt.date) -> Period:
     return Period(start=first, end=next_month(first), label=f"{first.year}年{first.month}月")
 
 
+FIRST_YEAR = 2000  # no assessment before the system's records begin
+
+
+def check_day(day: dt.date, field: str = "date") -> None:
+    """A period is asked for between FIRST_YEAR and the current month: reading a page scores
+    the months it shows that have no kept results, and a year long past or to come has none
+    worth keeping."""
+    if day.year < FIRST_YEAR or month_start(day) > month_start(timezone.localdate()):
+        raise InvalidInput.field(field, f"考评周期应在{FIRST_YEAR}年至本月之间", code="invalid_period")
+
+
 def period_of(kind: str, day: dt.date) -> Period:
     """The month, quarter or year (`kind`) holding `day`."""
+    check_day(day)
     if kind == "month":
         return month_period(day)
     if kind == "quarter":
@@ -760,6 +772,7 @@ def recompute(*, acting_user: User, parent: Unit, month: dt.date) -> list[UnitSc
     require_cap(acting_user, "assess.score", "没有考核评分的权限", parent)
     if not path_within(parent.path, acting_user.capture_paths):
         raise OutOfScope("只能重新计算本单位下级的得分", audit=_denied(acting_user, parent))
+    check_day(month, "month")
     first = month_start(month)
     scores = score_units(assessed_children(parent), first)
     record_event("assess.recomputed", obj=parent, detail={"month": first.isoformat(), "units": len(scores)})

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from zongzhi.assess import services_rubric as engine
 from zongzhi.assess.measures import MEASURES, Measure, Measured, Period, Shortfall
@@ -334,3 +335,23 @@ def test_the_configure_page_copies_and_edits_a_years_rubric(api: Any, unit: Any)
         ).status_code
         == 403
     )
+
+
+def test_a_period_long_past_or_to_come_is_refused_and_nothing_is_scored_for_it(api: Any, unit: Any) -> None:
+    township = unit("320111003")
+    before = UnitScore.objects.count()
+    client = api("township_officer")
+    for period, day in (
+        ("year", "9999-12-31"),
+        ("quarter", "9999-12-31"),
+        ("year", "1950-06-01"),
+        ("month", "2999-01-01"),
+    ):
+        r = client.get("/api/assess/scores/ranking", {"unit": township.pk, "period": period, "date": day})
+        assert r.status_code == 400 and r.json()["code"] == "invalid_period", (period, day, r.content[:200])
+        r = client.get("/api/assess/scores/sheet", {"unit": unit("320111003001").pk, "period": period, "date": day})
+        assert r.status_code == 400, (period, day)
+    next_month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    r = client.post("/api/assess/scores/recompute", {"unit_id": township.pk, "month": next_month.isoformat()})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_period"
+    assert UnitScore.objects.count() == before
