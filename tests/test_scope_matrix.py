@@ -1621,8 +1621,14 @@ SPECS += [
 
 # The statistics pages (stats/api.py): a unit's figures, only for units in the view scope.
 SPECS += [
-    Spec("GET", "/api/stats/cases", "read", lambda t: f"/api/stats/cases?unit={_u(t)}"),
-    Spec("GET", "/api/stats/population", "read", lambda t: f"/api/stats/population?unit={_u(t)}"),
+    Spec("GET", "/api/stats/cases", "read", lambda t: f"/api/stats/cases?unit={_u(t)}", cap=frozenset({"records.read"})),
+    Spec(
+        "GET",
+        "/api/stats/population",
+        "read",
+        lambda t: f"/api/stats/population?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
 ]
 # --- end field: terminals
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from zongzhi.core.access import require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
@@ -35,6 +36,8 @@ def resolve(user: User, unit_id: int | None, month: str | None) -> tuple[Unit, d
             raise NotFound("请选择单位", code="unit_required")
         unit_id = user.unit_id
     unit = get_visible(Unit.objects.all(), user, unit_id, missing="单位不存在或不在您的辖区内")
+    # the three administrators (三员) see no records: statistics are records too
+    require_cap(user, "records.read", "没有查看统计数据的权限", unit)
     this_month = month_of(timezone.localdate())
     if month is None:
         return unit, this_month
