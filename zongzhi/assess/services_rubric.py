@@ -64,6 +64,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound, OutOfScope
+from zongzhi.core.masking import mask_text
 from zongzhi.core.scope import path_within
 from zongzhi.units.models import LEVEL_ORDER, PATH_LENGTH, Level, Unit, User
 
@@ -370,7 +371,9 @@ def score_units(units: Iterable[Unit], month: dt.date) -> list[UnitScore]:
             shortfalls: list[dict[str, Any]] = []
             if measured is not None:
                 value = measured.value[:200]
-                shortfalls = [{"text": s.text, "count": s.count, "link": s.link} for s in measured.shortfalls]
+                shortfalls = [
+                    {"text": mask_text(s.text), "count": s.count, "link": s.link} for s in measured.shortfalls
+                ]
             if status == ItemResult.Status.COMPUTED and measured is not None:
                 deduction = _d(max(0.0, measured.deduction))
                 score = max(Decimal(0), item.points - deduction)

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from zongzhi.cases.models import Case, CaseParty, Kind, Status
 from zongzhi.core.errors import InvalidInput
-from zongzhi.core.masking import mask_value
+from zongzhi.core.masking import mask_text, mask_value
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Group, PersonCategory, Visit
@@ -255,7 +255,7 @@ def _hotspots(unit: Unit, month: Month) -> dict[str, Any]:
             {"path": g["path"], "name": names.get(g["path"], g["path"]), "month": g["month"], "total": g["total"]}
             for g in grids
         ],
-        "places": [{"address": p["address"], "month": p["month"], "total": p["total"]} for p in places],
+        "places": [{"address": mask_text(p["address"]), "month": p["month"], "total": p["total"]} for p in places],
     }
 
 

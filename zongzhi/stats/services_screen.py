@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from zongzhi.alerts.models import DutyShift, EarlyWarning, WarningLevel, WarningRecipient
 from zongzhi.cases.models import Case, Kind, Status
+from zongzhi.core.masking import mask_text
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin
@@ -93,7 +94,7 @@ def live_feed(unit: Unit, size: int = FEED_SIZE) -> list[dict[str, Any]]:
             "type": "case",
             "id": r["id"],
             "number": r["number"] or "",
-            "title": r["title"],
+            "title": mask_text(r["title"]),
             "unit_name": _unit_name(r["path"], names),
             "at": r["created_at"],
             "label": categories.get(r["category_code"], "") or str(kinds.get(r["kind"], "")),
@@ -107,7 +108,7 @@ def live_feed(unit: Unit, size: int = FEED_SIZE) -> list[dict[str, Any]]:
             "type": "warning",
             "id": r["id"],
             "number": r["number"] or "",
-            "title": r["title"],
+            "title": mask_text(r["title"]),
             "unit_name": _unit_name(r["path"], names),
             "at": r["created_at"],
             "label": str(levels.get(r["level"], r["level"])),

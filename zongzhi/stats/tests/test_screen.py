@@ -158,3 +158,11 @@ def test_screen_counts_and_grid_density_follow_the_reports(api: Any) -> None:
     township = next(c for c in after["children"] if c["path"] == "320111003")
     old_township = next(c for c in before["children"] if c["path"] == "320111003")
     assert township["reported"] == old_township["reported"] + 2
+
+
+def test_an_id_number_or_phone_typed_into_a_title_is_masked_in_the_feed(api: Any) -> None:
+    _report(api, "village_officer", f"张三{PHONE} 身份证{ID_NUMBER} 纠纷")
+    data = _screen(api, "county_officer", COUNTY).json()
+    text = json.dumps(data, ensure_ascii=False)
+    assert ID_NUMBER not in text and PHONE not in text
+    assert data["feed"][0]["title"] == "张三139****5678 身份证3201**********0018 纠纷"
