@@ -1621,7 +1621,9 @@ SPECS += [
 
 # The statistics pages (stats/api.py): a unit's figures, only for units in the view scope.
 SPECS += [
-    Spec("GET", "/api/stats/cases", "read", lambda t: f"/api/stats/cases?unit={_u(t)}", cap=frozenset({"records.read"})),
+    Spec(
+        "GET", "/api/stats/cases", "read", lambda t: f"/api/stats/cases?unit={_u(t)}", cap=frozenset({"records.read"})
+    ),
     Spec(
         "GET",
         "/api/stats/population",
@@ -2485,20 +2487,6 @@ SPECS.extend(
             body=lambda t: {"unit_id": _u(t), "month": timezone.localdate().isoformat()},
             cap=frozenset({"assess.score"}),
         ),
-        Spec(
-            "PUT",
-            AS + "/hand",
-            "above",
-            lambda t: f"{AS}/hand",
-            body=lambda t: {
-                "unit_id": _u(t),
-                "item_id": _assess_hand_item(),
-                "month": timezone.localdate().isoformat(),
-                "score": "1.5",
-                "note": "矩阵测试",
-            },
-            cap=frozenset({"assess.score"}),
-        ),
     ]
 )
 GLOBAL_SPECS.extend(
@@ -2511,6 +2499,9 @@ EXEMPT.update(
     {
         # The sheet and the drill-down refuse the matrix's targets as not assessed (a village's
         # grids, a city): covered per persona in test_assess_sheet_matrix.
+        # Only the unit directly above scores, and only townships and villages: narrower than the
+        # matrix's "above"; refusals per case in assess/tests/test_rubric.py.
+        ("PUT", AS + "/hand"): "test_only_the_unit_directly_above_scores_by_hand_and_only_assessed_units",
         ("GET", AS + "/scores/sheet"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/scores/shortfalls"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/rubrics/{rubric_id}"): "test_assess_rubric_matrix",
@@ -2579,7 +2570,10 @@ def test_assess_rubric_matrix(api: Any, username: str) -> None:
             == 200
         )
         assert client.put(f"{AS}/rubrics/{made['id']}/items/{mine['id']}", body).status_code == 200
-        assert client.post(f"{AS}/rubrics/{made['id']}/items", body | {"number": "12"}).status_code == 201
+        assert (
+            client.post(f"{AS}/rubrics/{made['id']}/items", body | {"number": "12", "is_active": False}).status_code
+            == 201
+        )
     else:
         assert r.status_code in (403, 404), f"{username}: {r.status_code}"
         assert AuditLog.objects.filter(username=username, action__in=["scope.denied", "permission.denied"]).exists()

@@ -58,7 +58,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
@@ -286,6 +286,12 @@ def save_item(
         logger.info("rubric item names an unregistered measure %s", measure)
     if not isinstance(params, dict):
         raise InvalidInput.field("params", "规则参数应为键值对", code="invalid_params")
+    others = rubric.items.filter(is_active=True).exclude(pk=item.pk if item else None)
+    total = (others.aggregate(total=Sum("points"))["total"] or Decimal(0)) + (points if is_active else 0)
+    if total > 100:
+        raise InvalidInput.field(
+            "points", f"细则总分不能超过100分（改后为{total.normalize():f}分），请先调低其他项目", code="over_total"
+        )
     target = item or RubricItem(rubric=rubric, sort=(rubric.items.count() + 1))
     target.section = section
     target.number = number.strip()
@@ -468,10 +474,16 @@ def _require_view(user: User, unit: Unit) -> None:
 
 
 def _require_assessor(user: User, unit: Unit) -> None:
-    """The unit above scores: the unit strictly below one of the user's capture units."""
+    """The unit directly above scores (the county its townships, a township its villages, seed
+    003 第十四条): an assessed unit whose parent is one of the user's capture units."""
     require_cap(user, "assess.score", "没有考核评分的权限", unit)
     if not any(unit.path.startswith(p) and unit.path != p for p in user.capture_paths):
         raise OutOfScope("只能对下级单位评分", audit=_denied(user, unit))
+    if unit.level not in ASSESSED_LEVELS:
+        raise InvalidInput.field("unit_id", "只对乡镇（街道）和村（社区）评分", code="not_assessed")
+    parent_path = Unit.objects.filter(pk=unit.parent_id).values_list("path", flat=True).first()
+    if parent_path not in user.capture_paths:
+        raise OutOfScope("只能对直属下级单位评分", audit=_denied(user, unit))
 
 
 # ---------------------------------------------------------------- reading results

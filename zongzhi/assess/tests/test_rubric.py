@@ -317,7 +317,9 @@ def test_the_configure_page_copies_and_edits_a_years_rubric(api: Any, unit: Any)
     item = next(i for i in data["items"] if i["number"] == "8.1")
     body = {k: item[k] for k in ("section_id", "number", "text", "measure", "params")} | {"points": "6"}
     r = admin.put(f"/api/assess/rubrics/{data['id']}/items/{item['id']}", body)
-    assert r.status_code == 200 and r.json()["points"] == "101.00"
+    assert r.status_code == 400 and r.json()["code"] == "over_total"  # 101 points: refused
+    r = admin.put(f"/api/assess/rubrics/{data['id']}/items/{item['id']}", body | {"points": "4"})
+    assert r.status_code == 200 and r.json()["points"] == "99.00"
     r = admin.patch(
         f"/api/assess/rubrics/{data['id']}", {"title": "2026年度细则", "login_week_min": 4, "login_month_min": 15}
     )
@@ -355,3 +357,60 @@ def test_a_period_long_past_or_to_come_is_refused_and_nothing_is_scored_for_it(a
     r = client.post("/api/assess/scores/recompute", {"unit_id": township.pk, "month": next_month.isoformat()})
     assert r.status_code == 400 and r.json()["code"] == "invalid_period"
     assert UnitScore.objects.count() == before
+
+
+def test_only_the_unit_directly_above_scores_by_hand_and_only_assessed_units(api: Any, unit: Any) -> None:
+    item = engine.default_rubric().items.get(number="6.1")
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1).isoformat()
+
+    def body(code: str) -> dict[str, Any]:
+        return {"unit_id": unit(code).pk, "item_id": item.pk, "month": month, "score": "1", "note": "抽查"}
+
+    r = api("township_officer").put("/api/assess/hand", body("320111003001001"))  # a grid
+    assert r.status_code == 400 and r.json()["code"] == "not_assessed"
+    r = api("county_officer").put("/api/assess/hand", body("320111003001"))  # a village: its township scores it
+    assert r.status_code == 403
+    assert api("township_officer").put("/api/assess/hand", body("320111003001")).status_code == 200
+
+
+def test_a_rubric_never_totals_more_than_100_points(api: Any, unit: Any) -> None:
+    county = unit("320111")
+    sysadmin = User.objects.get(username="sysadmin")
+    rubric = engine.copy_rubric(acting_user=sysadmin, unit=county, year=2027)
+    item = rubric.items.filter(is_active=True).first()
+    with pytest.raises(InvalidInput) as e:
+        engine.save_item(
+            acting_user=sysadmin,
+            rubric=rubric,
+            item=item,
+            section=item.section,
+            number=item.number,
+            text=item.text,
+            points=item.points + 60,
+            measure=item.measure,
+            params=item.params,
+        )
+    assert e.value.code == "over_total"
+    # lowering one item leaves room for another
+    engine.save_item(
+        acting_user=sysadmin,
+        rubric=rubric,
+        item=item,
+        section=item.section,
+        number=item.number,
+        text=item.text,
+        points=item.points - 1,
+        measure=item.measure,
+        params=item.params,
+    )
+    engine.save_item(
+        acting_user=sysadmin,
+        rubric=rubric,
+        item=None,
+        section=item.section,
+        number="99",
+        text="新增项目",
+        points=Decimal(1),
+        measure="",
+        params={},
+    )
