@@ -21,6 +21,7 @@ pytestmark = BROWSER_MARKS
 def test_township_opens_a_village_report_and_downloads_the_docx(server: str, browser: Any) -> None:
     ctx, page = _console(browser, server, "township_officer")
     page.goto(server + "/")
+    page.get_by_role("menuitem", name="统计研判").click()
     page.get_by_role("menuitem", name="研判报告").click()
     page.wait_for_url(lambda u: "/stats/analysis" in u, timeout=15000)
     findings = page.locator("[data-test=analysis-findings]")

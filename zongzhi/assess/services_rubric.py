@@ -286,7 +286,9 @@ def save_item(
         logger.info("rubric item names an unregistered measure %s", measure)
     if not isinstance(params, dict):
         raise InvalidInput.field("params", "规则参数应为键值对", code="invalid_params")
-    others = rubric.items.filter(is_active=True).exclude(pk=item.pk if item else None)
+    others = rubric.items.filter(is_active=True)
+    if item is not None:
+        others = others.exclude(pk=item.pk)
     total = (others.aggregate(total=Sum("points"))["total"] or Decimal(0)) + (points if is_active else 0)
     if total > 100:
         raise InvalidInput.field(
@@ -481,7 +483,9 @@ def _require_assessor(user: User, unit: Unit) -> None:
         raise OutOfScope("只能对下级单位评分", audit=_denied(user, unit))
     if unit.level not in ASSESSED_LEVELS:
         raise InvalidInput.field("unit_id", "只对乡镇（街道）和村（社区）评分", code="not_assessed")
-    parent_path = Unit.objects.filter(pk=unit.parent_id).values_list("path", flat=True).first()
+    parent_path = (
+        Unit.objects.filter(pk=unit.parent_id).values_list("path", flat=True).first() if unit.parent_id else None
+    )
     if parent_path not in user.capture_paths:
         raise OutOfScope("只能对直属下级单位评分", audit=_denied(user, unit))
 

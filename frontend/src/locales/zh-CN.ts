@@ -119,7 +119,7 @@ const zhCN = {
     agreement: '保密协议',
     mustDoRules: '每日必办规则',
     assess: '考核评估',
-    stats: '统计分析',
+    stats: '统计研判',
     exchange: '数据交换',
     system: '系统管理',
     users: '用户管理',
