@@ -100,17 +100,18 @@ def render(template: bytes, context: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def current_template() -> tuple[bytes, DocumentTemplate | None]:
-    """The uploaded replacement if there is one, else the shipped default."""
-    row = DocumentTemplate.objects.filter(code=TEMPLATE_CODE).first()
+def stored_template(code: str, default: Path) -> tuple[bytes, DocumentTemplate | None]:
+    """The uploaded replacement of template `code` if there is one, else the shipped `default`
+    (the warning report's, the analysis report's and the bulletin's templates all work so)."""
+    row = DocumentTemplate.objects.filter(code=code).first()
     if row is not None and row.file:
         with row.file.open("rb") as f:
             return f.read(), row
-    return DEFAULT_TEMPLATE.read_bytes(), row
+    return default.read_bytes(), row
 
 
-def check_template(data: bytes) -> None:
-    """Refuse anything but a .docx that renders with the sample context (clear messages)."""
+def validate_template(data: bytes, sample: dict[str, Any]) -> None:
+    """Refuse anything but a .docx that renders with the `sample` context (clear messages)."""
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TooLarge("模板文件不能超过5MB", code="template_too_large")
     try:
@@ -121,11 +122,20 @@ def check_template(data: bytes) -> None:
     if "word/document.xml" not in names:
         raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
     try:
-        render(data, SAMPLE_CONTEXT)
+        render(data, sample)
     except Exception as exc:  # a template's syntax errors come in many types
         raise InvalidInput.field(
             "file", f"模板无法生成文书，请检查其中的占位符：{str(exc)[:120]}", code="template_invalid"
         ) from None
+
+
+def current_template() -> tuple[bytes, DocumentTemplate | None]:
+    """The 预警报告's template: the uploaded replacement if there is one, else the default."""
+    return stored_template(TEMPLATE_CODE, DEFAULT_TEMPLATE)
+
+
+def check_template(data: bytes) -> None:
+    validate_template(data, SAMPLE_CONTEXT)
 
 
 @transaction.atomic

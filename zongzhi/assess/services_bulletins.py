@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -36,11 +34,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from zongzhi.alerts.docx import chinese_date, render
+from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
 from zongzhi.alerts.models import DocumentTemplate, InfoLapse, LapseKind
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.units.models import Unit, User
 
@@ -51,7 +49,6 @@ from .services_rubric import month_period, ranking
 TEMPLATE_CODE = "bulletin"
 TEMPLATE_NAME = "督查通报"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "bulletin.docx"
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ISSUING_LEVELS = ("county", "township")
 
@@ -310,12 +307,8 @@ def context_of(bulletin: Bulletin) -> dict[str, Any]:
 
 
 def current_template() -> bytes:
-    row = DocumentTemplate.objects.filter(code=TEMPLATE_CODE).first()
-    if row is not None and row.file:
-        with row.file.open("rb") as f:
-            data: bytes = f.read()
-            return data
-    return DEFAULT_TEMPLATE.read_bytes()
+    """The uploaded replacement if there is one, else the shipped default."""
+    return stored_template(TEMPLATE_CODE, DEFAULT_TEMPLATE)[0]
 
 
 def render_docx(bulletin: Bulletin) -> bytes:
@@ -330,21 +323,8 @@ def bulletin_docx(*, acting_user: User, bulletin_id: int) -> tuple[bytes, Bullet
 
 
 def check_template(data: bytes) -> None:
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TooLarge("模板文件不能超过5MB", code="template_too_large")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-    except zipfile.BadZipFile:
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx") from None
-    if "word/document.xml" not in names:
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    try:
-        render(data, SAMPLE_CONTEXT)
-    except Exception as exc:  # a template's syntax errors come in many types
-        raise InvalidInput.field(
-            "file", f"模板无法生成文书，请检查其中的占位符：{str(exc)[:120]}", code="template_invalid"
-        ) from None
+    """Refuse anything but a .docx that renders with the sample context."""
+    validate_template(data, SAMPLE_CONTEXT)
 
 
 @transaction.atomic

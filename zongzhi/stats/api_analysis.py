@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router
 from ninja.files import UploadedFile
 
+from zongzhi.alerts.docx import MAX_TEMPLATE_BYTES
 from zongzhi.alerts.models import DocumentTemplate
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import TooLarge
@@ -70,7 +71,7 @@ def template_file(request: HttpRequest) -> HttpResponse:
 def upload_template(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     user = acting(request)
     require_cap(user, "alerts.configure", "没有管理文书模板的权限")
-    if file.size and file.size > docx_analysis.MAX_TEMPLATE_BYTES:
+    if file.size and file.size > MAX_TEMPLATE_BYTES:
         raise TooLarge("模板文件不能超过5MB", code="template_too_large")
     docx_analysis.upload_template(acting_user=user, name=file.name or "", data=file.read())
     return _template_out()

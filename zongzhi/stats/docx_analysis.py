@@ -10,8 +10,6 @@ downloaded, from the figures of that moment; each download is audited.
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from zongzhi.alerts.docx import chinese_date, render
+from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
 from zongzhi.alerts.models import DocumentTemplate
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import InvalidInput, TooLarge
+from zongzhi.core.errors import InvalidInput
 from zongzhi.units.models import User
 
 from .services_analysis import analysis_report, report_unit
@@ -31,7 +29,6 @@ from .services_analysis import analysis_report, report_unit
 TEMPLATE_CODE = "analysis_report"
 TEMPLATE_NAME = "研判报告"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "analysis_report.docx"
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _ROW = {"label": "邻里纠纷", "count": 3, "previous": 2, "change": "上升50.0%", "last_year": 1}
@@ -123,12 +120,7 @@ def context_of(report: dict[str, Any]) -> dict[str, Any]:
 
 def current_template() -> bytes:
     """The uploaded replacement if there is one, else the shipped default."""
-    row = DocumentTemplate.objects.filter(code=TEMPLATE_CODE).first()
-    if row is not None and row.file:
-        with row.file.open("rb") as f:
-            data: bytes = f.read()
-            return data
-    return DEFAULT_TEMPLATE.read_bytes()
+    return stored_template(TEMPLATE_CODE, DEFAULT_TEMPLATE)[0]
 
 
 def report_docx(*, acting_user: User, unit_id: int | None, month: str | None) -> tuple[bytes, dict[str, Any]]:
@@ -141,22 +133,8 @@ def report_docx(*, acting_user: User, unit_id: int | None, month: str | None) ->
 
 
 def check_template(data: bytes) -> None:
-    """Refuse anything but a .docx that renders with the sample context (clear messages)."""
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TooLarge("模板文件不能超过5MB", code="template_too_large")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-    except zipfile.BadZipFile:
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx") from None
-    if "word/document.xml" not in names:
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    try:
-        render(data, SAMPLE_CONTEXT)
-    except Exception as exc:  # a template's syntax errors come in many types
-        raise InvalidInput.field(
-            "file", f"模板无法生成文书，请检查其中的占位符：{str(exc)[:120]}", code="template_invalid"
-        ) from None
+    """Refuse anything but a .docx that renders with the sample context."""
+    validate_template(data, SAMPLE_CONTEXT)
 
 
 @transaction.atomic
