@@ -52,24 +52,9 @@ typecheck: setup
 test-frontend: frontend openapi
 	cd frontend && npm run check:api && npm run typecheck && npm test
 
-## Ends with one line saying what ran and what was skipped, and why. Outside CI a missing
-## PostgreSQL database or Debian chromium skips that part; in CI either is a failure.
+## The SQLite and PostgreSQL runs side by side, then the browser tests alone (tests/run_suites.sh).
 test-python: setup frontend
-	@if [ -x /usr/bin/chromium ]; then browser="ran"; \
-	elif [ -n "$$CI" ]; then echo "Debian chromium (/usr/bin/chromium) is required in CI"; exit 1; \
-	else browser="skipped (no /usr/bin/chromium: apt-get install chromium)"; fi; \
-	$(VENV)/bin/pytest || exit 1; \
-	if why=$$($(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" '$(PG_TEST_URL)' 2>&1); then \
-		echo "== PostgreSQL =="; \
-		DATABASE_URL=$(PG_TEST_URL) ZONGZHI_SECRET_KEY=test $(VENV)/bin/pytest -m "not browser" || exit 1; \
-		PG_TEST_URL=$(PG_TEST_URL) $(PY) .ci/pg_roles_check.py || exit 1; \
-		pg="passed"; \
-	else \
-		why=$$(printf '%s\n' "$$why" | grep -m1 'failed: ' | sed -e 's/.*failed: //' -e 's/^FATAL: *//'); \
-		if [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_TEST_URL) is required in CI: $$why"; exit 1; fi; \
-		pg="skipped ($(PG_TEST_URL): $$why; set PG_TEST_URL=...)"; \
-	fi; \
-	echo "== Tests: SQLite passed; browser tests $$browser; PostgreSQL $$pg"
+	VENV=$(VENV) PG_TEST_URL=$(PG_TEST_URL) tests/run_suites.sh
 
 ## PostgreSQL under a production deployment's two roles: the owner migrates, the application
 ## role (INSERT and SELECT only on the audit tables) runs the demo and seals and verifies the chain.

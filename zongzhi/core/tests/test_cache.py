@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -10,9 +11,9 @@ from django.db import transaction
 
 from zongzhi.core.cache import ProcessCache
 
-REDIS_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}
-}
+# The suite's own Redis database (the PostgreSQL run beside it uses another): cleared here.
+REDIS_URL = os.environ.get("ZONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 
 class Source:

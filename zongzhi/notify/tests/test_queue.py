@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from zongzhi.notify.services import deliver_notices
 
 pytestmark = pytest.mark.django_db
 
-REDIS = "redis://127.0.0.1:6379/14"
+# The suite's own Redis database (the PostgreSQL run beside it uses another): flushed here.
+REDIS = os.environ.get("ZONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture
