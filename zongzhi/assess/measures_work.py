@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
 from zongzhi.alerts.models import InfoLapse
 from zongzhi.cases.models import Case, CaseAction, Kind, Status
 from zongzhi.cases.stats import DISPUTE_CATEGORY, RESOLVED, reported_in
 from zongzhi.core.masking import mask_value
+from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin, Terminal
 from zongzhi.office.models import Patrol, PatrolRoute
@@ -279,6 +281,26 @@ def patrol_routes(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
 # ---------------------------------------------------------------- disputes and cases
 
 
+def _dispute_counts(run: Run, start: dt.datetime, end: dt.datetime) -> dict[str, tuple[int, int]]:
+    """(reported, resolved) disputes of the period under each unit of the run: one grouped count
+    per level of the run's units over the cases table, instead of one count per unit (140
+    range scans of the cases table at 1M cases)."""
+    wanted = {u.path for u in run.units}
+    out: dict[str, tuple[int, int]] = {}
+    for length in sorted({len(p) for p in wanted}):
+        rows = (
+            Case.objects.filter(subtree_q(run.roots), created_at__gte=start, created_at__lt=end)
+            .exclude(status=Status.CANCELLED)
+            .filter(kind=Kind.EVENT, category_code__startswith=DISPUTE_CATEGORY)
+            .annotate(key=Substr("path", 1, length))
+            .values("key")
+            .annotate(total=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED)))
+            .values_list("key", "total", "resolved")
+        )
+        out.update({key: (total, resolved) for key, total, resolved in rows if key in wanted})
+    return out
+
+
 @measure(
     "work.dispute_resolution",
     "矛盾纠纷化解率",
@@ -291,8 +313,8 @@ def dispute_resolution(unit: Unit, period: Period, params: dict[str, Any], run: 
     full = points(params, "points", 2)
     start, end = bounds(period)
     disputes = reported_in(unit.path, start, end).filter(kind=Kind.EVENT, category_code__startswith=DISPUTE_CATEGORY)
-    totals = disputes.aggregate(total=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED)))
-    total, resolved = totals["total"], totals["resolved"]
+    counts = run.shared(("disputes", period), lambda: _dispute_counts(run, start, end))
+    total, resolved = counts.get(unit.path, (0, 0))
     if not total:
         return Measured(value="考核期内没有上报矛盾纠纷", deduction=0, waiting="考核期内没有上报矛盾纠纷")
     value = f"化解率 {percent(resolved, total)}（{resolved}/{total}，要求≥{number(minimum)}%）"
