@@ -355,6 +355,9 @@ class RankingOut(OutSchema):
     period: AssessPeriodOut
     sections: list[RubricSectionOut]
     lines: list[RankLineOut]
+    missing_months: list[dt.date] = Field(
+        description="期内尚未计算得分的月份（未计算：已结束的月份由每月任务或重新计算得出，查看时不计算）"
+    )
 
 
 def _period(kind: str, day: dt.date | None) -> tuple[str, Any]:
@@ -397,6 +400,7 @@ def ranking(
         "parent": parent,
         "period": _period_out(kind, p),
         "sections": _sections(rubric),
+        "missing_months": result.missing_months,
         "lines": [
             {
                 "rank": line.rank,
@@ -444,6 +448,7 @@ class SheetOut(OutSchema):
     waiting: int
     unscored: int
     computed_at: dt.datetime | None
+    missing_months: list[dt.date] = Field(description="期内尚未计算得分的月份（未计算）")
     sections: list[SheetSectionOut]
 
 
@@ -465,6 +470,7 @@ def sheet(
         "waiting": s.waiting,
         "unscored": s.unscored,
         "computed_at": s.computed_at,
+        "missing_months": s.missing_months,
         "sections": [
             {
                 "id": sec.section.pk,

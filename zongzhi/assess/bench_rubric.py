@@ -31,6 +31,7 @@ def run(
     from zongzhi.units.models import Unit
 
     from . import services_rubric as engine
+    from .measures import Run
     from .models import ItemResult
 
     county = Unit.objects.get(code="320111000000")
@@ -49,10 +50,11 @@ def run(
     computed = [i for i in items if i.measure in measures]
     if computed:
         t = time.perf_counter()
+        run = Run(units)
         for u in units:
             for i in computed:
                 m = measures[i.measure]
-                m.fn(u, period, {**m.params, **i.params, "points": float(i.points)})
+                m.fn(u, period, {**m.params, **i.params, "points": float(i.points)}, run)
         baseline, against = time.perf_counter() - t, f"measures_only({len(computed)} items)"
     else:
         rows = [

@@ -117,6 +117,7 @@ def _hand_scores(scorer: User, units: list[Unit], months: list[dt.date], rng: ra
                         score=score,
                         note="" if full else note,
                         evidence="" if full else evidence.format(n=rng.randint(1, 40)),
+                        rescore=False,  # the twelve months are scored once below
                     )
                     n += 1
     return n

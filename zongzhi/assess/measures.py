@@ -9,14 +9,20 @@ points (an item never scores below zero) and keeps the result.
 
 Measures register themselves with `@measure(...)` in the `measures_*.py` modules; an
 administrator attaches a measure to a rubric item of a year and may change its parameters.
+
+A measure is called `fn(unit, period, params, run)`: `run` is the scoring run (`Run`), the units
+scored together for the period. What several measures or every unit of the run read alike (the
+visit schedule of the key persons and care recipients: the visits measure and the service rate)
+is computed once per run through `run.shared(key, compute)`, over the run's `roots` (the fewest
+subtrees holding every unit of the run), and each unit takes its part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from zongzhi.units.models import Unit
 
@@ -52,7 +58,31 @@ class Measured:
     waiting: str = ""
 
 
-MeasureFn = Callable[[Unit, Period, dict[str, Any]], Measured]
+T = TypeVar("T")
+
+
+class Run:
+    """One scoring run: the units scored together for one period, and what its measures
+    computed once for all of them (`shared`). A measure called alone gets `Run([unit])`."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.units = list(units)
+        paths = sorted({u.path for u in self.units})
+        self.roots: list[str] = []
+        for p in paths:  # sorted: an ancestor comes before its descendants
+            if not any(p.startswith(r) for r in self.roots):
+                self.roots.append(p)
+        self._shared: dict[Hashable, Any] = {}
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per run and key; later calls get the same value."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        value: T = self._shared[key]
+        return value
+
+
+MeasureFn = Callable[[Unit, Period, dict[str, Any], Run], Measured]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from zongzhi.people.models import Group, PersonCategory, Resident
 from zongzhi.places.models import Facility, Inspection
 from zongzhi.units.models import Unit
 
-from .measures import Measured, Period, Shortfall, measure
+from .measures import Measured, Period, Run, Shortfall, measure
 from .measures_common import (
     LISTED,
     as_date,
@@ -68,7 +68,7 @@ def _listed_by(unit: Unit, period: Period) -> Any:
     "辖区尚未录入任何实有人口时暂不计算。",
     per_shortfall=0.1,
 )
-def service_categories(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def service_categories(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.1)
     present = {
         row["top"]
@@ -96,7 +96,7 @@ def service_categories(unit: Unit, period: Period, params: dict[str, Any]) -> Me
     "辖区没有列管的服务对象时暂不计算。",
     per_shortfall=0.5,
 )
-def help_groups(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def help_groups(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.5)
     listed = _listed_by(unit, period)
     # An empty team is stored as [] (people.services._clean_team).
@@ -144,7 +144,7 @@ def help_groups(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
     "少一次扣0.1分（第七条4）。辖区没有登记治安设施时暂不计算。",
     per_shortfall=0.1,
 )
-def facility_inspections(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def facility_inspections(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.1)
     months = ended_months(period)
     # A facility is due from its installation date when that is known and earlier than its
@@ -202,7 +202,7 @@ def facility_inspections(unit: Unit, period: Period, params: dict[str, Any]) -> 
     "以考核期末在任的人员为准；少一个扣0.1分（第七条5）。辖区没有网格时暂不计算。",
     per_shortfall=0.1,
 )
-def grid_staff(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def grid_staff(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.1)
     grids = list(
         Unit.objects.filter(subtree(unit), level="grid", is_retired=False)

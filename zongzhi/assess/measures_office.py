@@ -17,7 +17,7 @@ from zongzhi.office.models import Activity, DocumentRecipient
 from zongzhi.office.services_documents import late_q
 from zongzhi.units.models import Unit
 
-from .measures import Measured, Period, Shortfall, measure
+from .measures import Measured, Period, Run, Shortfall, measure
 from .measures_common import (
     LISTED,
     as_date,
@@ -39,7 +39,7 @@ from .measures_common import (
     min_per_month=10,
     per_shortfall=0.5,
 )
-def activity_records(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def activity_records(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.5)
     minimum = int(points(params, "min_per_month", 10))
     months = ended_months(period)
@@ -83,7 +83,7 @@ def activity_records(unit: Unit, period: Period, params: dict[str, Any]) -> Meas
     "每次扣0.5分（第八条2）。考核期内没有到期的收文时暂不计算。",
     per_shortfall=0.5,
 )
-def document_signoff(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def document_signoff(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 0.5)
     start, end = bounds(period)
     now = timezone.now()

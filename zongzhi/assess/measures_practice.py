@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from zongzhi.field.models import AgreementSignature, AgreementText, DutyLogin, MustDoItem, Terminal, TerminalEvent
 from zongzhi.units.models import User
 
-from .measures import Measured, Period, Shortfall, measure
+from .measures import Measured, Period, Run, Shortfall, measure
 from .measures_common import (
     account_since,
     aware,
@@ -43,7 +43,7 @@ GRID_WORKER = "grid_worker"
     min_phone_share=80,
     min_mustdo_share=90,
 )
-def mobile_use(unit: Any, period: Period, params: dict[str, Any]) -> Measured:
+def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_rule", 1)
     phone_share = points(params, "min_phone_share", 80)
     mustdo_share = points(params, "min_mustdo_share", 90)
@@ -148,7 +148,7 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any]) -> Measured:
     "考核期内每挂失一部终端扣1分（违反一项扣1分，第十一条）。辖区没有登记终端时暂不计算。",
     per_violation=1,
 )
-def confidentiality(unit: Any, period: Period, params: dict[str, Any]) -> Measured:
+def confidentiality(unit: Any, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_violation", 1)
     if not Terminal.objects.filter(subtree(unit)).exists():
         return Measured(value="没有登记终端", deduction=0, waiting="辖区没有登记终端")

@@ -22,9 +22,10 @@ Public functions (the bulletin and the pages build on these):
        without one it is 未评分 and COUNTED AS FULL POINTS (the rubric deducts: a unit keeps
        its points until the unit above finds a fault), flagged on every page.
   A unit's month total is the sum of its items' scores.
-- `ensure_scored(units, months)` — scores the (unit, month) pairs that have no results yet
-  (pages call it, so the first look at a month computes it; the monthly job and 重新计算 call
-  `score_units` to recompute).
+- `ensure_scored(units, months)` — what a page reads: the current month is scored on the read
+  for the units that have no results yet; a closed month never is (the monthly job and
+  重新计算 score it, `score_units`); the months still without results are returned and the
+  pages show them as 未计算 (`missing_months`).
 - `combine(unit, period)` — a unit's result for a month, quarter or year: each item's score is
   the MEAN of its monthly scores over the period's months up to the current one (so a quarter
   and a year stay on the 100-point scale, and a year in progress counts the months so far);
@@ -68,7 +69,7 @@ from zongzhi.core.masking import mask_text
 from zongzhi.core.scope import path_within
 from zongzhi.units.models import LEVEL_ORDER, PATH_LENGTH, Level, Unit, User
 
-from .measures import MEASURES, Measured, Period
+from .measures import MEASURES, Measured, Period, Run
 from .models import HandScore, ItemResult, Rubric, RubricItem, RubricSection, UnitScore
 
 logger = logging.getLogger("zongzhi.assess")
@@ -332,14 +333,14 @@ def _parent_path(unit: Unit) -> str:
     return unit.path[: above[-1]] if above and unit.parent_id else ""
 
 
-def _measure_item(item: RubricItem, unit: Unit, period: Period) -> tuple[str, Measured | None, str]:
+def _measure_item(item: RubricItem, unit: Unit, period: Period, run: Run) -> tuple[str, Measured | None, str]:
     """(status, result, note) of one computed item."""
     found = load_measures().get(item.measure)
     if found is None:
         return ItemResult.Status.WAITING, None, f"计算规则“{item.measure}”尚未启用"
     params = {**found.params, **(item.params or {}), "points": float(item.points)}
     try:
-        result = found.fn(unit, period, params)
+        result = found.fn(unit, period, params, run)
     except Exception:  # one broken measure must not stop the month's scoring of every unit
         logger.exception("measure %s failed for unit %s %s", item.measure, unit.pk, period.label)
         return ItemResult.Status.WAITING, None, "计算出错，请联系系统管理员"
@@ -359,6 +360,7 @@ def score_units(units: Iterable[Unit], month: dt.date) -> list[UnitScore]:
     hands = {(h.unit_id, h.item_id): h for h in HandScore.objects.filter(unit_id__in=ids, month=first)}
     rules_cache: dict[int, _Rules] = {}
     rubric_cache: dict[str, Rubric] = {}
+    run = Run(units)  # what the measures read alike for every unit, once
     now = timezone.now()
     results: list[ItemResult] = []
     scores: list[UnitScore] = []
@@ -372,7 +374,7 @@ def score_units(units: Iterable[Unit], month: dt.date) -> list[UnitScore]:
         waiting = unscored = 0
         for item in rules.items:
             status, measured, note = (
-                _measure_item(item, unit, period) if item.measure else (ItemResult.Status.UNSCORED, None, "")
+                _measure_item(item, unit, period, run) if item.measure else (ItemResult.Status.UNSCORED, None, "")
             )
             deduction = Decimal(0)
             value = ""
@@ -452,17 +454,26 @@ def assessed_children(parent: Unit) -> list[Unit]:
     )
 
 
-def ensure_scored(units: list[Unit], months: list[dt.date]) -> None:
-    """Score the (unit, month) pairs that have no kept results yet."""
+def ensure_scored(units: list[Unit], months: list[dt.date]) -> list[dt.date]:
+    """A page's read of the months' kept results: the current month is scored on the read where
+    a unit has no result yet (one run for the units of the page, the cost of a recompute of
+    them: see /work/guide/measures-dev.md), a closed month never is — it is scored by the
+    monthly job and by 重新计算. Returns the months some unit still has no result for
+    (未计算)."""
     if not units or not months:
-        return
+        return []
     have = set(
         UnitScore.objects.filter(unit_id__in=[u.pk for u in units], month__in=months).values_list("unit_id", "month")
     )
+    current = month_start(timezone.localdate())
+    left: list[dt.date] = []
     for m in months:
         missing = [u for u in units if (u.pk, m) not in have]
-        if missing:
+        if missing and m == current:
             score_units(missing, m)
+        elif missing:
+            left.append(m)
+    return left
 
 
 def _denied(user: User, obj: Any) -> AuditNote:
@@ -526,6 +537,7 @@ class Sheet:
     unscored: int
     sections: list[SectionLine]
     computed_at: dt.datetime | None
+    missing_months: list[dt.date] = field(default_factory=list)
 
 
 def _mean(values: list[Decimal]) -> Decimal:
@@ -536,7 +548,7 @@ def combine(unit: Unit, period: Period) -> Sheet:
     """A unit's result for the period from its kept monthly results (computed first where
     missing): each item the mean of its months (see the module docstring)."""
     months = months_in(period)
-    ensure_scored([unit], months)
+    missing = ensure_scored([unit], months)
     rubric = _rubric_over(_parent_path(unit) or unit.path, period.start.year)
     rows = list(ItemResult.objects.filter(unit=unit, month__in=months).select_related("item"))
     totals = list(UnitScore.objects.filter(unit=unit, month__in=months))
@@ -597,6 +609,7 @@ def combine(unit: Unit, period: Period) -> Sheet:
         unscored=unscored,
         sections=[lines[s.pk] for s in sections],
         computed_at=max((t.computed_at for t in totals), default=None),
+        missing_months=missing,
     )
 
 
@@ -626,6 +639,7 @@ class Ranking:
     rubric: Rubric | None
     months: list[dt.date]
     lines: list[RankLine]
+    missing_months: list[dt.date] = field(default_factory=list)
 
 
 def ranking(*, acting_user: User, parent: Unit, period: Period) -> Ranking:
@@ -633,7 +647,7 @@ def ranking(*, acting_user: User, parent: Unit, period: Period) -> Ranking:
     _require_view(acting_user, parent)
     children = assessed_children(parent)
     months = months_in(period)
-    ensure_scored(children, months)
+    missing = ensure_scored(children, months)
     rows = list(UnitScore.objects.filter(unit__in=children, month__in=months))
     by_unit: dict[int, list[UnitScore]] = {}
     for r in rows:
@@ -662,7 +676,7 @@ def ranking(*, acting_user: User, parent: Unit, period: Period) -> Ranking:
     for i, line in enumerate(lines):
         line.rank = lines[i - 1].rank if i and lines[i - 1].total == line.total else i + 1
     rubric = rows[0].rubric if rows else None
-    return Ranking(parent=parent, period=period, rubric=rubric, months=months, lines=lines)
+    return Ranking(parent=parent, period=period, rubric=rubric, months=months, lines=lines, missing_months=missing)
 
 
 @dataclass
@@ -736,9 +750,11 @@ def set_hand_score(
     score: Decimal,
     note: str = "",
     evidence: str = "",
+    rescore: bool = True,
 ) -> HandScore:
     """Score one item of `unit` for `month` by hand (the unit above, `assess.score`). Audited
-    as `assess.hand_scored` with who, when, before and after; the month is rescored."""
+    as `assess.hand_scored` with who, when, before and after; the month is rescored (unless
+    `rescore` is False: the caller scores the months once afterwards, as the demo does)."""
     _require_assessor(acting_user, unit)
     first = month_start(month)
     if first > month_start(timezone.localdate()):
@@ -779,7 +795,8 @@ def set_hand_score(
             username=acting_user.username,
             user_id=acting_user.pk,
         )
-        score_units([unit], first)
+        if rescore:
+            score_units([unit], first)
     return row
 
 

@@ -10,9 +10,8 @@ For one unit of the user's view scope (default their own) and one month:
    the three months ending with the report's month, with the month's own count beside it;
 3. repeated parties: registered residents who are parties to two or more cases in those three
    months, by masked name only (never an ID number);
-4. key persons without visits: listed key persons whose visit fell due by the report's date
-   (their last visit, or their listing, plus their visit cycle) and were not visited since;
-   shown only to users who may read special populations (`records.sensitive`), names masked;
+4. key persons without visits: listed key persons with a visit due in the month (by their
+   visit cycle, people.visits: the rubric's rule) not made by its due date; shown only to users who may read special populations (`records.sensitive`), names masked;
 5. 可防性案件 by category: the dictionary has no 盗窃/诈骗 codes, so the preventable categories
    are a setting, `ZONGZHI_PREVENTABLE_CATEGORIES` (category code prefixes, default 治安隐患 02
    and 安全隐患 03); the month against the previous month and the same month a year before.
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
@@ -40,7 +39,8 @@ from zongzhi.core.errors import InvalidInput
 from zongzhi.core.masking import mask_text, mask_value
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.dictionary.services import labels
-from zongzhi.people.models import Group, PersonCategory, Visit
+from zongzhi.people.models import Group, Resident
+from zongzhi.people.visits import schedule
 from zongzhi.units.models import Unit, User
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -295,41 +295,27 @@ def _repeated_parties(unit: Unit, month: Month) -> list[dict[str, Any]]:
 
 
 def _key_persons_unvisited(unit: Unit, month: Month) -> dict[str, Any]:
-    """Key persons due for a visit by the report's date and not visited since (names masked).
+    """Key persons with a visit due in the month and not made by its due date (names masked):
+    the rubric's rule (people.visits, the same as the 服务对象走访服务 item), so the report and
+    the score of the same unit and month name the same people.
 
     The date is the month's last day, or today for the current month (a visit due today is not
-    missed yet). A past month is reconstructed from the visits: due = last visit on or before
-    the date (else the listing day) + the visit cycle."""
+    missed yet). Each row: the last visit up to that date, the first due date missed in the
+    month, and the days from it to the visit that came late (or to the date)."""
     today = timezone.localdate()
-    current = month.last_day >= today
-    as_of = today if current else month.last_day
-    cutoff = today if current else as_of + dt.timedelta(days=1)
-    listed = list(
-        PersonCategory.objects.filter(subtree_q([unit.path]), group=Group.KEY, listed_on__lte=as_of)
-        .filter(Q(is_retired=False) | Q(retired_at__date__gt=as_of))
-        .values("id", "category_code", "listed_on", "visit_every_days", "path", "resident__name")
-    )
-    last = dict(
-        Visit.objects.filter(category_id__in=[p["id"] for p in listed], visited_on__lte=as_of)
-        .values("category_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("category_id", "last")
-    )
+    as_of = min(month.last_day, today)
+    dues = schedule([unit.path], month.first_day, month.shift(1).first_day, groups=[Group.KEY])
+    missed = sorted((d for d in dues if d.missed), key=lambda d: (d.missed[0], d.id))
+    shown = missed[:KEY_PERSON_LIMIT]
+    names = _unit_names({d.path for d in shown})
+    residents = dict(Resident.objects.filter(pk__in=[d.resident_id for d in shown]).values_list("id", "name"))
     kinds = labels("key_person_category")
-    missed = []
-    for p in listed:
-        seen = last.get(p["id"])
-        due = (seen or p["listed_on"]) + dt.timedelta(days=p["visit_every_days"])
-        if due < cutoff:
-            missed.append((p, seen, due))
-    missed.sort(key=lambda x: (x[2], x[0]["id"]))
-    names = _unit_names({p["path"] for p, _s, _d in missed[:KEY_PERSON_LIMIT]})
     by_category: dict[str, int] = defaultdict(int)
-    for p, _s, _d in missed:
-        by_category[p["category_code"]] += 1
+    for d in missed:
+        by_category[d.category_code] += 1
     return {
         "as_of": as_of,
-        "listed": len(listed),
+        "listed": len(dues),
         "missed": len(missed),
         "by_category": [
             {"code": code, "label": kinds.get(code, code), "count": n}
@@ -337,14 +323,14 @@ def _key_persons_unvisited(unit: Unit, month: Month) -> dict[str, Any]:
         ],
         "rows": [
             {
-                "name": mask_value(p["resident__name"]),
-                "category": kinds.get(p["category_code"], p["category_code"]),
-                "unit": names.get(p["path"], ""),
-                "last_visit": seen,
-                "due": due,
-                "days_overdue": (as_of - due).days,
+                "name": mask_value(residents.get(d.resident_id, "")),
+                "category": kinds.get(d.category_code, d.category_code),
+                "unit": names.get(d.path, ""),
+                "last_visit": d.last_visit,
+                "due": d.missed[0],
+                "days_overdue": d.late_by(d.missed[0], as_of),
             }
-            for p, seen, due in missed[:KEY_PERSON_LIMIT]
+            for d in shown
         ],
     }
 

@@ -11591,6 +11591,11 @@ export interface components {
         RankingOut: {
             /** Lines */
             lines: components["schemas"]["RankLineOut"][];
+            /**
+             * Missing Months
+             * @description 期内尚未计算得分的月份（未计算：已结束的月份由每月任务或重新计算得出，查看时不计算）
+             */
+            missing_months: string[];
             parent: components["schemas"]["UnitBrief"];
             period: components["schemas"]["AssessPeriodOut"];
             /** Sections */
@@ -12894,6 +12899,11 @@ export interface components {
         SheetOut: {
             /** Computed At */
             computed_at: string | null;
+            /**
+             * Missing Months
+             * @description 期内尚未计算得分的月份（未计算）
+             */
+            missing_months: string[];
             period: components["schemas"]["AssessPeriodOut"];
             /** Points */
             points: string;

@@ -3374,7 +3374,7 @@ const zhCN = {
     month: '月份',
     refresh: '刷新',
     periodKind: { month: '月度', quarter: '季度', year: '年度' },
-    status: { computed: '已计算', waiting: '待计算', hand: '已评分', unscored: '未评分' },
+    status: { computed: '已计算', waiting: '待计算', hand: '已评分', unscored: '未评分', notComputed: '未计算' },
     lights: {
       title: '登录红灯',
       kind: { week: '本周', month: '按月（各周）', year: '按年（各月）' },
@@ -3409,6 +3409,10 @@ const zhCN = {
       empty: '该单位没有参加考评的下级单位',
       note: '{period}：期内得分为各月得分的平均值；未评分的人工项目和待计算项目暂按满分计入，评分后更新。排名仅供上级单位查看，通过督查通报向下级公布。',
       ownSheet: '本单位评分表',
+      notComputed: '所选期间的得分尚未计算',
+      missing: '{months} 的得分尚未计算（未计算）',
+      missingRecompute: '已结束月份的得分由每月定时任务计算，查看时不再计算。可点击右上角“重新计算”立即计算。',
+      missingWait: '已结束月份的得分由每月定时任务计算，查看时不再计算。请等待计算完成，或联系上级单位重新计算。',
     },
     sheet: {
       title: '{unit} 考评得分（{period}）',
@@ -3416,6 +3420,7 @@ const zhCN = {
       of: '满分 {points}',
       rubric: '适用细则：{title}',
       computedAt: '计算时间：{at}',
+      missingHint: '已结束月份的得分由每月定时任务或上级单位“重新计算”得出，查看时不再计算；得分按已计算的月份取平均。',
       number: '编号',
       text: '考评内容',
       points: '分值',

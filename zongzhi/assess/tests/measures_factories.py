@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zongzhi.assess.measures import MEASURES, Measured, Period
+from zongzhi.assess.measures import MEASURES, Measured, Period, Run
 from zongzhi.assess.measures_all import MEASURES as ALL
 from zongzhi.core import crypto
 from zongzhi.field.models import DutyLogin, Terminal
@@ -54,7 +54,7 @@ def this_month() -> Period:
 def run(code: str, unit: Unit, period: Period, **params: Any) -> Measured:
     """The measure as the engine calls it: its defaults merged with the year's values."""
     m = MEASURES[code]
-    return m.fn(unit, period, {"points": 5, **m.params, **params})
+    return m.fn(unit, period, {"points": 5, **m.params, **params}, Run([unit]))
 
 
 def user(username: str, home: Unit, role: str = "grid_worker", joined: dt.datetime | None = None) -> User:

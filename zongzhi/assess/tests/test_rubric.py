@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from zongzhi.assess import services_rubric as engine
-from zongzhi.assess.measures import MEASURES, Measure, Measured, Period, Shortfall
+from zongzhi.assess.measures import MEASURES, Measure, Measured, Period, Run, Shortfall
 from zongzhi.assess.models import ItemResult, Rubric, RubricItem, UnitScore
 from zongzhi.core.errors import Forbidden, InvalidInput, NotFound, OutOfScope
 from zongzhi.units.models import Unit, User
@@ -27,7 +27,7 @@ def _me(name: str) -> User:
     return User.objects.select_related("unit").get(username=name)
 
 
-def _by_unit(unit: Unit, period: Period, params: dict[str, Any]) -> Measured:
+def _by_unit(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     """A measure whose deduction is given per unit code and month in its params: the test
     decides the figure, the engine does the rest."""
     table = params.get("deduct", {})
@@ -175,6 +175,8 @@ def test_a_quarter_is_the_mean_of_its_months(unit: Any, test_measure: str) -> No
     village = unit("320111003001")
     deduct = {f"{village.code}:01": 1, f"{village.code}:02": 2, f"{village.code}:03": 4}
     _only(_year_rubric(unit("320111")), {"8.1": {"measure": test_measure, "params": {"deduct": deduct}}})
+    for month in (dt.date(YEAR, 1, 1), dt.date(YEAR, 2, 1), MARCH):
+        engine.score_units([village], month)  # closed months: the monthly job's work
     sheet = engine.unit_sheet(
         acting_user=_me("village_officer"), unit=village, period=engine.period_of("quarter", MARCH)
     )
@@ -196,6 +198,7 @@ def test_siblings_are_ranked_equal_totals_sharing_a_rank(unit: Any, test_measure
     a, b, c = children[0], children[1], children[2]
     deduct = {u.code: 3 for u in children} | {a.code: 2, b.code: 0.5, c.code: 2}
     _only(_year_rubric(unit("320111")), {"8.1": {"measure": test_measure, "params": {"deduct": deduct}}})
+    engine.score_units(children, MARCH)
     result = engine.ranking(acting_user=_me("township_officer"), parent=township, period=engine.month_period(MARCH))
     ranks = {line.unit.pk: (line.rank, line.total) for line in result.lines}
     assert ranks[b.pk][0] == 1 and ranks[a.pk][0] == ranks[c.pk][0] == 2
@@ -296,6 +299,7 @@ def test_an_item_s_drill_down_lists_the_records_behind_it(api: Any, unit: Any, t
     items = _only(
         _year_rubric(unit("320111")), {"8.1": {"measure": test_measure, "params": {"deduct": {village.code: 2}}}}
     )
+    engine.score_units([village], MARCH)
     r = api("township_officer").get(
         "/api/assess/scores/shortfalls",
         {"unit": village.pk, "item": items["8.1"].pk, "period": "month", "date": MARCH.isoformat()},
@@ -337,6 +341,31 @@ def test_the_configure_page_copies_and_edits_a_years_rubric(api: Any, unit: Any)
         ).status_code
         == 403
     )
+
+
+def test_a_closed_month_is_not_scored_on_a_read_it_says_not_computed_until_recomputed(
+    api: Any, unit: Any, test_measure: str
+) -> None:
+    township, village = unit("320111003"), unit("320111003001")
+    deduct = {village.code: 2}
+    _only(_year_rubric(unit("320111")), {"8.1": {"measure": test_measure, "params": {"deduct": deduct}}})
+    client = api("township_officer")
+    march = {"unit": township.pk, "period": "month", "date": MARCH.isoformat()}
+    r = client.get("/api/assess/scores/ranking", march)
+    assert r.status_code == 200 and r.json()["lines"] == [] and r.json()["missing_months"] == [MARCH.isoformat()]
+    sheet = client.get("/api/assess/scores/sheet", {**march, "unit": village.pk}).json()
+    assert sheet["missing_months"] == [MARCH.isoformat()] and sheet["computed_at"] is None
+    assert not UnitScore.objects.filter(month=MARCH).exists()
+    # the current month is scored on the read
+    this_month = timezone.localdate().replace(day=1)
+    r = client.get("/api/assess/scores/ranking", {"unit": township.pk, "period": "month"})
+    assert r.json()["missing_months"] == [] and len(r.json()["lines"]) == len(engine.assessed_children(township))
+    assert UnitScore.objects.filter(month=this_month, unit=village).exists()
+    # 重新计算 scores the closed month; the pages then read it
+    r = client.post("/api/assess/scores/recompute", {"unit_id": township.pk, "month": MARCH.isoformat()})
+    assert r.status_code == 200
+    data = client.get("/api/assess/scores/ranking", march).json()
+    assert data["missing_months"] == [] and any(line["deducted"] == "2.00" for line in data["lines"])
 
 
 def test_a_period_long_past_or_to_come_is_refused_and_nothing_is_scored_for_it(api: Any, unit: Any) -> None:

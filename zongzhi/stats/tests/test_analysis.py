@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from docx import Document
 
+from zongzhi.assess.tests.measures_factories import G1, T, get, last_month, listing, run, visit
 from zongzhi.cases.models import Case
-from zongzhi.people.models import PersonCategory
 from zongzhi.people.tests.test_residents import id_number
 from zongzhi.stats.docx_analysis import DEFAULT_TEMPLATE
 from zongzhi.stats.services_analysis import Month
@@ -128,34 +128,30 @@ def test_repeated_parties_show_masked_names_and_never_id_numbers(api: Any, unit:
     assert "钱多多" not in r.content.decode() and id_number(seq="601") not in r.content.decode()
 
 
-def test_key_persons_due_and_not_visited(api: Any, unit: Any) -> None:
-    today = timezone.localdate()
-    listed = (today - dt.timedelta(days=60)).isoformat()
-    body = {
-        "group": "key",
-        "category_code": "03",
-        "risk_level": 1,
-        "listed_on": listed,
-        "details": {"diagnosis": "精神分裂症", "guardian_name": "周某", "guardian_phone": "13900001111"},
-    }
-    late = _resident(api, unit, "701", "周未访")
-    seen = _resident(api, unit, "702", "吴已访")
-    r = api("village_officer").post(f"/api/registry/residents/{late}/categories", body)
-    assert r.status_code == 201, r.json()
-    late_cid = r.json()["id"]
-    cid = api("village_officer").post(f"/api/registry/residents/{seen}/categories", body).json()["id"]
-    visit = {"visited_on": today.isoformat(), "method": "home", "content": "上门走访，本人在家，情绪稳定。"}
-    assert api("grid_worker").post(f"/api/registry/categories/{cid}/visits", visit).status_code == 201
-    every = PersonCategory.objects.get(pk=late_cid).visit_every_days
-    kp = _report(api, "township_officer", unit=unit("320111003").pk).json()["key_persons"]
-    assert kp["missed"] >= 1
-    row = next(r for r in kp["rows"] if r["name"] == "周**")
-    assert row["last_visit"] is None and row["days_overdue"] == 60 - every
-    assert all(r["name"] != "吴**" for r in kp["rows"])
-    # the month before: due dates are rebuilt from the visits, the visit of this month not yet made
-    past = _report(api, "township_officer", unit=unit("320111003").pk, month=THIS.shift(-1).key).json()
-    names = [r["name"] for r in past["key_persons"]["rows"]]
-    assert ("吴**" in names) == (dt.date.fromisoformat(listed) + dt.timedelta(days=every) <= THIS.shift(-1).last_day)
+def test_key_persons_not_visited_are_those_the_rubric_charges(api: Any, unit: Any) -> None:
+    """The report's 重点人员未走访 and the rubric's 服务对象走访服务 read one rule (people.visits):
+    the same month and unit name the same people, with the same missed visits."""
+    last = THIS.shift(-1)
+    period = last_month()
+    s = period.start
+    g1 = get(G1)
+    listing(g1, "03", name="周未访", listed_on=s - dt.timedelta(days=45), every=30)
+    late = listing(g1, "02", name="郑晚访", listed_on=s - dt.timedelta(days=3), every=7)
+    visit(late, s + dt.timedelta(days=2))  # due s+4: on time
+    visit(late, s + dt.timedelta(days=13))  # due s+9: missed, 4 days late
+    on_time = listing(g1, "01", name="吴已访", listed_on=s - dt.timedelta(days=20), every=30)
+    visit(on_time, s + dt.timedelta(days=5))
+    listing(g1, "01", group="care", name="王关怀", listed_on=s - dt.timedelta(days=40), every=30)  # not a key person
+    kp = _report(api, "township_officer", unit=unit("320111003").pk, month=last.key).json()["key_persons"]
+    measured = run("work.visits", get(T), period)
+    charged = [sf.link for sf in measured.shortfalls if "重点人员" in sf.text]
+    assert kp["missed"] == len(charged) == 2
+    assert {r["name"] for r in kp["rows"]} == {"周**", "郑**"}
+    row = next(r for r in kp["rows"] if r["name"] == "郑**")
+    assert row["due"] == (s + dt.timedelta(days=9)).isoformat() and row["days_overdue"] == 4
+    assert row["last_visit"] == (s + dt.timedelta(days=13)).isoformat()
+    first = next(r for r in kp["rows"] if r["name"] == "周**")
+    assert first["last_visit"] is None and first["due"] == (s + dt.timedelta(days=15)).isoformat()
     # a department user reads the report but not who the key persons are
     assert _report(api, "dept_police").json()["key_persons"] is None
 
