@@ -1905,7 +1905,8 @@ def test_out_of_scope_read_returns_no_data_and_is_audited(api: Any, targets: dic
 # --- warnings (预警) ------------------------------------------------------------------------
 # A warning is seen by whoever sees its sender (its path) or one of its recipients; the sender
 # (alerts.warn, of the sending unit or capturing it) changes it; only the recipient unit's own
-# users with alerts.report acknowledge it and report measures.
+# users with alerts.report, and the grid workers whose grids it holds, acknowledge it and report
+# measures.
 
 
 @dataclass
@@ -2012,7 +2013,9 @@ def expected_warning(o: Oracle, user: User, spec: WarningSpec, w: WarningTarget)
     if spec.kind in ("read", "list"):
         return "ok"
     if spec.kind == "recipient":
-        own = user.unit_id == w.recipient.pk and user.department_id is None
+        # the recipient unit's own users, and the grid workers of its grids (its front line)
+        front_line = user.capture_scope.filter(level="grid", parent=w.recipient, is_retired=False).exists()
+        own = (user.unit_id == w.recipient.pk or front_line) and user.department_id is None
         return "ok" if own and "alerts.report" in o.caps else "denied"
     sender = user.unit_id == w.sender.pk or o.captures(w.sender.path)
     return "ok" if "alerts.warn" in o.caps and sender else "denied"

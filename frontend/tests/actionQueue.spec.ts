@@ -172,6 +172,23 @@ describe('the phone action queue', () => {
     ])
   })
 
+  it('resubmits an action whose client id another user holds under a new id, with its photos', async () => {
+    const taken = new ApiError(409, { code: 'client_id_taken', message: '该离线提交的编号已被其他记录使用' })
+    const send = vi.fn<Sender>().mockRejectedValueOnce(taken).mockResolvedValue({ id: 9 })
+    const ctx = setup({ 'inspection.create': send }, { upload: async () => ({ id: 31 }) })
+    const photo = new File(['jpeg'], 'cam.jpg', { type: 'image/jpeg' })
+    await ctx.q.enqueue('inspection.create', 'Camera 4', { note: 'ok' }, { files: [photo] })
+    expect(ctx.q.rejectedOne('id-1')?.code).toBe('client_id_taken')
+    const out = await ctx.q.enqueue('inspection.create', 'Camera 4', { note: 'ok' }, { clientId: 'id-1' })
+    expect(out.status).toBe('sent')
+    expect(ctx.q.rejected.value).toEqual([])
+    expect(send.mock.calls.map((c) => [c[0].client_id, c[1].attachmentIds])).toEqual([
+      ['id-1', [31]],
+      ['id-2', [31]],
+    ])
+    expect(ctx.blobs.data.has('id-1')).toBe(false)
+  })
+
   it('discards one refused action (and its photos) and leaves the others', async () => {
     const ctx = setup({ 'place.create': vi.fn<Sender>().mockRejectedValue(invalid()) }, { upload: async () => ({ id: 1 }) })
     const photo = new File(['x'], 'a.jpg', { type: 'image/jpeg' })

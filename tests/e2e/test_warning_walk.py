@@ -1,6 +1,6 @@
 """A warning from the township to a village and its police station: the township issues a
-yellow warning in the console, the village acknowledges it on the phone and reports its
-measures, the township generates the 预警报告 (.docx, opened with python-docx) and lifts it."""
+yellow warning in the console, the village's grid worker (its front line) acknowledges it on
+the phone and reports its measures, the township sees who did, generates the 预警报告 (.docx, opened with python-docx) and lifts it."""
 
 from __future__ import annotations
 
@@ -65,10 +65,10 @@ def test_the_township_warns_the_village_acknowledges_on_the_phone(server: str, b
     warning_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     _shot(page, "2-console-detail-issued")
 
-    # 2. the village acknowledges it on the phone and reports its measures
-    token = _api(
-        server, "/api/auth/login", body={"username": "village_officer", "password": PASSWORD, "client": "token"}
-    )["token"]
+    # 2. the village's grid worker acknowledges it on the phone and reports its measures
+    token = _api(server, "/api/auth/login", body={"username": "grid_worker", "password": PASSWORD, "client": "token"})[
+        "token"
+    ]
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
     phone.add_init_script(f"localStorage.setItem('zongzhi.m.token', '{token}')")
     m = phone.new_page()
@@ -96,6 +96,7 @@ def test_the_township_warns_the_village_acknowledges_on_the_phone(server: str, b
     # 3. the township sees it, generates the report, downloads it and lifts the warning
     page.reload()
     expect(page.locator("[data-test=recipients]").get_by_text("已签收").first).to_be_visible(timeout=10000)
+    expect(page.locator("[data-test=recipients]").get_by_text("张伟").first).to_be_visible(timeout=10000)
     _dialog(page, "document", "浦口区信访局")
     doc_row = page.locator("[data-test=document]").first
     expect(doc_row).to_be_visible(timeout=10000)

@@ -130,6 +130,7 @@ def _rows(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     recipients = WarningRecipient.objects.filter(warning_id__in=ids).values_list(
         "warning_id", "status", "warning_status", "ack_due_at", "unit_id", "department_id"
     )
+    me_of = services.mine(user)
     for wid, status, warning_status, due, unit_id, dept_id in recipients:
         c = counts.setdefault(wid, {"total": 0, "pending": 0, "overdue": 0})
         c["total"] += 1
@@ -137,8 +138,8 @@ def _rows(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             c["pending"] += 1
             if warning_status == WarningStatus.ACTIVE and due < now:
                 c["overdue"] += 1
-        own = dept_id == user.department_id if user.department_id else (unit_id == user.unit_id and dept_id is None)
-        if own:
+        # of several rows of the caller's (a grid worker's two villages), the pending one shows
+        if me_of.holds(unit_id, dept_id) and (wid not in mine or status == RecipientStatus.PENDING):
             mine[wid] = (status, due)
     out = []
     for r in rows:
@@ -382,18 +383,9 @@ def _detail(user: User, w: EarlyWarning) -> dict[str, Any]:
     recipients = list(
         WarningRecipient.objects.filter(warning=w).select_related("unit", "department", "acknowledged_by")
     )
-    mine = next(
-        (
-            r
-            for r in recipients
-            if (
-                r.department_id == user.department_id
-                if user.department_id
-                else (r.unit_id == user.unit_id and not r.department_id)
-            )
-        ),
-        None,
-    )
+    me_of = services.mine(user)
+    own = [r for r in recipients if me_of.holds(r.unit_id, r.department_id)]
+    mine = next((r for r in own if r.status == RecipientStatus.PENDING), own[0] if own else None)
     names = {r.pk: (r.department.name if r.department else r.unit.name) for r in recipients}
     actions = WarningAction.objects.filter(warning=w).select_related("actor_user", "actor_unit", "actor_department")
     docs = WarningDocument.objects.filter(warning=w).select_related("generated_by")

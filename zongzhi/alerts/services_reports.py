@@ -28,6 +28,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.cases.attachments import MAX_PER_SUBMISSION
 from zongzhi.cases.models import Attachment, Case
+from zongzhi.core import clientids
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, OutOfScope, check_all
 from zongzhi.core.fields import limit_of
@@ -304,23 +305,16 @@ def _check_new(user: User, data: NewReport, now: datetime) -> dict[str, Any]:
 def create_report(*, acting_user: User, data: NewReport) -> tuple[InformationReport, bool]:
     """Report a piece of stability information. Returns (report, created). The same
     `client_id` sent again (the phone's offline queue) returns the first report."""
-    if data.client_id is not None:
-        existing = InformationReport.objects.filter(client_id=data.client_id).first()
-        if existing is not None:
-            return _resent(acting_user, existing), False
+    existing = clientids.resent(InformationReport, data.client_id, acting_user, owner="reporter_user_id")
+    if existing is not None:
+        return existing, False
     try:
         return _create(acting_user, data), True
     except IntegrityError:
-        existing = InformationReport.objects.filter(client_id=data.client_id).first() if data.client_id else None
+        existing = clientids.resent(InformationReport, data.client_id, acting_user, owner="reporter_user_id")
         if existing is None:
             raise
-        return _resent(acting_user, existing), False
-
-
-def _resent(user: User, report: InformationReport) -> InformationReport:
-    if report.reporter_user_id != user.pk:
-        raise Conflict("该编号已被使用", code="client_id_taken")
-    return report
+        return existing, False
 
 
 @transaction.atomic

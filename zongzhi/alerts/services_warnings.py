@@ -10,6 +10,10 @@ recipients (a recipient's `path`): the village that received it, the township ab
   changes its level, adds recipients, reminds and lifts it, and makes its 预警报告;
 - a recipient (a user with `alerts.report` of the recipient unit, or of the recipient
   department) acknowledges it once (签收) and reports measures (落实情况) until it is lifted.
+  A grid worker is the front line of the village holding their grids (seed 003: warnings acted
+  on at once): a warning sent to that village is theirs to acknowledge too
+  (`front_line_villages`). The recipient row stays the village's; the action and the row's
+  `acknowledged_by` record who did it, and the sender is told "已由冯墙社区（张伟）签收".
 
 Every write locks the warning row first (`select_for_update`): two senders, or a sender lifting
 while a recipient acknowledges, take turns, and the second sees the first's result.
@@ -36,7 +40,7 @@ from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.notify.models import Notification
 from zongzhi.notify.services import notify_users
 from zongzhi.notify.sms import send_sms_task
-from zongzhi.units.models import Department, Unit, User
+from zongzhi.units.models import Department, Level, Unit, User
 
 from .models import (
     WARNING_RANK,
@@ -101,7 +105,8 @@ def get_warning(user: User, warning_id: int, *, lock: bool = False) -> EarlyWarn
     warning: EarlyWarning | None = qs.filter(pk=warning_id).first()
     if warning is None:
         raise NotFound("预警不存在")
-    if not shows(user, warning):
+    # a front-line grid worker whose view scope stops at their grids still opens their inbox
+    if not shows(user, warning) and not recipient_of(user, warning.pk).exists():
         raise NotFound("预警不存在", audit=AuditNote("scope.denied", warning, {"mode": "read", "user_id": user.pk}))
     require_reader(user, warning)
     return warning
@@ -122,11 +127,45 @@ def require_sender(user: User, warning: EarlyWarning) -> None:
         )
 
 
-def my_recipient_rows(user: User) -> QuerySet[WarningRecipient]:
-    """The recipient rows that are the user's: their department's, or their unit's own."""
+def front_line_villages(user: User) -> list[int]:
+    """The villages whose grids lie in the user's capture scope (a grid worker's village), other
+    than the user's own unit: their warnings are the user's to acknowledge too. One query."""
+    if user.department_id or not user.capture_paths:
+        return []
+    parents = Unit.objects.filter(path__in=user.capture_paths, level=Level.GRID, is_retired=False).values_list(
+        "parent_id", flat=True
+    )
+    return sorted({p for p in parents if p is not None and p != user.unit_id})
+
+
+@dataclass(frozen=True)
+class Mine:
+    """Which recipient rows are the user's: their department's, or (no department) those of
+    their own unit and of the villages they are the front line of."""
+
+    department_id: int | None
+    unit_ids: frozenset[int]
+
+    def holds(self, unit_id: int | None, department_id: int | None) -> bool:
+        if self.department_id:
+            return department_id == self.department_id
+        return department_id is None and unit_id in self.unit_ids
+
+    def q(self) -> Q:
+        if self.department_id:
+            return Q(department_id=self.department_id)
+        return Q(unit_id__in=sorted(self.unit_ids), department__isnull=True)
+
+
+def mine(user: User) -> Mine:
     if user.department_id:
-        return WarningRecipient.objects.filter(department_id=user.department_id)
-    return WarningRecipient.objects.filter(unit_id=user.unit_id or 0, department__isnull=True)
+        return Mine(user.department_id, frozenset())
+    return Mine(None, frozenset([user.unit_id or 0, *front_line_villages(user)]))
+
+
+def my_recipient_rows(user: User) -> QuerySet[WarningRecipient]:
+    """The recipient rows that are the user's (`Mine`)."""
+    return WarningRecipient.objects.filter(mine(user).q())
 
 
 def recipient_of(user: User, warning_id: int) -> QuerySet[WarningRecipient]:
@@ -273,17 +312,24 @@ SMS_TEXTS = {
 }
 
 
-def _staff(targets: set[tuple[int, int | None]], caps: tuple[str, ...] = READ_CAPS) -> list[User]:
-    """Active users of each (unit, department) who work with warnings, in one query."""
+def _staff(
+    targets: set[tuple[int, int | None]], caps: tuple[str, ...] = READ_CAPS, *, front_line: bool = True
+) -> list[User]:
+    """Active users of each (unit, department) who work with warnings, and the front-line grid
+    workers of each unit (`front_line_villages`), in one query."""
     unit_ids = {u for u, d in targets if d is None}
     dept_ids = {d for _u, d in targets if d is not None}
     if not unit_ids and not dept_ids:
         return []
-    users = (
-        User.objects.filter(is_active=True)
-        .filter(Q(unit_id__in=unit_ids, department__isnull=True) | Q(department_id__in=dept_ids))
-        .prefetch_related("roles")
-    )
+    who = Q(unit_id__in=unit_ids, department__isnull=True) | Q(department_id__in=dept_ids)
+    if front_line and unit_ids:
+        who |= Q(
+            department__isnull=True,
+            capture_scope__parent_id__in=unit_ids,
+            capture_scope__level=Level.GRID,
+            capture_scope__is_retired=False,
+        )
+    users = User.objects.filter(is_active=True).filter(who).distinct().prefetch_related("roles")
     return [u for u in users if any(u.has_cap(c) for c in caps)]
 
 
@@ -441,8 +487,13 @@ def issue_warning(*, acting_user: User, data: NewWarning) -> EarlyWarning:
 # --- recipients' acts -------------------------------------------------------------------------
 
 
-def _own_recipient(user: User, warning: EarlyWarning) -> WarningRecipient:
-    row = recipient_of(user, warning.pk).select_for_update().first() if user.has_cap("alerts.report") else None
+def _own_recipient(user: User, warning: EarlyWarning, prefer: str) -> WarningRecipient:
+    """The user's recipient row of the warning, locked; of several (a grid worker whose grids
+    lie in two villages that both received it), one in the state `prefer` first."""
+    rows = (
+        list(recipient_of(user, warning.pk).select_for_update().order_by("id")) if user.has_cap("alerts.report") else []
+    )
+    row = next((r for r in rows if r.status == prefer), rows[0] if rows else None)
     if row is None:
         raise Forbidden(
             "您的单位不是该预警的责任单位，不能签收或报告落实情况",
@@ -456,7 +507,7 @@ def _own_recipient(user: User, warning: EarlyWarning) -> WarningRecipient:
 def acknowledge(*, acting_user: User, warning_id: int, comment: str = "") -> WarningRecipient:
     """签收: once per recipient, while the warning is active."""
     warning = get_warning(acting_user, warning_id, lock=True)
-    row = _own_recipient(acting_user, warning)
+    row = _own_recipient(acting_user, warning, RecipientStatus.PENDING)
     _require_active(warning)
     if row.status == RecipientStatus.ACKNOWLEDGED:
         raise InvalidInput("您的单位已签收该预警", code="warning_already_acknowledged")
@@ -466,12 +517,18 @@ def acknowledge(*, acting_user: User, warning_id: int, comment: str = "") -> War
     row.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     _bump(warning)
     _action(warning, WarningAction.Kind.ACKNOWLEDGE, acting_user, recipient=row, comment=comment, at=now)
-    record_event("warning.acknowledged", obj=warning, detail={"recipient_id": row.pk, "late": now > row.ack_due_at})
+    front_line = row.department_id is None and row.unit_id != acting_user.unit_id
+    record_event(
+        "warning.acknowledged",
+        obj=warning,
+        detail={"recipient_id": row.pk, "late": now > row.ack_due_at, "front_line": front_line},
+    )
+    who = acting_user.full_name or acting_user.username
     tell(
         {(warning.sender_unit_id, None)},
         "warning_ack",
         "预警已签收",
-        f"「{warning.title}」已由{_recipient_name(row)}签收",
+        f"「{warning.title}」已由{_recipient_name(row)}（{who}）签收",
         link_of(warning.pk),
     )
     return row
@@ -496,7 +553,7 @@ def _recipient_name(row: WarningRecipient) -> str:
 def report_measure(*, acting_user: User, warning_id: int, text: str) -> WarningAction:
     """落实情况: a recipient that has acknowledged reports what it did, as often as it needs."""
     warning = get_warning(acting_user, warning_id, lock=True)
-    row = _own_recipient(acting_user, warning)
+    row = _own_recipient(acting_user, warning, RecipientStatus.ACKNOWLEDGED)
     _require_active(warning)
     if row.status != RecipientStatus.ACKNOWLEDGED:
         raise InvalidInput("请先签收该预警，再报告落实情况", code="warning_not_acknowledged")
@@ -699,7 +756,7 @@ def _escalate(ids: list[int], now: datetime) -> None:
         above = unit_id if dept_id else parent_id
         if above and above != sender_id:
             by_target.setdefault((above, None), []).append((wid, title, name))
-    staff = _staff(set(by_target))
+    staff = _staff(set(by_target), front_line=False)  # overdue notices go to the unit above only
     notes: list[Notification] = []
     sms_counts: dict[str, int] = {}
     for user in staff:

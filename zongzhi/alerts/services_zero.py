@@ -32,7 +32,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
-from zongzhi.core import crypto
+from zongzhi.core import clientids, crypto
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, check_all, required_text
 from zongzhi.core.fields import limit_of
@@ -192,12 +192,9 @@ def file_zero_report(
     with the same `client_id` (the phone's offline queue), it returns the first one; with
     `period_start` (the period the user saw) it is refused once that period has ended."""
     require_cap(acting_user, "alerts.report")
-    if client_id is not None:
-        done = ZeroReport.objects.filter(client_id=client_id).first()
-        if done is not None:
-            if done.reported_by_id != acting_user.pk:
-                raise Conflict("该报告编号已被使用", code="client_id_taken")
-            return done  # type: ignore[no-any-return]
+    done = clientids.resent(ZeroReport, client_id, acting_user, owner="reported_by_id")
+    if done is not None:
+        return done
     reporter = reporter_of(acting_user)
     today = timezone.localdate()
     if kind not in (None, "", PeriodKind.DAILY, PeriodKind.MONTHLY):

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_created, record_event
+from zongzhi.core import clientids
 from zongzhi.core.changes import changed
 from zongzhi.core.db import atomic_writes, writes_together
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound
 from zongzhi.core.fastinsert import Inserter
 from zongzhi.dictionary.services import require_active_code
 from zongzhi.units.geo import locate_grid_path
@@ -115,11 +116,9 @@ def create_case(*, acting_user: User, data: NewCase) -> tuple[Case, bool]:
         # The unique client id refused the insert: this report arrived before (or two copies
         # arrived together and the other one won). A resend can also fail a check the first
         # copy passed (entered within 10 days). No lookup first: most reports are new.
-        existing = Case.objects.filter(client_id=data.client_id).first() if data.client_id else None
+        existing = clientids.resent(Case, data.client_id, acting_user, owner="initiator_user_id")
         if existing is None:
             raise
-        if existing.initiator_user_id != acting_user.pk:
-            raise Conflict("该编号已被使用", code="client_id_taken") from None
         return existing, False
 
 

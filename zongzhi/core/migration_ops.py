@@ -104,3 +104,28 @@ class MoveModels(migrations.operations.base.Operation):
 
     def describe(self) -> str:
         return f"Move {', '.join(self.names)} from {self.from_app} (same tables)"
+
+
+def creators_from_audit(models: list[tuple[str, str]]) -> migrations.RunPython:
+    """A migration step filling `created_by` of the rows registered from the phone before the
+    field existed (a client id, no creator), from the audit log's "create" change row (its
+    object type "registry.<model>"), so that a resend still finds them its creator's
+    (core.clientids). Rows without such an entry keep no creator."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        log = apps.get_model("audit", "AuditLog")
+        for app_label, name in models:
+            model = apps.get_model(app_label, name)
+            rows = model.objects.filter(client_id__isnull=False, created_by__isnull=True)
+            for pk in rows.values_list("pk", flat=True):
+                user_id = (
+                    log.objects.filter(
+                        layer="change", action="create", object_type=f"registry.{name.lower()}", object_id=str(pk)
+                    )
+                    .values_list("user_id", flat=True)
+                    .first()
+                )
+                if user_id is not None:
+                    model.objects.filter(pk=pk).update(created_by_id=user_id)
+
+    return migrations.RunPython(run, migrations.RunPython.noop)

@@ -282,9 +282,31 @@ def _status_label(status: str) -> str:
         return status
 
 
+def _warning_units(homes: dict[int, int | None]) -> dict[int, set[int]]:
+    """The units whose warnings each worker (id: their unit) acknowledges, as
+    alerts.services_warnings.Mine counts them: their own unit, and the villages holding the
+    grids of their capture scope (the grid worker is the village's front line). One query per
+    CHUNK workers."""
+    out: dict[int, set[int]] = {w: ({u} if u is not None else set()) for w, u in homes.items()}
+    through = User.capture_scope.through
+    for chunk in _chunks(sorted(homes)):
+        for user_id, village_id in through.objects.filter(
+            user_id__in=list(chunk), unit__level=Level.GRID, unit__is_retired=False
+        ).values_list("user_id", "unit__parent_id"):
+            if village_id is not None:
+                out[user_id].add(village_id)
+    return out
+
+
 def _warnings(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustDoItem]:
-    by_unit = _by_unit(workers)
-    out = []
+    """One item per pending warning of a unit the worker acknowledges for (`_warning_units`);
+    a warning sent to two of them (the worker's grids in two villages) is one item."""
+    units_of = _warning_units({w.id: w.unit_id for w in workers})
+    by_unit: dict[int, list[Worker]] = defaultdict(list)
+    for w in workers:
+        for unit_id in units_of[w.id]:
+            by_unit[unit_id].append(w)
+    out: dict[tuple[int, int], MustDoItem] = {}
     for units in _chunks(sorted(by_unit)):
         rows = WarningRecipient.objects.filter(
             unit_id__in=list(units),
@@ -295,8 +317,11 @@ def _warnings(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[Mus
         for warning_id, unit_id, title, level, due_at in rows:
             detail = f"{WarningLevel(level).label}，待签收"
             for w in by_unit[unit_id]:
-                out.append(_item(w, day, MustDoKind.WARNING, warning_id, title, detail, _local_day(due_at), w.home))
-    return out
+                out.setdefault(
+                    (w.id, warning_id),
+                    _item(w, day, MustDoKind.WARNING, warning_id, title, detail, _local_day(due_at), w.home),
+                )
+    return list(out.values())
 
 
 def _sensitive(low: dt.date, high: dt.date) -> list[SensitivePeriod]:
@@ -579,18 +604,21 @@ def _check_cases(items: list[MustDoItem], units: dict[int, tuple[int | None, str
 
 
 def _check_warnings(items: list[MustDoItem], units: dict[int, tuple[int | None, str]]) -> Checked:
+    """Done when a recipient row of the warning that is the worker's (their unit's, or their
+    village's: acknowledged by the worker or by a village officer) was acknowledged by the end
+    of the item's day."""
+    units_of = _warning_units({w: units.get(w, (None, ""))[0] for w in {i.worker_id for i in items}})
     acked: dict[tuple[int, int], dt.datetime] = {}
-    unit_ids = sorted({u for u, _ in units.values() if u is not None})
+    unit_ids = sorted({u for mine in units_of.values() for u in mine})
     for refs in _chunks(_refs(items)):
         for warning_id, unit_id, at in WarningRecipient.objects.filter(
             warning_id__in=list(refs), unit_id__in=unit_ids, department__isnull=True, acknowledged_at__isnull=False
         ).values_list("warning_id", "unit_id", "acknowledged_at"):
             acked[(warning_id, unit_id)] = at
     for i in items:
-        unit_id = units.get(i.worker_id, (None, ""))[0]
-        at = acked.get((i.ref_id, unit_id)) if unit_id is not None else None
-        if at is not None and at < _day_range(i.day)[1]:
-            yield i, at
+        hits = [at for u in units_of.get(i.worker_id, ()) if (at := acked.get((i.ref_id, u))) is not None]
+        if hits and min(hits) < _day_range(i.day)[1]:
+            yield i, min(hits)
 
 
 def _check_zero(items: list[MustDoItem], units: dict[int, tuple[int | None, str]]) -> Checked:

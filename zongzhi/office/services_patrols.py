@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
+from zongzhi.core import clientids
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, OutOfScope
 from zongzhi.core.scope import require_write, subtree_q, write_mode
@@ -453,12 +454,6 @@ def _free_unit(user: User, unit: Unit | None) -> Unit:
     return unit
 
 
-def _same_owner(user: User, patrol: Patrol) -> Patrol:
-    if patrol.worker_id != user.pk:
-        raise Conflict("该编号已被使用", code="client_id_taken")
-    return patrol
-
-
 def start_patrol(
     user: User,
     *,
@@ -470,9 +465,9 @@ def start_patrol(
     """Start a patrol (on a route or free). Returns (patrol, created): the same client id again
     returns the first patrol. A worker has one open patrol at a time."""
     require_cap(user, PATROL, "没有巡逻的权限")
-    existing = Patrol.objects.filter(client_id=client_id).first()
+    existing = clientids.resent(Patrol, client_id, user, owner="worker_id")
     if existing is not None:
-        return _same_owner(user, existing), False
+        return existing, False
     if route is not None:
         if route.is_withdrawn:
             raise InvalidInput.field("route_id", "该巡逻线路已撤销", code="route_withdrawn")
@@ -513,10 +508,10 @@ def start_patrol(
                 detail={"route_id": route.pk if route else None, "started_at": at.isoformat()},
             )
     except IntegrityError:
-        again = Patrol.objects.filter(client_id=client_id).first()
+        again = clientids.resent(Patrol, client_id, user, owner="worker_id")
         if again is None:
             raise
-        return _same_owner(user, again), False
+        return again, False
     return patrol, True
 
 
@@ -592,10 +587,19 @@ def check_in(user: User, patrol: Patrol, data: CheckInData) -> tuple[PatrolCheck
     radius holds the position) or anywhere, "正常" or a problem with its note and photos. A
     problem may become an event of the case engine (治安隐患 prefilled, the position and photos
     with it), linked to the check-in, in the same transaction. Returns (check-in, created)."""
-    done = PatrolCheckIn.objects.select_related("patrol").filter(client_id=data.client_id).first()
+
+    def resent() -> PatrolCheckIn | None:
+        return clientids.resent(
+            PatrolCheckIn,
+            data.client_id,
+            user,
+            owner="patrol.worker_id",
+            same=lambda c: c.patrol_id == patrol.pk,
+            queryset=PatrolCheckIn.objects.select_related("patrol"),
+        )
+
+    done = resent()
     if done is not None:
-        if done.patrol_id != patrol.pk:
-            raise Conflict("该编号已被使用", code="client_id_taken")
         return done, False
     if patrol.ended_at is not None:
         raise Conflict("本次巡逻已结束", code="patrol_ended")
@@ -628,7 +632,7 @@ def check_in(user: User, patrol: Patrol, data: CheckInData) -> tuple[PatrolCheck
                 },
             )
     except IntegrityError:
-        again = PatrolCheckIn.objects.filter(client_id=data.client_id).first()
+        again = resent()
         if again is None:
             raise
         return again, False

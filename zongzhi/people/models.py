@@ -83,6 +83,16 @@ class Resident(ScopedModel, ChangeLoggedModel):
     updated_at = models.DateTimeField(default=timezone.now, verbose_name="更新时间")
     # The phone's offline queue names each registration: a resend returns the first record.
     client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+    # Who registered it (an import leaves it empty): a client id is its creator's alone.
+    created_by = models.ForeignKey(
+        "units.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never searched by; the client id's own index finds the row
+        verbose_name="登记人",
+    )
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset(
         {"id_number_sealed", "id_number_index", "phone_sealed", "phone_index", "updated_at", "client_id"}

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
-from zongzhi.core import crypto
+from zongzhi.core import clientids, crypto
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, StaleRecord
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_write
@@ -175,19 +175,19 @@ def _refuse_duplicate(user: User, id_number: str, exclude: int | None = None) ->
 
 
 def resent(model: Any, client_id: uuid.UUID | None, user: User) -> Any:
-    """The record an offline queue's action already made (same `client_id`), or None. A client
-    id of a record outside the caller's read scope is not theirs to reuse."""
-    existing = model.objects.filter(client_id=client_id).first() if client_id else None
-    if existing is not None and not path_within(existing.path, user.view_paths):
-        raise Conflict("该编号已被使用", code="client_id_taken")
-    return existing
+    """The resident or place an offline queue's registration already made (same `client_id`),
+    or None; 409 `client_id_taken` when another user registered it (`core.clientids`), or it
+    has left the caller's read scope since."""
+    return clientids.resent(
+        model, client_id, user, owner="created_by_id", same=lambda r: path_within(r.path, user.view_paths)
+    )
 
 
 def create_resident(*, acting_user: User, data: ResidentData, client_id: uuid.UUID | None = None) -> Resident:
     _require(acting_user, "records.write", "没有登记实有人口的权限")
     cleaned = clean(data)
     path = place_path(acting_user, data, None)
-    resident = Resident(path=path, client_id=client_id)
+    resident = Resident(path=path, client_id=client_id, created_by=acting_user)
     corrected = require_write(acting_user, resident, path)
     _refuse_duplicate(acting_user, cleaned.id_number)
     _apply(resident, cleaned)
@@ -616,10 +616,9 @@ def record_visit(*, acting_user: User, category: Any, data: VisitData) -> tuple[
     corrected = require_write(acting_user, category)
 
     def resent() -> Any:
-        existing = Visit.objects.filter(client_id=data.client_id).first() if data.client_id else None
-        if existing is not None and existing.visitor_id != acting_user.pk:
-            raise Conflict("该编号已被使用", code="client_id_taken")
-        return existing
+        return clientids.resent(
+            Visit, data.client_id, acting_user, owner="visitor_id", same=lambda v: v.category_id == category.pk
+        )
 
     first = resent()
     if first is not None:

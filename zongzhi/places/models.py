@@ -31,6 +31,16 @@ class PlaceBase(ScopedModel, ChangeLoggedModel):
     updated_at = models.DateTimeField(default=timezone.now)
     # The phone's offline queue names each registration: a resend returns the first record.
     client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+    # Who registered it (an import leaves it empty): a client id is its creator's alone.
+    created_by = models.ForeignKey(
+        "units.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never searched by; the client id's own index finds the row
+        verbose_name="登记人",
+    )
 
     class Meta:
         abstract = True
@@ -97,6 +107,9 @@ class HouseOccupant(models.Model):
     since = models.DateField(null=True, blank=True, verbose_name="入住日期")
     until = models.DateField(null=True, blank=True, verbose_name="迁出日期")
     client_id = models.UUIDField(null=True, blank=True, unique=True, verbose_name="客户端编号")
+    created_by = models.ForeignKey(
+        "units.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         db_table = "registry_houseoccupant"  # the table keeps the name of the app it was made in

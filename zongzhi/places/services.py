@@ -20,7 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
-from zongzhi.core import crypto
+from zongzhi.core import clientids, crypto
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
 from zongzhi.core.masking import mask_value
 from zongzhi.core.scope import path_within, require_write
@@ -292,7 +292,7 @@ def save_place(
             raise Conflict("已注销，不能修改", code="retired")
     values = _clean(kind, data, acting_user, obj)
     path = place_path(acting_user, data, obj.path if obj is not None else None)
-    target = obj if obj is not None else kind.model(path=path, client_id=client_id)
+    target = obj if obj is not None else kind.model(path=path, client_id=client_id, created_by=acting_user)
     corrected = require_write(acting_user, target, path) or corrected
     for name, value in values.items():
         setattr(target, name, value)
@@ -405,7 +405,12 @@ def add_occupant(
     try:
         with transaction.atomic():
             occupant = HouseOccupant.objects.create(
-                house=house, resident=resident, relation=relation, since=since, client_id=client_id
+                house=house,
+                resident=resident,
+                relation=relation,
+                since=since,
+                client_id=client_id,
+                created_by=acting_user,
             )
     except IntegrityError:
         raise Conflict("该人员已登记在此房屋", code="already_listed") from None
@@ -432,10 +437,14 @@ def add_occupant_once(*, acting_user: User, house: House, occupant: OccupantData
     """Add an occupant from the phone's offline queue; returns (occupant, created). The same
     client id again gives back the first row."""
     _may_write(acting_user, house)
-    first = HouseOccupant.objects.filter(client_id=occupant.client_id).first() if occupant.client_id else None
+
+    def resent_occupant() -> HouseOccupant | None:
+        return clientids.resent(
+            HouseOccupant, occupant.client_id, acting_user, owner="created_by_id", same=lambda o: o.house_id == house.pk
+        )
+
+    first = resent_occupant()
     if first is not None:
-        if first.house_id != house.pk:
-            raise Conflict("该编号已被使用", code="client_id_taken")
         return first, False
     resident = resolve_resident(acting_user, occupant)
     try:
@@ -448,7 +457,7 @@ def add_occupant_once(*, acting_user: User, house: House, occupant: OccupantData
             client_id=occupant.client_id,
         )
     except (IntegrityError, Conflict):
-        first = HouseOccupant.objects.filter(client_id=occupant.client_id).first() if occupant.client_id else None
+        first = resent_occupant()
         if first is None:
             raise
         return first, False
@@ -501,10 +510,9 @@ def inspect_once(
     corrected = _may_write(acting_user, facility)
 
     def resent_inspection() -> Inspection | None:
-        first = Inspection.objects.filter(client_id=client_id).first() if client_id else None
-        if first is not None and (first.inspector_id != acting_user.pk or first.facility_id != facility.pk):
-            raise Conflict("该编号已被使用", code="client_id_taken")
-        return first
+        return clientids.resent(
+            Inspection, client_id, acting_user, owner="inspector_id", same=lambda i: i.facility_id == facility.pk
+        )
 
     first = resent_inspection()
     if first is not None:

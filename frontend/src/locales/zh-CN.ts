@@ -1922,7 +1922,7 @@ const zhCN = {
       submit: '提交',
       history: '落实情况记录',
       lifted: '该预警已解除',
-      myStatus: '本单位签收',
+      myStatus: '签收状态',
     },
   },
 

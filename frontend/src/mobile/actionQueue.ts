@@ -77,7 +77,8 @@ export const ACTION_REJECTED_KEY = 'zongzhi.m.actionRejected'
 export interface EnqueueOptions {
   route?: ActionRoute
   files?: File[]
-  /** Resend a refused action under its own client id (after the worker corrected it). */
+  /** Resend a refused action under its own client id (after the worker corrected it); one
+   * refused as `client_id_taken` goes under a new id. */
   clientId?: string
 }
 
@@ -159,16 +160,23 @@ export function createActionQueue(deps: ActionQueueDeps) {
 
   /** Keep the action (and its photos), then try to send it now; the answer tells the form what happened. */
   async function enqueue(kind: string, label: string, body: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<ActionResult> {
-    const clientId = opts.clientId ?? newId()
-    const old = rejected.value.find((r) => r.clientId === clientId)
+    const old = opts.clientId === undefined ? undefined : rejected.value.find((r) => r.clientId === opts.clientId)
+    // An id the server says another user's record holds (409 client_id_taken) would be refused
+    // again: the corrected action goes under a new one, its kept photos moved with it.
+    const clientId = old?.code === 'client_id_taken' ? newId() : (opts.clientId ?? newId())
     const action: QueuedAction = { clientId, kind, label, body: { ...body }, route: opts.route, queuedAt: new Date().toISOString(), attempts: 0 }
     if (opts.files?.length) {
       action.files = opts.files.map((f) => ({ name: f.name, type: f.type, size: f.size, attachmentId: null }))
       await blobs.put(clientId, opts.files.map((f) => ({ name: f.name, blob: f })))
     } else if (old?.files?.length) {
       action.files = old.files // a corrected action keeps the photos it had
+      if (old.clientId !== clientId) {
+        const stored = await blobs.get(old.clientId)
+        if (stored) await blobs.put(clientId, stored)
+        await blobs.delete(old.clientId)
+      }
     }
-    rejected.value = rejected.value.filter((r) => r.clientId !== clientId)
+    rejected.value = rejected.value.filter((r) => r.clientId !== (old?.clientId ?? clientId))
     saveRejected()
     items.value = [...items.value.filter((a) => a.clientId !== clientId), action]
     save()

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zongzhi.alerts.models import EarlyWarning, SensitivePeriod, WarningRecipient
+from zongzhi.alerts.models import EarlyWarning, SensitivePeriod
 from zongzhi.calendar import workdays
 from zongzhi.cases.models import Case
 from zongzhi.field import services_mustdo as services
@@ -71,21 +71,14 @@ def _case(unit: Any, title: str = "楼道堆物") -> Case:
     )
 
 
-def _warning(unit: Any) -> EarlyWarning:
-    sender = unit("320111003000")
-    w = EarlyWarning.objects.create(
-        path=sender.path,
-        title="节前矛盾纠纷预警",
-        body="注意排查",
-        level="yellow",
-        sender_unit=sender,
-        sender_user=User.objects.get(username="township_officer"),
+def _warning(unit: Any, village: str = "320111003001") -> EarlyWarning:
+    """A warning the township sends to a village (the grid worker's, by default)."""
+    from zongzhi.alerts.services_warnings import NewWarning, issue_warning
+
+    return issue_warning(
+        acting_user=User.objects.get(username="township_officer"),
+        data=NewWarning(title="节前矛盾纠纷预警", body="注意排查", level="yellow", unit_ids=[unit(village).pk]),
     )
-    grid = unit(GRID_1)
-    WarningRecipient.objects.create(
-        warning=w, unit=grid, path=grid.path, level="yellow", ack_due_at=timezone.now() + dt.timedelta(hours=4)
-    )
-    return w
 
 
 def _document(unit: Any) -> DocumentRecipient:
@@ -257,10 +250,29 @@ def test_a_case_that_left_the_workers_hands_ticks_its_item(api: Any, unit: Any) 
 
 def test_an_acknowledged_warning_ticks_its_item(api: Any, unit: Any) -> None:
     w = _warning(unit)
-    assert not _by_kind(_mine(api), "warning")[0]["done"]
+    [item] = _by_kind(_mine(api), "warning")
+    assert item["ref_id"] == w.pk and not item["done"] and "待签收" in item["detail"]
     r = api("grid_worker").post(f"/api/alerts/warnings/{w.pk}/acknowledge", {})
     assert r.status_code == 200, r.json()
     assert _by_kind(_mine(api), "warning")[0]["done"]
+
+
+def test_the_villages_warning_ticks_off_when_its_officer_acknowledges(api: Any, unit: Any) -> None:
+    w = _warning(unit)
+    assert not _by_kind(_mine(api), "warning")[0]["done"]
+    r = api("village_officer").post(f"/api/alerts/warnings/{w.pk}/acknowledge", {})
+    assert r.status_code == 200, r.json()
+    [item] = _by_kind(_mine(api), "warning")
+    assert item["done"]
+    assert MustDoItem.objects.get(pk=item["id"]).done_how == "data"
+    # acknowledged before the morning: tomorrow's list has no item for it
+    services.generate_day(_today() + dt.timedelta(days=1), [_worker()])
+    assert _items(_today() + dt.timedelta(days=1), "warning") == []
+
+
+def test_another_villages_warning_is_not_on_the_list(api: Any, unit: Any) -> None:
+    _warning(unit, "320111003002")
+    assert _by_kind(_mine(api), "warning") == []
 
 
 def test_a_filed_zero_report_ticks_its_item(api: Any, unit: Any) -> None:
