@@ -24,7 +24,8 @@ if missing and emptied first: give it a scratch database, never a real one).
   lists (zongzhi/field/bench_mustdo.py). `--only field` runs these alone.
 - stats.*: the statistics figures from the rollups against the raw aggregate over the cases
   table, the rollups' added cost on a case report, the nightly rebuild
-  (zongzhi/stats/bench_stats.py). `--only stats` runs these alone.
+  (zongzhi/stats/bench_stats.py). `--only stats` runs these with the big screen's and the
+  analysis report's figures below, over the same cases.
 - assess.rubric_month_*, assess.*_api_p95: the month's rubric for the county's assessed units
   against its measures alone, the ranking and a unit's sheet (zongzhi/assess/bench_rubric.py).
   `--only assess` runs these alone.
@@ -190,6 +191,11 @@ def main() -> None:
         from zongzhi.stats.bench_stats import run as stats_bench
 
         stats_bench(args.size, health, client_for, _report, _p95)
+        from zongzhi.stats.bench_analysis import run as analysis_bench
+        from zongzhi.stats.bench_screen import run as screen_bench
+
+        screen_bench(args.size, health, client_for, _report, _p95)
+        analysis_bench(size["cases"], client_for, _report, _p95)
         return
 
     # 2. The to-do lists over many cases.
