@@ -2502,6 +2502,8 @@ EXEMPT.update(
         # Only the unit directly above scores, and only townships and villages: narrower than the
         # matrix's "above"; refusals per case in assess/tests/test_rubric.py.
         ("PUT", AS + "/hand"): "test_only_the_unit_directly_above_scores_by_hand_and_only_assessed_units",
+        ("POST", AS + "/hand/uploads"): "multipart upload, assess.score; the file opens for readers of the "
+        "unit's sheet: assess/tests/test_evidence.py",
         ("GET", AS + "/scores/sheet"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/scores/shortfalls"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/rubrics/{rubric_id}"): "test_assess_rubric_matrix",
