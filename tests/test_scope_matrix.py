@@ -2505,6 +2505,8 @@ EXEMPT.update(
         # Only the unit directly above scores, and only townships and villages: narrower than the
         # matrix's "above"; refusals per case in assess/tests/test_rubric.py.
         ("PUT", AS + "/hand"): "test_only_the_unit_directly_above_scores_by_hand_and_only_assessed_units",
+        ("POST", AS + "/hand/uploads"): "multipart upload, assess.score; the file opens for readers of the "
+        "unit's sheet: assess/tests/test_evidence.py",
         ("GET", AS + "/scores/sheet"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/scores/shortfalls"): "assessed units only: test_assess_sheet_matrix",
         ("GET", AS + "/rubrics/{rubric_id}"): "test_assess_rubric_matrix",
@@ -2714,3 +2716,60 @@ def test_bulletin_scope_matrix(api: Any, username: str) -> None:
         assert r.status_code == 200, f"{label} issue: {r.status_code} {r.content[:200]!r}"
     else:
         assert r.status_code in (403, 404), f"{label} issue: {r.status_code}"
+    if username != "township_officer":
+        assert api("township_officer").post(f"/api/assess/bulletins/{bulletin.pk}/issue").status_code == 200
+    # issued: the units directly below (its recipients) read it too, read only; nobody else more
+    received = user.unit is not None and user.unit.parent_id == bulletin.unit_id and user.unit.level != "grid"
+    r = client.get(f"/api/assess/bulletins/{bulletin.pk}")
+    if not (o.sees(bulletin.path) or received):
+        assert r.status_code == 404, f"{label} issued: {r.status_code}"
+    elif "records.read" in o.caps:
+        assert r.status_code == 200, f"{label} issued: {r.status_code}"
+        assert r.json()["received"] is (not o.sees(bulletin.path))
+    else:
+        assert r.status_code == 403, f"{label} issued: {r.status_code}"
+    if "records.read" in o.caps:
+        listed = client.get("/api/assess/bulletins").json()
+        assert all(o.sees(b["unit"]["path"]) or (received and b["id"] == bulletin.pk) for b in listed), label
+
+
+# --- the document templates page (文书模板): alerts.configure, like the three upload endpoints
+GLOBAL_SPECS.append(("GET", "/api/templates", None, frozenset({"alerts.configure"})))
+EXEMPT.update(
+    {
+        ("GET", "/api/templates/{code}/file"): "a code, not a unit: test_templates_scope_matrix",
+        ("POST", "/api/templates/{code}"): "multipart upload: test_templates_scope_matrix",
+        ("DELETE", "/api/templates/{code}"): "a code, not a unit: test_templates_scope_matrix",
+    }
+)
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_templates_scope_matrix(api: Any, username: str) -> None:
+    """Every persona downloads, uploads and restores the bulletin's template: alerts.configure only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zongzhi.assess.services_bulletins import DEFAULT_TEMPLATE
+
+    o = oracle(username)
+    client = api(username)
+    allowed = "alerts.configure" in o.caps
+    upload = client.client.post(
+        "/api/templates/bulletin",
+        {"file": SimpleUploadedFile("t.docx", DEFAULT_TEMPLATE.read_bytes())},
+        headers=client._headers(),
+    )
+    responses = [
+        upload,
+        client.get("/api/templates/bulletin/file"),
+        client.get("/api/templates/bulletin/file?version=default"),
+        client.send("DELETE", "/api/templates/bulletin"),
+    ]
+    for r in responses:
+        if allowed:
+            assert r.status_code == 200, f"{username}: {r.status_code} {r.content[:200]!r}"
+        else:
+            assert r.status_code == 403, f"{username}: {r.status_code}"
+            assert set(r.json()) <= {"code", "message", "errors"}
+    if not allowed:
+        assert AuditLog.objects.filter(username=username, action="permission.denied").exists()

@@ -20,6 +20,7 @@ from zongzhi import __version__
 from zongzhi.alerts.api_duty import router as duty_router
 from zongzhi.alerts.api_reports import router as info_reports_router
 from zongzhi.alerts.api_stats import router as alerts_stats_router
+from zongzhi.alerts.api_templates import router as templates_router
 from zongzhi.alerts.api_warnings import router as warnings_router
 from zongzhi.alerts.api_zero import router as zero_reports_router
 from zongzhi.assess.api import router as assess_router
@@ -130,6 +131,7 @@ api.add_router("/stats", stats_dashboard_router)
 api.add_router("/stats", stats_router)
 api.add_router("/assess/bulletins", assess_bulletins_router)
 api.add_router("/assess", assess_router)
+api.add_router("/templates", templates_router)
 
 
 def _error(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:

@@ -18,7 +18,9 @@ class AlertsConfig(AppConfig):
         from . import tasks_reports, tasks_warnings, tasks_zero  # noqa: F401
         from .models import Informant, InformationReport
         from .services_reports import AUDIT_LABELS as REPORT_LABELS
+        from .services_templates import AUDIT_LABELS as TEMPLATE_LABELS
 
         register_usage("info_category", InformationReport, "category_code")
         register_usage("informant_role", Informant, "role_code")
         ACTION_LABELS.update(REPORT_LABELS)
+        ACTION_LABELS.update(TEMPLATE_LABELS)

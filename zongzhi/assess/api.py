@@ -12,7 +12,8 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
@@ -21,6 +22,7 @@ from zongzhi.core.scope import get_visible, path_within, subtree_q
 from zongzhi.units.models import Unit, User
 from zongzhi.units.schemas import UnitBrief
 
+from . import services_evidence as evidence
 from . import services_logins as logins
 from . import services_rubric as engine
 from .models import Rubric, RubricItem, RubricSection
@@ -416,6 +418,16 @@ def ranking(
     }
 
 
+class EvidenceFileOut(OutSchema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    url: str
+    thumbnail_url: str | None
+
+
 class SheetItemOut(OutSchema):
     id: int
     number: str
@@ -428,6 +440,7 @@ class SheetItemOut(OutSchema):
     value: str = Field(description="最近一月的测得值")
     note: str
     shortfall_count: int
+    files: list[EvidenceFileOut] = Field(description="人工评分的佐证文件（期内各月）")
 
 
 class SheetSectionOut(OutSchema):
@@ -461,6 +474,7 @@ def sheet(
     target = _unit(user, unit)
     kind, p = _period(period, date)
     s = engine.unit_sheet(acting_user=user, unit=target, period=p)
+    files = evidence.files_for_items(target.pk, s.months)
     return {
         "unit": s.unit,
         "period": _period_out(kind, p),
@@ -491,6 +505,7 @@ def sheet(
                         "value": line.value,
                         "note": line.note,
                         "shortfall_count": line.shortfall_count,
+                        "files": files.get(line.item.pk, []),
                     }
                     for line in sec.items
                 ],
@@ -546,6 +561,7 @@ def shortfalls(
             "value": months[-1].value if months else "",
             "note": "",
             "shortfall_count": sum(len(m.shortfalls) for m in months),
+            "files": evidence.files_for_items(target.pk, [m.month for m in months]).get(found.pk, []),
         },
         "months": [
             {
@@ -597,6 +613,7 @@ class HandCellOut(OutSchema):
     score: Decimal | None
     note: str
     evidence: str
+    files: list[EvidenceFileOut]
     scored_by: str
     scored_at: dt.datetime | None
 
@@ -617,6 +634,7 @@ def hand(request: HttpRequest, unit: int | None = None, month: dt.date | None = 
     parent = _unit(user, unit)
     first = engine.month_start(month or timezone.localdate())
     children, items, cells = engine.hand_items(acting_user=user, parent=parent, month=first)
+    files = evidence.files_by_score([c.score.pk for c in cells if c.score])
     return {
         "parent": parent,
         "month": first,
@@ -633,6 +651,7 @@ def hand(request: HttpRequest, unit: int | None = None, month: dt.date | None = 
                 "score": c.score.score if c.score else None,
                 "note": c.score.note if c.score else "",
                 "evidence": c.score.evidence if c.score else "",
+                "files": files.get(c.score.pk, []) if c.score else [],
                 "scored_by": (c.score.scored_by.full_name or c.score.scored_by.username)
                 if c.score and c.score.scored_by
                 else "",
@@ -650,6 +669,9 @@ class HandScoreIn(Schema):
     score: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
     note: str = Field("", max_length=500)
     evidence: str = Field("", max_length=1000, description="佐证材料：文件号、督查记录等引用")
+    attachment_ids: list[int] | None = Field(
+        None, max_length=9, description="佐证文件（/api/assess/hand/uploads 的 id，含保留的旧文件）；不传则不修改"
+    )
 
 
 class HandScoreOut(OutSchema):
@@ -659,7 +681,15 @@ class HandScoreOut(OutSchema):
     score: Decimal
     note: str
     evidence: str
+    files: list[EvidenceFileOut]
     scored_at: dt.datetime
+
+
+@router.post("/hand/uploads", response={201: EvidenceFileOut})
+def hand_upload(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Upload one evidence file (photo, PDF, Word, Excel) for a hand score; name its id in
+    `attachment_ids` when saving the score."""
+    return Status(201, evidence.file_out(evidence.upload_evidence(acting_user=acting(request), upload=file)))
 
 
 @router.put("/hand", response=HandScoreOut)
@@ -678,6 +708,7 @@ def hand_score(request: HttpRequest, payload: HandScoreIn) -> dict[str, Any]:
         score=payload.score,
         note=payload.note,
         evidence=payload.evidence,
+        attachment_ids=payload.attachment_ids,
     )
     return {
         "unit_id": target.pk,
@@ -686,5 +717,6 @@ def hand_score(request: HttpRequest, payload: HandScoreIn) -> dict[str, Any]:
         "score": row.score,
         "note": row.note,
         "evidence": row.evidence,
+        "files": evidence.files_by_score([row.pk]).get(row.pk, []),
         "scored_at": row.scored_at,
     }

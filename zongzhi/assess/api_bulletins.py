@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zongzhi.alerts.docx import MAX_TEMPLATE_BYTES
@@ -15,6 +15,7 @@ from zongzhi.alerts.models import DocumentTemplate
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import TooLarge
 from zongzhi.core.outputs import OutSchema
+from zongzhi.units.models import User
 from zongzhi.units.schemas import UnitBrief
 
 from . import services_bulletins as services
@@ -94,6 +95,7 @@ class BulletinBriefOut(OutSchema):
     generated_at: dt.datetime
     document_id: int | None
     issued_at: dt.datetime | None
+    received: bool = Field(description="issued to the caller's unit by a unit above: read only")
 
 
 class BulletinOut(BulletinBriefOut):
@@ -112,7 +114,7 @@ class BulletinTemplateOut(OutSchema):
     uploaded_at: dt.datetime | None
 
 
-def _brief(b: Bulletin) -> dict[str, Any]:
+def _brief(b: Bulletin, user: User) -> dict[str, Any]:
     return {
         "id": b.pk,
         "title": b.title,
@@ -123,24 +125,27 @@ def _brief(b: Bulletin) -> dict[str, Any]:
         "generated_at": b.generated_at,
         "document_id": b.document_id,
         "issued_at": b.issued_at,
+        "received": services.is_received(user, b),
     }
 
 
-def _full(b: Bulletin) -> dict[str, Any]:
-    return {**_brief(b), "content": b.content}
+def _full(b: Bulletin, user: User) -> dict[str, Any]:
+    return {**_brief(b, user), "content": b.content}
 
 
 @router.get("", response=list[BulletinBriefOut])
 def list_bulletins(request: HttpRequest) -> list[dict[str, Any]]:
-    """The bulletins of the units in the caller's view scope, newest month first."""
-    return [_brief(b) for b in services.visible_bulletins(acting(request))[:LIST_LIMIT]]
+    """The bulletins of the units in the caller's view scope and those issued to the caller's
+    unit by a unit above (`received`), newest month first."""
+    user = acting(request)
+    return [_brief(b, user) for b in services.visible_bulletins(user)[:LIST_LIMIT]]
 
 
 @router.post("", response={201: BulletinOut})
 def generate(request: HttpRequest, payload: BulletinGenerateIn) -> Status[dict[str, Any]]:
     """Generate the month's bulletin of the caller's county or township (again, until issued)."""
-    row = services.generate_bulletin(acting_user=acting(request), month=payload.month)
-    return Status(201, _full(row))
+    user = acting(request)
+    return Status(201, _full(services.generate_bulletin(acting_user=user, month=payload.month), user))
 
 
 def _template_out() -> dict[str, Any]:
@@ -173,7 +178,8 @@ def upload_template(request: HttpRequest, file: File[UploadedFile]) -> dict[str,
 @router.get("/{bulletin_id}", response=BulletinOut)
 def detail(request: HttpRequest, bulletin_id: int) -> dict[str, Any]:
     """One bulletin with its figures (the print view)."""
-    return _full(services.get_bulletin(acting(request), bulletin_id))
+    user = acting(request)
+    return _full(services.get_bulletin(user, bulletin_id), user)
 
 
 @router.get("/{bulletin_id}/docx")
@@ -192,4 +198,5 @@ def docx(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @router.post("/{bulletin_id}/issue", response=BulletinOut)
 def issue(request: HttpRequest, bulletin_id: int) -> dict[str, Any]:
     """Send it to the units below through the office's documents, with sign-off (once)."""
-    return _full(services.issue_bulletin(acting_user=acting(request), bulletin_id=bulletin_id))
+    user = acting(request)
+    return _full(services.issue_bulletin(acting_user=user, bulletin_id=bulletin_id), user)

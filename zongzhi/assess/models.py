@@ -123,6 +123,29 @@ class HandScore(ScopedModel):
         return f"人工评分「{self.month:%Y年%m月}」"
 
 
+class HandScoreFile(models.Model):
+    """A file the scorer attached to a hand score as evidence (佐证材料: a photo, PDF, Word or
+    Excel file): the case engine's checked upload (`cases.Attachment`, content-sniffed, images
+    re-encoded) named by the score. It opens for whoever may read the assessed unit's sheet.
+    A file taken off the score keeps its row (`removed_at`), so it still opens as evidence of
+    what the score said before (the audit names it)."""
+
+    hand_score = models.ForeignKey(HandScore, on_delete=models.PROTECT, related_name="files", verbose_name="人工评分")
+    attachment = models.OneToOneField(
+        "cases.Attachment", on_delete=models.PROTECT, related_name="assess_use", verbose_name="文件"
+    )
+    added_at = models.DateTimeField(verbose_name="添加时间")
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name="移除时间")
+
+    class Meta:
+        verbose_name = "评分佐证文件"
+        verbose_name_plural = "评分佐证文件"
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.hand_score_id} {self.attachment_id}"
+
+
 class ItemResult(ScopedModel):
     """One item's kept result for one unit and month (`path` is the unit's). `status`:
     computed, waiting (待计算: the measure is not registered or its records do not exist yet),

@@ -15,8 +15,9 @@ the system.
 3. `issue_bulletin` (capability `office.send`): the .docx goes to the units below as a 简报 of
    the office's documents with sign-off (`office.services_documents.issue`), once.
 
-A bulletin is read by users who see its issuing unit (the units below read it through the
-document they receive): the rankings it publishes are the unit above's choice (issue 18).
+A bulletin is read by users who see its issuing unit, and, once issued, by the units below that
+received it (`received_q`: read only, print view and .docx): the rankings it publishes are the
+unit above's choice (issue 18), so a village reads its siblings' figures only as published there.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any, cast
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
@@ -239,16 +240,32 @@ def generate_bulletin(*, acting_user: User, month: str | None) -> Bulletin:
     return existing
 
 
+def received_q(user: User) -> Q:
+    """Bulletins a unit above issued to the user's unit: issued, and their office document is in
+    the user's in-tray (`office.services_documents.my_rows`) and not withdrawn. The lower unit
+    reads the bulletin as issued (its rankings are the issuer's to publish), nothing more."""
+    from zongzhi.office.services_documents import my_rows
+
+    documents = my_rows(user).filter(document__withdrawn_at__isnull=True).values("document_id")
+    return Q(issued_at__isnull=False, document_id__in=documents)
+
+
+def is_received(user: User, row: Bulletin) -> bool:
+    """Read-only for the user: received from a unit above, not of a unit in their view scope."""
+    return not path_within(row.path, user.view_paths)
+
+
 def visible_bulletins(user: User) -> Any:
+    """The bulletins of the units in view, and those a unit above issued to the user's unit."""
     require_cap(user, "records.read", "没有查看督查通报的权限")
-    return Bulletin.objects.filter(subtree_q(user.view_paths)).select_related("unit", "generated_by")
+    return Bulletin.objects.filter(subtree_q(user.view_paths) | received_q(user)).select_related("unit", "generated_by")
 
 
 def get_bulletin(user: User, bulletin_id: int) -> Bulletin:
     row: Bulletin | None = Bulletin.objects.select_related("unit", "generated_by").filter(pk=bulletin_id).first()
     if row is None:
         raise NotFound("督查通报不存在")
-    if not path_within(row.path, user.view_paths):
+    if is_received(user, row) and not Bulletin.objects.filter(received_q(user), pk=row.pk).exists():
         raise NotFound("督查通报不存在", audit=AuditNote("scope.denied", row, {"mode": "read", "user_id": user.pk}))
     require_cap(user, "records.read", "没有查看督查通报的权限", row)
     return row

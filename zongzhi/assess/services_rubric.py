@@ -750,11 +750,16 @@ def set_hand_score(
     score: Decimal,
     note: str = "",
     evidence: str = "",
+    attachment_ids: list[int] | None = None,
     rescore: bool = True,
 ) -> HandScore:
     """Score one item of `unit` for `month` by hand (the unit above, `assess.score`). Audited
-    as `assess.hand_scored` with who, when, before and after; the month is rescored (unless
-    `rescore` is False: the caller scores the months once afterwards, as the demo does)."""
+    as `assess.hand_scored` with who, when, before and after (the evidence files included);
+    the month is rescored (unless `rescore` is False: the caller scores the months once
+    afterwards, as the demo does). `attachment_ids` names the score's evidence files (None:
+    unchanged; services_evidence.set_files)."""
+    from .services_evidence import set_files
+
     _require_assessor(acting_user, unit)
     first = month_start(month)
     if first > month_start(timezone.localdate()):
@@ -772,7 +777,9 @@ def set_hand_score(
         raise InvalidInput.field("score", f"得分应在0到{item.points}分之间", code="invalid_score")
     with transaction.atomic():
         row = HandScore.objects.select_for_update().filter(item=item, unit=unit, month=first).first()
-        before = None if row is None else {"score": str(row.score), "note": row.note, "evidence": row.evidence}
+        before: dict[str, Any] | None = (
+            None if row is None else {"score": str(row.score), "note": row.note, "evidence": row.evidence}
+        )
         if row is None:
             row = HandScore(item=item, unit=unit, month=first, path=unit.path)
         row.score = _d(score)
@@ -781,7 +788,12 @@ def set_hand_score(
         row.scored_by = acting_user
         row.scored_at = timezone.now()
         row.save()
-        after = {"score": str(row.score), "note": row.note, "evidence": row.evidence}
+        after: dict[str, Any] = {"score": str(row.score), "note": row.note, "evidence": row.evidence}
+        if attachment_ids is not None:
+            files_before, files_after = set_files(acting_user, row, attachment_ids)
+            if before is not None:
+                before["files"] = files_before
+            after["files"] = files_after
         record_event(
             "assess.hand_scored",
             obj=row,

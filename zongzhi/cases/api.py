@@ -15,6 +15,8 @@ from ninja.files import UploadedFile
 
 from zongzhi.alerts import services_reports as info_reports
 from zongzhi.alerts.models import InfoAttachment
+from zongzhi.assess.models import HandScoreFile
+from zongzhi.assess.services_evidence import check_visible as evidence_check_visible
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting
 from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
@@ -427,7 +429,10 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> Attachment:
         "inspection__facility_id", flat=True
     )
     facility_id = inspection_use.first()
-    if facility_id is not None:  # a photo of a facility's inspection follows the facility's visibility
+    assess_use = HandScoreFile.objects.filter(attachment=attachment).first()
+    if assess_use is not None:  # evidence of a hand score follows the assessed unit's score sheet
+        evidence_check_visible(user, assess_use)
+    elif facility_id is not None:  # a photo of a facility's inspection follows the facility's visibility
         get_visible(Facility.objects.all(), user, facility_id, "records.read", "没有查看治安设施的权限")
     elif office_use is not None:  # a file of an office record follows the record's visibility
         office_check_visible(user, office_use)

@@ -51,7 +51,7 @@ def attach_files(user: User, ids: list[int] | None, owner: str, owner_id: int, *
         rows = list(
             Attachment.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, uploaded_by=user, case__isnull=True)
-            .filter(info_use__isnull=True, office_use__isnull=True)
+            .filter(info_use__isnull=True, office_use__isnull=True, assess_use__isnull=True)
         )
         if len(rows) != len(ids):
             raise InvalidInput.field("attachment_ids", "附件不存在或已被使用，请重新上传", code="attachment_invalid")

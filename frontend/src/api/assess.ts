@@ -18,6 +18,7 @@ export type ShortfallsOut = S['ShortfallsOut']
 export type HandOut = S['HandOut']
 export type HandCellOut = S['HandCellOut']
 export type HandScoreIn = S['HandScoreIn']
+export type EvidenceFile = S['EvidenceFileOut']
 export type RubricBrief = S['RubricBrief']
 export type RubricOut = S['RubricOut']
 export type RubricItemOut = S['RubricItemOut']
@@ -39,6 +40,8 @@ export const assessApi = {
   hand: (unit: number | null, month?: string) =>
     send(api.GET('/api/assess/hand', { params: { query: { unit: unit ?? undefined, month } } })),
   score: (body: HandScoreIn, opts?: Opts) => send(api.PUT('/api/assess/hand', { body }), opts),
+  /** One evidence file (photo, PDF, Word, Excel) for a hand score; name its id in `attachment_ids`. */
+  uploadEvidence: (file: File) => send(api.POST('/api/assess/hand/uploads', { body: { file } as never })),
   measures: () => send(api.GET('/api/assess/measures')),
   rubrics: () => send(api.GET('/api/assess/rubrics')),
   rubric: (rubric_id: number) => send(api.GET('/api/assess/rubrics/{rubric_id}', { params: { path: { rubric_id } } })),

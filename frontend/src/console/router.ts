@@ -242,6 +242,12 @@ export function createConsoleRouter(): Router {
           },
           // --- end field: daily must-do
           {
+            path: 'system/templates',
+            name: 'doc-templates',
+            component: () => import('./views/templates/index.vue'),
+            meta: { title: 'menu.docTemplates', capabilities: [CAP.alertsConfigure] },
+          },
+          {
             path: 'system/deadline-rules',
             name: 'deadline-rules',
             component: () => import('./views/deadlineRules/index.vue'),

@@ -115,3 +115,49 @@ def test_the_bulletin_is_issued_to_the_units_below_as_a_document_once(api: Any, 
     assert county.post(f"/api/assess/bulletins/{b['id']}/issue").status_code == 409
     r = county.post("/api/assess/bulletins", {"month": _last_month()})
     assert r.status_code == 409 and r.json()["code"] == "bulletin_issued"
+
+
+def test_a_village_reads_the_bulletin_its_township_issued_to_it_read_only(api: Any, audit_since: Any) -> None:
+    """The units below open the issued bulletin on their own 督查通报 page (print view and
+    .docx); a draft, a sibling township's, the county's to the townships and a withdrawn one
+    stay hidden, and they cannot issue it."""
+    township, village = api("township_officer"), api("village_officer")
+    b = township.post("/api/assess/bulletins", {"month": _last_month()}).json()
+    url = f"/api/assess/bulletins/{b['id']}"
+    # a draft is the township's own business
+    assert all(x["id"] != b["id"] for x in village.get("/api/assess/bulletins").json())
+    assert village.get(url).status_code == 404
+    assert audit_since("scope.denied", username="village_officer")
+    issued = township.post(f"{url}/issue")
+    assert issued.status_code == 200
+    listed = {x["id"]: x for x in village.get("/api/assess/bulletins").json()}
+    assert listed[b["id"]]["received"] is True and listed[b["id"]]["unit"]["name"] == "沿江街道"
+    assert {x["received"] for x in township.get("/api/assess/bulletins").json()} == {False}
+    r = village.get(url)
+    assert r.status_code == 200 and r.json()["received"] is True
+    # the published ranking names the siblings: that is the bulletin's content
+    assert len(r.json()["content"]["ranking"]) > 1
+    r = village.get(f"{url}/docx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert [e.username for e in audit_since("bulletin.downloaded")] == ["village_officer"]
+    assert village.post(f"{url}/issue").status_code == 403
+    # not a recipient: the grid worker below the village, the next township
+    for who in ("grid_worker", "township2_officer"):
+        assert api(who).get(url).status_code == 404, who
+        assert all(x["id"] != b["id"] for x in api(who).get("/api/assess/bulletins").json())
+    # withdrawn, it is gone again
+    document = issued.json()["document_id"]
+    assert township.post(f"/api/office/documents/{document}/withdraw", {"reason": "数据有误"}).status_code == 200
+    assert village.get(url).status_code == 404
+
+
+def test_the_county_bulletin_reaches_the_townships_not_the_villages(api: Any) -> None:
+    county = api("county_officer")
+    b = county.post("/api/assess/bulletins", {"month": _last_month()}).json()
+    assert county.post(f"/api/assess/bulletins/{b['id']}/issue").status_code == 200
+    url = f"/api/assess/bulletins/{b['id']}"
+    r = api("township_officer").get(url)
+    assert r.status_code == 200 and r.json()["received"] is True
+    assert api("township2_officer").get(url).status_code == 200
+    assert api("village_officer").get(url).status_code == 404
+    assert api("county_officer").get(url).json()["received"] is False

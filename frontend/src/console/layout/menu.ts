@@ -208,6 +208,7 @@ export const MENU: readonly MenuItem[] = [
       { key: 'dictionary', label: 'dictionary', path: '/system/dictionary', capabilities: [CAP.dictionaryManage] },
       { key: 'calendar', label: 'calendar', path: '/system/calendar', capabilities: [CAP.calendarManage] },
       { key: 'deadlineRules', label: 'deadlineRules', path: '/system/deadline-rules', capabilities: [CAP.casesConfigure] },
+      { key: 'docTemplates', label: 'docTemplates', path: '/system/templates', capabilities: [CAP.alertsConfigure] },
     ],
   },
   { key: 'audit', label: 'audit', path: '/audit', icon: icon(Document), capabilities: [CAP.auditRead] },
