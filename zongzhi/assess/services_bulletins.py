@@ -45,7 +45,7 @@ from zongzhi.units.models import Unit, User
 
 from .models import Bulletin, ItemResult
 from .services_logins import login_lights
-from .services_rubric import month_period, ranking
+from .services_rubric import assessed_children, ensure_scored, month_period, ranking
 
 TEMPLATE_CODE = "bulletin"
 TEMPLATE_NAME = "督查通报"
@@ -227,6 +227,9 @@ def generate_bulletin(*, acting_user: User, month: str | None) -> Bulletin:
     existing = Bulletin.objects.select_for_update().filter(unit=unit, month=first).first()
     if existing is not None and existing.issued_at is not None:
         raise Conflict("本月督查通报已下发，不能重新生成", code="bulletin_issued")
+    # generating publishes the month's ranking: units the monthly job has not scored yet are
+    # scored now rather than left out of it
+    ensure_scored(assessed_children(unit), [first], closed=True)
     content = build_content(acting_user, unit, first)
     now = timezone.now()
     if existing is None:

@@ -454,12 +454,13 @@ def assessed_children(parent: Unit) -> list[Unit]:
     )
 
 
-def ensure_scored(units: list[Unit], months: list[dt.date]) -> list[dt.date]:
+def ensure_scored(units: list[Unit], months: list[dt.date], *, closed: bool = False) -> list[dt.date]:
     """A page's read of the months' kept results: the current month is scored on the read where
     a unit has no result yet (one run for the units of the page, the cost of a recompute of
-    them: see /work/guide/measures-dev.md), a closed month never is — it is scored by the
-    monthly job and by 重新计算. Returns the months some unit still has no result for
-    (未计算)."""
+    them: developer guide, "Reads never score a closed month"), a closed month never is — it is
+    scored by the monthly job and by 重新计算. `closed=True` scores closed months too, for an
+    explicit action that publishes them (generating a bulletin). Returns the months some unit
+    still has no result for (未计算)."""
     if not units or not months:
         return []
     have = set(
@@ -469,7 +470,7 @@ def ensure_scored(units: list[Unit], months: list[dt.date]) -> list[dt.date]:
     left: list[dt.date] = []
     for m in months:
         missing = [u for u in units if (u.pk, m) not in have]
-        if missing and m == current:
+        if missing and (m == current or closed):
             score_units(missing, m)
         elif missing:
             left.append(m)
