@@ -22,19 +22,17 @@ document they receive): the rankings it publishes are the unit above's choice (i
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
+from zongzhi.alerts.docx import chinese_date, render, save_template, stored_template
 from zongzhi.alerts.models import DocumentTemplate, InfoLapse, LapseKind
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
@@ -322,29 +320,17 @@ def bulletin_docx(*, acting_user: User, bulletin_id: int) -> tuple[bytes, Bullet
     return data, row
 
 
-def check_template(data: bytes) -> None:
-    """Refuse anything but a .docx that renders with the sample context."""
-    validate_template(data, SAMPLE_CONTEXT)
-
-
-@transaction.atomic
 def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTemplate:
-    """Replace the bulletin's template; the old file stays in storage (named in the audit)."""
-    require_cap(acting_user, "alerts.configure", "没有管理文书模板的权限")
-    if not name.lower().endswith(".docx"):
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    check_template(data)
-    row, _ = DocumentTemplate.objects.select_for_update().get_or_create(
-        code=TEMPLATE_CODE, defaults={"name": TEMPLATE_NAME}
+    """Replace the bulletin's template."""
+    return save_template(
+        acting_user=acting_user,
+        code=TEMPLATE_CODE,
+        title=TEMPLATE_NAME,
+        name=name,
+        data=data,
+        sample=SAMPLE_CONTEXT,
+        audit="bulletin.template_uploaded",
     )
-    old = row.file.name if row.file else ""
-    row.file.save(f"{TEMPLATE_CODE}.docx", ContentFile(data), save=False)
-    row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
-    row.save()
-    record_event(
-        "bulletin.template_uploaded", obj=row, detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()}
-    )
-    return row
 
 
 @transaction.atomic
