@@ -35,8 +35,10 @@ from django.utils import timezone
 from zongzhi.alerts.docx import chinese_date, render, save_template, stored_template
 from zongzhi.alerts.models import DocumentTemplate, InfoLapse, LapseKind
 from zongzhi.audit.services import record_event
+from zongzhi.core import months
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, NotFound
+from zongzhi.core.months import previous_month, this_month
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.units.models import Unit, User
 
@@ -77,18 +79,8 @@ AUDIT_LABELS = {
 
 
 def parse_month(value: str | None) -> dt.date:
-    """`2026-11` → its first day (default: last month); a month not begun yet is refused."""
-    today = timezone.localdate()
-    if not value:
-        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_month") from None
-    if first > today or year < 2000:
-        raise InvalidInput.field("month", "只能通报已经开始的月份", code="invalid_month")
-    return first
+    """`2026-11` → its first day (default: last month), within `core.months`' bounds."""
+    return months.parse_month(value, default=previous_month(this_month()))
 
 
 def issuing_unit(user: User) -> Unit:
