@@ -23,6 +23,7 @@ def _fill(n: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from zongzhi.alerts.models import InfoLapse, InformationReport
+    from zongzhi.core.months import month_of
     from zongzhi.units.models import Unit
 
     villages = list(Unit.objects.filter(path__startswith="320111", level="village", is_retired=False))
@@ -56,7 +57,7 @@ def _fill(n: int, rng: random.Random) -> None:
             "pk", "path", "reporter_unit_id", "created_at"
         ):
             if rng.random() < 0.05:
-                month = timezone.localtime(at).date().replace(day=1)
+                month = month_of(at)
                 kind = "late" if rng.random() < 0.8 else "missing"
                 lapses.append(
                     InfoLapse(unit_id=unit_id, path=path, kind=kind, month=month, report_id=pk, minutes_late=30)

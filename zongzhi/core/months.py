@@ -46,6 +46,12 @@ def previous_month(month: dt.date) -> dt.date:
     return add_months(month, -1)
 
 
+def months_back(month: dt.date, n: int) -> list[dt.date]:
+    """The first days of the `n` months ending with `month`'s, oldest first."""
+    last = month_of(month)
+    return [add_months(last, i - n + 1) for i in range(n)]
+
+
 def month_end(month: dt.date) -> dt.date:
     """The last day of `month`'s month."""
     return next_month(month) - dt.timedelta(days=1)
@@ -96,4 +102,7 @@ def parse_month(
     m = _PATTERN.fullmatch(value)
     if m is None:
         raise InvalidInput.field(field, f"月份格式应为 {month_key(this_month())}", code=code)
-    return check_month(dt.date(int(m.group(1)), int(m.group(2)), 1), field=field, code=code)
+    year = int(m.group(1))
+    if year < FIRST_MONTH.year:  # before constructing the date: year 0 is no date at all
+        raise InvalidInput.field(field, range_message(), code=code)
+    return check_month(dt.date(year, int(m.group(2)), 1), field=field, code=code)

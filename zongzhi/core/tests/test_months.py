@@ -55,7 +55,20 @@ def test_parse_takes_exactly_year_dash_month_from_2000_to_now() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2026-13", "2026-1", "2026-00", "26-01", "2026/01", " 2026-01", "2026-01\n", "2026-01-01", "٢٠٢٦-٠١", "1999-12"],
+    [
+        "2026-13",
+        "2026-1",
+        "2026-00",
+        "26-01",
+        "2026/01",
+        " 2026-01",
+        "2026-01\n",
+        "2026-01-01",
+        "٢٠٢٦-٠١",
+        "1999-12",
+        "0000-01",
+        "9999-12",
+    ],
 )
 def test_parse_refuses_anything_else(value: str) -> None:
     with pytest.raises(InvalidInput) as exc:
