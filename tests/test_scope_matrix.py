@@ -362,8 +362,16 @@ SPECS: list[Spec] = [
     Spec("GET", "/api/departments", "read", lambda t: f"/api/departments?unit={_u(t)}"),
     Spec("GET", "/api/cases/{case_id}", "read", lambda t: f"/api/cases/{t.case.pk}"),
     Spec("GET", "/api/cases", "read", lambda t: f"/api/cases?box=all&under={_u(t)}"),
-    Spec("GET", "/api/cases/stats", "read", lambda t: f"/api/cases/stats?unit={_u(t)}"),
-    Spec("GET", "/api/cases/stats/export", "read", lambda t: f"/api/cases/stats/export?unit={_u(t)}"),
+    Spec(
+        "GET", "/api/cases/stats", "read", lambda t: f"/api/cases/stats?unit={_u(t)}", cap=frozenset({"records.read"})
+    ),
+    Spec(
+        "GET",
+        "/api/cases/stats/export",
+        "read",
+        lambda t: f"/api/cases/stats/export?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
     Spec(
         "POST",
         "/api/departments",
@@ -907,8 +915,16 @@ SPECS: list[Spec] = [
         None,
         frozenset({"alerts.network"}),
     ),
-    Spec("GET", "/api/alerts/stats", "read", lambda t: f"/api/alerts/stats?unit={_u(t)}"),
-    Spec("GET", "/api/alerts/stats/export", "read", lambda t: f"/api/alerts/stats/export?unit={_u(t)}"),
+    Spec(
+        "GET", "/api/alerts/stats", "read", lambda t: f"/api/alerts/stats?unit={_u(t)}", cap=frozenset({"records.read"})
+    ),
+    Spec(
+        "GET",
+        "/api/alerts/stats/export",
+        "read",
+        lambda t: f"/api/alerts/stats/export?unit={_u(t)}",
+        cap=frozenset({"records.read"}),
+    ),
     Spec("GET", "/api/alerts/duty/roster", "read", lambda t: f"/api/alerts/duty/roster?unit={_u(t)}", cap=DUTY_READ),
     Spec("GET", "/api/alerts/duty/gaps", "read", lambda t: f"/api/alerts/duty/gaps?unit={_u(t)}", cap=DUTY_READ),
     Spec(

@@ -3,17 +3,15 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time.
 
-import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Router
 
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting
-from zongzhi.core.errors import InvalidInput
-from zongzhi.core.scope import get_visible
+from zongzhi.core.months import parse_month
+from zongzhi.core.scope import unit_in_view
 from zongzhi.units.models import Unit
 
 from . import stats
@@ -21,20 +19,11 @@ from .schemas_duty import AlertStatsOut
 
 router = Router(tags=["预警与信息报送"])
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-
 
 def _stats(request: HttpRequest, unit: int | None, month: str | None) -> dict[str, Any]:
     user = acting(request)
-    if unit is None:
-        if user.unit is None:
-            raise InvalidInput.field("unit", "请选择单位", code="required")
-        unit = user.unit.pk
-    root = get_visible(Unit.objects.all(), user, unit, missing="单位不存在或不在您的管辖范围内")
-    month = month or timezone.localdate().strftime("%Y-%m")
-    if not re.match(MONTH, month):
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_input")
-    return stats.monthly(root, month)
+    root = unit_in_view(Unit.objects.all(), user, unit, "records.read", "没有查看统计数据的权限")
+    return stats.monthly(root, parse_month(month))
 
 
 def _unit(u: Unit) -> dict[str, Any]:

@@ -23,6 +23,7 @@ def _fill(n: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from zongzhi.alerts.models import InfoLapse, InformationReport
+    from zongzhi.core.months import month_of
     from zongzhi.units.models import Unit
 
     villages = list(Unit.objects.filter(path__startswith="320111", level="village", is_retired=False))
@@ -56,7 +57,7 @@ def _fill(n: int, rng: random.Random) -> None:
             "pk", "path", "reporter_unit_id", "created_at"
         ):
             if rng.random() < 0.05:
-                month = timezone.localtime(at).date().replace(day=1)
+                month = month_of(at)
                 kind = "late" if rng.random() < 0.8 else "missing"
                 lapses.append(
                     InfoLapse(unit_id=unit_id, path=path, kind=kind, month=month, report_id=pk, minutes_late=30)
@@ -72,10 +73,9 @@ def run(
     p95: Callable[..., float],
 ) -> None:
     from django.db import connection
-    from django.utils import timezone
 
     from zongzhi.alerts import stats
-    from zongzhi.cases.stats import month_bounds
+    from zongzhi.core.months import month_range, previous_month, this_month
     from zongzhi.units.models import Unit
 
     n = STATS_SIZES[size_name]
@@ -85,9 +85,8 @@ def run(
             cursor.execute("ANALYZE alerts_informationreport")
             cursor.execute("ANALYZE alerts_infolapse")
     county = Unit.objects.get(code="320111000000")
-    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    start, end = month_bounds(month)
-    month_start = timezone.localtime(start).date()
+    month_start = previous_month(this_month())
+    start, end = month_range(month_start)
 
     def table() -> object:
         return stats.timeliness(stats.Rows(stats.row_units(county)), month_start, start, end)
@@ -95,5 +94,5 @@ def run(
     label = f"{n // 1000}k"
     report(f"alerts.stats_timeliness_{label}_p95", p95(table, 50), "ms", health_p95_ms, "healthz")
     client = client_for("county_officer")
-    page = p95(lambda: client.get("/api/alerts/stats", {"unit": county.pk, "month": month}), 30)
+    page = p95(lambda: client.get("/api/alerts/stats", {"unit": county.pk, "month": f"{month_start:%Y-%m}"}), 30)
     report(f"alerts.stats_page_{label}_p95", page, "ms", health_p95_ms, "healthz")

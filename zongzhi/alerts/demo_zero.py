@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zongzhi.cases.demo_flow import acting
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.core.months import month_of, next_month, previous_month
 from zongzhi.notify import services as notify_services
 from zongzhi.units.demo import COUNTY_CODE, DEMO_PASSWORD
 from zongzhi.units.models import Unit, User
@@ -58,8 +59,8 @@ def build_zero_demo() -> dict[str, int]:
     county = Unit.objects.get(code=COUNTY_CODE)
     today = timezone.localdate()
     now = timezone.now()
-    year_ago = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    year_ago = month_of(month_of(today) - dt.timedelta(days=330))
+    last_month = previous_month(month_of(today))
     villages = list(
         Unit.objects.filter(path__startswith=county.path, level="village", is_retired=False).order_by("path")
     )
@@ -115,7 +116,7 @@ def build_zero_demo() -> dict[str, int]:
             for v_index, village in enumerate(township_villages):
                 if village.pk == getattr(missing_village, "pk", None) and month == last_month:
                     continue  # never reported last month: the township's table shows the gap
-                if village.pk == fengqiang.pk and month == today.replace(day=1):
+                if village.pk == fengqiang.pk and month == month_of(today):
                     continue  # this month's is left for the village officer to file (one click)
                 day = month + dt.timedelta(days=1 + v_index % 5)
                 if day > today:
@@ -128,7 +129,7 @@ def build_zero_demo() -> dict[str, int]:
                 with acting(account):
                     zero.file_zero_report(acting_user=account, kind="monthly")
                 reports += 1
-            month = (month + dt.timedelta(days=32)).replace(day=1)
+            month = next_month(month)
         day = sensitive_start
         while day <= sensitive_end:
             for v_index, village in enumerate(township_villages):

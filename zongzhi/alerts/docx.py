@@ -134,30 +134,37 @@ def current_template() -> tuple[bytes, DocumentTemplate | None]:
     return stored_template(TEMPLATE_CODE, DEFAULT_TEMPLATE)
 
 
-def check_template(data: bytes) -> None:
-    validate_template(data, SAMPLE_CONTEXT)
-
-
 @transaction.atomic
-def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTemplate:
-    """Replace the 预警报告's template; the old file stays in storage (named in the audit)."""
+def save_template(
+    *, acting_user: User, code: str, title: str, name: str, data: bytes, sample: dict[str, Any], audit: str
+) -> DocumentTemplate:
+    """Replace stored template `code` (the warning report's, the analysis report's, the
+    bulletin's): template managers only, a .docx that renders with `sample`; the old file stays
+    in storage and is named in the `audit` event with the new file's digest."""
     require_cap(acting_user, "alerts.configure", "没有管理文书模板的权限")
     if not name.lower().endswith(".docx"):
         raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    check_template(data)
-    row, _ = DocumentTemplate.objects.select_for_update().get_or_create(
-        code=TEMPLATE_CODE, defaults={"name": "预警报告"}
-    )
+    validate_template(data, sample)
+    row, _ = DocumentTemplate.objects.select_for_update().get_or_create(code=code, defaults={"name": title})
     old = row.file.name if row.file else ""
-    row.file.save(f"{TEMPLATE_CODE}.docx", ContentFile(data), save=False)
+    row.file.save(f"{code}.docx", ContentFile(data), save=False)
     row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
     row.save()
-    record_event(
-        "warning.template_uploaded",
-        obj=row,
-        detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()},
-    )
+    record_event(audit, obj=row, detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()})
     return row
+
+
+def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTemplate:
+    """Replace the 预警报告's template."""
+    return save_template(
+        acting_user=acting_user,
+        code=TEMPLATE_CODE,
+        title="预警报告",
+        name=name,
+        data=data,
+        sample=SAMPLE_CONTEXT,
+        audit="warning.template_uploaded",
+    )
 
 
 @transaction.atomic

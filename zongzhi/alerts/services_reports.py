@@ -32,6 +32,7 @@ from zongzhi.core import clientids
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, OutOfScope, check_all
 from zongzhi.core.fields import limit_of
+from zongzhi.core.months import month_of
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.dictionary.services import require_active_code
 from zongzhi.notify.services import notify_users
@@ -528,10 +529,6 @@ def screen(
     return report
 
 
-def month_of(moment: datetime) -> date:
-    return timezone.localtime(moment).date().replace(day=1)
-
-
 @transaction.atomic
 def forward(*, acting_user: User, report_id: int, comment: str = "", version: int | None = None) -> InformationReport:
     """Pass the report up to the holder's parent unit: it becomes the holder with a new due.
@@ -745,7 +742,7 @@ def record_lapse(
         path=unit.path,
         unit=unit,
         kind=kind,
-        month=(month or timezone.localdate()).replace(day=1),
+        month=month_of(month or timezone.localdate()),
         report=holder.get("report"),
         case=holder.get("case"),
         reason=reason.strip(),

@@ -37,6 +37,7 @@ from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound, check_all, required_text
 from zongzhi.core.fields import limit_of
 from zongzhi.core.masking import mask_value
+from zongzhi.core.months import month_of
 from zongzhi.core.scope import path_within, require_capture, subtree_q
 from zongzhi.dictionary.services import labels, require_active_code
 from zongzhi.notify.services import notify_users
@@ -80,7 +81,7 @@ class Period:
 
 
 def month_period(day: dt.date) -> Period:
-    start = day.replace(day=1)
+    start = month_of(day)
     return Period(PeriodKind.MONTHLY, start, day.replace(day=calendar.monthrange(day.year, day.month)[1]))
 
 

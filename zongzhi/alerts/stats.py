@@ -23,7 +23,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from openpyxl import Workbook
 
-from zongzhi.cases.stats import month_bounds
+from zongzhi.core.months import month_key, month_of, month_range
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.units.models import Unit
@@ -256,14 +256,14 @@ def zero_completeness(rows: Rows, month_start: dt.date, start: dt.datetime, end:
     return out
 
 
-def monthly(unit: Unit, month: str) -> dict[str, Any]:
-    """The month's five tables for the units under `unit` (month as "2026-11")."""
-    start, end = month_bounds(month)
-    month_start = timezone.localtime(start).date()
+def monthly(unit: Unit, month: dt.date) -> dict[str, Any]:
+    """The month's five tables for the units under `unit` (`month`: its first day)."""
+    start, end = month_range(month)
+    month_start = month_of(month)
     rows = Rows(row_units(unit))
     return {
         "unit": unit,
-        "month": month,
+        "month": month_key(month),
         "categories": categories(rows, start, end),
         "timeliness": timeliness(rows, month_start, start, end),
         "warnings": warnings(rows, start, end),

@@ -17,8 +17,9 @@ from ninja.files import UploadedFile
 
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
+from zongzhi.core.months import month_of
 from zongzhi.core.outputs import OutSchema
-from zongzhi.core.scope import get_visible, path_within, subtree_q
+from zongzhi.core.scope import path_within, subtree_q, unit_in_view
 from zongzhi.units.models import Unit, User
 from zongzhi.units.schemas import UnitBrief
 
@@ -34,13 +35,10 @@ LightsKind = Literal["week", "month", "year"]
 
 
 def _unit(user: User, unit_id: int | None) -> Unit:
-    if unit_id is None:
-        if user.unit is None:
-            raise InvalidInput.field("unit", "请选择单位", code="required")
-        home: Unit = user.unit
-        return home
-    found: Unit = get_visible(Unit.objects.defer("boundary"), user, unit_id, missing="单位不存在")
-    return found
+    """The unit of `?unit=` / `unit_id` (`core.scope.unit_in_view`); each service then checks
+    the capability its work needs."""
+    unit: Unit = unit_in_view(Unit.objects.defer("boundary"), user, unit_id)
+    return unit
 
 
 # ---------------------------------------------------------------- the red light
@@ -632,7 +630,7 @@ def hand(request: HttpRequest, unit: int | None = None, month: dt.date | None = 
     """The hand items (and 待计算 items) of the units directly below `unit` for the month."""
     user = acting(request)
     parent = _unit(user, unit)
-    first = engine.month_start(month or timezone.localdate())
+    first = month_of(month or timezone.localdate())
     children, items, cells = engine.hand_items(acting_user=user, parent=parent, month=first)
     files = evidence.files_by_score([c.score.pk for c in cells if c.score])
     return {

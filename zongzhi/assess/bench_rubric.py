@@ -26,8 +26,8 @@ def run(
     p95: Callable[..., float],
 ) -> None:
     from django.db import transaction
-    from django.utils import timezone
 
+    from zongzhi.core.months import this_month
     from zongzhi.units.models import Unit
 
     from . import services_rubric as engine
@@ -36,7 +36,7 @@ def run(
 
     county = Unit.objects.get(code="320111000000")
     units = [u for u in engine.all_assessed_units() if u.path.startswith(county.path)]
-    month = engine.month_start(timezone.localdate())
+    month = this_month()
     period = engine.month_period(month)
     measures = engine.load_measures()
     rubric = engine.rubric_for(units[0], month.year)

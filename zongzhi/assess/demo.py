@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zongzhi.calendar import workdays
 from zongzhi.cases.demo_flow import acting
+from zongzhi.core.months import add_months, month_of
 from zongzhi.field.models import DutyLogin
 from zongzhi.units.demo import COUNTY_CODE
 from zongzhi.units.models import Unit, User
@@ -90,10 +91,7 @@ def _worker_logins(since: dt.date, today: dt.date, rng: random.Random) -> int:
 
 
 def _months(today: dt.date, n: int) -> list[dt.date]:
-    out = [engine.month_start(today)]
-    while len(out) < n:
-        out.append(engine.month_start(out[-1] - dt.timedelta(days=1)))
-    return sorted(out)
+    return [add_months(month_of(today), -i) for i in range(n - 1, -1, -1)]
 
 
 def _hand_scores(scorer: User, units: list[Unit], months: list[dt.date], rng: random.Random) -> int:

@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from zongzhi.cases.demo_flow import acting
+from zongzhi.core.months import month_key, month_of, months_back, previous_month
 from zongzhi.units.models import User
 
 from .models import Bulletin
@@ -19,11 +20,7 @@ OFFICERS = ("county_officer", "township_officer")
 
 
 def _months_before(today: dt.date, n: int) -> list[str]:
-    out, first = [], today.replace(day=1)
-    for _ in range(n):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        out.append(first.strftime("%Y-%m"))
-    return list(reversed(out))
+    return [month_key(m) for m in months_back(previous_month(month_of(today)), n)]
 
 
 def build_bulletin_demo() -> dict[str, int]:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncMonth
 
 from zongzhi.core.masking import mask_value
+from zongzhi.core.months import month_of
 from zongzhi.office.models import GridRole, StaffMember
 from zongzhi.people.models import Group, PersonCategory, Resident
 from zongzhi.places.models import Facility, Inspection
@@ -176,7 +177,7 @@ def facility_inspections(unit: Unit, period: Period, params: dict[str, Any], run
     due = 0
     found: list[Shortfall] = []
     for first, following in months:
-        month_first = first.replace(day=1)
+        month_first = month_of(first)
         for f in facilities:
             if f["since"] >= following or (f["retired_at"] is not None and f["retired_at"] < aware(first)):
                 continue

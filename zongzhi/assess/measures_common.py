@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zongzhi.calendar import workdays
+from zongzhi.core.months import month_of, next_month
 from zongzhi.core.scope import VILLAGE_PATH_LENGTH, subtree_q
 from zongzhi.units.models import Unit
 
@@ -50,10 +51,10 @@ def passed_end(period: Period) -> dt.date:
 def ended_months(period: Period) -> list[tuple[dt.date, dt.date]]:
     """(first day, first day of the next month) of each month of the period that has ended."""
     out: list[tuple[dt.date, dt.date]] = []
-    first = period.start.replace(day=1)
+    first = month_of(period.start)
     limit = today()
     while first < period.end:
-        following = (first + dt.timedelta(days=32)).replace(day=1)
+        following = next_month(first)
         if following > limit:
             break
         out.append((max(first, period.start), min(following, period.end)))

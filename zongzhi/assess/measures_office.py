@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from zongzhi.core.months import month_of
 from zongzhi.office.models import Activity, DocumentRecipient
 from zongzhi.office.services_documents import late_q
 from zongzhi.units.models import Unit
@@ -58,7 +59,7 @@ def activity_records(unit: Unit, period: Period, params: dict[str, Any], run: Ru
     shortfalls: list[Shortfall] = []
     figures: list[str] = []
     for first, _following in months:
-        month = first.replace(day=1)
+        month = month_of(first)
         n = counts.get(month, 0)
         figures.append(f"{month.month}月{n}条")
         if n < minimum:

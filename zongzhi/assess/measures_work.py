@@ -17,6 +17,7 @@ from zongzhi.alerts.models import InfoLapse
 from zongzhi.cases.models import Case, CaseAction, Kind, Status
 from zongzhi.cases.stats import DISPUTE_CATEGORY, RESOLVED, reported_in
 from zongzhi.core.masking import mask_value
+from zongzhi.core.months import month_of
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin, Terminal
@@ -182,7 +183,7 @@ def terminal_logins(unit: Unit, period: Period, params: dict[str, Any], run: Run
     for use in uses:
         by_month: dict[dt.date, list[dt.date]] = defaultdict(list)
         for d in use.missed:
-            by_month[d.replace(day=1)].append(d)
+            by_month[month_of(d)].append(d)
         for month, missed in sorted(by_month.items()):
             found.append(
                 Shortfall(
@@ -500,7 +501,7 @@ def report_lapses(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
     per = points(params, "per_shortfall", 1)
     rows = list(
         InfoLapse.objects.filter(
-            subtree(unit), month__gte=period.start.replace(day=1), month__lt=period.end, withdrawn_at__isnull=True
+            subtree(unit), month__gte=month_of(period.start), month__lt=period.end, withdrawn_at__isnull=True
         )
         .values("id", "kind", "month", "unit__name", "report_id", "report__title", "case_id", "reason")
         .order_by("month", "id")

@@ -23,23 +23,23 @@ unit above's choice (issue 18), so a village reads its siblings' figures only as
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
+from zongzhi.alerts.docx import chinese_date, render, save_template, stored_template
 from zongzhi.alerts.models import DocumentTemplate, InfoLapse, LapseKind
 from zongzhi.audit.services import record_event
+from zongzhi.core import months
 from zongzhi.core.access import require_cap
-from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, Conflict, Forbidden, NotFound
+from zongzhi.core.months import previous_month, this_month
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.units.models import Unit, User
 
@@ -80,18 +80,8 @@ AUDIT_LABELS = {
 
 
 def parse_month(value: str | None) -> dt.date:
-    """`2026-11` → its first day (default: last month); a month not begun yet is refused."""
-    today = timezone.localdate()
-    if not value:
-        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_month") from None
-    if first > today or year < 2000:
-        raise InvalidInput.field("month", "只能通报已经开始的月份", code="invalid_month")
-    return first
+    """`2026-11` → its first day (default: last month), within `core.months`' bounds."""
+    return months.parse_month(value, default=previous_month(this_month()))
 
 
 def issuing_unit(user: User) -> Unit:
@@ -342,29 +332,17 @@ def bulletin_docx(*, acting_user: User, bulletin_id: int) -> tuple[bytes, Bullet
     return data, row
 
 
-def check_template(data: bytes) -> None:
-    """Refuse anything but a .docx that renders with the sample context."""
-    validate_template(data, SAMPLE_CONTEXT)
-
-
-@transaction.atomic
 def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTemplate:
-    """Replace the bulletin's template; the old file stays in storage (named in the audit)."""
-    require_cap(acting_user, "alerts.configure", "没有管理文书模板的权限")
-    if not name.lower().endswith(".docx"):
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    check_template(data)
-    row, _ = DocumentTemplate.objects.select_for_update().get_or_create(
-        code=TEMPLATE_CODE, defaults={"name": TEMPLATE_NAME}
+    """Replace the bulletin's template."""
+    return save_template(
+        acting_user=acting_user,
+        code=TEMPLATE_CODE,
+        title=TEMPLATE_NAME,
+        name=name,
+        data=data,
+        sample=SAMPLE_CONTEXT,
+        audit="bulletin.template_uploaded",
     )
-    old = row.file.name if row.file else ""
-    row.file.save(f"{TEMPLATE_CODE}.docx", ContentFile(data), save=False)
-    row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
-    row.save()
-    record_event(
-        "bulletin.template_uploaded", obj=row, detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()}
-    )
-    return row
 
 
 @transaction.atomic

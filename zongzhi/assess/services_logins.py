@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from zongzhi.core.access import require_cap
-from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
-from zongzhi.core.scope import path_within, subtree_q
+from zongzhi.core.errors import InvalidInput
+from zongzhi.core.months import month_of, next_month
+from zongzhi.core.scope import require_visible, subtree_q
 from zongzhi.field.models import DutyLogin
 from zongzhi.units.models import Unit, User
 
-from .services_rubric import month_start, next_month, rubric_for
+from .services_rubric import rubric_for
 
 WORKING_ROLES = ("grid_worker", "village_officer", "township_officer", "county_officer")
 
@@ -102,7 +102,7 @@ def columns_of(kind: str, day: dt.date, today: dt.date | None = None) -> list[Co
     if kind == "week":
         return [_week(day - dt.timedelta(days=day.weekday()), today)]
     if kind == "month":
-        first = month_start(day)
+        first = month_of(day)
         monday = first - dt.timedelta(days=first.weekday())
         if monday + dt.timedelta(days=3) < first:  # its Thursday is in the month before
             monday += dt.timedelta(days=7)
@@ -159,9 +159,7 @@ def login_counts(unit: Unit, columns: list[Column]) -> dict[int, list[int]]:
 
 def login_lights(*, acting_user: User, unit: Unit, kind: str, day: dt.date) -> Lights:
     """The lights of the unit's child units and of its workers for the view `kind` holding `day`."""
-    if not path_within(unit.path, acting_user.view_paths):
-        raise NotFound("单位不存在", audit=AuditNote("scope.denied", unit, {"mode": "read", "user_id": acting_user.pk}))
-    require_cap(acting_user, "records.read", "没有查看登录情况的权限", unit)
+    require_visible(acting_user, unit, "records.read", "没有查看登录情况的权限")
     today = timezone.localdate()
     columns = columns_of(kind, day, today)
     rubric = rubric_for(unit, day.year)

@@ -66,7 +66,9 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound, OutOfScope
 from zongzhi.core.masking import mask_text
-from zongzhi.core.scope import path_within
+from zongzhi.core.months import check_month, next_month
+from zongzhi.core.months import month_of as month_start
+from zongzhi.core.scope import path_within, require_visible
 from zongzhi.units.models import LEVEL_ORDER, PATH_LENGTH, Level, Unit, User
 
 from .measures import MEASURES, Measured, Period, Run
@@ -92,28 +94,16 @@ def _d(value: float | Decimal) -> Decimal:
 # ---------------------------------------------------------------- periods
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
 def month_period(month: dt.date) -> Period:
     first = month_start(month)
     return Period(start=first, end=next_month(first), label=f"{first.year}年{first.month}月")
 
 
-FIRST_YEAR = 2000  # no assessment before the system's records begin
-
-
 def check_day(day: dt.date, field: str = "date") -> None:
-    """A period is asked for between FIRST_YEAR and the current month: reading a page scores
-    the months it shows that have no kept results, and a year long past or to come has none
-    worth keeping."""
-    if day.year < FIRST_YEAR or month_start(day) > month_start(timezone.localdate()):
-        raise InvalidInput.field(field, f"考评周期应在{FIRST_YEAR}年至本月之间", code="invalid_period")
+    """A period is asked for within the months every page allows (`core.months`: 2000-01
+    through the current month): reading a page scores the months it shows that have no kept
+    results, and a year long past or to come has none worth keeping."""
+    check_month(day, field=field, code="invalid_period")
 
 
 def period_of(kind: str, day: dt.date) -> Period:
@@ -482,9 +472,7 @@ def _denied(user: User, obj: Any) -> AuditNote:
 
 
 def _require_view(user: User, unit: Unit) -> None:
-    if not path_within(unit.path, user.view_paths):
-        raise NotFound("单位不存在", audit=AuditNote("scope.denied", unit, {"mode": "read", "user_id": user.pk}))
-    require_cap(user, "records.read", "没有查看考评得分的权限", unit)
+    require_visible(user, unit, "records.read", "没有查看考评得分的权限")
 
 
 def _require_assessor(user: User, unit: Unit) -> None:
@@ -762,9 +750,7 @@ def set_hand_score(
     from .services_evidence import set_files
 
     _require_assessor(acting_user, unit)
-    first = month_start(month)
-    if first > month_start(timezone.localdate()):
-        raise InvalidInput.field("month", "不能为未来的月份评分", code="future_month")
+    first = check_month(month)
     rubric = _rubric_over(_parent_path(unit) or unit.path, first.year)
     if item.rubric_id != rubric.pk:
         raise InvalidInput.field("item_id", "该项目不在本单位适用的考评细则中", code="item_not_in_rubric")

@@ -3,13 +3,11 @@
 # No `from __future__ import annotations` here: django-ninja reads handler signatures at
 # import time and cannot resolve string annotations such as `Query[Filter]`.
 
-import re
 from datetime import date
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -19,9 +17,10 @@ from zongzhi.assess.models import HandScoreFile
 from zongzhi.assess.services_evidence import check_visible as evidence_check_visible
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import acting
-from zongzhi.core.errors import AuditNote, InvalidInput, NotFound
+from zongzhi.core.errors import AuditNote, NotFound
+from zongzhi.core.months import parse_month
 from zongzhi.core.pagination import TotalOut, capped_total
-from zongzhi.core.scope import get_visible, subtree_q
+from zongzhi.core.scope import get_visible, subtree_q, unit_in_view
 from zongzhi.office.attachments import check_visible as office_check_visible
 from zongzhi.office.models import OfficeAttachment
 from zongzhi.places.models import Facility, InspectionPhoto
@@ -304,20 +303,10 @@ def case_counts(request: HttpRequest) -> dict[str, int]:
     return {box: _box(base, user, box).count() for box in ("todo", "done", "mine", "supervised", "overdue")}
 
 
-MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
-
-
 def _stats(request: HttpRequest, unit: int | None, month: str | None) -> dict[str, Any]:
     user = acting(request)
-    if unit is None:
-        if user.unit is None:
-            raise NotFound("请选择单位")
-        unit = user.unit.pk
-    root = get_visible(Unit.objects.all(), user, unit)
-    month = month or timezone.localdate().strftime("%Y-%m")
-    if not re.match(MONTH, month):
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_input")
-    return stats.monthly(root, month)
+    root = unit_in_view(Unit.objects.all(), user, unit, "records.read", "没有查看统计数据的权限")
+    return stats.monthly(root, parse_month(month))
 
 
 @router.get("/stats", response=MonthlyStatsOut)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from zongzhi.calendar.workdays import is_workday
 from zongzhi.core.context import Actor, reset_actor, set_actor
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.core.months import month_range, this_month
 from zongzhi.units.demo import GRID_1, GRID_2
 from zongzhi.units.models import Department, Unit, User
 
@@ -491,7 +492,7 @@ def build_flow_cases(count: int, *, seed: int = 11) -> int:
     for at in _start_times(rng, now, max(0, count - len(RECENT))):
         office_hours = working_time(at, rng)  # reported in office hours, unless that is still to come
         push(office_hours if office_hours < now else at, Run(rng.choices(makers, [w for w, _ in MIX])[0]))
-    month_start = timezone.make_aware(dt.datetime.combine(timezone.localdate().replace(day=1), dt.time()))
+    month_start = month_range(this_month())[0]
     for maker, stop, days in RECENT:
         at = now - dt.timedelta(days=days * rng.uniform(0.8, 1.0))
         if days < 3:  # the newest ones fall in the current month, even on its first day

@@ -8,9 +8,9 @@ import io
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from openpyxl import Workbook
 
+from zongzhi.core.months import month_key, month_range
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.models import CodeItem
 from zongzhi.units.models import Unit
@@ -20,13 +20,6 @@ from .models import OPEN_STATUSES, Case, CaseAction, Kind, Status
 RESOLVED = [Status.COMPLETED, Status.ARCHIVED]
 DISPUTE_CATEGORY = "01"  # 矛盾纠纷 in the event_category table; its children are the kinds of dispute
 FIGURES = ("total", "resolved", "in_progress", "escalated")
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    year, mon = (int(x) for x in month.split("-"))
-    start = timezone.make_aware(dt.datetime(year, mon, 1))
-    end = timezone.make_aware(dt.datetime(year + (mon == 12), mon % 12 + 1, 1))
-    return start, end
 
 
 def reported_in(path: str, start: dt.datetime, end: dt.datetime) -> QuerySet[Case]:
@@ -79,8 +72,9 @@ def dispute_figures(path: str, start: dt.datetime, end: dt.datetime) -> list[dic
     return rows
 
 
-def monthly(unit: Unit, month: str) -> dict[str, Any]:
-    start, end = month_bounds(month)
+def monthly(unit: Unit, month: dt.date) -> dict[str, Any]:
+    """The month's figures of the unit's subtree (`month`: its first day)."""
+    start, end = month_range(month)
     qs = reported_in(unit.path, start, end)
     labels = dict(CodeItem.objects.filter(table__code="event_category").values_list("code", "label"))
     by_kind = {row["kind"]: row["n"] for row in qs.values("kind").annotate(n=Count("id"))}
@@ -99,7 +93,7 @@ def monthly(unit: Unit, month: str) -> dict[str, Any]:
     ]
     return {
         "unit": unit,
-        "month": month,
+        "month": month_key(month),
         "total": qs.count(),
         "by_kind": [{"code": k.value, "label": k.label, "count": by_kind.get(k.value, 0)} for k in Kind],
         "by_category": [

@@ -34,7 +34,7 @@ from django.db import models
 from django.db.models import Q
 
 from .access import require_cap
-from .errors import AuditNote, NotFound, OutOfScope
+from .errors import AuditNote, InvalidInput, NotFound, OutOfScope
 from .fields import PathField
 
 if TYPE_CHECKING:
@@ -189,6 +189,36 @@ def get_visible(
     if capability:
         require_cap(user, capability, message, obj)
     return obj
+
+
+UNIT_MISSING = "单位不存在或不在您的管辖范围内"
+
+
+def require_visible(
+    user: Any, obj: models.Model, capability: str = "", message: str = "", *, missing: str = ""
+) -> None:
+    """`get_visible`'s checks on an object already loaded (a service handed a unit): 404,
+    audited, outside the view scope, then 403 without `capability`."""
+    if not _on_view_path(user, obj):
+        raise NotFound(missing or UNIT_MISSING, audit=_denial(user, obj, "read"))
+    if capability:
+        require_cap(user, capability, message, obj)
+
+
+def unit_in_view(units: QuerySet[M], user: Any, unit_id: int | None, capability: str = "", message: str = "") -> M:
+    """The unit a page's `?unit=` names, for reading: the one asked for, else the user's own
+    unit, else the first root of their view scope (none: 400 `required`). Outside the view scope
+    it is a 404 as if missing (audited `scope.denied`), then 403 without `capability`. `units`
+    is the unit queryset to load from (core imports no app)."""
+    if unit_id is None:
+        own = getattr(user, "unit", None)
+        if own is not None and path_within(own.path, user.view_paths):
+            unit_id = own.pk
+        elif user.view_paths:
+            unit_id = units.filter(path=minimal_roots(user.view_paths)[0]).values_list("pk", flat=True).first()
+        if unit_id is None:
+            raise InvalidInput.field("unit", "请选择单位", code="required")
+    return get_visible(units, user, unit_id, capability, message, missing=UNIT_MISSING)
 
 
 WriteMode = Literal["own", "correction", "lower_level", "none"]

@@ -12,6 +12,7 @@ from ninja import Field, Router
 
 from zongzhi.core.access import acting
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.months import parse_month
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
@@ -144,13 +145,7 @@ def month(request: HttpRequest, unit: int | None = None, month: str = "") -> dic
     (`month` as YYYY-MM, default this month)."""
     user = acting(request)
     target = _unit(user, unit)
-    if month:
-        try:
-            first = dt.date.fromisoformat(f"{month}-01")
-        except ValueError as exc:
-            raise InvalidInput.field("month", "月份格式应为 YYYY-MM", code="bad_month") from exc
-    else:
-        first = timezone.localdate().replace(day=1)
+    first = parse_month(month)
     m = services.duty_month(acting_user=user, unit=target, month=first)
     return {
         "unit": m.unit,

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from zongzhi.core.access import acting
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.months import parse_month
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
@@ -141,7 +142,7 @@ class MustDoCompletionFilter(Schema):
 
 class MustDoMonthFilter(Schema):
     unit: int | None = Field(None, description="默认本人所在单位")
-    month: str = Field("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM，默认本月")
+    month: str = Field("", description="YYYY-MM，默认本月")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -232,13 +233,7 @@ def completion(request: HttpRequest, filters: Query[MustDoCompletionFilter]) -> 
 @router.get("/completion/month", response=MustDoMonthOut, summary="某月各网格员逐日完成情况")
 def completion_month(request: HttpRequest, filters: Query[MustDoMonthFilter]) -> dict[str, Any]:
     user = acting(request)
-    if filters.month:
-        year, month = (int(x) for x in filters.month.split("-"))
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise InvalidInput.field("month", "月份格式不正确", code="invalid_month")
-        first = dt.date(year, month, 1)
-    else:
-        first = timezone.localdate().replace(day=1)
+    first = parse_month(filters.month)
     return services.completion_month(user, _unit(user, filters.unit), first)
 
 

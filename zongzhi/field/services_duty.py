@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zongzhi.calendar import workdays
 from zongzhi.core.access import require_cap
+from zongzhi.core.months import month_end, month_of
 from zongzhi.core.scope import subtree_q
 from zongzhi.units.models import LoginSession, Unit, User
 
@@ -191,9 +192,8 @@ class DutyMonth:
 
 def month_working_days(month: dt.date, today: dt.date) -> list[dt.date]:
     """The working days of the month up to today (a month to come has none)."""
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    last = min(following - dt.timedelta(days=1), today)
+    first = month_of(month)
+    last = min(month_end(first), today)
     days: list[dt.date] = []
     d = first
     while d <= last:
@@ -228,7 +228,7 @@ def duty_month(*, acting_user: User, unit: Unit, month: dt.date) -> DutyMonth:
             )
         )
     rows.sort(key=lambda r: (r.days_logged_in - r.working_days, r.user.pk))
-    return DutyMonth(unit=unit, month=month.replace(day=1), working_days=days, workers=rows)
+    return DutyMonth(unit=unit, month=month_of(month), working_days=days, workers=rows)
 
 
 def summary(rows: list[Any]) -> dict[str, int]:

@@ -58,6 +58,7 @@ from zongzhi.cases.models import OPEN_STATUSES, Case, Status
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, InvalidInput, NotFound
 from zongzhi.core.masking import mask_value
+from zongzhi.core.months import month_end, month_of
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.office.models import DocumentRecipient, Patrol, PatrolRoute
@@ -106,14 +107,6 @@ def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     return start, start + dt.timedelta(days=1)
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _local_day(moment: dt.datetime | None) -> dt.date | None:
@@ -245,7 +238,7 @@ def _visits(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustD
 
 def _inspections(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustDoItem]:
     by_grid = _by_grid(workers)
-    first, last = _month_start(day), _month_end(day)
+    first, last = month_of(day), month_end(day)
     kinds = labels("facility_kind")
     out = []
     for paths in _chunks(sorted(by_grid)):
@@ -348,7 +341,7 @@ class _ZeroFacts:
             kind, start = PeriodKind.DAILY, day
             low, _ = _day_range(day)
         else:
-            kind, start = PeriodKind.MONTHLY, _month_start(day)
+            kind, start = PeriodKind.MONTHLY, month_of(day)
             low, _ = _day_range(start)
         at = self.zero.get((unit_id, kind, start))
         candidates = [at] if at is not None and at < end else []
@@ -357,7 +350,7 @@ class _ZeroFacts:
 
 
 def _zero_facts(unit_ids: Sequence[int], low: dt.date, high: dt.date) -> _ZeroFacts:
-    first = _month_start(low)
+    first = month_of(low)
     zero: dict[tuple[int, str, dt.date], dt.datetime] = {}
     info: dict[int, list[dt.datetime]] = defaultdict(list)
     start, _ = _day_range(first)
@@ -389,7 +382,7 @@ def _zero_reports(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list
         if _is_daily(path, day, facts.sensitive):
             label, due = f"{day:%Y年%m月%d日}（敏感期日报）", day
         else:
-            label, due = f"{day:%Y年%m月}月报", _month_end(day)
+            label, due = f"{day:%Y年%m月}月报", month_end(day)
         out.append(_item(w, day, MustDoKind.ZERO_REPORT, 0, "报送零报告", f"{label}，尚未报送", due, w.home))
     return out
 
@@ -574,12 +567,12 @@ def _check_inspections(items: list[MustDoItem], units: dict[int, tuple[int | Non
     seen: dict[int, list[tuple[dt.date, dt.datetime]]] = defaultdict(list)
     for refs in _chunks(_refs(items)):
         for fac, on, at in Inspection.objects.filter(
-            facility_id__in=list(refs), inspected_on__gte=_month_start(low), created_at__lt=end
+            facility_id__in=list(refs), inspected_on__gte=month_of(low), created_at__lt=end
         ).values_list("facility_id", "inspected_on", "created_at"):
             seen[fac].append((on, at))
     for i in items:
         _, day_end = _day_range(i.day)
-        hits = [at for on, at in seen.get(i.ref_id, []) if _month_start(i.day) <= on and at < day_end]
+        hits = [at for on, at in seen.get(i.ref_id, []) if month_of(i.day) <= on and at < day_end]
         if hits:
             yield i, min(hits)
 
@@ -852,7 +845,7 @@ def completion_month(user: User, unit: Unit, month: dt.date) -> dict[str, Any]:
     """Each grid worker under `unit`, day by day through the month: done/total per day and for
     the month."""
     _root(user, unit)
-    first, last = _month_start(month), _month_end(month)
+    first, last = month_of(month), month_end(month)
     cells: dict[int, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
     for r in (
         MustDoItem.objects.filter(subtree_q([unit.path]), day__gte=first, day__lte=last)

@@ -83,7 +83,7 @@ class LedgerQuery(Schema):
 
 class MonthQuery(Schema):
     unit: int | None = Field(None, description="单位，默认本人单位")
-    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM，默认本月")
+    month: str | None = Field(None, description="月份 YYYY-MM，默认本月")
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -107,8 +107,8 @@ def run(
     p95: Callable[..., float],
 ) -> None:
     from django.db import connection
-    from django.utils import timezone
 
+    from zongzhi.core.months import previous_month, this_month
     from zongzhi.office import ledgers
     from zongzhi.office.models import Activity, Meeting, WorkLog
     from zongzhi.office.services_common import day_bounds, month_bounds
@@ -123,7 +123,7 @@ def run(
     label = f"{n // 1000}k"
     village = Unit.objects.get(code="320111003001")
     township = Unit.objects.get(code="320111003000")
-    first, last = month_bounds(timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    first, last = month_bounds(previous_month(this_month()))
     kind = ledgers.KINDS["meetings"]
 
     report(

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from zongzhi.cases.attachments import store_upload
 from zongzhi.cases.demo_flow import acting
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.core.months import month_end, months_back
 from zongzhi.units.demo import COUNTY_CODE
 from zongzhi.units.models import Unit, User
 
@@ -88,16 +89,11 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _month_starts(today: dt.date, back: int) -> list[dt.date]:
-    first = today.replace(day=1)
-    out = [first]
-    for _ in range(back):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        out.append(first)
-    return list(reversed(out))
+    return months_back(today, back + 1)
 
 
 def _last_day(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return month_end(month)
 
 
 def _quarter(day: dt.date) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from zongzhi.core.context import Actor, reset_actor, set_actor
 from zongzhi.core.democlock import simulated_clock
+from zongzhi.core.months import months_back
 from zongzhi.units.models import Department, Unit, User
 
 from . import services_meetings as svc
@@ -82,10 +83,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _months(today: dt.date) -> list[dt.date]:
-    first = today.replace(day=1)
-    prev = (first - DAY).replace(day=1)
-    prev2 = (prev - DAY).replace(day=1)
-    return [prev2, prev, first]
+    return months_back(today, 3)
 
 
 def build_demo() -> dict[str, int]:

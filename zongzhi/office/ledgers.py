@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zongzhi.cases.models import Status as CaseStatus
+from zongzhi.core import months
 from zongzhi.core.errors import InvalidInput
 from zongzhi.core.scope import get_visible
 from zongzhi.units.models import Unit, User
@@ -613,12 +614,8 @@ def ledger(user: User, key: str, unit_id: int | None, start: dt.date, end: dt.da
 
 
 def parse_month(month: str | None) -> dt.date:
-    if not month:
-        return timezone.localdate().replace(day=1)
-    try:
-        return dt.datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_input") from None
+    """`YYYY-MM` as its first day, default this month (`core.months`)."""
+    return months.parse_month(month)
 
 
 def monthly(user: User, unit_id: int | None, month: str | None) -> dict[str, Any]:

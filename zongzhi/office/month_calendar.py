@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from zongzhi.core.months import previous_month
+
 from . import ledgers
 from .models import (
     Activity,
@@ -155,7 +157,7 @@ def entries(
 
     # The report for the month before this one is due on the rule's day of this month.
     due_day = first.replace(day=min(rule("dispute_due_day"), 28))
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    previous = previous_month(first)
     submitted = (not owes_report) or DisputeReport.objects.filter(
         unit_id=unit_id,
         period_kind=DisputePeriodKind.MONTH,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.months import month_of, months_back
 from zongzhi.core.scope import require_capture, subtree_q
 from zongzhi.units.models import Unit, User
 
@@ -280,12 +281,7 @@ def activity_counts(unit_ids: list[int], month: dt.date) -> dict[int, int]:
 
 
 def _months_back(month: dt.date, n: int) -> list[dt.date]:
-    first = month.replace(day=1)
-    out = [first]
-    for _ in range(n - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        out.append(first)
-    return list(reversed(out))
+    return months_back(month, n)
 
 
 def _quarter_of(month: dt.date) -> tuple[int, int]:
@@ -324,9 +320,7 @@ def monthly_table(user: User, root: Unit, month: dt.date, months: int = 4) -> di
         cells = []
         for m in columns:
             n = sum(v for (uid, mm, _k), v in tallies.items() if uid == u.pk and mm == m)
-            cells.append(
-                {"month": m, "count": n, "below": n < minimum and m <= today, "current": m == today.replace(day=1)}
-            )
+            cells.append({"month": m, "count": n, "below": n < minimum and m <= today, "current": m == month_of(today)})
         village_affairs = []
         if u.level == "village":
             for q in quarters:

@@ -15,6 +15,7 @@ from zongzhi.cases.attachments import store_upload
 from zongzhi.cases.models import Attachment
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import InvalidInput
+from zongzhi.core.months import month_end, month_of
 from zongzhi.units.models import User
 
 from .models import OfficeRule
@@ -106,10 +107,8 @@ def set_rule(user: User, key: str, value: int) -> None:
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last day of the month holding `month`."""
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    """The first and last day of the month holding `month` (`core.months`)."""
+    return month_of(month), month_end(month)
 
 
 def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

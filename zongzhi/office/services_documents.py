@@ -36,13 +36,14 @@ from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Forbidden, InvalidInput, NotFound, check_all, required_text
 from zongzhi.core.fields import limit_of
+from zongzhi.core.months import month_range
 from zongzhi.core.scope import path_within, subtree_q
 from zongzhi.notify.services import notify_users
 from zongzhi.units.models import Department, Unit, User
 
 from .attachments import attach_files, document_visible
 from .models import Document, DocumentCategory, DocumentKind, DocumentRecipient, OfficeAttachment
-from .services_common import SEND, WRITE, month_bounds, rule
+from .services_common import SEND, WRITE, rule
 
 AUDIT_LABELS: dict[str, str] = {
     "office.document_issued": "发送公文",
@@ -526,15 +527,8 @@ def withdraw(user: User, document_id: int, reason: str) -> Document:
 # --- late receipts for the assessment ---------------------------------------------------------
 
 
-def _month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    first, last = month_bounds(month)
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
-    return start, end
-
-
 def _unit_rows(unit_ids: Sequence[int], month: dt.date) -> QuerySet[DocumentRecipient]:
-    start, end = _month_range(month)
+    start, end = month_range(month)
     return DocumentRecipient.objects.filter(
         unit_id__in=list(unit_ids),
         department__isnull=True,

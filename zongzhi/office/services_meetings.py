@@ -31,6 +31,7 @@ from django.utils import timezone
 from zongzhi.audit.services import record_event
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import AuditNote, Conflict, Forbidden, InvalidInput
+from zongzhi.core.months import month_of, months_back
 from zongzhi.core.scope import get_visible, path_within, require_capture
 from zongzhi.units.models import Department, Unit, User
 
@@ -318,12 +319,7 @@ def withdraw_meeting(*, acting_user: User, meeting_id: int, reason: str) -> Meet
 
 def _months_back(today: dt.date, n: int) -> list[dt.date]:
     """The first days of the last `n` months, oldest first, the current month last."""
-    first = today.replace(day=1)
-    out = [first]
-    for _ in range(n - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        out.append(first)
-    return out[::-1]
+    return months_back(today, n)
 
 
 def regular_overview(user: User, unit_id: int, months: int = 6) -> dict[str, Any]:
@@ -361,7 +357,7 @@ def regular_overview(user: User, unit_id: int, months: int = 6) -> dict[str, Any
         month = row["month"]
         month = month.date() if isinstance(month, dt.datetime) else month
         counts[(row["unit_id"], month)] = row["n"]
-    current = today.replace(day=1)
+    current = month_of(today)
     out_rows = []
     for u in rows:
         cells = []

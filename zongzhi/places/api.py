@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
 from zongzhi.core.fields import limit_of
+from zongzhi.core.months import this_month
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import ScopedQuerySet, edit_fields, get_visible, path_within, subtree_q
@@ -372,7 +373,7 @@ def _filtered(user: User, kind: str, filters: PlaceQuery) -> ScopedQuerySet:
     if filters.use and kind == "houses" and filters.use in HouseUse.values:
         qs = qs.filter(use=filters.use)
     if filters.missing and kind == "facilities":
-        qs = qs.exclude(last_inspected_on__gte=timezone.localdate().replace(day=1))
+        qs = qs.exclude(last_inspected_on__gte=this_month())
     return qs
 
 

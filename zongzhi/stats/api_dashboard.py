@@ -10,6 +10,7 @@ from ninja import Router
 from pydantic import Field
 
 from zongzhi.core.access import acting
+from zongzhi.core.months import parse_month
 from zongzhi.core.outputs import OutSchema
 
 from . import services_dashboard, services_screen
@@ -63,7 +64,7 @@ def dashboard(request: HttpRequest, unit: int | None = None, month: str | None =
     month (`YYYY-MM`, default the current one)."""
     user = acting(request)
     root = services_dashboard.resolve_unit(user, unit)
-    return services_dashboard.dashboard(acting_user=user, unit=root, month=services_dashboard.parse_month(month))
+    return services_dashboard.dashboard(acting_user=user, unit=root, month=parse_month(month))
 
 
 @router.get("/screen", response=ScreenOut)

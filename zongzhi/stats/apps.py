@@ -22,6 +22,8 @@ class StatsConfig(AppConfig):
 
         if rollups.mark not in changes.CHANGE_HOOKS:
             changes.CHANGE_HOOKS.append(rollups.mark)
+        if rollups.unit_moved not in changes.MOVE_HOOKS:
+            changes.MOVE_HOOKS.append(rollups.unit_moved)
 
         # analysis: the audit labels of the analysis report (研判报告)
         from zongzhi.audit.services import ACTION_LABELS

@@ -28,11 +28,11 @@ def run(
 ) -> None:
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
-    from django.utils import timezone
 
     from zongzhi.cases.models import Case
+    from zongzhi.core.months import month_range, this_month
     from zongzhi.core.scope import subtree_q
-    from zongzhi.stats.rollups import month_range, rebuild_cases
+    from zongzhi.stats.rollups import rebuild_cases
     from zongzhi.units.models import Unit
 
     n = SIZES[size_name] // 1000
@@ -52,7 +52,7 @@ def run(
     print(f"bench: stats.rollup_rows {rows} rows", flush=True)
     report(f"stats.rollup_rebuild_{n}k", rebuild, "s", raw_all, "raw_count_by_path_month")
 
-    start, end = month_range(timezone.localdate().replace(day=1))
+    start, end = month_range(this_month())
 
     def raw(unit: Unit) -> Callable[[], object]:
         return lambda: list(

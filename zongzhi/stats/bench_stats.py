@@ -31,8 +31,8 @@ def _raw_summary(path: str, month: dt.date) -> dict[str, Any]:
     from django.db.models import Count, Q
 
     from zongzhi.cases.models import OPEN_STATUSES, Case
+    from zongzhi.core.months import month_range
     from zongzhi.core.scope import subtree_q
-    from zongzhi.stats.rollups import month_range
 
     start, end = month_range(month)
     resolved = ["completed", "archived"]
@@ -54,8 +54,8 @@ def _raw_trend(path: str, month: dt.date) -> list[Any]:
     from django.db.models.functions import TruncMonth
 
     from zongzhi.cases.models import Case
+    from zongzhi.core.months import add_months, month_range
     from zongzhi.core.scope import subtree_q
-    from zongzhi.stats.rollups import add_months, month_range
 
     start, _ = month_range(add_months(month, -11))
     _, end = month_range(month)
@@ -175,7 +175,8 @@ def run(
 
     from zongzhi.cases.demo import build_cases
     from zongzhi.cases.models import Case
-    from zongzhi.stats.rollups import month_of, rebuild_cases
+    from zongzhi.core.months import month_of
+    from zongzhi.stats.rollups import rebuild_cases
 
     count = CASES[size_name]
     missing = count - Case.objects.count()  # after the cases' own figures, their cases serve

@@ -9,19 +9,14 @@ downloaded, from the figures of that moment; each download is audited.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
-from zongzhi.alerts.docx import chinese_date, render, stored_template, validate_template
+from zongzhi.alerts.docx import chinese_date, render, save_template, stored_template
 from zongzhi.alerts.models import DocumentTemplate
 from zongzhi.audit.services import record_event
-from zongzhi.core.access import require_cap
-from zongzhi.core.errors import InvalidInput
 from zongzhi.units.models import User
 
 from .services_analysis import analysis_report, report_unit
@@ -132,28 +127,14 @@ def report_docx(*, acting_user: User, unit_id: int | None, month: str | None) ->
     return data, report
 
 
-def check_template(data: bytes) -> None:
-    """Refuse anything but a .docx that renders with the sample context."""
-    validate_template(data, SAMPLE_CONTEXT)
-
-
-@transaction.atomic
 def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTemplate:
-    """Replace the 研判报告's template; the old file stays in storage (named in the audit)."""
-    require_cap(acting_user, "alerts.configure", "没有管理文书模板的权限")
-    if not name.lower().endswith(".docx"):
-        raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
-    check_template(data)
-    row, _ = DocumentTemplate.objects.select_for_update().get_or_create(
-        code=TEMPLATE_CODE, defaults={"name": TEMPLATE_NAME}
+    """Replace the 研判报告's template."""
+    return save_template(
+        acting_user=acting_user,
+        code=TEMPLATE_CODE,
+        title=TEMPLATE_NAME,
+        name=name,
+        data=data,
+        sample=SAMPLE_CONTEXT,
+        audit="analysis.template_uploaded",
     )
-    old = row.file.name if row.file else ""
-    row.file.save(f"{TEMPLATE_CODE}.docx", ContentFile(data), save=False)
-    row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
-    row.save()
-    record_event(
-        "analysis.template_uploaded",
-        obj=row,
-        detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()},
-    )
-    return row

@@ -14,13 +14,14 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from zongzhi.cases.models import OPEN_STATUSES, Kind, Status
+from zongzhi.core.months import add_months
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import ResidentKind
 from zongzhi.units.models import Unit
 
 from .models import CaseRollup, RegistryRollup
-from .rollups import SOURCE_LABELS, add_months
+from .rollups import SOURCE_LABELS
 
 RESOLVED = [Status.COMPLETED, Status.ARCHIVED]
 DISPUTE_CATEGORY = "01"  # 矛盾纠纷 in the event_category table
@@ -58,7 +59,7 @@ _SUMMARY = {
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    disputes, resolved = row.pop("disputes"), row.pop("disputes_resolved")
+    disputes, resolved = row["disputes"], row["disputes_resolved"]
     handled, seconds = row.pop("handled"), row.pop("handling_seconds")
     row["resolved_share"] = round(resolved / disputes, 4) if disputes else None
     row["avg_handling_hours"] = round(seconds / handled / 3600, 1) if handled else None
@@ -67,7 +68,8 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 
 def case_summary(unit: Unit, month: date) -> dict[str, Any]:
     """The month's case figures under the unit: reported, open, completed, overdue (yellow and
-    red cards), the share of disputes resolved and the average handling time in hours."""
+    red cards), disputes and those resolved, the share of disputes resolved and the average
+    handling time in hours."""
     row = _reported(CaseRollup.objects.filter(path=unit.path, month=month)).aggregate(**_SUMMARY)
     return _finish({k: int(v) for k, v in row.items()})
 
@@ -102,6 +104,28 @@ def case_trend(unit: Unit, end_month: date, months: int = 12) -> list[dict[str, 
     return out
 
 
+def case_trend_by_category(unit: Unit, end_month: date, months: int = 12) -> list[dict[str, Any]]:
+    """Per month for the `months` months up to `end_month`, oldest first, the reported events by
+    top-level category and the other kinds of case together: [{"month", "events": {category:
+    count}, "other"}]. A month's counts add up to `case_trend`'s `reported`."""
+    start = add_months(end_month, -(months - 1))
+    rows = (
+        _reported(CaseRollup.objects.filter(path=unit.path, month__gte=start, month__lte=end_month))
+        .values("month", "kind", "category")
+        .annotate(n=_sum("count"))
+        .order_by()
+    )
+    events: dict[date, dict[str, int]] = {add_months(start, i): {} for i in range(months)}
+    other = dict.fromkeys(events, 0)
+    for r in rows:
+        if r["kind"] == Kind.EVENT and r["category"]:
+            by = events[r["month"]]
+            by[r["category"]] = by.get(r["category"], 0) + int(r["n"])
+        else:
+            other[r["month"]] += int(r["n"])
+    return [{"month": f"{m:%Y-%m}", "events": by, "other": other[m]} for m, by in events.items()]
+
+
 def _label(by: str, key: str, category_labels: dict[str, str]) -> str:
     if by == "kind":
         return str(Kind(key).label) if key in Kind.values else key
@@ -112,17 +136,15 @@ def _label(by: str, key: str, category_labels: dict[str, str]) -> str:
     return category_labels.get(key, key) if key else "未分类"
 
 
-def case_breakdown(unit: Unit, month: date, by: str) -> list[dict[str, Any]]:
-    """The month's reported cases under the unit by kind, top-level category, status or source,
-    largest first: [{"key", "label", "count"}]."""
+def case_breakdown(unit: Unit, month: date, by: str, kind: str | None = None) -> list[dict[str, Any]]:
+    """The month's reported cases (of `kind` only, when given) under the unit by kind, top-level
+    category, status or source, largest first: [{"key", "label", "count"}]."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
-    rows = (
-        _reported(CaseRollup.objects.filter(path=unit.path, month=month))
-        .values(by)
-        .annotate(n=_sum("count"))
-        .order_by()
-    )
+    rollups = CaseRollup.objects.filter(path=unit.path, month=month)
+    if kind is not None:
+        rollups = rollups.filter(kind=kind)
+    rows = _reported(rollups).values(by).annotate(n=_sum("count")).order_by()
     category_labels = labels("event_category") if by == "category" else {}
     out = [{"key": r[by], "label": _label(by, r[by], category_labels), "count": int(r["n"])} for r in rows if r["n"]]
     out.sort(key=lambda r: (-r["count"], r["key"]))

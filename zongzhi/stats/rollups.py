@@ -20,15 +20,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zongzhi.cases.models import Case
 from zongzhi.core.fastinsert import Batch, Inserter
+from zongzhi.core.months import month_of, month_range, next_month
+from zongzhi.core.scope import path_upper_bound
 from zongzhi.units.models import PATH_LENGTH, Unit
 
 from . import queries
-from .models import CaseRollup, DirtyCell
+from .models import CaseRollup, DirtyCell, RegistryRollup
 
 # Where a case came from: the level of the unit that reported or started it, or a department.
 SOURCE_LABELS: dict[str, str] = {
@@ -42,31 +45,6 @@ _PREFIXES = sorted(set(PATH_LENGTH.values()))
 
 Key = tuple[str, str, str, int, str]  # kind, top category, status, overdue level, source
 Acc = dict[Key, list[int]]  # count, handled, handling seconds
-
-
-def month_of(moment: dt.datetime | dt.date) -> dt.date:
-    """The first day of the local month of a moment (or of a date)."""
-    if isinstance(moment, dt.datetime):
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
-        return dt.date(moment.year, moment.month, 1)
-    return dt.date(moment.year, moment.month, 1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The local month as aware moments, the end excluded."""
-    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
-    nxt = next_month(month)
-    return start, timezone.make_aware(dt.datetime(nxt.year, nxt.month, 1))
 
 
 def source_of(department_id: int | None, level: str | None) -> str:
@@ -93,6 +71,24 @@ def mark(area: str, cells: Iterable[tuple[str, Any]], batch: Batch | None = None
         _insert_mark.insert_values({"area": area, "path": path, "month": cell[1]}, batch=batch or own)
     if own is not None:
         own.send()
+
+
+def unit_moved(old_path: str, new_path: str, old_parent_path: str) -> None:
+    """`core.changes` move hook: a unit's subtree moved from `old_path` to `new_path`.
+
+    1. the subtree's own rollup rows and pending marks move with it (a unit's rows count the
+       cases and records of its own subtree only, which moved unchanged);
+    2. the moved unit and its old parent are marked for every month the subtree has case
+       figures, and for the registry: the refresh job then recomputes both chains of ancestors
+       (the new township and county, the old ones) from their children's rows.
+    """
+    months = list(CaseRollup.objects.filter(path=old_path).values_list("month", flat=True).distinct())
+    in_old = Q(path__gte=old_path, path__lt=path_upper_bound(old_path))
+    moved_path = Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
+    for model in (CaseRollup, RegistryRollup, DirtyCell):
+        model.objects.filter(in_old).update(path=moved_path)
+    mark("case", [(path, month) for month in months for path in (new_path, old_parent_path)])
+    mark("registry", [(new_path, None), (old_parent_path, None)])
 
 
 # --- computing ----------------------------------------------------------------------------------

@@ -4,20 +4,14 @@ figures with the route of the list behind each one."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from django.utils import timezone
-
-from zongzhi.core.access import require_cap
-from zongzhi.core.errors import InvalidInput, NotFound
-from zongzhi.core.scope import get_visible
+from zongzhi.core.months import month_end, parse_month
+from zongzhi.core.scope import unit_in_view
 from zongzhi.units.models import Unit, User
 
 from . import figures
-from .rollups import month_of, next_month
 
-MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
 CATEGORY_ROUTES = {"key": "/people/key-persons", "care": "/people/care-persons"}
 PLACE_ROUTES = {
     "compound": ("/places/compounds", {}),
@@ -29,25 +23,10 @@ PLACE_ROUTES = {
 
 
 def resolve(user: User, unit_id: int | None, month: str | None) -> tuple[Unit, dt.date]:
-    """The unit (default the user's own; any unit in their view scope, else 404 as if missing)
-    and the month (default this month; not after it)."""
-    if unit_id is None:
-        if user.unit_id is None:
-            raise NotFound("请选择单位", code="unit_required")
-        unit_id = user.unit_id
-    unit = get_visible(Unit.objects.all(), user, unit_id, missing="单位不存在或不在您的辖区内")
-    # the three administrators (三员) see no records: statistics are records too
-    require_cap(user, "records.read", "没有查看统计数据的权限", unit)
-    this_month = month_of(timezone.localdate())
-    if month is None:
-        return unit, this_month
-    m = MONTH.match(month)
-    if m is None:
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_month")
-    chosen = dt.date(int(m.group(1)), int(m.group(2)), 1)
-    if chosen > this_month:
-        raise InvalidInput.field("month", "不能选择未来的月份", code="invalid_month")
-    return unit, chosen
+    """The unit (`core.scope.unit_in_view`; the three administrators, 三员, see no records:
+    statistics are records too) and the month (`core.months.parse_month`, default this one)."""
+    unit = unit_in_view(Unit.objects.all(), user, unit_id, "records.read", "没有查看统计数据的权限")
+    return unit, parse_month(month)
 
 
 def _unit_ref(unit: Unit) -> dict[str, Any]:
@@ -62,7 +41,7 @@ def _unit_ref(unit: Unit) -> dict[str, Any]:
 
 def _case_link(unit_id: int, month: dt.date, **filters: Any) -> dict[str, Any]:
     """The case list (全部 box) under the unit, reported in the month, with the figure's filters."""
-    last = next_month(month) - dt.timedelta(days=1)
+    last = month_end(month)
     query = {
         "box": "all",
         "under": str(unit_id),

@@ -16,34 +16,37 @@ For one unit of the user's view scope (default their own) and one month:
    are a setting, `ZONGZHI_PREVENTABLE_CATEGORIES` (category code prefixes, default 治安隐患 02
    and 安全隐患 03); the month against the previous month and the same month a year before.
 
-Figures are counted from the case table for one unit-month (a handful of indexed range queries
-on `path` and `created_at`); cancelled cases are left out, as in the monthly statistics.
+The summary, the trend and the categories are read from the monthly rollups through
+`stats.figures`, as the dashboards read them, so the report and the dashboard never disagree.
+What the rollups do not keep is counted from the case table for one unit-month (a handful of
+indexed range queries on `path` and `created_at`): the major cases, the hotspots, the repeated
+parties and the preventable cases by sub-category. Cancelled cases are left out throughout.
 The .docx for the leader is rendered with docxtpl from a replaceable template (`docx.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from zongzhi.cases.models import Case, CaseParty, Kind, Status
-from zongzhi.core.errors import InvalidInput
+from zongzhi.core import months
 from zongzhi.core.masking import mask_text, mask_value
-from zongzhi.core.scope import get_visible, subtree_q
+from zongzhi.core.months import add_months, month_end, month_key, month_label, month_range
+from zongzhi.core.scope import subtree_q, unit_in_view
 from zongzhi.dictionary.services import labels
 from zongzhi.people.models import Group, Resident
 from zongzhi.people.visits import schedule
 from zongzhi.units.models import Unit, User
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+from . import figures
+
 TREND_MONTHS = 12
 HOTSPOT_MONTHS = 3
 DISPUTES = "01"  # 矛盾纠纷 in the event_category table
@@ -51,7 +54,6 @@ OTHER = "other"  # cases of kinds other than events, in the trend
 LIST_LIMIT = 20
 KEY_PERSON_LIMIT = 50
 DEFAULT_PREVENTABLE = ["02", "03"]
-RESOLVED = [Status.COMPLETED, Status.ARCHIVED]
 
 AUDIT_LABELS = {
     "analysis.report_downloaded": "下载研判报告",
@@ -61,22 +63,26 @@ AUDIT_LABELS = {
 
 @dataclass(frozen=True)
 class Month:
-    """A calendar month: `start` and `end` (the next month's first moment) are aware datetimes."""
+    """A calendar month as the report reads it (`core.months` does the arithmetic): `start` and
+    `end` (the next month's first moment) are aware datetimes."""
 
     year: int
     month: int
 
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
     @property
     def key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_key(self.first_day)
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return month_label(self.first_day)
 
     def shift(self, months: int) -> Month:
-        n = self.year * 12 + self.month - 1 + months
-        return Month(n // 12, n % 12 + 1)
+        return Month.of(add_months(self.first_day, months))
 
     @property
     def first_day(self) -> dt.date:
@@ -84,32 +90,20 @@ class Month:
 
     @property
     def last_day(self) -> dt.date:
-        return self.shift(1).first_day - dt.timedelta(days=1)
+        return month_end(self.first_day)
 
     @property
     def start(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime(self.year, self.month, 1))
+        return month_range(self.first_day)[0]
 
     @property
     def end(self) -> dt.datetime:
-        return self.shift(1).start
+        return month_range(self.first_day)[1]
 
 
 def parse_month(value: str | None) -> Month:
-    """`2026-11` (default: this month); a month after this one is refused."""
-    today = timezone.localdate()
-    this = Month(today.year, today.month)
-    if not value:
-        return this
-    m = MONTH.match(value)
-    if m is None:
-        raise InvalidInput.field("month", "月份格式应为 2026-11", code="invalid_month")
-    month = Month(int(m.group(1)), int(m.group(2)))
-    if month.year < 2000:
-        raise InvalidInput.field("month", "月份应在2000年以后", code="invalid_month")
-    if month.key > this.key:
-        raise InvalidInput.field("month", "不能研判尚未到来的月份", code="future_month")
-    return month
+    """`2026-11` (default: this month), between 2000-01 and this month (`core.months`)."""
+    return Month.of(months.parse_month(value))
 
 
 def preventable_prefixes() -> list[str]:
@@ -118,19 +112,8 @@ def preventable_prefixes() -> list[str]:
 
 
 def report_unit(user: User, unit_id: int | None) -> Unit:
-    """The unit to report on: one the user sees (404, audited, otherwise), default their own."""
-    if unit_id is None:
-        if user.unit is None:
-            raise InvalidInput.field("unit", "请选择单位", code="required")
-        unit_id = user.unit.pk
-    unit: Unit = get_visible(
-        Unit.objects.all(),
-        user,
-        unit_id,
-        "records.read",
-        "没有查看研判报告的权限",
-        missing="单位不存在或不在您的管辖范围内",
-    )
+    """The unit to report on (`core.scope.unit_in_view`: one the user sees, default their own)."""
+    unit: Unit = unit_in_view(Unit.objects.all(), user, unit_id, "records.read", "没有查看研判报告的权限")
     return unit
 
 
@@ -146,27 +129,16 @@ def _change(now: int, before: int) -> float | None:
 
 
 def _trend(unit: Unit, month: Month) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Per month (twelve, oldest first) the cases by top category; and the series' names."""
-    first = month.shift(-(TREND_MONTHS - 1))
-    rows = (
-        _cases(unit, first.start, month.end)
-        .annotate(m=TruncMonth("created_at"), top=Substr("category_code", 1, 2))
-        .values("m", "kind", "top")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        local = timezone.localtime(row["m"]) if timezone.is_aware(row["m"]) else row["m"]
-        key = f"{local.year:04d}-{local.month:02d}"
-        series = row["top"] if row["kind"] == Kind.EVENT and row["top"] else OTHER
-        counts[key][series] += row["n"]
+    """Per month (twelve, oldest first) the cases by top category, from the rollups (the
+    dashboard's `case_trend` totals); and the series' names."""
+    rows = figures.case_trend_by_category(unit, month.first_day, TREND_MONTHS)
     names = labels("event_category")
     tops = sorted(code for code in names if len(code) == 2)
     series = [{"code": code, "label": names[code]} for code in tops] + [{"code": OTHER, "label": "其他办件"}]
     months = []
-    for i in range(TREND_MONTHS):
-        m = first.shift(i)
-        by = counts.get(m.key, {})
+    for i, row in enumerate(rows):
+        m = month.shift(i - (TREND_MONTHS - 1))
+        by = {**row["events"], OTHER: row["other"]}
         months.append(
             {
                 "month": m.key,
@@ -178,37 +150,50 @@ def _trend(unit: Unit, month: Month) -> tuple[list[dict[str, Any]], list[dict[st
     return months, series
 
 
-def _by_category(unit: Unit, month: Month, prefixes: list[str] | None = None) -> list[dict[str, Any]]:
-    """Events by dictionary category: this month, the month before, the same month a year before."""
+def _by_category(unit: Unit, month: Month) -> list[dict[str, Any]]:
+    """Events by top-level category from the rollups (the dashboard's `case_breakdown`): this
+    month, the month before, the same month a year before."""
     periods = {"count": month, "previous": month.shift(-1), "last_year": month.shift(-12)}
     found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(periods, 0))
+    names: dict[str, str] = {}
     for key, m in periods.items():
-        qs = _cases(unit, m.start, m.end).filter(kind=Kind.EVENT)
-        if prefixes is not None:
-            q = Q()
-            for p in prefixes:
-                q |= Q(category_code__startswith=p)
-            qs = qs.filter(q)
+        for row in figures.case_breakdown(unit, m.first_day, "category", kind=Kind.EVENT):
+            found[row["key"]][key] += row["count"]
+            names[row["key"]] = row["label"]
+    return [
+        {"code": code, "label": names[code], **counts, "change": _change(counts["count"], counts["previous"])}
+        for code, counts in sorted(found.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
+    ]
+
+
+def _by_subcategory(unit: Unit, month: Month, prefixes: list[str]) -> list[dict[str, Any]]:
+    """Events by dictionary category under `prefixes` (the rollups keep top-level categories
+    only, so from the raw rows): this month, the month before, the same month a year before."""
+    periods = {"count": month, "previous": month.shift(-1), "last_year": month.shift(-12)}
+    found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(periods, 0))
+    q = Q()
+    for p in prefixes:
+        q |= Q(category_code__startswith=p)
+    for key, m in periods.items():
+        qs = _cases(unit, m.start, m.end).filter(q, kind=Kind.EVENT)
         for row in qs.values("category_code").annotate(n=Count("id")):
             found[row["category_code"] or ""][key] += row["n"]
     names = labels("event_category")
-    out = []
-    for code, figures in sorted(found.items(), key=lambda kv: (-kv[1]["count"], kv[0])):
-        out.append(
-            {
-                "code": code,
-                "label": names.get(code, code or "未分类"),
-                **figures,
-                "change": _change(figures["count"], figures["previous"]),
-            }
-        )
-    return out
+    return [
+        {
+            "code": code,
+            "label": names.get(code, code or "未分类"),
+            **counts,
+            "change": _change(counts["count"], counts["previous"]),
+        }
+        for code, counts in sorted(found.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
+    ]
 
 
 def _preventable(unit: Unit, month: Month) -> dict[str, Any]:
     prefixes = preventable_prefixes()
     names = labels("event_category")
-    rows = _by_category(unit, month, prefixes)
+    rows = _by_subcategory(unit, month, prefixes)
     # Every preventable category of the dictionary appears, even when nothing happened.
     present = {r["code"] for r in rows}
     for code in sorted(names):
@@ -336,20 +321,20 @@ def _key_persons_unvisited(unit: Unit, month: Month) -> dict[str, Any]:
 
 
 def _summary(unit: Unit, month: Month) -> dict[str, Any]:
-    this = _cases(unit, month.start, month.end)
-    before = _cases(unit, month.shift(-1).start, month.shift(-1).end).count()
-    figures = this.aggregate(
-        total=Count("id"),
-        disputes=Count("id", filter=Q(kind=Kind.EVENT, category_code__startswith=DISPUTES)),
-        resolved=Count("id", filter=Q(kind=Kind.EVENT, category_code__startswith=DISPUTES, status__in=RESOLVED)),
-        major=Count("id", filter=Q(is_major=True) | Q(is_mass_incident=True)),
-        overdue=Count("id", filter=Q(overdue_level__gt=0) | Q(overdue_since__isnull=False)),
-    )
+    """The month's key figures from the rollups (as the dashboard shows them); the major cases,
+    which the rollups do not count, from the raw rows."""
+    now = figures.case_summary(unit, month.first_day)
+    before = figures.case_summary(unit, month.shift(-1).first_day)["reported"]
+    major = _cases(unit, month.start, month.end).filter(Q(is_major=True) | Q(is_mass_incident=True)).count()
     return {
-        **figures,
+        "total": now["reported"],
         "previous": before,
-        "change": _change(figures["total"], before),
-        "resolved_share": round(figures["resolved"] / figures["disputes"], 4) if figures["disputes"] else None,
+        "change": _change(now["reported"], before),
+        "disputes": now["disputes"],
+        "resolved": now["disputes_resolved"],
+        "resolved_share": now["resolved_share"],
+        "major": major,
+        "overdue": now["overdue"],
     }
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from zongzhi.alerts.models import DutyShift, EarlyWarning, WarningLevel, WarningRecipient
 from zongzhi.cases.models import Case, Kind, Status
 from zongzhi.core.masking import mask_text
+from zongzhi.core.months import month_key, this_month
 from zongzhi.core.scope import subtree_q
 from zongzhi.dictionary.services import labels
 from zongzhi.field.models import DutyLogin
@@ -34,7 +35,7 @@ from zongzhi.units.lookup import unit_names
 from zongzhi.units.models import Unit, User
 
 from . import figures
-from .services_dashboard import children_of, month_of, unit_brief
+from .services_dashboard import children_of, unit_brief
 
 FEED_SIZE = 12
 DUTY_UNITS = 16
@@ -211,11 +212,11 @@ def workers_on_duty(unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
 def screen(unit: Unit) -> dict[str, Any]:
     """The whole page's payload (see the module's docstring), for the current month."""
     today = timezone.localdate()
-    month = today.replace(day=1)
+    month = this_month()
     children = figures.children_summary(unit, month)
     return {
         "unit": unit_brief(unit),
-        "month": month_of(today),
+        "month": month_key(month),
         "now": timezone.now(),
         "summary": figures.case_summary(unit, month),
         "trend": figures.case_trend(unit, month, 12),

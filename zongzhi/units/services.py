@@ -16,6 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zongzhi.audit.services import record_event
+from zongzhi.core import changes
 from zongzhi.core.access import require_cap
 from zongzhi.core.errors import Conflict, InvalidInput, NotFound, required_text
 from zongzhi.core.records import record_type
@@ -113,7 +114,9 @@ def move_unit(*, acting_user: User, unit: Unit, new_parent: Unit, new_code: str)
     2. refuse a cycle (the new parent inside the unit's own subtree) and a level mismatch;
     3. validate the new code (its subtree's new prefix must be free);
     4. rewrite code and path of the whole subtree, then `path` of every record under it, with
-       one UPDATE per table (prefix replacement), all in this transaction.
+       one UPDATE per table (prefix replacement), all in this transaction;
+    5. tell `core.changes.moved`: the statistics move the subtree's rollup rows and mark the
+       old and new ancestors' figures for the refresh job.
     """
     require_cap(acting_user, "units.manage")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -154,6 +157,8 @@ def move_unit(*, acting_user: User, unit: Unit, new_parent: Unit, new_code: str)
         counts[record_type(model)] = qs.update(**updates)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
     unit.refresh_from_db()
+    if old_parent is not None:  # the statistics re-key their rows and mark both chains of ancestors
+        changes.moved(old_path, new_path, old_parent.path)
     # Paths changed under everybody's scopes: every process must recompute grants, and read
     # the unit names and grid boundaries by path again (bulk updates send no save signal).
     from .geo import GRIDS

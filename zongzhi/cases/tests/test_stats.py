@@ -46,7 +46,7 @@ def test_monthly_statistics_count_resolution_and_overdue(api: Any, unit: Any) ->
     assert other["total"] == 0
     assert api("township2_officer").get("/api/cases/stats", {"unit": unit("320111003").pk}).status_code == 404
     r = api("township_officer").get("/api/cases/stats", {"month": "2026-13"})
-    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+    assert r.status_code == 400 and r.json()["code"] == "invalid_month"
 
 
 def test_monthly_statistics_export_to_excel(api: Any, unit: Any) -> None:

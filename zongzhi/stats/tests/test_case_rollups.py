@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from zongzhi.cases.models import OPEN_STATUSES, Case, Status
 from zongzhi.cases.sweep import sweep
+from zongzhi.core.months import month_of, month_range
 from zongzhi.core.scope import subtree_q
 from zongzhi.stats import figures
 from zongzhi.stats.models import CaseRollup, DirtyCell
-from zongzhi.stats.rollups import month_of, month_range, rebuild_cases, refresh, source_of
+from zongzhi.stats.rollups import rebuild_cases, refresh, source_of
 from zongzhi.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,8 @@ def _raw_summary(path: str, month: dt.date) -> dict[str, Any]:
         "overdue": qs.filter(overdue_level__gt=0).count(),
         "yellow": qs.filter(overdue_level=2).count(),
         "red": qs.filter(overdue_level=3).count(),
+        "disputes": disputes.count(),
+        "disputes_resolved": resolved,
         "resolved_share": round(resolved / disputes.count(), 4) if disputes.count() else None,
         "avg_handling_hours": round(sum(int(s) for s in done) / len(done) / 3600, 1) if done else None,
     }

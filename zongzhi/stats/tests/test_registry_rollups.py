@@ -11,13 +11,14 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from zongzhi.core.months import month_of
 from zongzhi.core.scope import subtree_q
 from zongzhi.people.models import Resident
 from zongzhi.people.tests.test_residents import id_number
 from zongzhi.places.models import Facility
 from zongzhi.stats import figures
 from zongzhi.stats.models import DirtyCell
-from zongzhi.stats.rollups import month_of, rebuild_all, refresh
+from zongzhi.stats.rollups import rebuild_all, refresh
 from zongzhi.transfers.import_writer import prepare, write_residents
 from zongzhi.transfers.imports import numbered
 from zongzhi.transfers.tests.test_queries import COLUMNS, ROWS, _checker
