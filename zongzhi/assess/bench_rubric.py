@@ -7,6 +7,10 @@
   measures for the same units directly (what the engine cannot avoid; the rest is its own
   bookkeeping and writes). With no measure registered, against one `bulk_create` of the same
   number of result rows. Target: 5 s for 140 units.
+- assess.measure.<code>: each computed item's measure called for every assessed unit with one
+  shared run (as the engine calls it), in seconds, against all the measures together, with the
+  number of queries it ran in the line's name (bounded whatever the number of units: each
+  measure reads the run's records once, not once per unit).
 - assess.ranking_api_p95 / assess.sheet_api_p95: a township's ranking of its villages and a
   village's sheet for the month from the kept results, through the API, against /healthz.
 """
@@ -25,7 +29,8 @@ def run(
     report: Callable[..., None],
     p95: Callable[..., float],
 ) -> None:
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from zongzhi.core.months import this_month
     from zongzhi.units.models import Unit
@@ -56,6 +61,16 @@ def run(
                 m = measures[i.measure]
                 m.fn(u, period, {**m.params, **i.params, "points": float(i.points)}, run)
         baseline, against = time.perf_counter() - t, f"measures_only({len(computed)} items)"
+        for i in computed:
+            m = measures[i.measure]
+            args = {**m.params, **i.params, "points": float(i.points)}
+            with CaptureQueriesContext(connection) as queries:
+                t = time.perf_counter()
+                run = Run(units)
+                for u in units:
+                    m.fn(u, period, args, run)
+                one = time.perf_counter() - t
+            report(f"assess.measure.{i.measure}[{len(queries)}q]", one, "s", baseline, "all measures")
     else:
         rows = [
             ItemResult(unit=u, path=u.path, month=month, item=i, status="unscored", points=i.points, score=i.points)

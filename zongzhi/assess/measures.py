@@ -15,6 +15,11 @@ scored together for the period. What several measures or every unit of the run r
 visit schedule of the key persons and care recipients: the visits measure and the service rate)
 is computed once per run through `run.shared(key, compute)`, over the run's `roots` (the fewest
 subtrees holding every unit of the run), and each unit takes its part.
+
+Every measure reads that way (`run.part`): one query per run (or per level of its units) for all
+the units scored together, never one per unit, so that the county's month (140 units) costs a
+few dozen queries whatever the number of units (the cost at scale was the per-query overhead of
+140 units × a few queries per measure, not the size of the tables).
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ class Run:
         for p in paths:  # sorted: an ancestor comes before its descendants
             if not any(p.startswith(r) for r in self.roots):
                 self.roots.append(p)
+        self.paths = {u.path for u in self.units}
         self._shared: dict[Hashable, Any] = {}
 
     def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -80,6 +86,14 @@ class Run:
             self._shared[key] = compute()
         value: T = self._shared[key]
         return value
+
+    def part(self, unit: Unit, key: Hashable, compute: Callable[[Run], dict[str, T]]) -> T:
+        """`unit`'s part of what `compute(run)` reads for every unit of the run at once (a dict
+        by unit path), computed once per run and key. A unit outside the run (a measure called
+        on its own) is read alone."""
+        if unit.path not in self.paths:
+            return Run([unit]).part(unit, key, compute)
+        return self.shared(key, lambda: compute(self))[unit.path]
 
 
 MeasureFn = Callable[[Unit, Period, dict[str, Any], Run], Measured]

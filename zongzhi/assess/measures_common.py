@@ -10,9 +10,12 @@ passed yet returns `waiting`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Collate, Concat
 from django.utils import timezone
 
 from zongzhi.calendar import workdays
@@ -20,7 +23,9 @@ from zongzhi.core.months import month_of, next_month
 from zongzhi.core.scope import VILLAGE_PATH_LENGTH, subtree_q
 from zongzhi.units.models import Unit
 
-from .measures import Period, Shortfall
+from .measures import Period, Run, Shortfall
+
+R = TypeVar("R")
 
 # A deduction list of a county for a year may run to thousands of rows: the first LISTED are
 # named one by one, the rest are one line that carries their count (the deduction is the same).
@@ -109,18 +114,41 @@ def working_days(period: Period, since: dt.date | None = None) -> list[dt.date]:
     return out
 
 
-def subtree(unit: Unit, field: str = "path") -> Q:
-    """Everything under the assessed unit."""
-    return subtree_q([unit.path], field)
+def run_q(run: Run, field: str = "path") -> Q:
+    """Everything under the units of the run (its roots): what a run-wide read covers."""
+    return subtree_q(run.roots, field)
 
 
-def own_records(unit: Unit, field: str = "path") -> Q:
-    """The office ledgers' rule (services_activities._counted): a unit's own records, and for a
-    village (or a grid) those of its grids too. A township's activity ledger is its own work;
-    its villages are assessed on theirs."""
-    if len(unit.path) >= VILLAGE_PATH_LENGTH:
-        return subtree_q([unit.path], field)
-    return Q(**{field: unit.path})
+def split(run: Run, rows: Iterable[R], path_of: Callable[[R], str], *, own: bool = False) -> dict[str, list[R]]:
+    """Each unit of the run with the rows (read run-wide) under it, in the rows' order: a row of
+    a village goes to the village and to its township when both are scored. With `own`, the
+    office ledgers' rule instead (services_activities._counted): a unit's own rows, a village's
+    (or a grid's) with its grids'; a township's activity ledger is its own work."""
+    lengths = sorted({len(p) for p in run.paths})
+    out: dict[str, list[R]] = {p: [] for p in run.paths}
+    for row in rows:
+        path = path_of(row)
+        for n in lengths:
+            if n > len(path):
+                break
+            if own and n < len(path) and n < VILLAGE_PATH_LENGTH:
+                continue
+            part = out.get(path[:n])
+            if part is not None:
+                part.append(row)
+    return out
+
+
+def units_having(run: Run, rows: QuerySet[Any], field: str = "path") -> set[str]:
+    """The paths of the run's units with at least one of `rows` under them, in one query: an
+    EXISTS probe of the rows' path index per unit, instead of one `.exists()` query per unit.
+    The subtree's upper bound is the unit's path followed by "~" (paths are digits, "~" sorts
+    after them), compared under the path columns' "C" collation on PostgreSQL."""
+    upper: Any = Concat(OuterRef("path"), Value("~"), output_field=CharField())
+    if connection.vendor == "postgresql":
+        upper = Collate(upper, "C")
+    under = rows.filter(**{f"{field}__gte": OuterRef("path"), f"{field}__lt": upper})
+    return set(Unit.objects.filter(path__in=run.paths).filter(Exists(under)).values_list("path", flat=True))
 
 
 def points(params: dict[str, object], key: str, default: float) -> float:

@@ -9,12 +9,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from zongzhi.field.models import AgreementSignature, AgreementText, DutyLogin, MustDoItem, Terminal, TerminalEvent
-from zongzhi.units.models import User
 
 from .measures import Measured, Period, Run, Shortfall, measure
 from .measures_common import (
     account_since,
-    aware,
     bounds,
     capped,
     day_label,
@@ -24,12 +22,32 @@ from .measures_common import (
     passed_end,
     percent,
     points,
-    subtree,
+    run_q,
+    split,
+    units_having,
     working_days,
 )
-from .measures_work import SHOWN_DAYS, phone_use
+from .measures_work import SHOWN_DAYS, accounts_and_logins, phone_use
 
 GRID_WORKER = "grid_worker"
+
+
+def _must_do(run: Run, period: Period) -> dict[str, dict[str, int]]:
+    """Every unit's daily must-do items of the days passed, and how many done: one count by
+    path for the run."""
+    end = passed_end(period)
+    rows: Any = []
+    if end > period.start:
+        rows = (
+            MustDoItem.objects.filter(run_q(run), day__gte=period.start, day__lt=end)
+            .values("path")
+            .annotate(total=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+            .order_by()
+        )
+    return {
+        path: {"total": sum(r["total"] for r in part), "done": sum(r["done"] for r in part)}
+        for path, part in split(run, rows, lambda r: r["path"]).items()
+    }
 
 
 @measure(
@@ -54,7 +72,7 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> M
     measured = 0
 
     # ① each phone terminal logged in on most of its working days
-    uses = phone_use(unit, period)
+    uses = phone_use(unit, period, run)
     if uses is not None and days:
         measured += 1
         weak = [u for u in uses if u.days and (len(u.days) - len(u.missed)) * 100 < phone_share * len(u.days)]
@@ -71,14 +89,7 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> M
             )
 
     # ② the daily must-do done
-    end = passed_end(period)
-    totals = (
-        MustDoItem.objects.filter(subtree(unit), day__gte=period.start, day__lt=end).aggregate(
-            total=Count("id"), done=Count("id", filter=Q(done_at__isnull=False))
-        )
-        if end > period.start
-        else {"total": 0, "done": 0}
-    )
+    totals = run.part(unit, ("must_do", period), lambda r: _must_do(r, period))
     if totals["total"]:
         measured += 1
         figures.append(f"每日必办完成率{percent(totals['done'], totals['total'])}")
@@ -93,20 +104,13 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> M
             )
 
     # ③ every grid worker on the phone every working day
-    workers = list(
-        User.objects.filter(is_active=True, roles__code=GRID_WORKER, date_joined__lt=aware(period.end))
-        .filter(subtree(unit, "unit__path"))
-        .values("id", "full_name", "username", "date_joined", "unit__name")
-        .distinct()
-        .order_by("unit__path", "id")
+    workers, logged = run.part(
+        unit,
+        ("phone_logins", period),
+        lambda r: accounts_and_logins(r, period, (GRID_WORKER,), days, DutyLogin.Client.PHONE),
     )
     if workers and days:
         measured += 1
-        logged = set(
-            DutyLogin.objects.filter(
-                subtree(unit), client=DutyLogin.Client.PHONE, day__gte=days[0], day__lte=days[-1]
-            ).values_list("user_id", "day")
-        )
         first = first_days(logged)
         absent = []
         for w in workers:
@@ -141,6 +145,42 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> M
     )
 
 
+_Confidentiality = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _confidentiality(run: Run, period: Period) -> dict[str, _Confidentiality | None]:
+    """Every unit's (current agreement, holders of its terminals who have not signed it, the
+    terminals lost in the period), None for a unit without a terminal: four queries for the
+    run."""
+    having = units_having(run, Terminal.objects.all())
+    current: Any = AgreementText.objects.order_by("-version").values("id", "version").first()
+    unsigned: dict[str, list[dict[str, Any]]] = {path: [] for path in run.paths}
+    if current is not None and having:
+        signed = AgreementSignature.objects.filter(text_id=current["id"]).values("user_id")
+        terminals = (
+            Terminal.objects.filter(run_q(run), status=Terminal.Status.ISSUED, holder__isnull=False)
+            .exclude(holder_id__in=signed)
+            .values("holder_id", "holder__full_name", "holder__username", "unit__name", "path")
+            .order_by("holder_id", "id")
+        )
+        for path, part in split(run, terminals, lambda t: t["path"]).items():
+            # one line per holder and unit, however many terminals they hold there
+            seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+            for t in part:
+                seen.setdefault((t["holder_id"], t["holder__full_name"], t["holder__username"], t["unit__name"]), t)
+            unsigned[path] = list(seen.values())
+    start, end = bounds(period)
+    events: Any = (
+        TerminalEvent.objects.filter(
+            run_q(run, "terminal__path"), action=TerminalEvent.Action.LOST, at__gte=start, at__lt=end
+        )
+        .values("terminal__path", "terminal__asset_number", "terminal__kind", "from_user__full_name", "at")
+        .order_by("at", "id")
+    )
+    lost = split(run, events, lambda e: e["terminal__path"])
+    return {path: (current, unsigned[path], lost[path]) if path in having else None for path in run.paths}
+
+
 @measure(
     "security.confidentiality",
     "安全保密",
@@ -150,20 +190,13 @@ def mobile_use(unit: Any, period: Period, params: dict[str, Any], run: Run) -> M
 )
 def confidentiality(unit: Any, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_violation", 1)
-    if not Terminal.objects.filter(subtree(unit)).exists():
+    found = run.part(unit, ("confidentiality", period), lambda r: _confidentiality(r, period))
+    if found is None:
         return Measured(value="没有登记终端", deduction=0, waiting="辖区没有登记终端")
+    current, holders, lost = found
     shortfalls: list[Shortfall] = []
-    current = AgreementText.objects.order_by("-version").values("id", "version").first()
     unsigned = 0
     if current is not None:
-        signed = AgreementSignature.objects.filter(text_id=current["id"]).values("user_id")
-        holders = (
-            Terminal.objects.filter(subtree(unit), status=Terminal.Status.ISSUED, holder__isnull=False)
-            .exclude(holder_id__in=signed)
-            .values("holder_id", "holder__full_name", "holder__username", "unit__name")
-            .annotate(n=Count("id"))
-            .order_by("holder_id")
-        )
         for h in holders:
             unsigned += 1
             shortfalls.append(
@@ -173,14 +206,6 @@ def confidentiality(unit: Any, period: Period, params: dict[str, Any], run: Run)
                     link="/field/terminals",
                 )
             )
-    start, end = bounds(period)
-    lost = list(
-        TerminalEvent.objects.filter(
-            subtree(unit, "terminal__path"), action=TerminalEvent.Action.LOST, at__gte=start, at__lt=end
-        )
-        .values("terminal__asset_number", "terminal__kind", "from_user__full_name", "at")
-        .order_by("at", "id")
-    )
     for e in lost:
         kind = Terminal.Kind(e["terminal__kind"]).label
         who = f"（{e['from_user__full_name']}）" if e["from_user__full_name"] else ""

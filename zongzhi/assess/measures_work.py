@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 
 from zongzhi.alerts.models import InfoLapse
 from zongzhi.cases.models import Case, CaseAction, Kind, Status
-from zongzhi.cases.stats import DISPUTE_CATEGORY, RESOLVED, reported_in
+from zongzhi.cases.stats import DISPUTE_CATEGORY, RESOLVED
 from zongzhi.core.masking import mask_value
 from zongzhi.core.months import month_of
 from zongzhi.core.scope import subtree_q
@@ -41,8 +40,10 @@ from .measures_common import (
     number,
     percent,
     points,
-    subtree,
+    run_q,
+    split,
     today,
+    units_having,
     working_days,
 )
 
@@ -60,6 +61,32 @@ def _days_text(days: list[dt.date]) -> str:
 # ---------------------------------------------------------------- logins
 
 
+def accounts_and_logins(
+    run: Run, period: Period, roles: tuple[str, ...], days: list[dt.date], client: str = ""
+) -> dict[str, tuple[list[dict[str, Any]], set[tuple[int, dt.date]]]]:
+    """Every unit's active accounts of `roles` opened before the period's end (by unit path and
+    id) and the (account, day) logins under it on the working days (from `client` when given):
+    two queries for the run."""
+    workers: Any = (
+        User.objects.filter(is_active=True, roles__code__in=roles, date_joined__lt=aware(period.end))
+        .filter(run_q(run, "unit__path"))
+        .values("id", "full_name", "username", "date_joined", "unit__name", "unit__path")
+        .distinct()
+        .order_by("unit__path", "id")
+    )
+    logins: list[tuple[int, dt.date, str]] = []
+    if days:
+        rows = DutyLogin.objects.filter(run_q(run), day__gte=days[0], day__lte=days[-1])
+        if client:
+            rows = rows.filter(client=client)
+        logins = list(rows.values_list("user_id", "day", "path").distinct())
+    logged = split(run, logins, lambda r: r[2])
+    return {
+        path: (mine, {(user_id, day) for user_id, day, _ in logged[path]})
+        for path, mine in split(run, workers, lambda w: w["unit__path"]).items()
+    }
+
+
 @measure(
     "work.daily_logins",
     "信息员每个工作日登录",
@@ -70,23 +97,14 @@ def _days_text(days: list[dt.date]) -> str:
 )
 def daily_logins(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_missed_day", 0.1)
-    workers = list(
-        User.objects.filter(is_active=True, roles__code__in=INFO_ROLES, date_joined__lt=aware(period.end))
-        .filter(subtree(unit, "unit__path"))
-        .values("id", "full_name", "username", "date_joined", "unit__name", "unit__path")
-        .distinct()
-        .order_by("unit__path", "id")
+    days = working_days(period)
+    workers, logged = run.part(
+        unit, ("info_logins", period), lambda r: accounts_and_logins(r, period, INFO_ROLES, days)
     )
     if not workers:
         return Measured(value="没有信息员账号", deduction=0, waiting="辖区没有信息员账号")
-    days = working_days(period)
     if not days:
         return Measured(value=f"信息员{len(workers)}人", deduction=0, waiting="考核期内还没有已过去的工作日")
-    logged = set(
-        DutyLogin.objects.filter(subtree(unit), day__gte=days[0], day__lte=days[-1])
-        .values_list("user_id", "day")
-        .distinct()
-    )
     first = first_days(logged)
     found: list[Shortfall] = []
     due = 0
@@ -124,44 +142,52 @@ class PhoneUse:
     missed: list[dt.date] = field(default_factory=list)
 
 
-def phone_use(unit: Unit, period: Period) -> list[PhoneUse] | None:
+def phone_use(unit: Unit, period: Period, run: Run) -> list[PhoneUse] | None:
     """The phone terminals issued under `unit` (in use now, issued before the period's end),
     each with the working days since it was issued and those without a login on it: a phone
     login of the day bound to the terminal, or (not yet bound) by its holder from a phone.
-    None when no phone terminal is issued. Two queries."""
-    terminals = list(
-        Terminal.objects.filter(
-            subtree(unit), kind=Terminal.Kind.PHONE, status=Terminal.Status.ISSUED, issued_at__lt=aware(period.end)
-        )
-        .values("id", "asset_number", "holder_id", "holder__full_name", "holder__username", "issued_at")
-        .order_by("path", "asset_number")
+    None when no phone terminal is issued. Read once per run (two queries)."""
+    return run.part(unit, ("phone_use", period), lambda r: _phone_use(r, period))
+
+
+def _phone_use(run: Run, period: Period) -> dict[str, list[PhoneUse] | None]:
+    issued = Terminal.objects.filter(
+        run_q(run), kind=Terminal.Kind.PHONE, status=Terminal.Status.ISSUED, issued_at__lt=aware(period.end)
     )
-    if not terminals:
-        return None
+    terminals = issued.values(
+        "id", "path", "asset_number", "holder_id", "holder__full_name", "holder__username", "issued_at"
+    ).order_by("path", "asset_number")
+    by_unit = split(run, terminals, lambda t: t["path"])
     days = working_days(period)
     logged_terminal: set[tuple[int, dt.date]] = set()
     logged_holder: set[tuple[int, dt.date]] = set()
-    if days:
-        ids = [t["id"] for t in terminals]
-        holders = [t["holder_id"] for t in terminals if t["holder_id"]]
+    if days and any(by_unit.values()):
+        # The run's terminals and holders as subqueries: a county's thousands of ids would
+        # otherwise be as many query parameters.
+        holders = issued.filter(holder__isnull=False).values("holder_id")
         for terminal_id, user_id, day in (
             DutyLogin.objects.filter(client=DutyLogin.Client.PHONE, day__gte=days[0], day__lte=days[-1])
-            .filter(Q(terminal_id__in=ids) | Q(terminal__isnull=True, user_id__in=holders))
+            .filter(Q(terminal_id__in=issued.values("id")) | Q(terminal__isnull=True, user_id__in=holders))
             .values_list("terminal_id", "user_id", "day")
         ):
             if terminal_id is not None:
                 logged_terminal.add((terminal_id, day))
             else:
                 logged_holder.add((user_id, day))
-    out: list[PhoneUse] = []
-    for t in terminals:
-        issued = local_day(t["issued_at"]) if t["issued_at"] else period.start
-        mine = [d for d in days if d >= issued]
-        use = PhoneUse(t["id"], t["asset_number"], t["holder__full_name"] or t["holder__username"] or "", mine)
-        use.missed = [
-            d for d in mine if (t["id"], d) not in logged_terminal and (t["holder_id"], d) not in logged_holder
-        ]
-        out.append(use)
+    out: dict[str, list[PhoneUse] | None] = {}
+    for path, mine in by_unit.items():
+        if not mine:
+            out[path] = None
+            continue
+        uses = out[path] = []
+        for t in mine:
+            since = local_day(t["issued_at"]) if t["issued_at"] else period.start
+            days_on = [d for d in days if d >= since]
+            use = PhoneUse(t["id"], t["asset_number"], t["holder__full_name"] or t["holder__username"] or "", days_on)
+            use.missed = [
+                d for d in days_on if (t["id"], d) not in logged_terminal and (t["holder_id"], d) not in logged_holder
+            ]
+            uses.append(use)
     return out
 
 
@@ -174,7 +200,7 @@ def phone_use(unit: Unit, period: Period) -> list[PhoneUse] | None:
 )
 def terminal_logins(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_terminal", 0.2)
-    uses = phone_use(unit, period)
+    uses = phone_use(unit, period, run)
     if uses is None:
         return Measured(value="没有配发手机终端", deduction=0, waiting="辖区没有配发手机终端")
     if not working_days(period):
@@ -204,6 +230,29 @@ def terminal_logins(unit: Unit, period: Period, params: dict[str, Any], run: Run
 # ---------------------------------------------------------------- patrols
 
 
+def _patrols(run: Run, period: Period) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every unit's patrol routes (by path and name) and the period's patrols (by start): two
+    queries for the run."""
+    start, end = bounds(period)
+    routes = (
+        PatrolRoute.objects.filter(run_q(run), withdrawn_at__isnull=True, created_at__lt=end)
+        .annotate(n_members=Count("members", distinct=True), n_points=Count("points", distinct=True))
+        .values("id", "path", "name", "unit__name", "n_members", "n_points", "starts_at", "ends_at")
+        .order_by("path", "name", "id")
+    )
+    # A patrol still under way today is not judged yet.
+    judged_before = min(end, aware(today()))
+    patrols = split(
+        run,
+        Patrol.objects.filter(run_q(run), started_at__gte=start, started_at__lt=judged_before)
+        .annotate(n_checks=Count("check_ins"))
+        .values("id", "path", "route_id", "route__name", "worker__full_name", "started_at", "ended_at", "n_checks")
+        .order_by("started_at", "id"),
+        lambda p: p["path"],
+    )
+    return {path: (mine, patrols[path]) for path, mine in split(run, routes, lambda r: r["path"]).items()}
+
+
 @measure(
     "work.patrol_routes",
     "巡逻线路与巡逻记录",
@@ -219,21 +268,7 @@ def patrol_routes(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
     definition_points = points(params, "definition_points", 0.5)
     record_points = points(params, "record_points", 1.5)
     per = points(params, "per_incomplete", 0.5)
-    start, end = bounds(period)
-    routes = list(
-        PatrolRoute.objects.filter(subtree(unit), withdrawn_at__isnull=True, created_at__lt=end)
-        .annotate(n_members=Count("members", distinct=True), n_points=Count("points", distinct=True))
-        .values("id", "name", "unit__name", "n_members", "n_points", "starts_at", "ends_at")
-        .order_by("path", "name")
-    )
-    # A patrol still under way today is not judged yet.
-    judged_before = min(end, aware(today()))
-    patrols = list(
-        Patrol.objects.filter(subtree(unit), started_at__gte=start, started_at__lt=judged_before)
-        .annotate(n_checks=Count("check_ins"))
-        .values("id", "route_id", "route__name", "worker__full_name", "started_at", "ended_at", "n_checks")
-        .order_by("started_at", "id")
-    )
+    routes, patrols = run.part(unit, ("patrols", period), lambda r: _patrols(r, period))
     if not routes and not patrols:
         return Measured(value="没有巡逻线路", deduction=0, waiting="辖区没有定义巡逻线路，也没有巡逻记录")
     defined: list[Shortfall] = []
@@ -282,23 +317,40 @@ def patrol_routes(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
 # ---------------------------------------------------------------- disputes and cases
 
 
-def _dispute_counts(run: Run, start: dt.datetime, end: dt.datetime) -> dict[str, tuple[int, int]]:
-    """(reported, resolved) disputes of the period under each unit of the run: one grouped count
-    per level of the run's units over the cases table, instead of one count per unit (140
-    range scans of the cases table at 1M cases)."""
-    wanted = {u.path for u in run.units}
-    out: dict[str, tuple[int, int]] = {}
-    for length in sorted({len(p) for p in wanted}):
-        rows = (
-            Case.objects.filter(subtree_q(run.roots), created_at__gte=start, created_at__lt=end)
-            .exclude(status=Status.CANCELLED)
-            .filter(kind=Kind.EVENT, category_code__startswith=DISPUTE_CATEGORY)
-            .annotate(key=Substr("path", 1, length))
-            .values("key")
-            .annotate(total=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED)))
-            .values_list("key", "total", "resolved")
+@dataclass
+class _Disputes:
+    """A unit's disputes of the period: reported, resolved, and the first LISTED still open
+    (by id)."""
+
+    total: int = 0
+    resolved: int = 0
+    open_ones: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _disputes(run: Run, start: dt.datetime, end: dt.datetime, minimum: float) -> dict[str, _Disputes]:
+    """(reported, resolved) disputes of the period under each unit of the run: one count by path
+    over the cases table for the run, instead of one count per unit (140 range scans of the
+    cases table at 1M cases); then the open ones of the units below `minimum`, one query."""
+    disputes = (
+        Case.objects.filter(run_q(run), created_at__gte=start, created_at__lt=end)
+        .exclude(status=Status.CANCELLED)
+        .filter(kind=Kind.EVENT, category_code__startswith=DISPUTE_CATEGORY)
+    )
+    counts = disputes.values("path").annotate(total=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED)))
+    out = {
+        path: _Disputes(sum(r["total"] for r in part), sum(r["resolved"] for r in part))
+        for path, part in split(run, counts.order_by(), lambda r: r["path"]).items()
+    }
+    below = [path for path, d in out.items() if d.total and d.resolved * 100 < minimum * d.total]
+    if below:
+        open_ones = (
+            disputes.filter(subtree_q(below))
+            .exclude(status__in=RESOLVED)
+            .values("id", "path", "number", "title", "status")
+            .order_by("id")
         )
-        out.update({key: (total, resolved) for key, total, resolved in rows if key in wanted})
+        for path, part in split(run, open_ones, lambda c: c["path"]).items():
+            out[path].open_ones = part[:LISTED]
     return out
 
 
@@ -313,26 +365,42 @@ def dispute_resolution(unit: Unit, period: Period, params: dict[str, Any], run: 
     minimum = points(params, "min_rate", 95)
     full = points(params, "points", 2)
     start, end = bounds(period)
-    disputes = reported_in(unit.path, start, end).filter(kind=Kind.EVENT, category_code__startswith=DISPUTE_CATEGORY)
-    counts = run.shared(("disputes", period), lambda: _dispute_counts(run, start, end))
-    total, resolved = counts.get(unit.path, (0, 0))
+    found = run.part(unit, ("disputes", period, minimum), lambda r: _disputes(r, start, end, minimum))
+    total, resolved = found.total, found.resolved
     if not total:
         return Measured(value="考核期内没有上报矛盾纠纷", deduction=0, waiting="考核期内没有上报矛盾纠纷")
     value = f"化解率 {percent(resolved, total)}（{resolved}/{total}，要求≥{number(minimum)}%）"
     if resolved * 100 >= minimum * total:
         return Measured(value=value, deduction=0)
-    open_ones = disputes.exclude(status__in=RESOLVED).values("id", "number", "title", "status").order_by("id")
     shortfalls = [
         Shortfall(
             text=f"{c['number'] or c['id']}「{c['title']}」{Status(c['status']).label}，未化解",
             link=f"/cases/{c['id']}",
         )
-        for c in open_ones[:LISTED]
+        for c in found.open_ones
     ]
     if total - resolved > LISTED:
         rest = total - resolved - LISTED
         shortfalls.append(Shortfall(text=f"另有{rest}件未化解", count=rest, link="/cases"))
     return Measured(value=value, deduction=full, shortfalls=shortfalls)
+
+
+def _case_feedback(run: Run, period: Period) -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    """Every unit's yellow cards of the period (by time) and whether it had any case open in
+    the period: two queries for the run."""
+    start, end = bounds(period)
+    cards: Any = (
+        CaseAction.objects.filter(
+            run_q(run, "case__path"), action="overdue_yellow", created_at__gte=start, created_at__lt=end
+        )
+        .values("case_id", "case__path", "case__number", "case__title", "created_at")
+        .order_by("created_at", "id")
+    )
+    overdue = split(run, cards, lambda r: r["case__path"])
+    active = units_having(
+        run, Case.objects.filter(created_at__lt=end).filter(Q(completed_at__isnull=True) | Q(completed_at__gte=start))
+    )
+    return {path: (mine, path in active) for path, mine in overdue.items()}
 
 
 @measure(
@@ -344,14 +412,7 @@ def dispute_resolution(unit: Unit, period: Period, params: dict[str, Any], run: 
 )
 def case_feedback(unit: Unit, period: Period, params: dict[str, Any], run: Run) -> Measured:
     per = points(params, "per_shortfall", 1)
-    start, end = bounds(period)
-    overdue = (
-        CaseAction.objects.filter(
-            subtree(unit, "case__path"), action="overdue_yellow", created_at__gte=start, created_at__lt=end
-        )
-        .values("case_id", "case__number", "case__title", "created_at")
-        .order_by("created_at", "id")
-    )
+    overdue, active = run.part(unit, ("case_feedback", period), lambda r: _case_feedback(r, period))
     found = [
         Shortfall(
             text=f"{r['case__number'] or r['case_id']}「{r['case__title']}」{day_label(local_day(r['created_at']))}超期未反馈",
@@ -359,14 +420,8 @@ def case_feedback(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
         )
         for r in overdue
     ]
-    if not found:
-        active = (
-            Case.objects.filter(subtree(unit), created_at__lt=end)
-            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=start))
-            .exists()
-        )
-        if not active:
-            return Measured(value="考核期内没有办件", deduction=0, waiting="考核期内辖区没有办件")
+    if not found and not active:
+        return Measured(value="考核期内没有办件", deduction=0, waiting="考核期内辖区没有办件")
     shortfalls = capped(found, "另有{n}次超期未反馈", "/cases")
     return Measured(value=f"超期未反馈{len(found)}次", deduction=deduction_of(shortfalls, per), shortfalls=shortfalls)
 
@@ -499,12 +554,18 @@ def report_lapses(unit: Unit, period: Period, params: dict[str, Any], run: Run) 
     from zongzhi.alerts.models import LapseKind
 
     per = points(params, "per_shortfall", 1)
-    rows = list(
-        InfoLapse.objects.filter(
-            subtree(unit), month__gte=month_of(period.start), month__lt=period.end, withdrawn_at__isnull=True
-        )
-        .values("id", "kind", "month", "unit__name", "report_id", "report__title", "case_id", "reason")
-        .order_by("month", "id")
+    rows = run.part(
+        unit,
+        ("report_lapses", period),
+        lambda r: split(
+            r,
+            InfoLapse.objects.filter(
+                run_q(r), month__gte=month_of(period.start), month__lt=period.end, withdrawn_at__isnull=True
+            )
+            .values("id", "path", "kind", "month", "unit__name", "report_id", "report__title", "case_id", "reason")
+            .order_by("month", "id"),
+            lambda lapse: lapse["path"],
+        ),
     )
     kinds = dict.fromkeys(LapseKind.values, 0)
     found: list[Shortfall] = []
