@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from zongzhi.cases.models import Case
 from zongzhi.core.access import acting
 from zongzhi.core.errors import NotFound
-from zongzhi.core.months import month_of
+from zongzhi.core.months import check_month
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.dictionary.services import labels
@@ -355,7 +355,7 @@ def list_lapses(
         root = get_visible(Unit.objects.all(), user, unit)
         qs = qs.filter(subtree_q([root.path]))
     if month is not None:
-        qs = qs.filter(month=month_of(month))
+        qs = qs.filter(month=check_month(month))
     if kind:
         qs = qs.filter(kind=kind)
     if not withdrawn:

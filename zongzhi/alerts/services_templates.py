@@ -282,8 +282,12 @@ def reset_template(*, acting_user: User, code: str) -> dict[str, Any]:
     if row is None or not row.file:
         raise Conflict("该文书已在使用默认模板", code="template_default")
     previous = row.file.name
-    with row.file.open("rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+    digest: str | None
+    try:
+        with row.file.open("rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError:  # the file is gone from storage: restoring the default is what is needed then
+        digest = None
     row.file = ""  # an empty file field: the shipped default is used
     row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
     row.save()

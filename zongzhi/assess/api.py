@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import InvalidInput, NotFound
-from zongzhi.core.months import month_of
+from zongzhi.core.months import check_month, month_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.scope import path_within, subtree_q, unit_in_view
 from zongzhi.units.models import Unit, User
@@ -630,7 +630,7 @@ def hand(request: HttpRequest, unit: int | None = None, month: dt.date | None = 
     """The hand items (and 待计算 items) of the units directly below `unit` for the month."""
     user = acting(request)
     parent = _unit(user, unit)
-    first = month_of(month or timezone.localdate())
+    first = check_month(month) if month is not None else month_of(timezone.localdate())
     children, items, cells = engine.hand_items(acting_user=user, parent=parent, month=first)
     files = evidence.files_by_score([c.score.pk for c in cells if c.score])
     return {

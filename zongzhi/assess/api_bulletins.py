@@ -130,7 +130,7 @@ def _brief(b: Bulletin, user: User) -> dict[str, Any]:
 
 
 def _full(b: Bulletin, user: User) -> dict[str, Any]:
-    return {**_brief(b, user), "content": b.content}
+    return {**_brief(b, user), "content": services.content_for(user, b)}
 
 
 @router.get("", response=list[BulletinBriefOut])

@@ -209,17 +209,24 @@ def build_content(user: User, unit: Unit, month: dt.date) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def generate_bulletin(*, acting_user: User, month: str | None) -> Bulletin:
     """Make (or make again, until issued) the month's bulletin of the user's unit."""
     unit = issuing_unit(acting_user)
     first = parse_month(month)
+    if Bulletin.objects.filter(unit=unit, month=first, issued_at__isnull=False).exists():
+        raise Conflict("本月督查通报已下发，不能重新生成", code="bulletin_issued")
+    # generating publishes the month's ranking: units the monthly job has not scored yet are
+    # scored now rather than left out of it, before the bulletin's row is locked (a county's
+    # scoring run must not hold the write lock of the embedded SQLite)
+    ensure_scored(assessed_children(unit), [first], closed=True)
+    return _write_bulletin(acting_user, unit, first)
+
+
+@transaction.atomic
+def _write_bulletin(acting_user: User, unit: Unit, first: dt.date) -> Bulletin:
     existing = Bulletin.objects.select_for_update().filter(unit=unit, month=first).first()
     if existing is not None and existing.issued_at is not None:
         raise Conflict("本月督查通报已下发，不能重新生成", code="bulletin_issued")
-    # generating publishes the month's ranking: units the monthly job has not scored yet are
-    # scored now rather than left out of it
-    ensure_scored(assessed_children(unit), [first], closed=True)
     content = build_content(acting_user, unit, first)
     now = timezone.now()
     if existing is None:
@@ -246,6 +253,19 @@ def received_q(user: User) -> Q:
 def is_received(user: User, row: Bulletin) -> bool:
     """Read-only for the user: received from a unit above, not of a unit in their view scope."""
     return not path_within(row.path, user.view_paths)
+
+
+def content_for(user: User, row: Bulletin) -> dict[str, Any]:
+    """What the user reads of a bulletin: all of it for the issuer's side; for a unit that
+    received it, what the issuer published (the Word document names red-light units and counts
+    their workers): the red-light workers of other units are counted, not named."""
+    content = dict(row.content)
+    if is_received(user, row):
+        mine = {u.name for u in Unit.objects.filter(subtree_q(user.view_paths)).only("name")}
+        content["red_workers"] = [
+            w if w.get("unit") in mine else {**w, "name": "—"} for w in content.get("red_workers", [])
+        ]
+    return content
 
 
 def visible_bulletins(user: User) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zongzhi.cases.attachments import MAX_PER_SUBMISSION, VIDEO_TYPES, sniff, store_upload
@@ -92,11 +92,21 @@ def set_files(
             )
         )
         if len(rows) != len(new):
-            raise InvalidInput.field(
-                "attachment_ids", "佐证文件不存在或已被使用，请重新上传", code="attachment_invalid"
-            )
-        HandScoreFile.objects.bulk_create([HandScoreFile(hand_score=score, attachment=a, added_at=now) for a in rows])
+            raise _invalid()
+        try:
+            # the lock holds the attachment rows, not the link a concurrent score inserts: the
+            # one-to-one constraint refuses the second, answered like the check above
+            with transaction.atomic():
+                HandScoreFile.objects.bulk_create(
+                    [HandScoreFile(hand_score=score, attachment=a, added_at=now) for a in rows]
+                )
+        except IntegrityError:
+            raise _invalid() from None
     return before, _brief(current_files(score))
+
+
+def _invalid() -> InvalidInput:
+    return InvalidInput.field("attachment_ids", "佐证文件不存在或已被使用，请重新上传", code="attachment_invalid")
 
 
 def files_by_score(score_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -38,13 +38,17 @@ def resent(
     """The record an earlier send of this create made (same `client_id`), or None when the id
     is new. `owner` names the attribute holding the id of the user who made it ("visitor_id",
     "patrol.worker_id"); `same` adds what else must match (the same house, the same facility).
-    A record of another user, or not `same`: 409 `client_id_taken`."""
+    A record of another user, or not `same`: 409 `client_id_taken`. A record whose maker is
+    not known (written before the column existed, where no audit entry named its maker) is
+    judged by `same` alone, as before: the resend of a change made before an upgrade is not
+    refused."""
     if client_id is None:
         return None
     qs = queryset if queryset is not None else model._default_manager.all()
     first = qs.filter(client_id=client_id).first()
     if first is None:
         return None
-    if attrgetter(owner)(first) != user.pk or (same is not None and not same(first)):
+    maker = attrgetter(owner)(first)
+    if (maker is not None and maker != user.pk) or (same is not None and not same(first)):
         raise taken()
     return first

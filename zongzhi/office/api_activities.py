@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zongzhi.core.access import acting
 from zongzhi.core.errors import InvalidInput
 from zongzhi.core.fields import limit_of
+from zongzhi.core.months import check_month
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible
@@ -213,7 +214,8 @@ def monthly(
     user = acting(request)
     if not 1 <= months <= 24:
         raise InvalidInput.field("months", "月数应在1到24之间", code="months_out_of_range")
-    return services.monthly_table(user, _unit(user, unit), month or timezone.localdate(), months)
+    last = check_month(month) if month is not None else timezone.localdate()
+    return services.monthly_table(user, _unit(user, unit), last, months)
 
 
 @router.get("/{activity_id}", response=ActivityOut)

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zongzhi.core.access import acting, require_cap
 from zongzhi.core.errors import AuditNote, Forbidden
 from zongzhi.core.fields import limit_of
-from zongzhi.core.months import month_of
+from zongzhi.core.months import check_month, month_of
 from zongzhi.core.outputs import OutSchema
 from zongzhi.core.pagination import TotalOut, capped_total
 from zongzhi.core.scope import get_visible, subtree_q
@@ -518,7 +518,7 @@ def receipts(request: HttpRequest, unit: int, month: dt.date | None = None) -> d
     user = acting(request)
     docs.require_reader(user)
     parent = get_visible(Unit.objects.all(), user, unit)
-    day = month_of(month or timezone.localdate())
+    day = check_month(month) if month is not None else month_of(timezone.localdate())
     children = list(
         Unit.objects.active()
         .filter(parent=parent, path__startswith=parent.path)

@@ -13,8 +13,9 @@ The phone's due list and the field must-do's use the listing's `next_visit_on` (
 `services.record_visit`): the same cycle seen from today. This module reconstructs the cycles
 of any period, past or current, from the visits themselves.
 
-`schedule(paths, start, end)` reads in two queries, whatever the size: the listings of the
-subtrees during the period, and the visits from the longest cycle before the period to its end.
+`schedule(paths, start, end)` reads in three queries, whatever the size: the listings of the
+subtrees during the period, each listing's last visit before the period (however long ago: the
+cycle runs on from it), and the visits of the period.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from zongzhi.core.scope import subtree_q
@@ -104,7 +105,7 @@ def schedule(
 ) -> list[ListingDues]:
     """Every listing under `paths` (subtrees) during [start, end) — listed before `end`, not
     released before `start` — of `groups` (default all), with its visits owed in the period and
-    those missed (see the module docstring). Sorted by path and id. Two queries."""
+    those missed (see the module docstring). Sorted by path and id. Three queries."""
     stop_all = counted_end(end)
     listed = PersonCategory.objects.filter(subtree_q(list(paths)), listed_on__lt=end).filter(
         Q(is_retired=False) | Q(retired_at__gte=_aware(start))
@@ -138,21 +139,23 @@ def schedule(
     ]
     if not rows:
         return out
-    # A visit before the period matters only as the last one within a cycle of its start: one
-    # read of the visits from the longest cycle among the listings before the period to its end.
-    lookback = max(r["visit_every_days"] for r in rows)
+    # A visit before the period matters only as the last one (the cycle runs on from it,
+    # however long ago): one grouped read of each listing's last visit before the period (no
+    # earlier than the first listing day: an older visit never moves an anchor), and one read of
+    # the visits in the period.
     wanted = {r["id"] for r in rows}
-    last_before: dict[int, dt.date] = {}
-    visits: dict[int, list[dt.date]] = defaultdict(list)
-    seen = Visit.objects.filter(
-        subtree_q(list(paths)), visited_on__gte=start - dt.timedelta(days=lookback), visited_on__lt=max(stop_all, start)
+    first_listed = min(r["listed_on"] for r in rows)
+    before = (
+        Visit.objects.filter(subtree_q(list(paths)), visited_on__gte=first_listed, visited_on__lt=start)
+        .values("category_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("category_id", "last")
     )
+    last_before: dict[int, dt.date] = {c: day for c, day in before if c in wanted}
+    visits: dict[int, list[dt.date]] = defaultdict(list)
+    seen = Visit.objects.filter(subtree_q(list(paths)), visited_on__gte=start, visited_on__lt=max(stop_all, start))
     for category_id, day in seen.values_list("category_id", "visited_on").order_by("visited_on"):
-        if category_id not in wanted:
-            continue
-        if day < start:
-            last_before[category_id] = day  # ascending: the last one wins
-        else:
+        if category_id in wanted:
             visits[category_id].append(day)
     for r, dues in zip(rows, out, strict=True):
         stop = stop_all

@@ -81,7 +81,11 @@ def unit_moved(old_path: str, new_path: str, old_parent_path: str) -> None:
     2. the moved unit and its old parent are marked for every month the subtree has case
        figures, and for the registry: the refresh job then recomputes both chains of ancestors
        (the new township and county, the old ones) from their children's rows.
+
+    Called inside the move's transaction; it takes the refresh lock first, so a refresh that
+    is running finishes (or waits) rather than writing rows at the old path after the move.
     """
+    queries.lock_refresh()
     months = list(CaseRollup.objects.filter(path=old_path).values_list("month", flat=True).distinct())
     in_old = Q(path__gte=old_path, path__lt=path_upper_bound(old_path))
     moved_path = Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))

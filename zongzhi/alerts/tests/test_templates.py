@@ -100,3 +100,16 @@ def test_a_broken_template_is_refused_with_its_reason_and_the_old_one_kept(api: 
     r = _upload(api, "sysadmin", "analysis_report", "broken.docx", _bulletin_with("{% for x in %}"))
     assert r.status_code == 400 and r.json()["code"] == "template_invalid" and "占位符" in r.json()["message"]
     assert [t["custom"] for t in api("sysadmin").get(BASE).json()] == [False, False, False]
+
+
+def test_the_default_is_restored_when_the_uploaded_file_is_gone(api: Any, audit_since: Any) -> None:
+    from zongzhi.alerts.models import DocumentTemplate
+
+    r = _upload(api, "sysadmin", "bulletin", "ours.docx", _bulletin_with("（本办模板）"))
+    assert r.status_code == 200, r.json()
+    row = DocumentTemplate.objects.get(code="bulletin")
+    row.file.storage.delete(row.file.name)  # lost from the disk
+    r = api("sysadmin").send("DELETE", f"{BASE}/bulletin")
+    assert r.status_code == 200 and r.json()["custom"] is False
+    (event,) = audit_since("template.reset")
+    assert event.detail["sha256"] is None and event.detail["previous"].startswith("templates/")

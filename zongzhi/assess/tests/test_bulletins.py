@@ -137,6 +137,13 @@ def test_a_village_reads_the_bulletin_its_township_issued_to_it_read_only(api: A
     assert r.status_code == 200 and r.json()["received"] is True
     # the published ranking names the siblings: that is the bulletin's content
     assert len(r.json()["content"]["ranking"]) > 1
+    # red-light workers are counted as published, but a sibling village's are not named
+    theirs, ours = township.get(url).json()["content"]["red_workers"], r.json()["content"]["red_workers"]
+    assert len(ours) == len(theirs)
+    own = {"冯墙社区居委会", "冯墙社区第1网格", "冯墙社区第2网格"}
+    siblings = [(t, o) for t, o in zip(theirs, ours, strict=True) if t["unit"] not in own]
+    assert siblings, "the demo's sibling villages have red-light workers"
+    assert all(o["name"] == "—" and t["name"] != "—" for t, o in siblings)
     r = village.get(f"{url}/docx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert [e.username for e in audit_since("bulletin.downloaded")] == ["village_officer"]

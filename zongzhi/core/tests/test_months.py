@@ -139,3 +139,21 @@ def test_the_assessment_periods_share_the_bounds(api: Any, unit: Any) -> None:
         assert "2000年1月至" in r.json()["message"]
     r = client.get("/api/assess/scores/ranking", {"unit": township.pk, "period": "month", "date": "2000-01-15"})
     assert r.status_code == 200
+
+
+def test_pages_taking_a_date_for_their_month_refuse_the_far_ends(api: Any, unit: Any) -> None:
+    """A month given as a date (activities' monthly table, document receipts, hand scores,
+    information lapses) is held to the same bounds: year 1 and year 9999 are a 400, not a 500."""
+    township = unit("320111003").pk
+    pages = [
+        ("/api/office/activities/monthly", {"unit": township}),
+        ("/api/office/documents/receipts", {"unit": township}),
+        ("/api/assess/hand", {"unit": township}),
+        ("/api/alerts/reports/lapses", {"unit": township}),
+    ]
+    for path, params in pages:
+        for day in ("0001-01-01", "9999-12-31"):
+            r = api("township_officer").get(path, {**params, "month": day})
+            assert r.status_code == 400 and r.json()["code"] == "invalid_month", (path, day, r.content[:200])
+        r = api("township_officer").get(path, {**params, "month": this_month().isoformat()})
+        assert r.status_code == 200, (path, r.content[:200])

@@ -154,3 +154,17 @@ def test_a_patrols_and_check_ins_client_ids_are_not_another_users(api: Any, unit
     assert worker.post(f"/api/office/patrols/by-client/{cid}/check-ins", check).status_code == 201
     _taken(other.post(f"/api/office/patrols/by-client/{mine}/check-ins", check))
     assert PatrolCheckIn.objects.count() == 1
+
+
+def test_a_record_made_before_its_maker_was_kept_answers_its_resend(api: Any, unit: Any) -> None:
+    """A registration sent before the upgrade that added the maker (and no audit entry named
+    them) has none: its resend is judged as before, by scope, and still answers with the record."""
+    cid = str(uuid.uuid4())
+    first = _resident(api, unit, client_id=cid)
+    assert first.status_code == 201, first.json()
+    Resident.objects.filter(pk=first.json()["id"]).update(created_by=None)
+    again = _resident(api, unit, client_id=cid)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    # outside the scope it is still refused
+    assert _resident(api, unit, "township2_officer", client_id=cid).status_code in (404, 409)
+    assert Resident.objects.filter(client_id=cid).count() == 1

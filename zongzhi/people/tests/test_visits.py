@@ -51,3 +51,15 @@ def test_the_schedule_reads_the_last_visit_before_the_period_and_stops_today(db:
     assert w.late_by(w.missed[0], today) == 9
     assert dues[due_today.pk].due == 0  # due today: not missed yet
     assert dues[released.pk].due == 0  # released on the first day of the period
+
+
+def test_the_cycle_runs_on_from_a_visit_older_than_one_cycle(db: object) -> None:
+    """Listed on 1 January, 30-day cycle, last visited 25 March: June's due date runs from
+    25 March in whole cycles (24 April, 24 May, 23 June), not from the listing day."""
+    year = timezone.localdate().year - 1
+    g1 = get(G1)
+    listed = listing(g1, listed_on=D(year, 1, 1), every=30)
+    visit(listed, D(year, 3, 25))
+    (dues,) = [d for d in schedule([g1.path], D(year, 6, 1), D(year, 7, 1)) if d.id == listed.pk]
+    assert dues.last_before == D(year, 3, 25)
+    assert dues.missed == [D(year, 6, 23)]
