@@ -19,6 +19,7 @@ from zongzhi.core.scope import get_visible, subtree_q
 from zongzhi.units.models import Unit, User
 
 from . import docx
+from . import services_reports as reports
 from . import services_warnings as services
 from .models import (
     DocumentTemplate,
@@ -378,6 +379,15 @@ def _allowed(user: User, w: EarlyWarning, mine: WarningRecipient | None) -> list
     return out
 
 
+def _subject_label(user: User, w: EarlyWarning) -> str:
+    """The linked record's label, except a 秘密 report's for a reader without `alerts.secret`
+    (the village's grid workers read their village's warnings: the sender may have linked what
+    only the village's cleared staff may read)."""
+    if w.report_id is not None and w.report is not None and reports.masked(user, w.report):
+        return "秘密信息（无权查看）"
+    return w.subject_label
+
+
 def _detail(user: User, w: EarlyWarning) -> dict[str, Any]:
     now = timezone.now()
     recipients = list(
@@ -395,7 +405,7 @@ def _detail(user: User, w: EarlyWarning) -> dict[str, Any]:
             "body": w.body,
             "subject_type": w.subject_type,
             "subject_id": w.subject_id,
-            "subject_label": w.subject_label,
+            "subject_label": _subject_label(user, w),
             "report_id": w.report_id,
             "addressee": w.addressee or docx.default_addressee(w),
             "sender_user": w.sender_user.full_name,

@@ -110,3 +110,30 @@ def test_the_overdue_sweep_still_tells_only_the_unit_above(api: Any) -> None:
     assert sweep() == 1
     assert not Notification.objects.filter(user__username="grid_worker", kind="warning_overdue").exists()
     assert Notification.objects.filter(user__username="township_officer", kind="warning_overdue").exists()
+
+
+def test_a_linked_secret_report_is_not_named_to_a_reader_without_the_grant(api: Any) -> None:
+    from .test_reports import report
+    from .test_reports_lists import grant_secret
+
+    secret = report(api, "village_officer", title="涉密人员活动情况", classification="secret")
+    grant_secret("township_officer")
+    r = api("township_officer", fresh=True).post(
+        BASE,
+        {
+            "title": "冯墙社区拆迁群众反映不按意愿拆迁",
+            "body": "有越级上访苗头，请立即稳控。",
+            "level": "red",
+            "unit_ids": [Unit.objects.get(code=VILLAGE).pk],
+            "department_ids": [],
+            "subject_type": "info",
+            "subject_id": secret["id"],
+        },
+    )
+    assert r.status_code == 201, r.json()
+    w = r.json()
+    assert "涉密人员活动情况" in api("township_officer").get(f"{BASE}/{w['id']}").json()["subject_label"]
+    # the village's grid worker acknowledges it, but the linked report's title stays hidden
+    detail = api("grid_worker").get(f"{BASE}/{w['id']}").json()
+    assert detail["subject_label"] == "秘密信息（无权查看）"
+    assert "涉密" not in str(detail)
