@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import migrations
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 
 
 def _drop_like_indexes(tables: Any, definition: str) -> Any:
@@ -116,16 +118,15 @@ def creators_from_audit(models: list[tuple[str, str]]) -> migrations.RunPython:
         log = apps.get_model("audit", "AuditLog")
         for app_label, name in models:
             model = apps.get_model(app_label, name)
-            rows = model.objects.filter(client_id__isnull=False, created_by__isnull=True)
-            for pk in rows.values_list("pk", flat=True):
-                user_id = (
-                    log.objects.filter(
-                        layer="change", action="create", object_type=f"registry.{name.lower()}", object_id=str(pk)
-                    )
-                    .values_list("user_id", flat=True)
-                    .first()
-                )
-                if user_id is not None:
-                    model.objects.filter(pk=pk).update(created_by_id=user_id)
+            creator = log.objects.filter(
+                layer="change",
+                action="create",
+                object_type=f"registry.{name.lower()}",
+                object_id=Cast(OuterRef("pk"), CharField()),
+            ).values("user_id")[:1]
+            # one statement a table, however many rows came from phones
+            model.objects.filter(client_id__isnull=False, created_by__isnull=True).update(
+                created_by_id=Subquery(creator)
+            )
 
     return migrations.RunPython(run, migrations.RunPython.noop)

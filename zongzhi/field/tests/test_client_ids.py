@@ -168,3 +168,16 @@ def test_a_record_made_before_its_maker_was_kept_answers_its_resend(api: Any, un
     # outside the scope it is still refused
     assert _resident(api, unit, "township2_officer", client_id=cid).status_code in (404, 409)
     assert Resident.objects.filter(client_id=cid).count() == 1
+
+
+def test_the_upgrade_finds_the_maker_of_a_phone_registration_in_the_audit_log(api: Any, unit: Any) -> None:
+    from django.apps import apps
+
+    from zongzhi.core.migration_ops import creators_from_audit
+
+    cid = str(uuid.uuid4())
+    first = _resident(api, unit, client_id=cid)
+    assert first.status_code == 201, first.json()
+    Resident.objects.filter(pk=first.json()["id"]).update(created_by=None)  # as before the column
+    creators_from_audit([("people", "Resident")]).code(apps, None)
+    assert Resident.objects.get(client_id=cid).created_by.username == "grid_worker"
