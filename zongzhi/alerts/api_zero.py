@@ -41,6 +41,7 @@ class PeriodOut(OutSchema):
 
 class ZeroOut(OutSchema):
     id: int
+    unit_name: str = Field("", description="报告单位（网格员一次报送覆盖多个网格时区分）")
     period_kind: PeriodKindName
     period_start: dt.date
     note: str
@@ -255,6 +256,7 @@ def _zero(z: ZeroReport | None) -> dict[str, Any] | None:
         return None
     return {
         "id": z.pk,
+        "unit_name": z.unit.name,
         "period_kind": z.period_kind,
         "period_start": z.period_start,
         "note": z.note,

@@ -341,8 +341,14 @@ def record_zero_report(
 
 
 def history(user: User, limit: int = 60) -> list[ZeroReport]:
+    """The reports of the units the user reports for (a grid worker's: each of their grids')."""
     require_cap(user, "alerts.report")
-    return list(_own_reports(reporter_of(user)).select_related("reported_by")[:limit])
+    reporters = reporting_units(user, reporter_of(user))
+    if len(reporters) == 1:
+        qs = _own_reports(reporters[0])
+    else:
+        qs = ZeroReport.objects.filter(unit__in=[r.unit for r in reporters], informant__isnull=True)
+    return list(qs.select_related("reported_by", "unit")[:limit])
 
 
 # --- completeness ---------------------------------------------------------------------------

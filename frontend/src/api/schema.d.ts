@@ -14618,6 +14618,12 @@ export interface components {
             /** Reported By */
             reported_by: string;
             /**
+             * Unit Name
+             * @description 报告单位（网格员一次报送覆盖多个网格时区分）
+             * @default
+             */
+            unit_name: string;
+            /**
              * Units
              * @description 本次报送逐个单位的结果（网格员的各网格）
              */
@@ -14671,6 +14677,12 @@ export interface components {
             reported_at: string;
             /** Reported By */
             reported_by: string;
+            /**
+             * Unit Name
+             * @description 报告单位（网格员一次报送覆盖多个网格时区分）
+             * @default
+             */
+            unit_name: string;
         };
         /** ZeroRow */
         ZeroRow: {
