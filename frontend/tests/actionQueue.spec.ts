@@ -189,6 +189,45 @@ describe('the phone action queue', () => {
     expect(ctx.blobs.data.has('id-1')).toBe(false)
   })
 
+  it('points the patrol\'s check-ins, track and end at the new id when its refused start is resubmitted', async () => {
+    const taken = new ApiError(409, { code: 'client_id_taken', message: '该离线提交的编号已被其他记录使用' })
+    const gone = new ApiError(404, { code: 'not_found', message: '巡逻不存在' })
+    let online = true
+    const start = vi.fn<Sender>().mockRejectedValueOnce(taken).mockResolvedValue({ id: 1 })
+    const checkIn = vi.fn<Sender>(async () => {
+      if (!online) throw networkError()
+      return { id: 2 }
+    })
+    const track = vi.fn<Sender>().mockRejectedValueOnce(gone).mockResolvedValue({})
+    const end = vi.fn<Sender>(async () => ({ id: 1 }))
+    const ctx = setup({ 'patrol.start': start, 'patrol.checkIn': checkIn, 'patrol.track': track, 'patrol.end': end })
+    const heard: [string, string][] = []
+    ctx.q.onRekey((from, to) => heard.push([from, to]))
+    await ctx.q.enqueue('patrol.start', 'Start', { route_id: null })
+    expect(ctx.q.rejectedOne('id-1')?.code).toBe('client_id_taken')
+    await ctx.q.enqueue('patrol.track', 'Track', { patrol_client_id: 'id-1', points: [] })
+    expect(ctx.q.rejectedOne('id-2')?.code).toBe('not_found') // refused: the patrol is unknown
+    online = false
+    await ctx.q.enqueue('patrol.checkIn', 'Check in', { patrol_client_id: 'id-1', note: 'ok' })
+    await ctx.q.enqueue('patrol.end', 'End', { patrol_client_id: 'id-1', summary: '' })
+    expect(ctx.q.items.value.map((a) => a.clientId)).toEqual(['id-3', 'id-4'])
+    online = true
+    const out = await ctx.q.enqueue('patrol.start', 'Start', { route_id: null }, { clientId: 'id-1' })
+    expect(out.status).toBe('sent')
+    expect(heard).toEqual([['id-1', 'id-5']])
+    expect(start.mock.calls.map((c) => c[0].client_id)).toEqual(['id-1', 'id-5'])
+    await ctx.q.flush()
+    expect(ctx.q.items.value).toEqual([])
+    expect(checkIn.mock.calls.at(-1)?.[0]).toMatchObject({ patrol_client_id: 'id-5', client_id: 'id-3' })
+    expect(end.mock.calls.at(-1)?.[0]).toMatchObject({ patrol_client_id: 'id-5', client_id: 'id-4' })
+    // the refused track, kept and stored, now points at the new id too: resubmitting it works
+    expect(ctx.q.rejectedOne('id-2')?.body.patrol_client_id).toBe('id-5')
+    expect(JSON.parse(ctx.storage.data.get(ACTION_REJECTED_KEY) ?? '[]')[0].body.patrol_client_id).toBe('id-5')
+    const again = await ctx.q.enqueue('patrol.track', 'Track', ctx.q.rejectedOne('id-2')!.body, { clientId: 'id-2' })
+    expect(again.status).toBe('sent')
+    expect(track.mock.calls.at(-1)?.[0]).toMatchObject({ patrol_client_id: 'id-5' })
+  })
+
   it('discards one refused action (and its photos) and leaves the others', async () => {
     const ctx = setup({ 'place.create': vi.fn<Sender>().mockRejectedValue(invalid()) }, { upload: async () => ({ id: 1 }) })
     const photo = new File(['x'], 'a.jpg', { type: 'image/jpeg' })

@@ -10,6 +10,7 @@ function memoryStorage() {
 
 const body = (): ZeroIn => ({ kind: null, note: '', client_id: null, period_start: '2026-12-01' })
 const filed = (clientId: string): ZeroOut => ({
+  unit_name: '冯墙一网格',
   id: 1,
   period_kind: 'monthly',
   period_start: '2026-12-01',

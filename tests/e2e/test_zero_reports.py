@@ -129,25 +129,32 @@ def test_sensitive_period_banner_and_phone_one_tap(server: str, browser: Any) ->
     page.goto(server + "/m/")
     expect(page.locator("[data-test=m-sensitive-banner]").first).to_be_visible(timeout=15000)
     tile = page.locator("[data-test=m-zero-tile]")
-    current = _api(server, "/api/alerts/zero/current", worker)["current"]
-    if current["info_report_id"] is not None:
-        # The demo's grid already reported information today: the day counts as reported.
+    state = _api(server, "/api/alerts/zero/current", worker)
+    # The worker's one tap files for each of their two grids (冯墙一网格 and 二网格).
+    assert [u["unit"]["code"] for u in state["units"]] == ["320111003001001", "320111003001002"]
+    owing = [u for u in state["units"] if u["current"]["zero"] is None and u["current"]["info_report_id"] is None]
+    if not owing:
         expect(tile.get_by_text("已报送零报告")).to_be_visible()
         tile.click()
-        expect(page.get_by_text("本期已报送维稳信息，视为已报").first).to_be_visible(timeout=10000)
+        expect(page.locator("[data-test=m-zero-grids]")).to_be_visible(timeout=10000)
         expect(page.locator("[data-test=m-zero-file]")).to_have_count(0)
         _shot(page, "8-phone-counted")
     else:
         expect(tile.get_by_text("尚未报送")).to_be_visible()
         _shot(page, "7-phone-home")
         tile.click()
+        grids = page.locator("[data-test=m-zero-grids]")
+        expect(grids.get_by_text("尚未报送").first).to_be_visible(timeout=10000)
         page.locator("[data-test=m-zero-file]").click()
         page.locator(".van-dialog").get_by_role("button", name="确认").click()
-        expect(page.get_by_text("张伟 于").first).to_be_visible(timeout=10000)
+        expect(page.get_by_text(f"已为{len(owing)}个网格报送零报告")).to_be_visible(timeout=10000)
+        expect(grids.get_by_text("尚未报送")).to_have_count(0)
         expect(page.locator("[data-test=m-zero-file]")).to_have_count(0)
         _shot(page, "8-phone-filed")
         mine = _api(server, "/api/alerts/zero/reports", worker)
         assert mine[0]["period_kind"] == "daily" and mine[0]["period_start"] == today
+        after = _api(server, "/api/alerts/zero/current", worker)["units"]
+        assert all(u["current"]["zero"] or u["current"]["info_report_id"] for u in after)
     ctx.close()
 
 

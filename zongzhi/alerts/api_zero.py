@@ -41,6 +41,7 @@ class PeriodOut(OutSchema):
 
 class ZeroOut(OutSchema):
     id: int
+    unit_name: str = Field("", description="报告单位（网格员一次报送覆盖多个网格时区分）")
     period_kind: PeriodKindName
     period_start: dt.date
     note: str
@@ -69,6 +70,12 @@ class PeriodStatusOut(OutSchema):
     info_report_id: int | None = Field(None, description="使本期视为已报的维稳信息")
 
 
+class UnitStatusOut(OutSchema):
+    unit: UnitBrief
+    current: PeriodStatusOut
+    month: PeriodStatusOut | None
+
+
 class CurrentOut(OutSchema):
     unit: UnitBrief
     informant_id: int | None
@@ -76,6 +83,9 @@ class CurrentOut(OutSchema):
     sensitive: list[SensitivePeriodOut]
     current: PeriodStatusOut
     month: PeriodStatusOut | None = Field(None, description="敏感期内仍须报送的本月月报")
+    units: list[UnitStatusOut] = Field(
+        default_factory=list, description="一次报送所覆盖的单位：本单位，网格员另含其采集范围内的各网格"
+    )
 
 
 class ZeroIn(Schema):
@@ -83,6 +93,19 @@ class ZeroIn(Schema):
     note: str = Field("", max_length=limit_of(ZeroReport, "note"))
     client_id: uuid.UUID | None = Field(None, description="手机离线队列的编号，重发时返回同一条")
     period_start: dt.date | None = Field(None, description="用户看到的报告期开始日期；该期已过则拒绝")
+
+
+class FiledUnitOut(OutSchema):
+    unit: UnitBrief
+    period: PeriodOut
+    status: Literal["filed", "zero", "info"] = Field(
+        description="filed 本次报送；zero 此前已报零报告；info 已报送信息视为已报"
+    )
+    zero: ZeroOut | None
+
+
+class ZeroFiledOut(ZeroOut):
+    units: list[FiledUnitOut] = Field(description="本次报送逐个单位的结果（网格员的各网格）")
 
 
 class CompletenessRowOut(OutSchema):
@@ -233,6 +256,7 @@ def _zero(z: ZeroReport | None) -> dict[str, Any] | None:
         return None
     return {
         "id": z.pk,
+        "unit_name": z.unit.name,
         "period_kind": z.period_kind,
         "period_start": z.period_start,
         "note": z.note,
@@ -350,21 +374,29 @@ def current(request: HttpRequest) -> dict[str, Any]:
         "sensitive": [_sensitive(p, user) for p in s["sensitive"]],
         "current": _status(s["current"]),
         "month": _status(s["month"]) if s["month"] else None,
+        "units": [
+            {"unit": u["unit"], "current": _status(u["current"]), "month": _status(u["month"]) if u["month"] else None}
+            for u in s["units"]
+        ],
     }
 
 
-@router.post("/reports", response={201: ZeroOut})
+@router.post("/reports", response={201: ZeroFiledOut})
 def file_report(request: HttpRequest, payload: ZeroIn) -> Status[dict[str, Any]]:
-    """本期无情况: one zero report for the current period."""
+    """本期无情况: one zero report for the current period, for each unit the user reports for
+    (a grid worker: each grid of their capture scope still owing it)."""
     user = acting(request)
-    report = zero.file_zero_report(
+    result = zero.file_zero_report(
         acting_user=user,
         kind=payload.kind,
         note=payload.note,
         client_id=payload.client_id,
         period_start=payload.period_start,
     )
-    return Status(201, _zero(report) or {})
+    units = [
+        {"unit": f.unit, "period": _period(f.period), "status": f.status, "zero": _zero(f.report)} for f in result.units
+    ]
+    return Status(201, {**(_zero(result.report) or {}), "units": units})
 
 
 @router.get("/reports", response=list[ZeroOut])

@@ -43,7 +43,7 @@ from zongzhi.dictionary.services import labels, require_active_code
 from zongzhi.notify.services import notify_users
 from zongzhi.people.models import Resident
 from zongzhi.people.services import reveal_sealed
-from zongzhi.units.models import Role, Unit, User
+from zongzhi.units.models import Level, Role, Unit, User
 from zongzhi.units.services import PHONE_RE, USERNAME_RE
 
 from .models import (
@@ -59,6 +59,11 @@ from .models import (
 )
 
 INFORMANT_ROLE = "informant"  # the built-in phone role (migration 0002)
+GRID_WORKER_ROLE = "grid_worker"
+# A grid worker's one tap files for each grid of their capture scope besides their unit: the
+# first report filed gets the tap's client id, each further one an id made from it (uuid5 with
+# the unit), so a resend finds them all.
+GRID_CLIENT_NS = uuid.UUID("5b0f3c1e-2a53-4f4e-9a55-0c6f1e1f7a21")
 CENTRAL_HOUSEHOLD = "02"  # code table informant_role: 中心户长
 ZERO_LINK = "/alerts/zero"
 REMIND_SMS = "您单位本期零报告尚未报送，请登录综治信息系统报送"
@@ -139,6 +144,21 @@ def reporter_of(user: User) -> Reporter:
     return Reporter(user.unit, None)
 
 
+def reporting_units(user: User, reporter: Reporter) -> list[Reporter]:
+    """Whom the acting user's one tap files for: their unit (or, an informant's account, the
+    informant), and for a grid worker also each grid of their capture scope (not retired): a
+    grid that is nobody's home grid is reported by the workers who cover it."""
+    out = [reporter]
+    if reporter.informant is not None or not any(r.code == GRID_WORKER_ROLE for r in user.roles.all()):
+        return out
+    grids = user.capture_scope.filter(level=Level.GRID, is_retired=False).exclude(pk=reporter.unit.pk)
+    return out + [Reporter(g, None) for g in grids.order_by("path")]
+
+
+def grid_client_id(client_id: uuid.UUID, unit: Unit) -> uuid.UUID:
+    return uuid.uuid5(GRID_CLIENT_NS, f"{client_id}:{unit.pk}")
+
+
 def _own_reports(reporter: Reporter) -> QuerySet[ZeroReport]:
     if reporter.informant is not None:
         return ZeroReport.objects.filter(informant=reporter.informant)
@@ -169,7 +189,17 @@ def current_status(user: User, day: dt.date | None = None) -> dict[str, Any]:
         "sensitive": periods,
         "current": _status(reporter, current),
         "month": _status(reporter, month_period(day)) if periods else None,
+        "units": [],
     }
+    for other in reporting_units(user, reporter):
+        other_periods = periods if other is reporter else active_periods(other.unit, day)
+        result["units"].append(
+            {
+                "unit": other.unit,
+                "current": _status(other, day_period(day) if other_periods else month_period(day)),
+                "month": _status(other, month_period(day)) if other_periods else None,
+            }
+        )
     return result
 
 
@@ -177,6 +207,23 @@ def _status(reporter: Reporter, period: Period) -> dict[str, Any]:
     zero = _own_reports(reporter).filter(period_kind=period.kind, period_start=period.start).first()
     info = None if zero else info_report_in(reporter, period)
     return {"period": period, "zero": zero, "info": info}
+
+
+@dataclass
+class Filed:
+    """What one tap did, unit by unit (`reporting_units` order): `status` "filed" (now), "zero"
+    (a zero report was already there) or "info" (an information report made the period count)."""
+
+    unit: Unit
+    period: Period
+    status: str
+    report: ZeroReport | None
+
+
+@dataclass
+class FileResult:
+    report: ZeroReport  # the first report this tap filed (the acting user's unit's, when it owed)
+    units: list[Filed]
 
 
 @transaction.atomic
@@ -187,19 +234,24 @@ def file_zero_report(
     note: str = "",
     client_id: uuid.UUID | None = None,
     period_start: dt.date | None = None,
-) -> ZeroReport:
-    """本期无情况: one zero report for the acting user's unit (or informant) and the current
-    period, or, with kind="monthly", the current month inside a sensitive period. Sent again
-    with the same `client_id` (the phone's offline queue), it returns the first one; with
+) -> FileResult:
+    """本期无情况: one zero report for the current period (or, with kind="monthly", the current
+    month inside a sensitive period) for each unit the acting user reports for
+    (`reporting_units`: their unit or informant, and a grid worker's grids) that still owes it;
+    a unit already reported (a zero report, or an information report in the period) is left
+    alone and said so; none owing: 409. Sent again with the same `client_id` (the phone's
+    offline queue), it returns what the first send filed and files nothing; with
     `period_start` (the period the user saw) it is refused once that period has ended."""
     require_cap(acting_user, "alerts.report")
-    done = clientids.resent(ZeroReport, client_id, acting_user, owner="reported_by_id")
-    if done is not None:
-        return done
-    reporter = reporter_of(acting_user)
-    today = timezone.localdate()
     if kind not in (None, "", PeriodKind.DAILY, PeriodKind.MONTHLY):
         raise InvalidInput.field("kind", "周期只能是日报或月报", code="invalid_input")
+    reporter = reporter_of(acting_user)
+    reporters = reporting_units(acting_user, reporter)
+    if client_id is not None:
+        again = _resent(acting_user, reporters, client_id)
+        if again is not None:
+            return again
+    today = timezone.localdate()
     if kind == PeriodKind.MONTHLY:
         period = month_period(today)
     else:
@@ -209,7 +261,54 @@ def file_zero_report(
     if period_start is not None and period_start != period.start:
         # Tapped offline in a period that has ended since: not filed for another one.
         raise Conflict(f"报告期已变为{period.label}，请重新确认后报送", code="period_changed")
-    return record_zero_report(reporter, period, reported_by=acting_user, note=note, client_id=client_id)
+    if len(reporters) == 1:  # the unit's (or informant's) own report: refused when it has one
+        report = record_zero_report(reporter, period, reported_by=acting_user, note=note, client_id=client_id)
+        return FileResult(report, [Filed(reporter.unit, period, "filed", report)])
+    units: list[Filed] = []
+    for other in reporters:
+        # each grid's own period (the same as the worker's unless a sensitive period covers only it)
+        mine = period if other is reporter or kind == PeriodKind.MONTHLY else current_period(other.unit, today)
+        zero = _own_reports(other).filter(period_kind=mine.kind, period_start=mine.start).first()
+        if zero is not None:
+            units.append(Filed(other.unit, mine, "zero", zero))
+            continue
+        if info_report_in(other, mine) is not None:
+            units.append(Filed(other.unit, mine, "info", None))
+            continue
+        # the first report filed holds the tap's own id (so another user sending it is refused),
+        # each further grid's one made from it
+        filed_any = any(f.status == "filed" for f in units)
+        cid = None if client_id is None else (grid_client_id(client_id, other.unit) if filed_any else client_id)
+        try:
+            report = record_zero_report(other, mine, reported_by=acting_user, note=note, client_id=cid)
+        except Conflict:  # filed by another worker of the grid at the same moment
+            units.append(
+                Filed(
+                    other.unit,
+                    mine,
+                    "zero",
+                    _own_reports(other).filter(period_kind=mine.kind, period_start=mine.start).first(),
+                )
+            )
+            continue
+        units.append(Filed(other.unit, mine, "filed", report))
+    first = next((f.report for f in units if f.status == "filed" and f.report is not None), None)
+    if first is None:
+        raise Conflict(f"{period.label}的零报告已经报送过了", code="zero_report_exists")
+    return FileResult(first, units)
+
+
+def _resent(user: User, reporters: list[Reporter], client_id: uuid.UUID) -> FileResult | None:
+    """What an earlier send of this tap filed (its own id on the first report, one made from it
+    on each further), or None when the id is new; an id of another user's report: 409."""
+    ids = [client_id] + [grid_client_id(client_id, r.unit) for r in reporters]
+    found = {z.client_id: z for z in ZeroReport.objects.filter(client_id__in=ids).select_related("unit", "reported_by")}
+    if not found:
+        return None
+    if any(z.reported_by_id != user.pk for z in found.values()):
+        raise clientids.taken()
+    units = [Filed(z.unit, period_for(z.period_kind, z.period_start), "filed", z) for i in ids if (z := found.get(i))]
+    return FileResult(units[0].report or next(iter(found.values())), units)
 
 
 def record_zero_report(
@@ -243,8 +342,14 @@ def record_zero_report(
 
 
 def history(user: User, limit: int = 60) -> list[ZeroReport]:
+    """The reports of the units the user reports for (a grid worker's: each of their grids')."""
     require_cap(user, "alerts.report")
-    return list(_own_reports(reporter_of(user)).select_related("reported_by")[:limit])
+    reporters = reporting_units(user, reporter_of(user))
+    if len(reporters) == 1:
+        qs = _own_reports(reporters[0])
+    else:
+        qs = ZeroReport.objects.filter(unit__in=[r.unit for r in reporters], informant__isnull=True)
+    return list(qs.select_related("reported_by", "unit")[:limit])
 
 
 # --- completeness ---------------------------------------------------------------------------

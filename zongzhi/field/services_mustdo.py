@@ -95,6 +95,11 @@ class Worker:
     unit_id: int | None
     home: str  # the path items about the worker's unit are counted under
     grids: list[str] = field(default_factory=list)
+    unit_path: str = ""  # their unit's own path
+    villages: set[int] = field(default_factory=set)  # the villages holding their grids
+    # the units their zero report is filed for (id, path): their unit, then each grid of their
+    # capture scope (alerts.services_zero.reporting_units)
+    reporting: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -169,16 +174,22 @@ def grid_workers(workers: Iterable[User | int] | None = None, under: str | None 
     if not rows:
         return []
     through = User.capture_scope.through
-    grids: dict[int, list[str]] = defaultdict(list)
+    grids: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    villages: dict[int, set[int]] = defaultdict(set)
     scope = through.objects.filter(unit__level=Level.GRID, unit__is_retired=False)
     scope = scope.filter(user_id__in=[r[0] for r in rows]) if len(rows) <= CHUNK else scope.filter(user__in=qs)
-    for user_id, path in scope.values_list("user_id", "unit__path"):
-        grids[user_id].append(path)
+    for user_id, grid_id, path, village_id in scope.values_list("user_id", "unit_id", "unit__path", "unit__parent_id"):
+        grids[user_id].append((path, grid_id))
+        if village_id is not None:
+            villages[user_id].add(village_id)
     out = []
     for pk, unit_id, unit_path, level in rows:
         mine = sorted(grids.get(pk, []))
-        home = unit_path if level == Level.GRID or not mine else mine[0]
-        out.append(Worker(pk, unit_id, home or "", mine))
+        paths = [g for g, _ in mine]
+        home = unit_path if level == Level.GRID or not paths else paths[0]
+        reporting = [(unit_id, unit_path or "")] if unit_id is not None else []
+        reporting += [(g_id, g) for g, g_id in mine if g_id != unit_id]
+        out.append(Worker(pk, unit_id, home or "", paths, unit_path or "", villages.get(pk, set()), reporting))
     return out
 
 
@@ -293,11 +304,11 @@ def _warning_units(homes: dict[int, int | None]) -> dict[int, set[int]]:
 
 def _warnings(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustDoItem]:
     """One item per pending warning of a unit the worker acknowledges for (`_warning_units`);
-    a warning sent to two of them (the worker's grids in two villages) is one item."""
-    units_of = _warning_units({w.id: w.unit_id for w in workers})
+    a warning sent to two of them (the worker's grids in two villages) is one item. The
+    villages come with the workers (`grid_workers`), so no query repeats `_warning_units`."""
     by_unit: dict[int, list[Worker]] = defaultdict(list)
     for w in workers:
-        for unit_id in units_of[w.id]:
+        for unit_id in ({w.unit_id} if w.unit_id is not None else set()) | w.villages:
             by_unit[unit_id].append(w)
     out: dict[tuple[int, int], MustDoItem] = {}
     for units in _chunks(sorted(by_unit)):
@@ -348,8 +359,30 @@ class _ZeroFacts:
         candidates += [t for t in self.info.get(unit_id, []) if low <= t < end]
         return min(candidates) if candidates else None
 
+    def all_reported(self, units: Sequence[tuple[int, str]], day: dt.date) -> dt.datetime | None:
+        """When the last of `units` reported the period owed on `day` (None while one owes)."""
+        times = [self.reported(unit_id, path, day) for unit_id, path in units]
+        if not times or any(t is None for t in times):
+            return None
+        return max(t for t in times if t is not None)
 
-def _zero_facts(unit_ids: Sequence[int], low: dt.date, high: dt.date) -> _ZeroFacts:
+
+ZeroMemo = dict[tuple[tuple[int, ...], dt.date, dt.date], _ZeroFacts]
+
+
+def _zero_facts(unit_ids: Sequence[int], low: dt.date, high: dt.date, memo: ZeroMemo | None = None) -> _ZeroFacts:
+    """Read once per call of `my_list`: generation and the tick-off pass right after it ask for
+    the same units and day (`memo`, kept for that one call)."""
+    key = (tuple(unit_ids), low, high)
+    if memo is not None and key in memo:
+        return memo[key]
+    facts = _read_zero_facts(unit_ids, low, high)
+    if memo is not None:
+        memo[key] = facts
+    return facts
+
+
+def _read_zero_facts(unit_ids: Sequence[int], low: dt.date, high: dt.date) -> _ZeroFacts:
     first = month_of(low)
     zero: dict[tuple[int, str, dt.date], dt.datetime] = {}
     info: dict[int, list[dt.datetime]] = defaultdict(list)
@@ -367,23 +400,26 @@ def _zero_facts(unit_ids: Sequence[int], low: dt.date, high: dt.date) -> _ZeroFa
     return _ZeroFacts(_sensitive(first, high), zero, info)
 
 
-def _zero_reports(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustDoItem]:
-    with_unit = [w for w in workers if w.unit_id is not None]
-    if not with_unit:
+def _zero_reports(
+    day: dt.date, rule: MustDoRule, workers: list[Worker], memo: ZeroMemo | None = None
+) -> list[MustDoItem]:
+    """One item per worker while a unit their zero report is filed for (their unit and each grid
+    of their capture scope: `Worker.reporting`) has not reported the period owed on `day`."""
+    with_units = [w for w in workers if w.reporting]
+    if not with_units:
         return []
-    homes = dict(Unit.objects.filter(pk__in={w.unit_id for w in with_unit}).values_list("pk", "path"))
-    facts = _zero_facts(sorted(homes), day, day)
+    facts = _zero_facts(sorted({u for w in with_units for u, _ in w.reporting}), day, day, memo)
     out = []
-    for w in with_unit:
-        assert w.unit_id is not None
-        path = homes.get(w.unit_id, "")
-        if facts.reported(w.unit_id, path, day) is not None:
+    for w in with_units:
+        owing = [(u, path) for u, path in w.reporting if facts.reported(u, path, day) is None]
+        if not owing:
             continue
-        if _is_daily(path, day, facts.sensitive):
+        if any(_is_daily(path, day, facts.sensitive) for _, path in owing):
             label, due = f"{day:%Y年%m月%d日}（敏感期日报）", day
         else:
             label, due = f"{day:%Y年%m月}月报", month_end(day)
-        out.append(_item(w, day, MustDoKind.ZERO_REPORT, 0, "报送零报告", f"{label}，尚未报送", due, w.home))
+        left = "尚未报送" if len(w.reporting) == 1 else f"{len(owing)}个网格尚未报送"
+        out.append(_item(w, day, MustDoKind.ZERO_REPORT, 0, "报送零报告", f"{label}，{left}", due, w.home))
     return out
 
 
@@ -459,20 +495,38 @@ def generate_day(day: dt.date, workers: Iterable[User | int] | None = None) -> G
     people = grid_workers(workers)
     if not people:
         return GenerateResult(0, 0, 0)
+    ids = [w.id for w in people]
+    before = _count_day(day, ids)
+    _insert_day(day, people)
+    created = _count_day(day, ids) - before
+    done = 0
+    units, reporting = _facts_of(people)
+    for chunk in _chunks(ids):
+        open_items = MustDoItem.objects.filter(day=day, worker_id__in=list(chunk), done_at__isnull=True)
+        done += refresh_done(open_items, units, reporting)
+    return GenerateResult(len(people), created, done)
+
+
+def _insert_day(day: dt.date, people: list[Worker], memo: ZeroMemo | None = None) -> None:
+    """Steps 2 and 3 of `generate_day`: each enabled kind's items, written once."""
     rules = active_rules()
     items: list[MustDoItem] = []
     for kind, make in GENERATORS.items():
         rule = rules.get(kind)
-        if rule is not None:
-            items.extend(make(day, rule, people))
-    ids = [w.id for w in people]
-    before = _count_day(day, ids)
+        if rule is None:
+            continue
+        items.extend(
+            _zero_reports(day, rule, people, memo) if kind == MustDoKind.ZERO_REPORT else make(day, rule, people)
+        )
     MustDoItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=2000)
-    created = _count_day(day, ids) - before
-    done = 0
-    for chunk in _chunks(ids):
-        done += refresh_done(MustDoItem.objects.filter(day=day, worker_id__in=list(chunk), done_at__isnull=True))
-    return GenerateResult(len(people), created, done)
+
+
+Reporting = dict[int, list[tuple[int, str]]]
+
+
+def _facts_of(people: list[Worker]) -> tuple[dict[int, tuple[int | None, str]], Reporting]:
+    """What the tick-off by data needs of the workers, from what `grid_workers` loaded."""
+    return {w.id: (w.unit_id, w.unit_path) for w in people}, {w.id: w.reporting for w in people}
 
 
 def _count_day(day: dt.date, ids: list[int]) -> int:
@@ -500,11 +554,15 @@ def morning_job(now: dt.datetime | None = None) -> GenerateResult | None:
 
 
 def refresh_done(
-    items: QuerySet[MustDoItem] | Sequence[MustDoItem], units: dict[int, tuple[int | None, str]] | None = None
+    items: QuerySet[MustDoItem] | Sequence[MustDoItem],
+    units: dict[int, tuple[int | None, str]] | None = None,
+    reporting: Reporting | None = None,
+    memo: ZeroMemo | None = None,
 ) -> int:
     """Tick off by data the open ones of `items`, in one query per kind present (three for zero
     reports) and one write; returns how many were found done. The items passed as objects are
-    updated in place."""
+    updated in place. `units` (each worker's unit and its path) and `reporting` (the units each
+    worker's zero report is filed for) are read when not given."""
     rows = [i for i in (list(items) if isinstance(items, QuerySet) else items) if i.done_at is None]
     if not rows:
         return 0
@@ -513,18 +571,26 @@ def refresh_done(
         by_kind[i.kind].append(i)
     workers = {i.worker_id for i in rows}
     if units is None or not workers <= set(units):
-        units = _worker_units(workers) if {"case", "warning", "zero_report"} & set(by_kind) else {}
+        units = _worker_units(workers) if {"case", "warning"} & set(by_kind) else {}
+    if MustDoKind.ZERO_REPORT in by_kind and (reporting is None or not workers <= set(reporting)):
+        reporting = _reporting_of(workers)
     found: list[MustDoItem] = []
     for kind, group in by_kind.items():
         check = CHECKS.get(kind)
         if check is None:
             continue
-        for item, at in check(group, units):
+        pairs = _check_zero(group, reporting or {}, memo) if kind == MustDoKind.ZERO_REPORT else check(group, units)
+        for item, at in pairs:
             item.done_at, item.done_how = at, MustDoItem.DoneHow.DATA
             found.append(item)
     if found:
         MustDoItem.objects.bulk_update(found, ["done_at", "done_how"], batch_size=1000)
     return len(found)
+
+
+def _reporting_of(ids: set[int]) -> Reporting:
+    """The units each worker's zero report is filed for (`Worker.reporting`)."""
+    return {w.id: w.reporting for w in grid_workers(sorted(ids))}
 
 
 def _worker_units(ids: set[int]) -> dict[int, tuple[int | None, str]]:
@@ -614,15 +680,14 @@ def _check_warnings(items: list[MustDoItem], units: dict[int, tuple[int | None, 
             yield i, min(hits)
 
 
-def _check_zero(items: list[MustDoItem], units: dict[int, tuple[int | None, str]]) -> Checked:
+def _check_zero(items: list[MustDoItem], reporting: Reporting, memo: ZeroMemo | None = None) -> Checked:
+    """Done when every unit the worker's zero report is filed for (their unit and their grids)
+    reported the period owed on the item's day: at the last of them."""
     low, high, _start, _end = _span(items)
-    unit_ids = sorted({u for i in items if (u := units.get(i.worker_id, (None, ""))[0]) is not None})
-    facts = _zero_facts(unit_ids, low, high)
+    unit_ids = sorted({u for i in items for u, _ in reporting.get(i.worker_id, [])})
+    facts = _zero_facts(unit_ids, low, high, memo)
     for i in items:
-        unit_id, path = units.get(i.worker_id, (None, ""))
-        if unit_id is None:
-            continue
-        at = facts.reported(unit_id, path, i.day)
+        at = facts.all_reported(reporting.get(i.worker_id, []), i.day)
         if at is not None:
             yield i, at
 
@@ -682,10 +747,17 @@ def my_list(user: User, day: dt.date | None = None) -> list[MustDoItem]:
     """The acting worker's list for `day` (today), ticked off by data. Today's list is brought up
     to date for them when they open it (before the morning job ran: generated at once)."""
     day = day or timezone.localdate()
-    if day == timezone.localdate() and is_grid_worker(user):
-        # today's list takes in what arrived since the morning (a case handed over, a document
-        # sent): generating again only adds what is new
-        generate_day(day, [user])
+    people = grid_workers([user]) if day == timezone.localdate() and is_grid_worker(user) else []
+    if people:
+        # Today's list takes in what arrived since the morning (a case handed over, a document
+        # sent): generating again only adds what is new. The one tick-off pass then reads the
+        # whole list after that write, so it covers every item on it (those just added and those
+        # of the morning, whatever was done since): no second pass over the same items.
+        memo: ZeroMemo = {}
+        _insert_day(day, people, memo)
+        items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
+        refresh_done(items, *_facts_of(people), memo=memo)
+        return _sorted(items)
     items = list(MustDoItem.objects.filter(worker_id=user.pk, day=day).order_by("id"))
     refresh_done(items, {user.pk: _home_of(user)})
     return _sorted(items)

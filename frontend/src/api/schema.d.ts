@@ -1197,7 +1197,8 @@ export interface paths {
         put?: never;
         /**
          * File Report
-         * @description 本期无情况: one zero report for the current period.
+         * @description 本期无情况: one zero report for the current period, for each unit the user reports for
+         *     (a grid worker: each grid of their capture scope still owing it).
          */
         post: operations["zongzhi_alerts_api_zero_file_report"];
         delete?: never;
@@ -7217,6 +7218,11 @@ export interface components {
             /** Sensitive */
             sensitive: components["schemas"]["SensitivePeriodOut"][];
             unit: components["schemas"]["UnitBrief"];
+            /**
+             * Units
+             * @description 一次报送所覆盖的单位：本单位，网格员另含其采集范围内的各网格
+             */
+            units?: components["schemas"]["UnitStatusOut"][];
         };
         /** DashboardOut */
         DashboardOut: {
@@ -8376,6 +8382,18 @@ export interface components {
             thumbnail_url: string | null;
             /** Url */
             url: string;
+        };
+        /** FiledUnitOut */
+        FiledUnitOut: {
+            period: components["schemas"]["PeriodOut"];
+            /**
+             * Status
+             * @description filed 本次报送；zero 此前已报零报告；info 已报送信息视为已报
+             * @enum {string}
+             */
+            status: "filed" | "zero" | "info";
+            unit: components["schemas"]["UnitBrief"];
+            zero: components["schemas"]["ZeroOut"] | null;
         };
         /** GapRowOut */
         GapRowOut: {
@@ -13992,6 +14010,12 @@ export interface components {
             /** Staff */
             staff: number;
         };
+        /** UnitStatusOut */
+        UnitStatusOut: {
+            current: components["schemas"]["PeriodStatusOut"];
+            month: components["schemas"]["PeriodStatusOut"] | null;
+            unit: components["schemas"]["UnitBrief"];
+        };
         /** UnreadOut */
         UnreadOut: {
             /** Unread */
@@ -14730,6 +14754,43 @@ export interface components {
             /** Recent */
             recent: components["schemas"]["RecentLoginOut"][];
         };
+        /** ZeroFiledOut */
+        ZeroFiledOut: {
+            /** Client Id */
+            client_id: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /**
+             * Period Kind
+             * @enum {string}
+             */
+            period_kind: "monthly" | "daily";
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Reported By */
+            reported_by: string;
+            /**
+             * Unit Name
+             * @description 报告单位（网格员一次报送覆盖多个网格时区分）
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Units
+             * @description 本次报送逐个单位的结果（网格员的各网格）
+             */
+            units: components["schemas"]["FiledUnitOut"][];
+        };
         /** ZeroIn */
         ZeroIn: {
             /**
@@ -14778,6 +14839,12 @@ export interface components {
             reported_at: string;
             /** Reported By */
             reported_by: string;
+            /**
+             * Unit Name
+             * @description 报告单位（网格员一次报送覆盖多个网格时区分）
+             * @default
+             */
+            unit_name: string;
         };
         /** ZeroRow */
         ZeroRow: {
@@ -21024,7 +21091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ZeroOut"];
+                    "application/json": components["schemas"]["ZeroFiledOut"];
                 };
             };
             /** @description 提交的数据不正确（code 说明原因，errors 指出字段） */

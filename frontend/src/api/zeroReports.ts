@@ -10,6 +10,8 @@ type Opts = Pick<CallOptions, 'silent'>
 
 export type PeriodKindName = 'monthly' | 'daily'
 export type ZeroOut = S['ZeroOut']
+export type ZeroFiledOut = S['ZeroFiledOut']
+export type UnitStatusOut = S['UnitStatusOut']
 export type ZeroIn = S['ZeroIn']
 export type CurrentOut = S['CurrentOut']
 export type PeriodStatusOut = S['PeriodStatusOut']

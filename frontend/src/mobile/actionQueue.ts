@@ -14,6 +14,10 @@
  *    meanwhile): moved to the rejected list WITH its body, its files, the server's message, code
  *    and field errors. Nothing is lost: the worker opens it again (`route`), corrects it and
  *    sends it again under the same client id (`resubmit`), or discards it explicitly (`discard`).
+ * 5. An action refused as `client_id_taken` is resubmitted under a new id, and the actions that
+ *    point at it (a body field `<something>_client_id` holding its id: a patrol's check-ins, track
+ *    and end) are rewritten to the new id, waiting or refused, and the waiting ones go after it;
+ *    `onRekey` listeners hear of it (the open patrol keeps the new id).
  */
 import { ref, type Ref } from 'vue'
 import type { ApiError } from '@/api/http'
@@ -93,6 +97,8 @@ export function createActionQueue(deps: ActionQueueDeps) {
   const rejected = ref(readList<RejectedAction>(deps.storage, rejectedKey)) as Ref<RejectedAction[]>
   const sending = ref(false)
 
+  const rekeyListeners = new Set<(from: string, to: string) => void>()
+
   const save = (): void => writeList(deps.storage, queueKey, items.value)
   const saveRejected = (): void => writeList(deps.storage, rejectedKey, rejected.value)
 
@@ -158,6 +164,34 @@ export function createActionQueue(deps: ActionQueueDeps) {
 
   const flush = flusher(items, sending, canSend, sendOne)
 
+  /** Point every action that refers to `from` (a body field `*_client_id`, not its own
+   * `client_id`) at `to`; returns the waiting ones among them, in their order. */
+  function rekey(from: string, to: string): QueuedAction[] {
+    const repoint = (a: QueuedAction): boolean => {
+      let hit = false
+      for (const [key, value] of Object.entries(a.body)) {
+        if (key !== 'client_id' && key.endsWith('_client_id') && value === from) {
+          a.body[key] = to
+          hit = true
+        }
+      }
+      return hit
+    }
+    const waiting = items.value.filter(repoint)
+    if (rejected.value.map(repoint).some(Boolean)) {
+      rejected.value = [...rejected.value]
+      saveRejected()
+    }
+    for (const listener of rekeyListeners) listener(from, to)
+    return waiting
+  }
+
+  /** Hear of an action resubmitted under a new client id (e.g. the open patrol's start). */
+  function onRekey(listener: (from: string, to: string) => void): () => void {
+    rekeyListeners.add(listener)
+    return () => rekeyListeners.delete(listener)
+  }
+
   /** Keep the action (and its photos), then try to send it now; the answer tells the form what happened. */
   async function enqueue(kind: string, label: string, body: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<ActionResult> {
     const old = opts.clientId === undefined ? undefined : rejected.value.find((r) => r.clientId === opts.clientId)
@@ -178,7 +212,9 @@ export function createActionQueue(deps: ActionQueueDeps) {
     }
     rejected.value = rejected.value.filter((r) => r.clientId !== (old?.clientId ?? clientId))
     saveRejected()
-    items.value = [...items.value.filter((a) => a.clientId !== clientId), action]
+    // Under a new id: the actions that depend on it follow it, pointing at the new id.
+    const dependents = old && old.clientId !== clientId ? rekey(old.clientId, clientId) : []
+    items.value = [...items.value.filter((a) => a.clientId !== clientId && !dependents.includes(a)), action, ...dependents]
     save()
     // Send now only when nothing older waits: the queue keeps its order.
     if (!canSend() || items.value[0]?.clientId !== clientId) {
@@ -215,7 +251,7 @@ export function createActionQueue(deps: ActionQueueDeps) {
     return n
   }
 
-  return { items, rejected, sending, enqueue, flush, rejectedOne, discard, clear, ...onlineRetry(deps.events, flush) }
+  return { items, rejected, sending, enqueue, flush, rejectedOne, discard, clear, onRekey, ...onlineRetry(deps.events, flush) }
 }
 
 export type ActionQueue = ReturnType<typeof createActionQueue>

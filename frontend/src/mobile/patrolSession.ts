@@ -73,6 +73,14 @@ export const watching = ref(false)
 export const locateError = ref('')
 export const walked = computed(() => trackLength(openPatrol.value?.track ?? []))
 
+// A refused start resubmitted under a new client id: the open patrol (and what is queued on it,
+// rewritten by the queue) goes on under the new id.
+actionQueue.onRekey((from, to) => {
+  if (openPatrol.value?.clientId !== from) return
+  openPatrol.value.clientId = to
+  save()
+})
+
 function save(): void {
   try {
     if (openPatrol.value) localStorage.setItem(PATROL_KEY, JSON.stringify(openPatrol.value))
