@@ -52,6 +52,7 @@ from zongzhi.alerts.models import (
     WarningStatus,
     ZeroReport,
 )
+from zongzhi.alerts.services_warnings import front_line_villages_of
 from zongzhi.audit.services import record_event
 from zongzhi.calendar import workdays
 from zongzhi.cases.models import OPEN_STATUSES, Case, Status
@@ -178,9 +179,12 @@ def grid_workers(workers: Iterable[User | int] | None = None, under: str | None 
     villages: dict[int, set[int]] = defaultdict(set)
     scope = through.objects.filter(unit__level=Level.GRID, unit__is_retired=False)
     scope = scope.filter(user_id__in=[r[0] for r in rows]) if len(rows) <= CHUNK else scope.filter(user__in=qs)
-    for user_id, grid_id, path, village_id in scope.values_list("user_id", "unit_id", "unit__path", "unit__parent_id"):
+    # the villages are `front_line_villages_of`'s rule, read in the same pass over the scope
+    for user_id, grid_id, path, village_id, department_id in scope.values_list(
+        "user_id", "unit_id", "unit__path", "unit__parent_id", "user__department_id"
+    ):
         grids[user_id].append((path, grid_id))
-        if village_id is not None:
+        if village_id is not None and department_id is None:
             villages[user_id].add(village_id)
     out = []
     for pk, unit_id, unit_path, level in rows:
@@ -288,18 +292,10 @@ def _status_label(status: str) -> str:
 
 def _warning_units(homes: dict[int, int | None]) -> dict[int, set[int]]:
     """The units whose warnings each worker (id: their unit) acknowledges, as
-    alerts.services_warnings.Mine counts them: their own unit, and the villages holding the
-    grids of their capture scope (the grid worker is the village's front line). One query per
-    CHUNK workers."""
-    out: dict[int, set[int]] = {w: ({u} if u is not None else set()) for w, u in homes.items()}
-    through = User.capture_scope.through
-    for chunk in _chunks(sorted(homes)):
-        for user_id, village_id in through.objects.filter(
-            user_id__in=list(chunk), unit__level=Level.GRID, unit__is_retired=False
-        ).values_list("user_id", "unit__parent_id"):
-            if village_id is not None:
-                out[user_id].add(village_id)
-    return out
+    alerts.services_warnings.Mine counts them: their own unit, and their front-line villages
+    (`front_line_villages_of`: the villages holding the grids of their capture scope)."""
+    villages = front_line_villages_of(homes)
+    return {w: ({u} if u is not None else set()) | villages.get(w, set()) for w, u in homes.items()}
 
 
 def _warnings(day: dt.date, rule: MustDoRule, workers: list[Worker]) -> list[MustDoItem]:
