@@ -150,7 +150,8 @@ def front_line_villages_of(user_ids: Iterable[int]) -> dict[int, set[int]]:
             unit__parent__isnull=False,
         ).values_list("user_id", "unit__parent_id")
         for user_id, village_id in rows:
-            out.setdefault(user_id, set()).add(village_id)
+            if village_id is not None:  # filtered above; the type does not know it
+                out.setdefault(user_id, set()).add(village_id)
     return out
 
 
