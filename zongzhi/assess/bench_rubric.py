@@ -120,18 +120,21 @@ def _fill_large() -> None:
     from zongzhi.cases.demo import build_cases
     from zongzhi.cases.models import Case
     from zongzhi.people.models import PersonCategory, Resident
-    from zongzhi.transfers.bench import _job
+    from zongzhi.transfers.bench import _job, bench_importer
     from zongzhi.transfers.demo import write_csv
     from zongzhi.transfers.imports import run_job
-    from zongzhi.units.models import Unit, User
+    from zongzhi.units.models import Unit
 
     missing = LARGE - Resident.objects.count()
     if missing > 0:
         grids = list(Unit.objects.filter(level="grid", is_retired=False).values_list("code", flat=True))
         source = Path(tempfile.mkdtemp(prefix="zongzhi-bench-assess-")) / "residents.csv"
         write_csv(str(source), missing, grids, seed=31)
-        job = _job(source, "residents.csv", User.objects.get(username="county_officer"))
+        job = _job(source, "residents.csv", bench_importer())
         run_job(job.pk)
+        job.refresh_from_db()
+        if job.imported < missing * 0.9:
+            raise RuntimeError(f"bench import: {job.status} {job.imported}/{missing} imported, {job.rejected} refused")
     keys = KEY_PERSONS - PersonCategory.objects.filter(group="key").count()
     if keys > 0:
         rng = random.Random(7)
