@@ -10,6 +10,7 @@ const zhCN = {
     copyright: '社会治安综合治理信息系统',
   },
   common: {
+    listSeparator: '、',
     search: '查询',
     reset: '重置',
     create: '新增',
