@@ -136,11 +136,11 @@ def current_template() -> tuple[bytes, DocumentTemplate | None]:
 
 @transaction.atomic
 def save_template(
-    *, acting_user: User, code: str, title: str, name: str, data: bytes, sample: dict[str, Any], audit: str
+    *, acting_user: User, code: str, title: str, name: str, data: bytes, sample: dict[str, Any], event: str
 ) -> DocumentTemplate:
     """Replace stored template `code` (the warning report's, the analysis report's, the
     bulletin's): template managers only, a .docx that renders with `sample`; the old file stays
-    in storage and is named in the `audit` event with the new file's digest."""
+    in storage and is named in the `event` audited with the new file's digest."""
     require_cap(acting_user, "alerts.configure", "没有管理文书模板的权限")
     if not name.lower().endswith(".docx"):
         raise InvalidInput.field("file", "模板必须是 Word 文档（.docx）", code="template_not_docx")
@@ -150,7 +150,7 @@ def save_template(
     row.file.save(f"{code}.docx", ContentFile(data), save=False)
     row.uploaded_by, row.uploaded_at = acting_user, timezone.now()
     row.save()
-    record_event(audit, obj=row, detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()})
+    record_event(event, obj=row, detail={"previous": old, "sha256": hashlib.sha256(data).hexdigest()})
     return row
 
 
@@ -163,7 +163,7 @@ def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTem
         name=name,
         data=data,
         sample=SAMPLE_CONTEXT,
-        audit="warning.template_uploaded",
+        event="warning.template_uploaded",
     )
 
 

@@ -361,7 +361,7 @@ def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTem
         name=name,
         data=data,
         sample=SAMPLE_CONTEXT,
-        audit="bulletin.template_uploaded",
+        event="bulletin.template_uploaded",
     )
 
 

@@ -136,5 +136,5 @@ def upload_template(*, acting_user: User, name: str, data: bytes) -> DocumentTem
         name=name,
         data=data,
         sample=SAMPLE_CONTEXT,
-        audit="analysis.template_uploaded",
+        event="analysis.template_uploaded",
     )

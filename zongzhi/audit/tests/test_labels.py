@@ -30,7 +30,7 @@ TEMPLATES: dict[str, list[str]] = {
     "registry.{which}_downloaded": ["rejects", "report"],
 }
 # Places that pass on an action named elsewhere (where it is written as a literal, and found).
-PASSED_ON = {("api.py", "exc.audit.action"), ("people/services.py", "event")}
+PASSED_ON = {("api.py", "exc.audit.action"), ("people/services.py", "event"), ("alerts/docx.py", "event")}
 
 
 def _template(node: ast.JoinedStr) -> str:
